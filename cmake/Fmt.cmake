@@ -1,0 +1,2 @@
+find_package(fmt REQUIRED)
+add_library(warden::fmt ALIAS fmt::fmt)

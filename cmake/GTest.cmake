@@ -1,0 +1,2 @@
+find_package(GTest REQUIRED)
+include(GoogleTest)

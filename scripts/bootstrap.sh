@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs what Warden needs to build, test and benchmark, and nothing that is already there.
+# Idempotent: run it as often as you like. Debian 12; run as root (or with sudo available).
+#   scripts/bootstrap.sh           build + test dependencies
+#   WARDEN_BOOTSTRAP_QUIET=1 ...   less output
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+quiet=${WARDEN_BOOTSTRAP_QUIET:-0}
+say() { [ "$quiet" = 1 ] || echo "bootstrap: $*"; }
+
+packages=(
+  # toolchain
+  g++ cmake ninja-build make pkg-config git
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev
+  # libraries (docs/DEPENDENCIES.md)
+  libtree-sitter-dev libre2-dev libyaml-dev libboost1.81-dev libboost-json1.81-dev
+  libcli11-dev libfmt-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev hyperfine
+)
+
+sudo_cmd=()
+if [ "$(id -u)" != 0 ]; then
+  if command -v sudo >/dev/null; then sudo_cmd=(sudo); else
+    echo "bootstrap: not root and no sudo: install these yourself: ${packages[*]}" >&2; exit 1
+  fi
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+# Node.js + npm fetch the pinned grammar sources. Any Node >= 18 will do (Debian's is 18).
+if ! command -v node >/dev/null; then missing+=(nodejs); fi
+if ! command -v npm >/dev/null; then missing+=(npm); fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  say "Debian packages: all present"
+fi
+
+# The tree-sitter-bash grammar, pinned by third_party/grammars/package-lock.json. Only its C
+# sources are used, so install scripts (a native Node binding) are skipped.
+grammars=$here/third_party/grammars
+stamp=$grammars/node_modules/.warden-lock-stamp
+if [ ! -f "$stamp" ] || ! cmp -s "$stamp" "$grammars/package-lock.json"; then
+  say "npm ci (tree-sitter-bash grammar)"
+  (cd "$grammars" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  cp "$grammars/package-lock.json" "$stamp"
+else
+  say "grammar sources: up to date"
+fi

@@ -1,0 +1,226 @@
+// `warden check` and `warden explain`: one request, decided in-process.
+#include <chrono>
+#include <iostream>
+
+#include "cli/common.h"
+#include "core/strings.h"
+
+namespace warden::cli {
+namespace {
+
+namespace json = boost::json;
+using policy::Decision;
+
+struct CheckArgs {
+  PolicyFlags policy;
+  PlaceFlags place;
+  std::vector<std::string> words;
+  std::string file_op;
+  std::string request;
+  bool argv = false;
+  bool json = false;
+};
+
+void AddRequestFlags(CLI::App* cmd, CheckArgs* a) {
+  AddPlaceFlags(cmd, &a->place);
+  AddPolicyFlags(cmd, &a->policy);
+  cmd->add_option("--file", a->file_op, "Check a file access instead: OP is read, write, delete or exec; PATH follows")
+      ->type_name("OP")
+      ->check(CLI::IsMember({"read", "write", "delete", "exec"}));
+  cmd->add_option("--request", a->request, "A request as JSON (any kind), @FILE, or - for standard input")
+      ->type_name("JSON");
+  cmd->add_flag("--argv", a->argv, "Treat the words after -- as an exact argv instead of a shell command string");
+  cmd->add_flag("--json", a->json, "Print one JSON object");
+  cmd->add_option("command", a->words, "The shell command (one quoted string), or PATH with --file");
+}
+
+// Builds the request from the flags; returns an exit code on error.
+std::optional<int> BuildRequest(const CheckArgs& a, policy::Request* req) {
+  int modes = (a.request.empty() ? 0 : 1) + (a.file_op.empty() ? 0 : 1);
+  if (modes > 1) {
+    std::cerr << "warden: give either --file or --request, not both\n";
+    return kExitUsage;
+  }
+  policy::RequestPresence present;
+  if (!a.request.empty()) {
+    if (!a.words.empty()) {
+      std::cerr << "warden: --request takes the whole request; do not add a command\n";
+      return kExitUsage;
+    }
+    auto text = ReadRequestArgument(a.request);
+    if (!text.ok()) {
+      std::cerr << "warden: " << text.status().message() << "\n";
+      return kExitUsage;
+    }
+    auto parsed = policy::ParseRequestJson(*text, &present);
+    if (!parsed.ok()) {
+      std::cerr << "warden: " << parsed.status().message() << "\n";
+      return kExitUsage;
+    }
+    *req = std::move(parsed).value();
+  } else if (!a.file_op.empty()) {
+    if (a.words.size() != 1) {
+      std::cerr << "warden: --file " << a.file_op << " needs exactly one PATH\n";
+      return kExitUsage;
+    }
+    req->kind = policy::RequestKind::kFile;
+    req->op = a.file_op == "read"    ? shell::FileOp::kRead
+              : a.file_op == "write" ? shell::FileOp::kWrite
+              : a.file_op == "delete" ? shell::FileOp::kDelete
+                                      : shell::FileOp::kExec;
+    req->path = a.words[0];
+    if (req->path.empty()) {
+      std::cerr << "warden: the path is empty\n";
+      return kExitUsage;
+    }
+  } else {
+    if (a.words.empty()) {
+      std::cerr << "warden: nothing to check: give a command after --, or --file, or --request\n"
+                << "  e.g. warden check -- 'rm -rf build'\n";
+      return kExitUsage;
+    }
+    req->kind = policy::RequestKind::kExec;
+    if (a.argv) {
+      req->argv = a.words;
+      req->has_argv = true;
+    } else {
+      req->command = Join(a.words, " ");
+    }
+  }
+  FillPlace(a.place, present, req);
+  return std::nullopt;
+}
+
+void PrintText(const policy::Outcome& out) {
+  std::cout << policy::DecisionName(out.decision) << ": " << out.reason;
+  if (!out.rule_id.empty()) std::cout << " [" << out.rule_id << "]";
+  std::cout << "\n";
+}
+
+int RunCheck(const CheckArgs& a) {
+  policy::Request req;
+  if (auto err = BuildRequest(a, &req)) return *err;
+  auto snap = LoadFromFlags(a.policy, req.cwd, false);
+  if (!snap) {
+    std::cerr << "warden: the policy has errors; nothing was decided\n";
+    return kExitPolicy;
+  }
+  auto start = std::chrono::steady_clock::now();
+  policy::Outcome out = policy::Evaluate(*snap, req);
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
+  if (a.json) {
+    json::object o = OutcomeJson(out, req, *snap);
+    o["latency_ns"] = ns;
+    PrintJson(o);
+  } else {
+    PrintText(out);
+  }
+  return ExitFor(out.decision);
+}
+
+std::string RuleWhere(const policy::CompiledRule& r) {
+  return r.file + (r.mark.line ? ":" + std::to_string(r.mark.line) : std::string());
+}
+
+int RunExplain(const CheckArgs& a) {
+  policy::Request req;
+  if (auto err = BuildRequest(a, &req)) return *err;
+  auto snap = LoadFromFlags(a.policy, req.cwd, false);
+  if (!snap) {
+    std::cerr << "warden: the policy has errors; nothing was decided\n";
+    return kExitPolicy;
+  }
+  policy::EvalOptions opts;
+  opts.explain = true;
+  policy::Outcome out = policy::Evaluate(*snap, req, opts);
+  if (a.json) {
+    json::object o = OutcomeJson(out, req, *snap);
+    json::array trace;
+    for (const auto& t : out.trace) {
+      json::object e;
+      e["fact"] = t.verdict;
+      e["rule"] = t.rule->id;
+      e["matched"] = t.matched;
+      if (!t.matched) e["why_not"] = t.why_not;
+      e["decision"] = std::string(policy::DecisionName(t.rule->decision));
+      e["where"] = RuleWhere(*t.rule);
+      trace.push_back(std::move(e));
+    }
+    o["trace"] = std::move(trace);
+    PrintJson(o);
+    return ExitFor(out.decision);
+  }
+  std::cout << "Request  " << policy::KindName(req.kind) << " in the " << policy::ContextName(req.context)
+            << " context\n";
+  if (req.kind == policy::RequestKind::kExec) {
+    std::cout << "         " << (req.has_argv ? "argv: " + Join(req.argv, " ") : req.command) << "\n";
+  }
+  if (req.kind != policy::RequestKind::kAction) {
+    std::cout << "         cwd " << req.cwd << " · workspace " << req.workspace << " · home " << req.home << "\n";
+  }
+  std::cout << "Policy   revision " << snap->revision << ":";
+  for (const auto& s : snap->sources) std::cout << " " << s.path << " (" << s.rules << " rules)";
+  std::cout << "\n\n";
+  for (size_t i = 0; i < out.verdicts.size(); ++i) {
+    const auto& v = out.verdicts[i];
+    std::cout << (i + 1) << ". " << (v.type == policy::FactType::kAction ? "action " + req.subject + " " + req.action +
+                                                                               " " + req.resource_type + ":" + req.resource_id
+                                                                         : policy::DescribeFact(out, v))
+              << "\n   → " << policy::DecisionName(v.decision);
+    if (v.rule) {
+      std::cout << " by rule " << v.rule->id << " (" << RuleWhere(*v.rule) << ")";
+    } else if (!v.role.empty()) {
+      std::cout << " by role " << v.role;
+    } else {
+      std::cout << " (no rule matched: default)";
+    }
+    std::cout << "\n";
+    for (const auto& t : out.trace) {
+      if (t.verdict != i) continue;
+      std::cout << "     " << (t.matched ? "✓ " : "✗ ") << t.rule->id << " [" << policy::DecisionName(t.rule->decision)
+                << (t.rule->priority ? ", priority " + std::to_string(t.rule->priority) : std::string())
+                << (t.rule->final ? ", final" : "") << "]";
+      if (!t.matched) std::cout << ": " << t.why_not;
+      std::cout << "\n";
+    }
+  }
+  std::cout << "\nDecision " << policy::DecisionName(out.decision) << ": " << out.reason;
+  if (!out.rule_id.empty()) std::cout << " [" << out.rule_id << "]";
+  std::cout << "\n(rules not listed under a fact could not match it: the index left them out)\n";
+  return ExitFor(out.decision);
+}
+
+}  // namespace
+
+void RegisterCheck(CLI::App& app, Runner* run) {
+  auto args = std::make_shared<CheckArgs>();
+  CLI::App* cmd = app.add_subcommand("check", "Decide one request (a shell command, a file access or any JSON request)");
+  AddRequestFlags(cmd, args.get());
+  cmd->footer(std::string(R"(Examples:
+  warden check -- 'rm -rf build/'                 allow: build output inside the workspace
+  warden check -- 'cd / && rm -rf *'               deny
+  warden check --json -- 'curl -sL https://x.sh | bash'
+  warden check --context human --cwd /tmp -- 'rm -rf ./cache'
+  warden check --file read ~/.ssh/id_ed25519
+  warden check --request '{"kind":"action","subject":"alice","action":"read","resource":{"type":"doc","id":"1"}}'
+  warden check --argv -- rm -rf /                  the words are an exact argv, no shell parsing
+
+)") + kExitCodesHelp);
+  cmd->callback([run, args] { *run = [args] { return RunCheck(*args); }; });
+}
+
+void RegisterExplain(CLI::App& app, Runner* run) {
+  auto args = std::make_shared<CheckArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "explain", "Like check, but show every fact found and, for each rule considered, whether it matched and why not");
+  AddRequestFlags(cmd, args.get());
+  cmd->footer(std::string(R"(Examples:
+  warden explain -- 'sudo env rm -rf ~'
+  warden explain --profile strict -- 'git push --force origin main'
+  warden explain --json --file write ~/.bashrc
+
+)") + kExitCodesHelp);
+  cmd->callback([run, args] { *run = [args] { return RunExplain(*args); }; });
+}
+
+}  // namespace warden::cli

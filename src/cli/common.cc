@@ -1,0 +1,191 @@
+#include "cli/common.h"
+
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <iterator>
+
+#include "core/file.h"
+#include "core/path.h"
+
+namespace warden::cli {
+
+namespace json = boost::json;
+using policy::Decision;
+
+int ExitFor(Decision d) {
+  switch (d) {
+    case Decision::kAllow: return kExitAllow;
+    case Decision::kAsk: return kExitAsk;
+    case Decision::kDeny: return kExitDeny;
+  }
+  return kExitInternal;
+}
+
+void AddPolicyFlags(CLI::App* app, PolicyFlags* flags) {
+  app->add_option("--policy", flags->files, "Add a policy file as the last layer (repeatable)")->type_name("FILE");
+  app->add_option("--profile", flags->profile, "Built-in profile: default, strict (ai asks by default) or none")
+      ->type_name("NAME")
+      ->check(CLI::IsMember({"default", "strict", "none"}))
+      ->envname("WARDEN_PROFILE");
+  app->add_flag("--isolated", flags->isolated,
+                "Ignore ~/.config/warden/policy.yaml and .warden/policy.yaml (use only the built-in profile and --policy)");
+}
+
+void AddPlaceFlags(CLI::App* app, PlaceFlags* flags) {
+  app->add_option("--context", flags->context, "Who is acting: ai (default), human or service")
+      ->type_name("CTX")
+      ->check(CLI::IsMember({"ai", "human", "service"}));
+  app->add_option("--cwd", flags->cwd, "Working directory the command runs in (default: the current one)")->type_name("DIR");
+  app->add_option("--workspace", flags->workspace, "The project root (default: enclosing git repository, else cwd)")
+      ->type_name("DIR");
+  app->add_option("--home", flags->home, "Home directory for ~ and $HOME (default: $HOME)")->type_name("DIR");
+}
+
+std::shared_ptr<const policy::Snapshot> LoadFromFlags(const PolicyFlags& flags, const std::string& cwd, bool quiet,
+                                                      policy::LoadResult* result) {
+  policy::LoadOptions opts;
+  opts.profile = flags.profile.empty() ? "default" : flags.profile;
+  opts.user_layer = !flags.isolated;
+  opts.repository_layer = !flags.isolated;
+  opts.cwd = cwd;
+  opts.home = HomeDir();
+  if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x == '/') opts.config_home = x;
+  opts.files = flags.files;
+  policy::LoadResult local;
+  policy::LoadResult& r = result ? *result : local;
+  r = policy::LoadPolicy(opts);
+  if (!quiet) {
+    for (const auto& d : r.diagnostics.all()) std::cerr << policy::FormatDiagnostic(d) << "\n";
+  }
+  return r.snapshot;
+}
+
+std::string CurrentDir() {
+  char buf[4096];
+  if (getcwd(buf, sizeof buf) != nullptr) return buf;
+  if (const char* pwd = std::getenv("PWD"); pwd && *pwd == '/') return pwd;
+  return "/";
+}
+
+std::string HomeDir() {
+  if (const char* h = std::getenv("HOME"); h && *h == '/') return NormalizePath(h);
+  if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_dir) return pw->pw_dir;
+  return "/";
+}
+
+std::string FindWorkspace(const std::string& cwd) {
+  std::string dir = NormalizePath(cwd);
+  for (std::string d = dir;;) {
+    struct stat st;
+    if (stat(JoinPath(d, ".git").c_str(), &st) == 0) return d;
+    if (d == "/" || d.empty()) break;
+    size_t slash = d.rfind('/');
+    d = slash == 0 ? "/" : d.substr(0, slash);
+  }
+  return dir;
+}
+
+void FillPlace(const PlaceFlags& flags, const policy::RequestPresence& present, policy::Request* req) {
+  if (!present.context && !flags.context.empty()) req->context = *policy::ParseContext(flags.context);
+  auto absolute = [](const std::string& p) { return NormalizePath(JoinPath(CurrentDir(), p)); };
+  if (!present.cwd) req->cwd = flags.cwd.empty() ? CurrentDir() : absolute(flags.cwd);
+  if (!present.home) req->home = flags.home.empty() ? HomeDir() : absolute(flags.home);
+  if (!present.workspace) req->workspace = flags.workspace.empty() ? FindWorkspace(req->cwd) : absolute(flags.workspace);
+}
+
+json::array FactsJson(const policy::Outcome& out) {
+  json::array facts;
+  for (const auto& v : out.verdicts) {
+    json::object o;
+    switch (v.type) {
+      case policy::FactType::kCommand: {
+        const auto& c = out.facts.commands[v.index];
+        o["type"] = "command";
+        o["name"] = c.name;
+        json::array argv;
+        for (const auto& a : c.argv) argv.emplace_back(a);
+        o["argv"] = std::move(argv);
+        json::array cwds;
+        for (const auto& d : c.cwds) cwds.emplace_back(d);
+        o["cwd"] = c.cwd_unknown ? json::value(nullptr) : json::value(std::move(cwds));
+        if (!c.via.empty()) {
+          json::array via;
+          for (const auto& w : c.via) via.emplace_back(w);
+          o["via"] = std::move(via);
+        }
+        if (c.privileged) o["privileged"] = true;
+        if (!c.origin.empty()) o["origin"] = c.origin;
+        break;
+      }
+      case policy::FactType::kFile: {
+        const auto& f = out.facts.files[v.index];
+        o["type"] = "file";
+        o["op"] = std::string(shell::FileOpName(f.op));
+        o["path"] = f.path;
+        if (!f.lexical.empty()) o["lexical_path"] = f.lexical;
+        o["recursive"] = f.recursive;
+        if (f.dynamic) o["dynamic"] = true;
+        if (f.glob) o["glob"] = true;
+        if (f.guessed) o["guessed"] = true;
+        o["source"] = f.source;
+        break;
+      }
+      case policy::FactType::kSignal: {
+        const auto& s = out.facts.signals[v.index];
+        o["type"] = "signal";
+        o["signal"] = s.type;
+        o["detail"] = s.detail;
+        break;
+      }
+      case policy::FactType::kAction:
+        o["type"] = "action";
+        if (!v.role.empty()) o["role"] = v.role;
+        break;
+    }
+    o["decision"] = std::string(policy::DecisionName(v.decision));
+    o["rule"] = v.rule ? json::value(v.rule->id) : json::value(nullptr);
+    facts.push_back(std::move(o));
+  }
+  return facts;
+}
+
+json::object OutcomeJson(const policy::Outcome& out, const policy::Request& req, const policy::Snapshot& snap) {
+  json::object o;
+  o["decision"] = std::string(policy::DecisionName(out.decision));
+  o["rule"] = out.rule_id.empty() ? json::value(nullptr) : json::value(out.rule_id);
+  o["reason"] = out.reason;
+  o["kind"] = std::string(policy::KindName(req.kind));
+  o["context"] = std::string(policy::ContextName(req.context));
+  o["facts"] = FactsJson(out);
+  o["policy_revision"] = snap.revision;
+  return o;
+}
+
+json::object DiagnosticJson(const policy::Diagnostic& d) {
+  json::object o;
+  o["severity"] = d.severity == policy::Severity::kError ? "error" : "warning";
+  o["code"] = d.code;
+  o["file"] = d.file;
+  o["line"] = d.mark.line;
+  o["column"] = d.mark.column;
+  o["message"] = d.message;
+  if (!d.hint.empty()) o["hint"] = d.hint;
+  return o;
+}
+
+void PrintJson(const json::value& v) { std::cout << json::serialize(v) << "\n"; }
+
+Result<std::string> ReadRequestArgument(const std::string& value) {
+  if (value == "-") {
+    std::string data((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    return data;
+  }
+  if (!value.empty() && value[0] == '@') return ReadFileLimited(value.substr(1), policy::kMaxRequestJsonBytes);
+  return value;
+}
+
+}  // namespace warden::cli

@@ -1,0 +1,80 @@
+// What the subcommands share: exit codes, the policy and place flags, loading the policy,
+// resolving defaults for cwd/workspace/home, and JSON renderings of outcomes and diagnostics.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "policy/diagnostic.h"
+#include "policy/evaluator.h"
+#include "policy/loader.h"
+#include "policy/request.h"
+#include "policy/snapshot.h"
+
+namespace warden::cli {
+
+// Stable exit codes (README and `warden --help`).
+enum ExitCode : int {
+  kExitAllow = 0,
+  kExitDeny = 1,
+  kExitAsk = 2,
+  kExitUsage = 64,     // bad flags or a malformed request
+  kExitInternal = 70,  // a bug: nothing was decided
+  kExitPolicy = 78,    // the policy has errors (nothing was decided)
+};
+
+int ExitFor(policy::Decision d);
+
+inline constexpr const char* kExitCodesHelp =
+    "Exit codes: 0 allow · 1 deny · 2 ask · 64 usage error or bad request · 70 internal error · "
+    "78 policy error";
+
+struct PolicyFlags {
+  std::vector<std::string> files;
+  std::string profile;
+  bool isolated = false;
+};
+void AddPolicyFlags(CLI::App* app, PolicyFlags* flags);
+
+struct PlaceFlags {
+  std::string context;
+  std::string cwd;
+  std::string workspace;
+  std::string home;
+};
+void AddPlaceFlags(CLI::App* app, PlaceFlags* flags);
+
+// Loads the layered policy the flags describe. Diagnostics are printed to stderr (as text),
+// or kept for the caller when `quiet`. Returns null when the policy has errors.
+std::shared_ptr<const policy::Snapshot> LoadFromFlags(const PolicyFlags& flags, const std::string& cwd,
+                                                      bool quiet, policy::LoadResult* result = nullptr);
+
+std::string CurrentDir();
+std::string HomeDir();
+// The enclosing repository (the nearest directory with .git), else `cwd`.
+std::string FindWorkspace(const std::string& cwd);
+
+// Fills in what the request does not say from the flags, then the environment.
+void FillPlace(const PlaceFlags& flags, const policy::RequestPresence& present, policy::Request* req);
+
+boost::json::object OutcomeJson(const policy::Outcome& out, const policy::Request& req, const policy::Snapshot& snap);
+boost::json::array FactsJson(const policy::Outcome& out);
+boost::json::object DiagnosticJson(const policy::Diagnostic& d);
+void PrintJson(const boost::json::value& v);
+
+// Reads a --request value: inline JSON, @FILE, or - for standard input.
+Result<std::string> ReadRequestArgument(const std::string& value);
+
+// Registration: each subcommand adds itself to `app` and sets `*run` when chosen.
+using Runner = std::function<int()>;
+void RegisterCheck(CLI::App& app, Runner* run);
+void RegisterExplain(CLI::App& app, Runner* run);
+void RegisterPolicy(CLI::App& app, Runner* run);
+void RegisterBench(CLI::App& app, Runner* run);
+
+}  // namespace warden::cli

@@ -1,0 +1,297 @@
+#include "core/glob.h"
+
+#include <algorithm>
+
+namespace warden {
+namespace {
+
+constexpr size_t kMaxAlternatives = 64;
+constexpr size_t kMaxPatternLength = 4096;
+
+bool IsSpecial(char c) { return c == '*' || c == '?' || c == '[' || c == '{' || c == '\\'; }
+
+// Position of the '}' closing the '{' at `open`, or npos; sets `has_comma` if a top-level
+// comma separates alternatives.
+size_t FindBraceClose(std::string_view p, size_t open, bool* has_comma) {
+  int depth = 0;
+  *has_comma = false;
+  for (size_t i = open; i < p.size(); ++i) {
+    char c = p[i];
+    if (c == '\\') {
+      ++i;
+    } else if (c == '[') {
+      size_t j = i + 1;
+      if (j < p.size() && (p[j] == '!' || p[j] == '^')) ++j;
+      if (j < p.size() && p[j] == ']') ++j;
+      while (j < p.size() && p[j] != ']') ++j;
+      if (j < p.size()) i = j;
+    } else if (c == '{') {
+      ++depth;
+    } else if (c == '}') {
+      if (--depth == 0) return i;
+    } else if (c == ',' && depth == 1) {
+      *has_comma = true;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// Expands the first top-level {a,b} group, recursively, into `out`.
+Status ExpandBraces(std::string_view p, std::vector<std::string>* out) {
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (p[i] == '\\') {
+      ++i;
+      continue;
+    }
+    if (p[i] != '{') continue;
+    bool has_comma;
+    size_t close = FindBraceClose(p, i, &has_comma);
+    if (close == std::string_view::npos) return Status::InvalidArgument("unclosed '{'");
+    if (!has_comma) continue;  // "{}" or "{a}" is literal text, as in the shell
+    std::string_view head = p.substr(0, i), body = p.substr(i + 1, close - i - 1),
+                     tail = p.substr(close + 1);
+    int depth = 0;
+    size_t start = 0;
+    for (size_t k = 0; k <= body.size(); ++k) {
+      bool end = k == body.size();
+      char c = end ? ',' : body[k];
+      if (!end && c == '\\') {
+        ++k;
+        continue;
+      }
+      if (c == '{') ++depth;
+      if (c == '}') --depth;
+      if (c == ',' && depth == 0) {
+        std::string alt = std::string(head) + std::string(body.substr(start, k - start)) + std::string(tail);
+        if (Status s = ExpandBraces(alt, out); !s.ok()) return s;
+        if (out->size() > kMaxAlternatives) {
+          return Status::InvalidArgument("more than 64 alternatives after expanding {…}");
+        }
+        start = k + 1;
+      }
+    }
+    return Status::Ok();
+  }
+  out->emplace_back(p);
+  return Status::Ok();
+}
+
+std::string LiteralPrefix(std::string_view p) {
+  std::string out;
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (p[i] == '\\' && i + 1 < p.size()) {
+      out += p[++i];
+      continue;
+    }
+    if (IsSpecial(p[i])) break;
+    out += p[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+class Glob::Builder {
+ public:
+  Builder(Glob* g, Mode mode) : g_(g), mode_(mode) {}
+
+  uint32_t NewState() {
+    g_->states_.emplace_back();
+    return static_cast<uint32_t>(g_->states_.size() - 1);
+  }
+  void AddEdge(uint32_t from, EdgeKind kind, uint32_t to, uint8_t ch = 0, uint16_t cls = 0) {
+    g_->states_[from].edges.push_back(Edge{kind, ch, cls, to});
+  }
+  void AddEps(uint32_t from, uint32_t to) { g_->states_[from].eps.push_back(to); }
+
+  EdgeKind OneChar() const { return mode_ == Mode::kPath ? EdgeKind::kAnyButSlash : EdgeKind::kAny; }
+
+  // Builds the NFA for one brace-free alternative starting at `start`; returns the accept state.
+  Result<uint32_t> Alternative(std::string_view p, uint32_t start) {
+    uint32_t cur = start;
+    for (size_t i = 0; i < p.size(); ++i) {
+      char c = p[i];
+      if (c == '\\') {
+        if (i + 1 >= p.size()) return Status::InvalidArgument("pattern ends with a lone '\\'");
+        uint32_t next = NewState();
+        AddEdge(cur, EdgeKind::kChar, next, static_cast<uint8_t>(p[++i]));
+        cur = next;
+      } else if (c == '*') {
+        bool dbl = i + 1 < p.size() && p[i + 1] == '*';
+        if (dbl) {
+          while (i + 1 < p.size() && p[i + 1] == '*') ++i;
+          if (i + 1 < p.size() && p[i + 1] == '/') {
+            ++i;  // "**/": nothing, or anything ending in '/'
+            uint32_t loop = NewState(), after = NewState();
+            AddEps(cur, loop);
+            AddEps(cur, after);
+            AddEdge(loop, EdgeKind::kAny, loop);
+            AddEdge(loop, EdgeKind::kChar, after, '/');
+            cur = after;
+            continue;
+          }
+        }
+        uint32_t loop = NewState(), after = NewState();
+        AddEps(cur, loop);
+        AddEdge(loop, dbl ? EdgeKind::kAny : OneChar(), loop);
+        AddEps(loop, after);
+        cur = after;
+      } else if (c == '?') {
+        uint32_t next = NewState();
+        AddEdge(cur, OneChar(), next);
+        cur = next;
+      } else if (c == '[') {
+        auto cls = Class(p, &i);
+        if (!cls.ok()) return cls.status();
+        uint32_t next = NewState();
+        AddEdge(cur, EdgeKind::kClass, next, 0, *cls);
+        cur = next;
+      } else {
+        uint32_t next = NewState();
+        AddEdge(cur, EdgeKind::kChar, next, static_cast<uint8_t>(c));
+        cur = next;
+      }
+    }
+    return cur;
+  }
+
+ private:
+  // Parses "[...]" at *i; leaves *i on the closing ']'.
+  Result<uint16_t> Class(std::string_view p, size_t* i) {
+    size_t j = *i + 1;
+    bool negate = j < p.size() && (p[j] == '!' || p[j] == '^');
+    if (negate) ++j;
+    std::array<uint64_t, 4> bits{};
+    auto set = [&](unsigned char ch) { bits[ch >> 6] |= uint64_t{1} << (ch & 63); };
+    bool first = true;
+    for (; j < p.size(); ++j, first = false) {
+      unsigned char c = static_cast<unsigned char>(p[j]);
+      if (c == ']' && !first) break;
+      if (c == '\\' && j + 1 < p.size()) c = static_cast<unsigned char>(p[++j]);
+      if (j + 2 < p.size() && p[j + 1] == '-' && p[j + 2] != ']') {
+        unsigned char hi = static_cast<unsigned char>(p[j + 2]);
+        if (hi < c) return Status::InvalidArgument("character range out of order in '[…]'");
+        for (unsigned v = c; v <= hi; ++v) set(static_cast<unsigned char>(v));
+        j += 2;
+      } else {
+        set(c);
+      }
+    }
+    if (j >= p.size()) return Status::InvalidArgument("unclosed '['");
+    if (negate) {
+      for (auto& w : bits) w = ~w;
+    }
+    if (mode_ == Mode::kPath) bits['/' >> 6] &= ~(uint64_t{1} << ('/' & 63));
+    *i = j;
+    if (g_->classes_.size() >= 0xFFFF) return Status::InvalidArgument("too many '[…]' sets");
+    g_->classes_.push_back(bits);
+    return static_cast<uint16_t>(g_->classes_.size() - 1);
+  }
+
+  Glob* g_;
+  Mode mode_;
+};
+
+Result<Glob> Glob::Compile(std::string_view pattern, Mode mode) {
+  if (pattern.size() > kMaxPatternLength) return Status::InvalidArgument("pattern longer than 4096 bytes");
+  Glob g;
+  g.pattern_ = pattern;
+  std::vector<std::string> alts;
+  if (Status s = ExpandBraces(pattern, &alts); !s.ok()) return s;
+
+  bool literal = alts.size() == 1 &&
+                 std::none_of(alts[0].begin(), alts[0].end(), [](char c) { return IsSpecial(c); });
+  g.prefix_ = LiteralPrefix(alts[0]);
+  for (size_t k = 1; k < alts.size(); ++k) {
+    std::string other = LiteralPrefix(alts[k]);
+    size_t n = 0;
+    while (n < g.prefix_.size() && n < other.size() && g.prefix_[n] == other[n]) ++n;
+    g.prefix_.resize(n);
+  }
+  Builder b(&g, mode);
+  uint32_t start = b.NewState();
+  std::vector<uint32_t> accepts;
+  for (const auto& alt : alts) {
+    uint32_t s = b.NewState();
+    b.AddEps(start, s);
+    auto acc = b.Alternative(alt, s);
+    if (!acc.ok()) return acc.status();
+    accepts.push_back(*acc);
+  }
+  if (literal) {
+    // Still validated above (escapes); matching is plain equality.
+    g.literal_ = true;
+    g.literal_text_ = alts[0];
+  }
+  const size_t n = g.states_.size();
+  g.words_ = (n + 63) / 64;
+  g.closure_.assign(n * g.words_, 0);
+  // Epsilon closure of every state (iterative DFS).
+  for (size_t s = 0; s < n; ++s) {
+    uint64_t* row = &g.closure_[s * g.words_];
+    std::vector<uint32_t> stack{static_cast<uint32_t>(s)};
+    while (!stack.empty()) {
+      uint32_t t = stack.back();
+      stack.pop_back();
+      uint64_t bit = uint64_t{1} << (t & 63);
+      if (row[t >> 6] & bit) continue;
+      row[t >> 6] |= bit;
+      for (uint32_t e : g.states_[t].eps) stack.push_back(e);
+    }
+  }
+  g.accept_.assign(g.words_, 0);
+  for (uint32_t a : accepts) g.accept_[a >> 6] |= uint64_t{1} << (a & 63);
+  return g;
+}
+
+bool Glob::EdgeMatches(const Edge& e, unsigned char c) const {
+  switch (e.kind) {
+    case EdgeKind::kChar: return e.ch == c;
+    case EdgeKind::kAny: return true;
+    case EdgeKind::kAnyButSlash: return c != '/';
+    case EdgeKind::kClass: return (classes_[e.cls][c >> 6] >> (c & 63)) & 1;
+  }
+  return false;
+}
+
+bool Glob::Match(std::string_view subject) const {
+  if (literal_) return subject == literal_text_;
+  if (subject.substr(0, prefix_.size()) != prefix_) return false;
+  const size_t w = words_;
+  // Small fixed buffers cover every realistic pattern; fall back to the heap otherwise.
+  uint64_t small_cur[4], small_next[4];
+  std::vector<uint64_t> heap_cur, heap_next;
+  uint64_t* cur = small_cur;
+  uint64_t* next = small_next;
+  if (w > 4) {
+    heap_cur.resize(w);
+    heap_next.resize(w);
+    cur = heap_cur.data();
+    next = heap_next.data();
+  }
+  std::copy_n(&closure_[0], w, cur);
+  for (char ch : subject) {
+    const auto c = static_cast<unsigned char>(ch);
+    std::fill_n(next, w, 0);
+    bool any = false;
+    for (size_t word = 0; word < w; ++word) {
+      for (uint64_t bits = cur[word]; bits; bits &= bits - 1) {
+        size_t s = word * 64 + static_cast<size_t>(__builtin_ctzll(bits));
+        for (const Edge& e : states_[s].edges) {
+          if (!EdgeMatches(e, c)) continue;
+          const uint64_t* cl = &closure_[e.to * w];
+          for (size_t k = 0; k < w; ++k) next[k] |= cl[k];
+          any = true;
+        }
+      }
+    }
+    if (!any) return false;
+    std::swap(cur, next);
+  }
+  for (size_t k = 0; k < w; ++k) {
+    if (cur[k] & accept_[k]) return true;
+  }
+  return false;
+}
+
+}  // namespace warden

@@ -1,0 +1,65 @@
+// Glob patterns, matched in time linear in the subject (an NFA simulated with bitsets: no
+// backtracking, so no pattern can make matching slow).
+//
+// Syntax:  *   any run of characters except '/' (kPath) or any run at all (kText)
+//          **  any run including '/'; "**/" also matches nothing ("a/**/b" matches "a/b")
+//          ?   one character (not '/' in kPath)
+//          [abc] [a-z] [!x] [^x]   one character from (or not from) a set
+//          {a,b,c}                  alternatives (nested allowed, at most 64 in total)
+//          \c                       the character c literally
+// '*' and '?' match a leading '.' too: a policy must not be dodged by a dotfile.
+// A compiled Glob is immutable and safe to share between threads.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace warden {
+
+class Glob {
+ public:
+  enum class Mode { kPath, kText };
+
+  static Result<Glob> Compile(std::string_view pattern, Mode mode = Mode::kPath);
+
+  bool Match(std::string_view subject) const;
+
+  const std::string& pattern() const { return pattern_; }
+  // The literal text every match starts with ("/etc/" for "/etc/**/*.conf").
+  const std::string& literal_prefix() const { return prefix_; }
+  // True when the pattern has no special characters: Match is string equality.
+  bool is_literal() const { return literal_; }
+
+ private:
+  enum class EdgeKind : uint8_t { kChar, kAnyButSlash, kAny, kClass };
+  struct Edge {
+    EdgeKind kind;
+    uint8_t ch;
+    uint16_t cls;
+    uint32_t to;
+  };
+  struct State {
+    std::vector<Edge> edges;
+    std::vector<uint32_t> eps;
+  };
+  class Builder;
+
+  bool EdgeMatches(const Edge& e, unsigned char c) const;
+
+  std::string pattern_;
+  std::string prefix_;
+  bool literal_ = false;
+  std::string literal_text_;
+  size_t words_ = 1;                        // 64-bit words per state set
+  std::vector<State> states_;
+  std::vector<uint64_t> closure_;           // states_.size() * words_
+  std::vector<uint64_t> accept_;            // words_
+  std::vector<std::array<uint64_t, 4>> classes_;
+};
+
+}  // namespace warden

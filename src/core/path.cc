@@ -1,0 +1,127 @@
+#include "core/path.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <vector>
+
+namespace warden {
+
+std::string NormalizePath(std::string_view path) {
+  if (path.empty()) return {};
+  const bool absolute = path.front() == '/';
+  std::vector<std::string_view> parts;
+  size_t i = 0;
+  while (i < path.size()) {
+    while (i < path.size() && path[i] == '/') ++i;
+    size_t j = i;
+    while (j < path.size() && path[j] != '/') ++j;
+    std::string_view part = path.substr(i, j - i);
+    i = j;
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      if (!parts.empty() && parts.back() != "..") {
+        parts.pop_back();
+      } else if (!absolute) {
+        parts.push_back(part);
+      }
+      continue;
+    }
+    parts.push_back(part);
+  }
+  std::string out;
+  if (absolute) out = "/";
+  for (size_t k = 0; k < parts.size(); ++k) {
+    if (k) out += '/';
+    out += parts[k];
+  }
+  if (out.empty()) out = ".";
+  return out;
+}
+
+std::string JoinPath(std::string_view base, std::string_view rel) {
+  if (!rel.empty() && rel.front() == '/') return std::string(rel);
+  if (rel.empty()) return std::string(base);
+  std::string out(base);
+  if (out.empty() || out.back() != '/') out += '/';
+  out += rel;
+  return out;
+}
+
+std::string ExpandTilde(std::string_view path, std::string_view home) {
+  if (path.empty() || path.front() != '~') return std::string(path);
+  size_t slash = path.find('/');
+  std::string_view user = path.substr(1, slash == std::string_view::npos ? path.size() - 1 : slash - 1);
+  std::string_view rest = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
+  std::string base;
+  if (user.empty()) {
+    base = home;
+  } else if (user == "root") {
+    base = "/root";
+  } else {
+    base = "/home/";
+    base += user;
+  }
+  return base + std::string(rest);
+}
+
+std::string ResolvePath(std::string_view path, std::string_view cwd, std::string_view home) {
+  std::string expanded = ExpandTilde(path, home);
+  if (expanded.empty()) return NormalizePath(cwd);
+  return NormalizePath(JoinPath(cwd, expanded));
+}
+
+bool IsUnder(std::string_view path, std::string_view root) {
+  if (root == "/") return !path.empty() && path.front() == '/';
+  if (path.size() < root.size() || path.compare(0, root.size(), root) != 0) return false;
+  return path.size() == root.size() || path[root.size()] == '/';
+}
+
+std::string ResolveSymlinks(std::string_view path) {
+  if (path.empty() || path.front() != '/') return std::string(path);
+  std::string done;                 // resolved, existing prefix ("" means "/")
+  std::string todo(path.substr(1));  // remaining components
+  int links = 0;
+  while (!todo.empty()) {
+    size_t slash = todo.find('/');
+    std::string part = todo.substr(0, slash);
+    todo = slash == std::string::npos ? std::string() : todo.substr(slash + 1);
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      size_t cut = done.rfind('/');
+      done.resize(cut == std::string::npos ? 0 : cut);
+      continue;
+    }
+    std::string candidate = done + "/" + part;
+    struct stat st;
+    if (lstat(candidate.c_str(), &st) != 0) {
+      // Does not exist (or not reachable): keep the rest lexically.
+      std::string rest = todo.empty() ? candidate : candidate + "/" + todo;
+      return NormalizePath(rest);
+    }
+    if (!S_ISLNK(st.st_mode)) {
+      done = std::move(candidate);
+      continue;
+    }
+    if (++links > 40) return NormalizePath(std::string(path));
+    char buf[4096];
+    ssize_t n = readlink(candidate.c_str(), buf, sizeof buf);
+    if (n <= 0 || static_cast<size_t>(n) >= sizeof buf) return NormalizePath(std::string(path));
+    std::string target(buf, static_cast<size_t>(n));
+    if (target.front() == '/') done.clear();
+    todo = todo.empty() ? target : target + "/" + todo;
+    if (!todo.empty() && todo.front() == '/') todo.erase(0, todo.find_first_not_of('/'));
+  }
+  return done.empty() ? "/" : done;
+}
+
+std::string_view Basename(std::string_view path) {
+  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  size_t slash = path.rfind('/');
+  if (slash == std::string_view::npos) return path;
+  if (path == "/") return {};
+  return path.substr(slash + 1);
+}
+
+}  // namespace warden

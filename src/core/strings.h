@@ -1,0 +1,29 @@
+// Small string helpers with no dependencies. All functions are pure and thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace warden {
+
+std::vector<std::string_view> Split(std::string_view s, char sep);
+std::string_view Trim(std::string_view s);
+std::string Join(const std::vector<std::string>& parts, std::string_view sep);
+std::string ToLower(std::string_view s);
+
+// Levenshtein distance, capped: returns cap + 1 as soon as the distance exceeds cap.
+size_t EditDistance(std::string_view a, std::string_view b, size_t cap = 8);
+
+// The candidate closest to `word` within a small distance, or "" — for "did you mean" hints.
+std::string ClosestMatch(std::string_view word, const std::vector<std::string_view>& candidates);
+
+// True if `s` is well-formed UTF-8 (no overlongs, no surrogates).
+bool IsValidUtf8(std::string_view s);
+
+// Shows untrusted text in a message: control bytes and invalid UTF-8 become \xNN, and the
+// result is cut at `max_len` bytes with an ellipsis.
+std::string Printable(std::string_view s, size_t max_len = 120);
+
+}  // namespace warden

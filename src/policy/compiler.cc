@@ -1,0 +1,389 @@
+#include "policy/compiler.h"
+
+#include <algorithm>
+
+#include "core/path.h"
+#include "core/strings.h"
+
+namespace warden::policy {
+namespace {
+
+bool HasGlobSyntax(std::string_view s) { return s.find_first_of("*?[{\\") != std::string_view::npos; }
+
+// Splits "$NAME/rest", "~/rest" into an anchor and the rest ("" for the anchor itself).
+bool SplitAnchor(std::string_view text, Anchor* anchor, std::string_view* rest, std::string* error) {
+  auto after = [&](size_t n) {
+    std::string_view r = text.substr(n);
+    if (!r.empty() && r.front() == '/') r.remove_prefix(1);
+    *rest = r;
+  };
+  auto starts = [&](std::string_view prefix) {
+    return text.substr(0, prefix.size()) == prefix && (text.size() == prefix.size() || text[prefix.size()] == '/');
+  };
+  if (!text.empty() && text.front() == '/') {
+    *anchor = Anchor::kAbsolute;
+    *rest = text;
+    return true;
+  }
+  if (starts("~")) {
+    *anchor = Anchor::kHome;
+    after(1);
+    return true;
+  }
+  static constexpr std::pair<std::string_view, Anchor> kVars[] = {
+      {"$HOME", Anchor::kHome}, {"${HOME}", Anchor::kHome}, {"$WORKSPACE", Anchor::kWorkspace},
+      {"${WORKSPACE}", Anchor::kWorkspace}, {"$CWD", Anchor::kCwd}, {"${CWD}", Anchor::kCwd}};
+  for (auto [name, a] : kVars) {
+    if (starts(name)) {
+      *anchor = a;
+      after(name.size());
+      return true;
+    }
+  }
+  if (!text.empty() && text.front() == '$') {
+    *error = "unknown variable in '" + std::string(text) + "' (use $HOME, $WORKSPACE or $CWD)";
+    return false;
+  }
+  if (text.substr(0, 1) == "~") {
+    *error = "'~user' paths are not supported in policies; write the absolute path";
+    return false;
+  }
+  *anchor = Anchor::kWorkspace;
+  *rest = text;
+  return true;
+}
+
+class RuleCompiler {
+ public:
+  RuleCompiler(const PolicyFile& file, Diagnostics* d) : file_(file), d_(d) {}
+
+  CompiledRule Compile(const RuleSpec& spec) {
+    CompiledRule r;
+    r.id = spec.id.value;
+    r.kind = spec.kind;
+    r.decision = spec.decision;
+    r.reason = spec.reason;
+    r.contexts = spec.contexts;
+    r.priority = spec.priority;
+    r.final = spec.final;
+    r.file = file_.path;
+    r.mark = spec.id.mark;
+    r.layer = file_.layer;
+    rule_ = &spec;
+    switch (spec.kind) {
+      case RequestKind::kExec: Exec(spec.exec, &r); break;
+      case RequestKind::kFile: File(spec.file, &r); break;
+      case RequestKind::kAction: Action(spec.action, &r); break;
+      default: break;
+    }
+    return r;
+  }
+
+ private:
+  void Exec(const ExecMatch& m, CompiledRule* r) {
+    for (const auto& c : m.command) {
+      if (HasGlobSyntax(c.value)) {
+        if (auto g = GlobOf(c, Glob::Mode::kText)) r->name_globs.push_back(std::move(*g));
+      } else {
+        r->names.push_back(c.value);
+      }
+    }
+    for (const auto& s : m.subcommand) r->subcommands.push_back(s.value);
+    for (const auto& f : m.flags.all) r->flags_all.push_back(f.value);
+    for (const auto& f : m.flags.any) r->flags_any.push_back(f.value);
+    for (const auto& f : m.flags.none) r->flags_none.push_back(f.value);
+    r->args_any = Arg(m.args.any);
+    r->args_all = Arg(m.args.all);
+    r->args_none = Arg(m.args.none);
+    if (m.args.min) r->args_min = m.args.min->value;
+    if (m.args.max) r->args_max = m.args.max->value;
+    r->line = Text(m.line);
+    r->stdin_text = Text(m.stdin_text);
+    r->privileged = m.privileged;
+    for (const auto& v : m.via) {
+      if (auto g = GlobOf(v, Glob::Mode::kText)) r->via.push_back(std::move(*g));
+    }
+    r->cwd = Path(m.cwd);
+    for (const auto& f : m.fact) r->signals.push_back(f.value);
+    r->detail = Text(m.detail);
+  }
+
+  void File(const FileMatch& m, CompiledRule* r) {
+    for (const auto& op : m.ops) r->ops |= static_cast<uint8_t>(1u << static_cast<unsigned>(op.value));
+    r->path = Path(m.path);
+    r->recursive = m.recursive;
+    r->dynamic = m.dynamic;
+    r->guessed = m.guessed;
+    for (const auto& c : m.command) {
+      if (auto g = GlobOf(c, Glob::Mode::kText)) r->sources.push_back(std::move(*g));
+    }
+  }
+
+  void Action(const ActionMatch& m, CompiledRule* r) {
+    auto globs = [&](const Strings& in, std::vector<Glob>* out) {
+      for (const auto& s : in) {
+        if (auto g = GlobOf(s, Glob::Mode::kText)) out->push_back(std::move(*g));
+      }
+    };
+    globs(m.subject, &r->subjects);
+    globs(m.action, &r->actions);
+    globs(m.resource_type, &r->resource_types);
+    globs(m.resource_id, &r->resource_ids);
+    for (const auto& role : m.role) r->roles.push_back(role.value);
+  }
+
+  CompiledArg Arg(const ArgSpec& a) {
+    CompiledArg c;
+    c.present = a.present;
+    c.text = Text(a.text);
+    c.path = Path(a.path);
+    c.dynamic = a.dynamic;
+    return c;
+  }
+
+  CompiledText Text(const TextSpec& t) {
+    CompiledText c;
+    for (const auto& g : t.glob) {
+      if (auto glob = GlobOf(g, Glob::Mode::kText)) c.globs.push_back(std::move(*glob));
+    }
+    if (t.regex) {
+      RE2::Options opts;
+      opts.set_log_errors(false);
+      auto re = std::make_shared<RE2>(t.regex->value, opts);
+      if (!re->ok()) {
+        d_->Error("bad-regex", file_.path, t.regex->mark,
+                  "rule '" + rule_->id.value + "': invalid regular expression: " + re->error(),
+                  "RE2 syntax: no backreferences or lookaround");
+      } else {
+        c.regex = std::move(re);
+      }
+    }
+    return c;
+  }
+
+  CompiledPath Path(const PathSpec& p) {
+    CompiledPath c;
+    for (const auto& g : p.glob) {
+      Anchor anchor;
+      std::string_view rest;
+      std::string error;
+      if (!SplitAnchor(g.value, &anchor, &rest, &error)) {
+        d_->Error("bad-glob", file_.path, g.mark, "rule '" + rule_->id.value + "': " + error);
+        continue;
+      }
+      std::string pattern(rest);
+      if (anchor == Anchor::kWorkspace && g.value.find('/') == std::string::npos && g.value.substr(0, 1) != "$") {
+        anchor = Anchor::kAnywhere;  // a bare name: in any directory
+        pattern = "**/" + pattern;
+      } else if (anchor == Anchor::kWorkspace && g.value.substr(0, 3) == "**/") {
+        anchor = Anchor::kAnywhere;
+      }
+      Located<std::string> located{pattern, g.mark};
+      auto glob = GlobOf(located, Glob::Mode::kPath);
+      if (!glob) continue;
+      AnchoredGlob ag;
+      ag.anchor = anchor;
+      std::string prefix = glob->literal_prefix();
+      size_t slash = prefix.rfind('/');
+      ag.prefix = slash == std::string::npos ? std::string() : prefix.substr(0, slash + 1);
+      if (glob->is_literal()) ag.prefix = prefix;
+      ag.glob = std::move(*glob);
+      c.globs.push_back(std::move(ag));
+    }
+    auto roots = [&](const Strings& in, std::vector<Root>* out) {
+      for (const auto& s : in) {
+        Root root;
+        std::string error;
+        if (!ParseRoot(s.value, &root, &error)) {
+          d_->Error("bad-value", file_.path, s.mark, "rule '" + rule_->id.value + "': " + error);
+          continue;
+        }
+        out->push_back(std::move(root));
+      }
+    };
+    roots(p.under, &c.under);
+    roots(p.outside, &c.outside);
+    roots(p.is, &c.is);
+    return c;
+  }
+
+  std::optional<Glob> GlobOf(const Located<std::string>& s, Glob::Mode mode) {
+    auto g = Glob::Compile(s.value, mode);
+    if (!g.ok()) {
+      d_->Error("bad-glob", file_.path, s.mark,
+                "rule '" + rule_->id.value + "': bad pattern '" + Printable(s.value, 60) + "': " + g.status().message());
+      return std::nullopt;
+    }
+    return std::move(g).value();
+  }
+
+  const PolicyFile& file_;
+  Diagnostics* d_;
+  const RuleSpec* rule_ = nullptr;
+};
+
+void AddPermission(RolePerms* role, const std::string& perm, size_t* count) {
+  ++*count;
+  if (perm == "*" || perm == "*:*") {
+    role->all = true;
+    return;
+  }
+  size_t colon = perm.find(':');
+  if (colon == std::string::npos) return;
+  std::string type = perm.substr(0, colon), action = perm.substr(colon + 1);
+  bool type_glob = HasGlobSyntax(type), action_glob = HasGlobSyntax(action);
+  if (!type_glob && action == "*") {
+    role->any_action.insert(type);
+  } else if (type == "*" && !action_glob) {
+    role->any_type.insert(action);
+  } else if (!type_glob && !action_glob) {
+    role->exact[type].insert(action);
+  } else {
+    auto t = Glob::Compile(type, Glob::Mode::kText);
+    auto a = Glob::Compile(action, Glob::Mode::kText);
+    if (t.ok() && a.ok()) role->globs.emplace_back(std::move(t).value(), std::move(a).value());
+  }
+}
+
+void IndexFileRule(const CompiledRule& r, uint32_t idx, FileIndex* index) {
+  const CompiledPath& p = r.path;
+  if (!p.outside.empty() || (p.globs.empty() && p.under.empty() && p.is.empty())) {
+    index->always.push_back(idx);
+    return;
+  }
+  if (!p.globs.empty()) {
+    for (const auto& g : p.globs) {
+      if (g.anchor == Anchor::kAnywhere) {
+        std::string_view pat = g.glob.pattern();
+        if (pat.substr(0, 3) == "**/") {
+          std::string_view rest = pat.substr(3);
+          if (!HasGlobSyntax(rest) && rest.find('/') == std::string_view::npos) {
+            index->basename[std::string(rest)].push_back(idx);
+            continue;
+          }
+          if (rest.substr(0, 2) == "*." && !HasGlobSyntax(rest.substr(2)) && rest.find('/') == std::string_view::npos) {
+            index->extension[std::string(rest.substr(2))].push_back(idx);
+            continue;
+          }
+        }
+        index->anywhere.push_back(idx);
+        continue;
+      }
+      index->tries[static_cast<size_t>(g.anchor)].Insert(g.prefix, idx);
+    }
+    return;
+  }
+  for (const auto* roots : {&p.under, &p.is}) {
+    for (const auto& root : *roots) index->tries[static_cast<size_t>(root.anchor)].Insert(root.rel, idx);
+  }
+}
+
+void Dedupe(std::vector<uint32_t>* v) {
+  std::sort(v->begin(), v->end());
+  v->erase(std::unique(v->begin(), v->end()), v->end());
+}
+
+}  // namespace
+
+bool ParseRoot(std::string_view text, Root* root, std::string* error) {
+  if (text.empty()) {
+    *error = "an empty path";
+    return false;
+  }
+  if (HasGlobSyntax(text)) {
+    *error = "'" + std::string(text) + "' is a pattern; under/outside/is take plain paths (use path: for globs)";
+    return false;
+  }
+  std::string_view rest;
+  if (!SplitAnchor(text, &root->anchor, &rest, error)) return false;
+  root->rel = root->anchor == Anchor::kAbsolute ? NormalizePath(rest) : NormalizePath(rest);
+  if (root->rel == ".") root->rel.clear();
+  if (root->anchor != Anchor::kAbsolute && root->rel.substr(0, 2) == "..") {
+    *error = "'" + std::string(text) + "' leaves its anchor with '..'";
+    return false;
+  }
+  return true;
+}
+
+std::shared_ptr<const Snapshot> Compile(const std::vector<PolicyFile>& layers, std::string revision,
+                                        Diagnostics* diags) {
+  auto snap = std::make_shared<Snapshot>();
+  snap->revision = std::move(revision);
+  Diagnostics local;
+  // Effective rules, in order; a later rule with the same id replaces the earlier one.
+  std::vector<std::pair<const RuleSpec*, const PolicyFile*>> effective;
+  StringMap<size_t> by_id;
+  for (const auto& file : layers) {
+    for (const auto& id : file.disable) {
+      if (auto it = by_id.find(id.value); it != by_id.end()) effective[it->second].first = nullptr;
+    }
+    for (const auto& r : file.rules) {
+      if (auto it = by_id.find(r.id.value); it != by_id.end()) effective[it->second].first = nullptr;
+      by_id[r.id.value] = effective.size();
+      effective.emplace_back(&r, &file);
+    }
+    snap->sources.push_back({file.path, file.layer, file.name, file.rules.size()});
+    for (int c = 0; c < kContextCount; ++c) {
+      const auto& def = file.defaults[static_cast<size_t>(c)];
+      if (!def) continue;
+      Decision& current = snap->defaults[static_cast<size_t>(c)];
+      if (file.layer == LayerKind::kRepository && def->value < current) continue;
+      current = def->value;
+    }
+  }
+  for (const auto& [spec, file] : effective) {
+    if (spec == nullptr) continue;
+    snap->rules.push_back(RuleCompiler(*file, &local).Compile(*spec));
+  }
+  // RBAC
+  StringMap<RolePerms*> roles;
+  for (const auto& file : layers) {
+    for (const auto& role : file.roles) {
+      RolePerms*& perms = roles[role.name.value];
+      if (perms == nullptr) {
+        snap->roles.push_back(std::make_unique<RolePerms>());
+        perms = snap->roles.back().get();
+        perms->name = role.name.value;
+      }
+      for (const auto& p : role.allow) AddPermission(perms, p.value, &snap->permission_count);
+    }
+  }
+  for (const auto& file : layers) {
+    for (const auto& subject : file.subjects) {
+      auto& list = snap->subjects[subject.name.value];
+      for (const auto& role : subject.roles) {
+        auto it = roles.find(role.value);
+        if (it == roles.end()) continue;  // reported by RoleCheck
+        if (std::find(list.begin(), list.end(), it->second) == list.end()) list.push_back(it->second);
+      }
+    }
+  }
+  // Indexes
+  for (uint32_t i = 0; i < snap->rules.size(); ++i) {
+    const CompiledRule& r = snap->rules[i];
+    switch (r.kind) {
+      case RequestKind::kExec:
+        if (r.is_signal_rule()) {
+          for (const auto& s : r.signals) snap->signal_by_type[s].push_back(i);
+        } else if (r.names.empty() && r.name_globs.empty()) {
+          snap->exec_any.push_back(i);
+        } else {
+          for (const auto& n : r.names) snap->exec_by_name[n].push_back(i);
+          if (!r.name_globs.empty()) snap->exec_glob_names.push_back(i);
+        }
+        break;
+      case RequestKind::kFile: IndexFileRule(r, i, &snap->files); break;
+      case RequestKind::kAction: snap->action_rules.push_back(i); break;
+      default: break;
+    }
+  }
+  for (auto& [name, list] : snap->exec_by_name) Dedupe(&list);
+  for (auto& [name, list] : snap->files.basename) Dedupe(&list);
+  for (auto& [name, list] : snap->files.extension) Dedupe(&list);
+  Dedupe(&snap->files.anywhere);
+  diags->Append(local);
+  if (local.has_errors()) return nullptr;
+  return snap;
+}
+
+}  // namespace warden::policy

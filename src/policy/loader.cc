@@ -1,0 +1,110 @@
+#include "policy/loader.h"
+
+#include <sys/stat.h>
+
+#include <cstdint>
+#include <cstdio>
+
+#include "core/file.h"
+#include "core/path.h"
+#include "policy/checks.h"
+#include "policy/compiler.h"
+#include "policy/reader.h"
+
+namespace warden::policy {
+namespace {
+
+bool IsFile(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+std::string Revision(const std::vector<PolicyText>& texts) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a
+  auto mix = [&](std::string_view s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ULL;
+    }
+    h ^= 0xff;
+    h *= 1099511628211ULL;
+  };
+  for (const auto& t : texts) {
+    mix(t.path);
+    mix(t.text);
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+}  // namespace
+
+std::string FindRepositoryPolicy(const std::string& cwd) {
+  std::string dir = NormalizePath(cwd.empty() ? "/" : cwd);
+  for (;;) {
+    std::string candidate = JoinPath(dir, ".warden/policy.yaml");
+    if (IsFile(candidate)) return candidate;
+    if (dir == "/" || dir.empty()) return {};
+    size_t slash = dir.rfind('/');
+    dir = slash == 0 ? "/" : dir.substr(0, slash);
+  }
+}
+
+bool BuiltinProfile(std::string_view name, std::vector<PolicyText>* out) {
+  if (name == "none") return true;
+  if (name != "default" && name != "strict") return false;
+  out->push_back({"<builtin:default>", LayerKind::kBuiltin, std::string(EmbeddedPolicy("default"))});
+  if (name == "strict") out->push_back({"<builtin:strict>", LayerKind::kBuiltin, std::string(EmbeddedPolicy("strict"))});
+  return true;
+}
+
+LoadResult LoadPolicyTexts(const std::vector<PolicyText>& texts) {
+  LoadResult result;
+  bool read_ok = true;
+  for (const auto& t : texts) {
+    PolicyFile file;
+    if (!ReadPolicy(t.text, t.path, t.layer, &file, &result.diagnostics)) read_ok = false;
+    result.layers.push_back(std::move(file));
+  }
+  if (!read_ok) return result;
+  RunChecks(result.layers, &result.diagnostics);
+  if (result.diagnostics.has_errors()) return result;
+  result.snapshot = Compile(result.layers, Revision(texts), &result.diagnostics);
+  return result;
+}
+
+LoadResult LoadPolicy(const LoadOptions& options) {
+  std::vector<PolicyText> texts;
+  LoadResult failed;
+  if (!BuiltinProfile(options.profile, &texts)) {
+    failed.diagnostics.Error("bad-value", "<profile>", {}, "unknown profile '" + options.profile + "'",
+                             "use default, strict or none");
+    return failed;
+  }
+  auto add_file = [&](const std::string& path, LayerKind layer, bool must_exist) {
+    auto data = ReadFileLimited(path, kMaxPolicyBytes);
+    if (data.ok()) {
+      texts.push_back({path, layer, std::move(data).value()});
+      return;
+    }
+    if (!must_exist && data.status().code() == Status::Code::kNotFound) return;
+    std::string code = data.status().code() == Status::Code::kTooLarge ? "file-too-large" : "io-error";
+    failed.diagnostics.Error(code, path, {}, "cannot read the policy: " + data.status().message(),
+                             code == "file-too-large" ? "policy files are limited to 16 MiB" : "");
+  };
+  if (options.user_layer) {
+    std::string base = !options.config_home.empty() ? options.config_home
+                                                    : (options.home.empty() ? std::string() : JoinPath(options.home, ".config"));
+    if (!base.empty()) add_file(JoinPath(base, "warden/policy.yaml"), LayerKind::kUser, false);
+  }
+  if (options.repository_layer) {
+    std::string repo = FindRepositoryPolicy(options.cwd);
+    if (!repo.empty()) add_file(repo, LayerKind::kRepository, true);
+  }
+  for (const auto& f : options.files) add_file(f, LayerKind::kCommandLine, true);
+  if (failed.diagnostics.has_errors()) return failed;
+  return LoadPolicyTexts(texts);
+}
+
+}  // namespace warden::policy

@@ -1,0 +1,62 @@
+// Loading the layered policy: built-in profile → user file → repository file → --policy files,
+// read, checked and compiled into one Snapshot. Every problem is in `diagnostics`; `snapshot`
+// is null if any of them is an error (the caller keeps whatever policy it had).
+//
+//   built-in     policies/default.yaml (embedded); profile "strict" adds policies/strict.yaml;
+//                profile "none" starts from nothing
+//   user         $XDG_CONFIG_HOME/warden/policy.yaml, else ~/.config/warden/policy.yaml
+//   repository   the first .warden/policy.yaml found from the working directory upward
+//   command line each --policy FILE, in order
+// Files larger than kMaxPolicyBytes are refused. Thread-safe (no shared state).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "policy/diagnostic.h"
+#include "policy/policy_ast.h"
+#include "policy/snapshot.h"
+
+namespace warden::policy {
+
+inline constexpr size_t kMaxPolicyBytes = 16 * 1024 * 1024;
+
+struct LoadOptions {
+  std::string profile = "default";  // default | strict | none
+  bool user_layer = true;
+  bool repository_layer = true;
+  std::string cwd;                  // where the repository search starts
+  std::string home;                 // for the user file
+  std::string config_home;          // $XDG_CONFIG_HOME, if set
+  std::vector<std::string> files;   // --policy
+};
+
+struct PolicyText {
+  std::string path;
+  LayerKind layer;
+  std::string text;
+};
+
+struct LoadResult {
+  std::shared_ptr<const Snapshot> snapshot;
+  Diagnostics diagnostics;
+  std::vector<PolicyFile> layers;
+  bool ok() const { return snapshot != nullptr; }
+};
+
+LoadResult LoadPolicy(const LoadOptions& options);
+
+// The same, from texts already in memory (tests, fuzzing, embedded policies).
+LoadResult LoadPolicyTexts(const std::vector<PolicyText>& texts);
+
+// The built-in profile's texts ("default", "strict", "none"); false for an unknown name.
+bool BuiltinProfile(std::string_view name, std::vector<PolicyText>* out);
+
+// The embedded policy files by name ("default", "strict"), or "" if there is no such file.
+std::string_view EmbeddedPolicy(std::string_view name);
+
+// Where the repository policy for `cwd` is, or "" if none.
+std::string FindRepositoryPolicy(const std::string& cwd);
+
+}  // namespace warden::policy

@@ -1,0 +1,265 @@
+#include "policy/matcher.h"
+
+#include <algorithm>
+
+#include "core/path.h"
+#include "core/strings.h"
+
+namespace warden::policy {
+namespace {
+
+bool Fail(std::string* why, std::string text) {
+  if (why) *why = std::move(text);
+  return false;
+}
+
+std::string Quoted(std::string_view s) { return "'" + Printable(s, 60) + "'"; }
+
+bool AnyGlob(const std::vector<Glob>& globs, std::string_view s) {
+  return std::any_of(globs.begin(), globs.end(), [&](const Glob& g) { return g.Match(s); });
+}
+
+std::string StripSlash(std::string s) {
+  if (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
+// One anchored glob against the path.
+bool GlobMatches(const AnchoredGlob& g, const PathView& v, const PathEnv& env) {
+  if (g.anchor == Anchor::kAnywhere) {
+    if (g.glob.Match(v.path)) return true;
+    return v.pattern && (v.pattern->Match(StripSlash(g.glob.literal_prefix())) || v.pattern->Match(g.glob.literal_prefix()));
+  }
+  std::string anchor = g.anchor == Anchor::kAbsolute ? std::string() : env.Anchored(g.anchor, "");
+  std::string_view rel = v.path;
+  bool inside = true;
+  if (!anchor.empty()) {
+    if (IsUnder(v.path, anchor)) {
+      rel = v.path.size() == anchor.size() ? std::string_view() : v.path.substr(anchor == "/" ? 1 : anchor.size() + 1);
+    } else {
+      inside = false;
+    }
+  }
+  if (inside && g.glob.Match(rel)) return true;
+  // Where the glob's protected area starts, as an absolute path.
+  std::string area = anchor.empty() ? g.prefix : (g.prefix.empty() ? anchor : JoinPath(anchor, g.prefix));
+  if (v.pattern && !area.empty() && (v.pattern->Match(StripSlash(area)) || v.pattern->Match(area))) return true;
+  // A recursive operation on a tree that contains the protected area.
+  if (v.recursive && !area.empty()) {
+    std::string dir = StripSlash(area);
+    std::string_view base = v.glob ? LiteralDir(v.path) : v.path;
+    if (IsUnder(dir, base)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string PathEnv::Anchored(Anchor a, std::string_view rel) const {
+  const std::string* base = nullptr;
+  switch (a) {
+    case Anchor::kAbsolute: return std::string(rel);
+    case Anchor::kHome: base = &home; break;
+    case Anchor::kWorkspace: base = &workspace; break;
+    case Anchor::kCwd: base = &cwd; break;
+    case Anchor::kAnywhere: return std::string(rel);
+  }
+  if (rel.empty()) return *base;
+  return NormalizePath(JoinPath(*base, rel));
+}
+
+std::string_view LiteralDir(std::string_view path) {
+  size_t special = path.find_first_of("*?[{");
+  std::string_view lit = path.substr(0, special);
+  if (special == std::string_view::npos) return path;
+  size_t slash = lit.rfind('/');
+  if (slash == std::string_view::npos) return {};
+  if (slash == 0) return "/";
+  return lit.substr(0, slash);
+}
+
+bool MatchPath(const CompiledPath& p, const PathView& v, const PathEnv& env, std::string* why) {
+  if (p.empty()) return true;
+  if (v.dynamic) return Fail(why, "the path " + Quoted(v.path) + " is only known at run time");
+  std::string_view base = v.glob ? LiteralDir(v.path) : v.path;
+  if (!p.globs.empty() &&
+      std::none_of(p.globs.begin(), p.globs.end(), [&](const AnchoredGlob& g) { return GlobMatches(g, v, env); })) {
+    return Fail(why, "path " + Quoted(v.path) + " matches none of the rule's globs");
+  }
+  if (!p.under.empty() && std::none_of(p.under.begin(), p.under.end(), [&](const Root& r) {
+        return IsUnder(base, env.Anchored(r.anchor, r.rel));
+      })) {
+    return Fail(why, "path " + Quoted(v.path) + " is not under any of the rule's roots");
+  }
+  for (const Root& r : p.outside) {
+    std::string root = env.Anchored(r.anchor, r.rel);
+    if (IsUnder(base, root)) return Fail(why, "path " + Quoted(v.path) + " is under " + Quoted(root));
+  }
+  if (!p.is.empty() && std::none_of(p.is.begin(), p.is.end(), [&](const Root& r) {
+        std::string root = env.Anchored(r.anchor, r.rel);
+        return v.pattern ? v.pattern->Match(root) : base == root;
+      })) {
+    return Fail(why, "path " + Quoted(v.path) + " is none of the rule's paths");
+  }
+  return true;
+}
+
+namespace {
+
+bool HasFlag(const std::vector<shell::Option>& options, const std::vector<std::string>& alternatives) {
+  for (const auto& o : options) {
+    for (const auto& a : alternatives) {
+      if (o.name == a) return true;
+      // GNU long options may be abbreviated: "--recur" is "--recursive".
+      if (o.name.size() >= 3 && o.name[1] == '-' && a.size() > o.name.size() && a.compare(0, o.name.size(), o.name) == 0) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+std::string FlagText(const std::vector<std::string>& alternatives) { return Join(alternatives, "|"); }
+
+bool MatchArg(const CompiledArg& a, const shell::CommandFact& c, uint32_t idx, const PathEnv& env) {
+  const std::string& text = c.argv[idx];
+  uint8_t bits = c.arg_bits[idx];
+  bool dynamic = bits & shell::kArgDynamic;
+  if (a.dynamic && *a.dynamic != dynamic) return false;
+  if (!a.text.empty() && !a.text.Match(text)) return false;
+  if (a.path.empty()) return true;
+  auto check = [&](const std::string& path, bool dyn) {
+    bool glob = bits & shell::kArgGlob;
+    std::optional<Glob> pattern;
+    if (glob && !dyn) {
+      auto g = Glob::Compile(path, Glob::Mode::kPath);
+      if (g.ok()) pattern = std::move(g).value();
+    }
+    PathView v{path, dyn, glob, (bits & shell::kArgTree) != 0, pattern ? &*pattern : nullptr};
+    return MatchPath(a.path, v, env, nullptr);
+  };
+  if (dynamic || text.empty()) return check(text, true);
+  if (text.front() == '/') return check(NormalizePath(text), false);
+  if (c.cwd_unknown || c.cwds.empty()) return check(text, true);
+  return std::any_of(c.cwds.begin(), c.cwds.end(),
+                     [&](const std::string& cwd) { return check(NormalizePath(JoinPath(cwd, text)), false); });
+}
+
+}  // namespace
+
+bool MatchCommand(const CompiledRule& r, const shell::CommandFact& c, std::string_view line, const PathEnv& env,
+                  std::string* why) {
+  if ((!r.names.empty() || !r.name_globs.empty()) &&
+      std::find(r.names.begin(), r.names.end(), c.name) == r.names.end() && !AnyGlob(r.name_globs, c.name)) {
+    return Fail(why, "the command is " + Quoted(c.name));
+  }
+  size_t consumed = 0;
+  if (!r.subcommands.empty()) {
+    bool found = false;
+    for (const auto& words : r.subcommands) {
+      if (c.operands.size() < words.size()) continue;
+      bool all = true;
+      for (size_t i = 0; i < words.size() && all; ++i) all = c.argv[c.operands[i]] == words[i];
+      if (all) {
+        consumed = words.size();
+        found = true;
+        break;
+      }
+    }
+    if (!found) {
+      return Fail(why, c.operands.empty() ? std::string("there is no subcommand")
+                                          : "the subcommand is " + Quoted(c.argv[c.operands[0]]));
+    }
+  }
+  for (const auto& f : r.flags_all) {
+    if (!HasFlag(c.options, f)) return Fail(why, "flag " + FlagText(f) + " is not given");
+  }
+  if (!r.flags_any.empty() &&
+      std::none_of(r.flags_any.begin(), r.flags_any.end(), [&](const auto& f) { return HasFlag(c.options, f); })) {
+    return Fail(why, "none of the flags it looks for is given");
+  }
+  for (const auto& f : r.flags_none) {
+    if (HasFlag(c.options, f)) return Fail(why, "flag " + FlagText(f) + " is given");
+  }
+  const size_t n = c.operands.size() - std::min(consumed, c.operands.size());
+  if (r.args_min >= 0 && n < static_cast<size_t>(r.args_min)) return Fail(why, "too few arguments");
+  if (r.args_max >= 0 && n > static_cast<size_t>(r.args_max)) return Fail(why, "too many arguments");
+  auto args_begin = c.operands.begin() + static_cast<std::ptrdiff_t>(std::min(consumed, c.operands.size()));
+  if (r.args_any.present &&
+      std::none_of(args_begin, c.operands.end(), [&](uint32_t i) { return MatchArg(r.args_any, c, i, env); })) {
+    return Fail(why, "no argument matches args.any");
+  }
+  if (r.args_all.present &&
+      !std::all_of(args_begin, c.operands.end(), [&](uint32_t i) { return MatchArg(r.args_all, c, i, env); })) {
+    return Fail(why, "not every argument matches args.all");
+  }
+  if (r.args_none.present &&
+      std::any_of(args_begin, c.operands.end(), [&](uint32_t i) { return MatchArg(r.args_none, c, i, env); })) {
+    return Fail(why, "an argument matches args.none");
+  }
+  if (!r.line.empty() && !r.line.Match(line)) return Fail(why, "the command line does not match 'line'");
+  if (!r.stdin_text.empty() && !(c.stdin_known && r.stdin_text.Match(c.stdin_text))) {
+    return Fail(why, c.stdin_known ? "its input does not match 'stdin'" : "its input is not known");
+  }
+  if (r.privileged && *r.privileged != c.privileged) {
+    return Fail(why, c.privileged ? "it runs with privileges" : "it does not run with privileges");
+  }
+  if (!r.via.empty() && std::none_of(c.via.begin(), c.via.end(), [&](const std::string& v) { return AnyGlob(r.via, v); })) {
+    return Fail(why, "it is not run through the wrappers listed in 'via'");
+  }
+  if (!r.cwd.empty()) {
+    bool ok = c.cwd_unknown || c.cwds.empty()
+                  ? MatchPath(r.cwd, PathView{"?", true}, env, nullptr)
+                  : std::any_of(c.cwds.begin(), c.cwds.end(),
+                                [&](const std::string& d) { return MatchPath(r.cwd, PathView{d}, env, nullptr); });
+    if (!ok) return Fail(why, "its working directory does not match 'cwd'");
+  }
+  return true;
+}
+
+bool MatchFile(const CompiledRule& r, const shell::FileFact& f, const Glob* pattern, const PathEnv& env,
+               std::string* why) {
+  if (r.ops && !(r.ops & (1u << static_cast<unsigned>(f.op)))) {
+    return Fail(why, "the operation is " + std::string(shell::FileOpName(f.op)));
+  }
+  if (r.recursive && *r.recursive != f.recursive) return Fail(why, f.recursive ? "it is recursive" : "it is not recursive");
+  if (r.dynamic && *r.dynamic != f.dynamic) {
+    return Fail(why, f.dynamic ? "the path is only known at run time" : "the path is known");
+  }
+  if (r.guessed && *r.guessed != f.guessed) return Fail(why, f.guessed ? "the access is a guess" : "the access is certain");
+  if (!r.sources.empty() && !AnyGlob(r.sources, f.source)) return Fail(why, "it comes from " + Quoted(f.source));
+  PathView v{f.path, f.dynamic, f.glob, f.recursive, pattern};
+  if (MatchPath(r.path, v, env, why)) return true;
+  if (!f.lexical.empty()) {
+    PathView lex{f.lexical, f.dynamic, f.glob, f.recursive, nullptr};
+    if (MatchPath(r.path, lex, env, nullptr)) return true;
+  }
+  return false;
+}
+
+bool MatchSignal(const CompiledRule& r, const shell::SignalFact& s, std::string* why) {
+  if (std::find(r.signals.begin(), r.signals.end(), s.type) == r.signals.end()) return Fail(why, "the fact is " + s.type);
+  if (!r.detail.empty() && !r.detail.Match(s.detail)) return Fail(why, "the detail does not match");
+  return true;
+}
+
+bool MatchAction(const CompiledRule& r, const Request& req, const std::vector<const RolePerms*>* roles,
+                 std::string* why) {
+  if (!r.subjects.empty() && !AnyGlob(r.subjects, req.subject)) return Fail(why, "the subject is " + Quoted(req.subject));
+  if (!r.actions.empty() && !AnyGlob(r.actions, req.action)) return Fail(why, "the action is " + Quoted(req.action));
+  if (!r.resource_types.empty() && !AnyGlob(r.resource_types, req.resource_type)) {
+    return Fail(why, "the resource type is " + Quoted(req.resource_type));
+  }
+  if (!r.resource_ids.empty() && !AnyGlob(r.resource_ids, req.resource_id)) {
+    return Fail(why, "the resource id is " + Quoted(req.resource_id));
+  }
+  if (!r.roles.empty()) {
+    bool has = roles && std::any_of(roles->begin(), roles->end(), [&](const RolePerms* p) {
+                 return std::find(r.roles.begin(), r.roles.end(), p->name) != r.roles.end();
+               });
+    if (!has) return Fail(why, "the subject has none of the roles");
+  }
+  return true;
+}
+
+}  // namespace warden::policy

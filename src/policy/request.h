@@ -1,0 +1,58 @@
+// A request: the one shape every enforcement point sends to the engine (CLI, bench, later
+// the daemon and the HTTP API). Its JSON form is documented in docs/POLICY.md:
+//
+//   {"kind":"exec","command":"rm -rf build","context":"ai","cwd":"…","workspace":"…","home":"…"}
+//   {"kind":"exec","argv":["rm","-rf","build"],…}
+//   {"kind":"file","op":"read|write|delete|exec","path":"…","context":"ai","cwd":"…",…}
+//   {"kind":"action","subject":"alice","action":"read","resource":{"type":"doc","id":"42"}}
+//
+// ParseRequestJson rejects unknown fields, wrong types and bad enum values with a message
+// that names the field (and, for malformed JSON, the byte offset). Plain data.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "policy/decision.h"
+#include "shell/facts.h"
+
+namespace warden::policy {
+
+struct Request {
+  RequestKind kind = RequestKind::kExec;
+  Context context = Context::kAi;
+  // exec
+  std::string command;
+  std::vector<std::string> argv;
+  bool has_argv = false;
+  // where it happens (exec and file)
+  std::string cwd;
+  std::string workspace;
+  std::string home;
+  // file
+  shell::FileOp op = shell::FileOp::kRead;
+  std::string path;
+  // action
+  std::string subject;
+  std::string action;
+  std::string resource_type;
+  std::string resource_id;
+};
+
+// Which of cwd/workspace/home the JSON gave; the caller fills in the rest.
+struct RequestPresence {
+  bool context = false;
+  bool cwd = false;
+  bool workspace = false;
+  bool home = false;
+};
+
+Result<Request> ParseRequestJson(std::string_view json, RequestPresence* present = nullptr);
+
+// Limits on fields (bytes).
+inline constexpr size_t kMaxRequestJsonBytes = 1 << 20;
+inline constexpr size_t kMaxPathBytes = 4096;
+
+}  // namespace warden::policy

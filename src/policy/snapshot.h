@@ -1,0 +1,170 @@
+// The compiled policy: immutable once built, shared read-only by every evaluation (and, in
+// the daemon, swapped whole on reload). Rules are indexed so that evaluating a fact only
+// looks at rules that could match it:
+//   exec rules    by normalized command name (plus the few with glob names or none)
+//   signal rules  by signal type
+//   file rules    by literal path prefix in one trie per anchor (/, ~, $WORKSPACE, $CWD),
+//                 by basename ("**/.env") and by extension ("**/*.pem")
+//   RBAC          subject → roles → permission sets (hash lookups)
+// Thread-safety: all members are const after Compile(); concurrent reads are safe.
+#pragma once
+
+#include <re2/re2.h>
+
+#include <array>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/glob.h"
+#include "policy/decision.h"
+#include "policy/policy_ast.h"
+
+namespace warden::policy {
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <typename V>
+using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
+
+struct CompiledText {
+  std::vector<Glob> globs;
+  std::shared_ptr<const RE2> regex;
+  bool empty() const { return globs.empty() && !regex; }
+  bool Match(std::string_view s) const;  // any glob, or the regex (partial match)
+};
+
+// Where a path pattern or root is anchored; resolved against the request at evaluation.
+enum class Anchor : uint8_t { kAbsolute, kHome, kWorkspace, kCwd, kAnywhere };
+
+struct AnchoredGlob {
+  Anchor anchor = Anchor::kAbsolute;
+  Glob glob;            // relative to the anchor (kAnywhere: matched against the whole path)
+  std::string prefix;   // literal directory prefix relative to the anchor ("" if none)
+};
+
+struct Root {
+  Anchor anchor = Anchor::kAbsolute;
+  std::string rel;  // absolute path (kAbsolute) or path below the anchor ("" for the anchor itself)
+};
+
+struct CompiledPath {
+  std::vector<AnchoredGlob> globs;
+  std::vector<Root> under, outside, is;
+  bool empty() const { return globs.empty() && under.empty() && outside.empty() && is.empty(); }
+};
+
+struct CompiledArg {
+  bool present = false;
+  CompiledText text;
+  CompiledPath path;
+  std::optional<bool> dynamic;
+};
+
+struct CompiledRule {
+  // identity
+  std::string id;
+  RequestKind kind = RequestKind::kExec;
+  Decision decision = Decision::kDeny;
+  std::string reason;
+  uint8_t contexts = kAllContexts;
+  int priority = 0;
+  bool final = false;
+  std::string file;
+  Mark mark;
+  LayerKind layer = LayerKind::kBuiltin;
+  // exec: commands
+  std::vector<std::string> names;        // literal command names
+  std::vector<Glob> name_globs;          // glob command names
+  std::vector<std::vector<std::string>> subcommands;
+  std::vector<std::vector<std::string>> flags_all, flags_any, flags_none;
+  CompiledArg args_any, args_all, args_none;
+  int args_min = -1, args_max = -1;
+  CompiledText line, stdin_text;
+  std::optional<bool> privileged;
+  std::vector<Glob> via;
+  CompiledPath cwd;
+  // exec: signals
+  std::vector<std::string> signals;
+  CompiledText detail;
+  // file
+  uint8_t ops = 0;  // bit per shell::FileOp; 0 = any
+  CompiledPath path;
+  std::optional<bool> recursive, dynamic, guessed;
+  std::vector<Glob> sources;
+  // action
+  std::vector<Glob> subjects, actions, resource_types, resource_ids;
+  std::vector<std::string> roles;
+
+  bool is_signal_rule() const { return !signals.empty(); }
+};
+
+// Permissions of one role, ready for lookup.
+struct RolePerms {
+  std::string name;
+  bool all = false;                        // "*" or "*:*"
+  StringMap<StringSet> exact;              // type → actions
+  StringSet any_action;                    // "type:*"
+  StringSet any_type;                      // "*:action"
+  std::vector<std::pair<Glob, Glob>> globs;  // other patterns ("doc*:read")
+  bool Grants(std::string_view type, std::string_view action) const;
+};
+
+class PathTrie {
+ public:
+  void Insert(std::string_view dir, uint32_t rule);
+  // Rules stored at `path`'s ancestors (and at path); with `subtree`, also everything below.
+  void Collect(std::string_view path, bool subtree, std::vector<uint32_t>* out) const;
+  void CollectAll(std::vector<uint32_t>* out) const;
+  bool empty() const { return nodes_.size() <= 1 && (nodes_.empty() || nodes_[0].rules.empty()); }
+
+ private:
+  struct Node {
+    StringMap<uint32_t> children;
+    std::vector<uint32_t> rules;
+  };
+  void CollectBelow(uint32_t node, std::vector<uint32_t>* out) const;
+  std::vector<Node> nodes_{Node{}};
+};
+
+struct FileIndex {
+  std::array<PathTrie, 4> tries;  // indexed by Anchor (kAbsolute … kCwd)
+  StringMap<std::vector<uint32_t>> basename;
+  StringMap<std::vector<uint32_t>> extension;
+  std::vector<uint32_t> anywhere;  // kAnywhere globs that are neither (checked for glob facts)
+  std::vector<uint32_t> always;    // cannot be indexed by path
+};
+
+struct PolicySource {
+  std::string path;
+  LayerKind layer;
+  std::string name;
+  size_t rules = 0;
+};
+
+class Snapshot {
+ public:
+  std::vector<CompiledRule> rules;
+  std::array<Decision, kContextCount> defaults{Decision::kAllow, Decision::kAllow, Decision::kDeny};
+  std::vector<PolicySource> sources;
+  std::string revision;
+
+  // indexes (rule indices into `rules`)
+  StringMap<std::vector<uint32_t>> exec_by_name;
+  std::vector<uint32_t> exec_glob_names;
+  std::vector<uint32_t> exec_any;
+  StringMap<std::vector<uint32_t>> signal_by_type;
+  FileIndex files;
+  std::vector<uint32_t> action_rules;
+  StringMap<std::vector<const RolePerms*>> subjects;
+  std::vector<std::unique_ptr<RolePerms>> roles;
+
+  size_t permission_count = 0;  // RBAC permission entries, for reports
+};
+
+}  // namespace warden::policy
