@@ -104,13 +104,16 @@ class Glob::Builder {
   }
   void AddEps(uint32_t from, uint32_t to) { g_->states_[from].eps.push_back(to); }
 
-  EdgeKind OneChar() const { return mode_ == Mode::kPath ? EdgeKind::kAnyButSlash : EdgeKind::kAny; }
+  EdgeKind OneChar() const { return mode_ == Mode::kText ? EdgeKind::kAny : EdgeKind::kAnyButSlash; }
 
   // Builds the NFA for one brace-free alternative starting at `start`; returns the accept state.
   Result<uint32_t> Alternative(std::string_view p, uint32_t start) {
     uint32_t cur = start;
+    const bool shell = mode_ == Mode::kShell;
     for (size_t i = 0; i < p.size(); ++i) {
       char c = p[i];
+      // In kShell mode a wildcard at the start of a path component does not match a leading '.'.
+      const bool component_start = mode_ != Mode::kText && (i == 0 || p[i - 1] == '/');
       if (c == '\\') {
         if (i + 1 >= p.size()) return Status::InvalidArgument("pattern ends with a lone '\\'");
         uint32_t next = NewState();
@@ -120,28 +123,36 @@ class Glob::Builder {
         bool dbl = i + 1 < p.size() && p[i + 1] == '*';
         if (dbl) {
           while (i + 1 < p.size() && p[i + 1] == '*') ++i;
-          if (i + 1 < p.size() && p[i + 1] == '/') {
-            ++i;  // "**/": nothing, or anything ending in '/'
-            uint32_t loop = NewState(), after = NewState();
-            AddEps(cur, loop);
-            AddEps(cur, after);
-            AddEdge(loop, EdgeKind::kAny, loop);
-            AddEdge(loop, EdgeKind::kChar, after, '/');
-            cur = after;
-            continue;
-          }
+          if (shell) dbl = false;  // bash without globstar: ** is *
+        }
+        if (dbl && i + 1 < p.size() && p[i + 1] == '/') {
+          ++i;  // "**/": nothing, or anything ending in '/'
+          uint32_t loop = NewState(), after = NewState();
+          AddEps(cur, loop);
+          AddEps(cur, after);
+          AddEdge(loop, EdgeKind::kAny, loop);
+          AddEdge(loop, EdgeKind::kChar, after, '/');
+          cur = after;
+          continue;
         }
         uint32_t loop = NewState(), after = NewState();
-        AddEps(cur, loop);
-        AddEdge(loop, dbl ? EdgeKind::kAny : OneChar(), loop);
+        EdgeKind each = dbl ? EdgeKind::kAny : OneChar();
+        if (shell && component_start) {
+          // First character: anything but '/' and '.'; then the usual loop.
+          AddEdge(cur, EdgeKind::kAnyButSlashDot, loop);
+          AddEps(cur, after);
+        } else {
+          AddEps(cur, loop);
+        }
+        AddEdge(loop, each, loop);
         AddEps(loop, after);
         cur = after;
       } else if (c == '?') {
         uint32_t next = NewState();
-        AddEdge(cur, OneChar(), next);
+        AddEdge(cur, shell && component_start ? EdgeKind::kAnyButSlashDot : OneChar(), next);
         cur = next;
       } else if (c == '[') {
-        auto cls = Class(p, &i);
+        auto cls = Class(p, &i, shell && component_start);
         if (!cls.ok()) return cls.status();
         uint32_t next = NewState();
         AddEdge(cur, EdgeKind::kClass, next, 0, *cls);
@@ -157,7 +168,7 @@ class Glob::Builder {
 
  private:
   // Parses "[...]" at *i; leaves *i on the closing ']'.
-  Result<uint16_t> Class(std::string_view p, size_t* i) {
+  Result<uint16_t> Class(std::string_view p, size_t* i, bool no_dot) {
     size_t j = *i + 1;
     bool negate = j < p.size() && (p[j] == '!' || p[j] == '^');
     if (negate) ++j;
@@ -181,7 +192,8 @@ class Glob::Builder {
     if (negate) {
       for (auto& w : bits) w = ~w;
     }
-    if (mode_ == Mode::kPath) bits['/' >> 6] &= ~(uint64_t{1} << ('/' & 63));
+    if (mode_ != Mode::kText) bits['/' >> 6] &= ~(uint64_t{1} << ('/' & 63));
+    if (no_dot) bits['.' >> 6] &= ~(uint64_t{1} << ('.' & 63));
     *i = j;
     if (g_->classes_.size() >= 0xFFFF) return Status::InvalidArgument("too many '[…]' sets");
     g_->classes_.push_back(bits);
@@ -192,7 +204,7 @@ class Glob::Builder {
   Mode mode_;
 };
 
-Result<Glob> Glob::Compile(std::string_view pattern, Mode mode) {
+Result<Glob> Glob::Compile(std::string_view pattern, Mode mode, bool subtree) {
   if (pattern.size() > kMaxPatternLength) return Status::InvalidArgument("pattern longer than 4096 bytes");
   Glob g;
   g.pattern_ = pattern;
@@ -217,6 +229,16 @@ Result<Glob> Glob::Compile(std::string_view pattern, Mode mode) {
     auto acc = b.Alternative(alt, s);
     if (!acc.ok()) return acc.status();
     accepts.push_back(*acc);
+  }
+  if (subtree) {
+    // From every accept state: "/" then anything, also accepting.
+    uint32_t slash = b.NewState(), rest = b.NewState();
+    for (uint32_t a : accepts) b.AddEdge(a, EdgeKind::kChar, slash, '/');
+    b.AddEdge(slash, EdgeKind::kAny, rest);
+    b.AddEdge(rest, EdgeKind::kAny, rest);
+    accepts.push_back(slash);
+    accepts.push_back(rest);
+    literal = false;
   }
   if (literal) {
     // Still validated above (escapes); matching is plain equality.
@@ -244,11 +266,75 @@ Result<Glob> Glob::Compile(std::string_view pattern, Mode mode) {
   return g;
 }
 
+std::array<uint64_t, 4> Glob::EdgeSet(const Edge& e) const {
+  constexpr uint64_t kAll = ~uint64_t{0};
+  std::array<uint64_t, 4> set{};
+  switch (e.kind) {
+    case EdgeKind::kChar: set[e.ch >> 6] = uint64_t{1} << (e.ch & 63); break;
+    case EdgeKind::kAny: set = {kAll, kAll, kAll, kAll}; break;
+    case EdgeKind::kAnyButSlash:
+    case EdgeKind::kAnyButSlashDot:
+      set = {kAll, kAll, kAll, kAll};
+      set['/' >> 6] &= ~(uint64_t{1} << ('/' & 63));
+      if (e.kind == EdgeKind::kAnyButSlashDot) set['.' >> 6] &= ~(uint64_t{1} << ('.' & 63));
+      break;
+    case EdgeKind::kClass: set = classes_[e.cls]; break;
+  }
+  return set;
+}
+
+bool Glob::Intersects(const Glob& o) const {
+  const size_t na = states_.size(), nb = o.states_.size();
+  std::vector<uint8_t> seen(na * nb, 0);
+  std::vector<std::pair<uint32_t, uint32_t>> todo;
+  auto each_in = [](const std::vector<uint64_t>& closure, size_t words, uint32_t state, auto&& fn) {
+    const uint64_t* row = &closure[state * words];
+    for (size_t w = 0; w < words; ++w) {
+      for (uint64_t bits = row[w]; bits; bits &= bits - 1) fn(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(bits))));
+    }
+  };
+  auto push = [&](uint32_t a, uint32_t b) {
+    each_in(closure_, words_, a, [&](uint32_t x) {
+      each_in(o.closure_, o.words_, b, [&](uint32_t y) {
+        uint8_t& s = seen[x * nb + y];
+        if (!s) {
+          s = 1;
+          todo.emplace_back(x, y);
+        }
+      });
+    });
+  };
+  push(0, 0);
+  while (!todo.empty()) {
+    auto [a, b] = todo.back();
+    todo.pop_back();
+    if (Accepts(a) && o.Accepts(b)) return true;
+    for (const Edge& ea : states_[a].edges) {
+      auto sa = EdgeSet(ea);
+      for (const Edge& eb : o.states_[b].edges) {
+        auto sb = o.EdgeSet(eb);
+        if ((sa[0] & sb[0]) | (sa[1] & sb[1]) | (sa[2] & sb[2]) | (sa[3] & sb[3])) push(ea.to, eb.to);
+      }
+    }
+  }
+  return false;
+}
+
+std::string Glob::Escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (IsSpecial(c) || c == ']' || c == '}' || c == ',') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
 bool Glob::EdgeMatches(const Edge& e, unsigned char c) const {
   switch (e.kind) {
     case EdgeKind::kChar: return e.ch == c;
     case EdgeKind::kAny: return true;
     case EdgeKind::kAnyButSlash: return c != '/';
+    case EdgeKind::kAnyButSlashDot: return c != '/' && c != '.';
     case EdgeKind::kClass: return (classes_[e.cls][c >> 6] >> (c & 63)) & 1;
   }
   return false;

@@ -7,7 +7,9 @@
 //          [abc] [a-z] [!x] [^x]   one character from (or not from) a set
 //          {a,b,c}                  alternatives (nested allowed, at most 64 in total)
 //          \c                       the character c literally
-// '*' and '?' match a leading '.' too: a policy must not be dodged by a dotfile.
+// Modes: kPath (policies): '*' and '?' match a leading '.' too, so a policy is not dodged by a
+// dotfile. kShell (what bash expands): '*' '?' and '[…]' never match a '.' that starts a path
+// component, and "**" is just '*'. kText: no '/' structure at all.
 // A compiled Glob is immutable and safe to share between threads.
 #pragma once
 
@@ -23,11 +25,20 @@ namespace warden {
 
 class Glob {
  public:
-  enum class Mode { kPath, kText };
+  enum class Mode { kPath, kShell, kText };
 
-  static Result<Glob> Compile(std::string_view pattern, Mode mode = Mode::kPath);
+  // With `subtree`, the glob also matches everything below what the pattern matches
+  // ("/tmp/*" then matches "/tmp/a/b"): what a recursive operation on the pattern touches.
+  static Result<Glob> Compile(std::string_view pattern, Mode mode = Mode::kPath, bool subtree = false);
 
   bool Match(std::string_view subject) const;
+
+  // True if some string matches both globs (exact: a search over the product of the two
+  // automata, at most states × states steps).
+  bool Intersects(const Glob& other) const;
+
+  // `text` with every glob character escaped, so that it matches itself literally.
+  static std::string Escape(std::string_view text);
 
   const std::string& pattern() const { return pattern_; }
   // The literal text every match starts with ("/etc/" for "/etc/**/*.conf").
@@ -36,7 +47,7 @@ class Glob {
   bool is_literal() const { return literal_; }
 
  private:
-  enum class EdgeKind : uint8_t { kChar, kAnyButSlash, kAny, kClass };
+  enum class EdgeKind : uint8_t { kChar, kAnyButSlash, kAnyButSlashDot, kAny, kClass };
   struct Edge {
     EdgeKind kind;
     uint8_t ch;
@@ -50,6 +61,8 @@ class Glob {
   class Builder;
 
   bool EdgeMatches(const Edge& e, unsigned char c) const;
+  std::array<uint64_t, 4> EdgeSet(const Edge& e) const;
+  bool Accepts(uint32_t state) const { return (accept_[state >> 6] >> (state & 63)) & 1; }
 
   std::string pattern_;
   std::string prefix_;

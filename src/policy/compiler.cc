@@ -187,6 +187,13 @@ class RuleCompiler {
       size_t slash = prefix.rfind('/');
       ag.prefix = slash == std::string::npos ? std::string() : prefix.substr(0, slash + 1);
       if (glob->is_literal()) ag.prefix = prefix;
+      // "DIR/**" (or "**"): a whole tree, which lets allow rules cover recursive operations.
+      const std::string& pat = glob->pattern();
+      if (anchor != Anchor::kAnywhere && pat.size() >= 2 && pat.compare(pat.size() - 2, 2, "**") == 0 &&
+          prefix.size() == pat.size() - 2 && (prefix.empty() || prefix.back() == '/')) {
+        ag.tree = true;
+        ag.tree_root = prefix.empty() ? std::string() : prefix.substr(0, prefix.size() - 1);
+      }
       ag.glob = std::move(*glob);
       c.globs.push_back(std::move(ag));
     }

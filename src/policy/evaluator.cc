@@ -153,16 +153,16 @@ class Evaluation {
   void FileFact(uint32_t i) {
     const shell::FileFact& f = out_->facts.files[i];
     uint32_t verdict = NewVerdict(FactType::kFile, i);
-    std::optional<Glob> pattern;
+    std::optional<Glob> pattern, subtree;
     if (f.glob && !f.dynamic) {
-      auto g = Glob::Compile(f.path, Glob::Mode::kPath);
-      if (g.ok()) pattern = std::move(g).value();
+      pattern = FactPattern(f, false);
+      if (f.recursive) subtree = FactPattern(f, true);
     }
     std::vector<uint32_t> candidates;
     FileCandidates(f, &candidates);
     Decider d;
     Consider(candidates, verdict, &d, [&](const CompiledRule& r, std::string* why) {
-      return MatchFile(r, f, pattern ? &*pattern : nullptr, env_, why);
+      return MatchFile(r, f, pattern ? &*pattern : nullptr, subtree ? &*subtree : nullptr, env_, why);
     });
     Settle(verdict, d, Default());
   }

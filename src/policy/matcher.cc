@@ -24,12 +24,32 @@ std::string StripSlash(std::string s) {
   return s;
 }
 
-// One anchored glob against the path.
-bool GlobMatches(const AnchoredGlob& g, const PathView& v, const PathEnv& env) {
-  if (g.anchor == Anchor::kAnywhere) {
-    if (g.glob.Match(v.path)) return true;
-    return v.pattern && (v.pattern->Match(StripSlash(g.glob.literal_prefix())) || v.pattern->Match(g.glob.literal_prefix()));
+// Whether everything the view stands for lies in the glob's tree ("DIR/**").
+bool InTree(const AnchoredGlob& g, const PathView& v, const PathEnv& env) {
+  if (!g.tree) return false;
+  std::string root = g.anchor == Anchor::kAbsolute ? (g.tree_root.empty() ? std::string("/") : g.tree_root)
+                                                   : env.Anchored(g.anchor, g.tree_root);
+  std::string_view base = v.glob ? LiteralDir(v.path) : v.path;
+  if (v.glob && base.empty()) return false;
+  return IsUnder(base, root);
+}
+
+// One anchored glob against the path: may it touch a match (certain=false), or is everything
+// it touches a match (certain=true)?
+bool GlobMatches(const AnchoredGlob& g, const PathView& v, const PathEnv& env, bool certain) {
+  if (v.glob && v.pattern) {
+    if (certain) return InTree(g, v, env);
+    // A pattern path (rm -rf /*, find ~ -name x -delete): does it reach what the rule names?
+    if (g.anchor == Anchor::kAnywhere) return g.glob.Intersects(*v.pattern);
+    const Glob* fact = v.recursive && v.subtree ? v.subtree : v.pattern;
+    if (g.anchor == Anchor::kAbsolute) return g.glob.Intersects(*fact);
+    std::string anchor = Glob::Escape(env.Anchored(g.anchor, ""));
+    std::string pattern = g.glob.pattern().empty() ? anchor : (anchor == "/" ? "/" : anchor + "/") + g.glob.pattern();
+    auto absolute = Glob::Compile(pattern, Glob::Mode::kPath);
+    return absolute.ok() && absolute->Intersects(*fact);
   }
+  if (v.recursive && certain) return InTree(g, v, env);
+  if (g.anchor == Anchor::kAnywhere) return g.glob.Match(v.path);
   std::string anchor = g.anchor == Anchor::kAbsolute ? std::string() : env.Anchored(g.anchor, "");
   std::string_view rel = v.path;
   bool inside = true;
@@ -41,14 +61,11 @@ bool GlobMatches(const AnchoredGlob& g, const PathView& v, const PathEnv& env) {
     }
   }
   if (inside && g.glob.Match(rel)) return true;
-  // Where the glob's protected area starts, as an absolute path.
-  std::string area = anchor.empty() ? g.prefix : (g.prefix.empty() ? anchor : JoinPath(anchor, g.prefix));
-  if (v.pattern && !area.empty() && (v.pattern->Match(StripSlash(area)) || v.pattern->Match(area))) return true;
-  // A recursive operation on a tree that contains the protected area.
-  if (v.recursive && !area.empty()) {
-    std::string dir = StripSlash(area);
-    std::string_view base = v.glob ? LiteralDir(v.path) : v.path;
-    if (IsUnder(dir, base)) return true;
+  // A recursive operation on a tree that contains the area the glob protects. (Globs that
+  // name files anywhere, "**/.env", apply to the files named, not to every tree.)
+  if (v.recursive) {
+    std::string area = anchor.empty() ? g.prefix : (g.prefix.empty() ? anchor : JoinPath(anchor, g.prefix));
+    if (!area.empty() && IsUnder(StripSlash(area), v.path)) return true;
   }
   return false;
 }
@@ -78,26 +95,33 @@ std::string_view LiteralDir(std::string_view path) {
   return lit.substr(0, slash);
 }
 
-bool MatchPath(const CompiledPath& p, const PathView& v, const PathEnv& env, std::string* why) {
+bool MatchPath(const CompiledPath& p, const PathView& v, const PathEnv& env, std::string* why, bool certain) {
   if (p.empty()) return true;
   if (v.dynamic) return Fail(why, "the path " + Quoted(v.path) + " is only known at run time");
+  const bool wide = v.glob || v.recursive;  // stands for more than one path
   std::string_view base = v.glob ? LiteralDir(v.path) : v.path;
-  if (!p.globs.empty() &&
-      std::none_of(p.globs.begin(), p.globs.end(), [&](const AnchoredGlob& g) { return GlobMatches(g, v, env); })) {
-    return Fail(why, "path " + Quoted(v.path) + " matches none of the rule's globs");
+  if (!p.globs.empty() && std::none_of(p.globs.begin(), p.globs.end(),
+                                       [&](const AnchoredGlob& g) { return GlobMatches(g, v, env, certain); })) {
+    return Fail(why, "path " + Quoted(v.path) + (certain && wide ? " is not entirely inside" : " matches none of") +
+                         " the rule's globs");
   }
   if (!p.under.empty() && std::none_of(p.under.begin(), p.under.end(), [&](const Root& r) {
-        return IsUnder(base, env.Anchored(r.anchor, r.rel));
+        std::string root = env.Anchored(r.anchor, r.rel);
+        return IsUnder(base, root) || (!certain && wide && IsUnder(root, base));
       })) {
     return Fail(why, "path " + Quoted(v.path) + " is not under any of the rule's roots");
   }
   for (const Root& r : p.outside) {
     std::string root = env.Anchored(r.anchor, r.rel);
-    if (IsUnder(base, root)) return Fail(why, "path " + Quoted(v.path) + " is under " + Quoted(root));
+    if (IsUnder(base, root) || (certain && wide && IsUnder(root, base))) {
+      return Fail(why, "path " + Quoted(v.path) + " is (or may be) under " + Quoted(root));
+    }
   }
   if (!p.is.empty() && std::none_of(p.is.begin(), p.is.end(), [&](const Root& r) {
         std::string root = env.Anchored(r.anchor, r.rel);
-        return v.pattern ? v.pattern->Match(root) : base == root;
+        if (certain) return !wide && v.path == root;
+        if (v.pattern) return v.pattern->Match(root) || (v.recursive && v.subtree && v.subtree->Match(root));
+        return v.recursive ? IsUnder(root, v.path) : v.path == root;
       })) {
     return Fail(why, "path " + Quoted(v.path) + " is none of the rule's paths");
   }
@@ -121,7 +145,7 @@ bool HasFlag(const std::vector<shell::Option>& options, const std::vector<std::s
 
 std::string FlagText(const std::vector<std::string>& alternatives) { return Join(alternatives, "|"); }
 
-bool MatchArg(const CompiledArg& a, const shell::CommandFact& c, uint32_t idx, const PathEnv& env) {
+bool MatchArg(const CompiledArg& a, const shell::CommandFact& c, uint32_t idx, const PathEnv& env, bool certain) {
   const std::string& text = c.argv[idx];
   uint8_t bits = c.arg_bits[idx];
   bool dynamic = bits & shell::kArgDynamic;
@@ -129,14 +153,16 @@ bool MatchArg(const CompiledArg& a, const shell::CommandFact& c, uint32_t idx, c
   if (!a.text.empty() && !a.text.Match(text)) return false;
   if (a.path.empty()) return true;
   auto check = [&](const std::string& path, bool dyn) {
-    bool glob = bits & shell::kArgGlob;
-    std::optional<Glob> pattern;
-    if (glob && !dyn) {
-      auto g = Glob::Compile(path, Glob::Mode::kPath);
-      if (g.ok()) pattern = std::move(g).value();
-    }
-    PathView v{path, dyn, glob, (bits & shell::kArgTree) != 0, pattern ? &*pattern : nullptr};
-    return MatchPath(a.path, v, env, nullptr);
+    shell::FileFact f;
+    f.path = path;
+    f.dynamic = dyn;
+    f.glob = !dyn && (bits & (shell::kArgGlob | shell::kArgPattern));
+    f.shell_glob = f.glob && !(bits & shell::kArgPattern);
+    f.recursive = bits & shell::kArgTree;
+    std::optional<Glob> pattern = f.glob ? FactPattern(f, false) : std::nullopt;
+    std::optional<Glob> subtree = f.glob && f.recursive ? FactPattern(f, true) : std::nullopt;
+    PathView v{path, dyn, f.glob, f.recursive, pattern ? &*pattern : nullptr, subtree ? &*subtree : nullptr};
+    return MatchPath(a.path, v, env, nullptr, certain);
   };
   if (dynamic || text.empty()) return check(text, true);
   if (text.front() == '/') return check(NormalizePath(text), false);
@@ -153,6 +179,7 @@ bool MatchCommand(const CompiledRule& r, const shell::CommandFact& c, std::strin
       std::find(r.names.begin(), r.names.end(), c.name) == r.names.end() && !AnyGlob(r.name_globs, c.name)) {
     return Fail(why, "the command is " + Quoted(c.name));
   }
+  const bool certain = r.decision == Decision::kAllow;
   size_t consumed = 0;
   if (!r.subcommands.empty()) {
     bool found = false;
@@ -186,15 +213,15 @@ bool MatchCommand(const CompiledRule& r, const shell::CommandFact& c, std::strin
   if (r.args_max >= 0 && n > static_cast<size_t>(r.args_max)) return Fail(why, "too many arguments");
   auto args_begin = c.operands.begin() + static_cast<std::ptrdiff_t>(std::min(consumed, c.operands.size()));
   if (r.args_any.present &&
-      std::none_of(args_begin, c.operands.end(), [&](uint32_t i) { return MatchArg(r.args_any, c, i, env); })) {
+      std::none_of(args_begin, c.operands.end(), [&](uint32_t i) { return MatchArg(r.args_any, c, i, env, certain); })) {
     return Fail(why, "no argument matches args.any");
   }
   if (r.args_all.present &&
-      !std::all_of(args_begin, c.operands.end(), [&](uint32_t i) { return MatchArg(r.args_all, c, i, env); })) {
+      !std::all_of(args_begin, c.operands.end(), [&](uint32_t i) { return MatchArg(r.args_all, c, i, env, certain); })) {
     return Fail(why, "not every argument matches args.all");
   }
   if (r.args_none.present &&
-      std::any_of(args_begin, c.operands.end(), [&](uint32_t i) { return MatchArg(r.args_none, c, i, env); })) {
+      std::any_of(args_begin, c.operands.end(), [&](uint32_t i) { return MatchArg(r.args_none, c, i, env, !certain); })) {
     return Fail(why, "an argument matches args.none");
   }
   if (!r.line.empty() && !r.line.Match(line)) return Fail(why, "the command line does not match 'line'");
@@ -217,8 +244,14 @@ bool MatchCommand(const CompiledRule& r, const shell::CommandFact& c, std::strin
   return true;
 }
 
-bool MatchFile(const CompiledRule& r, const shell::FileFact& f, const Glob* pattern, const PathEnv& env,
-               std::string* why) {
+std::optional<Glob> FactPattern(const shell::FileFact& f, bool subtree) {
+  auto g = Glob::Compile(f.path, f.shell_glob ? Glob::Mode::kShell : Glob::Mode::kPath, subtree);
+  if (!g.ok()) return std::nullopt;
+  return std::move(g).value();
+}
+
+bool MatchFile(const CompiledRule& r, const shell::FileFact& f, const Glob* pattern, const Glob* subtree,
+               const PathEnv& env, std::string* why) {
   if (r.ops && !(r.ops & (1u << static_cast<unsigned>(f.op)))) {
     return Fail(why, "the operation is " + std::string(shell::FileOpName(f.op)));
   }
@@ -228,13 +261,15 @@ bool MatchFile(const CompiledRule& r, const shell::FileFact& f, const Glob* patt
   }
   if (r.guessed && *r.guessed != f.guessed) return Fail(why, f.guessed ? "the access is a guess" : "the access is certain");
   if (!r.sources.empty() && !AnyGlob(r.sources, f.source)) return Fail(why, "it comes from " + Quoted(f.source));
-  PathView v{f.path, f.dynamic, f.glob, f.recursive, pattern};
-  if (MatchPath(r.path, v, env, why)) return true;
-  if (!f.lexical.empty()) {
-    PathView lex{f.lexical, f.dynamic, f.glob, f.recursive, nullptr};
-    if (MatchPath(r.path, lex, env, nullptr)) return true;
-  }
-  return false;
+  // Allow rules must hold for every path the fact may touch; deny and ask rules for any.
+  const bool certain = r.decision == Decision::kAllow;
+  PathView v{f.path, f.dynamic, f.glob, f.recursive, pattern, subtree};
+  if (f.lexical.empty()) return MatchPath(r.path, v, env, why, certain);
+  // Through a symlink: the real path and the written one. A deny/ask rule matching either
+  // applies; an allow rule must hold for both.
+  PathView lex{f.lexical, f.dynamic, f.glob, f.recursive, nullptr, nullptr};
+  if (certain) return MatchPath(r.path, v, env, why, true) && MatchPath(r.path, lex, env, why, true);
+  return MatchPath(r.path, v, env, why, false) || MatchPath(r.path, lex, env, nullptr, false);
 }
 
 bool MatchSignal(const CompiledRule& r, const shell::SignalFact& s, std::string* why) {

@@ -3,6 +3,7 @@
 // `warden explain`). Pure functions over immutable inputs; thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,14 +29,22 @@ struct PathView {
   bool glob = false;
   bool recursive = false;
   const Glob* pattern = nullptr;  // the path compiled as a glob, when `glob`
+  const Glob* subtree = nullptr;  // … also matching everything below, when `glob` and `recursive`
 };
 
-bool MatchPath(const CompiledPath& p, const PathView& v, const PathEnv& env, std::string* why);
+// Compiles a fact's pattern path: bash semantics for shell globs, policy semantics for the
+// patterns Warden makes (find ROOT/**/NAME). Null when it does not compile.
+std::optional<Glob> FactPattern(const shell::FileFact& f, bool subtree);
+
+// `certain` asks whether every path the view may stand for satisfies the predicate (used for
+// allow rules); otherwise whether some path may (deny and ask rules). They differ only for
+// patterns and recursive operations.
+bool MatchPath(const CompiledPath& p, const PathView& v, const PathEnv& env, std::string* why, bool certain = false);
 
 bool MatchCommand(const CompiledRule& r, const shell::CommandFact& c, std::string_view line, const PathEnv& env,
                   std::string* why);
-bool MatchFile(const CompiledRule& r, const shell::FileFact& f, const Glob* pattern, const PathEnv& env,
-               std::string* why);
+bool MatchFile(const CompiledRule& r, const shell::FileFact& f, const Glob* pattern, const Glob* subtree,
+               const PathEnv& env, std::string* why);
 bool MatchSignal(const CompiledRule& r, const shell::SignalFact& s, std::string* why);
 bool MatchAction(const CompiledRule& r, const Request& req, const std::vector<const RolePerms*>* roles,
                  std::string* why);

@@ -218,7 +218,9 @@ class Reader {
 
   std::optional<std::string> Str(const YamlNode& n, std::string_view what) {
     if (n.type == Type::kScalar) return n.scalar;
-    Error("wrong-type", n.mark, std::string(what) + " must be a string, not " + YamlNode::TypeName(n.type));
+    std::string hint;
+    if (n.type == Type::kNull && n.scalar == "~") hint = "a bare ~ is YAML for nothing; write \"~\" for the home directory";
+    Error("wrong-type", n.mark, std::string(what) + " must be a string, not " + YamlNode::TypeName(n.type), hint);
     return std::nullopt;
   }
 

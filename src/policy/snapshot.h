@@ -46,6 +46,8 @@ struct AnchoredGlob {
   Anchor anchor = Anchor::kAbsolute;
   Glob glob;            // relative to the anchor (kAnywhere: matched against the whole path)
   std::string prefix;   // literal directory prefix relative to the anchor ("" if none)
+  bool tree = false;    // the glob is "DIR/**": everything below DIR (tree_root), relative to the anchor
+  std::string tree_root;
 };
 
 struct Root {

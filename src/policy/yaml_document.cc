@@ -79,7 +79,7 @@ class Builder {
           n.quoted = ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
           if (!n.quoted && (n.scalar.empty() || n.scalar == "~" || n.scalar == "null" || n.scalar == "Null" ||
                             n.scalar == "NULL")) {
-            n.type = YamlNode::Type::kNull;
+            n.type = YamlNode::Type::kNull;  // the text stays, for messages ("~")
           }
           if (!Add(std::move(n), root, &have_root, error)) return false;
           break;

@@ -914,7 +914,7 @@ Stream Analyzer::Xargs(int index, std::vector<Expanded>& argv, State& st, const 
   Expanded item;
   if (in.kind == Stream::Kind::kPaths) {
     item.text = in.text;
-    item.bits = kArgTree | (HasGlobChar(in.text) ? kArgGlob : 0);
+    item.bits = kArgTree | (HasGlobChar(in.text) ? kArgPattern : 0);
   } else if (in.kind == Stream::Kind::kLiteral && !in.text.empty()) {
     item.text = std::string(Trim(in.text));
     item.split = replace.empty();
@@ -1156,7 +1156,8 @@ void Analyzer::AddFile(FileOp op, std::string_view text, uint8_t bits, bool recu
     f.op = op;
     f.recursive = recursive || (bits & kArgTree);
     f.dynamic = dynamic;
-    f.glob = bits & kArgGlob;
+    f.glob = bits & (kArgGlob | kArgPattern);
+    f.shell_glob = f.glob && !(bits & kArgPattern);
     f.guessed = guessed;
     f.source = std::string(source);
     f.command = command;

@@ -238,7 +238,7 @@ Stream Analyzer::Effects(int index, State& st, const Ctx& ctx, const Stream& in)
       if (!f.operands.empty()) AddOperandFile(FileOp::kRead, index, f.operands[0], false, name, st);
       std::string dir = ".";
       if (const Option* d = FindOption(f.options, {"-d"}); d && d->has_value) dir = d->value;
-      AddFile(FileOp::kWrite, JoinPath(dir, "**"), kArgGlob, true, name, index, st);
+      AddFile(FileOp::kWrite, JoinPath(dir, "**"), kArgPattern, true, name, index, st);
       return Stream{};
     }
     case Handler::kCompress: {
@@ -356,7 +356,7 @@ void Analyzer::Git(int index, const State& st) {
   }
   const std::string& sub = f.argv[f.operands[0]];
   if (sub == "clean" && HasOption(f.options, {"-f", "--force"})) {
-    AddFile(FileOp::kDelete, "*", kArgGlob, true, "git clean", index, where);
+    AddFile(FileOp::kDelete, "**", kArgPattern, true, "git clean", index, where);
   } else if (sub == "rm") {
     bool recursive = HasOption(f.options, {"-r"});
     for (size_t k = 1; k < f.operands.size(); ++k) {
@@ -397,7 +397,7 @@ void Analyzer::Tar(int index, const State& st) {
     if (archive != "-") AddFile(FileOp::kRead, archive, 0, false, "tar", index, st);
     if (extract) {
       if (f.operands.empty()) {
-        AddFile(FileOp::kWrite, "**", kArgGlob, true, "tar -x", index, where);
+        AddFile(FileOp::kWrite, "**", kArgPattern, true, "tar -x", index, where);
       } else {
         for (uint32_t op : f.operands) AddFile(FileOp::kWrite, texts[op], f.arg_bits[op], true, "tar -x", index, where);
       }
@@ -500,7 +500,7 @@ Stream Analyzer::Wget(int index, const State& st) {
       std::string file = recursive ? std::string("**") : UrlFileName(f.argv[op]);
       if (file.empty()) file = "index.html";
       std::string target = JoinPath(dir, file);
-      AddFile(FileOp::kWrite, target, recursive ? static_cast<uint8_t>(kArgGlob) : f.arg_bits[op], recursive, "wget", index, st);
+      AddFile(FileOp::kWrite, target, recursive ? static_cast<uint8_t>(kArgPattern) : f.arg_bits[op], recursive, "wget", index, st);
       if (!recursive) Taint(target, f.arg_bits[op], st, "wget");
     }
   }
@@ -525,12 +525,20 @@ Stream Analyzer::Find(int index, State& st, const Ctx& ctx) {
       "-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename", "-regex", "-iregex", "-newer",
       "-size", "-mtime", "-mmin", "-atime", "-amin", "-ctime", "-cmin", "-user", "-group", "-uid", "-gid",
       "-perm", "-type", "-empty", "-links", "-inum", "-samefile", "-lname", "-ilname"};
-  bool filtered = false, deletes = false;
+  bool filtered = false, deletes = false, alternatives = false;
+  std::string name_pattern;  // the one -name/-iname filter, if there is exactly one
+  int names = 0;
   std::vector<std::vector<Expanded>> execs;
   for (size_t j = i; j < a.size(); ++j) {
     const std::string& tok = a[j];
     if (std::find(std::begin(kFilters), std::end(kFilters), tok) != std::end(kFilters)) {
       filtered = true;
+      if ((tok == "-name" || tok == "-iname") && j + 1 < a.size()) {
+        name_pattern = a[j + 1];
+        ++names;
+      }
+    } else if (tok == "-o" || tok == "-or" || tok == "!" || tok == "-not") {
+      alternatives = true;
     } else if (tok == "-delete") {
       deletes = true;
     } else if (tok == "-exec" || tok == "-execdir" || tok == "-ok" || tok == "-okdir") {
@@ -549,11 +557,15 @@ Stream Analyzer::Find(int index, State& st, const Ctx& ctx) {
       ++j;
     }
   }
+  // What the matched paths look like: the root itself (no filter), or every path below it,
+  // narrowed to ROOT/**/NAME when a single -name says which.
+  const bool one_name = names == 1 && !alternatives && name_pattern.find('/') == std::string::npos;
   auto pattern_of = [&](const std::pair<std::string, uint8_t>& root) {
     if (!filtered) return root;
     std::string p = root.first;
     if (p.empty() || p.back() != '/') p += '/';
-    return std::make_pair(p + "**", static_cast<uint8_t>(root.second | kArgGlob));
+    p += one_name ? "**/" + name_pattern : std::string("**");
+    return std::make_pair(p, static_cast<uint8_t>((root.second & ~kArgGlob) | kArgPattern));
   };
   if (deletes) {
     for (const auto& r : roots) {

@@ -23,6 +23,8 @@ enum ArgBits : uint8_t {
   kArgDynamic = 1,  // contains something unknown ($VAR, $(…), …)
   kArgGlob = 2,     // contains unquoted glob characters (*, ?, [, {)
   kArgTree = 4,     // stands for every file under a directory (find -exec {}, find | xargs)
+  kArgPattern = 8,  // a pattern Warden made (find ROOT/**/NAME, tar -x DIR/**): '**' crosses
+                    // directories and '*' matches dotfiles; kArgGlob alone means bash globbing
 };
 
 struct Option {
@@ -60,7 +62,8 @@ struct FileFact {
   std::string lexical;       // before symlink resolution, when that changed it
   bool recursive = false;    // the whole tree below path
   bool dynamic = false;      // not fully known (unknown variable, unknown cwd, substitution)
-  bool glob = false;         // path holds unquoted glob characters
+  bool glob = false;         // path is a pattern (see shell_glob)
+  bool shell_glob = false;   // … expanded the way bash globs (no dotfiles, no **), not kArgPattern
   bool guessed = false;      // an operand of a command whose behaviour Warden does not know
   std::string source;        // what produced it: "rm", "redirect >", "cp", "request", …
   int command = -1;          // index into Facts::commands, -1 if none
