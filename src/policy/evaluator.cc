@@ -343,7 +343,7 @@ std::string DescribeFact(const Outcome& out, const FactVerdict& v) {
     }
     case FactType::kSignal: {
       const auto& s = out.facts.signals[v.index];
-      return s.type + ": " + s.detail;
+      return s.type + ": " + Printable(s.detail, 200);
     }
     case FactType::kAction: return "action";
   }

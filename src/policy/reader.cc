@@ -649,6 +649,20 @@ bool ReadPolicy(std::string_view text, const std::string& path, LayerKind layer,
     diags->Append(local);
     return false;
   }
+  if (size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    Mark m{1, 1};
+    for (size_t i = 0; i < nul; ++i) {
+      if (text[i] == '\n') {
+        ++m.line;
+        m.column = 1;
+      } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+        ++m.column;
+      }
+    }
+    local.Error("bad-encoding", path, m, "the file contains a NUL byte", "policy files are YAML text");
+    diags->Append(local);
+    return false;
+  }
   YamlNode root;
   YamlError err;
   if (!ParseYaml(text, &root, &err)) {

@@ -33,6 +33,15 @@ struct YamlNode {
   std::vector<YamlNode> items;                          // kSequence
   std::vector<std::pair<YamlNode, YamlNode>> entries;  // kMapping, in document order
 
+  // Defined out of line: inline (constexpr) ones make clang instantiate ~vector<pair<YamlNode,
+  // YamlNode>> while that pair is still incomplete.
+  YamlNode();
+  YamlNode(const YamlNode&);
+  YamlNode(YamlNode&&) noexcept;
+  YamlNode& operator=(const YamlNode&);
+  YamlNode& operator=(YamlNode&&) noexcept;
+  ~YamlNode();
+
   const YamlNode* Find(std::string_view key) const;
   static const char* TypeName(Type t);
 };

@@ -118,6 +118,14 @@ Analyzer::Analyzer(const AnalyzeOptions& options, Facts* out) : opt_(options), o
 
 namespace {
 
+// A line continuation with no blank on either side: it joins two pieces of one word.
+bool HasWordJoin(std::string_view s) {
+  for (size_t i = 1; i + 2 < s.size(); ++i) {
+    if (s[i] == '\\' && s[i + 1] == '\n' && !IsBlank(s[i - 1]) && !IsBlank(s[i + 2])) return true;
+  }
+  return false;
+}
+
 State InitialState(const AnalyzeOptions& o) {
   State st;
   st.cwds.push_back(NormalizePath(o.cwd.empty() ? "/" : o.cwd));
@@ -145,6 +153,21 @@ void Analyzer::RunString(std::string_view source) {
   }
   State st = InitialState(opt_);
   Script(source, st, Ctx{}, Stream{});
+  // bash removes "\<newline>" before it splits words, so "r\<newline>m" is "rm"; tree-sitter
+  // reads it as two words. When such a join occurs, analyze the joined text too and keep both
+  // sets of facts: the union is what either reading could run.
+  if (HasWordJoin(source)) {
+    std::string joined;
+    for (size_t i = 0; i < source.size(); ++i) {
+      if (source[i] == '\\' && i + 1 < source.size() && source[i + 1] == '\n') {
+        ++i;
+        continue;
+      }
+      joined += source[i];
+    }
+    State again = InitialState(opt_);
+    Script(joined, again, Ctx{}, Stream{});
+  }
   if (out_->commands.empty() && out_->files.empty() && out_->signals.empty()) {
     Signal(kSignalEmpty, "nothing to run (only comments or blanks)");
   }
@@ -814,6 +837,12 @@ Stream Analyzer::Wrapper(const CommandSpec& spec, int index, std::vector<Expande
     AddFile(FileOp::kWrite, argv[stop].text, argv[stop].bits, false, "flock", index, st);
   }
   if (start >= argv.size()) return UnknownStream(name);
+  // "flock FILE -c CMD": the command flag may also follow the wrapper's own operands.
+  if (spec.code_flag && start + 1 < argv.size() &&
+      (argv[start].text == std::string("-") + spec.code_flag ||
+       (!spec.code_long.empty() && argv[start].text == "--" + std::string(spec.code_long)))) {
+    return CodeString(argv[start + 1], name + " -c", st, inner);
+  }
   std::vector<Expanded> rest(argv.begin() + static_cast<std::ptrdiff_t>(start), argv.end());
   return Exec(std::move(rest), st, inner, in);
 }
@@ -957,7 +986,9 @@ Stream Analyzer::Shell(const CommandSpec& spec, int index, const std::vector<Exp
                (!spec.code_long.empty() && HasOption(options, {"--" + std::string(spec.code_long)}));
   if (has_c) {
     if (operands.empty()) return UnknownStream();
-    return CodeString(argv[operands[0]], name + " -c", st, inner);
+    std::vector<Expanded> params;
+    for (size_t k = 1; k < operands.size(); ++k) params.push_back(argv[operands[k]]);
+    return CodeString(argv[operands[0]], name + " -c", st, inner, params);
   }
   if (!HasOption(options, {"-s"}) && !operands.empty()) {
     ScriptFile(argv[operands[0]], name, index, st, inner, in);
@@ -992,7 +1023,8 @@ Stream Analyzer::Interpreter(const CommandSpec& spec, int index, const std::vect
         Signal(kSignalDynamicScript, name + " runs code that is only known at run time", index);
       }
     }
-    Signal(kSignalInlineCode, name + ": " + Printable(code.text, 4096), index);
+    // The code itself, unescaped (policies match it); printing escapes it.
+    Signal(kSignalInlineCode, name + ": " + code.text.substr(0, 16 * 1024), index);
   };
   if (family == "awk" || family == "gawk" || family == "mawk" || family == "nawk") {
     if (const Option* f = FindOption(options, {"-f", "--file"}); f && f->has_value) {
@@ -1063,7 +1095,8 @@ Stream Analyzer::Interpreter(const CommandSpec& spec, int index, const std::vect
   return UnknownStream(name);
 }
 
-Stream Analyzer::CodeString(const Expanded& code, std::string_view origin, State& st, const Ctx& ctx) {
+Stream Analyzer::CodeString(const Expanded& code, std::string_view origin, State& st, const Ctx& ctx,
+                            const std::vector<Expanded>& params) {
   Ctx c = Inner(ctx, "", false, origin);
   c.depth = ctx.depth + 1;
   if (code.bits & kArgDynamic) {
@@ -1076,6 +1109,29 @@ Stream Analyzer::CodeString(const Expanded& code, std::string_view origin, State
   }
   // Analyze what is visible, with unknown parts left as ${…} / $(…) placeholders.
   State copy = st;
+  if (!params.empty()) {
+    Value all;
+    all.known = true;
+    for (size_t i = 0; i < params.size(); ++i) {
+      Value v;
+      v.known = !(params[i].bits & kArgDynamic);
+      v.text = v.known ? params[i].text : std::string();
+      v.bits = params[i].bits & (kArgGlob | kArgTree | kArgPattern);
+      v.taint = params[i].taint;
+      copy.vars[std::to_string(i)] = v;
+      if (i == 0) continue;
+      if (i > 1) all.text += ' ';
+      all.text += params[i].text;
+      all.known = all.known && v.known;
+      all.bits |= v.bits;
+    }
+    copy.vars["@"] = all;
+    copy.vars["*"] = all;
+    Value count;
+    count.known = true;
+    count.text = std::to_string(params.size() - 1);
+    copy.vars["#"] = count;
+  }
   return Script(code.text, copy, c, Stream{});
 }
 

@@ -112,7 +112,9 @@ class Analyzer {
                const Stream& in);
   Stream Interpreter(const CommandSpec& spec, int index, const std::vector<Expanded>& argv, State& st,
                      const Ctx& ctx, const Stream& in);
-  Stream CodeString(const Expanded& code, std::string_view origin, State& st, const Ctx& ctx);
+  // Runs `code` as a shell script one level deeper; `params` become $0, $1, … ($@, $#).
+  Stream CodeString(const Expanded& code, std::string_view origin, State& st, const Ctx& ctx,
+                    const std::vector<Expanded>& params = {});
   Stream CodeStream(const Stream& s, std::string_view sink, int index, State& st, const Ctx& ctx);
   void ScriptFile(const Expanded& arg, std::string_view sink, int index, State& st, const Ctx& ctx,
                   const Stream& in);

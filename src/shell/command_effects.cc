@@ -294,7 +294,10 @@ void Analyzer::GuessedReads(int index, const State& st) {
   for (const Option& o : f.options) {
     if (!o.has_value || o.value.empty() || IsUrl(o.value)) continue;
     const std::string& v = o.value;
-    if (v[0] == '/' || v[0] == '~' || v.rfind("./", 0) == 0 || v.rfind("../", 0) == 0) {
+    // Values that look like file names: a path, or a name with an extension.
+    bool path_like = v[0] == '/' || v[0] == '~' || v.find('/') != std::string::npos ||
+                     (v.find('.') != std::string::npos && v.find(' ') == std::string::npos);
+    if (path_like) {
       std::string home = opt_.home;
       if (auto h = st.vars.find("HOME"); h != st.vars.end() && h->second.known) home = h->second.text;
       AddFile(FileOp::kRead, ExpandTilde(v, home), f.arg_bits[o.arg_index], false, f.name, index, st, true);

@@ -17,8 +17,8 @@ const CommandSpec kSpecs[] = {
     {"doas", F::kWrapper, "uC", "", true, 0, 0, "", true},
     {"pkexec", F::kWrapper, "", "user", true, 0, 0, "", true},
     {"run0", F::kWrapper, "uDg", "user group chdir description slice unit property setenv", true, 0, 0, "", true},
-    {"su", F::kWrapper, "csgGw", "command shell group supp-group whitelist-environment session-command", true, 0, 'c', "command", true},
-    {"runuser", F::kWrapper, "ugGcsw", "user group supp-group command shell whitelist-environment session-command", true, 0, 'c', "command", true},
+    {"su", F::kWrapper, "csgGw", "command shell group supp-group whitelist-environment session-command", false, 0, 'c', "command", true},
+    {"runuser", F::kWrapper, "ugGcsw", "user group supp-group command shell whitelist-environment session-command", false, 0, 'c', "command", true},
     {"sg", F::kWrapper, "c", "", true, 1, 'c', "", false},
     {"env", F::kWrapper, "uCSP", "unset chdir split-string", true, 0, 0, "", false},
     {"command", F::kWrapper, "", "", true, 0, 0, "", false},
@@ -199,7 +199,6 @@ const CommandSpec kSpecs[] = {
     {"netcat", F::kEffects, "ipqswd", "", false},
     {"socat", F::kEffects, "", "", false},
     {"ssh", F::kEffects, "bcDEeFIiJLlmOopQRSWw", "", true},
-    {"openssl", F::kNoFiles, "", "", false},
     // Global options with values come before the subcommand; knowing them finds the subcommand.
     {"docker", F::kNoFiles, "Hcl", "host context config log-level tlscacert tlscert tlskey", false},
     {"podman", F::kNoFiles, "c", "connection url identity root runroot storage-driver log-level", false},

@@ -1,0 +1,129 @@
+#include "policy/compiler.h"
+
+#include <gtest/gtest.h>
+
+#include "policy/test_util.h"
+
+namespace warden::policy {
+namespace {
+
+using testing::HasDiagnostic;
+using testing::Load;
+
+TEST(CompilerTest, BadGlobAndBadRegexHavePositions) {
+  auto r = Load(R"(version: 1
+rules:
+  - id: a
+    kind: file
+    match: {path: "/etc/[abc"}
+    decision: deny
+  - id: b
+    kind: exec
+    match: {command: git, line: "(unclosed"}
+    decision: deny
+  - id: c
+    kind: exec
+    match: {command: git, line: '(\w+)\1'}
+    decision: deny
+)");
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(HasDiagnostic(r, "bad-glob", 5)) << testing::Diagnostics(r);
+  EXPECT_TRUE(HasDiagnostic(r, "bad-regex", 9));
+  EXPECT_TRUE(HasDiagnostic(r, "bad-regex", 13)) << "backreferences are not RE2";
+}
+
+TEST(CompilerTest, RootsAndAnchors) {
+  Root root;
+  std::string error;
+  ASSERT_TRUE(ParseRoot("~/.ssh", &root, &error));
+  EXPECT_EQ(root.anchor, Anchor::kHome);
+  EXPECT_EQ(root.rel, ".ssh");
+  ASSERT_TRUE(ParseRoot("$WORKSPACE", &root, &error));
+  EXPECT_EQ(root.anchor, Anchor::kWorkspace);
+  EXPECT_EQ(root.rel, "");
+  ASSERT_TRUE(ParseRoot("/etc//x/", &root, &error));
+  EXPECT_EQ(root.rel, "/etc/x");
+  EXPECT_FALSE(ParseRoot("$NOPE/x", &root, &error));
+  EXPECT_FALSE(ParseRoot("/etc/*", &root, &error));
+  EXPECT_FALSE(ParseRoot("$HOME/../x", &root, &error));
+}
+
+TEST(CompilerTest, LaterLayersReplaceAndDisable) {
+  std::vector<PolicyText> texts = {
+      {"a.yaml", LayerKind::kUser,
+       "version: 1\nrules:\n  - {id: x, kind: exec, match: {command: rm}, decision: deny}\n"
+       "  - {id: y, kind: exec, match: {command: mv}, decision: deny}\n"},
+      {"b.yaml", LayerKind::kCommandLine,
+       "version: 1\ndisable: [y]\nrules:\n  - {id: x, kind: exec, match: {command: rm}, decision: ask}\n"}};
+  auto r = LoadPolicyTexts(texts);
+  ASSERT_TRUE(r.ok()) << testing::Diagnostics(r);
+  ASSERT_EQ(r.snapshot->rules.size(), 1u);
+  EXPECT_EQ(r.snapshot->rules[0].id, "x");
+  EXPECT_EQ(r.snapshot->rules[0].decision, Decision::kAsk);
+  EXPECT_EQ(r.snapshot->rules[0].file, "b.yaml");
+}
+
+TEST(CompilerTest, IndexesByCommandName) {
+  auto r = Load(R"(version: 1
+rules:
+  - {id: a, kind: exec, match: {command: [rm, unlink]}, decision: deny}
+  - {id: b, kind: exec, match: {command: "mk*"}, decision: deny}
+  - {id: c, kind: exec, match: {line: x}, decision: deny}
+  - {id: d, kind: exec, match: {fact: rce}, decision: ask}
+)");
+  ASSERT_TRUE(r.ok()) << testing::Diagnostics(r);
+  const Snapshot& s = *r.snapshot;
+  EXPECT_EQ(s.exec_by_name.at("rm").size(), 1u);
+  EXPECT_EQ(s.exec_by_name.at("unlink").size(), 1u);
+  EXPECT_EQ(s.exec_glob_names.size(), 1u);
+  EXPECT_EQ(s.exec_any.size(), 1u);
+  EXPECT_EQ(s.signal_by_type.at("rce").size(), 1u);
+}
+
+TEST(CompilerTest, IndexesFileRulesByPrefixNameAndExtension) {
+  auto r = Load(R"(version: 1
+rules:
+  - {id: a, kind: file, match: {path: "/etc/**"}, decision: deny}
+  - {id: b, kind: file, match: {path: ".env"}, decision: ask}
+  - {id: c, kind: file, match: {path: "*.pem"}, decision: ask}
+  - {id: d, kind: file, match: {outside: [$WORKSPACE]}, decision: ask}
+  - {id: e, kind: file, match: {path: "~/.ssh/**"}, decision: ask}
+)");
+  ASSERT_TRUE(r.ok()) << testing::Diagnostics(r);
+  const FileIndex& ix = r.snapshot->files;
+  EXPECT_EQ(ix.basename.count(".env"), 1u);
+  EXPECT_EQ(ix.extension.count("pem"), 1u);
+  EXPECT_EQ(ix.always.size(), 1u);
+  std::vector<uint32_t> out;
+  ix.tries[static_cast<size_t>(Anchor::kAbsolute)].Collect("/etc/hosts", false, &out);
+  EXPECT_EQ(out, std::vector<uint32_t>{0});
+  out.clear();
+  ix.tries[static_cast<size_t>(Anchor::kAbsolute)].Collect("/usr/bin", false, &out);
+  EXPECT_TRUE(out.empty());
+  out.clear();
+  ix.tries[static_cast<size_t>(Anchor::kHome)].Collect(".ssh/id_rsa", false, &out);
+  EXPECT_EQ(out, std::vector<uint32_t>{4});
+}
+
+TEST(CompilerTest, RbacPermissionShapes) {
+  auto r = Load(R"(version: 1
+roles:
+  admin: {allow: ["*"]}
+  editor: {allow: ["doc:*", "*:read", "img:edit", "rep*:view"]}
+subjects:
+  a: {roles: [admin]}
+  e: {roles: [editor]}
+)");
+  ASSERT_TRUE(r.ok()) << testing::Diagnostics(r);
+  const auto& editor = *r.snapshot->subjects.at("e")[0];
+  EXPECT_TRUE(editor.Grants("doc", "delete"));
+  EXPECT_TRUE(editor.Grants("anything", "read"));
+  EXPECT_TRUE(editor.Grants("img", "edit"));
+  EXPECT_FALSE(editor.Grants("img", "delete"));
+  EXPECT_TRUE(editor.Grants("report", "view"));
+  EXPECT_FALSE(editor.Grants("report", "edit"));
+  EXPECT_TRUE(r.snapshot->subjects.at("a")[0]->Grants("x", "y"));
+}
+
+}  // namespace
+}  // namespace warden::policy

@@ -1,0 +1,63 @@
+#include "policy/request.h"
+
+#include <gtest/gtest.h>
+
+namespace warden::policy {
+namespace {
+
+TEST(RequestTest, ParsesEveryKind) {
+  auto exec = ParseRequestJson(R"({"kind":"exec","command":"ls","context":"human","cwd":"/x"})");
+  ASSERT_TRUE(exec.ok()) << exec.status().message();
+  EXPECT_EQ(exec->kind, RequestKind::kExec);
+  EXPECT_EQ(exec->context, Context::kHuman);
+  EXPECT_EQ(exec->cwd, "/x");
+  auto argv = ParseRequestJson(R"({"kind":"exec","argv":["rm","-rf","/"]})");
+  ASSERT_TRUE(argv.ok());
+  EXPECT_TRUE(argv->has_argv);
+  EXPECT_EQ(argv->argv.size(), 3u);
+  auto file = ParseRequestJson(R"({"kind":"file","op":"delete","path":"~/x"})");
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(file->op, shell::FileOp::kDelete);
+  auto action = ParseRequestJson(R"({"kind":"action","subject":"u","action":"read","resource":{"type":"doc","id":"1"}})");
+  ASSERT_TRUE(action.ok());
+  EXPECT_EQ(action->resource_type, "doc");
+  EXPECT_EQ(action->resource_id, "1");
+}
+
+TEST(RequestTest, PresenceIsReported) {
+  RequestPresence p;
+  auto r = ParseRequestJson(R"({"kind":"exec","command":"ls","home":"/h"})", &p);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(p.home);
+  EXPECT_FALSE(p.cwd);
+  EXPECT_FALSE(p.context);
+}
+
+TEST(RequestTest, ErrorsNameTheField) {
+  struct Case {
+    const char* json;
+    const char* needle;
+  } cases[] = {
+      {R"({"kind":"exec","command":"ls","comand":"x"})", "unknown field 'comand'"},
+      {R"({"kind":"exec","command":5})", "'command' must be a string"},
+      {R"({"kind":"exec"})", "needs 'command'"},
+      {R"({"kind":"exec","command":"a","argv":["a"]})", "either 'command' or 'argv'"},
+      {R"({"kind":"file","op":"rename","path":"x"})", "op must be"},
+      {R"({"kind":"file","op":"read","path":"x","cwd":"rel"})", "absolute"},
+      {R"({"kind":"action","subject":"u","action":"r","resource":{"type":"t","owner":"x"}})", "resource.owner"},
+      {R"({"kind":"teleport"})", "unknown kind"},
+      {R"({"kind":"mcp"})", "not supported"},
+      {R"({"kind":"exec","command":"ls","context":"robot"})", "context must be"},
+      {R"([1,2])", "JSON object"},
+      {R"({"kind":"exec","command":"ls"} trailing)", "malformed JSON at byte"},
+      {R"({"kind":"exec","command":"ls)", "malformed JSON"},
+  };
+  for (const auto& c : cases) {
+    auto r = ParseRequestJson(c.json);
+    ASSERT_FALSE(r.ok()) << c.json;
+    EXPECT_NE(r.status().message().find(c.needle), std::string::npos) << c.json << " → " << r.status().message();
+  }
+}
+
+}  // namespace
+}  // namespace warden::policy
