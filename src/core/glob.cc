@@ -7,8 +7,24 @@ namespace {
 
 constexpr size_t kMaxAlternatives = 64;
 constexpr size_t kMaxPatternLength = 4096;
+// The ε-closure table takes states² bits. 4096 bytes without braces need at most ~6150 states
+// ("*a*a…"); braces may multiply that by 64, which is what this bounds (8 MiB of table).
+constexpr size_t kMaxStates = 8192;
 
 bool IsSpecial(char c) { return c == '*' || c == '?' || c == '[' || c == '{' || c == '\\'; }
+
+// Position of the ']' closing the "[…]" at `open`, or npos: the scan of Builder::Class, so
+// that brace handling never looks inside a set.
+size_t ClassEnd(std::string_view p, size_t open) {
+  size_t j = open + 1;
+  if (j < p.size() && (p[j] == '!' || p[j] == '^')) ++j;
+  for (bool first = true; j < p.size(); ++j, first = false) {
+    if (p[j] == ']' && !first) return j;
+    if (p[j] == '\\' && j + 1 < p.size()) ++j;
+    if (j + 2 < p.size() && p[j + 1] == '-' && p[j + 2] != ']') j += 2;
+  }
+  return std::string_view::npos;
+}
 
 // Position of the '}' closing the '{' at `open`, or npos; sets `has_comma` if a top-level
 // comma separates alternatives.
@@ -20,11 +36,7 @@ size_t FindBraceClose(std::string_view p, size_t open, bool* has_comma) {
     if (c == '\\') {
       ++i;
     } else if (c == '[') {
-      size_t j = i + 1;
-      if (j < p.size() && (p[j] == '!' || p[j] == '^')) ++j;
-      if (j < p.size() && p[j] == ']') ++j;
-      while (j < p.size() && p[j] != ']') ++j;
-      if (j < p.size()) i = j;
+      if (size_t end = ClassEnd(p, i); end != std::string_view::npos) i = end;
     } else if (c == '{') {
       ++depth;
     } else if (c == '}') {
@@ -57,6 +69,11 @@ Status ExpandBraces(std::string_view p, std::vector<std::string>* out) {
       char c = end ? ',' : body[k];
       if (!end && c == '\\') {
         ++k;
+        continue;
+      }
+      if (!end && c == '[') {
+        // A ',' or '}' in a set is a member, as FindBraceClose saw it.
+        if (size_t cls_end = ClassEnd(body, k); cls_end != std::string_view::npos) k = cls_end;
         continue;
       }
       if (c == '{') ++depth;
@@ -228,12 +245,20 @@ Result<Glob> Glob::Compile(std::string_view pattern, Mode mode, bool subtree) {
     b.AddEps(start, s);
     auto acc = b.Alternative(alt, s);
     if (!acc.ok()) return acc.status();
+    if (g.states_.size() > kMaxStates) {
+      return Status::InvalidArgument("pattern too complex: its {…} alternatives together are too long");
+    }
     accepts.push_back(*acc);
   }
   if (subtree) {
     // From every accept state: "/" then anything, also accepting.
     uint32_t slash = b.NewState(), rest = b.NewState();
-    for (uint32_t a : accepts) b.AddEdge(a, EdgeKind::kChar, slash, '/');
+    for (size_t k = 0; k < alts.size(); ++k) {
+      b.AddEdge(accepts[k], EdgeKind::kChar, slash, '/');
+      // A match that already ends in '/' ("/", "/tmp/") has what follows it below it. (After
+      // a "**/" that matched nothing this over-approximates, which only widens the subtree.)
+      if (!alts[k].empty() && alts[k].back() == '/') b.AddEps(accepts[k], slash);
+    }
     b.AddEdge(slash, EdgeKind::kAny, rest);
     b.AddEdge(rest, EdgeKind::kAny, rest);
     accepts.push_back(slash);

@@ -10,6 +10,9 @@
 // Modes: kPath (policies): '*' and '?' match a leading '.' too, so a policy is not dodged by a
 // dotfile. kShell (what bash expands): '*' '?' and '[…]' never match a '.' that starts a path
 // component, and "**" is just '*'. kText: no '/' structure at all.
+// Limits, so that an untrusted pattern cannot make compiling costly: 4096 bytes, 64
+// alternatives, and 8192 automaton states for all alternatives together (one or two per byte
+// of the expanded alternatives).
 // A compiled Glob is immutable and safe to share between threads.
 #pragma once
 
