@@ -31,7 +31,25 @@ void AddRequestFlags(CLI::App* cmd, CheckArgs* a) {
       ->type_name("JSON");
   cmd->add_flag("--argv", a->argv, "Treat the words after -- as an exact argv instead of a shell command string");
   cmd->add_flag("--json", a->json, "Print one JSON object");
-  cmd->add_option("command", a->words, "The shell command (one quoted string), or PATH with --file");
+  // The command is not a CLI11 option: CLI11 would read a word like "[a,b]" as a list. It
+  // comes from the words after "--" (CommandTail) or, without "--", the unparsed extras.
+  cmd->allow_extras();
+}
+
+// The command words: after "--" verbatim; otherwise what CLI11 did not recognize, where a
+// word starting with '-' is more likely a mistyped flag than part of the command.
+std::optional<int> CollectWords(CLI::App* cmd, CheckArgs* a) {
+  std::vector<std::string> extras = cmd->remaining();
+  for (const auto& w : extras) {
+    if (!w.empty() && w[0] == '-') {
+      std::cerr << "warden: unknown option '" << w << "' (put the command after --: warden "
+                << cmd->get_name() << " -- 'COMMAND')\n";
+      return kExitUsage;
+    }
+  }
+  a->words = extras;
+  if (HasCommandTail()) a->words.insert(a->words.end(), CommandTail().begin(), CommandTail().end());
+  return std::nullopt;
 }
 
 // Builds the request from the flags; returns an exit code on error.
@@ -206,7 +224,12 @@ void RegisterCheck(CLI::App& app, Runner* run) {
   warden check --argv -- rm -rf /                  the words are an exact argv, no shell parsing
 
 )") + kExitCodesHelp);
-  cmd->callback([run, args] { *run = [args] { return RunCheck(*args); }; });
+  cmd->callback([run, args, cmd] {
+    *run = [args, cmd] {
+      if (auto err = CollectWords(cmd, args.get())) return *err;
+      return RunCheck(*args);
+    };
+  });
 }
 
 void RegisterExplain(CLI::App& app, Runner* run) {
@@ -220,7 +243,12 @@ void RegisterExplain(CLI::App& app, Runner* run) {
   warden explain --json --file write ~/.bashrc
 
 )") + kExitCodesHelp);
-  cmd->callback([run, args] { *run = [args] { return RunExplain(*args); }; });
+  cmd->callback([run, args, cmd] {
+    *run = [args, cmd] {
+      if (auto err = CollectWords(cmd, args.get())) return *err;
+      return RunExplain(*args);
+    };
+  });
 }
 
 }  // namespace warden::cli

@@ -26,7 +26,9 @@ int ExitFor(Decision d) {
 }
 
 void AddPolicyFlags(CLI::App* app, PolicyFlags* flags) {
-  app->add_option("--policy", flags->files, "Add a policy file as the last layer (repeatable)")->type_name("FILE");
+  app->add_option("--policy", flags->files, "Add a policy file as the last layer (repeatable)")
+      ->type_name("FILE")
+      ->allow_extra_args(false);
   app->add_option("--profile", flags->profile, "Built-in profile: default, strict (ai asks by default) or none")
       ->type_name("NAME")
       ->check(CLI::IsMember({"default", "strict", "none"}))
@@ -175,6 +177,16 @@ json::object DiagnosticJson(const policy::Diagnostic& d) {
   o["message"] = d.message;
   if (!d.hint.empty()) o["hint"] = d.hint;
   return o;
+}
+
+std::vector<std::string>& CommandTail() {
+  static std::vector<std::string> tail;
+  return tail;
+}
+
+bool& HasCommandTail() {
+  static bool has = false;
+  return has;
 }
 
 void PrintJson(const json::value& v) { std::cout << json::serialize(v) << "\n"; }

@@ -67,6 +67,11 @@ boost::json::array FactsJson(const policy::Outcome& out);
 boost::json::object DiagnosticJson(const policy::Diagnostic& d);
 void PrintJson(const boost::json::value& v);
 
+// The words after the first "--" on the command line, exactly as given. main() takes them
+// out before CLI11 parses the rest, so no option parser can reinterpret a command.
+std::vector<std::string>& CommandTail();
+bool& HasCommandTail();
+
 // Reads a --request value: inline JSON, @FILE, or - for standard input.
 Result<std::string> ReadRequestArgument(const std::string& value);
 

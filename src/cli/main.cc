@@ -1,5 +1,7 @@
 // The warden command line: one binary, one subcommand per job.
+#include <algorithm>
 #include <iostream>
+#include <string_view>
 
 #include "cli/common.h"
 
@@ -36,8 +38,18 @@ Run 'warden COMMAND --help' for a command's flags and examples.
       return 0;
     };
   });
+  // Everything after the first "--" is the command: keep it away from the option parser.
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    if (!HasCommandTail() && std::string_view(argv[i]) == "--") {
+      HasCommandTail() = true;
+      continue;
+    }
+    (HasCommandTail() ? CommandTail() : args).emplace_back(argv[i]);
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes the arguments in reverse order
   try {
-    app.parse(argc, argv);
+    app.parse(args);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

@@ -114,6 +114,7 @@ class RuleCompiler {
     r->recursive = m.recursive;
     r->dynamic = m.dynamic;
     r->guessed = m.guessed;
+    r->direct = m.direct;
     for (const auto& c : m.command) {
       if (auto g = GlobOf(c, Glob::Mode::kText)) r->sources.push_back(std::move(*g));
     }

@@ -263,11 +263,14 @@ bool MatchFile(const CompiledRule& r, const shell::FileFact& f, const Glob* patt
   if (!r.sources.empty() && !AnyGlob(r.sources, f.source)) return Fail(why, "it comes from " + Quoted(f.source));
   // Allow rules must hold for every path the fact may touch; deny and ask rules for any.
   const bool certain = r.decision == Decision::kAllow;
-  PathView v{f.path, f.dynamic, f.glob, f.recursive, pattern, subtree};
+  if (r.direct && f.glob) return Fail(why, "the rule matches named paths, and this is a pattern");
+  // direct: only the path itself, not what lies below it.
+  const bool recursive = f.recursive && !r.direct;
+  PathView v{f.path, f.dynamic, f.glob, recursive, pattern, recursive ? subtree : nullptr};
   if (f.lexical.empty()) return MatchPath(r.path, v, env, why, certain);
   // Through a symlink: the real path and the written one. A deny/ask rule matching either
   // applies; an allow rule must hold for both.
-  PathView lex{f.lexical, f.dynamic, f.glob, f.recursive, nullptr, nullptr};
+  PathView lex{f.lexical, f.dynamic, f.glob, recursive, nullptr, nullptr};
   if (certain) return MatchPath(r.path, v, env, why, true) && MatchPath(r.path, lex, env, why, true);
   return MatchPath(r.path, v, env, why, false) || MatchPath(r.path, lex, env, nullptr, false);
 }

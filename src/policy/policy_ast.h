@@ -82,6 +82,9 @@ struct FileMatch {
   std::vector<Located<shell::FileOp>> ops;
   PathSpec path;
   std::optional<bool> recursive, dynamic, guessed;
+  // direct: match only paths the fact names itself — not the contents of a tree it recurses
+  // into, nor what a pattern (rm -rf *, tar -x DIR) may include.
+  bool direct = false;
   Strings command;  // the command that produced the fact ("request" for file requests)
 };
 

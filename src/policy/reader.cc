@@ -30,8 +30,8 @@ const std::vector<std::string_view> kRuleKeys = {"id", "kind", "match", "decisio
                                                  "context", "priority", "final"};
 const std::vector<std::string_view> kExecKeys = {"command", "subcommand", "flags", "args", "line", "stdin",
                                                  "privileged", "via", "cwd", "fact", "detail"};
-const std::vector<std::string_view> kFileKeys = {"op", "path", "under", "outside", "is",
-                                                 "recursive", "dynamic", "guessed", "command"};
+const std::vector<std::string_view> kFileKeys = {"op", "path", "under", "outside", "is", "recursive",
+                                                 "dynamic", "guessed", "direct", "command"};
 const std::vector<std::string_view> kActionKeys = {"subject", "action", "role", "resource"};
 const std::vector<std::string_view> kResourceKeys = {"type", "id"};
 const std::vector<std::string_view> kFlagsKeys = {"all", "any", "none"};
@@ -444,6 +444,8 @@ class Reader {
         m->dynamic = Bool(v, "dynamic");
       } else if (key == "guessed") {
         m->guessed = Bool(v, "guessed");
+      } else if (key == "direct") {
+        if (auto b = Bool(v, "direct")) m->direct = *b;
       } else if (key == "command") {
         m->command = StrList(v, "command");
       }

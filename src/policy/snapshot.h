@@ -98,6 +98,7 @@ struct CompiledRule {
   uint8_t ops = 0;  // bit per shell::FileOp; 0 = any
   CompiledPath path;
   std::optional<bool> recursive, dynamic, guessed;
+  bool direct = false;
   std::vector<Glob> sources;
   // action
   std::vector<Glob> subjects, actions, resource_types, resource_ids;

@@ -22,6 +22,8 @@ struct AnalyzeOptions {
   int max_depth = 8;           // nesting of bash -c / eval / sh <<EOF …
   size_t max_bytes = 256 * 1024;
   size_t max_commands = 4096;  // analysis budget; beyond it a too_large signal
+  // Look at this machine's files: resolve symlinks in paths, expand a glob in a command name
+  // ("/bin/r?") the way bash would. Off for corpora and tests that must not depend on it.
   bool resolve_symlinks = true;
 };
 

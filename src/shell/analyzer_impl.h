@@ -1,13 +1,16 @@
 // Private to src/shell: the Analyzer class behind AnalyzeCommand/AnalyzeArgv. Its members
-// are spread over analyzer.cc (walking statements, expanding words, dispatching commands,
-// wrappers and shells) and command_effects.cc (what individual commands do to files).
+// are spread over analyzer.cc (statements, command dispatch, facts), expansion.cc (words),
+// builtins.cc (cd, eval, set, printf, …), wrappers.cc (sudo, env, xargs, shells,
+// interpreters, code strings) and command_effects.cc (what commands do to files).
 // One Analyzer per call; not shared between threads.
 #pragma once
 
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "shell/analyzer.h"
@@ -31,6 +34,7 @@ struct Stream {
   Kind kind = Kind::kNone;
   std::string text;    // kLiteral: the text; kFile: the path; kPaths: the root pattern
   std::string source;  // the command that produced it ("curl", "base64 -d")
+  uint8_t bits = 0;    // kLiteral: ArgBits the text carries (mktemp's pattern)
   bool tainted() const { return kind == Kind::kFetched || kind == Kind::kDecoded; }
 };
 
@@ -38,7 +42,7 @@ struct Stream {
 struct Value {
   std::string text;
   bool known = false;
-  uint8_t bits = 0;  // ArgBits of the value (glob)
+  uint8_t bits = 0;  // ArgBits of the value (glob, pattern, tree)
   Stream taint;      // the value came from fetched/decoded data
 };
 
@@ -57,6 +61,7 @@ struct Ctx {
   bool privileged = false;
   bool concurrent = false;  // inside a pipeline stage or a background job
   bool remote = false;      // a command run on another host (ssh)
+  int loop_product = 1;     // iterations of the enclosing literal for-loops
 };
 
 // One word after expansion.
@@ -65,8 +70,9 @@ struct Expanded {
   uint8_t bits = 0;
   Stream taint;        // a substitution's output that went into the word
   bool procsub = false;
-  bool split = false;     // an unquoted expansion with blanks: becomes several words
   Stream procsub_stream;  // what a <(…) argument yields when read
+  // Byte ranges of `text` that came from unquoted expansions: field splitting happens there.
+  std::vector<std::pair<uint32_t, uint32_t>> fields;
 };
 
 class Analyzer {
@@ -80,9 +86,13 @@ class Analyzer {
   static constexpr size_t kMaxCwds = 4;
   static constexpr size_t kMaxValueBytes = 64 * 1024;
   static constexpr size_t kMaxLoopItems = 8;
+  static constexpr int kMaxLoopProduct = 64;
+  static constexpr size_t kMaxBraceWords = 64;
+  static constexpr int kMaxCallDepth = 16;
 
   // ---- statements (analyzer.cc) ----
   Stream Script(std::string_view source, State& st, const Ctx& ctx, const Stream& in);
+  Stream ScriptOnce(std::string_view source, State& st, const Ctx& ctx, const Stream& in);
   Stream Walk(const Node& n, State& st, const Ctx& ctx, const Stream& in);
   Stream Sequence(const Node& n, State& st, const Ctx& ctx, const Stream& in);
   Stream Pipeline(const Node& n, State& st, const Ctx& ctx, const Stream& in);
@@ -90,38 +100,58 @@ class Analyzer {
   Stream Maybe(const Node& n, State& st, const Ctx& ctx, const Stream& in);
   Stream For(const Node& n, State& st, const Ctx& ctx, const Stream& in);
   void Function(const Node& n, State& st, const Ctx& ctx);
+  Stream CallFunction(const std::string& name, const std::vector<Expanded>& argv, State& st, const Ctx& ctx,
+                      const Stream& in);
+  void AnalyzeUncalledFunctions();
+  void Assign(const std::string& name, const Expanded& value, bool nameref, State& st, const Ctx& ctx);
   void ScanWords(const std::vector<Word>& words, State& st, const Ctx& ctx);
   Stream Redirects(const std::vector<Redirect>& redirects, State& st, const Ctx& ctx, const Stream& in,
-                   std::vector<std::string>* outputs);
+                   std::vector<std::pair<std::string, bool>>* outputs);
+  void Outputs(const std::vector<std::pair<std::string, bool>>& outputs, const Stream& out, const State& st);
   static void Merge(State& into, const State& other);
 
-  // ---- words (analyzer.cc) ----
+  // ---- words (expansion.cc) ----
+  std::vector<Expanded> ExpandWords(const std::vector<Word>& words, State& st, const Ctx& ctx);
   Expanded Expand(const Word& w, State& st, const Ctx& ctx, bool assignment = false);
   void ExpandParam(const WordPart& p, State& st, const Ctx& ctx, Expanded* out);
   Stream Substitute(const std::vector<Node>& body, State& st, const Ctx& ctx);
+  const Value* Lookup(std::string_view name, const State& st, Value* scratch) const;
+  // Bash evaluates some values (arithmetic, subscripts, prompts): code hidden in them runs.
+  void ScanEvaluated(std::string_view text, std::string_view origin, State& st, const Ctx& ctx);
 
   // ---- commands (analyzer.cc) ----
   Stream Exec(std::vector<Expanded> argv, State& st, const Ctx& ctx, const Stream& in);
-  int AddCommand(const std::vector<Expanded>& argv, const CommandSpec& spec, const State& st, const Ctx& ctx,
-                 const Stream& in);
+  int AddCommand(const std::vector<Expanded>& argv, const std::string& name, const CommandSpec& spec,
+                 const State& st, const Ctx& ctx, const Stream& in);
+  Ctx Inner(const Ctx& ctx, std::string_view via, bool privileged, std::string_view origin = {}) const;
+
+  // ---- builtins (builtins.cc) ----
+  bool Builtin(std::string_view name, int index, std::vector<Expanded>& argv, State& st, const Ctx& ctx,
+               const Stream& in, Stream* out);
+  void ChangeDirectory(const std::vector<Expanded>& argv, State& st);
+  Stream Echo(std::string_view name, const std::vector<Expanded>& argv, State& st);
+
+  // ---- wrappers, shells, interpreters (wrappers.cc) ----
   Stream Wrapper(const CommandSpec& spec, int index, std::vector<Expanded>& argv, State& st, const Ctx& ctx,
                  const Stream& in);
   Stream Env(int index, std::vector<Expanded>& argv, State& st, const Ctx& ctx, const Stream& in);
   Stream Xargs(int index, std::vector<Expanded>& argv, State& st, const Ctx& ctx, const Stream& in);
+  Stream Parallel(int index, std::vector<Expanded>& argv, State& st, const Ctx& ctx, const Stream& in);
+  Stream Runner(int index, std::vector<Expanded>& argv, State& st, const Ctx& ctx, const Stream& in, bool* handled);
   Stream Shell(const CommandSpec& spec, int index, const std::vector<Expanded>& argv, State& st, const Ctx& ctx,
                const Stream& in);
   Stream Interpreter(const CommandSpec& spec, int index, const std::vector<Expanded>& argv, State& st,
                      const Ctx& ctx, const Stream& in);
-  // Runs `code` as a shell script one level deeper; `params` become $0, $1, … ($@, $#).
+  // Runs `code` as a shell script one level deeper; `params` become $0, $1, … ($@, $#). With
+  // `same_shell` (eval, source, aliases) its changes to the directory and variables stay.
   Stream CodeString(const Expanded& code, std::string_view origin, State& st, const Ctx& ctx,
-                    const std::vector<Expanded>& params = {});
-  Stream CodeStream(const Stream& s, std::string_view sink, int index, State& st, const Ctx& ctx);
+                    const std::vector<Expanded>& params = {}, const Stream& in = {}, bool same_shell = false);
+  Stream CodeStream(const Stream& s, std::string_view sink, int index, State& st, const Ctx& ctx,
+                    bool same_shell = false);
   void ScriptFile(const Expanded& arg, std::string_view sink, int index, State& st, const Ctx& ctx,
-                  const Stream& in);
-  bool Builtin(std::string_view name, int index, std::vector<Expanded>& argv, State& st, const Ctx& ctx,
-               const Stream& in, Stream* out);
-  void ChangeDirectory(const std::vector<Expanded>& argv, State& st);
-  Ctx Inner(const Ctx& ctx, std::string_view via, bool privileged, std::string_view origin = {}) const;
+                  const Stream& in, bool same_shell = false);
+  void ShellStringsInCode(std::string_view code, std::string_view interpreter, int index, State& st,
+                          const Ctx& ctx);
 
   // ---- effects (command_effects.cc) ----
   Stream Effects(int index, State& st, const Ctx& ctx, const Stream& in);
@@ -130,11 +160,12 @@ class Analyzer {
   Stream Curl(int index, const State& st, const Stream& in);
   Stream Wget(int index, const State& st);
   void Copy(int index, const State& st, bool move);
-  void Remote(int index, const State& st, std::string_view tool);
-  void Git(int index, const State& st);
-  void Tar(int index, const State& st);
+  void Link(int index, const State& st);
+  void Remote(int index, State& st, const Ctx& ctx, std::string_view tool);
+  void Git(int index, State& st, const Ctx& ctx);
+  void Tar(int index, State& st, const Ctx& ctx);
 
-  // ---- facts ----
+  // ---- facts (analyzer.cc) ----
   void AddFile(FileOp op, std::string_view text, uint8_t bits, bool recursive, std::string_view source,
                int command, const State& st, bool guessed = false);
   void AddOperandFile(FileOp op, int index, uint32_t arg, bool recursive, std::string_view source,
@@ -143,14 +174,31 @@ class Analyzer {
   void Taint(std::string_view path, uint8_t bits, const State& st, std::string_view source);
   bool IsTainted(std::string_view path, const State& st, std::string* source) const;
   std::vector<std::string> Resolve(std::string_view text, const State& st, bool* dynamic) const;
+  // Paths through links made earlier in the same command (ln -s ~ h; rm -rf h/).
+  std::string FollowLinks(std::string path) const;
   bool Budget();
 
   const CommandFact& Cmd(int index) const { return out_->commands[static_cast<size_t>(index)]; }
 
   const AnalyzeOptions& opt_;
   Facts* out_;
-  std::vector<std::string> functions_;  // functions being defined (fork-bomb detection)
-  std::map<std::string, std::string> tainted_;  // downloaded file → what downloaded it
+  // What the script itself set up, as the analysis goes (shared by all branches: an
+  // over-approximation, which only makes decisions stricter).
+  std::map<std::string, std::string> tainted_;        // downloaded file → what downloaded it
+  std::map<std::string, std::string> contents_;       // file written with known text → the text
+  std::map<std::string, std::string> links_;          // link path → what it points to
+  std::map<std::string, std::string> exec_names_;     // copied binary path → original name
+  std::map<std::string, std::string> aliases_;        // alias name → text
+  std::map<std::string, std::string> hashed_;         // hash -p: name → command it runs
+  struct FunctionDef {
+    std::shared_ptr<Node> body;
+    bool called = false;
+    State state;  // where it was defined (for analysis if never called)
+    Ctx ctx;
+  };
+  std::map<std::string, FunctionDef> functions_;
+  std::vector<std::string> call_stack_;  // functions being run (recursion, fork bombs)
+  bool cdable_vars_ = false;
   size_t steps_ = 0;
   bool budget_reported_ = false;
 };

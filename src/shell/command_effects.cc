@@ -1,12 +1,15 @@
 // What individual commands do to files and where their output comes from: the kEffects
 // family of command_specs.cc. Each handler reads the CommandFact built for the command and
 // adds FileFacts and SignalFacts; the returned Stream describes its standard output.
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <unordered_map>
 
 #include "core/path.h"
 #include "core/strings.h"
 #include "shell/analyzer_impl.h"
+#include "shell/analyzer_util.h"
 
 namespace warden::shell {
 namespace {
@@ -14,7 +17,7 @@ namespace {
 enum class Handler {
   kDelete, kCopy, kMove, kLink, kRemoteCopy, kTee, kCreate, kTruncate, kDd, kMode, kRead, kUniq,
   kSearch, kSearchRecursive, kSed, kJq, kEdit, kTar, kZip, kUnzip, kCompress, kCurl, kWget, kFind,
-  kGit, kNetcat, kSsh, kSort,
+  kGit, kNetcat, kSsh, kSort, kSponge, kPatch, kFetch,
 };
 
 const std::unordered_map<std::string_view, Handler>& Handlers() {
@@ -37,7 +40,9 @@ const std::unordered_map<std::string_view, Handler>& Handlers() {
       {"bzip2", Handler::kCompress}, {"xz", Handler::kCompress}, {"zstd", Handler::kCompress},
       {"curl", Handler::kCurl}, {"wget", Handler::kWget}, {"find", Handler::kFind}, {"git", Handler::kGit},
       {"nc", Handler::kNetcat}, {"ncat", Handler::kNetcat}, {"netcat", Handler::kNetcat},
-      {"socat", Handler::kNetcat}, {"ssh", Handler::kSsh},
+      {"socat", Handler::kNetcat}, {"ssh", Handler::kSsh}, {"rimraf", Handler::kDelete},
+      {"sponge", Handler::kSponge}, {"patch", Handler::kPatch}, {"ed", Handler::kEdit}, {"ex", Handler::kEdit},
+      {"aria2c", Handler::kFetch},
   };
   return kMap;
 }
@@ -109,6 +114,13 @@ Stream Analyzer::Effects(int index, State& st, const Ctx& ctx, const Stream& in)
                   (family == "xxd" && HasOption(f.options, {"-r", "--revert"}));
     if (decode) return in.tainted() ? in : Make(Stream::Kind::kDecoded, name + " -d");
     if (family == "cat" && f.operands.size() == 1 && f.argv[f.operands[0]] != "-") {
+      // The output is the file: its text if it was written earlier in this command.
+      bool dynamic = false;
+      for (const auto& p : Resolve(f.argv[f.operands[0]], st, &dynamic)) {
+        if (auto c = contents_.find(FollowLinks(p)); !dynamic && c != contents_.end()) {
+          return LiteralStream(c->second, "cat");
+        }
+      }
       return Make(Stream::Kind::kFile, "cat", f.argv[f.operands[0]]);
     }
     if (family == "cat" && f.operands.empty()) return in;
@@ -123,26 +135,43 @@ Stream Analyzer::Effects(int index, State& st, const Ctx& ctx, const Stream& in)
   switch (it->second) {
     case Handler::kDelete: {
       bool shred_only = name == "shred" && !HasOption(f.options, {"-u", "--remove"});
-      operands_from(0, shred_only ? FileOp::kWrite : FileOp::kDelete, name == "rm" && recursive_flag);
+      bool recursive = (name == "rm" && recursive_flag) || name == "rimraf";
+      operands_from(0, shred_only ? FileOp::kWrite : FileOp::kDelete, recursive);
       return Stream{};
     }
     case Handler::kCopy: Copy(index, st, false); return Stream{};
     case Handler::kMove: Copy(index, st, true); return Stream{};
-    case Handler::kLink: {
-      if (const Option* t = FindOption(f.options, {"-t", "--target-directory"}); t && t->has_value) {
-        AddFile(FileOp::kWrite, t->value, 0, false, name, index, st);
-      } else if (f.operands.size() >= 2) {
-        AddOperandFile(FileOp::kWrite, index, f.operands.back(), false, name, st);
-      } else if (f.operands.size() == 1) {
-        AddFile(FileOp::kWrite, std::string(Basename(f.argv[f.operands[0]])), f.arg_bits[f.operands[0]], false,
-                name, index, st);
+    case Handler::kLink: Link(index, st); return Stream{};
+    case Handler::kRemoteCopy: Remote(index, st, ctx, name); return Stream{};
+    case Handler::kTee: {
+      operands_from(0, FileOp::kWrite, false);
+      for (uint32_t op : f.operands) {
+        bool dynamic = false;
+        for (const auto& p : Resolve(f.argv[op], st, &dynamic)) {
+          if (dynamic) break;
+          std::string real = FollowLinks(p);
+          if (in.tainted()) tainted_[real] = in.source;
+          if (in.kind == Stream::Kind::kLiteral) contents_[real] = in.text;
+        }
       }
-      return Stream{};
+      return in;
     }
-    case Handler::kRemoteCopy: Remote(index, st, name); return Stream{};
-    case Handler::kTee: operands_from(0, FileOp::kWrite, false); return in;
     case Handler::kCreate: {
       operands_from(0, FileOp::kWrite, false);
+      return Stream{};
+    }
+    case Handler::kSponge: operands_from(0, FileOp::kWrite, false); return Stream{};
+    case Handler::kPatch: {
+      // patch writes the files its input names: unknown here, so anything below the directory.
+      std::string dir = ".";
+      if (const Option* d = FindOption(f.options, {"-d", "--directory"}); d && d->has_value) dir = d->value;
+      if (const Option* o = FindOption(f.options, {"-o", "--output"}); o && o->has_value) {
+        AddFile(FileOp::kWrite, o->value, 0, false, name, index, st);
+      } else if (!f.operands.empty()) {
+        AddOperandFile(FileOp::kWrite, index, f.operands[0], false, name, st);
+      } else {
+        AddFile(FileOp::kWrite, JoinPath(dir, "**"), kArgPattern, true, name, index, st);
+      }
       return Stream{};
     }
     case Handler::kTruncate:
@@ -214,6 +243,44 @@ Stream Analyzer::Effects(int index, State& st, const Ctx& ctx, const Stream& in)
       if (const Option* o = FindOption(f.options, {"-f", "--file"}); o && o->has_value) {
         AddFile(FileOp::kRead, o->value, 0, false, name, index, st);
       }
+      // The scripts: `e CMD` runs CMD, `s///e` runs the result, `w FILE` writes FILE.
+      std::vector<std::string> scripts;
+      for (const auto& o : f.options) {
+        if ((o.name == "-e" || o.name == "--expression") && o.has_value) scripts.push_back(o.value);
+      }
+      if (!script_given && !f.operands.empty()) scripts.push_back(f.argv[f.operands[0]]);
+      static const RE2 kExec(R"((?:^|[;\n{}])\s*(?:[0-9$,]+|/[^/]*/)?\s*e\s+([^;\n}]+))");
+      static const RE2 kWrite(R"((?:^|[;\n{}])\s*(?:[0-9$,]+|/[^/]*/)?\s*[wW]\s+(\S+))");
+      static const RE2 kSubstExec(R"(s(.).*?.*[^\\]?[gpIiMm0-9]*e[gpIiMm0-9]*(?:$|[;\n}]))");
+      for (const auto& script : scripts) {
+        re2::StringPiece input(script);
+        std::string cmd;
+        int guard = 0;
+        while (guard++ < 16 && RE2::FindAndConsume(&input, kExec, &cmd)) {
+          Expanded e;
+          e.text = cmd;
+          CodeString(e, "sed e", st, Inner(ctx, "sed", false));
+        }
+        input = re2::StringPiece(script);
+        std::string file;
+        guard = 0;
+        while (guard++ < 16 && RE2::FindAndConsume(&input, kWrite, &file)) {
+          AddFile(FileOp::kWrite, file, 0, false, "sed w", index, st);
+        }
+        if (script.size() > 3 && script[0] == 's' && (script.back() == 'e' || script.find("/e;") != std::string::npos ||
+                                                      script.find("/ge") != std::string::npos ||
+                                                      script.find("/eg") != std::string::npos)) {
+          Signal(kSignalDynamicScript, "sed s///e runs the text it produces as a command", index);
+          // The replacement is (part of) what runs: analyze it too.
+          char sep = script[1];
+          size_t a = script.find(sep, 2), b = a == std::string::npos ? a : script.find(sep, a + 1);
+          if (b != std::string::npos) {
+            Expanded e;
+            e.text = script.substr(a + 1, b - a - 1);
+            CodeString(e, "sed s///e", st, Inner(ctx, "sed", false));
+          }
+        }
+      }
       bool in_place = HasOption(f.options, {"-i", "--in-place"});
       size_t first = script_given ? 0 : 1;
       operands_from(first, FileOp::kRead, false);
@@ -229,11 +296,27 @@ Stream Analyzer::Effects(int index, State& st, const Ctx& ctx, const Stream& in)
       operands_from(0, FileOp::kRead, false);
       operands_from(0, FileOp::kWrite, false);
       return Stream{};
-    case Handler::kTar: Tar(index, st); return Make(Stream::Kind::kUnknown, name);
-    case Handler::kZip:
+    case Handler::kTar: Tar(index, st, ctx); return Make(Stream::Kind::kUnknown, name);
+    case Handler::kZip: {
+      // zip -TT CMD / --unzip-command CMD: the test command is a shell command.
+      for (const auto& o : f.options) {
+        if ((o.name == "-TT" || o.name == "--unzip-command") && o.has_value) {
+          Expanded e;
+          e.text = o.value;
+          CodeString(e, "zip -TT", st, Inner(ctx, "zip", false));
+        }
+      }
+      for (size_t k = 0; k + 1 < f.argv.size(); ++k) {
+        if (f.argv[k] == "-TT") {
+          Expanded e;
+          e.text = f.argv[k + 1];
+          CodeString(e, "zip -TT", st, Inner(ctx, "zip", false));
+        }
+      }
       if (!f.operands.empty()) AddOperandFile(FileOp::kWrite, index, f.operands[0], false, name, st);
       operands_from(1, FileOp::kRead, recursive_flag);
       return Stream{};
+    }
     case Handler::kUnzip: {
       if (!f.operands.empty()) AddOperandFile(FileOp::kRead, index, f.operands[0], false, name, st);
       std::string dir = ".";
@@ -253,16 +336,57 @@ Stream Analyzer::Effects(int index, State& st, const Ctx& ctx, const Stream& in)
     }
     case Handler::kCurl: return Curl(index, st, in);
     case Handler::kWget: return Wget(index, st);
+    case Handler::kFetch: {
+      // aria2c: downloads to -o NAME in -d DIR (or the URL's name).
+      std::string dir = ".";
+      if (const Option* d = FindOption(f.options, {"-d", "--dir"}); d && d->has_value) dir = d->value;
+      std::string out;
+      if (const Option* o = FindOption(f.options, {"-o", "--out"}); o && o->has_value) out = o->value;
+      for (uint32_t op : f.operands) {
+        std::string file = out.empty() ? UrlFileName(f.argv[op]) : out;
+        if (file.empty()) continue;
+        std::string target = JoinPath(dir, file);
+        AddFile(FileOp::kWrite, target, f.arg_bits[op], false, name, index, st);
+        Taint(target, f.arg_bits[op], st, name);
+      }
+      return Stream{};
+    }
     case Handler::kFind: return Find(index, st, ctx);
-    case Handler::kGit: Git(index, st); return Make(Stream::Kind::kUnknown, name);
+    case Handler::kGit: Git(index, st, ctx); return Make(Stream::Kind::kUnknown, name);
     case Handler::kNetcat:
       if (in.kind == Stream::Kind::kFile) {
         Signal(kSignalUpload, name + " sends " + in.text + " over the network", index);
+      } else if (in.kind != Stream::Kind::kNone) {
+        Signal(kSignalUpload, name + " sends the output of " + (in.source.empty() ? "a command" : in.source) +
+                                  " over the network", index);
       }
       return Make(Stream::Kind::kFetched, name);
     case Handler::kSsh: {
       if (in.kind == Stream::Kind::kFile) {
         Signal(kSignalUpload, "ssh sends " + in.text + " to a remote host", index);
+      } else if (in.kind != Stream::Kind::kNone && in.kind != Stream::Kind::kLiteral) {
+        Signal(kSignalUpload, "ssh sends the output of " + (in.source.empty() ? "a command" : in.source) +
+                                  " to a remote host", index);
+      }
+      // -o ProxyCommand=… / LocalCommand=… run locally through a shell.
+      for (size_t k = 1; k < f.argv.size(); ++k) {
+        std::string opt;
+        if (f.argv[k] == "-o" && k + 1 < f.argv.size()) {
+          opt = f.argv[k + 1];
+        } else if (f.argv[k].rfind("-o", 0) == 0 && f.argv[k].size() > 2) {
+          opt = f.argv[k].substr(2);
+        } else {
+          continue;
+        }
+        std::string lower = ToLower(opt);
+        for (std::string_view key : {"proxycommand", "localcommand", "knownhostscommand"}) {
+          if (lower.rfind(key, 0) != 0) continue;
+          size_t sep = opt.find_first_of("= ", key.size());
+          if (sep == std::string::npos) continue;
+          Expanded e;
+          e.text = opt.substr(sep + 1);
+          CodeString(e, "ssh -o " + std::string(key), st, Inner(ctx, "ssh", false));
+        }
       }
       if (f.operands.size() > 1) {
         Expanded code;
@@ -309,23 +433,101 @@ void Analyzer::Copy(int index, const State& st, bool move) {
   const CommandFact f = Cmd(index);
   bool recursive = move || HasOption(f.options, {"-r", "-R", "-a", "--recursive", "--archive"});
   std::vector<uint32_t> sources = f.operands;
+  std::string dest;
+  uint8_t dest_bits = 0;
+  bool into_dir = false;
   if (const Option* t = FindOption(f.options, {"-t", "--target-directory"}); t && t->has_value) {
-    AddFile(FileOp::kWrite, t->value, 0, recursive, f.name, index, st);
-  } else if (sources.size() >= 2 && !(f.name == "install" && HasOption(f.options, {"-d", "--directory"}))) {
-    AddOperandFile(FileOp::kWrite, index, sources.back(), recursive, f.name, st);
-    sources.pop_back();
-  } else if (f.name == "install") {
+    dest = t->value;
+    into_dir = true;
+  } else if (f.name == "install" && HasOption(f.options, {"-d", "--directory"})) {
     for (uint32_t s : sources) AddOperandFile(FileOp::kWrite, index, s, false, f.name, st);
     return;
+  } else if (sources.size() >= 2) {
+    dest = f.argv[sources.back()];
+    dest_bits = f.arg_bits[sources.back()];
+    sources.pop_back();
+    into_dir = sources.size() > 1 || (!dest.empty() && dest.back() == '/') || dest == "." || dest == "..";
   }
   for (uint32_t s : sources) {
     AddOperandFile(FileOp::kRead, index, s, recursive, f.name, st);
     if (move) AddOperandFile(FileOp::kDelete, index, s, true, f.name, st);
   }
+  if (dest.empty()) return;
+  // The written path: DEST, or DEST/NAME when copying into a directory. When it is not
+  // known whether DEST is a directory, both.
+  for (uint32_t s : sources) {
+    const std::string& src = f.argv[s];
+    std::string base(Basename(src == "." ? std::string() : src));
+    std::vector<std::string> targets;
+    if (!into_dir) targets.push_back(dest);
+    if ((into_dir || !base.empty()) && !(f.arg_bits[s] & kArgDynamic) && !base.empty() && base != "." && base != "..") {
+      targets.push_back(JoinPath(dest, base));
+    } else if (into_dir) {
+      targets.push_back(dest);
+    }
+    for (const auto& t : targets) {
+      AddFile(FileOp::kWrite, t, dest_bits, recursive, f.name, index, st);
+      // What the copy carries along: download taint, known text, the program's name.
+      bool dyn1 = false, dyn2 = false;
+      auto from = Resolve(src, st, &dyn1), to = Resolve(t, st, &dyn2);
+      if (dyn1 || dyn2 || from.size() != 1 || to.size() != 1) continue;
+      std::string a = FollowLinks(from[0]), b = FollowLinks(to[0]);
+      if (auto it = tainted_.find(a); it != tainted_.end()) tainted_[b] = it->second;
+      if (auto it = contents_.find(a); it != contents_.end()) contents_[b] = it->second;
+      std::string original = exec_names_.count(a) ? exec_names_[a] : std::string(Basename(a));
+      exec_names_[b] = original;
+    }
+  }
 }
 
-void Analyzer::Remote(int index, const State& st, std::string_view tool) {
+void Analyzer::Link(int index, const State& st) {
   const CommandFact f = Cmd(index);
+  const bool symbolic = HasOption(f.options, {"-s", "--symbolic"});
+  std::vector<uint32_t> targets = f.operands;
+  std::string link;
+  if (const Option* t = FindOption(f.options, {"-t", "--target-directory"}); t && t->has_value) {
+    for (uint32_t op : targets) {
+      std::string l = JoinPath(t->value, std::string(Basename(f.argv[op])));
+      AddFile(FileOp::kWrite, l, 0, false, f.name, index, st);
+    }
+    return;
+  }
+  if (targets.empty()) return;
+  if (targets.size() >= 2) {
+    link = f.argv[targets.back()];
+    targets.pop_back();
+  } else {
+    link = std::string(Basename(f.argv[targets[0]]));
+  }
+  AddFile(FileOp::kWrite, link, 0, false, f.name, index, st);
+  if (targets.size() != 1 || (f.arg_bits[targets[0]] & kArgDynamic)) return;
+  // Remember the link, so later paths through it are seen for what they are.
+  bool dyn1 = false, dyn2 = false;
+  auto links = Resolve(link, st, &dyn1);
+  std::string target = f.argv[targets[0]];
+  std::vector<std::string> resolved;
+  if (symbolic && target.front() != '/' && links.size() == 1) {
+    // A relative symlink target is relative to the link's directory.
+    std::string dir = links[0].substr(0, links[0].rfind('/'));
+    resolved = {NormalizePath(JoinPath(dir.empty() ? "/" : dir, target))};
+  } else {
+    resolved = Resolve(target, st, &dyn2);
+  }
+  if (dyn1 || dyn2 || links.size() != 1 || resolved.size() != 1) return;
+  links_[links[0]] = FollowLinks(resolved[0]);
+}
+
+void Analyzer::Remote(int index, State& st, const Ctx& ctx, std::string_view tool) {
+  const CommandFact f = Cmd(index);
+  // rsync -e/--rsh CMD, scp -S PROGRAM: the remote shell is a local command.
+  for (const auto& o : f.options) {
+    if (((o.name == "-e" || o.name == "--rsh") && tool == "rsync") || (o.name == "-S" && tool == "scp")) {
+      if (!o.has_value) continue;
+      Expanded e;
+      e.text = o.value;
+      CodeString(e, std::string(tool) + " " + o.name, st, Inner(ctx, std::string(tool), false));
+    }
+  }
   if (f.operands.empty()) return;
   bool recursive = HasOption(f.options, {"-r", "-a", "--recursive", "--archive"});
   uint32_t dest = f.operands.back();
@@ -340,14 +542,68 @@ void Analyzer::Remote(int index, const State& st, std::string_view tool) {
   }
   if (!dest_remote && f.operands.size() >= 2) {
     AddOperandFile(FileOp::kWrite, index, dest, recursive, tool, st);
+    // Into a directory: the files land as DEST/NAME.
+    const std::string& d = f.argv[dest];
+    if (!d.empty() && (d.back() == '/' || d == "." || f.operands.size() > 2)) {
+      for (size_t k = 0; k + 1 < f.operands.size(); ++k) {
+        const std::string& src = f.argv[f.operands[k]];
+        if (IsRemoteSpec(src) || src.empty() || src.back() == '/') continue;
+        AddFile(FileOp::kWrite, JoinPath(d, std::string(Basename(src))), f.arg_bits[dest], recursive, tool, index, st);
+      }
+    }
     bool deletes = std::any_of(f.options.begin(), f.options.end(),
                                [](const Option& o) { return o.name.rfind("--delete", 0) == 0; });
     if (deletes) AddOperandFile(FileOp::kDelete, index, dest, true, tool, st);
   }
 }
 
-void Analyzer::Git(int index, const State& st) {
+void Analyzer::Git(int index, State& st, const Ctx& ctx) {
   const CommandFact f = Cmd(index);
+  Ctx inner = Inner(ctx, "git", false);
+  auto run = [&](std::string text, std::string_view origin) {
+    if (!text.empty() && text[0] == '!') text.erase(0, 1);
+    Expanded e;
+    e.text = std::move(text);
+    CodeString(e, origin, st, inner);
+  };
+  // Configuration whose value git runs as a command.
+  auto runs_command = [](std::string_view key, std::string_view value) {
+    std::string k = ToLower(key);
+    if (k.rfind("alias.", 0) == 0) return !value.empty() && value[0] == '!';
+    static constexpr std::string_view kKeys[] = {"core.fsmonitor", "core.sshcommand", "core.pager", "core.editor",
+                                                 "core.askpass", "sequence.editor", "diff.external",
+                                                 "credential.helper", "gpg.program", "pager.", "uploadpack.packobjectshook"};
+    for (auto k2 : kKeys) {
+      if (k == k2 || (k2.back() == '.' && k.rfind(k2, 0) == 0)) return true;
+    }
+    static const RE2 kPattern(R"(^(filter\..*\.(clean|smudge|process)|merge\..*\.driver|diff\..*\.(textconv|command)|(difftool|mergetool)\..*\.cmd|core\.hookspath)$)");
+    return RE2::FullMatch(k, kPattern);
+  };
+  // -u/--upload-pack for clone/fetch/pull/ls-remote and --exec for archive run commands (-u is
+  // also push's --set-upstream, which takes no value, so look at the words themselves).
+  for (size_t k = 1; k + 1 < f.argv.size(); ++k) {
+    const std::string& t = f.argv[k];
+    bool takes = (t == "-u" || t == "--upload-pack" || t == "--receive-pack" || t == "--exec");
+    bool upload_pack_verb = std::any_of(f.operands.begin(), f.operands.end(), [&](uint32_t op) {
+      const std::string& v = f.argv[op];
+      return v == "clone" || v == "fetch" || v == "pull" || v == "ls-remote" || v == "archive" || v == "push";
+    });
+    if (takes && upload_pack_verb && (t != "-u" || std::find(f.operands.begin(), f.operands.end(), k + 1) != f.operands.end())) {
+      bool is_push = std::any_of(f.operands.begin(), f.operands.end(), [&](uint32_t op) { return f.argv[op] == "push"; });
+      if (!(t == "-u" && is_push)) run(f.argv[k + 1], "git " + t);
+    }
+    if (t.rfind("--upload-pack=", 0) == 0 || t.rfind("--receive-pack=", 0) == 0 || t.rfind("--exec=", 0) == 0) {
+      run(t.substr(t.find('=') + 1), "git " + t.substr(0, t.find('=')));
+    }
+  }
+  for (const auto& o : f.options) {
+    if (o.name == "-c" && o.has_value) {
+      size_t eq = o.value.find('=');
+      if (eq != std::string::npos && runs_command(o.value.substr(0, eq), o.value.substr(eq + 1))) {
+        run(o.value.substr(eq + 1), "git -c " + o.value.substr(0, eq));
+      }
+    }
+  }
   if (f.operands.empty()) return;
   State where = st;
   if (const Option* c = FindOption(f.options, {"-C"}); c && c->has_value) {
@@ -358,18 +614,70 @@ void Analyzer::Git(int index, const State& st) {
     ChangeDirectory(cd, where);
   }
   const std::string& sub = f.argv[f.operands[0]];
-  if (sub == "clean" && HasOption(f.options, {"-f", "--force"})) {
+  auto paths_after_dashdash = [&](FileOp op, std::string_view source) {
+    bool after = false;
+    for (size_t k = f.operands[0] + 1; k < f.argv.size(); ++k) {
+      if (f.argv[k] == "--") {
+        after = true;
+        continue;
+      }
+      if (after) AddFile(op, f.argv[k], f.arg_bits[k], false, source, index, where);
+    }
+  };
+  if (sub == "clean" && !HasOption(f.options, {"-n", "--dry-run"})) {
     AddFile(FileOp::kDelete, "**", kArgPattern, true, "git clean", index, where);
   } else if (sub == "rm") {
     bool recursive = HasOption(f.options, {"-r"});
     for (size_t k = 1; k < f.operands.size(); ++k) {
       AddOperandFile(FileOp::kDelete, index, f.operands[k], recursive, "git rm", where);
     }
+  } else if (sub == "checkout" || sub == "restore") {
+    paths_after_dashdash(FileOp::kWrite, "git " + sub);
+    if (sub == "restore") {
+      for (size_t k = 1; k < f.operands.size(); ++k) {
+        AddOperandFile(FileOp::kWrite, index, f.operands[k], true, "git restore", where);
+      }
+    }
+  } else if (sub == "diff" && HasOption(f.options, {"--no-index"})) {
+    for (size_t k = 1; k < f.operands.size(); ++k) AddOperandFile(FileOp::kRead, index, f.operands[k], false, "git diff", where);
+  } else if (sub == "config") {
+    // git config [--global|--system|--file F] KEY VALUE writes a config file; some keys make
+    // git run commands later.
+    bool reading = HasOption(f.options, {"--get", "--get-all", "--get-regexp", "-l", "--list", "--show-origin"});
+    if (!reading && f.operands.size() >= 3) {
+      std::string file = ".git/config";
+      if (HasOption(f.options, {"--global"})) file = JoinPath(opt_.home, ".gitconfig");
+      if (HasOption(f.options, {"--system"})) file = "/etc/gitconfig";
+      if (const Option* fo = FindOption(f.options, {"-f", "--file"}); fo && fo->has_value) file = fo->value;
+      AddFile(FileOp::kWrite, file, 0, false, "git config", index, where);
+      const std::string& key = f.argv[f.operands[1]];
+      const std::string& value = f.argv[f.operands[2]];
+      if (runs_command(key, value)) run(value, "git config " + key);
+    }
   }
 }
 
-void Analyzer::Tar(int index, const State& st) {
+void Analyzer::Tar(int index, State& st, const Ctx& ctx) {
   CommandFact f = Cmd(index);
+  // Options that make tar run commands: --checkpoint-action=exec=CMD, --to-command=CMD,
+  // -I/--use-compress-program=CMD, -F/--info-script=CMD.
+  for (size_t k = 1; k < f.argv.size(); ++k) {
+    const std::string& t = f.argv[k];
+    std::string cmd;
+    if (t.rfind("--checkpoint-action=exec=", 0) == 0) {
+      cmd = t.substr(25);
+    } else if (t.rfind("--to-command=", 0) == 0 || t.rfind("--info-script=", 0) == 0 ||
+               t.rfind("--new-volume-script=", 0) == 0 || t.rfind("--use-compress-program=", 0) == 0) {
+      cmd = t.substr(t.find('=') + 1);
+    } else if ((t == "-I" || t == "-F" || t == "--to-command" || t == "--use-compress-program") && k + 1 < f.argv.size()) {
+      cmd = f.argv[k + 1];
+    } else {
+      continue;
+    }
+    Expanded e;
+    e.text = cmd;
+    CodeString(e, "tar " + t.substr(0, t.find('=')), st, Inner(ctx, "tar", false));
+  }
   // Old style: "tar czf out.tgz dir" — the first word is a bundle of options.
   std::vector<std::string> texts = f.argv;
   if (texts.size() > 1 && !texts[1].empty() && texts[1][0] != '-' &&
@@ -417,6 +725,9 @@ Stream Analyzer::Curl(int index, const State& st, const Stream& in) {
     if (path == "-") {
       if (in.kind == Stream::Kind::kFile) {
         Signal(kSignalUpload, "curl " + std::string(how) + " sends " + in.text, index);
+      } else if (in.kind != Stream::Kind::kNone) {
+        Signal(kSignalUpload, "curl " + std::string(how) + " sends the output of " +
+                                  (in.source.empty() ? std::string("a command") : in.source), index);
       }
       return;
     }

@@ -34,7 +34,7 @@ const CommandSpec kSpecs[] = {
     {"watch", F::kWrapper, "nq", "interval equexit", true, 0, 0, "", false},
     {"flock", F::kWrapper, "wEc", "timeout wait conflict-exit-code command", true, 1, 'c', "command", false},
     {"xargs", F::kWrapper, "adEILnPs", "arg-file delimiter eof replace max-lines max-args max-procs max-chars process-slot-var", true, 0, 0, "", false},
-    {"script", F::kWrapper, "cEIOBTo", "command echo log-in log-out log-io log-timing output-limit", true, 0, 'c', "command", false},
+    {"script", F::kWrapper, "cEIOBTo", "command echo log-in log-out log-io log-timing output-limit", false, 0, 'c', "command", false},
     {"chroot", F::kWrapper, "", "userspec groups", true, 1, 0, "", false},
     {"taskset", F::kWrapper, "", "", true, 1, 0, "", false},
     {"chrt", F::kWrapper, "TPD", "sched-runtime sched-period sched-deadline", true, 1, 0, "", false},
@@ -61,7 +61,7 @@ const CommandSpec kSpecs[] = {
     {"xvfb-run", F::kWrapper, "nsfwe", "server-num server-args auth-file wait error-file", true, 0, 0, "", false},
     {"ssh-agent", F::kWrapper, "aEPt", "", true, 0, 0, "", false},
     {"caffeinate", F::kWrapper, "tw", "", true, 0, 0, "", false},
-    {"gdb", F::kWrapper, "", "", true, 0, 0, "", false},
+    {"parallel", F::kWrapper, "", "", true, 0, 0, "", false},
     // ---- shells ---------------------------------------------------------------------------
     {"sh", F::kShell, "oO", "init-file rcfile", true, 0, 'c', "", false},
     {"bash", F::kShell, "oO", "init-file rcfile", true, 0, 'c', "", false},
@@ -92,25 +92,25 @@ const CommandSpec kSpecs[] = {
     {"osascript", F::kInterpreter, "ls", "", true, 0, 'e', "", false},
     {"tclsh", F::kInterpreter, "", "", true, 0, 0, "", false},
     {"awk", F::kInterpreter, "Ffv", "field-separator file assign", false, 0, 0, "", false},
-    {"gawk", F::kInterpreter, "FfvE", "field-separator file assign", false, 0, 0, "", false},
+    {"gawk", F::kInterpreter, "FfvEil", "field-separator file assign include load", false, 0, 0, "", false},
     {"mawk", F::kInterpreter, "Ffv", "", false, 0, 0, "", false},
     {"nawk", F::kInterpreter, "Ffv", "", false, 0, 0, "", false},
     // ---- commands with file effects (command_effects.cc) ----------------------------------
-    {"rm", F::kEffects, "", "interactive", false},
+    {"rm", F::kEffects, "", "", false},
     {"unlink", F::kEffects, "", "", false},
     {"rmdir", F::kEffects, "", "", false},
     {"shred", F::kEffects, "ns", "iterations size random-source remove", false},
     {"srm", F::kEffects, "", "", false},
     {"trash", F::kEffects, "", "", false},
     {"trash-put", F::kEffects, "", "", false},
-    {"cp", F::kEffects, "St", "backup suffix target-directory sparse reflink preserve no-preserve", false},
-    {"mv", F::kEffects, "St", "backup suffix target-directory", false},
+    {"cp", F::kEffects, "St", "suffix target-directory sparse no-preserve", false},
+    {"mv", F::kEffects, "St", "suffix target-directory", false},
     {"install", F::kEffects, "gmoSt", "group mode owner suffix target-directory strip-program", false},
-    {"ln", F::kEffects, "St", "backup suffix target-directory", false},
+    {"ln", F::kEffects, "St", "suffix target-directory", false},
     {"rsync", F::kEffects, "eBfT", "rsh filter exclude include exclude-from include-from files-from temp-dir backup-dir partial-dir compare-dest copy-dest link-dest chmod chown password-file log-file rsync-path", false},
     {"scp", F::kEffects, "cFiJloPS", "", false},
     {"sftp", F::kNoFiles, "", "", true},
-    {"tee", F::kEffects, "", "output-error", false},
+    {"tee", F::kEffects, "", "", false},
     {"touch", F::kEffects, "dtr", "date reference time", false},
     {"truncate", F::kEffects, "sr", "size reference", false},
     {"mkdir", F::kEffects, "m", "mode context", false},
@@ -160,13 +160,13 @@ const CommandSpec kSpecs[] = {
     {"expand", F::kEffects, "t", "tabs", false},
     {"unexpand", F::kEffects, "t", "tabs", false},
     {"iconv", F::kEffects, "fto", "from-code to-code output", false},
-    {"diff", F::kEffects, "CUFIxXSL", "context unified ifdef show-function-line ignore-matching-lines exclude exclude-from starting-file label horizon-lines", false},
+    {"diff", F::kEffects, "CUFIxXSL", "ifdef show-function-line ignore-matching-lines exclude exclude-from starting-file label horizon-lines", false},
     {"cmp", F::kEffects, "inI", "ignore-initial bytes", false},
     {"comm", F::kEffects, "", "output-delimiter", false},
     {"file", F::kEffects, "mfFeP", "magic-file files-from separator exclude parameter", false},
     {"jq", F::kEffects, "fL", "from-file arg argjson slurpfile rawfile indent", false},
     {"yq", F::kEffects, "", "", false},
-    {"grep", F::kEffects, "efmABCdD", "regexp file max-count after-context before-context context include exclude exclude-dir label binary-files devices directories color colour", false},
+    {"grep", F::kEffects, "efmABCdD", "regexp file max-count after-context before-context context include exclude exclude-dir label binary-files devices directories", false},
     {"egrep", F::kEffects, "efmABCdD", "regexp file max-count after-context before-context context include exclude exclude-dir", false},
     {"fgrep", F::kEffects, "efmABCdD", "regexp file max-count after-context before-context context include exclude exclude-dir", false},
     {"zgrep", F::kEffects, "efmABC", "regexp file", false},
@@ -182,8 +182,13 @@ const CommandSpec kSpecs[] = {
     {"nano", F::kEffects, "", "", false},
     {"emacs", F::kEffects, "", "", false},
     {"code", F::kEffects, "", "", false},
-    {"tar", F::kEffects, "fCTXbgKLNV", "file directory files-from exclude-from exclude blocking-factor listed-incremental starting-file newer after-date label transform use-compress-program", false},
-    {"zip", F::kEffects, "bnttxi", "", false},
+    {"tar", F::kEffects, "fCTXbgKLNVIF", "file directory files-from exclude-from exclude blocking-factor listed-incremental starting-file newer after-date label transform use-compress-program to-command info-script new-volume-script", false},
+    {"zip", F::kEffects, "bnttxi", "unzip-command", false},
+    {"rimraf", F::kEffects, "", "", false},
+    {"sponge", F::kEffects, "", "", false},
+    {"patch", F::kEffects, "pdoiDrBVzY", "strip directory output input reject-file backup-if-mismatch suffix", false},
+    {"ed", F::kEffects, "p", "prompt", false},
+    {"aria2c", F::kEffects, "odi", "out dir input-file", false},
     {"unzip", F::kEffects, "dxZ", "", false},
     {"gzip", F::kEffects, "S", "suffix", false},
     {"gunzip", F::kEffects, "S", "suffix", false},
@@ -202,9 +207,10 @@ const CommandSpec kSpecs[] = {
     // Global options with values come before the subcommand; knowing them finds the subcommand.
     {"docker", F::kNoFiles, "Hcl", "host context config log-level tlscacert tlscert tlskey", false},
     {"podman", F::kNoFiles, "c", "connection url identity root runroot storage-driver log-level", false},
-    {"kubectl", F::kNoFiles, "nsl", "namespace context cluster kubeconfig server user token selector output as", false},
+    {"kubectl", F::kNoFiles, "nslv", "namespace context cluster kubeconfig server user token selector output as request-timeout v", false},
     {"helm", F::kNoFiles, "n", "namespace kube-context kubeconfig", false},
-    {"npm", F::kNoFiles, "w", "prefix workspace userconfig registry", false},
+    {"npm", F::kNoFiles, "w", "prefix workspace userconfig registry loglevel cache", false},
+    {"gh", F::kNoFiles, "R", "repo hostname", false},
     {"kill", F::kNoFiles, "sn", "signal", false},
     // ---- known to touch no files through their operands -----------------------------------
     {"echo", F::kNoFiles}, {"printf", F::kNoFiles}, {"true", F::kNoFiles}, {"false", F::kNoFiles},
@@ -222,14 +228,20 @@ const CommandSpec kSpecs[] = {
     {"basename", F::kNoFiles}, {"dirname", F::kNoFiles}, {"realpath", F::kNoFiles}, {"readlink", F::kNoFiles},
     {"ls", F::kNoFiles}, {"dir", F::kNoFiles}, {"tree", F::kNoFiles}, {"du", F::kNoFiles},
     {"df", F::kNoFiles}, {"stat", F::kNoFiles}, {"ps", F::kNoFiles}, {"top", F::kNoFiles},
-    {"htop", F::kNoFiles}, {"pgrep", F::kNoFiles}, {"pkill", F::kNoFiles}, {"killall", F::kNoFiles},
-    {"make", F::kNoFiles}, {"cmake", F::kNoFiles}, {"ctest", F::kNoFiles}, {"ninja", F::kNoFiles},
+    {"htop", F::kNoFiles},
+    {"pgrep", F::kNoFiles, "ugUGPtsFd", "euid uid group pgroup session terminal parent pidfile delimiter ns nslist", false},
+    {"pkill", F::kNoFiles, "ugUGPtsFe", "euid uid group pgroup session terminal parent pidfile signal ns nslist", false},
+    {"killall", F::kNoFiles, "usnoyO", "user signal ns older-than younger-than", false},
+    {"make", F::kNoFiles, "fCIjlo", "file makefile directory include-dir jobs load-average old-file assume-old what-if new-file assume-new", false},
+    {"gmake", F::kNoFiles, "fCIjlo", "file makefile directory include-dir jobs load-average old-file", false},
+    {"cmake", F::kNoFiles}, {"ctest", F::kNoFiles}, {"ninja", F::kNoFiles},
     {"npx", F::kNoFiles}, {"pnpm", F::kNoFiles}, {"yarn", F::kNoFiles},
-    {"pip", F::kNoFiles}, {"pip3", F::kNoFiles}, {"pytest", F::kNoFiles}, {"cargo", F::kNoFiles},
+    {"pip", F::kNoFiles}, {"pip3", F::kNoFiles}, {"pytest", F::kNoFiles},
+    {"cargo", F::kNoFiles, "", "manifest-path target-dir config", false},
     {"rustc", F::kNoFiles}, {"go", F::kNoFiles}, {"gcc", F::kNoFiles}, {"g++", F::kNoFiles},
     {"cc", F::kNoFiles}, {"c++", F::kNoFiles}, {"clang", F::kNoFiles}, {"clang++", F::kNoFiles},
     {"javac", F::kNoFiles}, {"java", F::kNoFiles}, {"mvn", F::kNoFiles}, {"gradle", F::kNoFiles},
-    {"terraform", F::kNoFiles}, {"tofu", F::kNoFiles}, {"pulumi", F::kNoFiles}, {"gh", F::kNoFiles},
+    {"terraform", F::kNoFiles}, {"tofu", F::kNoFiles}, {"pulumi", F::kNoFiles},
     {"psql", F::kNoFiles}, {"mysql", F::kNoFiles}, {"sqlite3", F::kNoFiles}, {"redis-cli", F::kNoFiles},
     {"mongo", F::kNoFiles}, {"mongosh", F::kNoFiles}, {"systemctl", F::kNoFiles}, {"service", F::kNoFiles},
     {"shutdown", F::kNoFiles}, {"reboot", F::kNoFiles}, {"halt", F::kNoFiles}, {"poweroff", F::kNoFiles},
@@ -299,6 +311,21 @@ void ParseOptions(const CommandSpec& spec, const std::vector<std::string>& argv,
   for (size_t i = first; i < argv.size(); ++i) {
     const std::string& tok = argv[i];
     const auto idx = static_cast<uint32_t>(i);
+    // Shells take "+x" style options too; cargo/rustc take a "+toolchain" first.
+    const bool plus_option = tok.size() > 1 && tok[0] == '+' && !only_operands &&
+                             (spec.family == Family::kShell || spec.name == "set" || spec.name == "cargo" ||
+                              spec.name == "rustc" || spec.name == "rustup" || spec.name == "rustdoc");
+    if (plus_option) {
+      Option o;
+      o.arg_index = idx;
+      o.name = tok;
+      if (tok == "+o" && i + 1 < argv.size()) {
+        o.value = argv[++i];
+        o.has_value = true;
+      }
+      options->push_back(std::move(o));
+      continue;
+    }
     if (only_operands || tok.size() < 2 || tok[0] != '-') {
       if (!only_operands && spec.posix_order) {
         *stop = i;

@@ -460,7 +460,14 @@ class Reader {
       body.kind = Node::Kind::kSimple;
       body.offset = Off(n);
     }
-    for (auto& r : redirects) body.redirects.push_back(std::move(r));
+    // The grammar hangs "a && b > f" and "a | b > f" under one redirected statement, but in
+    // bash a redirection binds to the last command only.
+    Node* target = &body;
+    while ((target->kind == Node::Kind::kSequence || target->kind == Node::Kind::kPipeline) &&
+           !target->children.empty() && target->redirects.empty()) {
+      target = &target->children.back();
+    }
+    for (auto& r : redirects) target->redirects.push_back(std::move(r));
     return ApplyTail(std::move(body), std::move(tail));
   }
 
@@ -954,33 +961,55 @@ class Reader {
     }
   }
 
+  // ${…}: records the variable, the operator exactly as written ("%", "##", "/", ":-", "@P", …;
+  // "len" for ${#x}, "indirect" for ${!x}, "[]" for ${a[i]}) and the operand words in order.
   void Expansion(TSNode n, Word* w, int depth) {
     WordPart p;
     p.kind = WordPart::Kind::kParam;
-    std::string_view t = Text(n);
     std::vector<Child> kids = Children(n);
-    std::string op;
-    bool named_var = false;
+    bool seen_name = false, seen_operand = false;
+    std::string prefix, op;
     for (const Child& c : kids) {
       if (!c.named) {
         std::string_view tok = Text(c.node);
-        if (tok != "${" && tok != "}") op += tok;
+        if (tok == "${" || tok == "}") continue;
+        if (!seen_name) {
+          prefix += tok;
+        } else if (!seen_operand) {
+          op += tok;
+        }
         continue;
       }
-      if ((c.type == T::kVariableName || c.type == T::kSpecialVariableName) && !named_var) {
+      if (!seen_name && (c.type == T::kVariableName || c.type == T::kSpecialVariableName)) {
         p.text = std::string(Text(c.node));
-        named_var = true;
-      } else if (c.type == T::kSubscript) {
+        seen_name = true;
+      } else if (!seen_name && c.type == T::kSubscript) {
         p.text = std::string(Text(c.node));
-        p.op = "[]";
-        CollectWords(c.node, &p.inner, depth + 1);
+        op = "[]";
+        for (const Child& s : Children(c.node)) {
+          if (s.Is("index")) CollectWords(s.node, &p.inner, depth + 1);
+        }
+        seen_name = true;
+      } else if (c.type == T::kRegex) {
+        Word operand;
+        operand.offset = Off(c.node);
+        AppendUnquoted(Text(c.node), &operand);
+        MergeTextParts(&operand);
+        p.inner.push_back(std::move(operand));
+        seen_operand = true;
       } else {
-        CollectWords(c.node, &p.inner, depth + 1);
+        p.inner.push_back(ConvertWord(c.node, depth + 1));
+        seen_operand = true;
       }
     }
-    if (!named_var && p.text.empty()) p.text = std::string(t);
-    if (op == "#" && t.size() > 3 && t[2] == '#') op = "len";
-    if (op == "!" || (t.size() > 2 && t[2] == '!')) op = "indirect";
+    if (!seen_name) p.text = std::string(Text(n));
+    if (prefix == "#") {
+      op = "len";
+    } else if (prefix == "!") {
+      op = "indirect";
+    } else if (!prefix.empty()) {
+      op = prefix + op;
+    }
     if (p.op.empty()) p.op = op;
     w->parts.push_back(std::move(p));
   }
