@@ -309,6 +309,13 @@ std::array<uint64_t, 4> Glob::EdgeSet(const Edge& e) const {
 }
 
 bool Glob::Intersects(const Glob& o) const {
+  // Every match starts with its glob's literal prefix: if the prefixes disagree, nothing
+  // matches both.
+  const size_t common = std::min(prefix_.size(), o.prefix_.size());
+  if (prefix_.compare(0, common, o.prefix_, 0, common) != 0) return false;
+  if (literal_ && o.literal_) return literal_text_ == o.literal_text_;
+  if (literal_) return o.Match(literal_text_);
+  if (o.literal_) return Match(o.literal_text_);
   const size_t na = states_.size(), nb = o.states_.size();
   std::vector<uint8_t> seen(na * nb, 0);
   std::vector<std::pair<uint32_t, uint32_t>> todo;

@@ -8,8 +8,28 @@
 
 namespace warden {
 
+namespace {
+
+// Already normal: no empty, "." or ".." component and no trailing slash (most paths are).
+bool IsNormal(std::string_view p) {
+  if (p.size() > 1 && p.back() == '/') return false;
+  size_t start = 0;
+  while (start <= p.size()) {
+    size_t end = p.find('/', start);
+    if (end == std::string_view::npos) end = p.size();
+    std::string_view part = p.substr(start, end - start);
+    bool leading_root = start == 0 && end == 0 && p.size() > 0;
+    if (!leading_root && (part.empty() || part == "." || part == "..")) return p == "/";
+    start = end + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string NormalizePath(std::string_view path) {
   if (path.empty()) return {};
+  if (IsNormal(path)) return std::string(path);
   const bool absolute = path.front() == '/';
   std::vector<std::string_view> parts;
   size_t i = 0;

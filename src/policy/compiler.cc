@@ -273,6 +273,13 @@ void IndexFileRule(const CompiledRule& r, uint32_t idx, FileIndex* index) {
             index->extension[std::string(rest.substr(2))].push_back(idx);
             continue;
           }
+          if (rest.find('/') == std::string_view::npos) {
+            size_t special = rest.find_first_of("*?[{\\");
+            if (special != std::string_view::npos && special > 0) {
+              index->name_prefix.emplace_back(std::string(rest.substr(0, special)), idx);
+              continue;
+            }
+          }
         }
         index->anywhere.push_back(idx);
         continue;

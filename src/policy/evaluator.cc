@@ -153,16 +153,50 @@ class Evaluation {
   void FileFact(uint32_t i) {
     const shell::FileFact& f = out_->facts.files[i];
     uint32_t verdict = NewVerdict(FactType::kFile, i);
-    std::optional<Glob> pattern, subtree;
+    // A pattern fact is compiled once here: as written and relative to each anchor it lies
+    // under (so rules anchored there compare without compiling anything).
+    std::vector<Glob> owned;
+    owned.reserve(8);
+    FactPatterns patterns;
+    const FactPatterns* pp = nullptr;
     if (f.glob && !f.dynamic) {
-      pattern = FactPattern(f, false);
-      if (f.recursive) subtree = FactPattern(f, true);
+      auto add = [&](std::string_view text, bool tree) -> const Glob* {
+        shell::FileFact g = f;
+        g.path = std::string(text);
+        if (auto c = FactPattern(g, tree)) {
+          owned.push_back(std::move(*c));
+          return &owned.back();
+        }
+        return nullptr;
+      };
+      patterns.absolute = add(f.path, false);
+      if (f.recursive) patterns.absolute_tree = add(f.path, true);
+      std::string_view dir = LiteralDir(f.path);
+      for (Anchor a : {Anchor::kHome, Anchor::kWorkspace, Anchor::kCwd}) {
+        const std::string& base = env_.Base(a);
+        const size_t slot = static_cast<size_t>(a) - static_cast<size_t>(Anchor::kHome);
+        if (base.empty() || !IsUnder(dir, base) || base.find_first_of("*?[]{}\\,") != std::string::npos) continue;
+        std::string_view rel = std::string_view(f.path).substr(base == "/" ? 1 : std::min(f.path.size(), base.size() + 1));
+        patterns.relative[slot] = add(rel, false);
+        if (f.recursive) patterns.relative_tree[slot] = add(rel, true);
+      }
+      if (patterns.absolute) {
+        pp = &patterns;
+      } else {
+        // A pattern too complex to compile: it may touch anything, so deny/ask rules about
+        // paths apply (fail closed) and allow rules do not.
+        failed_pattern_ = true;
+      }
     }
     std::vector<uint32_t> candidates;
     FileCandidates(f, &candidates);
     Decider d;
     Consider(candidates, verdict, &d, [&](const CompiledRule& r, std::string* why) {
-      return MatchFile(r, f, pattern ? &*pattern : nullptr, subtree ? &*subtree : nullptr, env_, why);
+      if (f.glob && !f.dynamic && !pp) {
+        if (r.decision == Decision::kAllow) return false;
+        return !r.path.empty() || r.ops != 0;
+      }
+      return MatchFile(r, f, pp, env_, why);
     });
     Settle(verdict, d, Default());
   }
@@ -193,7 +227,11 @@ class Evaluation {
       if (f.glob && base.find_first_of("*?[{") != std::string_view::npos) {
         for (const auto& [name, list] : ix.basename) out->insert(out->end(), list.begin(), list.end());
         for (const auto& [name, list] : ix.extension) out->insert(out->end(), list.begin(), list.end());
+        for (const auto& [prefix, rule] : ix.name_prefix) out->push_back(rule);
       } else {
+        for (const auto& [prefix, rule] : ix.name_prefix) {
+          if (base.substr(0, prefix.size()) == prefix) out->push_back(rule);
+        }
         if (auto it = ix.basename.find(base); it != ix.basename.end()) out->insert(out->end(), it->second.begin(), it->second.end());
         size_t dot = base.rfind('.');
         if (dot != std::string_view::npos) {
@@ -309,6 +347,7 @@ class Evaluation {
   Outcome* out_;
   uint8_t ctx_bit_;
   PathEnv env_;
+  bool failed_pattern_ = false;
 };
 
 }  // namespace

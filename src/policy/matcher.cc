@@ -8,10 +8,13 @@
 namespace warden::policy {
 namespace {
 
-bool Fail(std::string* why, std::string text) {
-  if (why) *why = std::move(text);
-  return false;
-}
+// Records why a rule did not match — built only when someone asked (explain), since matching
+// runs for every candidate rule of every fact.
+#define WHY_NOT(text)   \
+  do {                  \
+    if (why) *why = (text); \
+    return false;       \
+  } while (0)
 
 std::string Quoted(std::string_view s) { return "'" + Printable(s, 60) + "'"; }
 
@@ -40,17 +43,26 @@ bool GlobMatches(const AnchoredGlob& g, const PathView& v, const PathEnv& env, b
   if (v.glob && v.pattern) {
     if (certain) return InTree(g, v, env);
     // A pattern path (rm -rf /*, find ~ -name x -delete): does it reach what the rule names?
+    const bool tree = v.recursive && v.subtree;
     if (g.anchor == Anchor::kAnywhere) return g.glob.Intersects(*v.pattern);
-    const Glob* fact = v.recursive && v.subtree ? v.subtree : v.pattern;
-    if (g.anchor == Anchor::kAbsolute) return g.glob.Intersects(*fact);
-    std::string anchor = Glob::Escape(env.Anchored(g.anchor, ""));
-    std::string pattern = g.glob.pattern().empty() ? anchor : (anchor == "/" ? "/" : anchor + "/") + g.glob.pattern();
+    if (g.anchor == Anchor::kAbsolute) return g.glob.Intersects(tree ? *v.subtree : *v.pattern);
+    const std::string& anchor = env.Base(g.anchor);
+    std::string_view dir = LiteralDir(v.path);
+    const size_t slot = static_cast<size_t>(g.anchor) - static_cast<size_t>(Anchor::kHome);
+    if (v.patterns && IsUnder(dir, anchor)) {
+      // Both relative to the anchor: no compilation per rule.
+      const Glob* rel = tree ? v.patterns->relative_tree[slot] : v.patterns->relative[slot];
+      if (rel) return g.glob.Intersects(*rel);
+    }
+    if (!IsUnder(anchor, dir) && !IsUnder(dir, anchor)) return false;  // disjoint trees
+    std::string escaped = Glob::Escape(anchor);
+    std::string pattern = g.glob.pattern().empty() ? escaped : (anchor == "/" ? "/" : escaped + "/") + g.glob.pattern();
     auto absolute = Glob::Compile(pattern, Glob::Mode::kPath);
-    return absolute.ok() && absolute->Intersects(*fact);
+    return absolute.ok() && absolute->Intersects(tree ? *v.subtree : *v.pattern);
   }
   if (v.recursive && certain) return InTree(g, v, env);
   if (g.anchor == Anchor::kAnywhere) return g.glob.Match(v.path);
-  std::string anchor = g.anchor == Anchor::kAbsolute ? std::string() : env.Anchored(g.anchor, "");
+  const std::string& anchor = env.Base(g.anchor);
   std::string_view rel = v.path;
   bool inside = true;
   if (!anchor.empty()) {
@@ -71,6 +83,16 @@ bool GlobMatches(const AnchoredGlob& g, const PathView& v, const PathEnv& env, b
 }
 
 }  // namespace
+
+const std::string& PathEnv::Base(Anchor a) const {
+  static const std::string kEmpty;
+  switch (a) {
+    case Anchor::kHome: return home;
+    case Anchor::kWorkspace: return workspace;
+    case Anchor::kCwd: return cwd;
+    default: return kEmpty;
+  }
+}
 
 std::string PathEnv::Anchored(Anchor a, std::string_view rel) const {
   const std::string* base = nullptr;
@@ -97,24 +119,24 @@ std::string_view LiteralDir(std::string_view path) {
 
 bool MatchPath(const CompiledPath& p, const PathView& v, const PathEnv& env, std::string* why, bool certain) {
   if (p.empty()) return true;
-  if (v.dynamic) return Fail(why, "the path " + Quoted(v.path) + " is only known at run time");
+  if (v.dynamic) WHY_NOT("the path " + Quoted(v.path) + " is only known at run time");
   const bool wide = v.glob || v.recursive;  // stands for more than one path
   std::string_view base = v.glob ? LiteralDir(v.path) : v.path;
   if (!p.globs.empty() && std::none_of(p.globs.begin(), p.globs.end(),
                                        [&](const AnchoredGlob& g) { return GlobMatches(g, v, env, certain); })) {
-    return Fail(why, "path " + Quoted(v.path) + (certain && wide ? " is not entirely inside" : " matches none of") +
+    WHY_NOT("path " + Quoted(v.path) + (certain && wide ? " is not entirely inside" : " matches none of") +
                          " the rule's globs");
   }
   if (!p.under.empty() && std::none_of(p.under.begin(), p.under.end(), [&](const Root& r) {
         std::string root = env.Anchored(r.anchor, r.rel);
         return IsUnder(base, root) || (!certain && wide && IsUnder(root, base));
       })) {
-    return Fail(why, "path " + Quoted(v.path) + " is not under any of the rule's roots");
+    WHY_NOT("path " + Quoted(v.path) + " is not under any of the rule's roots");
   }
   for (const Root& r : p.outside) {
     std::string root = env.Anchored(r.anchor, r.rel);
     if (IsUnder(base, root) || (certain && wide && IsUnder(root, base))) {
-      return Fail(why, "path " + Quoted(v.path) + " is (or may be) under " + Quoted(root));
+      WHY_NOT("path " + Quoted(v.path) + " is (or may be) under " + Quoted(root));
     }
   }
   if (!p.is.empty() && std::none_of(p.is.begin(), p.is.end(), [&](const Root& r) {
@@ -123,7 +145,7 @@ bool MatchPath(const CompiledPath& p, const PathView& v, const PathEnv& env, std
         if (v.pattern) return v.pattern->Match(root) || (v.recursive && v.subtree && v.subtree->Match(root));
         return v.recursive ? IsUnder(root, v.path) : v.path == root;
       })) {
-    return Fail(why, "path " + Quoted(v.path) + " is none of the rule's paths");
+    WHY_NOT("path " + Quoted(v.path) + " is none of the rule's paths");
   }
   return true;
 }
@@ -177,7 +199,7 @@ bool MatchCommand(const CompiledRule& r, const shell::CommandFact& c, std::strin
                   std::string* why) {
   if ((!r.names.empty() || !r.name_globs.empty()) &&
       std::find(r.names.begin(), r.names.end(), c.name) == r.names.end() && !AnyGlob(r.name_globs, c.name)) {
-    return Fail(why, "the command is " + Quoted(c.name));
+    WHY_NOT("the command is " + Quoted(c.name));
   }
   const bool certain = r.decision == Decision::kAllow;
   size_t consumed = 0;
@@ -194,52 +216,52 @@ bool MatchCommand(const CompiledRule& r, const shell::CommandFact& c, std::strin
       }
     }
     if (!found) {
-      return Fail(why, c.operands.empty() ? std::string("there is no subcommand")
+      WHY_NOT(c.operands.empty() ? std::string("there is no subcommand")
                                           : "the subcommand is " + Quoted(c.argv[c.operands[0]]));
     }
   }
   for (const auto& f : r.flags_all) {
-    if (!HasFlag(c.options, f)) return Fail(why, "flag " + FlagText(f) + " is not given");
+    if (!HasFlag(c.options, f)) WHY_NOT("flag " + FlagText(f) + " is not given");
   }
   if (!r.flags_any.empty() &&
       std::none_of(r.flags_any.begin(), r.flags_any.end(), [&](const auto& f) { return HasFlag(c.options, f); })) {
-    return Fail(why, "none of the flags it looks for is given");
+    WHY_NOT("none of the flags it looks for is given");
   }
   for (const auto& f : r.flags_none) {
-    if (HasFlag(c.options, f)) return Fail(why, "flag " + FlagText(f) + " is given");
+    if (HasFlag(c.options, f)) WHY_NOT("flag " + FlagText(f) + " is given");
   }
   const size_t n = c.operands.size() - std::min(consumed, c.operands.size());
-  if (r.args_min >= 0 && n < static_cast<size_t>(r.args_min)) return Fail(why, "too few arguments");
-  if (r.args_max >= 0 && n > static_cast<size_t>(r.args_max)) return Fail(why, "too many arguments");
+  if (r.args_min >= 0 && n < static_cast<size_t>(r.args_min)) WHY_NOT("too few arguments");
+  if (r.args_max >= 0 && n > static_cast<size_t>(r.args_max)) WHY_NOT("too many arguments");
   auto args_begin = c.operands.begin() + static_cast<std::ptrdiff_t>(std::min(consumed, c.operands.size()));
   if (r.args_any.present &&
       std::none_of(args_begin, c.operands.end(), [&](uint32_t i) { return MatchArg(r.args_any, c, i, env, certain); })) {
-    return Fail(why, "no argument matches args.any");
+    WHY_NOT("no argument matches args.any");
   }
   if (r.args_all.present &&
       !std::all_of(args_begin, c.operands.end(), [&](uint32_t i) { return MatchArg(r.args_all, c, i, env, certain); })) {
-    return Fail(why, "not every argument matches args.all");
+    WHY_NOT("not every argument matches args.all");
   }
   if (r.args_none.present &&
       std::any_of(args_begin, c.operands.end(), [&](uint32_t i) { return MatchArg(r.args_none, c, i, env, !certain); })) {
-    return Fail(why, "an argument matches args.none");
+    WHY_NOT("an argument matches args.none");
   }
-  if (!r.line.empty() && !r.line.Match(line)) return Fail(why, "the command line does not match 'line'");
+  if (!r.line.empty() && !r.line.Match(line)) WHY_NOT("the command line does not match 'line'");
   if (!r.stdin_text.empty() && !(c.stdin_known && r.stdin_text.Match(c.stdin_text))) {
-    return Fail(why, c.stdin_known ? "its input does not match 'stdin'" : "its input is not known");
+    WHY_NOT(c.stdin_known ? "its input does not match 'stdin'" : "its input is not known");
   }
   if (r.privileged && *r.privileged != c.privileged) {
-    return Fail(why, c.privileged ? "it runs with privileges" : "it does not run with privileges");
+    WHY_NOT(c.privileged ? "it runs with privileges" : "it does not run with privileges");
   }
   if (!r.via.empty() && std::none_of(c.via.begin(), c.via.end(), [&](const std::string& v) { return AnyGlob(r.via, v); })) {
-    return Fail(why, "it is not run through the wrappers listed in 'via'");
+    WHY_NOT("it is not run through the wrappers listed in 'via'");
   }
   if (!r.cwd.empty()) {
     bool ok = c.cwd_unknown || c.cwds.empty()
                   ? MatchPath(r.cwd, PathView{"?", true}, env, nullptr)
                   : std::any_of(c.cwds.begin(), c.cwds.end(),
                                 [&](const std::string& d) { return MatchPath(r.cwd, PathView{d}, env, nullptr); });
-    if (!ok) return Fail(why, "its working directory does not match 'cwd'");
+    if (!ok) WHY_NOT("its working directory does not match 'cwd'");
   }
   return true;
 }
@@ -250,23 +272,25 @@ std::optional<Glob> FactPattern(const shell::FileFact& f, bool subtree) {
   return std::move(g).value();
 }
 
-bool MatchFile(const CompiledRule& r, const shell::FileFact& f, const Glob* pattern, const Glob* subtree,
-               const PathEnv& env, std::string* why) {
+bool MatchFile(const CompiledRule& r, const shell::FileFact& f, const FactPatterns* patterns, const PathEnv& env,
+               std::string* why) {
+  const Glob* pattern = patterns ? patterns->absolute : nullptr;
+  const Glob* subtree = patterns ? patterns->absolute_tree : nullptr;
   if (r.ops && !(r.ops & (1u << static_cast<unsigned>(f.op)))) {
-    return Fail(why, "the operation is " + std::string(shell::FileOpName(f.op)));
+    WHY_NOT("the operation is " + std::string(shell::FileOpName(f.op)));
   }
-  if (r.recursive && *r.recursive != f.recursive) return Fail(why, f.recursive ? "it is recursive" : "it is not recursive");
+  if (r.recursive && *r.recursive != f.recursive) WHY_NOT(f.recursive ? "it is recursive" : "it is not recursive");
   if (r.dynamic && *r.dynamic != f.dynamic) {
-    return Fail(why, f.dynamic ? "the path is only known at run time" : "the path is known");
+    WHY_NOT(f.dynamic ? "the path is only known at run time" : "the path is known");
   }
-  if (r.guessed && *r.guessed != f.guessed) return Fail(why, f.guessed ? "the access is a guess" : "the access is certain");
-  if (!r.sources.empty() && !AnyGlob(r.sources, f.source)) return Fail(why, "it comes from " + Quoted(f.source));
+  if (r.guessed && *r.guessed != f.guessed) WHY_NOT(f.guessed ? "the access is a guess" : "the access is certain");
+  if (!r.sources.empty() && !AnyGlob(r.sources, f.source)) WHY_NOT("it comes from " + Quoted(f.source));
   // Allow rules must hold for every path the fact may touch; deny and ask rules for any.
   const bool certain = r.decision == Decision::kAllow;
-  if (r.direct && f.glob) return Fail(why, "the rule matches named paths, and this is a pattern");
+  if (r.direct && f.glob) WHY_NOT("the rule matches named paths, and this is a pattern");
   // direct: only the path itself, not what lies below it.
   const bool recursive = f.recursive && !r.direct;
-  PathView v{f.path, f.dynamic, f.glob, recursive, pattern, recursive ? subtree : nullptr};
+  PathView v{f.path, f.dynamic, f.glob, recursive, pattern, recursive ? subtree : nullptr, patterns};
   if (f.lexical.empty()) return MatchPath(r.path, v, env, why, certain);
   // Through a symlink: the real path and the written one. A deny/ask rule matching either
   // applies; an allow rule must hold for both.
@@ -276,26 +300,26 @@ bool MatchFile(const CompiledRule& r, const shell::FileFact& f, const Glob* patt
 }
 
 bool MatchSignal(const CompiledRule& r, const shell::SignalFact& s, std::string* why) {
-  if (std::find(r.signals.begin(), r.signals.end(), s.type) == r.signals.end()) return Fail(why, "the fact is " + s.type);
-  if (!r.detail.empty() && !r.detail.Match(s.detail)) return Fail(why, "the detail does not match");
+  if (std::find(r.signals.begin(), r.signals.end(), s.type) == r.signals.end()) WHY_NOT("the fact is " + s.type);
+  if (!r.detail.empty() && !r.detail.Match(s.detail)) WHY_NOT("the detail does not match");
   return true;
 }
 
 bool MatchAction(const CompiledRule& r, const Request& req, const std::vector<const RolePerms*>* roles,
                  std::string* why) {
-  if (!r.subjects.empty() && !AnyGlob(r.subjects, req.subject)) return Fail(why, "the subject is " + Quoted(req.subject));
-  if (!r.actions.empty() && !AnyGlob(r.actions, req.action)) return Fail(why, "the action is " + Quoted(req.action));
+  if (!r.subjects.empty() && !AnyGlob(r.subjects, req.subject)) WHY_NOT("the subject is " + Quoted(req.subject));
+  if (!r.actions.empty() && !AnyGlob(r.actions, req.action)) WHY_NOT("the action is " + Quoted(req.action));
   if (!r.resource_types.empty() && !AnyGlob(r.resource_types, req.resource_type)) {
-    return Fail(why, "the resource type is " + Quoted(req.resource_type));
+    WHY_NOT("the resource type is " + Quoted(req.resource_type));
   }
   if (!r.resource_ids.empty() && !AnyGlob(r.resource_ids, req.resource_id)) {
-    return Fail(why, "the resource id is " + Quoted(req.resource_id));
+    WHY_NOT("the resource id is " + Quoted(req.resource_id));
   }
   if (!r.roles.empty()) {
     bool has = roles && std::any_of(roles->begin(), roles->end(), [&](const RolePerms* p) {
                  return std::find(r.roles.begin(), r.roles.end(), p->name) != r.roles.end();
                });
-    if (!has) return Fail(why, "the subject has none of the roles");
+    if (!has) WHY_NOT("the subject has none of the roles");
   }
   return true;
 }

@@ -20,6 +20,18 @@ struct PathEnv {
   std::string workspace;
   std::string home;
   std::string Anchored(Anchor a, std::string_view rel) const;
+  const std::string& Base(Anchor a) const;  // home, workspace or cwd ("" for absolute)
+};
+
+// A fact's pattern, compiled once per evaluation: as written, relative to each anchor it
+// lies under, and for recursive facts also matching everything below. The evaluator fills
+// one per pattern fact; the matcher uses it to intersect with anchored rule globs without
+// compiling anything per rule.
+struct FactPatterns {
+  const Glob* absolute = nullptr;
+  const Glob* absolute_tree = nullptr;
+  const Glob* relative[3] = {nullptr, nullptr, nullptr};       // by anchor: home, workspace, cwd
+  const Glob* relative_tree[3] = {nullptr, nullptr, nullptr};
 };
 
 // A path as the predicates see it.
@@ -30,6 +42,7 @@ struct PathView {
   bool recursive = false;
   const Glob* pattern = nullptr;  // the path compiled as a glob, when `glob`
   const Glob* subtree = nullptr;  // … also matching everything below, when `glob` and `recursive`
+  const FactPatterns* patterns = nullptr;  // relative compilations, when available
 };
 
 // Compiles a fact's pattern path: bash semantics for shell globs, policy semantics for the
@@ -43,8 +56,8 @@ bool MatchPath(const CompiledPath& p, const PathView& v, const PathEnv& env, std
 
 bool MatchCommand(const CompiledRule& r, const shell::CommandFact& c, std::string_view line, const PathEnv& env,
                   std::string* why);
-bool MatchFile(const CompiledRule& r, const shell::FileFact& f, const Glob* pattern, const Glob* subtree,
-               const PathEnv& env, std::string* why);
+bool MatchFile(const CompiledRule& r, const shell::FileFact& f, const FactPatterns* patterns, const PathEnv& env,
+               std::string* why);
 bool MatchSignal(const CompiledRule& r, const shell::SignalFact& s, std::string* why);
 bool MatchAction(const CompiledRule& r, const Request& req, const std::vector<const RolePerms*>* roles,
                  std::string* why);

@@ -139,7 +139,9 @@ struct FileIndex {
   std::array<PathTrie, 4> tries;  // indexed by Anchor (kAbsolute … kCwd)
   StringMap<std::vector<uint32_t>> basename;
   StringMap<std::vector<uint32_t>> extension;
-  std::vector<uint32_t> anywhere;  // kAnywhere globs that are neither (checked for glob facts)
+  // "**/.env.*", "**/service-account*.json": by the literal start of the name.
+  std::vector<std::pair<std::string, uint32_t>> name_prefix;
+  std::vector<uint32_t> anywhere;  // other kAnywhere globs (always considered)
   std::vector<uint32_t> always;    // cannot be indexed by path
 };
 

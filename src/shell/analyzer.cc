@@ -299,11 +299,19 @@ void Analyzer::Merge(State& into, const State& other) {
   }
   into.cwd_unknown = into.cwd_unknown || other.cwd_unknown || into.cwds.size() > kMaxCwds;
   if (into.cwds.size() > kMaxCwds) into.cwds.clear();
-  for (auto& [name, v] : into.vars) {
+  // Variables: what both sides agree on stays known (nothing to do if they share storage).
+  bool differ = false;
+  for (const auto& [name, v] : into.vars) {
     auto it = other.vars.find(name);
-    if (it == other.vars.end() || it->second.known != v.known || it->second.text != v.text) {
-      v.known = false;
-      if (it != other.vars.end() && it->second.taint.tainted()) v.taint = it->second.taint;
+    if (it == other.vars.end() || it->second.known != v.known || it->second.text != v.text) differ = true;
+  }
+  if (differ) {
+    for (auto& [name, v] : into.vars.Mutable()) {
+      auto it = other.vars.find(name);
+      if (it == other.vars.end() || it->second.known != v.known || it->second.text != v.text) {
+        v.known = false;
+        if (it != other.vars.end() && it->second.taint.tainted()) v.taint = it->second.taint;
+      }
     }
   }
   for (const auto& [name, v] : other.vars) {
@@ -373,7 +381,7 @@ Stream Analyzer::CallFunction(const std::string& name, const std::vector<Expande
   }
   std::shared_ptr<Node> body = def.body;  // keep alive if redefined while running
   // Positional parameters for the call; the caller's come back afterwards.
-  std::map<std::string, Value, std::less<>> saved;
+  std::map<std::string, Value> saved;
   for (const char* k : {"1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*", "#"}) {
     if (auto it = st.vars.find(k); it != st.vars.end()) saved[k] = it->second;
     st.vars.erase(k);

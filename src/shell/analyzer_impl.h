@@ -46,11 +46,42 @@ struct Value {
   Stream taint;      // the value came from fetched/decoded data
 };
 
+// Shell variables, copied on write: branches, pipeline stages and subshells copy the State,
+// and most never assign a variable.
+class Vars {
+ public:
+  using Map = std::map<std::string, Value, std::less<>>;
+  Map::const_iterator find(std::string_view name) const { return map().find(name); }
+  Map::const_iterator begin() const { return map().begin(); }
+  Map::const_iterator end() const { return map().end(); }
+  size_t count(std::string_view name) const { return map().count(name); }
+  Value& operator[](const std::string& name) { return Mutable()[name]; }
+  void erase(std::string_view name) {
+    if (count(name)) Mutable().erase(std::string(name));
+  }
+  void emplace(const std::string& name, const Value& v) { Mutable().emplace(name, v); }
+  Map& Mutable() {
+    if (!map_) {
+      map_ = std::make_shared<Map>();
+    } else if (map_.use_count() > 1) {
+      map_ = std::make_shared<Map>(*map_);
+    }
+    return *map_;
+  }
+
+ private:
+  const Map& map() const {
+    static const Map kEmpty;
+    return map_ ? *map_ : kEmpty;
+  }
+  std::shared_ptr<Map> map_;
+};
+
 // Where the analysis stands at one point in the script.
 struct State {
   std::vector<std::string> cwds;  // possible working directories (at most kMaxCwds)
   bool cwd_unknown = false;
-  std::map<std::string, Value, std::less<>> vars;
+  Vars vars;
 };
 
 // How the current command was reached.

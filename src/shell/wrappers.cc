@@ -3,6 +3,7 @@
 // and interpreters (python -c, node -e, …), and code strings run one level deeper.
 #include <algorithm>
 #include <optional>
+#include <set>
 #include <re2/re2.h>
 
 #include "core/path.h"
@@ -368,6 +369,17 @@ Stream Analyzer::Parallel(int index, std::vector<Expanded>& argv, State& st, con
 // anything else.
 Stream Analyzer::Runner(int index, std::vector<Expanded>& argv, State& st, const Ctx& ctx, const Stream& in,
                         bool* handled) {
+  // Most commands are not runners: decide that from the name alone.
+  static const std::set<std::string_view> kRunners = {
+      "poetry", "uv", "pipenv", "pdm", "hatch", "rye", "bundle", "npm", "pnpm", "yarn", "conda", "mamba",
+      "micromamba", "devbox", "mise", "asdf", "rbenv", "pyenv", "nix", "flatpak", "npx", "bunx", "pnpx", "direnv",
+      "nix-shell", "tmux", "screen", "gdb", "vim", "vi", "nvim", "ex", "view", "rvim", "make", "gmake", "cpulimit",
+      "bwrap", "expect"};
+  const std::string& runner = Cmd(index).name;
+  if (!kRunners.count(runner) && runner.rfind("ld-", 0) != 0 && runner != "ld.so") {
+    *handled = false;
+    return Stream{};
+  }
   *handled = true;
   const std::string name = Cmd(index).name;
   const std::vector<uint32_t> operands = Cmd(index).operands;
