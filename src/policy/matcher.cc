@@ -37,11 +37,22 @@ bool InTree(const AnchoredGlob& g, const PathView& v, const PathEnv& env) {
   return IsUnder(base, root);
 }
 
+// Whether a pattern fact is literally the rule's glob (relative to its anchor): then every
+// path it may touch matches. (A shell pattern matches no more than the same policy glob.)
+bool SamePattern(const AnchoredGlob& g, const PathView& v, const PathEnv& env) {
+  if (!v.glob || g.anchor == Anchor::kAnywhere) return false;
+  if (g.anchor == Anchor::kAbsolute) return v.path == g.glob.pattern();
+  const std::string& anchor = env.Base(g.anchor);
+  if (!IsUnder(LiteralDir(v.path), anchor)) return false;
+  std::string_view rel = std::string_view(v.path).substr(anchor == "/" ? 1 : anchor.size() + 1);
+  return rel == g.glob.pattern();
+}
+
 // One anchored glob against the path: may it touch a match (certain=false), or is everything
 // it touches a match (certain=true)?
 bool GlobMatches(const AnchoredGlob& g, const PathView& v, const PathEnv& env, bool certain) {
   if (v.glob && v.pattern) {
-    if (certain) return InTree(g, v, env);
+    if (certain) return InTree(g, v, env) || (!v.recursive && SamePattern(g, v, env));
     // A pattern path (rm -rf /*, find ~ -name x -delete): does it reach what the rule names?
     const bool tree = v.recursive && v.subtree;
     if (g.anchor == Anchor::kAnywhere) return g.glob.Intersects(*v.pattern);

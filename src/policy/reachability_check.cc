@@ -92,9 +92,16 @@ void ReachabilityCheck::Run(const std::vector<PolicyFile>& layers, Diagnostics* 
     if (r == nullptr || r->match_key.empty()) continue;
     groups[std::string(KindName(r->kind)) + "|" + r->match_key].push_back(i);
   }
-  auto shadows = [](const RuleSpec& x, const RuleSpec& y) {
+  // x makes y unreachable when it covers y's contexts and wins: a final rule stricter than y
+  // (across files: a later layer cannot get past it), or, within one file (the author's own
+  // duplicate), a higher priority or the same priority and a decision at least as strict.
+  // Across files, a higher-priority copy is a legitimate way to override another layer.
+  auto shadows = [](const Placed& px, const Placed& py) {
+    const RuleSpec& x = *px.rule;
+    const RuleSpec& y = *py.rule;
     if ((y.contexts & ~x.contexts) != 0) return false;
     if (x.final && x.decision > y.decision) return true;
+    if (px.file != py.file) return false;
     return x.priority > y.priority || (x.priority == y.priority && x.decision >= y.decision);
   };
   for (const auto& [key, members] : groups) {
@@ -104,10 +111,10 @@ void ReachabilityCheck::Run(const std::vector<PolicyFile>& layers, Diagnostics* 
         const Placed& pb = active[members[b]];
         const Placed* loser = nullptr;
         const Placed* winner = nullptr;
-        if (shadows(*pa.rule, *pb.rule)) {
+        if (shadows(pa, pb)) {
           loser = &pb;
           winner = &pa;
-        } else if (shadows(*pb.rule, *pa.rule)) {
+        } else if (shadows(pb, pa)) {
           loser = &pa;
           winner = &pb;
         }

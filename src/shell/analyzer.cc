@@ -719,7 +719,17 @@ int Analyzer::AddCommand(const std::vector<Expanded>& argv, const std::string& n
     f.arg_bits.push_back(a.bits);
   }
   size_t stop;
-  ParseOptions(spec, f.argv, 1, &f.options, &f.operands, &stop);
+  // tar/ar/ps take old-style bundled options without a dash ("tar xzf a.tgz").
+  const bool bundled = (spec.name == "tar" || name == "ar") && f.argv.size() > 1 && !f.argv[1].empty() &&
+                       f.argv[1][0] != '-' &&
+                       f.argv[1].find_first_not_of("abcdfhijklmnoprstuvwxzABCGJKLMNOPSTUVWXZ") == std::string::npos;
+  if (bundled) {
+    std::vector<std::string> dashed = f.argv;
+    dashed[1] = "-" + dashed[1];
+    ParseOptions(spec, dashed, 1, &f.options, &f.operands, &stop);
+  } else {
+    ParseOptions(spec, f.argv, 1, &f.options, &f.operands, &stop);
+  }
   f.cwds = st.cwds;
   f.cwd_unknown = st.cwd_unknown;
   f.via = ctx.via;
