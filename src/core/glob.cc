@@ -106,6 +106,32 @@ std::string LiteralPrefix(std::string_view p) {
   return out;
 }
 
+// The literal text every match of one alternative ends with ("" if it ends in a wildcard).
+// After "**" a leading '/' is left out: "**/.env" also matches ".env".
+std::string LiteralSuffix(std::string_view p) {
+  std::string out;
+  bool after_double_star = false;
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (p[i] == '\\' && i + 1 < p.size()) {
+      out += p[++i];
+      continue;
+    }
+    if (!IsSpecial(p[i])) {
+      out += p[i];
+      continue;
+    }
+    out.clear();
+    after_double_star = p[i] == '*' && i + 1 < p.size() && p[i + 1] == '*';
+    if (p[i] == '[') {
+      size_t end = ClassEnd(p, i);
+      if (end != std::string_view::npos) i = end;
+    }
+    while (i + 1 < p.size() && p[i + 1] == '*') ++i;
+  }
+  if (after_double_star && !out.empty() && out.front() == '/') out.erase(0, 1);
+  return out;
+}
+
 }  // namespace
 
 class Glob::Builder {
@@ -236,6 +262,18 @@ Result<Glob> Glob::Compile(std::string_view pattern, Mode mode, bool subtree) {
     size_t n = 0;
     while (n < g.prefix_.size() && n < other.size() && g.prefix_[n] == other[n]) ++n;
     g.prefix_.resize(n);
+  }
+  if (!subtree) {
+    g.suffix_ = LiteralSuffix(alts[0]);
+    for (size_t k = 1; k < alts.size() && !g.suffix_.empty(); ++k) {
+      std::string other = LiteralSuffix(alts[k]);
+      size_t n = 0;
+      while (n < g.suffix_.size() && n < other.size() &&
+             g.suffix_[g.suffix_.size() - 1 - n] == other[other.size() - 1 - n]) {
+        ++n;
+      }
+      g.suffix_.erase(0, g.suffix_.size() - n);
+    }
   }
   Builder b(&g, mode);
   uint32_t start = b.NewState();
@@ -374,7 +412,7 @@ bool Glob::EdgeMatches(const Edge& e, unsigned char c) const {
 
 bool Glob::Match(std::string_view subject) const {
   if (literal_) return subject == literal_text_;
-  if (subject.substr(0, prefix_.size()) != prefix_) return false;
+  if (subject.substr(0, prefix_.size()) != prefix_ || !subject.ends_with(suffix_)) return false;
   const size_t w = words_;
   // Small fixed buffers cover every realistic pattern; fall back to the heap otherwise.
   uint64_t small_cur[4], small_next[4];

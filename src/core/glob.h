@@ -46,6 +46,8 @@ class Glob {
   const std::string& pattern() const { return pattern_; }
   // The literal text every match starts with ("/etc/" for "/etc/**/*.conf").
   const std::string& literal_prefix() const { return prefix_; }
+  // The literal text every match ends with (".conf" for "/etc/**/*.conf"; "" for a subtree).
+  const std::string& literal_suffix() const { return suffix_; }
   // True when the pattern has no special characters: Match is string equality.
   bool is_literal() const { return literal_; }
 
@@ -69,6 +71,7 @@ class Glob {
 
   std::string pattern_;
   std::string prefix_;
+  std::string suffix_;  // the literal text every match ends with (none with `subtree`)
   bool literal_ = false;
   std::string literal_text_;
   size_t words_ = 1;                        // 64-bit words per state set

@@ -491,6 +491,37 @@ TEST(GlobTest, EveryMatchStartsWithLiteralPrefix) {
   EXPECT_FALSE(g->Match("/srv/ap"));
 }
 
+TEST(GlobTest, LiteralSuffix) {
+  struct Case {
+    std::string_view pattern, suffix;
+  };
+  for (const Case& c : {Case{"/etc/**/*.conf", ".conf"}, Case{"*", ""}, Case{"", ""}, Case{"abc", "abc"},
+                        Case{"**/.env", ".env"}, Case{"a/**/b", "b"}, Case{"*/x", "/x"}, Case{"?x", "x"},
+                        Case{"[ab]x", "x"}, Case{"[]]x", "x"}, Case{"*.{pem,key}", ""}, Case{"{a,b}c", "c"},
+                        Case{"{x.yaml,y.yaml}", ".yaml"}, Case{"x\\*", "x*"}, Case{"a/**", ""},
+                        Case{"a/***/.b", ".b"}}) {
+    auto g = Glob::Compile(c.pattern);
+    ASSERT_TRUE(g.ok()) << c.pattern;
+    EXPECT_EQ(g->literal_suffix(), c.suffix) << c.pattern;
+  }
+  auto sub = Glob::Compile("/tmp/*.log", Mode::kPath, /*subtree=*/true);
+  ASSERT_TRUE(sub.ok());
+  EXPECT_EQ(sub->literal_suffix(), "");  // a subtree match goes on past the pattern
+}
+
+TEST(GlobTest, SuffixShortcutKeepsZeroDirectoryMatches) {
+  EXPECT_TRUE(Matches("**/.env", ".env"));
+  EXPECT_TRUE(Matches("**/.env", "a/b/.env"));
+  EXPECT_FALSE(Matches("**/.env", "a/b/x.env"));
+  EXPECT_TRUE(Matches("a/**/b", "a/b"));
+  EXPECT_TRUE(Matches("{x,y}/**/.git/config", "x/.git/config"));
+  EXPECT_TRUE(Matches("*\\*", "a*"));
+  EXPECT_FALSE(Matches("*\\*", "ab"));
+  EXPECT_TRUE(Matches("/tmp/*.log", "/tmp/a.log/b", Mode::kPath, /*subtree=*/true));
+  EXPECT_FALSE(Matches("**/.env", ".env", Mode::kShell));  // bash without globstar: */.env
+  EXPECT_TRUE(Matches("*.txt", ".txt"));
+}
+
 TEST(GlobTest, IntersectsWhenSomeStringMatchesBoth) {
   EXPECT_TRUE(Intersect("/etc/*", "/etc/passwd"));
   EXPECT_TRUE(Intersect("/etc/*", "/*/passwd"));

@@ -1,9 +1,11 @@
 #include "core/path.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <vector>
 
 namespace warden {
@@ -134,6 +136,65 @@ std::string ResolveSymlinks(std::string_view path) {
     if (!todo.empty() && todo.front() == '/') todo.erase(0, todo.find_first_not_of('/'));
   }
   return done.empty() ? "/" : done;
+}
+
+SymlinkResolver::Dir SymlinkResolver::Directory(std::string_view dir, int depth) {
+  for (const Dir& d : dirs_) {
+    if (d.path == dir) return d;
+  }
+  Dir d;
+  d.path = std::string(dir);
+  // The kernel walks the whole directory path once; /proc/self/fd/N names where it ended.
+  int fd = open(d.path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    char link[32];
+    char buf[4096];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, buf, sizeof buf);
+    close(fd);
+    std::string_view real(buf, n > 0 ? static_cast<size_t>(n) : 0);
+    d.exists = true;
+    // No /proc, or a directory removed meanwhile (" (deleted)"): the slow way.
+    if (n > 0 && static_cast<size_t>(n) < sizeof buf && real.front() == '/' && !real.ends_with(" (deleted)")) {
+      d.real = std::string(real);
+    } else {
+      d.real = ResolveSymlinks(d.path);
+    }
+  } else if ((errno == ENOENT || errno == ENOTDIR) && depth < 64 && dir != "/") {
+    // Not there (or not a directory): what exists of it is found from the parent down.
+    size_t slash = dir.rfind('/');
+    Dir parent = Directory(slash == 0 ? std::string_view("/") : dir.substr(0, slash), depth + 1);
+    std::string candidate = parent.real == "/" ? std::string(dir.substr(slash)) : parent.real + std::string(dir.substr(slash));
+    struct stat st;
+    if (!parent.exists) {
+      d.real = NormalizePath(candidate);
+    } else if (lstat(candidate.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+      d.real = ResolveSymlinks(candidate);  // a dangling link, or one to a file
+    } else {
+      d.real = std::move(candidate);
+    }
+  } else {
+    d.real = ResolveSymlinks(d.path);  // no permission, a link loop, …: the slow way
+  }
+  if (dirs_.size() >= 16) dirs_.erase(dirs_.begin());
+  dirs_.push_back(d);
+  return d;
+}
+
+std::string SymlinkResolver::Resolve(std::string_view path) {
+  if (path.empty() || path.front() != '/' || path == "/") return std::string(path);
+  size_t slash = path.rfind('/');
+  std::string_view base = path.substr(slash + 1);
+  if (base.empty() || base == "." || base == ".." || path.find("/./") != std::string_view::npos ||
+      path.find("/../") != std::string_view::npos) {
+    return ResolveSymlinks(path);  // not normalized: no shortcut
+  }
+  Dir dir = Directory(slash == 0 ? std::string_view("/") : path.substr(0, slash));
+  std::string candidate = dir.real == "/" ? "/" + std::string(base) : dir.real + "/" + std::string(base);
+  if (!dir.exists) return NormalizePath(candidate);  // below something missing: lexical
+  struct stat st;
+  if (lstat(candidate.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return candidate;
+  return ResolveSymlinks(candidate);
 }
 
 std::string_view Basename(std::string_view path) {

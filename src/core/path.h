@@ -1,12 +1,13 @@
 // Path handling shared by the shell analyzer and the policy: lexical normalization, joining,
 // containment, tilde expansion and (optional) symlink resolution.
 //
-// Everything here is lexical and pure except ResolveSymlinks, which reads the file system.
-// All functions are thread-safe.
+// Everything here is lexical and pure except ResolveSymlinks and SymlinkResolver, which read
+// the file system. All functions are thread-safe; a SymlinkResolver object is not.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace warden {
 
@@ -32,6 +33,24 @@ bool IsUnder(std::string_view path, std::string_view root);
 // links followed); the part that does not exist is appended unchanged. Returns the input
 // when nothing could be resolved.
 std::string ResolveSymlinks(std::string_view path);
+
+// ResolveSymlinks for the many paths of one request, which mostly lie in the same few
+// directories: each directory is resolved once, by the kernel (open with O_PATH, then its
+// /proc/self/fd link), and each path then costs one lstat of its last component. What it
+// learned is never invalidated: use one resolver for one request, not longer.
+class SymlinkResolver {
+ public:
+  std::string Resolve(std::string_view path);
+
+ private:
+  struct Dir {
+    std::string path;  // as asked
+    std::string real;  // resolved (the existing part; the rest appended lexically)
+    bool exists = false;
+  };
+  Dir Directory(std::string_view dir, int depth = 0);
+  std::vector<Dir> dirs_;
+};
 
 // The final component of a path ("rm" for "/usr/bin/rm"; "" for "/").
 std::string_view Basename(std::string_view path);

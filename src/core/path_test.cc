@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 #include <string_view>
 
 namespace warden {
@@ -290,6 +291,45 @@ TEST_F(ResolveSymlinksTest, FollowsAtMostFortyLinks) {
   for (int i = 2; i <= 41; ++i) Link("l" + std::to_string(i), "l" + std::to_string(i - 1));
   EXPECT_EQ(ResolveSymlinks(At("l40/file")), At("real/file"));
   EXPECT_EQ(ResolveSymlinks(At("l41/file")), At("l41/file"));
+}
+
+// The resolver must give exactly what ResolveSymlinks gives, asked once or again (cached),
+// for every kind of path above.
+TEST_F(ResolveSymlinksTest, ResolverAgreesWithResolveSymlinks) {
+  Link("l1", "real");
+  for (int i = 2; i <= 41; ++i) Link("l" + std::to_string(i), "l" + std::to_string(i - 1));
+  Link("real/sub/back", "../../rel");
+  const std::vector<std::string> rels = {
+      "real/file", "real/sub", "real/missing", "abs", "abs/file", "abs/sub/x", "rel/file", "deep", "deep/x",
+      "flink", "flink/x", "up", "up/x", "slashy", "slashy/x", "dangling", "dangling/y", "toroot", "loop1",
+      "loop1/x", "self", "self/x", "l40/file", "l41/file", "abs/missing/x", "abs/missing/rel/x",
+      "abs/sub/back/file", "deep/..", "deep/../file", "abs/missing/../file", "real//file", "real/./file",
+      "nowhere/a/b", "real/file/", "abs/missing/deeper/x", "dangling/y/z", "flink/x/y", "loop1/x/y",
+      "real/sub/back/file", "rel/missing/x"};
+  SymlinkResolver resolver;
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& rel : rels) {
+      EXPECT_EQ(resolver.Resolve(At(rel)), ResolveSymlinks(At(rel))) << rel << " round " << round;
+    }
+  }
+  EXPECT_EQ(resolver.Resolve("/"), "/");
+  EXPECT_EQ(resolver.Resolve("relative/x"), "relative/x");
+  EXPECT_EQ(resolver.Resolve("/nonexistent-warden-test/a/b"), "/nonexistent-warden-test/a/b");
+}
+
+// A resolver remembers at most a few directories; asking about many still gives right answers.
+TEST_F(ResolveSymlinksTest, ResolverWithManyDirectories) {
+  SymlinkResolver resolver;
+  for (int i = 0; i < 40; ++i) {
+    MakeDir("d" + std::to_string(i));
+    Link("d" + std::to_string(i) + "/to", "../real");
+  }
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 40; ++i) {
+      EXPECT_EQ(resolver.Resolve(At("d" + std::to_string(i) + "/to")), At("real"));
+      EXPECT_EQ(resolver.Resolve(At("d" + std::to_string(i) + "/to/file")), At("real/file"));
+    }
+  }
 }
 
 }  // namespace

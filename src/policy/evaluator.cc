@@ -83,7 +83,7 @@ class Evaluation {
     f.path = ResolvePath(req_.path, env_.cwd, env_.home);
     f.source = "request";
     if (opt_.resolve_symlinks) {
-      std::string real = ResolveSymlinks(f.path);
+      std::string real = SymlinkResolver().Resolve(f.path);
       if (real != f.path) {
         f.lexical = f.path;
         f.path = std::move(real);

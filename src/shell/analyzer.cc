@@ -794,7 +794,7 @@ void Analyzer::AddFile(FileOp op, std::string_view text, uint8_t bits, bool recu
       std::string real = FollowLinks(p);
       // Standard streams and /proc/self are links to wherever this process writes: not files.
       bool special = IsUnder(p, "/dev") || IsUnder(p, "/proc/self");
-      if (real == p && !f.glob && opt_.resolve_symlinks && !special) real = ResolveSymlinks(p);
+      if (real == p && !f.glob && opt_.resolve_symlinks && !special) real = resolver_.Resolve(p);
       if (real != p) {
         f.lexical = p;
         p = std::move(real);

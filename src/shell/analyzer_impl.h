@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/path.h"
 #include "shell/analyzer.h"
 #include "shell/command_specs.h"
 #include "shell/facts.h"
@@ -221,6 +222,7 @@ class Analyzer {
   std::map<std::string, std::string> exec_names_;     // copied binary path → original name
   std::map<std::string, std::string> aliases_;        // alias name → text
   std::map<std::string, std::string> hashed_;         // hash -p: name → command it runs
+  SymlinkResolver resolver_;                          // the file system, as far as looked at
   struct FunctionDef {
     std::shared_ptr<Node> body;
     bool called = false;
