@@ -1,2 +1,5 @@
+if(WARDEN_STATIC_DEPS)
+  set(Boost_USE_STATIC_LIBS ON)
+endif()
 find_package(Boost 1.81 REQUIRED COMPONENTS json)
 add_library(warden::boost_json ALIAS Boost::json)

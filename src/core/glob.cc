@@ -275,6 +275,9 @@ Result<Glob> Glob::Compile(std::string_view pattern, Mode mode, bool subtree) {
       g.suffix_.erase(0, g.suffix_.size() - n);
     }
   }
+  size_t expanded = 0;
+  for (const auto& alt : alts) expanded += alt.size();
+  g.states_.reserve(std::min<size_t>(kMaxStates, 2 * expanded + alts.size() + 4));
   Builder b(&g, mode);
   uint32_t start = b.NewState();
   std::vector<uint32_t> accepts;
@@ -312,9 +315,11 @@ Result<Glob> Glob::Compile(std::string_view pattern, Mode mode, bool subtree) {
   g.words_ = (n + 63) / 64;
   g.closure_.assign(n * g.words_, 0);
   // Epsilon closure of every state (iterative DFS).
+  std::vector<uint32_t> stack;
+  stack.reserve(16);
   for (size_t s = 0; s < n; ++s) {
     uint64_t* row = &g.closure_[s * g.words_];
-    std::vector<uint32_t> stack{static_cast<uint32_t>(s)};
+    stack.assign(1, static_cast<uint32_t>(s));
     while (!stack.empty()) {
       uint32_t t = stack.back();
       stack.pop_back();

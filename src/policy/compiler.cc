@@ -147,16 +147,16 @@ class RuleCompiler {
     for (const auto& g : t.glob) {
       if (auto glob = GlobOf(g, Glob::Mode::kText)) c.globs.push_back(std::move(*glob));
     }
-    if (t.regex) {
-      RE2::Options opts;
-      opts.set_log_errors(false);
-      auto re = std::make_shared<RE2>(t.regex->value, opts);
+    if (t.regex && file_.layer == LayerKind::kBuiltin) {
+      c.regex = std::make_shared<LazyRegex>(t.regex->value);  // see LazyRegex
+    } else if (t.regex) {
+      auto re = std::make_unique<RE2>(t.regex->value, LazyRegex::Options());
       if (!re->ok()) {
         d_->Error("bad-regex", file_.path, t.regex->mark,
                   "rule '" + rule_->id.value + "': invalid regular expression: " + re->error(),
                   "RE2 syntax: no backreferences or lookaround");
       } else {
-        c.regex = std::move(re);
+        c.regex = std::make_shared<LazyRegex>(std::move(re));
       }
     }
     return c;

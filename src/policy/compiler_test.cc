@@ -127,3 +127,34 @@ subjects:
 
 }  // namespace
 }  // namespace warden::policy
+
+namespace warden::policy {
+namespace {
+
+// The built-in policies' regexes are compiled on first use (LazyRegex), so nothing at load
+// time would notice a bad one: loading the same texts as a command-line layer compiles every
+// regex eagerly and must report no problem.
+TEST(BuiltinPolicyTest, EveryRegexCompiles) {
+  for (std::string_view name : {"default", "strict"}) {
+    std::vector<PolicyText> texts;
+    if (name == "strict") texts.push_back({"default.yaml", LayerKind::kCommandLine, std::string(EmbeddedPolicy("default"))});
+    texts.push_back({std::string(name) + ".yaml", LayerKind::kCommandLine, std::string(EmbeddedPolicy(name))});
+    LoadResult r = LoadPolicyTexts(texts);
+    EXPECT_TRUE(r.ok()) << name;
+    for (const auto& d : r.diagnostics.all()) ADD_FAILURE() << FormatDiagnostic(d);
+  }
+}
+
+// A regex given lazily and one given built behave the same.
+TEST(LazyRegexTest, CompilesOnFirstUseAndMatches) {
+  LazyRegex lazy("^git\\s+push\\b");
+  EXPECT_EQ(lazy.pattern(), "^git\\s+push\\b");
+  EXPECT_TRUE(lazy.get().ok());
+  EXPECT_TRUE(RE2::PartialMatch("git push origin", lazy.get()));
+  LazyRegex built(std::make_unique<RE2>("push", LazyRegex::Options()));
+  EXPECT_TRUE(RE2::PartialMatch("git push", built.get()));
+  EXPECT_FALSE(RE2::PartialMatch("git pull", built.get()));
+}
+
+}  // namespace
+}  // namespace warden::policy

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 
 #include "core/file.h"
 #include "core/path.h"
@@ -51,11 +52,35 @@ std::string FindRepositoryPolicy(const std::string& cwd) {
   }
 }
 
+namespace {
+
+// The build-time tree of an embedded policy, decoded once per process; null if it does not
+// decode (then the text is parsed as usual).
+const YamlNode* BuiltinTree(std::string_view name) {
+  static const auto trees = [] {
+    std::vector<std::pair<std::string, std::unique_ptr<YamlNode>>> out;
+    for (std::string_view n : {"default", "strict"}) {
+      auto tree = std::make_unique<YamlNode>();
+      if (!DecodeYamlTree(EmbeddedPolicyTree(n), tree.get())) tree.reset();
+      out.emplace_back(std::string(n), std::move(tree));
+    }
+    return out;
+  }();
+  for (const auto& [n, tree] : trees) {
+    if (n == name) return tree.get();
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 bool BuiltinProfile(std::string_view name, std::vector<PolicyText>* out) {
   if (name == "none") return true;
   if (name != "default" && name != "strict") return false;
-  out->push_back({"<builtin:default>", LayerKind::kBuiltin, std::string(EmbeddedPolicy("default"))});
-  if (name == "strict") out->push_back({"<builtin:strict>", LayerKind::kBuiltin, std::string(EmbeddedPolicy("strict"))});
+  out->push_back({"<builtin:default>", LayerKind::kBuiltin, std::string(EmbeddedPolicy("default")), BuiltinTree("default")});
+  if (name == "strict") {
+    out->push_back({"<builtin:strict>", LayerKind::kBuiltin, std::string(EmbeddedPolicy("strict")), BuiltinTree("strict")});
+  }
   return true;
 }
 
@@ -64,7 +89,9 @@ LoadResult LoadPolicyTexts(const std::vector<PolicyText>& texts) {
   bool read_ok = true;
   for (const auto& t : texts) {
     PolicyFile file;
-    if (!ReadPolicy(t.text, t.path, t.layer, &file, &result.diagnostics)) read_ok = false;
+    bool ok = t.tree ? ReadPolicyTree(*t.tree, t.path, t.layer, &file, &result.diagnostics)
+                     : ReadPolicy(t.text, t.path, t.layer, &file, &result.diagnostics);
+    if (!ok) read_ok = false;
     result.layers.push_back(std::move(file));
   }
   if (!read_ok) return result;

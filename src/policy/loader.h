@@ -17,6 +17,7 @@
 #include "policy/diagnostic.h"
 #include "policy/policy_ast.h"
 #include "policy/snapshot.h"
+#include "policy/yaml_document.h"
 
 namespace warden::policy {
 
@@ -36,6 +37,7 @@ struct PolicyText {
   std::string path;
   LayerKind layer;
   std::string text;
+  const YamlNode* tree = nullptr;  // parsed already (the built-in policies): read this, not text
 };
 
 struct LoadResult {
@@ -55,6 +57,8 @@ bool BuiltinProfile(std::string_view name, std::vector<PolicyText>* out);
 
 // The embedded policy files by name ("default", "strict"), or "" if there is no such file.
 std::string_view EmbeddedPolicy(std::string_view name);
+// The same files parsed at build time (EncodeYamlTree bytes), or "".
+std::string_view EmbeddedPolicyTree(std::string_view name);
 
 // Where the repository policy for `cwd` is, or "" if none.
 std::string FindRepositoryPolicy(const std::string& cwd);

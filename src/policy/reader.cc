@@ -677,4 +677,14 @@ bool ReadPolicy(std::string_view text, const std::string& path, LayerKind layer,
   return !local.has_errors();
 }
 
+bool ReadPolicyTree(const YamlNode& root, const std::string& path, LayerKind layer, PolicyFile* out,
+                    Diagnostics* diags) {
+  out->path = path;
+  out->layer = layer;
+  Diagnostics local;
+  Reader(path, &local).File(root, out);
+  diags->Append(local);
+  return !local.has_errors();
+}
+
 }  // namespace warden::policy

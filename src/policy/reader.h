@@ -41,11 +41,16 @@
 
 #include "policy/diagnostic.h"
 #include "policy/policy_ast.h"
+#include "policy/yaml_document.h"
 
 namespace warden::policy {
 
 // Reads `text` into `out`. Problems go to `diags`; returns false if any error was reported.
 bool ReadPolicy(std::string_view text, const std::string& path, LayerKind layer, PolicyFile* out,
                 Diagnostics* diags);
+
+// The same from a tree parsed earlier (the built-in policies, parsed at build time).
+bool ReadPolicyTree(const YamlNode& root, const std::string& path, LayerKind layer, PolicyFile* out,
+                    Diagnostics* diags);
 
 }  // namespace warden::policy

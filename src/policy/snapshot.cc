@@ -8,7 +8,7 @@ bool CompiledText::Match(std::string_view s) const {
   for (const auto& g : globs) {
     if (g.Match(s)) return true;
   }
-  return regex && RE2::PartialMatch(s, *regex);
+  return regex && RE2::PartialMatch(s, regex->get());
 }
 
 bool RolePerms::Grants(std::string_view type, std::string_view action) const {

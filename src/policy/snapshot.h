@@ -13,6 +13,7 @@
 
 #include <array>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -32,9 +33,37 @@ template <typename V>
 using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
 using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 
+// An RE2 compiled on first use. The built-in policies hold some large regexes that most
+// decisions never reach (a hook process makes one decision); their syntax is checked by the
+// tests, so compiling them at load time would only cost start-up. Regexes of other layers are
+// compiled at load time (so that errors are reported then) and handed over already built.
+// Thread-safe: the first users race on std::call_once.
+class LazyRegex {
+ public:
+  explicit LazyRegex(std::string pattern) : pattern_(std::move(pattern)) {}
+  explicit LazyRegex(std::unique_ptr<RE2> built) : pattern_(built->pattern()), re_(std::move(built)) {
+    std::call_once(once_, [] {});
+  }
+  static RE2::Options Options() {
+    RE2::Options o;
+    o.set_log_errors(false);
+    return o;
+  }
+  const RE2& get() const {
+    std::call_once(once_, [this] { re_ = std::make_unique<RE2>(pattern_, Options()); });
+    return *re_;
+  }
+  const std::string& pattern() const { return pattern_; }
+
+ private:
+  std::string pattern_;
+  mutable std::once_flag once_;
+  mutable std::unique_ptr<RE2> re_;
+};
+
 struct CompiledText {
   std::vector<Glob> globs;
-  std::shared_ptr<const RE2> regex;
+  std::shared_ptr<const LazyRegex> regex;
   bool empty() const { return globs.empty() && !regex; }
   bool Match(std::string_view s) const;  // any glob, or the regex (partial match)
 };

@@ -167,4 +167,102 @@ bool ParseYaml(std::string_view text, YamlNode* root, YamlError* error) {
   return Builder().Build(text, root, error);
 }
 
+// Encoding, depth first: type, quoted, line, column, scalar length + bytes, child count, the
+// children (a mapping's as key, value, key, value, …). Numbers are LEB128 varints.
+namespace {
+
+void PutVarint(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+void Encode(const YamlNode& n, std::string* out) {
+  out->push_back(static_cast<char>(n.type));
+  out->push_back(n.quoted ? 1 : 0);
+  PutVarint(n.mark.line, out);
+  PutVarint(n.mark.column, out);
+  PutVarint(n.scalar.size(), out);
+  out->append(n.scalar);
+  if (n.type == YamlNode::Type::kSequence) {
+    PutVarint(n.items.size(), out);
+    for (const auto& item : n.items) Encode(item, out);
+  } else if (n.type == YamlNode::Type::kMapping) {
+    PutVarint(n.entries.size(), out);
+    for (const auto& [k, v] : n.entries) {
+      Encode(k, out);
+      Encode(v, out);
+    }
+  } else {
+    PutVarint(0, out);
+  }
+}
+
+class Decoder {
+ public:
+  explicit Decoder(std::string_view in) : in_(in) {}
+
+  bool Node(YamlNode* n, int depth) {
+    if (depth > kMaxYamlDepth || in_.size() < 2) return false;
+    auto type = static_cast<uint8_t>(in_[0]);
+    if (type > static_cast<uint8_t>(YamlNode::Type::kMapping)) return false;
+    n->type = static_cast<YamlNode::Type>(type);
+    n->quoted = in_[1] != 0;
+    in_.remove_prefix(2);
+    uint64_t line, column, length, count;
+    if (!Varint(&line) || !Varint(&column) || !Varint(&length) || length > in_.size()) return false;
+    n->mark = Mark{static_cast<uint32_t>(line), static_cast<uint32_t>(column)};
+    n->scalar.assign(in_.substr(0, length));
+    in_.remove_prefix(length);
+    if (!Varint(&count) || count > in_.size()) return false;  // every node takes bytes
+    if (n->type == YamlNode::Type::kSequence) {
+      n->items.resize(count);
+      for (auto& item : n->items) {
+        if (!Node(&item, depth + 1)) return false;
+      }
+    } else if (n->type == YamlNode::Type::kMapping) {
+      n->entries.resize(count);
+      for (auto& [k, v] : n->entries) {
+        if (!Node(&k, depth + 1) || !Node(&v, depth + 1)) return false;
+      }
+    } else if (count != 0) {
+      return false;
+    }
+    return true;
+  }
+  bool done() const { return in_.empty(); }
+
+ private:
+  bool Varint(uint64_t* v) {
+    *v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (in_.empty()) return false;
+      auto b = static_cast<uint8_t>(in_[0]);
+      in_.remove_prefix(1);
+      *v |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (!(b & 0x80)) return true;
+    }
+    return false;
+  }
+  std::string_view in_;
+};
+
+}  // namespace
+
+std::string EncodeYamlTree(const YamlNode& root) {
+  std::string out;
+  Encode(root, &out);
+  return out;
+}
+
+bool DecodeYamlTree(std::string_view bytes, YamlNode* root) {
+  *root = YamlNode{};
+  Decoder d(bytes);
+  if (d.Node(root, 0) && d.done()) return true;
+  *root = YamlNode{};
+  return false;
+}
+
 }  // namespace warden::policy

@@ -54,4 +54,10 @@ struct YamlError {
 // Parses `text` (one document). Returns false and fills `error` on the first problem.
 bool ParseYaml(std::string_view text, YamlNode* root, YamlError* error);
 
+// A parsed tree as compact bytes and back: the built-in policies are parsed at build time
+// (tools/pack_policies.cc) so that a `warden check` process does not run the YAML parser on
+// them. DecodeYamlTree checks every length and count, and the depth, against the input.
+std::string EncodeYamlTree(const YamlNode& root);
+bool DecodeYamlTree(std::string_view bytes, YamlNode* root);
+
 }  // namespace warden::policy

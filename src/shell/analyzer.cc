@@ -422,7 +422,8 @@ void Analyzer::AnalyzeUncalledFunctions() {
       Value unknown;
       for (const char* k : {"1", "2", "3", "@", "*"}) st.vars[k] = unknown;
       call_stack_.push_back(name);
-      Walk(*def.body, st, Inner(def.ctx, "", false, "function " + name), Stream{});
+      std::shared_ptr<Node> body = def.body;  // keep alive if redefined while running
+      Walk(*body, st, Inner(def.ctx, "", false, "function " + name), Stream{});
       call_stack_.pop_back();
       again = true;
       break;

@@ -4,6 +4,7 @@
 #include <tree_sitter/api.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "shell/literal.h"
@@ -290,8 +291,17 @@ class Reader {
     return seq;
   }
 
+  // Iterative: `a && b && …` nests one list node per operator, too deep to recurse over.
   void FlattenList(TSNode n, Node* seq, int depth) {
-    for (const Child& c : Children(n)) {
+    std::vector<std::pair<std::vector<Child>, size_t>> stack;
+    stack.emplace_back(Children(n), 0);
+    while (!stack.empty()) {
+      auto& [children, next] = stack.back();
+      if (next == children.size()) {
+        stack.pop_back();
+        continue;
+      }
+      const Child c = children[next++];
       if (!c.named) {
         std::string_view tok = Text(c.node);
         if (!seq->ops.empty() && (tok == "&&" || tok == "||")) seq->ops.back() = std::string(tok);
@@ -299,7 +309,7 @@ class Reader {
       }
       if (c.type == T::kComment) continue;
       if (c.type == T::kList) {
-        FlattenList(c.node, seq, depth);
+        stack.emplace_back(Children(c.node), 0);
       } else if (IsStatement(c.type)) {
         Push(seq, Statement(c.node, c.type, depth + 1));
       }
