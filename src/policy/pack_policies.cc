@@ -1,6 +1,6 @@
-// Build-time tool: embeds the built-in policies into the binary, as text (for `warden policy
-// show`, the revision hash and messages) and as a YAML tree parsed here, at build time, so
-// that a `warden check` process does not spend its start-up in the YAML parser.
+// Build-time tool: embeds the built-in policies into the binary, as text (for the revision hash
+// and anyone who wants to read them) and as a YAML tree parsed here, at build time, so that a
+// `warden check` process does not spend its start-up in the YAML parser.
 //
 //   warden_pack_policies OUT.cc NAME=FILE…
 //

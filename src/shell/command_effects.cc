@@ -99,8 +99,8 @@ bool IsNetworkSender(std::string_view name) {
 }
 
 Stream Analyzer::Effects(int index, State& st, const Ctx& ctx, const Stream& in) {
-  // Copy what we need: handlers that run inner commands add to out_->commands.
-  const CommandFact f = Cmd(index);
+  // Facts::commands is a deque: handlers that add inner commands leave `f` in place.
+  const CommandFact& f = Cmd(index);
   const std::string& name = f.name;
   auto it = Handlers().find(LookupCommand(name).name);
   if (it == Handlers().end()) {
@@ -409,7 +409,7 @@ Stream Analyzer::Effects(int index, State& st, const Ctx& ctx, const Stream& in)
 }
 
 void Analyzer::GuessedReads(int index, const State& st) {
-  const CommandFact f = Cmd(index);
+  const CommandFact& f = Cmd(index);
   for (uint32_t op : f.operands) {
     const std::string& a = f.argv[op];
     if (a.empty() || IsUrl(a)) continue;
@@ -430,7 +430,7 @@ void Analyzer::GuessedReads(int index, const State& st) {
 }
 
 void Analyzer::Copy(int index, const State& st, bool move) {
-  const CommandFact f = Cmd(index);
+  const CommandFact& f = Cmd(index);
   bool recursive = move || HasOption(f.options, {"-r", "-R", "-a", "--recursive", "--archive"});
   std::vector<uint32_t> sources = f.operands;
   std::string dest;
@@ -481,7 +481,7 @@ void Analyzer::Copy(int index, const State& st, bool move) {
 }
 
 void Analyzer::Link(int index, const State& st) {
-  const CommandFact f = Cmd(index);
+  const CommandFact& f = Cmd(index);
   const bool symbolic = HasOption(f.options, {"-s", "--symbolic"});
   std::vector<uint32_t> targets = f.operands;
   std::string link;
@@ -518,7 +518,7 @@ void Analyzer::Link(int index, const State& st) {
 }
 
 void Analyzer::Remote(int index, State& st, const Ctx& ctx, std::string_view tool) {
-  const CommandFact f = Cmd(index);
+  const CommandFact& f = Cmd(index);
   // rsync -e/--rsh CMD, scp -S PROGRAM: the remote shell is a local command.
   for (const auto& o : f.options) {
     if (((o.name == "-e" || o.name == "--rsh") && tool == "rsync") || (o.name == "-S" && tool == "scp")) {
@@ -558,7 +558,7 @@ void Analyzer::Remote(int index, State& st, const Ctx& ctx, std::string_view too
 }
 
 void Analyzer::Git(int index, State& st, const Ctx& ctx) {
-  const CommandFact f = Cmd(index);
+  const CommandFact& f = Cmd(index);
   Ctx inner = Inner(ctx, "git", false);
   auto run = [&](std::string text, std::string_view origin) {
     if (!text.empty() && text[0] == '!') text.erase(0, 1);
@@ -658,7 +658,7 @@ void Analyzer::Git(int index, State& st, const Ctx& ctx) {
 }
 
 void Analyzer::Tar(int index, State& st, const Ctx& ctx) {
-  CommandFact f = Cmd(index);
+  CommandFact f = Cmd(index);  // a copy: the bundled options are re-read below
   // Options that make tar run commands: --checkpoint-action=exec=CMD, --to-command=CMD,
   // -I/--use-compress-program=CMD, -F/--info-script=CMD.
   for (size_t k = 1; k < f.argv.size(); ++k) {
@@ -717,7 +717,7 @@ void Analyzer::Tar(int index, State& st, const Ctx& ctx) {
 }
 
 Stream Analyzer::Curl(int index, const State& st, const Stream& in) {
-  const CommandFact f = Cmd(index);
+  const CommandFact& f = Cmd(index);
   bool to_stdout = true;
   std::string out_dir;
   if (const Option* d = FindOption(f.options, {"--output-dir"}); d && d->has_value) out_dir = d->value;
@@ -784,7 +784,7 @@ Stream Analyzer::Curl(int index, const State& st, const Stream& in) {
 }
 
 Stream Analyzer::Wget(int index, const State& st) {
-  const CommandFact f = Cmd(index);
+  const CommandFact& f = Cmd(index);
   bool to_stdout = false, named = false;
   std::string dir = ".";
   if (const Option* p = FindOption(f.options, {"-P", "--directory-prefix"}); p && p->has_value) dir = p->value;
@@ -822,7 +822,7 @@ Stream Analyzer::Wget(int index, const State& st) {
 }
 
 Stream Analyzer::Find(int index, State& st, const Ctx& ctx) {
-  const CommandFact f = Cmd(index);
+  const CommandFact& f = Cmd(index);
   const std::vector<std::string>& a = f.argv;
   size_t i = 1;
   while (i < a.size() && (a[i] == "-H" || a[i] == "-L" || a[i] == "-P" || a[i].rfind("-O", 0) == 0 || a[i] == "-D")) {

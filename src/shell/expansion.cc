@@ -461,7 +461,10 @@ Expanded Analyzer::Expand(const Word& w, State& st, const Ctx& ctx, bool assignm
 }
 
 void Analyzer::ExpandParam(const WordPart& p, State& st, const Ctx& ctx, Expanded* out) {
-  ScanWords(p.inner, st, ctx);
+  // Expand the operands once, which also analyzes their substitutions: expanding them a second
+  // time below was exponential in the nesting of ${a:-${b:-…}}.
+  std::vector<Expanded> expanded;
+  for (const auto& inner : p.inner) expanded.push_back(Expand(inner, st, ctx));
   Value scratch;
   const std::string& op = p.op;
   auto dynamic = [&](const Value* v) {
@@ -495,10 +498,9 @@ void Analyzer::ExpandParam(const WordPart& p, State& st, const Ctx& ctx, Expande
     if (known && op == "@P") ScanEvaluated(v->text, "${…@P}", st, ctx);
     return dynamic(v);
   }
-  // Operands: expand each inner word (its substitutions were analyzed above).
+  // Operands: the inner words expanded above.
   std::vector<std::optional<std::string>> operands;
-  for (const auto& inner : p.inner) {
-    Expanded x = Expand(inner, st, ctx);
+  for (const Expanded& x : expanded) {
     operands.push_back((x.bits & kArgDynamic) ? std::nullopt : std::optional<std::string>(x.text));
   }
   if (op == ":-" || op == "-" || op == ":=" || op == "=") {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -92,7 +93,8 @@ inline constexpr std::string_view kSignalInlineCode = "inline_code";     // pyth
 const std::vector<std::string_view>& SignalNames();
 
 struct Facts {
-  std::vector<CommandFact> commands;
+  // A deque: the analyzer keeps references to a command while it adds the ones it runs.
+  std::deque<CommandFact> commands;
   std::vector<FileFact> files;
   std::vector<SignalFact> signals;
 };
