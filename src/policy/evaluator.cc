@@ -177,9 +177,9 @@ class Evaluation {
         const size_t slot = static_cast<size_t>(a) - static_cast<size_t>(Anchor::kHome);
         if (base.empty() || !IsUnder(dir, base) || base.find_first_of("*?[]{}\\,") != std::string::npos) continue;
         std::string_view rel = std::string_view(f.path).substr(base == "/" ? 1 : std::min(f.path.size(), base.size() + 1));
-        patterns.relative[slot] = add(rel, false);
-        if (f.recursive) patterns.relative_tree[slot] = add(rel, true);
+        patterns.relative_text[slot] = std::string(rel);
       }
+      patterns.mode = f.shell_glob ? Glob::Mode::kShell : Glob::Mode::kPath;
       if (patterns.absolute) {
         pp = &patterns;
       } else {

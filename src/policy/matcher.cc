@@ -62,7 +62,7 @@ bool GlobMatches(const AnchoredGlob& g, const PathView& v, const PathEnv& env, b
     const size_t slot = static_cast<size_t>(g.anchor) - static_cast<size_t>(Anchor::kHome);
     if (v.patterns && IsUnder(dir, anchor)) {
       // Both relative to the anchor: no compilation per rule.
-      const Glob* rel = tree ? v.patterns->relative_tree[slot] : v.patterns->relative[slot];
+      const Glob* rel = v.patterns->Relative(slot, tree);
       if (rel) return g.glob.Intersects(*rel);
     }
     if (!IsUnder(anchor, dir) && !IsUnder(dir, anchor)) return false;  // disjoint trees
@@ -153,6 +153,8 @@ bool MatchPath(const CompiledPath& p, const PathView& v, const PathEnv& env, std
   if (!p.is.empty() && std::none_of(p.is.begin(), p.is.end(), [&](const Root& r) {
         std::string root = env.Anchored(r.anchor, r.rel);
         if (certain) return !wide && v.path == root;
+        // "DIR/*" stands for everything in DIR: as good as DIR itself (rm -rf * at the top).
+        if (v.glob && Basename(v.path) == "*" && LiteralDir(v.path) == root) return true;
         if (v.pattern) return v.pattern->Match(root) || (v.recursive && v.subtree && v.subtree->Match(root));
         return v.recursive ? IsUnder(root, v.path) : v.path == root;
       })) {
@@ -275,6 +277,16 @@ bool MatchCommand(const CompiledRule& r, const shell::CommandFact& c, std::strin
     if (!ok) WHY_NOT("its working directory does not match 'cwd'");
   }
   return true;
+}
+
+const Glob* FactPatterns::Relative(size_t slot, bool tree) const {
+  if (slot >= 3 || relative_text[slot].empty()) return nullptr;
+  if (!tried_[slot][tree]) {
+    tried_[slot][tree] = true;
+    auto g = Glob::Compile(relative_text[slot], mode, tree);
+    if (g.ok()) compiled_[slot][tree] = std::move(g).value();
+  }
+  return compiled_[slot][tree] ? &*compiled_[slot][tree] : nullptr;
 }
 
 std::optional<Glob> FactPattern(const shell::FileFact& f, bool subtree) {

@@ -30,8 +30,15 @@ struct PathEnv {
 struct FactPatterns {
   const Glob* absolute = nullptr;
   const Glob* absolute_tree = nullptr;
-  const Glob* relative[3] = {nullptr, nullptr, nullptr};       // by anchor: home, workspace, cwd
-  const Glob* relative_tree[3] = {nullptr, nullptr, nullptr};
+  // By anchor (home, workspace, cwd): the pattern relative to it, "" if it does not lie there.
+  // Compiled the first time a rule anchored there asks (most candidate rules never do).
+  std::string relative_text[3];
+  Glob::Mode mode = Glob::Mode::kPath;
+  const Glob* Relative(size_t slot, bool tree) const;
+
+ private:
+  mutable std::optional<Glob> compiled_[3][2];
+  mutable bool tried_[3][2] = {};
 };
 
 // A path as the predicates see it.

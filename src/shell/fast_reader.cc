@@ -1,5 +1,6 @@
 #include "shell/fast_reader.h"
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <vector>
@@ -10,20 +11,12 @@ namespace warden::shell {
 namespace {
 
 constexpr size_t kMaxFastBytes = 4096;
+constexpr int kMaxSubstitutionDepth = 4;
 
-// Characters that need tree-sitter anywhere in the string.
-bool Refused(unsigned char c) {
-  switch (c) {
-    case '$': case '`': case '\\': case '<': case '>': case '(': case ')': case '{': case '}':
-    case '[': case ']': case '#': case '!': case '\n': case '\r':
-      return true;
-    default:
-      return c < 0x20 && c != '\t';
-  }
-}
-
-bool IsOperatorChar(char c) { return c == ';' || c == '&' || c == '|'; }
 bool IsSpace(char c) { return c == ' ' || c == '\t'; }
+bool IsIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+bool IsIdentChar(char c) { return IsIdentStart(c) || (c >= '0' && c <= '9'); }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Words that mean something other than a command at the start of one.
 bool IsReserved(std::string_view w) {
@@ -38,20 +31,170 @@ bool IsReserved(std::string_view w) {
 }
 
 bool IsIdentifier(std::string_view s) {
-  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
+  if (s.empty() || !IsIdentStart(s[0])) return false;
   for (char c : s) {
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+    if (!IsIdentChar(c)) return false;
   }
   return true;
 }
 
+// Characters that end an unquoted word.
+bool EndsWord(char c) {
+  return IsSpace(c) || c == '\n' || c == ';' || c == '&' || c == '|' || c == '<' || c == '>';
+}
+
+// Characters never accepted outside quotes (tree-sitter reads them).
+bool RefusedUnquoted(unsigned char c) {
+  switch (c) {
+    case '`': case '(': case ')': case '[': case ']': case '!': case '\r':
+      return true;
+    default:
+      return c < 0x20 && c != '\t' && c != '\n';
+  }
+}
+
 struct Token {
-  bool op = false;
-  std::string text;   // the operator, or the raw word
+  enum class Kind { kWord, kOperator, kRedirect };
+  Kind kind = Kind::kWord;
+  std::string_view text;  // the word as written, or the operator ("\n" for a newline)
   uint32_t offset = 0;
+  // kRedirect
+  int fd = -1;
+  std::string_view op;
+  std::string_view target;
+  uint32_t target_offset = 0;
 };
 
-// Splits into words and operators; false when something needs tree-sitter.
+// The end of the "$…" expansion at s[i] == '$' that the fast reader understands ($NAME,
+// ${NAME}, and in `allow_substitution` mode $(…) holding a simple command line), or npos.
+size_t ExpansionEnd(std::string_view s, size_t i, bool allow_substitution) {
+  size_t j = i + 1;
+  if (j < s.size() && IsIdentStart(s[j])) {
+    while (j < s.size() && IsIdentChar(s[j])) ++j;
+    return j;
+  }
+  if (j < s.size() && s[j] == '{') {
+    size_t k = j + 1;
+    if (k >= s.size() || !IsIdentStart(s[k])) return std::string_view::npos;
+    while (k < s.size() && IsIdentChar(s[k])) ++k;
+    return k < s.size() && s[k] == '}' ? k + 1 : std::string_view::npos;
+  }
+  if (allow_substitution && j < s.size() && s[j] == '(') {
+    // The inside: plain words, spaces and operators; no quotes, parentheses, expansions,
+    // escapes or redirections, so that the first ')' closes it.
+    for (size_t k = j + 1; k < s.size(); ++k) {
+      char c = s[k];
+      if (c == ')') return k + 1;
+      if (c == '(' || c == '\'' || c == '"' || c == '$' || c == '\\' || c == '`' || c == '<' || c == '>' ||
+          c == '#' || c == '\n' || c == '{' || c == '}' || c == '[' || c == ']' || c == '!' ||
+          static_cast<unsigned char>(c) < 0x20) {
+        return std::string_view::npos;
+      }
+    }
+  }
+  return std::string_view::npos;
+}
+
+// The end of the raw word starting at s[i], or npos when it holds something to refuse.
+size_t WordEnd(std::string_view s, size_t i) {
+  const size_t start = i;
+  size_t last_expansion_end = std::string_view::npos;
+  bool seen_quote = false;
+  int expansions = 0;
+  while (i < s.size() && !EndsWord(s[i])) {
+    char c = s[i];
+    if (c == '\'' || c == '"') seen_quote = true;
+    if (c == '\'') {
+      size_t close = s.find('\'', i + 1);
+      if (close == std::string_view::npos) return close;
+      for (size_t k = i + 1; k < close; ++k) {
+        if (static_cast<unsigned char>(s[k]) < 0x20 && s[k] != '\t') return std::string_view::npos;
+      }
+      i = close + 1;
+    } else if (c == '"') {
+      size_t k = i + 1;
+      for (; k < s.size() && s[k] != '"'; ++k) {
+        char d = s[k];
+        if (d == '\\') {
+          // Only the escapes that mean the same to both readers.
+          if (k + 1 >= s.size() || (s[k + 1] != '"' && s[k + 1] != '\\' && s[k + 1] != '$')) {
+            return std::string_view::npos;
+          }
+          ++k;
+        } else if (d == '$') {
+          // '"' then blanks then '$': the grammar sometimes puts the blanks into the expansion.
+          if (s.find_first_not_of(" \t", i + 1) == k && k > i + 1) return std::string_view::npos;
+          size_t e = ExpansionEnd(s, k, false);
+          if (e == std::string_view::npos) return e;
+          k = e - 1;
+        } else if (d == '`' || (static_cast<unsigned char>(d) < 0x20 && d != '\t')) {
+          return std::string_view::npos;
+        }
+      }
+      if (k >= s.size()) return std::string_view::npos;
+      i = k + 1;
+    } else if (c == '\\') {
+      if (i + 1 >= s.size() || s[i + 1] == '\n' || static_cast<unsigned char>(s[i + 1]) < 0x20) {
+        return std::string_view::npos;
+      }
+      // An escaped blank at either end of a word the grammar reads differently.
+      if (IsSpace(s[i + 1]) && (i == start || i + 2 >= s.size() || EndsWord(s[i + 2]))) return std::string_view::npos;
+      // The grammar starts a new word at a backslash right after a quote or an expansion
+      // ("''\m" is two words to it, one to bash): leave those to tree-sitter.
+      if (i > start && (s[i - 1] == '\'' || s[i - 1] == '"' || s[i - 1] == ')' || s[i - 1] == '}' || s[i - 1] == '{' ||
+                        (s[i - 1] != '\\' && IsIdentChar(s[i - 1]) && last_expansion_end == i))) {
+        return std::string_view::npos;
+      }
+      i += 2;
+    } else if (c == '$') {
+      // After a quote, or after an expansion and more text, the grammar reads a '$' as a
+      // literal and splits the word there ("''/$HOME", "$(a)b$HOME").
+      if (seen_quote || (last_expansion_end != std::string_view::npos && last_expansion_end != i)) {
+        return std::string_view::npos;
+      }
+      // Nor does it always agree on a second expansion ("f$(b)$HOME").
+      if (++expansions > 1) return std::string_view::npos;
+      size_t e = ExpansionEnd(s, i, true);
+      if (e == std::string_view::npos) return e;
+      i = e;
+      last_expansion_end = e;
+    } else if (RefusedUnquoted(static_cast<unsigned char>(c))) {
+      return std::string_view::npos;
+    } else {
+      ++i;
+    }
+  }
+  return i;
+}
+
+// The word is one "…" string and nothing else ("export PATH=$PATH:/x").
+bool IsOneDoubleQuotedString(std::string_view word) {
+  if (word.size() < 2 || word.front() != '"' || word.back() != '"') return false;
+  for (size_t k = 1; k + 1 < word.size(); ++k) {
+    if (word[k] == '\\') {
+      ++k;
+    } else if (word[k] == '"') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A '{' or '}' in the word that is not part of a "${NAME}".
+bool HasLiteralBrace(std::string_view word) {
+  for (size_t k = 0; k < word.size(); ++k) {
+    if (word[k] == '$' && k + 1 < word.size() && word[k + 1] == '{') {
+      size_t close = word.find('}', k);
+      if (close == std::string_view::npos) return true;
+      k = close;
+    } else if (word[k] == '{' || word[k] == '}') {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Splits into words, operators and redirections; false when something needs tree-sitter.
 bool Tokenize(std::string_view s, std::vector<Token>* out) {
   size_t i = 0;
   while (i < s.size()) {
@@ -60,58 +203,189 @@ bool Tokenize(std::string_view s, std::vector<Token>* out) {
       ++i;
       continue;
     }
-    if (IsOperatorChar(c)) {
-      std::string op(1, c);
-      if (i + 1 < s.size() && s[i + 1] == c && c != ';') op += c;
-      if (op == "&" || (op == "|" && i + 1 < s.size() && s[i + 1] == '&')) return false;
-      if (op == ";" && i + 1 < s.size() && s[i + 1] == ';') return false;
-      out->push_back({true, op, static_cast<uint32_t>(i)});
-      i += op.size();
+    const auto at = static_cast<uint32_t>(i);
+    if (c == '#' ) {
+      size_t nl = s.find('\n', i);
+      i = nl == std::string_view::npos ? s.size() : nl;
       continue;
     }
-    size_t start = i;
-    while (i < s.size() && !IsSpace(s[i]) && !IsOperatorChar(s[i])) {
-      char q = s[i];
-      if (q == '\'' || q == '"') {
-        size_t close = s.find(q, i + 1);
-        if (close == std::string_view::npos) return false;
-        i = close + 1;
-        continue;
-      }
+    if (c == '\n') {
+      // The grammar runs a newline followed by a backslash into the next word.
+      size_t next = i + 1;
+      while (next < s.size() && IsSpace(s[next])) ++next;
+      if (next < s.size() && s[next] == '\\') return false;
+      out->push_back({Token::Kind::kOperator, s.substr(i, 1), at});
       ++i;
+      continue;
     }
-    out->push_back({false, std::string(s.substr(start, i - start)), static_cast<uint32_t>(start)});
+    // Redirections: [N]> [N]>> [N]< [N]>&M &> &>> (N a whole word of digits).
+    size_t op_start = i;
+    int fd = -1;
+    if (IsDigit(c)) {
+      size_t k = i;
+      while (k < s.size() && IsDigit(s[k])) ++k;
+      // The grammar reads the descriptor of "N<" as a word: only "N>" forms here.
+      if (k < s.size() && s[k] == '>' && k - i <= 4) {
+        fd = std::stoi(std::string(s.substr(i, k - i)));
+        op_start = k;
+      }
+    }
+    std::string_view op;
+    if (s.compare(op_start, 3, "&>>") == 0 && fd < 0) {
+      op = s.substr(op_start, 3);
+    } else if (s.compare(op_start, 2, "&>") == 0 && fd < 0) {
+      op = s.substr(op_start, 2);
+    } else if (s.compare(op_start, 2, ">>") == 0 || s.compare(op_start, 2, ">&") == 0) {
+      op = s.substr(op_start, 2);
+    } else if (op_start < s.size() && (s[op_start] == '>' || s[op_start] == '<')) {
+      op = s.substr(op_start, 1);
+    }
+    if (!op.empty()) {
+      // The grammar drops a "-" word before a redirection with a descriptor ("x - 2>&1"), and
+      // after a substitution reads the descriptor as a word ("$(a) 0<f").
+      if (fd >= 0 && !out->empty() && out->back().kind == Token::Kind::kWord &&
+          (out->back().text == "-" || out->back().text.find("$(") != std::string_view::npos)) {
+        return false;
+      }
+      size_t after = op_start + op.size();
+      // Here-documents, here-strings, <&, <>, >|, >( and <( are left to tree-sitter.
+      if (after < s.size() && (s[after] == '<' || s[after] == '>' || s[after] == '|' || s[after] == '(' ||
+                               s[after] == '&')) {
+        return false;
+      }
+      while (after < s.size() && IsSpace(s[after])) ++after;
+      size_t end = WordEnd(s, after);
+      if (end == std::string_view::npos || end == after) return false;
+      std::string_view target = s.substr(after, end - after);
+      if (target.find('$') != std::string_view::npos || target.find('{') != std::string_view::npos ||
+          target.find('}') != std::string_view::npos || target.find('#') != std::string_view::npos) {
+        return false;
+      }
+      if (op == ">&" && (target == "-" || !std::all_of(target.begin(), target.end(), IsDigit))) return false;
+      Token t;
+      t.kind = Token::Kind::kRedirect;
+      t.offset = at;
+      t.fd = fd;
+      t.op = op;
+      t.target = target;
+      t.target_offset = static_cast<uint32_t>(after);
+      out->push_back(t);
+      i = end;
+      continue;
+    }
+    if (c == ';' || c == '&' || c == '|') {
+      size_t n = (i + 1 < s.size() && s[i + 1] == c && c != ';') ? 2 : 1;
+      std::string_view o = s.substr(i, n);
+      if (o == "|" && i + 1 < s.size() && s[i + 1] == '&') return false;  // |&
+      if (o == ";" && i + 1 < s.size() && s[i + 1] == ';') return false;  // ;;
+      out->push_back({Token::Kind::kOperator, o, at});
+      i += n;
+      continue;
+    }
+    size_t end = WordEnd(s, i);
+    if (end == std::string_view::npos) return false;
+    std::string_view word = s.substr(i, end - i);
+    // '#' inside a word is literal to bash, but the grammar reads some of those as comments;
+    // keep only the plain case ("a#b"). "==" starts a test operator to the grammar.
+    if (word.find('#') != std::string_view::npos && word.find_first_of("$'\"\\=") != std::string_view::npos) {
+      return false;
+    }
+    if (word[0] == '=' && word.size() > 1) return false;
+    // After a '#' that follows a digit or a brace the grammar sees a comment or "base#number";
+    // a word starting with '}', or an '=' before an expansion in a word that does not start
+    // plainly, it splits differently from bash.
+    for (size_t k = word.find('#'); k != std::string_view::npos; k = word.find('#', k + 1)) {
+      if (k > 0 && (IsDigit(word[k - 1]) || word[k - 1] == '{' || word[k - 1] == '}')) return false;
+    }
+    if (word[0] == '}') return false;
+    // A brace and an expansion in one word ("{}$HOME"), or two '=' before one ("X=$AX=$B"):
+    // the grammar splits those words in two.
+    if (word.find('$') != std::string_view::npos &&
+        (HasLiteralBrace(word) || std::count(word.begin(), word.end(), '=') > 1)) {
+      return false;
+    }
+    if (size_t eq = word.find('='); eq != std::string_view::npos && word.find('$', eq) != std::string_view::npos &&
+        !IsOneDoubleQuotedString(word)) {
+      for (size_t k = 0; k < eq; ++k) {
+        char ch = word[k];
+        if (!(IsIdentChar(ch) || ch == '-' || ch == '.' || ch == '/')) return false;
+      }
+    }
+    // "a2>f" is the word a2 and a redirection for bash, but the grammar's reading of a word
+    // run into '>' differs: leave such lines to tree-sitter.
+    if (end < s.size() && (s[end] == '>' || s[end] == '<') && !word.empty() && IsDigit(word.back())) return false;
+    out->push_back({Token::Kind::kWord, word, at});
+    i = end;
   }
   return true;
 }
 
-// A raw word into IR parts, the way the tree-sitter reader does it.
-Word ReadWord(std::string_view raw, uint32_t offset) {
-  Word w;
-  w.offset = offset;
-  size_t i = 0;
-  while (i < raw.size()) {
-    char q = raw[i];
-    if (q == '\'' || q == '"') {
-      size_t close = raw.find(q, i + 1);
-      std::string_view body = raw.substr(i + 1, close - i - 1);
-      if (q == '\'') {
-        AppendQuotedText(body, &w);
-      } else if (body.empty()) {
-        AppendQuotedText("", &w);
-      } else {
-        AppendDoubleQuotedText(body, &w);
-      }
-      i = close + 1;
-      continue;
+std::optional<ParseResult> ReadLine(std::string_view source, int depth);
+
+// Appends "$NAME" / "${NAME}" / "$(…)" at raw[i] as a part; returns the index after it.
+size_t AppendExpansion(std::string_view raw, size_t i, bool quoted, Word* w, int depth, bool* ok) {
+  size_t end = ExpansionEnd(raw, i, !quoted);
+  WordPart p;
+  p.quoted = quoted;
+  if (raw[i + 1] == '(') {
+    auto inner = ReadLine(raw.substr(i + 2, end - i - 3), depth + 1);
+    if (!inner) {
+      *ok = false;
+      return end;
     }
-    size_t j = i;
-    while (j < raw.size() && raw[j] != '\'' && raw[j] != '"') ++j;
-    AppendUnquoted(raw.substr(i, j - i), &w);
-    i = j;
+    p.kind = WordPart::Kind::kCommandSub;
+    p.body.push_back(std::move(inner->root));
+  } else {
+    p.kind = WordPart::Kind::kParam;
+    p.text = raw[i + 1] == '{' ? std::string(raw.substr(i + 2, end - i - 3)) : std::string(raw.substr(i + 1, end - i - 1));
   }
-  MergeTextParts(&w);
-  return w;
+  w->parts.push_back(std::move(p));
+  return end;
+}
+
+// A raw word into IR parts, the way the tree-sitter reader does it.
+bool ReadWord(std::string_view raw, uint32_t offset, int depth, Word* w) {
+  w->offset = offset;
+  bool ok = true;
+  size_t i = 0;
+  while (i < raw.size() && ok) {
+    char q = raw[i];
+    if (q == '\'') {
+      size_t close = raw.find('\'', i + 1);
+      AppendQuotedText(raw.substr(i + 1, close - i - 1), w);
+      i = close + 1;
+    } else if (q == '"') {
+      size_t k = i + 1, text_start = k;
+      bool any = false;
+      while (raw[k] != '"') {
+        if (raw[k] == '\\') {
+          k += 2;
+        } else if (raw[k] == '$') {
+          if (k > text_start) AppendDoubleQuotedText(raw.substr(text_start, k - text_start), w);
+          k = AppendExpansion(raw, k, true, w, depth, &ok);
+          text_start = k;
+          any = true;
+        } else {
+          ++k;
+        }
+      }
+      if (k > text_start) {
+        AppendDoubleQuotedText(raw.substr(text_start, k - text_start), w);
+      } else if (!any && k == i + 1) {
+        AppendQuotedText("", w);  // "" is an (empty) argument
+      }
+      i = k + 1;
+    } else if (q == '$') {
+      i = AppendExpansion(raw, i, false, w, depth, &ok);
+    } else {
+      size_t j = i;
+      while (j < raw.size() && raw[j] != '\'' && raw[j] != '"' && raw[j] != '$') j += raw[j] == '\\' ? 2 : 1;
+      AppendUnquoted(raw.substr(i, j - i), w);
+      i = j;
+    }
+  }
+  MergeTextParts(w);
+  return ok;
 }
 
 void Push(Node* seq, Node n, std::string op = ";") {
@@ -119,114 +393,162 @@ void Push(Node* seq, Node n, std::string op = ";") {
   seq->ops.push_back(std::move(op));
 }
 
+// Builds statements from tokens: pipelines inside && / || lists inside the sequence.
+class Builder {
+ public:
+  explicit Builder(int depth) : depth_(depth) {}
+
+  bool Add(const Token& t) {
+    switch (t.kind) {
+      case Token::Kind::kOperator: return Operator(t.text);
+      case Token::Kind::kRedirect: return Redirect(t);
+      case Token::Kind::kWord: return WordToken(t);
+    }
+    return false;
+  }
+
+  std::optional<ParseResult> Finish() {
+    if (in_command_) {
+      FinishCommand();
+      FinishPipeline(";");
+      FinishList();
+    } else if (!list_.children.empty() || !pipeline_.children.empty()) {
+      return std::nullopt;  // ends with && / || / |
+    }
+    if (out_.root.children.empty()) return std::nullopt;
+    out_.fast_path = true;
+    out_.root.kind = Node::Kind::kSequence;
+    return std::move(out_);
+  }
+
+ private:
+  bool Operator(std::string_view op) {
+    // "X=1\nls" is one command to the grammar (two to bash).
+    if (op == "\n" && in_command_ && command_.words.empty()) return false;
+    // "a && b > f && c" and "a && b < f | c": the grammar nests the list before a redirected
+    // command; "a | b | c && d" it reads as "a | (b | c && d)".
+    if (op != ";" && op != "\n" && op != "&" && in_command_ && !command_.redirects.empty() &&
+        pipeline_.children.empty() && !list_.children.empty()) {
+      return false;
+    }
+    if ((op == "&&" || op == "||") && pipeline_.children.size() >= 2) return false;
+    if (!FinishCommand()) return false;  // an operator with no command before it
+    if (op == "|") return true;
+    if (op == "\n" || op == "&") {
+      FinishPipeline(";");
+      FinishList();
+      if (op == "&") out_.root.ops.back() = "&";
+      return true;
+    }
+    FinishPipeline(std::string(op));
+    if (op == ";") FinishList();
+    return true;
+  }
+
+  bool Redirect(const Token& t) {
+    if (!in_command_ || command_.words.empty()) return false;  // "> f cmd", "X=1 > f"
+    struct Redirect r;
+    r.op = std::string(t.op);
+    r.fd = t.fd;
+    if (!ReadWord(t.target, t.target_offset, depth_, &r.target)) return false;
+    command_.redirects.push_back(std::move(r));
+    return true;
+  }
+
+  bool WordToken(const Token& t) {
+    if (!in_command_) {
+      command_.kind = Node::Kind::kSimple;
+      command_.offset = t.offset;
+      in_command_ = true;
+    }
+    if (!command_.redirects.empty()) return false;  // words after a redirection
+    std::string_view text = t.text;
+    if (command_.words.empty()) {
+      // Leading NAME=value words are assignments.
+      size_t eq = text.find('=');
+      size_t special = text.find_first_of("'\"$\\");
+      if (eq != std::string_view::npos && eq < special && IsIdentifier(text.substr(0, eq))) {
+        if (eq + 1 == text.size()) return false;  // NAME= (empty value)
+        if (text[eq + 1] == '\\') return false;   // NAME=\ x: the grammar drops the escape
+        Assignment a;
+        a.name = std::string(text.substr(0, eq));
+        if (!ReadWord(text.substr(eq + 1), t.offset + static_cast<uint32_t>(eq) + 1, depth_, &a.value)) return false;
+        command_.assignments.push_back(std::move(a));
+        return true;
+      }
+      // The command word: no keywords, no braces (a group, or a brace expansion the grammar
+      // reads differently), nothing the grammar takes for an assignment or a comment ("--x=y",
+      // "a#b"), no glob, no leading '-' and no expansion as the name.
+      if (IsReserved(text) || IsReserved(text.substr(0, text.find_first_of("'\"\\"))) ||
+          text.find_first_of("{}=#*?$") != std::string_view::npos || text[0] == '-') {
+        return false;
+      }
+    }
+    // A lone brace is a keyword to the grammar wherever it stands.
+    if (text == "{" || text == "}") return false;
+    Word w;
+    if (!ReadWord(text, t.offset, depth_, &w)) return false;
+    command_.words.push_back(std::move(w));
+    return true;
+  }
+
+  bool FinishCommand() {
+    if (!in_command_) return false;
+    if (command_.words.empty() && !command_.redirects.empty()) return false;
+    pipeline_.kind = Node::Kind::kPipeline;
+    pipeline_.children.push_back(std::move(command_));
+    pipeline_.ops.emplace_back("|");
+    command_ = Node{};
+    in_command_ = false;
+    return true;
+  }
+
+  void FinishPipeline(std::string op) {
+    Node p;
+    if (pipeline_.children.size() == 1) {
+      p = std::move(pipeline_.children[0]);
+    } else {
+      p = std::move(pipeline_);
+    }
+    pipeline_ = Node{};
+    list_.kind = Node::Kind::kSequence;
+    Push(&list_, std::move(p), std::move(op));
+  }
+
+  void FinishList() {
+    Node l;
+    if (list_.children.size() == 1) {
+      l = std::move(list_.children[0]);
+    } else {
+      l = std::move(list_);
+      l.ops.back() = ";";  // the list's last operator is the statement's end
+    }
+    list_ = Node{};
+    Push(&out_.root, std::move(l));
+  }
+
+  int depth_;
+  ParseResult out_;
+  Node list_;      // the current && / || list
+  Node pipeline_;  // the current pipeline
+  Node command_;   // the current simple command
+  bool in_command_ = false;
+};
+
+std::optional<ParseResult> ReadLine(std::string_view source, int depth) {
+  if (depth > kMaxSubstitutionDepth || source.size() > kMaxFastBytes) return std::nullopt;
+  std::vector<Token> tokens;
+  tokens.reserve(8);
+  if (!Tokenize(source, &tokens) || tokens.empty()) return std::nullopt;
+  Builder b(depth);
+  for (const Token& t : tokens) {
+    if (!b.Add(t)) return std::nullopt;
+  }
+  return b.Finish();
+}
+
 }  // namespace
 
-std::optional<ParseResult> ReadSimple(std::string_view source) {
-  if (source.size() > kMaxFastBytes) return std::nullopt;
-  // Outside quotes every special character needs tree-sitter; inside double quotes only
-  // $ ` and \ do; inside single quotes nothing does (but control characters anywhere do).
-  char quote = 0;
-  for (unsigned char c : source) {
-    if (c < 0x20 && c != '\t') return std::nullopt;
-    if (quote == '\'') {
-      if (c == '\'') quote = 0;
-    } else if (quote == '"') {
-      if (c == '"') {
-        quote = 0;
-      } else if (c == '$' || c == '`' || c == '\\') {
-        return std::nullopt;
-      }
-    } else if (c == '\'' || c == '"') {
-      quote = static_cast<char>(c);
-    } else if (Refused(c)) {
-      return std::nullopt;
-    }
-  }
-  if (quote) return std::nullopt;
-  std::vector<Token> tokens;
-  if (!Tokenize(source, &tokens) || tokens.empty()) return std::nullopt;
-  // Double quotes: tree-sitter handles "…" with nothing special inside the same way; the
-  // refused characters above already keep $ ` \ out.
-  ParseResult out;
-  out.fast_path = true;
-  out.root.kind = Node::Kind::kSequence;
-  Node list;       // the current && / || list
-  Node pipeline;   // the current pipeline
-  Node command;    // the current simple command
-  bool in_command = false;
-  auto finish_command = [&]() -> bool {
-    if (!in_command) return false;
-    if (pipeline.children.empty() && pipeline.ops.empty()) {
-      pipeline.kind = Node::Kind::kPipeline;
-    }
-    pipeline.children.push_back(std::move(command));
-    pipeline.ops.emplace_back("|");
-    command = Node{};
-    in_command = false;
-    return true;
-  };
-  auto finish_pipeline = [&](std::string op) {
-    Node p;
-    if (pipeline.children.size() == 1) {
-      p = std::move(pipeline.children[0]);
-    } else {
-      p = std::move(pipeline);
-    }
-    pipeline = Node{};
-    list.kind = Node::Kind::kSequence;
-    Push(&list, std::move(p), std::move(op));
-  };
-  auto finish_list = [&]() {
-    Node l;
-    if (list.children.size() == 1) {
-      l = std::move(list.children[0]);
-    } else {
-      l = std::move(list);
-      l.ops.pop_back();  // the list's last operator is the statement's end
-      l.ops.emplace_back(";");
-    }
-    list = Node{};
-    Push(&out.root, std::move(l));
-  };
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    const Token& t = tokens[i];
-    if (t.op) {
-      if (!finish_command()) return std::nullopt;  // an operator with no command before it
-      if (t.text == "|") continue;
-      finish_pipeline(t.text);
-      if (t.text == ";") finish_list();
-      continue;
-    }
-    if (!in_command) {
-      command.kind = Node::Kind::kSimple;
-      command.offset = t.offset;
-      in_command = true;
-    }
-    // Leading NAME=value words are assignments.
-    if (command.words.empty()) {
-      size_t eq = t.text.find('=');
-      size_t first_quote = t.text.find_first_of("'\"");
-      if (eq != std::string::npos && eq < first_quote && IsIdentifier(std::string_view(t.text).substr(0, eq))) {
-        if (eq + 1 == t.text.size()) return std::nullopt;  // NAME= (empty value)
-        Assignment a;
-        a.name = t.text.substr(0, eq);
-        a.value = ReadWord(std::string_view(t.text).substr(eq + 1), t.offset + static_cast<uint32_t>(eq) + 1);
-        command.assignments.push_back(std::move(a));
-        continue;
-      }
-      if (IsReserved(t.text)) return std::nullopt;
-    }
-    command.words.push_back(ReadWord(t.text, t.offset));
-  }
-  if (in_command) {
-    finish_command();
-    finish_pipeline(";");
-    finish_list();
-  } else if (!list.children.empty() || !pipeline.children.empty()) {
-    return std::nullopt;  // ends with && / || / |
-  }
-  if (out.root.children.empty()) return std::nullopt;
-  return out;
-}
+std::optional<ParseResult> ReadSimple(std::string_view source) { return ReadLine(source, 0); }
 
 }  // namespace warden::shell
