@@ -615,6 +615,18 @@ Ctx Analyzer::Inner(const Ctx& ctx, std::string_view via, bool privileged, std::
 Stream Analyzer::Exec(std::vector<Expanded> argv, State& st, const Ctx& ctx, const Stream& in) {
   if (!Budget()) return UnknownStream();
   if (argv.empty()) return Stream{};
+  // Each wrapper level copies the rest of the line: unbounded, it is quadratic memory and deep
+  // recursion ("sudo sudo sudo …", "find -exec find -exec …").
+  if (exec_nesting_ >= kMaxExecNesting) {
+    Signal(kSignalDepthLimit, "commands nested more than " + std::to_string(kMaxExecNesting) +
+                                  " levels deep (sudo, env, xargs, find -exec, …) were not analyzed");
+    return UnknownStream();
+  }
+  ++exec_nesting_;
+  struct Unnest {
+    int* nesting;
+    ~Unnest() { --*nesting; }
+  } unnest{&exec_nesting_};
   const Expanded& head = argv[0];
   if (head.bits & kArgDynamic) {
     if (head.taint.tainted()) {

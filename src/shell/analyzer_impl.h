@@ -121,6 +121,7 @@ class Analyzer {
   static constexpr int kMaxLoopProduct = 64;
   static constexpr size_t kMaxBraceWords = 64;
   static constexpr int kMaxCallDepth = 16;
+  static constexpr int kMaxExecNesting = 64;  // sudo env xargs find -exec … one inside another
 
   // ---- statements (analyzer.cc) ----
   Stream Script(std::string_view source, State& st, const Ctx& ctx, const Stream& in);
@@ -234,6 +235,7 @@ class Analyzer {
   bool cdable_vars_ = false;
   size_t steps_ = 0;
   bool budget_reported_ = false;
+  int exec_nesting_ = 0;  // Exec calls in progress, each inside the one before
 };
 
 bool IsFetcher(std::string_view name);

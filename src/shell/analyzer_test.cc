@@ -188,6 +188,20 @@ TEST(AnalyzerTest, ShellNestingHasADepthLimit) {
   EXPECT_NE(FindFile(shallow, FileOp::kDelete, "/"), nullptr);
 }
 
+TEST(AnalyzerTest, WrapperNestingHasADepthLimit) {
+  // Wrappers do not re-parse, but each level is one more frame and one more copy of the line.
+  std::string cmd;
+  for (int i = 0; i < 100; ++i) cmd += "sudo ";
+  Facts deep = Analyze(cmd + "rm -rf /");
+  EXPECT_TRUE(HasSignal(deep, kSignalDepthLimit)) << Dump(deep);
+  std::string finds = "rm -rf /";
+  for (int i = 0; i < 80; ++i) finds = "find . -exec " + finds + " ;";
+  EXPECT_TRUE(HasSignal(Analyze(finds), kSignalDepthLimit));
+  Facts shallow = Analyze("sudo env nice timeout 5 nohup rm -rf /");
+  EXPECT_FALSE(HasSignal(shallow, kSignalDepthLimit));
+  EXPECT_NE(FindFile(shallow, FileOp::kDelete, "/"), nullptr);
+}
+
 TEST(AnalyzerTest, Eval) {
   ExpectRecursiveDelete("eval 'rm -rf /'", "/");
   ExpectRecursiveDelete("eval rm -rf /", "/");
