@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/strings.h"
 #include "shell/literal.h"
 
 namespace warden::shell {
@@ -12,6 +13,7 @@ namespace {
 
 constexpr size_t kMaxFastBytes = 4096;
 constexpr int kMaxSubstitutionDepth = 4;
+constexpr size_t kMaxFastPipeline = 32;
 
 bool IsSpace(char c) { return c == ' ' || c == '\t'; }
 bool IsIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
@@ -20,10 +22,10 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Words that mean something other than a command at the start of one.
 bool IsReserved(std::string_view w) {
-  static constexpr std::array<std::string_view, 28> kWords = {
+  static constexpr std::array<std::string_view, 29> kWords = {
       "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac", "function",
       "select", "in", "time", "coproc", "[[", "]]", "{", "}", "!", "export", "declare", "local", "readonly",
-      "typeset", "unset"};
+      "typeset", "unset", "unsetenv"};
   for (auto k : kWords) {
     if (w == k) return true;
   }
@@ -31,7 +33,7 @@ bool IsReserved(std::string_view w) {
 }
 
 bool IsIdentifier(std::string_view s) {
-  if (s.empty() || !IsIdentStart(s[0])) return false;
+  if (s.empty() || !IsIdentStart(s[0]) || s[0] == '_') return false;  // "_=x" is a word to the grammar
   for (char c : s) {
     if (!IsIdentChar(c)) return false;
   }
@@ -69,13 +71,16 @@ struct Token {
 // ${NAME}, and in `allow_substitution` mode $(…) holding a simple command line), or npos.
 size_t ExpansionEnd(std::string_view s, size_t i, bool allow_substitution) {
   size_t j = i + 1;
+  // Names start with a letter here: "$_" is a special parameter, and the grammar's reading of
+  // what follows one differs from bash's.
+  if (j < s.size() && s[j] == '_') return std::string_view::npos;
   if (j < s.size() && IsIdentStart(s[j])) {
     while (j < s.size() && IsIdentChar(s[j])) ++j;
     return j;
   }
   if (j < s.size() && s[j] == '{') {
     size_t k = j + 1;
-    if (k >= s.size() || !IsIdentStart(s[k])) return std::string_view::npos;
+    if (k >= s.size() || !IsIdentStart(s[k]) || s[k] == '_') return std::string_view::npos;
     while (k < s.size() && IsIdentChar(s[k])) ++k;
     return k < s.size() && s[k] == '}' ? k + 1 : std::string_view::npos;
   }
@@ -113,6 +118,7 @@ size_t WordEnd(std::string_view s, size_t i) {
       i = close + 1;
     } else if (c == '"') {
       size_t k = i + 1;
+      size_t last_in_quotes = std::string_view::npos;  // where the last expansion inside ended
       for (; k < s.size() && s[k] != '"'; ++k) {
         char d = s[k];
         if (d == '\\') {
@@ -122,13 +128,26 @@ size_t WordEnd(std::string_view s, size_t i) {
           }
           ++k;
         } else if (d == '$') {
-          // '"' then blanks then '$': the grammar sometimes puts the blanks into the expansion.
-          if (s.find_first_not_of(" \t", i + 1) == k && k > i + 1) return std::string_view::npos;
+          // Blanks before a '$' right after the opening quote or after another expansion: the
+          // grammar puts them into the expansion ("$A $B" reads as $A and "$ B").
+          size_t blanks_from = last_in_quotes == std::string_view::npos ? i + 1 : last_in_quotes;
+          if (k > blanks_from && s.find_first_not_of(" \t", blanks_from) == k) return std::string_view::npos;
           size_t e = ExpansionEnd(s, k, false);
           if (e == std::string_view::npos) return e;
+          last_in_quotes = e;
           k = e - 1;
         } else if (d == '`' || (static_cast<unsigned char>(d) < 0x20 && d != '\t')) {
           return std::string_view::npos;
+        } else if (d == '(' || d == ')') {
+          // "((" and a parenthesis in a string with an expansion read as something else to the
+          // grammar ("$D(x", "((${D}").
+          if (d == '(' && k + 1 < s.size() && s[k + 1] == '(') return std::string_view::npos;
+          size_t close = k;
+          while (close < s.size() && s[close] != '"') close += s[close] == '\\' ? 2 : 1;
+          std::string_view body = s.substr(i, close - i);
+          if (body.find('$') != std::string_view::npos || last_in_quotes != std::string_view::npos) {
+            return std::string_view::npos;
+          }
         }
       }
       if (k >= s.size()) return std::string_view::npos;
@@ -165,6 +184,25 @@ size_t WordEnd(std::string_view s, size_t i) {
     }
   }
   return i;
+}
+
+// A command name made of the characters names are made of (quotes and escapes allowed: "rm"
+// and \rm are names too). The grammar splits names at '@', '=', '#', globs, braces, … in
+// ways bash does not.
+bool IsPlainName(std::string_view word) {
+  for (size_t k = 0; k < word.size(); ++k) {
+    const auto c = static_cast<unsigned char>(word[k]);
+    if (c == '\\') {
+      ++k;
+      continue;
+    }
+    if (IsIdentChar(static_cast<char>(c)) || c >= 0x80 || c == '.' || c == '/' || c == '-' || c == '+' ||
+        c == '~' || c == '\'' || c == '"' || c == ' ') {
+      continue;  // (a blank only occurs inside quotes here)
+    }
+    return false;
+  }
+  return true;
 }
 
 // The word is one "…" string and nothing else ("export PATH=$PATH:/x").
@@ -225,7 +263,7 @@ bool Tokenize(std::string_view s, std::vector<Token>* out) {
       size_t k = i;
       while (k < s.size() && IsDigit(s[k])) ++k;
       // The grammar reads the descriptor of "N<" as a word: only "N>" forms here.
-      if (k < s.size() && s[k] == '>' && k - i <= 4) {
+      if (k < s.size() && s[k] == '>' && k - i <= 4 && c != '0') {  // "0>": a word to the grammar
         fd = std::stoi(std::string(s.substr(i, k - i)));
         op_start = k;
       }
@@ -298,6 +336,11 @@ bool Tokenize(std::string_view s, std::vector<Token>* out) {
       if (k > 0 && (IsDigit(word[k - 1]) || word[k - 1] == '{' || word[k - 1] == '}')) return false;
     }
     if (word[0] == '}') return false;
+    // Brace sequences ({1..9}) and nested braces the grammar reads differently.
+    if (size_t open = word.find('{'); open != std::string_view::npos &&
+        (word.find("..", open) != std::string_view::npos || word.find('{', open + 1) != std::string_view::npos)) {
+      return false;
+    }
     // A brace and an expansion in one word ("{}$HOME"), or two '=' before one ("X=$AX=$B"):
     // the grammar splits those words in two.
     if (word.find('$') != std::string_view::npos &&
@@ -416,6 +459,12 @@ class Builder {
       return std::nullopt;  // ends with && / || / |
     }
     if (out_.root.children.empty()) return std::nullopt;
+    // A pipeline of three or more commands is where tree-sitter-bash 0.23 goes astray (it
+    // nests what follows into it, or runs the next line into its last command): the fast
+    // reader takes one only when it is the whole line.
+    if (long_pipeline_ && (out_.root.children.size() > 1 || out_.root.children[0].kind != Node::Kind::kPipeline)) {
+      return std::nullopt;
+    }
     out_.fast_path = true;
     out_.root.kind = Node::Kind::kSequence;
     return std::move(out_);
@@ -427,13 +476,16 @@ class Builder {
     if (op == "\n" && in_command_ && command_.words.empty()) return false;
     // "a && b > f && c" and "a && b < f | c": the grammar nests the list before a redirected
     // command; "a | b | c && d" it reads as "a | (b | c && d)".
-    if (op != ";" && op != "\n" && op != "&" && in_command_ && !command_.redirects.empty() &&
-        pipeline_.children.empty() && !list_.children.empty()) {
+    if (op != ";" && op != "\n" && op != "&" && in_command_ && !command_.redirects.empty() && !list_.children.empty()) {
       return false;
     }
     if ((op == "&&" || op == "||") && pipeline_.children.size() >= 2) return false;
     if (!FinishCommand()) return false;  // an operator with no command before it
-    if (op == "|") return true;
+    if (op == "|") {
+      // The tree-sitter reader recurses once per pipeline element (and cuts off at its depth
+      // limit): very long pipelines are left to it.
+      return pipeline_.children.size() < kMaxFastPipeline;
+    }
     if (op == "\n" || op == "&") {
       FinishPipeline(";");
       FinishList();
@@ -479,8 +531,9 @@ class Builder {
       // The command word: no keywords, no braces (a group, or a brace expansion the grammar
       // reads differently), nothing the grammar takes for an assignment or a comment ("--x=y",
       // "a#b"), no glob, no leading '-' and no expansion as the name.
+      const bool colon = text == ":" && command_.assignments.empty();  // the no-op builtin
       if (IsReserved(text) || IsReserved(text.substr(0, text.find_first_of("'\"\\"))) ||
-          text.find_first_of("{}=#*?$") != std::string_view::npos || text[0] == '-') {
+          (!colon && !IsPlainName(text)) || text[0] == '-') {
         return false;
       }
     }
@@ -504,6 +557,7 @@ class Builder {
   }
 
   void FinishPipeline(std::string op) {
+    if (pipeline_.children.size() >= 3) long_pipeline_ = true;
     Node p;
     if (pipeline_.children.size() == 1) {
       p = std::move(pipeline_.children[0]);
@@ -533,6 +587,7 @@ class Builder {
   Node pipeline_;  // the current pipeline
   Node command_;   // the current simple command
   bool in_command_ = false;
+  bool long_pipeline_ = false;  // a pipeline of three or more commands was read
 };
 
 std::optional<ParseResult> ReadLine(std::string_view source, int depth) {
@@ -549,6 +604,12 @@ std::optional<ParseResult> ReadLine(std::string_view source, int depth) {
 
 }  // namespace
 
-std::optional<ParseResult> ReadSimple(std::string_view source) { return ReadLine(source, 0); }
+std::optional<ParseResult> ReadSimple(std::string_view source) {
+  if (!IsValidUtf8(source)) return std::nullopt;  // the grammar reads invalid UTF-8 as errors
+  for (unsigned char c : source) {
+    if (c < 0x20 && c != '\t' && c != '\n') return std::nullopt;  // NUL and other controls, comments included
+  }
+  return ReadLine(source, 0);
+}
 
 }  // namespace warden::shell

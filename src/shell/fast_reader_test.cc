@@ -89,7 +89,7 @@ TEST(FastReaderTest, RefusesWhatNeedsTreeSitter) {
       "echo ${#x}", "echo $((1+2))", "echo $(a $(b))", "echo $('x')", "a &&\nb", "\nls", "a\\", "a\\\nb",
       "cmd >&-", "cmd <&3", "cmd > $F", "{ls,-la}", "x2>f", "echo a >f b", "> f", "X=1 > f",
       "cmd >| f", "cmd <> f", "echo $HOME$USER", "$HOME/bin/tool x", "a | b | c && d", "a && b > f && c",
-      "X=1\nls", "echo a2#b", "x | ./y | z || w",
+      "X=1\nls", "echo a2#b", "x | ./y | z || w", "unsetenv\"\"", "unsetenv X", "export\"\" x",
   };
   for (const char* c : cases) EXPECT_FALSE(ReadSimple(c).has_value()) << "accepted: " << c;
 }
