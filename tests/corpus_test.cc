@@ -25,6 +25,9 @@ struct Corpus {
   std::string name;
 };
 
+// So that ctest lists "GetParam() = /path/to/file.tsv", not 64 bytes of hex.
+void PrintTo(const Corpus& c, std::ostream* os) { *os << c.path; }
+
 std::vector<Corpus> Corpora() {
   std::vector<Corpus> out;
   out.push_back({std::string(WARDEN_SHARED_DIR) + "/corpora/commands.tsv", "shared_commands"});

@@ -356,6 +356,9 @@ bool Glob::Intersects(const Glob& o) const {
   // matches both.
   const size_t common = std::min(prefix_.size(), o.prefix_.size());
   if (prefix_.compare(0, common, o.prefix_, 0, common) != 0) return false;
+  // The same for the literal suffixes ("**/*.pem" and "src/**/*.pyc" share no path).
+  const size_t tail = std::min(suffix_.size(), o.suffix_.size());
+  if (suffix_.compare(suffix_.size() - tail, tail, o.suffix_, o.suffix_.size() - tail, tail) != 0) return false;
   if (literal_ && o.literal_) return literal_text_ == o.literal_text_;
   if (literal_) return o.Match(literal_text_);
   if (o.literal_) return Match(o.literal_text_);

@@ -531,6 +531,11 @@ TEST(GlobTest, IntersectsWhenSomeStringMatchesBoth) {
   EXPECT_TRUE(Intersect("{x,y}", "[y-z]"));
   EXPECT_TRUE(Intersect("", "*"));
   EXPECT_TRUE(Intersect("/home/*/.ssh/**", "/home/alice/**"));
+  // Literal suffixes that agree (one ends the other) do not rule anything out.
+  EXPECT_TRUE(Intersect("**/*.pem", "/srv/**/key.pem"));
+  EXPECT_TRUE(Intersect("*.tar.gz", "*.gz"));
+  EXPECT_TRUE(Intersect("a*bc", "*c"));
+  EXPECT_TRUE(Intersect("**/*.{pem,key}", "/x/**/*.key"));
 }
 
 TEST(GlobTest, DoesNotIntersectWhenNoStringMatchesBoth) {
@@ -541,6 +546,8 @@ TEST(GlobTest, DoesNotIntersectWhenNoStringMatchesBoth) {
   EXPECT_FALSE(Intersect("", "?"));
   EXPECT_FALSE(Intersect("a/**/b", "a/*c"));
   EXPECT_FALSE(Intersect("?", "??"));
+  EXPECT_FALSE(Intersect("**/*.pem", "/srv/**/*.pyc"));
+  EXPECT_FALSE(Intersect("*.tar.gz", "*.tar.xz"));
 }
 
 TEST(GlobTest, IntersectsRespectsModes) {
