@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include "policy/compiler.h"
 #include "policy/test_util.h"
 
@@ -27,28 +29,25 @@ CompiledPath PathOf(std::vector<std::string> globs, std::vector<std::string> und
   return r.ok() ? r.snapshot->rules[0].path : CompiledPath{};
 }
 
-bool May(const CompiledPath& p, std::string path, bool recursive = false, bool shell_glob = false) {
+// Whether the path may (certain=false) or must (certain=true) match `p`.
+bool Matches(const CompiledPath& p, std::string path, bool recursive, bool shell_glob, bool certain) {
   shell::FileFact f;
-  f.path = path;
+  f.path = std::move(path);
   f.recursive = recursive;
   f.glob = shell_glob;
   f.shell_glob = shell_glob;
   auto pattern = shell_glob ? FactPattern(f, false) : std::nullopt;
   auto subtree = shell_glob && recursive ? FactPattern(f, true) : std::nullopt;
   PathView v{f.path, false, f.glob, recursive, pattern ? &*pattern : nullptr, subtree ? &*subtree : nullptr};
-  return MatchPath(p, v, Env(), nullptr, false);
+  return MatchPath(p, v, Env(), nullptr, certain);
+}
+
+bool May(const CompiledPath& p, std::string path, bool recursive = false, bool shell_glob = false) {
+  return Matches(p, std::move(path), recursive, shell_glob, false);
 }
 
 bool Certain(const CompiledPath& p, std::string path, bool recursive = false, bool shell_glob = false) {
-  shell::FileFact f;
-  f.path = path;
-  f.recursive = recursive;
-  f.glob = shell_glob;
-  f.shell_glob = shell_glob;
-  auto pattern = shell_glob ? FactPattern(f, false) : std::nullopt;
-  auto subtree = shell_glob && recursive ? FactPattern(f, true) : std::nullopt;
-  PathView v{f.path, false, f.glob, recursive, pattern ? &*pattern : nullptr, subtree ? &*subtree : nullptr};
-  return MatchPath(p, v, Env(), nullptr, true);
+  return Matches(p, std::move(path), recursive, shell_glob, true);
 }
 
 TEST(MatcherTest, AnchoredGlobs) {
