@@ -118,7 +118,9 @@ void PrintText(const policy::Outcome& out) {
 int RunCheck(const CheckArgs& a) {
   policy::Request req;
   if (auto err = BuildRequest(a, &req)) return *err;
-  auto snap = LoadFromFlags(a.policy, req.cwd, false);
+  // Kept to the end (ExitNow leaves without destroying it).
+  static policy::LoadResult loaded;
+  auto snap = LoadFromFlags(a.policy, req.cwd, false, &loaded);
   if (!snap) {
     std::cerr << "warden: the policy has errors; nothing was decided\n";
     return kExitPolicy;
@@ -133,7 +135,7 @@ int RunCheck(const CheckArgs& a) {
   } else {
     PrintText(out);
   }
-  return ExitFor(out.decision);
+  ExitNow(ExitFor(out.decision));
 }
 
 std::string RuleWhere(const policy::CompiledRule& r) {

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <iterator>
@@ -64,6 +65,13 @@ std::shared_ptr<const policy::Snapshot> LoadFromFlags(const PolicyFlags& flags, 
     for (const auto& d : r.diagnostics.all()) std::cerr << policy::FormatDiagnostic(d) << "\n";
   }
   return r.snapshot;
+}
+
+void ExitNow(int code) {
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  std::_Exit(code);
 }
 
 std::string CurrentDir() {

@@ -30,6 +30,11 @@ enum ExitCode : int {
 
 int ExitFor(policy::Decision d);
 
+// Ends a one-shot command at once: flushes stdout and stderr, then leaves without running
+// destructors. Tearing down a compiled policy costs more than deciding with it, and a
+// short-lived process gives the memory back anyway.
+[[noreturn]] void ExitNow(int code);
+
 inline constexpr const char* kExitCodesHelp =
     "Exit codes: 0 allow · 1 deny · 2 ask · 64 usage error or bad request · 70 internal error · "
     "78 policy error";

@@ -136,16 +136,52 @@ std::string LiteralSuffix(std::string_view p) {
 
 class Glob::Builder {
  public:
-  Builder(Glob* g, Mode mode) : g_(g), mode_(mode) {}
+  Builder(Glob* g, Mode mode, size_t expected_states) : g_(g), mode_(mode) {
+    edges_.reserve(expected_states + 4);
+    eps_.reserve(expected_states + 4);
+  }
 
-  uint32_t NewState() {
-    g_->states_.emplace_back();
-    return static_cast<uint32_t>(g_->states_.size() - 1);
-  }
+  uint32_t NewState() { return states_++; }
+  size_t states() const { return states_; }
   void AddEdge(uint32_t from, EdgeKind kind, uint32_t to, uint8_t ch = 0, uint16_t cls = 0) {
-    g_->states_[from].edges.push_back(Edge{kind, ch, cls, to});
+    edges_.push_back({from, Edge{kind, ch, cls, to}});
   }
-  void AddEps(uint32_t from, uint32_t to) { g_->states_[from].eps.push_back(to); }
+  void AddEps(uint32_t from, uint32_t to) { eps_.push_back({from, to}); }
+
+  // Lays the edges out by source state (a counting sort, order within a state kept) and
+  // computes every state's epsilon closure.
+  void Finish() {
+    const size_t n = states_;
+    g_->edge_start_.assign(n + 1, 0);
+    for (const auto& [from, e] : edges_) ++g_->edge_start_[from + 1];
+    for (size_t s = 0; s < n; ++s) g_->edge_start_[s + 1] += g_->edge_start_[s];
+    g_->edges_.resize(edges_.size());
+    std::vector<uint32_t> fill(g_->edge_start_.begin(), g_->edge_start_.end() - 1);
+    for (const auto& [from, e] : edges_) g_->edges_[fill[from]++] = e;
+    // Epsilon edges by source, the same way; only the closure needs them.
+    std::vector<uint32_t> eps_start(n + 1, 0), eps_to(eps_.size());
+    for (const auto& [from, to] : eps_) ++eps_start[from + 1];
+    for (size_t s = 0; s < n; ++s) eps_start[s + 1] += eps_start[s];
+    fill.assign(eps_start.begin(), eps_start.end() - 1);
+    for (const auto& [from, to] : eps_) eps_to[fill[from]++] = to;
+    const size_t words = (n + 63) / 64;
+    g_->words_ = words;
+    g_->closure_.assign(n * words, 0);
+    std::vector<uint32_t> stack;
+    stack.reserve(16);
+    for (size_t s = 0; s < n; ++s) {
+      uint64_t* row = &g_->closure_[s * words];
+      stack.assign(1, static_cast<uint32_t>(s));
+      while (!stack.empty()) {
+        uint32_t t = stack.back();
+        stack.pop_back();
+        uint64_t bit = uint64_t{1} << (t & 63);
+        if (row[t >> 6] & bit) continue;
+        row[t >> 6] |= bit;
+        for (uint32_t k = eps_start[t]; k < eps_start[t + 1]; ++k) stack.push_back(eps_to[k]);
+      }
+    }
+  }
 
   EdgeKind OneChar() const { return mode_ == Mode::kText ? EdgeKind::kAny : EdgeKind::kAnyButSlash; }
 
@@ -245,6 +281,9 @@ class Glob::Builder {
 
   Glob* g_;
   Mode mode_;
+  uint32_t states_ = 0;
+  std::vector<std::pair<uint32_t, Edge>> edges_;
+  std::vector<std::pair<uint32_t, uint32_t>> eps_;
 };
 
 Result<Glob> Glob::Compile(std::string_view pattern, Mode mode, bool subtree) {
@@ -277,8 +316,7 @@ Result<Glob> Glob::Compile(std::string_view pattern, Mode mode, bool subtree) {
   }
   size_t expanded = 0;
   for (const auto& alt : alts) expanded += alt.size();
-  g.states_.reserve(std::min<size_t>(kMaxStates, 2 * expanded + alts.size() + 4));
-  Builder b(&g, mode);
+  Builder b(&g, mode, std::min<size_t>(kMaxStates, 2 * expanded + alts.size() + 4));
   uint32_t start = b.NewState();
   std::vector<uint32_t> accepts;
   for (const auto& alt : alts) {
@@ -286,7 +324,7 @@ Result<Glob> Glob::Compile(std::string_view pattern, Mode mode, bool subtree) {
     b.AddEps(start, s);
     auto acc = b.Alternative(alt, s);
     if (!acc.ok()) return acc.status();
-    if (g.states_.size() > kMaxStates) {
+    if (b.states() > kMaxStates) {
       return Status::InvalidArgument("pattern too complex: its {…} alternatives together are too long");
     }
     accepts.push_back(*acc);
@@ -311,24 +349,7 @@ Result<Glob> Glob::Compile(std::string_view pattern, Mode mode, bool subtree) {
     g.literal_ = true;
     g.literal_text_ = alts[0];
   }
-  const size_t n = g.states_.size();
-  g.words_ = (n + 63) / 64;
-  g.closure_.assign(n * g.words_, 0);
-  // Epsilon closure of every state (iterative DFS).
-  std::vector<uint32_t> stack;
-  stack.reserve(16);
-  for (size_t s = 0; s < n; ++s) {
-    uint64_t* row = &g.closure_[s * g.words_];
-    stack.assign(1, static_cast<uint32_t>(s));
-    while (!stack.empty()) {
-      uint32_t t = stack.back();
-      stack.pop_back();
-      uint64_t bit = uint64_t{1} << (t & 63);
-      if (row[t >> 6] & bit) continue;
-      row[t >> 6] |= bit;
-      for (uint32_t e : g.states_[t].eps) stack.push_back(e);
-    }
-  }
+  b.Finish();
   g.accept_.assign(g.words_, 0);
   for (uint32_t a : accepts) g.accept_[a >> 6] |= uint64_t{1} << (a & 63);
   return g;
@@ -362,7 +383,7 @@ bool Glob::Intersects(const Glob& o) const {
   if (literal_ && o.literal_) return literal_text_ == o.literal_text_;
   if (literal_) return o.Match(literal_text_);
   if (o.literal_) return Match(o.literal_text_);
-  const size_t na = states_.size(), nb = o.states_.size();
+  const size_t na = state_count(), nb = o.state_count();
   std::vector<uint8_t> seen(na * nb, 0);
   std::vector<std::pair<uint32_t, uint32_t>> todo;
   auto each_in = [](const std::vector<uint64_t>& closure, size_t words, uint32_t state, auto&& fn) {
@@ -387,9 +408,9 @@ bool Glob::Intersects(const Glob& o) const {
     auto [a, b] = todo.back();
     todo.pop_back();
     if (Accepts(a) && o.Accepts(b)) return true;
-    for (const Edge& ea : states_[a].edges) {
+    for (const Edge& ea : EdgesOf(a)) {
       auto sa = EdgeSet(ea);
-      for (const Edge& eb : o.states_[b].edges) {
+      for (const Edge& eb : o.EdgesOf(b)) {
         auto sb = o.EdgeSet(eb);
         if ((sa[0] & sb[0]) | (sa[1] & sb[1]) | (sa[2] & sb[2]) | (sa[3] & sb[3])) push(ea.to, eb.to);
       }
@@ -441,7 +462,7 @@ bool Glob::Match(std::string_view subject) const {
     for (size_t word = 0; word < w; ++word) {
       for (uint64_t bits = cur[word]; bits; bits &= bits - 1) {
         size_t s = word * 64 + static_cast<size_t>(__builtin_ctzll(bits));
-        for (const Edge& e : states_[s].edges) {
+        for (const Edge& e : EdgesOf(static_cast<uint32_t>(s))) {
           if (!EdgeMatches(e, c)) continue;
           const uint64_t* cl = &closure_[e.to * w];
           for (size_t k = 0; k < w; ++k) next[k] |= cl[k];

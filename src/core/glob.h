@@ -18,6 +18,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,11 +60,12 @@ class Glob {
     uint16_t cls;
     uint32_t to;
   };
-  struct State {
-    std::vector<Edge> edges;
-    std::vector<uint32_t> eps;
-  };
   class Builder;
+  // The edges leaving state s are edges_[edge_start_[s] .. edge_start_[s + 1]).
+  std::span<const Edge> EdgesOf(uint32_t s) const {
+    return {edges_.data() + edge_start_[s], edges_.data() + edge_start_[s + 1]};
+  }
+  size_t state_count() const { return edge_start_.empty() ? 0 : edge_start_.size() - 1; }
 
   bool EdgeMatches(const Edge& e, unsigned char c) const;
   std::array<uint64_t, 4> EdgeSet(const Edge& e) const;
@@ -75,8 +77,10 @@ class Glob {
   bool literal_ = false;
   std::string literal_text_;
   size_t words_ = 1;                        // 64-bit words per state set
-  std::vector<State> states_;
-  std::vector<uint64_t> closure_;           // states_.size() * words_
+  // The NFA, flat: one allocation for all edges rather than two per state.
+  std::vector<uint32_t> edge_start_;        // state count + 1 offsets into edges_
+  std::vector<Edge> edges_;
+  std::vector<uint64_t> closure_;           // state_count() * words_
   std::vector<uint64_t> accept_;            // words_
   std::vector<std::array<uint64_t, 4>> classes_;
 };

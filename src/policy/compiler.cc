@@ -346,6 +346,7 @@ std::shared_ptr<const Snapshot> Compile(const std::vector<PolicyFile>& layers, s
       current = def->value;
     }
   }
+  snap->rules.reserve(effective.size());  // compiled rules are large: grow once
   for (const auto& [spec, file] : effective) {
     if (spec == nullptr) continue;
     snap->rules.push_back(RuleCompiler(*file, &local).Compile(*spec));
