@@ -1,7 +1,9 @@
 #include "core/path.h"
 
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -144,8 +146,27 @@ SymlinkResolver::Dir SymlinkResolver::Directory(std::string_view dir, int depth)
   }
   Dir d;
   d.path = std::string(dir);
+  // The common case in one cheap system call: the kernel walks the path refusing every
+  // symbolic link; if it gets through, the (normal) path is its own real path. A link on the
+  // way (ELOOP), a missing part or an old kernel (ENOSYS) take the longer ways below.
+  int missing = 0;  // ENOENT or ENOTDIR from the fast attempt: no need to ask again
+  if (IsNormal(dir)) {
+    open_how how{};
+    how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+    how.resolve = RESOLVE_NO_SYMLINKS;
+    int nofollow = static_cast<int>(syscall(SYS_openat2, AT_FDCWD, d.path.c_str(), &how, sizeof how));
+    if (nofollow >= 0) {
+      close(nofollow);
+      d.exists = true;
+      d.real = d.path;
+      Remember(d);
+      return d;
+    }
+    if (errno == ENOENT || errno == ENOTDIR) missing = errno;
+  }
   // The kernel walks the whole directory path once; /proc/self/fd/N names where it ended.
-  int fd = open(d.path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  int fd = missing ? -1 : open(d.path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (missing) errno = missing;
   if (fd >= 0) {
     char link[32];
     char buf[4096];
@@ -176,9 +197,13 @@ SymlinkResolver::Dir SymlinkResolver::Directory(std::string_view dir, int depth)
   } else {
     d.real = ResolveSymlinks(d.path);  // no permission, a link loop, …: the slow way
   }
+  Remember(d);
+  return d;
+}
+
+void SymlinkResolver::Remember(const Dir& d) {
   if (dirs_.size() >= 16) dirs_.erase(dirs_.begin());
   dirs_.push_back(d);
-  return d;
 }
 
 std::string SymlinkResolver::Resolve(std::string_view path) {
@@ -189,12 +214,23 @@ std::string SymlinkResolver::Resolve(std::string_view path) {
       path.find("/../") != std::string_view::npos) {
     return ResolveSymlinks(path);  // not normalized: no shortcut
   }
+  for (const auto& [asked, real] : files_) {
+    if (asked == path) return real;  // one request names the same file many times
+  }
   Dir dir = Directory(slash == 0 ? std::string_view("/") : path.substr(0, slash));
   std::string candidate = dir.real == "/" ? "/" + std::string(base) : dir.real + "/" + std::string(base);
-  if (!dir.exists) return NormalizePath(candidate);  // below something missing: lexical
+  std::string real;
   struct stat st;
-  if (lstat(candidate.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return candidate;
-  return ResolveSymlinks(candidate);
+  if (!dir.exists) {
+    real = NormalizePath(candidate);  // below something missing: lexical
+  } else if (lstat(candidate.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) {
+    real = std::move(candidate);
+  } else {
+    real = ResolveSymlinks(candidate);
+  }
+  if (files_.size() >= 16) files_.erase(files_.begin());
+  files_.emplace_back(std::string(path), real);
+  return real;
 }
 
 std::string_view Basename(std::string_view path) {

@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace warden {
@@ -35,9 +36,10 @@ bool IsUnder(std::string_view path, std::string_view root);
 std::string ResolveSymlinks(std::string_view path);
 
 // ResolveSymlinks for the many paths of one request, which mostly lie in the same few
-// directories: each directory is resolved once, by the kernel (open with O_PATH, then its
-// /proc/self/fd link), and each path then costs one lstat of its last component. What it
-// learned is never invalidated: use one resolver for one request, not longer.
+// directories: each directory is resolved once, by the kernel (openat2 refusing symlinks, one
+// system call, when the path has none; otherwise open with O_PATH, then its /proc/self/fd
+// link), and each path then costs one lstat of its last component, once. What it learned is
+// never invalidated: use one resolver for one request, not longer.
 class SymlinkResolver {
  public:
   std::string Resolve(std::string_view path);
@@ -49,7 +51,9 @@ class SymlinkResolver {
     bool exists = false;
   };
   Dir Directory(std::string_view dir, int depth = 0);
+  void Remember(const Dir& d);
   std::vector<Dir> dirs_;
+  std::vector<std::pair<std::string, std::string>> files_;  // asked → resolved
 };
 
 // The final component of a path ("rm" for "/usr/bin/rm"; "" for "/").
