@@ -11,6 +11,7 @@
 
 #include "core/file.h"
 #include "core/path.h"
+#include "policy/outcome_json.h"
 
 namespace warden::cli {
 
@@ -107,72 +108,10 @@ void FillPlace(const PlaceFlags& flags, const policy::RequestPresence& present, 
   if (!present.workspace) req->workspace = flags.workspace.empty() ? FindWorkspace(req->cwd) : absolute(flags.workspace);
 }
 
-json::array FactsJson(const policy::Outcome& out) {
-  json::array facts;
-  for (const auto& v : out.verdicts) {
-    json::object o;
-    switch (v.type) {
-      case policy::FactType::kCommand: {
-        const auto& c = out.facts.commands[v.index];
-        o["type"] = "command";
-        o["name"] = c.name;
-        json::array argv;
-        for (const auto& a : c.argv) argv.emplace_back(a);
-        o["argv"] = std::move(argv);
-        json::array cwds;
-        for (const auto& d : c.cwds) cwds.emplace_back(d);
-        o["cwd"] = c.cwd_unknown ? json::value(nullptr) : json::value(std::move(cwds));
-        if (!c.via.empty()) {
-          json::array via;
-          for (const auto& w : c.via) via.emplace_back(w);
-          o["via"] = std::move(via);
-        }
-        if (c.privileged) o["privileged"] = true;
-        if (!c.origin.empty()) o["origin"] = c.origin;
-        break;
-      }
-      case policy::FactType::kFile: {
-        const auto& f = out.facts.files[v.index];
-        o["type"] = "file";
-        o["op"] = std::string(shell::FileOpName(f.op));
-        o["path"] = f.path;
-        if (!f.lexical.empty()) o["lexical_path"] = f.lexical;
-        o["recursive"] = f.recursive;
-        if (f.dynamic) o["dynamic"] = true;
-        if (f.glob) o["glob"] = true;
-        if (f.guessed) o["guessed"] = true;
-        o["source"] = f.source;
-        break;
-      }
-      case policy::FactType::kSignal: {
-        const auto& s = out.facts.signals[v.index];
-        o["type"] = "signal";
-        o["signal"] = s.type;
-        o["detail"] = s.detail;
-        break;
-      }
-      case policy::FactType::kAction:
-        o["type"] = "action";
-        if (!v.role.empty()) o["role"] = v.role;
-        break;
-    }
-    o["decision"] = std::string(policy::DecisionName(v.decision));
-    o["rule"] = v.rule ? json::value(v.rule->id) : json::value(nullptr);
-    facts.push_back(std::move(o));
-  }
-  return facts;
-}
+json::array FactsJson(const policy::Outcome& out) { return policy::FactsJson(out); }
 
 json::object OutcomeJson(const policy::Outcome& out, const policy::Request& req, const policy::Snapshot& snap) {
-  json::object o;
-  o["decision"] = std::string(policy::DecisionName(out.decision));
-  o["rule"] = out.rule_id.empty() ? json::value(nullptr) : json::value(out.rule_id);
-  o["reason"] = out.reason;
-  o["kind"] = std::string(policy::KindName(req.kind));
-  o["context"] = std::string(policy::ContextName(req.context));
-  o["facts"] = FactsJson(out);
-  o["policy_revision"] = snap.revision;
-  return o;
+  return policy::OutcomeJson(out, req, snap);
 }
 
 json::object DiagnosticJson(const policy::Diagnostic& d) {

@@ -24,8 +24,10 @@ enum ExitCode : int {
   kExitDeny = 1,
   kExitAsk = 2,
   kExitUsage = 64,     // bad flags or a malformed request
+  kExitUnavailable = 69,  // the daemon does not run (status) or could not start (serve)
   kExitInternal = 70,  // a bug: nothing was decided
   kExitPolicy = 78,    // the policy has errors (nothing was decided)
+  kExitExecDenied = 126,  // warden exec: denied or needs approval (the program did not run)
 };
 
 int ExitFor(policy::Decision d);
@@ -37,7 +39,7 @@ int ExitFor(policy::Decision d);
 
 inline constexpr const char* kExitCodesHelp =
     "Exit codes: 0 allow · 1 deny · 2 ask · 64 usage error or bad request · 70 internal error · "
-    "78 policy error";
+    "78 policy error · 69 daemon not running (status) · 126 warden exec: denied, the program did not run";
 
 struct PolicyFlags {
   std::vector<std::string> files;
@@ -86,5 +88,12 @@ void RegisterCheck(CLI::App& app, Runner* run);
 void RegisterExplain(CLI::App& app, Runner* run);
 void RegisterPolicy(CLI::App& app, Runner* run);
 void RegisterBench(CLI::App& app, Runner* run);
+void RegisterAudit(CLI::App& app, Runner* run);
+void RegisterHook(CLI::App& app, Runner* run);
+void RegisterServe(CLI::App& app, Runner* run);
+void RegisterStatus(CLI::App& app, Runner* run);
+void RegisterExec(CLI::App& app, Runner* run);
+// `warden shell ARGS…` / a `warden-shell` link: bash's arguments, not parsed by CLI11.
+int RunShell(const std::vector<std::string>& args);
 
 }  // namespace warden::cli

@@ -13,6 +13,11 @@ namespace warden::cli {
 namespace {
 
 int Main(int argc, char** argv) {
+  // As a $SHELL (a link named warden-shell, or `warden shell …`) the arguments are bash's.
+  std::string_view self = argv[0];
+  self = self.substr(self.rfind('/') == std::string_view::npos ? 0 : self.rfind('/') + 1);
+  if (self == "warden-shell") return RunShell(std::vector<std::string>(argv + 1, argv + argc));
+  if (argc > 1 && std::string_view(argv[1]) == "shell") return RunShell(std::vector<std::string>(argv + 2, argv + argc));
   CLI::App app{"Warden: a policy gate for what AI agents and services do.\n"
                "It decides allow, ask or deny for shell commands, file accesses and RBAC actions."};
   app.name("warden");
@@ -24,6 +29,8 @@ int Main(int argc, char** argv) {
   warden policy check .warden/policy.yaml
   warden policy test .warden/policy.yaml
   warden bench --requests requests.jsonl --json
+  warden serve &   warden exec -- git status   warden status
+  warden shell -c 'make test'           (a drop-in $SHELL: see warden shell --help)
 
 Run 'warden COMMAND --help' for a command's flags and examples.
 )") + kExitCodesHelp);
@@ -32,6 +39,13 @@ Run 'warden COMMAND --help' for a command's flags and examples.
   RegisterExplain(app, &run);
   RegisterPolicy(app, &run);
   RegisterBench(app, &run);
+  RegisterAudit(app, &run);
+  RegisterHook(app, &run);
+  RegisterServe(app, &run);
+  RegisterStatus(app, &run);
+  RegisterExec(app, &run);
+  // Listed for --help only: main() hands `warden shell …` to RunShell before CLI11 parses.
+  app.add_subcommand("shell", "A drop-in $SHELL for agents: decides on -c STRING, then runs the real shell (warden shell --help)");
   app.add_subcommand("version", "Print the version")->callback([&run] {
     run = [] {
       std::cout << "warden " << WARDEN_VERSION << "\n";

@@ -1,0 +1,349 @@
+#include "audit/writer.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "audit/line.h"
+#include "audit/segment.h"
+
+namespace warden::audit {
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+std::string Errno(int err) {
+  return std::strerror(err);
+}
+
+Status Stopped(const std::string& what) {
+  return Status::IoError(what + "; the audit writer stopped: deny decisions until it is reopened");
+}
+
+Result<std::string> ReadAt(int fd, uint64_t offset, size_t size, const std::string& path) {
+  std::string out(size, '\0');
+  size_t done = 0;
+  while (done < size) {
+    ssize_t n = pread(fd, out.data() + done, size - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Status::IoError(path + ": " + Errno(errno));
+    if (n == 0) return Status::IoError(path + ": shrank while being read");
+    done += static_cast<size_t>(n);
+  }
+  return out;
+}
+
+// The offset just past the last '\n' before `end` (0 if there is none), reading backwards.
+Result<uint64_t> FindLineStart(int fd, uint64_t end, const std::string& path) {
+  constexpr uint64_t kStep = 64 * 1024;
+  while (end > 0) {
+    uint64_t start = end > kStep ? end - kStep : 0;
+    auto chunk = ReadAt(fd, start, static_cast<size_t>(end - start), path);
+    if (!chunk.ok()) return chunk.status();
+    if (const void* nl = memrchr(chunk->data(), '\n', chunk->size())) {
+      return start + static_cast<uint64_t>(static_cast<const char*>(nl) - chunk->data()) + 1;
+    }
+    end = start;
+  }
+  return uint64_t{0};
+}
+
+Result<uint64_t> FileSize(int fd, const std::string& path) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) return Status::IoError(path + ": " + Errno(errno));
+  return static_cast<uint64_t>(st.st_size);
+}
+
+// The last line of a file of complete lines ("" when it is empty).
+Result<std::string> LastLine(int fd, const std::string& path) {
+  auto size = FileSize(fd, path);
+  if (!size.ok() || *size == 0) return size.ok() ? Result<std::string>(std::string()) : size.status();
+  auto last = ReadAt(fd, *size - 1, 1, path);
+  if (!last.ok()) return last.status();
+  if (*last != "\n") {
+    return Status::ParseError(path + ": ends with an incomplete line; run `warden audit verify`");
+  }
+  auto start = FindLineStart(fd, *size - 1, path);
+  if (!start.ok()) return start.status();
+  return ReadAt(fd, *start, static_cast<size_t>(*size - 1 - *start), path);
+}
+
+Result<std::string> LastLineOf(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IoError(path + ": " + Errno(errno));
+  auto line = LastLine(fd, path);
+  close(fd);
+  return line;
+}
+
+Status PrepareDirectory(const std::string& dir) {
+  std::error_code ec;
+  if (std::filesystem::create_directories(dir, ec)) {
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
+  }
+  if (ec) return Status::IoError(dir + ": cannot create the audit directory: " + ec.message());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Writer::Writer(WriterOptions options) : options_(std::move(options)) {}
+
+Result<std::unique_ptr<Writer>> Writer::Open(WriterOptions options) {
+  if (options.dir.empty()) return Status::InvalidArgument("the audit writer needs a directory");
+  options.queue_capacity = std::max<size_t>(options.queue_capacity, 1);
+  if (!options.clock) options.clock = NowMicros;
+  std::unique_ptr<Writer> writer(new Writer(std::move(options)));
+  Status s = writer->Recover();
+  if (!s.ok()) return s;
+  writer->last_sync_ = SteadyClock::now();
+  writer->thread_ = std::thread([w = writer.get()] { w->Run(); });
+  return writer;
+}
+
+Writer::~Writer() {
+  Close();
+}
+
+Status Writer::Recover() {
+  const std::string& dir = options_.dir;
+  if (Status s = PrepareDirectory(dir); !s.ok()) return s;
+  dir_fd_ = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd_ < 0) return Status::IoError(dir + ": " + Errno(errno));
+  if (flock(dir_fd_, LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK) return Status::IoError(dir + ": another audit writer has this directory open");
+    return Status::IoError(dir + ": cannot lock: " + Errno(errno));
+  }
+  auto segments = ListSegments(dir);
+  if (!segments.ok()) return segments.status();
+  if (Status s = OpenSegment(segments->empty() ? 1 : segments->back().index); !s.ok()) return s;
+  if (Status s = CutTornTail(); !s.ok()) return s;
+  return ContinueChain(*segments);
+}
+
+// A crash in the middle of a write leaves an incomplete last line: cut it off.
+Status Writer::CutTornTail() {
+  auto start = FindLineStart(fd_, segment_size_, segment_path_);
+  if (!start.ok()) return start.status();
+  if (*start == segment_size_) return Status::Ok();
+  if (ftruncate(fd_, static_cast<off_t>(*start)) != 0 || fdatasync(fd_) != 0) {
+    return Status::IoError(segment_path_ + ": cannot cut off the incomplete last line: " + Errno(errno));
+  }
+  recovery_.torn_bytes = segment_size_ - *start;
+  segment_size_ = *start;
+  return Status::Ok();
+}
+
+// Takes seq and prev_hash from the last record on disk (the last segment may be empty).
+Status Writer::ContinueChain(const std::vector<Segment>& segments) {
+  recovery_.segment = segment_path_;
+  for (auto it = segments.rbegin(); it != segments.rend(); ++it) {
+    auto line = it->index == segment_index_ ? LastLine(fd_, segment_path_) : LastLineOf(it->path);
+    if (!line.ok()) return line.status();
+    if (line->empty()) continue;
+    LineFields fields;
+    FieldStorage storage;
+    std::string_view prev_hex, hash_hex;
+    if (!ReadFields(*line, &fields, &storage).ok() || !ExtractHashes(*line, &prev_hex, &hash_hex) ||
+        !FromHex(hash_hex, &prev_)) {
+      return Status::ParseError(it->path +
+                                ": the last record is malformed, so the hash chain cannot continue; run "
+                                "`warden audit verify`");
+    }
+    next_seq_ = fields.seq + 1;
+    written_seq_ = synced_seq_ = fields.seq;
+    break;
+  }
+  recovery_.next_seq = next_seq_;
+  return Status::Ok();
+}
+
+Status Writer::OpenSegment(uint64_t index) {
+  segment_index_ = index;
+  segment_path_ = options_.dir + "/" + SegmentName(index);
+  fd_ = open(segment_path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd_ < 0) return Status::IoError(segment_path_ + ": cannot open: " + Errno(errno));
+  auto size = FileSize(fd_, segment_path_);
+  if (!size.ok()) return size.status();
+  segment_size_ = *size;
+  // The new file's directory entry must be durable before records in it are acknowledged.
+  if (fsync(dir_fd_) != 0) return Status::IoError(options_.dir + ": fsync: " + Errno(errno));
+  return Status::Ok();
+}
+
+Result<uint64_t> Writer::Append(const Record& record) {
+  std::string fields = SerializeRecordFields(record);
+  std::unique_lock lock(mu_);
+  if (queue_.size() + in_flight_ >= options_.queue_capacity && failure_.ok() && !closing_) {
+    ++stats_.backpressure_waits;
+    space_cv_.wait(lock,
+                   [&] { return queue_.size() + in_flight_ < options_.queue_capacity || !failure_.ok() || closing_; });
+  }
+  if (!failure_.ok()) return failure_;
+  if (closing_) return Status::Internal(options_.dir + ": the audit writer is closed");
+  uint64_t seq = next_seq_++;
+  if (queue_.empty()) work_cv_.notify_one();
+  queue_.push_back({seq, options_.clock(), std::move(fields)});
+  if (options_.sync == SyncMode::kAlways) {
+    done_cv_.wait(lock, [&] { return synced_seq_ >= seq || !failure_.ok(); });
+    if (synced_seq_ < seq) return failure_;
+  }
+  return seq;
+}
+
+Status Writer::Flush() {
+  std::unique_lock lock(mu_);
+  uint64_t target = next_seq_ - 1;
+  if (synced_seq_ >= target || !failure_.ok()) return failure_;
+  flush_seq_ = std::max(flush_seq_, target);
+  work_cv_.notify_one();
+  done_cv_.wait(lock, [&] { return synced_seq_ >= target || !failure_.ok(); });
+  return synced_seq_ >= target ? Status::Ok() : failure_;
+}
+
+Status Writer::Close() {
+  std::lock_guard close_lock(close_mu_);
+  {
+    std::lock_guard lock(mu_);
+    closing_ = true;
+  }
+  work_cv_.notify_one();
+  space_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  if (fd_ >= 0) close(std::exchange(fd_, -1));
+  if (dir_fd_ >= 0) close(std::exchange(dir_fd_, -1));  // releases the flock
+  std::lock_guard lock(mu_);
+  return failure_;
+}
+
+WriterStats Writer::stats() const {
+  std::lock_guard lock(mu_);
+  WriterStats s = stats_;
+  s.queue_depth = queue_.size() + in_flight_;
+  s.fsyncs = fsyncs_.load(std::memory_order_relaxed);
+  s.rotations = rotations_.load(std::memory_order_relaxed);
+  return s;
+}
+
+// The writer thread: group commit until Close has drained everything, or a failure.
+void Writer::Run() {
+  std::unique_lock lock(mu_);
+  std::vector<Pending> batch;
+  while (WaitForWork(lock)) {
+    batch.clear();
+    batch.swap(queue_);
+    in_flight_ = batch.size();
+    bool sync_now = options_.sync == SyncMode::kAlways || closing_ || flush_seq_ > synced_seq_;
+    lock.unlock();
+    Status s = batch.empty() ? Status::Ok() : WriteBatch(batch);
+    lock.lock();
+    in_flight_ = 0;
+    if (!batch.empty() && s.ok()) {
+      written_seq_ = batch.back().seq;
+      stats_.records_written += batch.size();
+      ++stats_.batches;
+    }
+    space_cv_.notify_all();
+    if (s.ok() && written_seq_ > synced_seq_ &&
+        (sync_now || SteadyClock::now() - last_sync_ >= options_.sync_interval)) {
+      uint64_t target = written_seq_;
+      lock.unlock();
+      s = Sync();
+      lock.lock();
+      if (s.ok()) synced_seq_ = std::max(synced_seq_, target);
+    }
+    if (!s.ok()) Fail(s);
+    done_cv_.notify_all();
+  }
+}
+
+// Waits until there is something to write or sync; false when the thread should stop.
+bool Writer::WaitForWork(std::unique_lock<std::mutex>& lock) {
+  for (;;) {
+    if (!failure_.ok()) return false;
+    if (!queue_.empty()) return true;
+    bool unsynced = written_seq_ > synced_seq_;
+    if (unsynced && (closing_ || flush_seq_ > synced_seq_)) return true;
+    if (closing_) return false;
+    if (!unsynced) {
+      work_cv_.wait(lock);
+      continue;
+    }
+    auto deadline = last_sync_ + options_.sync_interval;
+    if (SteadyClock::now() >= deadline) return true;
+    work_cv_.wait_until(lock, deadline);
+  }
+}
+
+// Records the failure (lock held); every waiter gets it, nothing more is written.
+void Writer::Fail(const Status& cause) {
+  uint64_t first = written_seq_ + 1, last = next_seq_ - 1;
+  std::string lost;
+  if (first == last) lost = "; record " + std::to_string(first) + " may not have been written";
+  if (first < last) {
+    lost = "; records " + std::to_string(first) + " to " + std::to_string(last) + " may not have been written";
+  }
+  failure_ = Stopped(cause.message() + lost);
+  queue_.clear();
+  space_cv_.notify_all();
+}
+
+Status Writer::WriteBatch(const std::vector<Pending>& batch) {
+  out_.clear();
+  for (const Pending& p : batch) {
+    size_t before = out_.size();
+    AppendLine(p.seq, p.ts, p.fields, &prev_, &out_);
+    if (segment_size_ + out_.size() > options_.segment_bytes && segment_size_ + before > 0) {
+      // This line would not fit: finish the segment with the lines before it.
+      if (Status s = WriteOut(std::string_view(out_).substr(0, before)); !s.ok()) return s;
+      if (Status s = Rotate(); !s.ok()) return s;
+      out_.erase(0, before);
+    }
+  }
+  return WriteOut(out_);
+}
+
+// One write() (more only if the kernel takes part of it); on failure the segment is cut back
+// to its last complete line, so that the chain on disk stays whole.
+Status Writer::WriteOut(std::string_view data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = write(fd_, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      if (ftruncate(fd_, static_cast<off_t>(segment_size_)) != 0) {
+        return Status::IoError(segment_path_ + ": write failed (" + Errno(err) +
+                               ") and the partial record could not be cut off (" + Errno(errno) + ")");
+      }
+      return Status::IoError(segment_path_ + ": write failed: " + Errno(err));
+    }
+    done += static_cast<size_t>(n);
+  }
+  segment_size_ += data.size();
+  return Status::Ok();
+}
+
+Status Writer::Rotate() {
+  if (Status s = Sync(); !s.ok()) return s;
+  close(std::exchange(fd_, -1));
+  if (Status s = OpenSegment(segment_index_ + 1); !s.ok()) return s;
+  rotations_.fetch_add(1, std::memory_order_relaxed);
+  return Status::Ok();
+}
+
+Status Writer::Sync() {
+  if (fdatasync(fd_) != 0) return Status::IoError(segment_path_ + ": fdatasync failed: " + Errno(errno));
+  fsyncs_.fetch_add(1, std::memory_order_relaxed);
+  last_sync_ = SteadyClock::now();
+  return Status::Ok();
+}
+
+}  // namespace warden::audit

@@ -1,0 +1,84 @@
+#include "cli/decide_client.h"
+
+#include <iostream>
+
+#include "server/client.h"
+#include "server/protocol.h"
+
+namespace warden::cli {
+namespace {
+
+namespace json = boost::json;
+
+Verdict FromDaemon(server::Client& c, const policy::Request& req) {
+  Verdict v;
+  json::object m;
+  m["op"] = "decide";
+  m["request"] = server::RequestJson(req);
+  auto r = c.Call(m);
+  if (!r.ok()) {
+    v.error = "the daemon did not answer: " + r.status().message();
+    return v;
+  }
+  const json::object& o = *r;
+  const json::value* ok = o.if_contains("ok");
+  if (ok == nullptr || !ok->is_bool() || !ok->as_bool()) {
+    const json::value* err = o.if_contains("error");
+    const json::value* msg = err && err->is_object() ? err->as_object().if_contains("message") : nullptr;
+    v.error = "the daemon could not decide: " + (msg && msg->is_string() ? std::string(msg->as_string()) : json::serialize(o));
+    return v;
+  }
+  const json::value* d = o.if_contains("decision");
+  const json::value* reason = o.if_contains("reason");
+  const json::value* rule = o.if_contains("rule");
+  if (d == nullptr || !d->is_string()) {
+    v.error = "the daemon's reply has no decision";
+    return v;
+  }
+  std::string_view name = d->as_string();
+  if (name != "allow" && name != "ask" && name != "deny") {
+    v.error = "the daemon's reply has an unknown decision";
+    return v;
+  }
+  v.decided = true;
+  v.decision = name == "allow" ? policy::Decision::kAllow : name == "ask" ? policy::Decision::kAsk : policy::Decision::kDeny;
+  if (reason && reason->is_string()) v.reason = std::string(reason->as_string());
+  if (rule && rule->is_string()) v.rule = std::string(rule->as_string());
+  return v;
+}
+
+Verdict InProcess(const DecideOptions& o, const policy::Request& req) {
+  Verdict v;
+  v.in_process = true;
+  static policy::LoadResult loaded;  // kept to the end: one-shot commands leave with ExitNow/exec
+  auto snap = LoadFromFlags(o.policy, req.cwd, false, &loaded);
+  if (!snap) {
+    v.error = "the policy has errors";
+    return v;
+  }
+  policy::Outcome out = policy::Evaluate(*snap, req);
+  v.decided = true;
+  v.decision = out.decision;
+  v.reason = out.reason;
+  v.rule = out.rule_id;
+  return v;
+}
+
+}  // namespace
+
+Verdict DecideRequest(const DecideOptions& o, const policy::Request& req) {
+  if (!o.no_daemon) {
+    std::string socket = o.daemon.Socket();
+    auto c = server::Client::Connect(socket);
+    if (c.ok()) return FromDaemon(*c, req);
+    if (c.status().code() != Status::Code::kNotFound) {
+      Verdict v;
+      v.error = c.status().message();
+      return v;
+    }
+    if (!o.quiet) std::cerr << "warden: no daemon on " << socket << "; deciding in-process\n";
+  }
+  return InProcess(o, req);
+}
+
+}  // namespace warden::cli

@@ -1,0 +1,33 @@
+// How a client command gets a decision: from the daemon when one listens on the socket,
+// otherwise in-process from the same policy files (and stderr says so). Errors are "not
+// decided", never an allow; what to do then is the caller's choice (deny, unless the user
+// asked for --fail-open). Used by exec, shell and the agent hooks.
+#pragma once
+
+#include <string>
+
+#include "cli/common.h"
+#include "cli/daemon_flags.h"
+#include "policy/request.h"
+
+namespace warden::cli {
+
+struct DecideOptions {
+  DaemonFlags daemon;
+  PolicyFlags policy;     // for the in-process fallback
+  bool no_daemon = false;  // decide in-process even if the daemon runs
+  bool quiet = false;      // do not announce the in-process fallback on stderr
+};
+
+struct Verdict {
+  bool decided = false;
+  policy::Decision decision = policy::Decision::kDeny;
+  std::string reason;
+  std::string rule;
+  std::string error;   // why nothing was decided
+  bool in_process = false;
+};
+
+Verdict DecideRequest(const DecideOptions& o, const policy::Request& req);
+
+}  // namespace warden::cli

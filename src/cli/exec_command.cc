@@ -1,0 +1,97 @@
+// `warden exec -- PROGRAM ARGS…`: decide on the argv, then become the program (execvp: same
+// pid, same stdin/stdout/tty, same environment). The decision comes from the daemon when it
+// runs, otherwise from the same policy files in-process (said on stderr). Nothing here turns
+// an error into a run unless --fail-open was given.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+
+#include "cli/common.h"
+#include "cli/decide_client.h"
+
+namespace warden::cli {
+namespace {
+
+struct ExecArgs {
+  DecideOptions decide;
+  std::string context = "ai";
+  bool fail_open = false;
+};
+
+[[noreturn]] void Become(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const auto& s : argv) args.push_back(const_cast<char*>(s.c_str()));
+  args.push_back(nullptr);
+  std::cout.flush();
+  std::cerr.flush();
+  execvp(args[0], args.data());
+  int err = errno;
+  std::cerr << "warden: cannot run " << argv[0] << ": " << std::strerror(err) << "\n";
+  ExitNow(err == ENOENT ? 127 : 126);
+}
+
+int RunExec(const ExecArgs& a) {
+  const auto& words = CommandTail();
+  if (!HasCommandTail() || words.empty() || words[0].empty()) {
+    std::cerr << "warden exec: give the program after --, e.g. warden exec -- git status\n";
+    return kExitUsage;
+  }
+  policy::Request req;
+  req.kind = policy::RequestKind::kExec;
+  req.argv = words;
+  req.has_argv = true;
+  auto ctx = policy::ParseContext(a.context);
+  if (!ctx) {
+    std::cerr << "warden exec: unknown context '" << a.context << "': use ai, human or service\n";
+    return kExitUsage;
+  }
+  req.context = *ctx;
+  req.cwd = CurrentDir();
+  req.workspace = FindWorkspace(req.cwd);
+  req.home = HomeDir();
+  Verdict v = DecideRequest(a.decide, req);
+  if (!v.decided) {
+    if (a.fail_open) {
+      std::cerr << "warden: " << v.error << "; running anyway because of --fail-open\n";
+      Become(words);
+    }
+    std::cerr << "warden: denied: " << v.error << " (nothing was decided, and Warden fails closed)\n";
+    ExitNow(kExitExecDenied);
+  }
+  if (v.decision == policy::Decision::kAllow) Become(words);
+  std::string rule = v.rule.empty() ? std::string() : " [" + v.rule + "]";
+  if (v.decision == policy::Decision::kAsk) {
+    std::cerr << "warden: needs approval, and approvals are not available yet: " << v.reason << rule << "\n";
+  } else {
+    std::cerr << "warden: denied: " << v.reason << rule << "\n";
+  }
+  ExitNow(kExitExecDenied);
+}
+
+}  // namespace
+
+void RegisterExec(CLI::App& app, Runner* run) {
+  auto args = std::make_shared<ExecArgs>();
+  CLI::App* cmd = app.add_subcommand("exec", "Decide on a program and its arguments, then run it in place");
+  AddDaemonFlags(cmd, &args->decide.daemon);
+  AddPolicyFlags(cmd, &args->decide.policy);
+  cmd->add_option("--context", args->context, "Who is acting: ai (default), human or service");
+  cmd->add_flag("--fail-open", args->fail_open,
+                "Run the program when nothing could be decided (daemon error, broken policy). Off by default");
+  cmd->add_flag("--no-daemon", args->decide.no_daemon, "Decide in-process even if the daemon runs");
+  cmd->footer(R"(Allowed: the program replaces warden (execvp: same pid, terminal, environment) and its exit
+status is the program's. Denied, or needing an approval: the reason goes to stderr and the exit
+status is 126. The program cannot be found: 127. Without a daemon the decision is made
+in-process from the same policy files, and stderr says so.
+
+Examples:
+  warden exec -- git status
+  warden exec --context human -- rm -rf build
+  alias rm='warden exec -- rm'
+)");
+  cmd->callback([run, args] { *run = [args] { return RunExec(*args); }; });
+}
+
+}  // namespace warden::cli

@@ -1,0 +1,168 @@
+// `warden hook AGENT`: the command a coding agent runs before each tool call. It reads the
+// agent's hook JSON on stdin, decides the call against the policy and answers in the agent's
+// own format (src/clients/hook.h; docs/HOOKS.md).
+//
+// Whatever goes wrong — a payload that is too big or malformed, a bad flag value, a policy
+// with errors, an exception — the answer is the agent's block answer with the reason, never
+// an exit code the agent would read as "go ahead". Only a mistyped subcommand or an unknown
+// flag, which CLI11 rejects before this file runs, exits 64 (test the hook command once).
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include "cli/common.h"
+#include "cli/decide_client.h"
+#include "clients/hook.h"
+#include "core/strings.h"
+
+namespace warden::cli {
+namespace {
+
+using clients::Agent;
+using clients::HookAnswer;
+
+struct HookArgs {
+  std::string agent;
+  std::string context;
+  PolicyFlags policy;
+  DaemonFlags daemon;
+  bool no_daemon = false;
+};
+
+// Exit code for an agent Warden does not know: 2 blocks in every supported agent.
+constexpr int kExitBlock = 2;
+
+// Reads all of standard input, refusing more than `cap` bytes.
+Result<std::string> ReadStdin(size_t cap) {
+  std::string data;
+  char buf[65536];
+  for (;;) {
+    size_t n = std::fread(buf, 1, sizeof buf, stdin);
+    if (n > 0) {
+      if (data.size() + n > cap) {
+        return Status::TooLarge("the hook payload is larger than " + std::to_string(cap) + " bytes");
+      }
+      data.append(buf, n);
+    }
+    if (n < sizeof buf) break;
+  }
+  if (std::ferror(stdin)) return Status::IoError("could not read the hook payload from standard input");
+  return data;
+}
+
+[[noreturn]] void Answer(const HookAnswer& answer) {
+  std::cout << answer.stdout_text;
+  std::cerr << answer.stderr_text;
+  ExitNow(answer.exit_code);
+}
+
+[[noreturn]] void Decide(Agent agent, const HookArgs& a, const clients::HookCall& call) {
+  if (!call.unsupported.empty()) Answer(clients::RenderHook(agent, call, policy::Decision::kAllow, "", ""));
+  // Through the daemon when it runs, else in-process from the same files (cli/decide_client.h).
+  DecideOptions options;
+  options.daemon = a.daemon;
+  options.policy = a.policy;
+  options.no_daemon = a.no_daemon;
+  std::string failure;  // the first request nothing could be decided for blocks the call
+  clients::HookVerdict verdict = clients::DecideHook(call, [&](const policy::Request& request) {
+    Verdict v = DecideRequest(options, request);
+    if (!v.decided) {
+      if (failure.empty()) failure = v.error;
+      return clients::HookVerdict{policy::Decision::kDeny, v.error, ""};
+    }
+    return clients::HookVerdict{v.decision, std::move(v.reason), std::move(v.rule)};
+  });
+  if (!failure.empty()) Answer(clients::RenderHookError(agent, failure));
+  Answer(clients::RenderHook(agent, call, verdict.decision, verdict.reason, verdict.rule));
+}
+
+[[noreturn]] void RunHook(Agent agent, const HookArgs& a) {
+  clients::HookDefaults defaults;
+  if (!a.context.empty()) {
+    auto context = policy::ParseContext(a.context);
+    if (!context) Answer(clients::RenderHookError(agent, "--context must be ai, human or service"));
+    defaults.context = *context;
+  }
+  auto input = ReadStdin(clients::kMaxHookInputBytes);
+  if (!input.ok()) Answer(clients::RenderHookError(agent, input.status().message()));
+  defaults.cwd = CurrentDir();
+  defaults.home = HomeDir();
+  defaults.find_workspace = FindWorkspace;
+  auto call = clients::ParseHook(agent, *input, defaults);
+  if (!call.ok()) Answer(clients::RenderHookError(agent, call.status().message()));
+  Decide(agent, a, *call);
+}
+
+int StartHook(const HookArgs& a) {
+  auto agent = clients::ParseAgent(a.agent);
+  if (!agent) {
+    std::cerr << "warden: unknown agent '" << Printable(a.agent, 40)
+              << "' (claude, codex, gemini or cursor); blocking the call\n";
+    ExitNow(kExitBlock);
+  }
+  try {
+    RunHook(*agent, a);
+  } catch (const std::exception& e) {
+    Answer(clients::RenderHookError(*agent, std::string("internal error: ") + e.what()));
+  } catch (...) {
+    Answer(clients::RenderHookError(*agent, "internal error"));
+  }
+}
+
+constexpr const char* kHookHelp =
+    R"(Reads the agent's hook JSON on stdin and answers in the agent's format: allow, ask or deny
+for shell commands and file reads/writes; web fetches and MCP tools are passed through with the
+agent's "no opinion" answer. A malformed payload, a policy with errors or any failure blocks the
+call with the reason. Details and limits: docs/HOOKS.md.
+
+Install (merge into the agent's settings file):
+  Claude Code  ~/.claude/settings.json (or .claude/settings.json)
+    {"hooks": {"PreToolUse": [{"matcher": "*",
+      "hooks": [{"type": "command", "command": "warden hook claude"}]}]}}
+  Codex CLI    ~/.codex/hooks.json
+    {"hooks": {"PreToolUse": [{"matcher": "Bash|apply_patch",
+      "hooks": [{"type": "command", "command": "warden hook codex"}]}]}}
+  Gemini CLI   ~/.gemini/settings.json (or .gemini/settings.json)
+    {"hooks": {"BeforeTool": [{"matcher": ".*",
+      "hooks": [{"type": "command", "command": "warden hook gemini"}]}]}}
+  Cursor       ~/.cursor/hooks.json (or .cursor/hooks.json)
+    {"version": 1, "hooks": {
+      "beforeShellExecution": [{"command": "warden hook cursor", "failClosed": true}],
+      "beforeReadFile": [{"command": "warden hook cursor", "failClosed": true}]}}
+
+Examples:
+  echo '{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"rm -rf /"},"cwd":"/tmp"}' \
+    | warden hook claude
+  echo '{"hook_event_name":"beforeShellExecution","command":"git status","cwd":"/tmp"}' | warden hook cursor
+  warden hook gemini --profile strict < payload.json
+  warden hook codex --policy team.yaml < payload.json
+
+Exit codes: the agent's own: 0 with the answer on stdout; 2 when the call is blocked because of an
+error (the reason on stderr and, as the agent's deny answer, on stdout).)";
+
+}  // namespace
+
+void RegisterHook(CLI::App& app, Runner* run) {
+  auto args = std::make_shared<HookArgs>();
+  CLI::App* cmd =
+      app.add_subcommand("hook", "Answer a coding agent's pre-tool hook (Claude Code, Codex, Gemini, Cursor)");
+  cmd->add_option("agent", args->agent, "claude, codex, gemini or cursor")->required()->type_name("AGENT");
+  // Values are checked by the command itself, so that a wrong one blocks the call in the
+  // agent's format instead of exiting with a code the agent would ignore.
+  cmd->add_option("--context", args->context, "Who is acting: ai (default), human or service")->type_name("CTX");
+  cmd->add_option("--policy", args->policy.files, "Add a policy file as the last layer (repeatable)")
+      ->type_name("FILE")
+      ->allow_extra_args(false);
+  cmd->add_option("--profile", args->policy.profile, "Built-in profile: default, strict or none")
+      ->type_name("NAME")
+      ->envname("WARDEN_PROFILE");
+  cmd->add_flag(
+      "--isolated", args->policy.isolated,
+      "Ignore ~/.config/warden/policy.yaml and .warden/policy.yaml (use only the built-in profile and --policy)");
+  AddDaemonFlags(cmd, &args->daemon);
+  cmd->add_flag("--no-daemon", args->no_daemon, "Decide in-process even if the daemon runs");
+  cmd->footer(kHookHelp);
+  cmd->callback([run, args] { *run = [args] { return StartHook(*args); }; });
+}
+
+}  // namespace warden::cli

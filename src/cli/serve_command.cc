@@ -1,0 +1,143 @@
+// `warden serve` (the daemon, in the foreground) and `warden status`.
+#include <csignal>
+#include <iostream>
+
+#include "cli/common.h"
+#include "cli/daemon_flags.h"
+#include "server/client.h"
+#include "server/daemon.h"
+
+namespace warden::cli {
+namespace {
+
+namespace json = boost::json;
+
+struct ServeArgs {
+  DaemonFlags daemon;
+  PolicyFlags policy;
+  int threads = 2;
+  std::string audit_sync = "batch";
+  bool no_watch = false;
+};
+
+int RunServe(const ServeArgs& a) {
+  server::DaemonOptions o;
+  o.socket_path = a.daemon.Socket();
+  o.state_dir = a.daemon.StateDir();
+  o.policy_files = a.policy.files;
+  o.profile = a.policy.profile.empty() ? "default" : a.policy.profile;
+  o.user_layer = !a.policy.isolated;
+  o.repository_layer = !a.policy.isolated;
+  o.home = HomeDir();
+  if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x == '/') o.config_home = x;
+  o.threads = a.threads;
+  o.watch_files = !a.no_watch;
+  std::signal(SIGPIPE, SIG_IGN);
+  server::Daemon d(o);
+  if (Status s = d.Start(); !s.ok()) {
+    std::cerr << "warden serve: " << s.message() << "\n";
+    return s.code() == Status::Code::kInvalidArgument && s.message().find("policy") != std::string::npos ? kExitPolicy
+                                                                                                        : kExitUnavailable;
+  }
+  d.Run();
+  return 0;
+}
+
+struct StatusArgs {
+  DaemonFlags daemon;
+  bool json = false;
+};
+
+void PrintStatusText(const json::object& s) {
+  const auto& pol = s.at("policy").as_object();
+  const auto& c = s.at("counts").as_object();
+  std::cout << "warden " << s.at("version").as_string().c_str() << " serving on " << s.at("socket").as_string().c_str() << " (pid "
+            << s.at("pid").as_int64() << ", up " << static_cast<int64_t>(s.at("uptime_s").to_number<double>()) << " s)\n"
+            << "policy   revision " << pol.at("revision").as_string().c_str() << ", " << pol.at("rules").to_number<int64_t>()
+            << " rules, " << pol.at("repository_policies").to_number<int64_t>() << " repository policies loaded\n";
+  for (const auto& e : pol.at("load_errors").as_array()) {
+    const auto& d = e.as_object();
+    std::cout << "  last reload failed: " << d.at("file").as_string().c_str() << ":" << d.at("line").to_number<int64_t>()
+              << ": " << d.at("message").as_string().c_str() << "\n";
+  }
+  std::cout << "counts   " << c.at("decisions").to_number<uint64_t>() << " decisions (" << c.at("allow").to_number<uint64_t>()
+            << " allow, " << c.at("ask").to_number<uint64_t>() << " ask, " << c.at("deny").to_number<uint64_t>()
+            << " deny), " << c.at("errors").to_number<uint64_t>() << " errors, " << c.at("connections").to_number<uint64_t>()
+            << " connections, " << c.at("refused").to_number<uint64_t>() << " refused\n"
+            << "audit    queue depth " << s.at("audit").at("queue_depth").to_number<int64_t>() << "\n"
+            << "approvals " << s.at("approvals").at("pending").to_number<int64_t>() << " pending\n";
+}
+
+int RunStatus(const StatusArgs& a) {
+  std::string socket = a.daemon.Socket();
+  auto c = server::Client::Connect(socket);
+  if (!c.ok()) {
+    if (a.json) {
+      json::object o;
+      o["running"] = false;
+      o["socket"] = socket;
+      o["error"] = c.status().message();
+      PrintJson(o);
+    } else {
+      std::cerr << "warden: " << c.status().message() << " (start it with 'warden serve')\n";
+    }
+    return kExitUnavailable;
+  }
+  json::object m;
+  m["op"] = "status";
+  auto r = c->Call(m);
+  if (!r.ok() || !(*r)["ok"].is_bool() || !(*r)["ok"].as_bool()) {
+    std::cerr << "warden: the daemon did not answer status: " << (r.ok() ? json::serialize(*r) : r.status().message()) << "\n";
+    return kExitUnavailable;
+  }
+  json::object s = std::move(*r);
+  s.erase("ok");
+  s["running"] = true;
+  if (a.json) {
+    PrintJson(s);
+  } else {
+    PrintStatusText(s);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void RegisterServe(CLI::App& app, Runner* run) {
+  auto args = std::make_shared<ServeArgs>();
+  CLI::App* cmd = app.add_subcommand("serve", "Run the daemon in the foreground (for systemd and tests)");
+  AddDaemonFlags(cmd, &args->daemon);
+  AddPolicyFlags(cmd, &args->policy);
+  cmd->add_option("--threads", args->threads, "I/O threads (default 2)")->check(CLI::Range(1, 64));
+  cmd->add_option("--audit-sync", args->audit_sync, "batch: group commit, fsync at least every 10 ms; always: "
+                                                     "answer only after the decision's record is fsynced")
+      ->check(CLI::IsMember({"batch", "always"}));
+  cmd->add_flag("--no-watch", args->no_watch, "Do not reload when a policy file changes (SIGHUP still reloads)");
+  cmd->footer(R"(The daemon decides for `warden exec`, `warden hook` and the other clients over a Unix socket
+(mode 0600 in a 0700 directory; peers of another uid are refused). SIGHUP, or a change to a
+policy file, reloads the policy; a policy that fails to load never replaces the running one.
+SIGTERM or SIGINT stops it. It never runs commands itself.
+
+Examples:
+  warden serve
+  warden serve --socket /tmp/w.sock --policy team.yaml
+  systemctl --user enable --now warden      # packaging/warden.service
+)");
+  cmd->callback([run, args] { *run = [args] { return RunServe(*args); }; });
+}
+
+void RegisterStatus(CLI::App& app, Runner* run) {
+  auto args = std::make_shared<StatusArgs>();
+  CLI::App* cmd = app.add_subcommand("status", "Show whether the daemon runs, its policy, load errors and counts");
+  AddDaemonFlags(cmd, &args->daemon);
+  cmd->add_flag("--json", args->json, "Print one JSON object");
+  cmd->footer(R"(Exit status: 0 when the daemon answers, 69 when it does not run.
+
+Examples:
+  warden status
+  warden status --json | jq .policy.load_errors
+)");
+  cmd->callback([run, args] { *run = [args] { return RunStatus(*args); }; });
+}
+
+}  // namespace warden::cli

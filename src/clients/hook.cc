@@ -1,0 +1,97 @@
+#include "clients/hook.h"
+
+#include "clients/hook_payload.h"
+
+namespace warden::clients {
+
+namespace hi = hook_internal;
+
+std::string_view AgentName(Agent agent) {
+  switch (agent) {
+    case Agent::kClaude:
+      return "claude";
+    case Agent::kCodex:
+      return "codex";
+    case Agent::kGemini:
+      return "gemini";
+    case Agent::kCursor:
+      return "cursor";
+  }
+  return "?";
+}
+
+std::optional<Agent> ParseAgent(std::string_view name) {
+  for (Agent a : {Agent::kClaude, Agent::kCodex, Agent::kGemini, Agent::kCursor}) {
+    if (AgentName(a) == name) return a;
+  }
+  return std::nullopt;
+}
+
+Result<HookCall> ParseHook(Agent agent, std::string_view stdin_json, const HookDefaults& defaults) {
+  auto payload = hi::ParsePayload(stdin_json);
+  if (!payload.ok()) return payload.status();
+  Result<HookCall> call = Status::Internal("unknown agent");
+  switch (agent) {
+    case Agent::kClaude:
+      call = hi::ParseClaude(*payload, defaults);
+      break;
+    case Agent::kCodex:
+      call = hi::ParseCodex(*payload, defaults);
+      break;
+    case Agent::kGemini:
+      call = hi::ParseGemini(*payload, defaults);
+      break;
+    case Agent::kCursor:
+      call = hi::ParseCursor(*payload, defaults);
+      break;
+  }
+  if (call.ok() && call->unsupported.empty() && call->requests.empty()) {
+    return Status::Internal("the " + call->tool + " call produced nothing to decide");
+  }
+  return call;
+}
+
+HookVerdict DecideHook(const HookCall& call, const std::function<HookVerdict(const policy::Request&)>& decide) {
+  if (call.requests.empty()) return HookVerdict{policy::Decision::kDeny, "nothing to decide", ""};
+  HookVerdict strictest;
+  bool first = true;
+  for (const policy::Request& request : call.requests) {
+    HookVerdict v = decide(request);
+    if (first || v.decision > strictest.decision) strictest = std::move(v);
+    first = false;
+  }
+  return strictest;
+}
+
+HookAnswer RenderHook(Agent agent, const HookCall& call, policy::Decision decision, std::string_view reason,
+                      std::string_view rule) {
+  std::string message = call.unsupported.empty() ? hi::Explain(decision, reason, rule) : std::string();
+  switch (agent) {
+    case Agent::kClaude:
+      return hi::RenderClaude(call, decision, message);
+    case Agent::kCodex:
+      return hi::RenderCodex(call, decision, message);
+    case Agent::kGemini:
+      return hi::RenderGemini(call, decision, message);
+    case Agent::kCursor:
+      return hi::RenderCursor(call, decision, message);
+  }
+  return RenderHookError(Agent::kClaude, "unknown agent");
+}
+
+HookAnswer RenderHookError(Agent agent, std::string_view message) {
+  std::string sentence = hi::ExplainError(message);
+  switch (agent) {
+    case Agent::kClaude:
+      return hi::RenderClaudeError(sentence);
+    case Agent::kCodex:
+      return hi::RenderCodexError(sentence);
+    case Agent::kGemini:
+      return hi::RenderGeminiError(sentence);
+    case Agent::kCursor:
+      return hi::RenderCursorError(sentence);
+  }
+  return HookAnswer{"", sentence + "\n", 2};
+}
+
+}  // namespace warden::clients

@@ -1,0 +1,88 @@
+// Agent hooks: what a coding agent (Claude Code, Codex CLI, Gemini CLI, Cursor) sends on
+// stdin before it uses a tool, turned into Warden requests, and Warden's decision turned back
+// into the answer that agent documents (stdout, stderr, exit code). One file per agent
+// (hook_claude.cc, hook_codex.cc, hook_gemini.cc, hook_cursor.cc) says which documentation it
+// follows and which fields it reads; docs/HOOKS.md is the user's guide.
+//
+//   ParseHook   payload → HookCall: the tool's requests (a shell command → exec; a file read,
+//               write, edit or patch → one file request per path), or `unsupported` when the
+//               tool is not something Warden decides (web fetches, MCP tools, …)
+//   DecideHook  decides every request with a caller's function; the strictest wins
+//               (deny > ask > allow), as in the engine
+//   RenderHook  the agent's answer for a decision; `unsupported` calls get the agent's "no
+//               opinion" answer (or allow where the agent has none)
+//   RenderHookError  a malformed payload or an internal error: the agent's block answer,
+//               with the message as the reason — never a silent allow
+//
+// Errors name the field ("tool_input.command is missing"). Answers never repeat a payload's
+// file contents (Write `content`, Edit strings, Cursor's read `content`). Everything here is
+// pure (no I/O except HookDefaults::find_workspace, which the caller supplies) and thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "policy/decision.h"
+#include "policy/request.h"
+
+namespace warden::clients {
+
+enum class Agent : uint8_t { kClaude, kCodex, kGemini, kCursor };
+
+// "claude", "codex", "gemini", "cursor".
+std::string_view AgentName(Agent agent);
+std::optional<Agent> ParseAgent(std::string_view name);
+
+// The largest payload read from stdin; a bigger one is an error (answered with a block).
+inline constexpr size_t kMaxHookInputBytes = 16 * 1024 * 1024;
+
+// What the payload does not say.
+struct HookDefaults {
+  policy::Context context = policy::Context::kAi;
+  std::string cwd;        // absolute; used when the payload names no working directory
+  std::string home;       // absolute; for ~
+  std::string workspace;  // absolute project root; empty: find_workspace(cwd), else cwd
+  std::function<std::string(const std::string& cwd)> find_workspace;
+};
+
+struct HookCall {
+  Agent agent = Agent::kClaude;
+  std::string event;  // hook_event_name as sent ("PreToolUse", "BeforeTool", "beforeShellExecution", …)
+  std::string tool;   // the tool's name as sent ("Bash", "run_shell_command", "apply_patch", …)
+  // What the call would do, each decided on its own (a patch touching three files is three
+  // file requests). Never empty unless `unsupported` is set.
+  std::vector<policy::Request> requests;
+  // Why Warden has no opinion on this call ("WebFetch: URL fetches are not checked"); empty
+  // when it decides.
+  std::string unsupported;
+};
+
+Result<HookCall> ParseHook(Agent agent, std::string_view stdin_json, const HookDefaults& defaults);
+
+struct HookVerdict {
+  policy::Decision decision = policy::Decision::kDeny;
+  std::string reason;
+  std::string rule;  // "" when a default decided
+};
+
+// Decides each request with `decide` and keeps the strictest verdict (the first request that
+// reaches it gives the reason and rule). Not for unsupported calls (nothing to decide: deny).
+HookVerdict DecideHook(const HookCall& call, const std::function<HookVerdict(const policy::Request&)>& decide);
+
+struct HookAnswer {
+  std::string stdout_text;  // "" or one JSON object and a newline
+  std::string stderr_text;
+  int exit_code = 0;
+};
+
+HookAnswer RenderHook(Agent agent, const HookCall& call, policy::Decision decision, std::string_view reason,
+                      std::string_view rule);
+HookAnswer RenderHookError(Agent agent, std::string_view message);
+
+}  // namespace warden::clients

@@ -1,0 +1,155 @@
+// Gemini CLI: the BeforeTool command hook (settings.json "hooks").
+//
+// Documentation: https://geminicli.com/docs/hooks/reference (= docs/hooks/reference.md in
+// github.com/google-gemini/gemini-cli), "Global hook mechanics", "Base input schema", "Common
+// output fields" and "BeforeTool"; tool parameters from https://geminicli.com/docs/tools
+// (docs/tools/shell.md, file-system.md, multi-file.md). The "ask" decision is implemented
+// (gemini-cli PR #21146, packages/core/src/hooks/types.ts: HookDecision = 'ask' | 'block' |
+// 'deny' | 'approve' | 'allow') but not yet in the reference (issue #28046).
+//
+// stdin (one JSON object):
+//   session_id, transcript_path, cwd, hook_event_name ("BeforeTool"), timestamp, tool_name,
+//   tool_input, mcp_context (MCP tools)
+//   tool_input by tool:
+//     run_shell_command     command, description, dir_path (formerly directory; relative to
+//                           the project root)
+//     read_file             file_path (formerly absolute_path, path), offset, limit
+//     read_many_files       paths[], include[], exclude[]
+//     write_file            file_path, content
+//     replace               file_path, old_string, new_string, expected_replacements
+//     list_directory        dir_path (formerly path); glob, search_file_content,
+//                           grep_search: pattern, dir_path or path (optional)
+//     web_fetch, google_web_search, save_memory, MCP tools (mcp__SERVER__TOOL): not files
+// stdout on exit 0 (only the final JSON may be printed):
+//   {"decision":"allow"} · {"decision":"deny","reason":"…"} (the reason goes to the agent as
+//   the tool's error; the turn continues) · {"decision":"ask","reason":"…","systemMessage":"…"}
+//   (forces the user's confirmation; systemMessage is shown to the user) · {} (no opinion).
+//   Exit 2: blocks, stderr is the reason. Other exit codes: a warning, the call goes ahead.
+//
+// Mapping: run_shell_command → exec (cwd = payload cwd, or dir_path under it); read_file,
+// read_many_files (each path or pattern), list_directory, glob, searches → file read;
+// write_file, replace → file write. Other tools: {} (no opinion).
+#include "clients/hook_payload.h"
+#include "core/path.h"
+
+namespace warden::clients::hook_internal {
+namespace {
+
+constexpr std::string_view kEvent = "BeforeTool";
+
+Result<HookCall> ShellCall(HookCall call, const Fields& input, Place place) {
+  auto command = input.String("command", kMaxCommandBytes);
+  if (!command.ok()) return command.status();
+  auto dir = input.OptionalStringAlias({"dir_path", "directory"});
+  if (!dir.ok()) return dir.status();
+  if (dir->has_value() && !(*dir)->empty()) {
+    if ((*dir)->find('\0') != std::string::npos) {
+      return Status::InvalidArgument(input.Name("dir_path") + " contains a NUL byte");
+    }
+    place.cwd = ResolvePath(**dir, place.cwd, place.home);
+  }
+  call.requests.push_back(ExecRequest(place, std::move(command).value()));
+  return call;
+}
+
+Result<HookCall> FileCall(HookCall call, const Fields& input, const Place& place, shell::FileOp op,
+                          std::initializer_list<std::string_view> keys) {
+  auto path = input.StringAlias(keys);
+  if (!path.ok()) return path.status();
+  auto request = FileRequest(place, op, *path, input.Name(*keys.begin()));
+  if (!request.ok()) return request.status();
+  call.requests.push_back(std::move(request).value());
+  return call;
+}
+
+// Directory listings and searches read under their directory (the cwd when left out).
+Result<HookCall> SearchCall(HookCall call, const Fields& input, const Place& place) {
+  auto dir = input.OptionalStringAlias({"dir_path", "path"});
+  if (!dir.ok()) return dir.status();
+  std::string path = dir->has_value() && !(*dir)->empty() ? **dir : place.cwd;
+  auto request = FileRequest(place, shell::FileOp::kRead, path, input.Name("dir_path"));
+  if (!request.ok()) return request.status();
+  call.requests.push_back(std::move(request).value());
+  return call;
+}
+
+// Each path or glob pattern is decided as a read of that path.
+Result<HookCall> ReadManyCall(HookCall call, const Fields& input, const Place& place) {
+  for (std::string_view key : {"paths", "include"}) {
+    const json::value* list = input.Find(key);
+    if (list == nullptr) continue;
+    if (!list->is_array()) return Status::InvalidArgument(input.Name(key) + " must be a list of strings");
+    for (const json::value& p : list->get_array()) {
+      if (!p.is_string() || p.get_string().size() > kMaxFieldBytes) {
+        return Status::InvalidArgument(input.Name(key) + "[] must be strings of at most " +
+                                       std::to_string(kMaxFieldBytes) + " bytes");
+      }
+      auto request = FileRequest(place, shell::FileOp::kRead, std::string_view(p.get_string()), input.Name(key) + "[]");
+      if (!request.ok()) return request.status();
+      call.requests.push_back(std::move(request).value());
+    }
+  }
+  if (call.requests.empty()) return Status::InvalidArgument(input.Name("paths") + " is missing or empty");
+  return call;
+}
+
+Result<HookCall> ToolCall(HookCall call, const Fields& input, const Place& place) {
+  const std::string& tool = call.tool;
+  if (tool == "run_shell_command") return ShellCall(std::move(call), input, place);
+  if (tool == "read_file") {
+    return FileCall(std::move(call), input, place, shell::FileOp::kRead, {"file_path", "absolute_path", "path"});
+  }
+  if (tool == "read_many_files") return ReadManyCall(std::move(call), input, place);
+  if (tool == "write_file" || tool == "replace") {
+    return FileCall(std::move(call), input, place, shell::FileOp::kWrite, {"file_path"});
+  }
+  if (tool == "list_directory" || tool == "glob" || tool == "search_file_content" || tool == "grep_search") {
+    return SearchCall(std::move(call), input, place);
+  }
+  if (tool == "web_fetch" || tool == "google_web_search") {
+    return Unsupported(std::move(call), tool + ": web requests are not checked by Warden yet");
+  }
+  if (IsMcpTool(tool)) return Unsupported(std::move(call), tool + ": MCP tool calls are not checked by hooks yet");
+  return Unsupported(std::move(call), tool + ": Warden does not check this tool");
+}
+
+}  // namespace
+
+Result<HookCall> ParseGemini(const json::object& payload, const HookDefaults& defaults) {
+  Fields fields(payload, "");
+  HookCall call;
+  call.agent = Agent::kGemini;
+  auto event = fields.String("hook_event_name");
+  if (!event.ok()) return event.status();
+  call.event = std::move(event).value();
+  if (call.event != kEvent) return Unsupported(std::move(call), "the " + call.event + " event is not checked");
+  auto tool = fields.String("tool_name");
+  if (!tool.ok()) return tool.status();
+  call.tool = std::move(tool).value();
+  auto input = fields.Object("tool_input");
+  if (!input.ok()) return input.status();
+  auto cwd = fields.OptionalString("cwd");
+  if (!cwd.ok()) return cwd.status();
+  auto place = PlaceFor(*cwd, "cwd", std::nullopt, defaults);
+  if (!place.ok()) return place.status();
+  return ToolCall(std::move(call), *input, *place);
+}
+
+HookAnswer RenderGemini(const HookCall& call, policy::Decision decision, const std::string& message) {
+  json::object out;
+  if (call.unsupported.empty()) {
+    out["decision"] = policy::DecisionName(decision);
+    if (decision != policy::Decision::kAllow) out["reason"] = message;
+    if (decision == policy::Decision::kAsk) out["systemMessage"] = message;
+  }
+  return HookAnswer{JsonLine(out), "", 0};
+}
+
+HookAnswer RenderGeminiError(const std::string& message) {
+  json::object out;
+  out["decision"] = "deny";
+  out["reason"] = message;
+  return HookAnswer{JsonLine(out), message + "\n", 2};
+}
+
+}  // namespace warden::clients::hook_internal

@@ -1,0 +1,368 @@
+// The agent hooks, two ways:
+//   - every payload in tests/fixtures/hooks/<agent>/<case>.json goes through ParseHook, the
+//     built-in default policy and RenderHook, and must match <case>.expect.json: the decision
+//     ("allow", "ask", "deny", "pass" for no opinion, "error" for a block because of an error),
+//     the deciding rule, the requests built, the exit code, the key fields of the stdout JSON
+//     (null: stdout is empty) and strings that must never be repeated (file contents);
+//   - the pieces on their own: agent names, combining, limits, wording.
+#include "clients/hook.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "policy/evaluator.h"
+#include "policy/loader.h"
+
+namespace warden::clients {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+const char* const kCwd = "/home/dev/project";
+
+std::shared_ptr<const policy::Snapshot> DefaultPolicy() {
+  static const auto snapshot = [] {
+    std::vector<policy::PolicyText> texts;
+    EXPECT_TRUE(policy::BuiltinProfile("default", &texts));
+    auto loaded = policy::LoadPolicyTexts(texts);
+    EXPECT_TRUE(loaded.ok());
+    return loaded.snapshot;
+  }();
+  return snapshot;
+}
+
+HookDefaults TestDefaults() {
+  HookDefaults d;
+  d.cwd = kCwd;
+  d.home = "/home/dev";
+  return d;
+}
+
+HookVerdict DecideWithDefaultPolicy(const policy::Request& request) {
+  policy::EvalOptions options;
+  options.resolve_symlinks = false;
+  policy::Outcome out = policy::Evaluate(*DefaultPolicy(), request, options);
+  return HookVerdict{out.decision, out.reason, out.rule_id};
+}
+
+// What one payload produces, the way `warden hook` produces it.
+struct HookRun {
+  std::string decision;  // allow, ask, deny, pass, error
+  std::string rule;
+  HookCall call;
+  HookAnswer answer;
+};
+
+HookRun RunHook(Agent agent, std::string_view payload) {
+  HookRun run;
+  auto call = ParseHook(agent, payload, TestDefaults());
+  if (!call.ok()) {
+    run.decision = "error";
+    run.answer = RenderHookError(agent, call.status().message());
+    return run;
+  }
+  run.call = std::move(call).value();
+  if (!run.call.unsupported.empty()) {
+    run.decision = "pass";
+    run.answer = RenderHook(agent, run.call, policy::Decision::kAllow, "", "");
+    return run;
+  }
+  HookVerdict v = DecideHook(run.call, DecideWithDefaultPolicy);
+  run.decision = std::string(policy::DecisionName(v.decision));
+  run.rule = v.rule;
+  run.answer = RenderHook(agent, run.call, v.decision, v.reason, v.rule);
+  return run;
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// True when every key of `want` (recursively, for objects) is in `got` with the same value.
+bool Contains(const json::value& got, const json::value& want, std::string* why, const std::string& where = "") {
+  if (want.is_object()) {
+    if (!got.is_object()) {
+      *why = where + " is not an object";
+      return false;
+    }
+    for (const auto& [key, value] : want.get_object()) {
+      const json::value* g = got.get_object().if_contains(key);
+      std::string name = where.empty() ? std::string(key) : where + "." + std::string(key);
+      if (g == nullptr) {
+        *why = name + " is missing";
+        return false;
+      }
+      if (!Contains(*g, value, why, name)) return false;
+    }
+    return true;
+  }
+  if (got != want) {
+    *why = where + " is " + json::serialize(got) + ", want " + json::serialize(want);
+    return false;
+  }
+  return true;
+}
+
+json::object RequestJson(const policy::Request& r) {
+  json::object o;
+  o["kind"] = policy::KindName(r.kind);
+  if (r.kind == policy::RequestKind::kExec) o["command"] = r.command;
+  if (r.kind == policy::RequestKind::kFile) {
+    o["op"] = shell::FileOpName(r.op);
+    o["path"] = r.path;
+  }
+  o["cwd"] = r.cwd;
+  o["workspace"] = r.workspace;
+  o["home"] = r.home;
+  o["context"] = policy::ContextName(r.context);
+  return o;
+}
+
+std::vector<std::string> Fixtures() {
+  std::vector<std::string> out;
+  fs::path root = fs::path(WARDEN_SOURCE_DIR) / "tests/fixtures/hooks";
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    std::string name = e.path().filename().string();
+    if (e.is_regular_file() && e.path().extension() == ".json" && name.find(".expect.") == std::string::npos) {
+      out.push_back(fs::relative(e.path(), root).string());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+class HookFixtureTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(HookFixtureTest, MatchesItsExpectation) {
+  fs::path root = fs::path(WARDEN_SOURCE_DIR) / "tests/fixtures/hooks";
+  fs::path payload_path = root / GetParam();
+  fs::path expect_path = payload_path;
+  expect_path.replace_extension(".expect.json");
+  ASSERT_TRUE(fs::exists(expect_path)) << expect_path << " is missing";
+  auto agent = ParseAgent(payload_path.parent_path().filename().string());
+  ASSERT_TRUE(agent.has_value()) << "fixtures live in a folder named after the agent";
+  json::object expect = json::parse(ReadFile(expect_path)).as_object();
+
+  HookRun run = RunHook(*agent, ReadFile(payload_path));
+  SCOPED_TRACE("stdout: " + run.answer.stdout_text + "stderr: " + run.answer.stderr_text);
+
+  EXPECT_EQ(run.decision, json::value_to<std::string>(expect.at("decision")));
+  if (const json::value* rule = expect.if_contains("rule")) {
+    EXPECT_EQ(run.rule, rule->is_null() ? "" : json::value_to<std::string>(*rule));
+  }
+  EXPECT_EQ(run.answer.exit_code, expect.at("exit_code").to_number<int>());
+  const json::value& want_stdout = expect.at("stdout");
+  if (want_stdout.is_null()) {
+    EXPECT_EQ(run.answer.stdout_text, "");
+  } else {
+    ASSERT_FALSE(run.answer.stdout_text.empty());
+    EXPECT_EQ(run.answer.stdout_text.back(), '\n');
+    EXPECT_EQ(run.answer.stdout_text.find('\n'), run.answer.stdout_text.size() - 1) << "one line";
+    json::value got = json::parse(run.answer.stdout_text);
+    std::string why;
+    EXPECT_TRUE(Contains(got, want_stdout, &why)) << why;
+    if (const json::value* keys = expect.if_contains("stdout_keys")) {
+      for (const auto& key : keys->as_array()) {
+        EXPECT_TRUE(got.as_object().contains(key.as_string())) << "stdout lacks " << key;
+      }
+    }
+  }
+  if (const json::value* needle = expect.if_contains("stdout_contains")) {
+    EXPECT_NE(run.answer.stdout_text.find(needle->as_string().c_str()), std::string::npos);
+  }
+  if (const json::value* needle = expect.if_contains("stderr_contains")) {
+    EXPECT_NE(run.answer.stderr_text.find(needle->as_string().c_str()), std::string::npos);
+  }
+  if (const json::value* never = expect.if_contains("never")) {
+    for (const auto& secret : never->as_array()) {
+      std::string s(secret.as_string());
+      EXPECT_EQ(run.answer.stdout_text.find(s), std::string::npos) << "stdout repeats " << s;
+      EXPECT_EQ(run.answer.stderr_text.find(s), std::string::npos) << "stderr repeats " << s;
+    }
+  }
+  if (const json::value* requests = expect.if_contains("requests")) {
+    ASSERT_EQ(run.call.requests.size(), requests->as_array().size());
+    for (size_t i = 0; i < run.call.requests.size(); ++i) {
+      std::string why;
+      EXPECT_TRUE(Contains(RequestJson(run.call.requests[i]), requests->as_array()[i], &why))
+          << "request " << i << ": " << why;
+    }
+  }
+  for (const auto& r : run.call.requests) {
+    EXPECT_EQ(r.context, policy::Context::kAi);
+    EXPECT_EQ(r.home, "/home/dev");
+    EXPECT_FALSE(r.cwd.empty());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, HookFixtureTest, ::testing::ValuesIn(Fixtures()),
+                         [](const ::testing::TestParamInfo<std::string>& param) {
+                           std::string name = fs::path(param.param).replace_extension("").string();
+                           for (char& c : name) {
+                             if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+                           }
+                           return name;
+                         });
+
+TEST(HookFixtures, EveryAgentHasTheCommonCases) {
+  std::vector<std::string> all = Fixtures();
+  for (std::string agent : {"claude", "codex", "gemini", "cursor"}) {
+    for (std::string kind : {"allow", "deny", "ask", "malformed", "passthrough"}) {
+      bool found = std::any_of(all.begin(), all.end(), [&](const std::string& f) {
+        return f.rfind(agent + "/", 0) == 0 && f.find(kind) != std::string::npos;
+      });
+      EXPECT_TRUE(found) << agent << " has no '" << kind << "' fixture";
+    }
+  }
+}
+
+TEST(HookAgent, NamesRoundTrip) {
+  for (Agent a : {Agent::kClaude, Agent::kCodex, Agent::kGemini, Agent::kCursor}) {
+    EXPECT_EQ(ParseAgent(AgentName(a)), a);
+  }
+  EXPECT_FALSE(ParseAgent("Claude").has_value());
+  EXPECT_FALSE(ParseAgent("").has_value());
+}
+
+TEST(DecideHook, TheStrictestWinsAndKeepsItsReason) {
+  HookCall call;
+  for (const char* cmd : {"a", "b", "c", "d"}) {
+    policy::Request r;
+    r.command = cmd;
+    call.requests.push_back(r);
+  }
+  auto decide = [](const policy::Request& r) {
+    if (r.command == "b") return HookVerdict{policy::Decision::kAsk, "b asks", "rule-b"};
+    if (r.command == "c") return HookVerdict{policy::Decision::kDeny, "c denies", "rule-c"};
+    if (r.command == "d") return HookVerdict{policy::Decision::kDeny, "d denies", "rule-d"};
+    return HookVerdict{policy::Decision::kAllow, "fine", ""};
+  };
+  HookVerdict v = DecideHook(call, decide);
+  EXPECT_EQ(v.decision, policy::Decision::kDeny);
+  EXPECT_EQ(v.reason, "c denies");
+  EXPECT_EQ(v.rule, "rule-c");
+}
+
+TEST(DecideHook, NothingToDecideIsADeny) {
+  EXPECT_EQ(DecideHook(HookCall{}, DecideWithDefaultPolicy).decision, policy::Decision::kDeny);
+}
+
+TEST(ParseHook, RefusesOversizedPayloads) {
+  std::string big = R"({"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls"},"pad":")";
+  big.append(kMaxHookInputBytes, 'a');
+  big += "\"}";
+  auto call = ParseHook(Agent::kClaude, big, TestDefaults());
+  ASSERT_FALSE(call.ok());
+  EXPECT_NE(call.status().message().find("larger than"), std::string::npos);
+}
+
+TEST(ParseHook, RefusesDeepNestingWithoutCrashing) {
+  std::string deep = R"({"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls","x":)";
+  deep += std::string(10000, '[') + std::string(10000, ']') + "}}";
+  EXPECT_FALSE(ParseHook(Agent::kClaude, deep, TestDefaults()).ok());
+}
+
+TEST(ParseHook, EmptyInputNamesTheProblem) {
+  for (Agent a : {Agent::kClaude, Agent::kCodex, Agent::kGemini, Agent::kCursor}) {
+    auto call = ParseHook(a, "  \n", TestDefaults());
+    ASSERT_FALSE(call.ok());
+    EXPECT_NE(call.status().message().find("empty"), std::string::npos);
+  }
+}
+
+TEST(ParseHook, WrongTypesNameTheField) {
+  auto call = ParseHook(
+      Agent::kClaude, R"({"hook_event_name":"PreToolUse","tool_name":"Read","tool_input":{"file_path":7},"cwd":"/p"})",
+      TestDefaults());
+  ASSERT_FALSE(call.ok());
+  EXPECT_EQ(call.status().message(), "tool_input.file_path must be a string");
+}
+
+TEST(ParseHook, PayloadCwdAndWorkspaceFinder) {
+  HookDefaults d = TestDefaults();
+  d.find_workspace = [](const std::string& cwd) { return cwd + "/.."; };
+  auto call = ParseHook(
+      Agent::kClaude,
+      R"({"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls"},"cwd":"/srv/app/"})", d);
+  ASSERT_TRUE(call.ok()) << call.status().message();
+  ASSERT_EQ(call->requests.size(), 1u);
+  EXPECT_EQ(call->requests[0].cwd, "/srv/app");
+  EXPECT_EQ(call->requests[0].workspace, "/srv/app/..");
+}
+
+TEST(ParseHook, MissingCwdFallsBackToTheDefault) {
+  auto call = ParseHook(
+      Agent::kGemini, R"({"hook_event_name":"BeforeTool","tool_name":"read_file","tool_input":{"file_path":"a.txt"}})",
+      TestDefaults());
+  ASSERT_TRUE(call.ok()) << call.status().message();
+  EXPECT_EQ(call->requests[0].path, "/home/dev/project/a.txt");
+}
+
+TEST(ParseHook, ContextComesFromTheDefaults) {
+  HookDefaults d = TestDefaults();
+  d.context = policy::Context::kHuman;
+  auto call = ParseHook(Agent::kCursor, R"({"hook_event_name":"beforeShellExecution","command":"ls","cwd":"/x"})", d);
+  ASSERT_TRUE(call.ok()) << call.status().message();
+  EXPECT_EQ(call->requests[0].context, policy::Context::kHuman);
+}
+
+TEST(ParseHook, CodexArgvCommand) {
+  auto call = ParseHook(
+      Agent::kCodex,
+      R"({"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":["bash","-lc","rm -rf /"]},"cwd":"/p"})",
+      TestDefaults());
+  ASSERT_TRUE(call.ok()) << call.status().message();
+  ASSERT_TRUE(call->requests[0].has_argv);
+  EXPECT_EQ(call->requests[0].argv.size(), 3u);
+  EXPECT_EQ(DecideHook(*call, DecideWithDefaultPolicy).decision, policy::Decision::kDeny);
+}
+
+TEST(ParseHook, NulInPathIsRefused) {
+  auto call =
+      ParseHook(Agent::kCursor, "{\"hook_event_name\":\"beforeReadFile\",\"file_path\":\"/a\\u0000b\",\"cwd\":\"/p\"}",
+                TestDefaults());
+  ASSERT_FALSE(call.ok());
+  EXPECT_NE(call.status().message().find("NUL"), std::string::npos);
+}
+
+TEST(RenderHookError, BlocksInEveryAgent) {
+  for (Agent a : {Agent::kClaude, Agent::kCodex, Agent::kGemini, Agent::kCursor}) {
+    HookAnswer answer = RenderHookError(a, "something broke");
+    EXPECT_EQ(answer.exit_code, 2) << AgentName(a);
+    EXPECT_NE(answer.stderr_text.find("something broke"), std::string::npos);
+    EXPECT_NE(answer.stdout_text.find("deny"), std::string::npos);
+    EXPECT_NO_THROW(json::parse(answer.stdout_text));
+  }
+}
+
+TEST(RenderHook, ReasonAndRuleReachTheAgent) {
+  HookCall call;
+  call.event = "PreToolUse";
+  call.tool = "Bash";
+  HookAnswer answer = RenderHook(Agent::kClaude, call, policy::Decision::kDeny, "no \"quotes\"\nbreak", "rule-x");
+  json::value v = json::parse(answer.stdout_text);
+  EXPECT_EQ(v.at_pointer("/hookSpecificOutput/permissionDecisionReason").as_string(),
+            "Warden denied this: no \"quotes\"\nbreak [rule-x]");
+}
+
+TEST(RenderHook, CursorReadCannotAsk) {
+  HookCall call;
+  call.agent = Agent::kCursor;
+  call.event = "beforeReadFile";
+  HookAnswer answer = RenderHook(Agent::kCursor, call, policy::Decision::kAsk, "secret", "read-secrets");
+  EXPECT_EQ(json::parse(answer.stdout_text).at("permission").as_string(), "deny");
+  EXPECT_NE(answer.stderr_text.find("read-secrets"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace warden::clients

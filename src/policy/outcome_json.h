@@ -1,0 +1,17 @@
+// The JSON form of a decision, shared by every front end that prints or sends one (warden
+// check --json, the daemon's decide reply, the audit log): decision, rule, reason, kind,
+// context, facts (each with its own decision and rule) and the policy revision. Pure.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include "policy/evaluator.h"
+#include "policy/request.h"
+#include "policy/snapshot.h"
+
+namespace warden::policy {
+
+boost::json::array FactsJson(const Outcome& out);
+boost::json::object OutcomeJson(const Outcome& out, const Request& req, const Snapshot& snap);
+
+}  // namespace warden::policy

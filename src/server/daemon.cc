@@ -1,0 +1,608 @@
+#include "server/daemon.h"
+
+#include <sys/inotify.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <boost/asio.hpp>
+#include <boost/json.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <iostream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "core/path.h"
+#include "policy/evaluator.h"
+#include "policy/loader.h"
+#include "policy/outcome_json.h"
+#include "server/paths.h"
+#include "server/protocol.h"
+
+#ifndef WARDEN_VERSION
+#define WARDEN_VERSION "0.0.0"
+#endif
+
+namespace warden::server {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using local = asio::local::stream_protocol;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+void Log(const std::string& line) { std::cerr << "warden serve: " << line << std::endl; }
+
+std::string DirOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// What identifies a version of a file without reading it.
+struct FileStamp {
+  bool exists = false;
+  dev_t dev = 0;
+  ino_t ino = 0;
+  off_t size = 0;
+  int64_t mtime_ns = 0;
+  bool operator==(const FileStamp&) const = default;
+};
+
+FileStamp StampOf(const std::string& path) {
+  FileStamp s;
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return s;
+  s.exists = true;
+  s.dev = st.st_dev;
+  s.ino = st.st_ino;
+  s.size = st.st_size;
+  s.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  return s;
+}
+
+json::array DiagnosticsJson(const policy::Diagnostics& d) {
+  json::array out;
+  for (const auto& x : d.all()) {
+    json::object o;
+    o["severity"] = x.severity == policy::Severity::kError ? "error" : "warning";
+    o["code"] = x.code;
+    o["file"] = x.file;
+    o["line"] = x.mark.line;
+    o["column"] = x.mark.column;
+    o["message"] = x.message;
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+std::string FirstError(const policy::Diagnostics& d) {
+  for (const auto& x : d.all()) {
+    if (x.severity == policy::Severity::kError) return policy::FormatDiagnostic(x);
+  }
+  return "the policy has errors";
+}
+
+}  // namespace
+
+class Daemon::Impl {
+ public:
+  explicit Impl(DaemonOptions o) : opt_(std::move(o)), acceptor_(io_), signals_(io_), inotify_(io_) {
+    uint64_t r = 0;
+    if (getrandom(&r, sizeof r, 0) != sizeof r) r = static_cast<uint64_t>(Clock::now().time_since_epoch().count());
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%08llx", static_cast<unsigned long long>(r & 0xffffffffULL));
+    id_prefix_ = buf;
+  }
+
+  Status Start() {
+    auto t0 = Clock::now();
+    started_ = t0;
+    if (Status s = LoadBase(); !s.ok()) return s;
+    if (Status s = Bind(); !s.ok()) return s;
+    signals_.add(SIGHUP);
+    signals_.add(SIGTERM);
+    signals_.add(SIGINT);
+    WaitSignal();
+    if (opt_.watch_files) Watch();
+    Accept();
+    auto ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    char line[160];
+    std::snprintf(line, sizeof line, "ready in %.1f ms (policy %s, %zu rules)", ms, Base()->revision.c_str(),
+                  Base()->rules.size());
+    Log(std::string(line) + " on " + opt_.socket_path);
+    return Status::Ok();
+  }
+
+  void Run() {
+    std::vector<std::thread> pool;
+    for (int i = 1; i < std::max(1, opt_.threads); ++i) pool.emplace_back([this] { io_.run(); });
+    io_.run();
+    for (auto& t : pool) t.join();
+    ::unlink(opt_.socket_path.c_str());
+    Log("stopped");
+  }
+
+  void Stop() {
+    asio::post(io_, [this] {
+      boost::system::error_code ec;
+      acceptor_.close(ec);
+      signals_.cancel(ec);
+      inotify_.close(ec);
+      io_.stop();
+    });
+  }
+
+  // ---- called from connections ----------------------------------------------------------
+
+  // The reply line to a parsed message; sets *close when the connection must end after it.
+  std::string Handle(Message& m, std::shared_ptr<class Connection> from, bool* close);
+  void Subscribe(const std::shared_ptr<class Connection>& c) {
+    std::lock_guard<std::mutex> lock(subs_mu_);
+    subscribers_.insert(c);
+  }
+  void Unsubscribe(const std::shared_ptr<class Connection>& c) {
+    std::lock_guard<std::mutex> lock(subs_mu_);
+    subscribers_.erase(c);
+  }
+  DaemonCounts& counts() { return counts_; }
+  asio::io_context& io() { return io_; }
+
+ private:
+  // ---- policy -----------------------------------------------------------------------------
+
+  policy::LoadOptions BaseOptions() const {
+    policy::LoadOptions lo;
+    lo.profile = opt_.profile;
+    lo.user_layer = opt_.user_layer;
+    lo.repository_layer = false;  // per request, see ForRequest
+    lo.home = opt_.home;
+    lo.config_home = opt_.config_home;
+    lo.files = opt_.policy_files;
+    return lo;
+  }
+
+  std::string UserPolicyPath() const {
+    if (!opt_.user_layer) return {};
+    std::string base = !opt_.config_home.empty() ? opt_.config_home : (opt_.home.empty() ? "" : JoinPath(opt_.home, ".config"));
+    return base.empty() ? std::string() : JoinPath(base, "warden/policy.yaml");
+  }
+
+  Status LoadBase() {
+    policy::LoadResult r = policy::LoadPolicy(BaseOptions());
+    std::lock_guard<std::mutex> lock(policy_mu_);
+    if (!r.snapshot) {
+      last_error_ = DiagnosticsJson(r.diagnostics);
+      last_error_text_ = FirstError(r.diagnostics);
+      if (base_) return Status::InvalidArgument(last_error_text_);  // keep serving the old one
+      return Status::InvalidArgument("the policy has errors, not starting: " + last_error_text_);
+    }
+    base_ = r.snapshot;
+    last_error_ = json::array();
+    last_error_text_.clear();
+    loaded_at_ = std::chrono::system_clock::now();
+    repo_cache_.clear();  // repository layers sit on top of the base: rebuild them
+    return Status::Ok();
+  }
+
+  std::shared_ptr<const policy::Snapshot> Base() {
+    std::lock_guard<std::mutex> lock(policy_mu_);
+    return base_;
+  }
+
+  // The snapshot for a request: the base, plus the repository file above its cwd if any
+  // (compiled on first use and again whenever the file changes). Null with `error` set when
+  // that file has errors: nothing is decided from a policy that does not load.
+  std::shared_ptr<const policy::Snapshot> ForRequest(const policy::Request& req, std::string* error) {
+    if (!opt_.repository_layer || req.cwd.empty() || req.kind == policy::RequestKind::kAction) return Base();
+    std::string repo = policy::FindRepositoryPolicy(req.cwd);
+    if (repo.empty()) return Base();
+    FileStamp stamp = StampOf(repo);
+    std::lock_guard<std::mutex> lock(policy_mu_);
+    auto it = repo_cache_.find(repo);
+    if (it != repo_cache_.end() && it->second.stamp == stamp) {
+      if (!it->second.snapshot) *error = it->second.error;
+      return it->second.snapshot;
+    }
+    policy::LoadOptions lo = BaseOptions();
+    lo.repository_layer = true;
+    lo.cwd = DirOf(DirOf(repo));  // the directory holding .warden/
+    policy::LoadResult r = policy::LoadPolicy(lo);
+    RepoEntry e{stamp, r.snapshot, r.snapshot ? std::string() : FirstError(r.diagnostics)};
+    if (!r.snapshot) Log("repository policy " + repo + " has errors: " + e.error);
+    if (repo_cache_.size() >= 256) repo_cache_.clear();
+    auto& slot = repo_cache_[repo] = std::move(e);
+    if (!slot.snapshot) *error = slot.error;
+    return slot.snapshot;
+  }
+
+  void Reload(const std::string& why) {
+    counts_.reloads++;
+    Status s = LoadBase();
+    if (s.ok()) {
+      Log("reloaded (" + why + "): policy " + Base()->revision);
+    } else {
+      counts_.failed_reloads++;
+      Log("reload (" + why + ") failed, still serving policy " + Base()->revision + ": " + s.message());
+    }
+  }
+
+  // ---- socket -----------------------------------------------------------------------------
+
+  Status Bind() {
+    const std::string& path = opt_.socket_path;
+    if (path.size() >= sizeof(sockaddr_un{}.sun_path)) return Status::InvalidArgument("socket path too long: " + path);
+    if (Status s = PrivateDir(DirOf(path)); !s.ok()) return s;
+    struct stat st;
+    if (lstat(path.c_str(), &st) == 0) {
+      if (!S_ISSOCK(st.st_mode)) return Status::InvalidArgument(path + " exists and is not a socket");
+      // A live daemon answers; a stale socket from a crash does not and is replaced.
+      local::socket probe(io_);
+      boost::system::error_code ec;
+      probe.connect(local::endpoint(path), ec);
+      if (!ec) return Status::InvalidArgument("a daemon is already listening on " + path);
+      ::unlink(path.c_str());
+    }
+    boost::system::error_code ec;
+    mode_t old = ::umask(0177);  // the socket is born 0600: no window where others can connect
+    acceptor_.open(local(), ec);
+    if (!ec) acceptor_.bind(local::endpoint(path), ec);
+    ::umask(old);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return Status::IoError("cannot listen on " + path + ": " + ec.message());
+    ::chmod(path.c_str(), 0600);
+    return Status::Ok();
+  }
+
+  void Accept();
+
+  void WaitSignal() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+      if (ec) return;
+      if (sig == SIGHUP) {
+        Reload("SIGHUP");
+        WaitSignal();
+        return;
+      }
+      Log(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", stopping");
+      Stop();
+    });
+  }
+
+  // inotify on the directories of the policy files: editors replace files by rename, so the
+  // files themselves cannot be watched. A burst of events reloads once.
+  void Watch() {
+    int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd < 0) {
+      Log(std::string("inotify unavailable (") + std::strerror(errno) + "): reload with SIGHUP");
+      return;
+    }
+    inotify_.assign(fd);
+    std::vector<std::string> files = opt_.policy_files;
+    if (std::string u = UserPolicyPath(); !u.empty()) files.push_back(u);
+    for (const auto& f : files) {
+      std::string abs = f.empty() || f.front() == '/' ? f : JoinPath(CurrentDirectory(), f);
+      std::string dir = DirOf(abs);
+      watched_names_.insert(abs);
+      if (watched_dirs_.count(dir)) continue;
+      int wd = inotify_add_watch(fd, dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM);
+      if (wd >= 0) watched_dirs_[dir] = wd;
+      wd_to_dir_[wd] = dir;
+    }
+    ReadInotify();
+  }
+
+  static std::string CurrentDirectory() {
+    char buf[4096];
+    return getcwd(buf, sizeof buf) ? std::string(buf) : std::string("/");
+  }
+
+  void ReadInotify() {
+    inotify_.async_read_some(asio::buffer(inotify_buf_), [this](const boost::system::error_code& ec, size_t n) {
+      if (ec) return;
+      bool relevant = false;
+      for (size_t off = 0; off + sizeof(inotify_event) <= n;) {
+        const auto* ev = reinterpret_cast<const inotify_event*>(inotify_buf_.data() + off);
+        if (ev->len > 0) {
+          auto it = wd_to_dir_.find(ev->wd);
+          if (it != wd_to_dir_.end() && watched_names_.count(JoinPath(it->second, ev->name))) relevant = true;
+        }
+        off += sizeof(inotify_event) + ev->len;
+      }
+      if (relevant && !reload_pending_) {
+        reload_pending_ = true;
+        auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(50));
+        timer->async_wait([this, timer](const boost::system::error_code&) {
+          reload_pending_ = false;
+          Reload("policy file changed");
+        });
+      }
+      ReadInotify();
+    });
+  }
+
+  json::object StatusJson();
+  void Publish(const json::object& event);
+
+  struct RepoEntry {
+    FileStamp stamp;
+    std::shared_ptr<const policy::Snapshot> snapshot;
+    std::string error;
+  };
+
+  DaemonOptions opt_;
+  asio::io_context io_;
+  local::acceptor acceptor_;
+  asio::signal_set signals_;
+  asio::posix::stream_descriptor inotify_;
+  std::array<char, 8192> inotify_buf_{};
+  std::map<std::string, int> watched_dirs_;
+  std::map<int, std::string> wd_to_dir_;
+  std::set<std::string> watched_names_;
+  bool reload_pending_ = false;  // touched only by the inotify handler chain
+
+  std::mutex policy_mu_;
+  std::shared_ptr<const policy::Snapshot> base_;       // GUARDED_BY(policy_mu_)
+  std::map<std::string, RepoEntry> repo_cache_;        // GUARDED_BY(policy_mu_)
+  json::array last_error_;                             // GUARDED_BY(policy_mu_)
+  std::string last_error_text_;                        // GUARDED_BY(policy_mu_)
+  std::chrono::system_clock::time_point loaded_at_;    // GUARDED_BY(policy_mu_)
+
+  std::mutex subs_mu_;
+  std::set<std::shared_ptr<class Connection>> subscribers_;  // GUARDED_BY(subs_mu_)
+
+  DaemonCounts counts_;
+  Clock::time_point started_;
+  std::string id_prefix_;
+  std::atomic<uint64_t> next_id_{1};
+};
+
+// One client connection: reads a line, answers it, reads the next. Subscribers also get
+// events pushed from other threads; every write goes through the connection's strand.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(Daemon::Impl* d, local::socket s) : d_(d), sock_(std::move(s)), buf_(kMaxMessageBytes + 1) {}
+
+  void Begin() {
+    ucred cred{};
+    socklen_t len = sizeof cred;
+    if (getsockopt(sock_.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.uid != geteuid()) {
+      d_->counts().refused++;
+      Log("refused a connection from uid " + std::to_string(cred.uid) + " (pid " + std::to_string(cred.pid) + ")");
+      ProtocolError e{kErrRefused, "only uid " + std::to_string(geteuid()) + " may use this daemon", nullptr};
+      Send(ErrorLine(e), true);
+      return;
+    }
+    pid_ = cred.pid;
+    uid_ = cred.uid;
+    Read();
+  }
+
+  // Thread-safe: queues a line (an event) for this connection.
+  void Push(std::string line) {
+    auto self = shared_from_this();
+    asio::post(sock_.get_executor(), [self, line = std::move(line)]() mutable { self->Send(std::move(line), false); });
+  }
+
+  int pid() const { return pid_; }
+  unsigned uid() const { return uid_; }
+
+ private:
+  void Read() {
+    auto self = shared_from_this();
+    asio::async_read_until(sock_, buf_, '\n', [self](const boost::system::error_code& ec, size_t n) {
+      if (ec == asio::error::not_found) {
+        ProtocolError e{kErrTooLarge, "a message is limited to " + std::to_string(kMaxMessageBytes) + " bytes", nullptr};
+        self->d_->counts().errors++;
+        self->Send(ErrorLine(e), true);
+        return;
+      }
+      if (ec) {
+        self->Close();
+        return;
+      }
+      std::string line(asio::buffers_begin(self->buf_.data()), asio::buffers_begin(self->buf_.data()) + n - 1);
+      self->buf_.consume(n);
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.empty()) {
+        self->Read();
+        return;
+      }
+      self->OnLine(line);
+    });
+  }
+
+  void OnLine(const std::string& line) {
+    Message m;
+    ProtocolError e;
+    if (!ParseMessage(line, &m, &e)) {
+      d_->counts().errors++;
+      Send(ErrorLine(e), true);  // a malformed message ends the connection
+      return;
+    }
+    bool close = false;
+    std::string reply = d_->Handle(m, shared_from_this(), &close);
+    Send(std::move(reply), close);
+    if (!close) Read();
+  }
+
+  void Send(std::string line, bool close_after) {
+    out_.push_back({std::move(line), close_after});
+    if (out_.size() == 1) WriteNext();
+  }
+
+  void WriteNext() {
+    auto self = shared_from_this();
+    asio::async_write(sock_, asio::buffer(out_.front().line), [self](const boost::system::error_code& ec, size_t) {
+      bool close = ec || self->out_.front().close_after;
+      self->out_.pop_front();
+      if (close) {
+        self->Close();
+        return;
+      }
+      if (!self->out_.empty()) self->WriteNext();
+    });
+  }
+
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    d_->Unsubscribe(shared_from_this());
+    boost::system::error_code ec;
+    sock_.shutdown(local::socket::shutdown_both, ec);
+    sock_.close(ec);
+  }
+
+  struct Out {
+    std::string line;
+    bool close_after;
+  };
+  Daemon::Impl* d_;
+  local::socket sock_;
+  asio::streambuf buf_;
+  std::deque<Out> out_;
+  bool closed_ = false;
+  int pid_ = 0;
+  unsigned uid_ = 0;
+};
+
+void Daemon::Impl::Accept() {
+  acceptor_.async_accept(asio::make_strand(io_), [this](const boost::system::error_code& ec, local::socket s) {
+    if (ec == asio::error::operation_aborted) return;
+    if (!ec) {
+      counts_.connections++;
+      std::make_shared<Connection>(this, std::move(s))->Begin();
+    }
+    Accept();
+  });
+}
+
+std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, bool* close) {
+  switch (m.op) {
+    case Op::kStatus: return ReplyLine(StatusJson(), m.id);
+    case Op::kReload: {
+      Reload("requested by pid " + std::to_string(from->pid()));
+      std::lock_guard<std::mutex> lock(policy_mu_);
+      if (!last_error_text_.empty()) {
+        counts_.errors++;
+        *close = true;
+        return ErrorLine({"policy-error", "the new policy does not load; still serving " + base_->revision + ": " +
+                                              last_error_text_, m.id});
+      }
+      json::object o;
+      o["revision"] = base_->revision;
+      return ReplyLine(std::move(o), m.id);
+    }
+    case Op::kSubscribe: {
+      Subscribe(from);
+      json::object o;
+      o["subscribed"] = true;
+      return ReplyLine(std::move(o), m.id);
+    }
+    case Op::kDecide: break;
+  }
+  auto start = Clock::now();
+  policy::Request& req = m.request;
+  // What the request does not say: the daemon cannot know the client's directory, so a
+  // missing cwd is "/" (where `rm -rf *` is as dangerous as it gets) and never the daemon's.
+  if (!m.present.home) req.home = opt_.home;
+  if (!m.present.cwd) req.cwd = "/";
+  if (!m.present.workspace) req.workspace = req.cwd;
+  std::string error;
+  auto snap = ForRequest(req, &error);
+  if (!snap) {
+    counts_.errors++;
+    *close = true;
+    return ErrorLine({"policy-error", error, m.id});
+  }
+  policy::Outcome out = policy::Evaluate(*snap, req);
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+  counts_.decisions++;
+  (out.decision == policy::Decision::kAllow ? counts_.allow
+   : out.decision == policy::Decision::kDeny ? counts_.deny
+                                              : counts_.ask)++;
+  json::object o = policy::OutcomeJson(out, req, *snap);
+  char id[40];
+  std::snprintf(id, sizeof id, "%s-%llu", id_prefix_.c_str(), static_cast<unsigned long long>(next_id_++));
+  o["decision_id"] = id;
+  o["latency_ns"] = ns;
+  bool has_subscribers;
+  {
+    std::lock_guard<std::mutex> lock(subs_mu_);
+    has_subscribers = !subscribers_.empty();
+  }
+  if (has_subscribers) {
+    json::object ev = o;
+    ev["event"] = "decision";
+    ev["pid"] = from->pid();
+    if (req.kind == policy::RequestKind::kExec) ev["command"] = req.has_argv ? json::value(nullptr) : json::value(req.command);
+    Publish(ev);
+  }
+  return ReplyLine(std::move(o), m.id);
+}
+
+void Daemon::Impl::Publish(const json::object& event) {
+  std::string line = json::serialize(event);
+  line += '\n';
+  std::lock_guard<std::mutex> lock(subs_mu_);
+  for (const auto& c : subscribers_) c->Push(line);
+}
+
+json::object Daemon::Impl::StatusJson() {
+  json::object o;
+  o["version"] = WARDEN_VERSION;
+  o["pid"] = static_cast<int64_t>(getpid());
+  o["uptime_s"] = std::chrono::duration<double>(Clock::now() - started_).count();
+  o["socket"] = opt_.socket_path;
+  json::object pol;
+  {
+    std::lock_guard<std::mutex> lock(policy_mu_);
+    pol["revision"] = base_->revision;
+    pol["rules"] = base_->rules.size();
+    json::array sources;
+    for (const auto& s : base_->sources) sources.emplace_back(s.path);
+    pol["sources"] = std::move(sources);
+    pol["loaded_at"] = std::chrono::duration_cast<std::chrono::seconds>(loaded_at_.time_since_epoch()).count();
+    pol["load_errors"] = last_error_;
+    pol["repository_policies"] = repo_cache_.size();
+  }
+  o["policy"] = std::move(pol);
+  json::object c;
+  c["decisions"] = counts_.decisions.load();
+  c["allow"] = counts_.allow.load();
+  c["deny"] = counts_.deny.load();
+  c["ask"] = counts_.ask.load();
+  c["errors"] = counts_.errors.load();
+  c["connections"] = counts_.connections.load();
+  c["refused"] = counts_.refused.load();
+  c["reloads"] = counts_.reloads.load();
+  c["failed_reloads"] = counts_.failed_reloads.load();
+  o["counts"] = std::move(c);
+  json::object audit;
+  audit["queue_depth"] = 0;  // the audit writer is not wired in yet
+  o["audit"] = std::move(audit);
+  json::object approvals;
+  approvals["pending"] = 0;  // approvals are not implemented yet
+  o["approvals"] = std::move(approvals);
+  {
+    std::lock_guard<std::mutex> lock(subs_mu_);
+    o["subscribers"] = subscribers_.size();
+  }
+  return o;
+}
+
+Daemon::Daemon(DaemonOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Daemon::~Daemon() = default;
+Status Daemon::Start() { return impl_->Start(); }
+void Daemon::Run() { impl_->Run(); }
+void Daemon::Stop() { impl_->Stop(); }
+
+}  // namespace warden::server

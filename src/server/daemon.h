@@ -1,0 +1,69 @@
+// `warden serve`: the local daemon. It owns the compiled policy (swapped whole on reload, never
+// replaced by one that fails to load), answers the protocol of server/protocol.h on a Unix
+// socket, and streams decisions to subscribers. It never runs commands: clients decide
+// through it and then act (exec, answer a hook) themselves.
+//
+// The socket is created mode 0600 in a 0700 directory; every connection's peer credentials
+// (SO_PEERCRED) are read, and a peer with another uid is refused. Policy layers are those of
+// `warden check`: built-in profile, user file, the repository file found upward from each
+// request's cwd (loaded on first use, reloaded when the file changes), --policy files.
+//
+// Thread-safety: Start, Run and Stop are for one controlling thread; Run serves on
+// `threads` I/O threads; RequestReload and Stop may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "policy/diagnostic.h"
+#include "policy/snapshot.h"
+
+namespace warden::server {
+
+struct DaemonOptions {
+  std::string socket_path;
+  std::string state_dir;
+  std::vector<std::string> policy_files;
+  std::string profile = "default";
+  bool user_layer = true;        // ~/.config/warden/policy.yaml (or $XDG_CONFIG_HOME)
+  bool repository_layer = true;  // .warden/policy.yaml upward from each request's cwd
+  std::string home;              // for defaults and the user layer
+  std::string config_home;       // $XDG_CONFIG_HOME when set
+  int threads = 2;
+  bool watch_files = true;       // reload when a policy file changes (inotify)
+};
+
+struct DaemonCounts {
+  std::atomic<uint64_t> decisions{0}, allow{0}, deny{0}, ask{0};
+  std::atomic<uint64_t> errors{0};       // messages answered with an error
+  std::atomic<uint64_t> connections{0};  // accepted
+  std::atomic<uint64_t> refused{0};      // peers of another uid
+  std::atomic<uint64_t> reloads{0}, failed_reloads{0};
+};
+
+class Daemon {
+ public:
+  explicit Daemon(DaemonOptions options);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // Loads the policy and binds the socket: after this returns OK, clients can connect.
+  Status Start();
+  // Serves until Stop() or SIGTERM/SIGINT (SIGHUP reloads). Removes the socket on the way out.
+  void Run();
+  void Stop();
+
+  class Impl;  // defined in daemon.cc (public only so that its connections can name it)
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace warden::server

@@ -1,0 +1,122 @@
+#include "server/protocol.h"
+
+namespace warden::server {
+
+namespace json = boost::json;
+
+namespace {
+
+bool Fail(ProtocolError* e, std::string_view code, std::string message) {
+  e->code = code;
+  e->message = std::move(message);
+  return false;
+}
+
+bool ParseOp(std::string_view name, Op* op) {
+  if (name == "decide") *op = Op::kDecide;
+  else if (name == "status") *op = Op::kStatus;
+  else if (name == "reload") *op = Op::kReload;
+  else if (name == "subscribe") *op = Op::kSubscribe;
+  else return false;
+  return true;
+}
+
+}  // namespace
+
+bool ParseMessage(std::string_view line, Message* out, ProtocolError* error) {
+  if (line.size() > kMaxMessageBytes) {
+    return Fail(error, kErrTooLarge, "message of " + std::to_string(line.size()) + " bytes; the limit is " +
+                                         std::to_string(kMaxMessageBytes));
+  }
+  json::parse_options opts;
+  opts.max_depth = 64;
+  std::error_code ec;
+  json::value v = json::parse(json::string_view(line.data(), line.size()), ec, {}, opts);
+  if (ec) return Fail(error, kErrBadMessage, "not JSON: " + ec.message());
+  if (!v.is_object()) return Fail(error, kErrBadMessage, "a message is a JSON object");
+  json::object& o = v.as_object();
+  if (const json::value* id = o.if_contains("id")) {
+    if (id->is_object() || id->is_array()) return Fail(error, kErrBadMessage, "\"id\" must be a string, number or null");
+    out->id = *id;
+    error->id = *id;
+  }
+  const json::value* op = o.if_contains("op");
+  if (op == nullptr || !op->is_string()) return Fail(error, kErrBadMessage, "\"op\" (a string) is missing");
+  if (!ParseOp(std::string_view(op->as_string()), &out->op)) {
+    return Fail(error, kErrBadMessage,
+                "unknown op \"" + std::string(std::string_view(op->as_string()).substr(0, 40)) + "\": use decide, status, reload or subscribe");
+  }
+  for (const auto& [key, value] : o) {
+    if (key != "op" && key != "id" && !(key == "request" && out->op == Op::kDecide)) {
+      return Fail(error, kErrBadMessage, "unknown field \"" + std::string(key.substr(0, 40)) + "\"");
+    }
+  }
+  if (out->op != Op::kDecide) return true;
+  const json::value* req = o.if_contains("request");
+  if (req == nullptr || !req->is_object()) return Fail(error, kErrBadRequest, "decide needs \"request\" (an object)");
+  // The request goes through the one request parser every front end uses.
+  Result<policy::Request> r = policy::ParseRequestJson(json::serialize(*req), &out->present);
+  if (!r.ok()) return Fail(error, kErrBadRequest, "request: " + r.status().message());
+  out->request = std::move(r).value();
+  return true;
+}
+
+json::object RequestJson(const policy::Request& req) {
+  json::object o;
+  o["kind"] = std::string(policy::KindName(req.kind));
+  o["context"] = std::string(policy::ContextName(req.context));
+  switch (req.kind) {
+    case policy::RequestKind::kExec:
+      if (req.has_argv) {
+        json::array argv;
+        for (const auto& a : req.argv) argv.emplace_back(a);
+        o["argv"] = std::move(argv);
+      } else {
+        o["command"] = req.command;
+      }
+      break;
+    case policy::RequestKind::kFile:
+      o["op"] = std::string(shell::FileOpName(req.op));
+      o["path"] = req.path;
+      break;
+    case policy::RequestKind::kAction: {
+      o["subject"] = req.subject;
+      o["action"] = req.action;
+      json::object res;
+      res["type"] = req.resource_type;
+      res["id"] = req.resource_id;
+      o["resource"] = std::move(res);
+      return o;
+    }
+    default: break;
+  }
+  if (!req.cwd.empty()) o["cwd"] = req.cwd;
+  if (!req.workspace.empty()) o["workspace"] = req.workspace;
+  if (!req.home.empty()) o["home"] = req.home;
+  return o;
+}
+
+std::string ErrorLine(const ProtocolError& e) {
+  json::object o;
+  if (!e.id.is_null()) o["id"] = e.id;
+  o["ok"] = false;
+  json::object err;
+  err["code"] = std::string(e.code);
+  err["message"] = e.message;
+  o["error"] = std::move(err);
+  std::string line = json::serialize(o);
+  line += '\n';
+  return line;
+}
+
+std::string ReplyLine(json::object reply, const json::value& id) {
+  json::object o;
+  if (!id.is_null()) o["id"] = id;
+  o["ok"] = true;
+  for (auto& [k, v] : reply) o[k] = std::move(v);
+  std::string line = json::serialize(o);
+  line += '\n';
+  return line;
+}
+
+}  // namespace warden::server

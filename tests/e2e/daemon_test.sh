@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# End-to-end tests of the real daemon: `warden serve` started as a process, then `warden
+# status` and `warden exec` against it over its socket — decisions, exec in place, the
+# in-process fallback, reload on SIGHUP and on a file change, a policy that fails to load,
+# peers of another uid refused, SIGTERM.
+# usage: daemon_test.sh path/to/warden
+set -uo pipefail
+
+WARDEN=$(realpath "${1:?usage: daemon_test.sh path/to/warden}")
+TMP=$(mktemp -d)
+DAEMON_PID=
+cleanup() {
+  [ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+export HOME=$TMP/home XDG_CONFIG_HOME= XDG_RUNTIME_DIR=
+export WARDEN_STATE_DIR=$TMP/state WARDEN_SOCKET=$TMP/run/warden.sock
+mkdir -p "$HOME" "$TMP/work"
+cd "$TMP/work"
+
+failures=0 checks=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+ok() { checks=$((checks + 1)); }
+expect_contains() {  # expect_contains TEXT NEEDLE LABEL
+  if [[ "$1" == *"$2"* ]]; then ok; else fail "$3: output lacks '$2': $1"; fi
+}
+expect_rc() {  # expect_rc WANT GOT LABEL
+  if [ "$1" = "$2" ]; then ok; else fail "$3: exit $2, want $1"; fi
+}
+json_get() {  # json_get JSON PATH… (python3 is on every Debian)
+  python3 -c 'import json,sys
+v=json.loads(sys.argv[1])
+for k in sys.argv[2:]: v=v[k]
+print(v)' "$@"
+}
+
+POLICY=$TMP/team.yaml
+cat >"$POLICY" <<'EOF'
+version: 1
+rules:
+  - id: no-make
+    kind: exec
+    match: {command: make}
+    decision: deny
+    reason: make is not allowed here
+EOF
+
+# ---- without a daemon: status says so; exec decides in-process and says so -----------------
+out=$("$WARDEN" status 2>&1); rc=$?
+expect_rc 69 "$rc" "status without a daemon"
+expect_contains "$out" "no daemon on $TMP/run/warden.sock" "status without a daemon"
+out=$("$WARDEN" status --json 2>&1)
+expect_contains "$(json_get "$out" running)" "False" "status --json without a daemon"
+out=$("$WARDEN" exec -- echo hello 2>&1); rc=$?
+expect_rc 0 "$rc" "in-process exec"
+expect_contains "$out" "deciding in-process" "in-process exec says so"
+expect_contains "$out" "hello" "in-process exec runs the program"
+
+# ---- start the daemon ------------------------------------------------------------------------
+"$WARDEN" serve --policy "$POLICY" 2>"$TMP/serve.log" &
+DAEMON_PID=$!
+for _ in $(seq 200); do [ -S "$TMP/run/warden.sock" ] && break; sleep 0.02; done
+[ -S "$TMP/run/warden.sock" ] && ok || fail "the socket did not appear: $(cat "$TMP/serve.log")"
+expect_contains "$(cat "$TMP/serve.log")" "ready in" "serve logs readiness"
+expect_rc 600 "$(stat -c %a "$TMP/run/warden.sock")" "socket mode"
+expect_rc 700 "$(stat -c %a "$TMP/run")" "socket directory mode"
+
+out=$("$WARDEN" status --json); rc=$?
+expect_rc 0 "$rc" "status with the daemon"
+expect_contains "$(json_get "$out" running)" "True" "status --json running"
+rev1=$(json_get "$out" policy revision)
+out=$("$WARDEN" status)
+expect_contains "$out" "policy   revision $rev1" "status text"
+
+# ---- exec through the daemon ---------------------------------------------------------------
+out=$("$WARDEN" exec -- sh -c 'echo "args: $0 $1"' a b 2>&1); rc=$?
+expect_rc 0 "$rc" "allowed exec"
+expect_contains "$out" "args: a b" "the program gets its arguments"
+[[ "$out" == *"in-process"* ]] && fail "exec used the in-process fallback while the daemon runs" || ok
+"$WARDEN" exec -- sh -c 'exit 7'; expect_rc 7 "$?" "the program's exit status passes through"
+# Same pid: the program replaces warden.
+"$WARDEN" exec -- sh -c 'echo $$ >"$0"' "$TMP/pid" &
+bg=$!
+wait $bg
+expect_rc "$bg" "$(cat "$TMP/pid")" "exec in place keeps the pid"
+# Same stdin.
+out=$(echo piped | "$WARDEN" exec -- cat)
+expect_rc piped "$out" "stdin passes to the program"
+out=$("$WARDEN" exec -- rm -rf / 2>&1); rc=$?
+expect_rc 126 "$rc" "denied exec"
+expect_contains "$out" "denied:" "denied exec says why"
+out=$("$WARDEN" exec -- make all 2>&1); rc=$?
+expect_rc 126 "$rc" "the --policy layer of the daemon"
+expect_contains "$out" "make is not allowed here" "the daemon's own layers decide"
+out=$("$WARDEN" exec -- git push --force origin main 2>&1); rc=$?
+expect_rc 126 "$rc" "ask without approvals"
+expect_contains "$out" "needs approval" "ask is not a run"
+out=$("$WARDEN" exec -- /nonexistent/program 2>&1); rc=$?
+expect_rc 127 "$rc" "missing program"
+out=$("$WARDEN" exec 2>&1); rc=$?
+expect_rc 64 "$rc" "exec without a program"
+
+# ---- agent hooks decide through the daemon (its --policy layer is visible) ------------------
+payload='{"session_id":"s","transcript_path":"/tmp/t.jsonl","cwd":"'"$TMP/work"'","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"make install"}}'
+out=$(echo "$payload" | "$WARDEN" hook claude 2>"$TMP/hook.err"); rc=$?
+expect_rc 0 "$rc" "hook claude exit status"
+expect_contains "$out" '"permissionDecision":"deny"' "hook claude through the daemon"
+expect_contains "$out" "make is not allowed here" "hook claude gets the daemon's reason"
+[[ "$(cat "$TMP/hook.err")" == *"in-process"* ]] && fail "the hook decided in-process while the daemon runs" || ok
+
+# ---- warden shell: decides on the -c string, then runs the real shell with the same arguments
+out=$("$WARDEN" shell -c 'echo "hi $0"' named 2>&1); rc=$?
+expect_rc 0 "$rc" "shell -c allowed"
+expect_contains "$out" "hi named" "shell passes every argument to the real shell"
+"$WARDEN" shell -lc 'exit 5' 2>/dev/null; expect_rc 5 "$?" "shell -lc: the exit status passes through"
+out=$("$WARDEN" shell -c 'cd / && rm -rf *' 2>&1); rc=$?
+expect_rc 126 "$rc" "shell -c denied"
+expect_contains "$out" "denied:" "shell says why"
+out=$("$WARDEN" shell -e -o pipefail -c 'true | bash -c "rm -rf ~"' 2>&1); rc=$?
+expect_rc 126 "$rc" "shell: options before -c, a nested bash -c"
+ln -s "$WARDEN" "$TMP/warden-shell"
+out=$("$TMP/warden-shell" -c 'echo via link' 2>&1); rc=$?
+expect_rc 0 "$rc" "warden-shell link"
+expect_contains "$out" "via link" "warden-shell link runs the command"
+out=$("$TMP/warden-shell" -c 'make' 2>&1); rc=$?
+expect_rc 126 "$rc" "warden-shell link decides through the daemon's layers"
+echo 'echo from script' >"$TMP/s.sh"
+out=$("$WARDEN" shell "$TMP/s.sh" 2>&1)
+expect_contains "$out" "from script" "a script invocation passes through"
+out=$(WARDEN_REAL_SHELL=relative "$WARDEN" shell -c true 2>&1); rc=$?
+expect_rc 64 "$rc" "WARDEN_REAL_SHELL must be absolute"
+out=$("$WARDEN" shell --help)
+expect_contains "$out" "drop-in \$SHELL" "shell --help"
+
+# ---- reload: a broken file never replaces the running policy; SIGHUP and edits reload ---------
+echo "version: 1
+rules: [ {id: x, kind: exec, decision: sometimes} ]" >"$POLICY.new"
+mv "$POLICY.new" "$POLICY"
+sleep 0.3
+out=$("$WARDEN" status --json)
+[ "$(json_get "$out" policy revision)" = "$rev1" ] && ok || fail "a broken policy replaced the running one"
+expect_contains "$(json_get "$out" policy load_errors)" "sometimes" "status shows the load error"
+out=$("$WARDEN" exec -- make 2>&1); rc=$?
+expect_rc 126 "$rc" "the old policy still decides after a failed reload"
+cat >"$POLICY" <<'EOF'
+version: 1
+rules:
+  - id: no-cmake
+    kind: exec
+    match: {command: cmake}
+    decision: deny
+EOF
+kill -HUP "$DAEMON_PID"
+sleep 0.3
+out=$("$WARDEN" exec -- cmake --version 2>&1); rc=$?
+expect_rc 126 "$rc" "the reloaded policy decides"
+expect_contains "$(cat "$TMP/serve.log")" "reloaded (SIGHUP)" "SIGHUP reload is logged"
+out=$("$WARDEN" status --json)
+[ "$(json_get "$out" policy revision)" != "$rev1" ] && ok || fail "the revision did not change after a reload"
+
+# ---- a malformed message ends its own connection, nobody else's -----------------------------
+out=$(printf 'garbage\n' | python3 -c '
+import socket,sys
+s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(sys.stdin.buffer.read())
+data=b""
+while True:
+  b=s.recv(4096)
+  if not b: break
+  data+=b
+print(data.decode())' "$TMP/run/warden.sock")
+expect_contains "$out" '"ok":false' "malformed message answered"
+expect_contains "$out" 'bad-message' "malformed message code"
+"$WARDEN" status >/dev/null; expect_rc 0 "$?" "still serving after a malformed message"
+
+# ---- a peer of another uid is refused, even if the socket's modes were loosened -------------
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  chmod 0755 "$TMP" "$TMP/run"; chmod 0777 "$TMP/run/warden.sock"
+  out=$(setpriv --reuid=65534 --regid=65534 --clear-groups env WARDEN_SOCKET="$TMP/run/warden.sock" \
+        "$WARDEN" status --json 2>&1); rc=$?
+  chmod 0700 "$TMP/run"; chmod 0600 "$TMP/run/warden.sock"
+  expect_rc 69 "$rc" "another uid"
+  expect_contains "$(cat "$TMP/serve.log")" "refused a connection from uid 65534" "refusal is logged"
+else
+  echo "skip: the other-uid check needs root and setpriv"
+fi
+
+# ---- SIGTERM stops it and removes the socket ------------------------------------------------
+kill -TERM "$DAEMON_PID"
+wait "$DAEMON_PID"; rc=$?
+DAEMON_PID=
+expect_rc 0 "$rc" "SIGTERM exit status"
+[ -e "$TMP/run/warden.sock" ] && fail "the socket is still there after SIGTERM" || ok
+
+echo "daemon e2e: $checks checks passed, $failures failed"
+[ "$failures" = 0 ]
