@@ -134,6 +134,31 @@ node -e '
 const r = require(process.argv[1]).results;
 for (const x of r) console.log(`- ${x.command.replace(/^\S*\//, "")}: median ${(x.median * 1e3).toFixed(2)} ms (mean ${(x.mean * 1e3).toFixed(2)} ± ${(x.stddev * 1e3).toFixed(2)} ms)`);' "$out/check-process.json" | tee -a "$summary"
 
+# ---- 6. the daemon: ready time, exec and hook as processes, socket round trips, memory --------
+log ""
+log "## Daemon (warden serve, default policy)"
+sock=$scratch/run/warden.sock
+WARDEN_STATE_DIR=$scratch/state "$warden" serve --isolated --socket "$sock" 2>"$out/serve.log" &
+serve_pid=$!
+for _ in $(seq 500); do [ -S "$sock" ] && break; sleep 0.01; done
+sleep 0.5
+log "- $(grep -o 'ready in [0-9.]* ms' "$out/serve.log") (from \`warden serve\` start to listening, its own log)"
+log "- RSS idle: $(($(ps -o rss= -p $serve_pid))) KiB"
+payload=$scratch/hook-bash.json
+printf '%s\n' '{"session_id":"b","transcript_path":"/tmp/t.jsonl","cwd":"'"$ws"'","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"git status"}}' >"$payload"
+run hyperfine -N --warmup 20 --runs $runs --export-json "$out/daemon-exec.json" \
+  "/bin/true" "$warden exec --socket $sock -- /bin/true" >"$out/daemon-exec.txt" 2>&1
+run hyperfine --warmup 20 --runs $runs --export-json "$out/daemon-hook.json" \
+  "$warden hook claude --socket $sock < $payload" >"$out/daemon-hook.txt" 2>&1
+node -e '
+for (const f of process.argv.slice(1)) for (const x of require(f).results)
+  console.log(`- ${x.command.replace(/^\S*\//, "").replace(/--socket \S+ /, "")}: median ${(x.median * 1e3).toFixed(2)} ms (mean ${(x.mean * 1e3).toFixed(2)} ± ${(x.stddev * 1e3).toFixed(2)} ms)`);' \
+  "$out/daemon-exec.json" "$out/daemon-hook.json" | tee -a "$summary"
+run "$here/build/bench/warden_roundtrip_bench" "$sock" --clients 4 --rate 10000 --seconds $([ $quick = 1 ] && echo 2 || echo 10) \
+  --requests bench/micro/everyday.jsonl >"$out/daemon-roundtrip.json"
+log "- round trips, 4 clients offering 10k decisions/s: $(cat "$out/daemon-roundtrip.json")"
+kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true
+
 rm -f "$here/bench/results/latest"
 ln -s "$stamp" "$here/bench/results/latest"
 echo

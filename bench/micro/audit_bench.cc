@@ -100,19 +100,21 @@ BENCHMARK(BM_AuditAppendBatch)->Arg(1)->Arg(4)->UseManualTime()->Unit(benchmark:
 
 // The log the stats benchmarks read: kStatsRecords records, one every 10 ms.
 const std::string& StatsLog() {
-  static const std::string dir = [] {
-    std::string d = ScratchDir();
+  // Never destroyed: the exit handler that removes the directory runs after static destructors
+  // registered later than itself.
+  static const std::string* const dir = [] {
+    auto* d = new std::string(ScratchDir() + "/audit");
     std::atexit([] { fs::remove_all(fs::path(StatsLog()).parent_path()); });
     auto tick = std::make_shared<int64_t>(0);
-    auto writer = Writer::Open({.dir = d + "/audit", .clock = [tick] { return 1714564800000000 + 10000 * (*tick)++; }});
+    auto writer = Writer::Open({.dir = *d, .clock = [tick] { return 1714564800000000 + 10000 * (*tick)++; }});
     if (!writer.ok()) std::abort();
     for (size_t i = 0; i < kStatsRecords; ++i) {
       if (!(*writer)->Append(Realistic(i)).ok()) std::abort();
     }
     if (!(*writer)->Close().ok()) std::abort();
-    return d + "/audit";
+    return d;
   }();
-  return dir;
+  return *dir;
 }
 
 void RunStats(benchmark::State& state, const Filter& filter) {

@@ -35,15 +35,18 @@ int Main(int argc, char** argv) {
 Run 'warden COMMAND --help' for a command's flags and examples.
 )") + kExitCodesHelp);
   Runner run;
-  RegisterCheck(app, &run);
-  RegisterExplain(app, &run);
-  RegisterPolicy(app, &run);
-  RegisterBench(app, &run);
-  RegisterAudit(app, &run);
-  RegisterHook(app, &run);
-  RegisterServe(app, &run);
-  RegisterStatus(app, &run);
-  RegisterExec(app, &run);
+  // Only the subcommand being run is registered (all of them for --help, a typo or none):
+  // building every subcommand's options was most of the start-up of `warden exec` and
+  // `warden hook`, which run once per agent command.
+  static constexpr std::pair<std::string_view, void (*)(CLI::App&, Runner*)> kCommands[] = {
+      {"check", RegisterCheck}, {"explain", RegisterExplain}, {"policy", RegisterPolicy}, {"bench", RegisterBench},
+      {"audit", RegisterAudit}, {"hook", RegisterHook},       {"serve", RegisterServe},   {"status", RegisterStatus},
+      {"exec", RegisterExec}};
+  const std::string_view first = argc > 1 ? std::string_view(argv[1]) : std::string_view();
+  const bool known = std::any_of(std::begin(kCommands), std::end(kCommands), [&](const auto& c) { return c.first == first; });
+  for (const auto& [name, add] : kCommands) {
+    if (!known || name == first) add(app, &run);
+  }
   // Listed for --help only: main() hands `warden shell …` to RunShell before CLI11 parses.
   app.add_subcommand("shell", "A drop-in $SHELL for agents: decides on -c STRING, then runs the real shell (warden shell --help)");
   app.add_subcommand("version", "Print the version")->callback([&run] {
@@ -76,7 +79,7 @@ Run 'warden COMMAND --help' for a command's flags and examples.
   }
   if (!run) return kExitUsage;
   try {
-    return run();
+    ExitNow(run());  // a one-shot command: no need to tear the command-line parser down
   } catch (const std::exception& e) {
     std::cerr << "warden: internal error: " << e.what() << "\n";
     return kExitInternal;
