@@ -32,6 +32,7 @@ int RunServe(const ServeArgs& a) {
   if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x == '/') o.config_home = x;
   o.threads = a.threads;
   o.watch_files = !a.no_watch;
+  o.audit_always = a.audit_sync == "always";
   std::signal(SIGPIPE, SIG_IGN);
   server::Daemon d(o);
   if (Status s = d.Start(); !s.ok()) {
@@ -64,7 +65,10 @@ void PrintStatusText(const json::object& s) {
             << " allow, " << c.at("ask").to_number<uint64_t>() << " ask, " << c.at("deny").to_number<uint64_t>()
             << " deny), " << c.at("errors").to_number<uint64_t>() << " errors, " << c.at("connections").to_number<uint64_t>()
             << " connections, " << c.at("refused").to_number<uint64_t>() << " refused\n"
-            << "audit    queue depth " << s.at("audit").at("queue_depth").to_number<int64_t>() << "\n"
+            << "audit    " << (s.at("audit").at("enabled").as_bool() ? "" : "off, ") << "queue depth "
+            << s.at("audit").at("queue_depth").to_number<int64_t>() << ", "
+            << (s.at("audit").as_object().contains("records_written") ? s.at("audit").at("records_written").to_number<uint64_t>() : 0)
+            << " records written this run\n"
             << "approvals " << s.at("approvals").at("pending").to_number<int64_t>() << " pending\n";
 }
 

@@ -19,12 +19,14 @@
 #include <set>
 #include <thread>
 
+#include "audit/writer.h"
 #include "core/path.h"
 #include "policy/evaluator.h"
 #include "policy/loader.h"
 #include "policy/outcome_json.h"
 #include "server/paths.h"
 #include "server/protocol.h"
+#include "server/redact.h"
 
 #ifndef WARDEN_VERSION
 #define WARDEN_VERSION "0.0.0"
@@ -91,6 +93,31 @@ std::string FirstError(const policy::Diagnostics& d) {
   return "the policy has errors";
 }
 
+// Secrets out of every string of a JSON value (facts carry argv and paths).
+void RedactJson(json::value& v) {
+  if (v.is_string()) {
+    std::string r = RedactSecrets(std::string_view(v.as_string()));
+    if (r != std::string_view(v.as_string())) v = json::string(r);
+  } else if (v.is_array()) {
+    for (auto& x : v.as_array()) RedactJson(x);
+  } else if (v.is_object()) {
+    for (auto& [k, x] : v.as_object()) RedactJson(x);
+  }
+}
+
+// What the audit record says of the request: enough to know what was asked, redacted, with
+// long commands cut at 4 KiB.
+json::object RequestSummary(const policy::Request& req) {
+  json::object o = RequestJson(req);
+  if (auto* c = o.if_contains("command"); c && c->is_string() && c->as_string().size() > 4096) {
+    *c = json::string(std::string_view(c->as_string()).substr(0, 4096)) ;
+    o["truncated"] = true;
+  }
+  json::value v = std::move(o);
+  RedactJson(v);
+  return std::move(v.as_object());
+}
+
 }  // namespace
 
 class Daemon::Impl {
@@ -108,6 +135,12 @@ class Daemon::Impl {
     started_ = t0;
     if (Status s = LoadBase(); !s.ok()) return s;
     if (Status s = Bind(); !s.ok()) return s;
+    if (Status s = OpenAudit(); !s.ok()) {
+      boost::system::error_code ec;
+      acceptor_.close(ec);
+      ::unlink(opt_.socket_path.c_str());
+      return s;
+    }
     signals_.add(SIGHUP);
     signals_.add(SIGTERM);
     signals_.add(SIGINT);
@@ -128,6 +161,9 @@ class Daemon::Impl {
     io_.run();
     for (auto& t : pool) t.join();
     ::unlink(opt_.socket_path.c_str());
+    if (audit_) {
+      if (Status s = audit_->Close(); !s.ok()) Log("audit log: " + s.message());
+    }
     Log("stopped");
   }
 
@@ -233,6 +269,49 @@ class Daemon::Impl {
       counts_.failed_reloads++;
       Log("reload (" + why + ") failed, still serving policy " + Base()->revision + ": " + s.message());
     }
+  }
+
+  // ---- audit ------------------------------------------------------------------------------
+
+  Status OpenAudit() {
+    if (!opt_.audit) return Status::Ok();
+    if (opt_.state_dir.empty()) return Status::InvalidArgument("no state directory for the audit log");
+    if (Status s = PrivateDir(opt_.state_dir); !s.ok()) return s;
+    audit::WriterOptions wo;
+    wo.dir = JoinPath(opt_.state_dir, "audit");
+    wo.sync = opt_.audit_always ? audit::SyncMode::kAlways : audit::SyncMode::kBatch;
+    auto w = audit::Writer::Open(wo);
+    if (!w.ok()) return Status::IoError("cannot open the audit log in " + wo.dir + ": " + w.status().message());
+    audit_ = std::move(*w);
+    const auto& r = audit_->recovery();
+    if (r.torn_bytes) Log("audit log: cut an incomplete last record (" + std::to_string(r.torn_bytes) + " bytes) left by a crash");
+    Log("audit log " + wo.dir + " (" + (opt_.audit_always ? "always" : "batch") + "), next record " + std::to_string(r.next_seq));
+    return Status::Ok();
+  }
+
+  // Appends the decision's record; an error means the decision must not be acted on.
+  Status Audit(const policy::Request& req, const json::object& reply) {
+    if (!audit_) return Status::Ok();
+    audit::Record rec;
+    rec.decision_id = std::string(reply.at("decision_id").as_string());
+    rec.kind = std::string(policy::KindName(req.kind));
+    rec.context = std::string(policy::ContextName(req.context));
+    rec.decision = std::string(reply.at("decision").as_string());
+    if (reply.at("rule").is_string()) rec.rule = std::string(reply.at("rule").as_string());
+    rec.latency_ns = static_cast<uint64_t>(reply.at("latency_ns").to_number<int64_t>());
+    rec.policy_revision = std::string(reply.at("policy_revision").as_string());
+    if (req.kind == policy::RequestKind::kAction) rec.subject = req.subject;
+    rec.reason = RedactSecrets(std::string_view(reply.at("reason").as_string()));
+    rec.request = RequestSummary(req);
+    json::value facts = reply.at("facts");
+    RedactJson(facts);
+    rec.facts = std::move(facts);
+    auto seq = audit_->Append(rec);
+    if (!seq.ok()) {
+      counts_.audit_errors++;
+      return seq.status();
+    }
+    return Status::Ok();
   }
 
   // ---- socket -----------------------------------------------------------------------------
@@ -359,6 +438,7 @@ class Daemon::Impl {
   std::mutex subs_mu_;
   std::set<std::shared_ptr<class Connection>> subscribers_;  // GUARDED_BY(subs_mu_)
 
+  std::unique_ptr<audit::Writer> audit_;
   DaemonCounts counts_;
   Clock::time_point started_;
   std::string id_prefix_;
@@ -534,6 +614,12 @@ std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, b
   std::snprintf(id, sizeof id, "%s-%llu", id_prefix_.c_str(), static_cast<unsigned long long>(next_id_++));
   o["decision_id"] = id;
   o["latency_ns"] = ns;
+  if (Status s = Audit(req, o); !s.ok()) {
+    // Nothing unaudited is answered: the client treats the error as a denial.
+    counts_.errors++;
+    *close = true;
+    return ErrorLine({kErrInternal, "the decision could not be written to the audit log: " + s.message(), m.id});
+  }
   bool has_subscribers;
   {
     std::lock_guard<std::mutex> lock(subs_mu_);
@@ -543,7 +629,11 @@ std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, b
     json::object ev = o;
     ev["event"] = "decision";
     ev["pid"] = from->pid();
-    if (req.kind == policy::RequestKind::kExec) ev["command"] = req.has_argv ? json::value(nullptr) : json::value(req.command);
+    if (req.kind == policy::RequestKind::kExec) ev["request"] = RequestSummary(req);
+    json::value facts = ev["facts"];
+    RedactJson(facts);
+    ev["facts"] = std::move(facts);
+    ev["reason"] = RedactSecrets(std::string_view(ev["reason"].as_string()));
     Publish(ev);
   }
   return ReplyLine(std::move(o), m.id);
@@ -587,7 +677,19 @@ json::object Daemon::Impl::StatusJson() {
   c["failed_reloads"] = counts_.failed_reloads.load();
   o["counts"] = std::move(c);
   json::object audit;
-  audit["queue_depth"] = 0;  // the audit writer is not wired in yet
+  if (audit_) {
+    audit::WriterStats ws = audit_->stats();
+    audit["enabled"] = true;
+    audit["sync"] = opt_.audit_always ? "always" : "batch";
+    audit["queue_depth"] = ws.queue_depth;
+    audit["records_written"] = ws.records_written;
+    audit["fsyncs"] = ws.fsyncs;
+    audit["backpressure_waits"] = ws.backpressure_waits;
+    audit["errors"] = counts_.audit_errors.load();
+  } else {
+    audit["enabled"] = false;
+    audit["queue_depth"] = 0;
+  }
   o["audit"] = std::move(audit);
   json::object approvals;
   approvals["pending"] = 0;  // approvals are not implemented yet

@@ -8,6 +8,9 @@
 // `warden check`: built-in profile, user file, the repository file found upward from each
 // request's cwd (loaded on first use, reloaded when the file changes), --policy files.
 //
+// Every decision is appended to the audit log (audit/writer.h) before it is answered; when the
+// record cannot be written the client gets an error, which clients treat as a denial.
+//
 // Thread-safety: Start, Run and Stop are for one controlling thread; Run serves on
 // `threads` I/O threads; RequestReload and Stop may be called from any thread.
 #pragma once
@@ -37,6 +40,10 @@ struct DaemonOptions {
   std::string config_home;       // $XDG_CONFIG_HOME when set
   int threads = 2;
   bool watch_files = true;       // reload when a policy file changes (inotify)
+  // The audit log, in <state_dir>/audit. always: a decision is answered only after its record
+  // is fsynced; batch: group commit, fsync at least every 10 ms, backpressure when full.
+  bool audit = true;
+  bool audit_always = false;
 };
 
 struct DaemonCounts {
@@ -45,6 +52,7 @@ struct DaemonCounts {
   std::atomic<uint64_t> connections{0};  // accepted
   std::atomic<uint64_t> refused{0};      // peers of another uid
   std::atomic<uint64_t> reloads{0}, failed_reloads{0};
+  std::atomic<uint64_t> audit_errors{0};  // records that could not be written (those decisions were refused)
 };
 
 class Daemon {

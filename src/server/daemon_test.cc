@@ -228,7 +228,7 @@ TEST_F(DaemonTest, SubscribersSeeDecisions) {
   ASSERT_TRUE(ev.ok()) << ev.status().message();
   EXPECT_EQ((*ev)["event"].as_string(), "decision");
   EXPECT_EQ((*ev)["decision"].as_string(), "deny");
-  EXPECT_EQ((*ev)["command"].as_string(), "rm -rf /");
+  EXPECT_EQ((*ev)["request"].at("command").as_string(), "rm -rf /");
 }
 
 }  // namespace

@@ -185,6 +185,20 @@ else
   echo "skip: the other-uid check needs root and setpriv"
 fi
 
+# ---- every decision is in the audit log, hash-chained, with secrets redacted ----------------
+"$WARDEN" exec -- sh -c 'echo password=hunter22x >/dev/null'; expect_rc 0 "$?" "a command with a secret runs"
+out=$("$WARDEN" audit verify --json); rc=$?
+expect_rc 0 "$rc" "audit verify"
+out=$("$WARDEN" status --json)
+written=$(json_get "$out" audit records_written)
+decided=$(json_get "$out" counts decisions)
+expect_rc "$decided" "$written" "one audit record per decision"
+out=$("$WARDEN" audit stats --by decision --json)
+expect_contains "$out" '"deny"' "audit stats counts denials"
+grep -rq hunter22x "$WARDEN_STATE_DIR/audit" && fail "a secret reached the audit log" || ok
+out=$("$WARDEN" audit tail -n 1 --json)
+expect_contains "$out" "[REDACTED]" "the record shows where a secret was"
+
 # ---- SIGTERM stops it and removes the socket ------------------------------------------------
 kill -TERM "$DAEMON_PID"
 wait "$DAEMON_PID"; rc=$?

@@ -1,0 +1,40 @@
+#include "server/redact.h"
+
+#include <gtest/gtest.h>
+
+namespace warden::server {
+namespace {
+
+TEST(RedactTest, CredentialsOnCommandLines) {
+  struct Case {
+    const char* in;
+    const char* secret;
+  } cases[] = {
+      {"mysql -u root -phunter22 db", "hunter22"},
+      {"curl -H 'Authorization: Bearer abc.def.ghi' https://x", "abc.def.ghi"},
+      {"export API_KEY=sk-live-123456", "sk-live-123456"},
+      {"deploy --password='s3cr3t value' now", "s3cr3t value"},
+      {"GITHUB_TOKEN=ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa git push", "ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
+      {"echo AKIAABCDEFGHIJKLMNOP", "AKIAABCDEFGHIJKLMNOP"},
+      {"git clone https://bob:pa55word@example.com/r.git", "pa55word"},
+      {"curl -d token=xoxb-1234567890-abcdef https://slack", "xoxb-1234567890-abcdef"},
+      {"echo eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+       "dozjgNryP4J3jVmNHl0w5N"},
+      {"printf '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n-----END OPENSSH PRIVATE KEY-----'", "b3BlbnNzaC1rZXk"},
+  };
+  for (const auto& c : cases) {
+    std::string out = RedactSecrets(c.in);
+    EXPECT_EQ(out.find(c.secret), std::string::npos) << c.in << " → " << out;
+    EXPECT_NE(out.find("[REDACTED]"), std::string::npos) << c.in << " → " << out;
+  }
+}
+
+TEST(RedactTest, OrdinaryCommandsAreUnchanged) {
+  for (const char* s : {"git status", "rm -rf build", "make -j4 test", "cp -p a b", "tar -pxvf a.tgz", "grep -rn TODO src/",
+                        "ssh-keygen -lf ~/.ssh/id_ed25519.pub", "npm publish --access public"}) {
+    EXPECT_EQ(RedactSecrets(s), s);
+  }
+}
+
+}  // namespace
+}  // namespace warden::server
