@@ -93,6 +93,7 @@ void RegisterHook(CLI::App& app, Runner* run);
 void RegisterServe(CLI::App& app, Runner* run);
 void RegisterStatus(CLI::App& app, Runner* run);
 void RegisterExec(CLI::App& app, Runner* run);
+void RegisterApprovals(CLI::App& app, Runner* run);  // approvals, approve, deny
 // `warden shell ARGS…` / a `warden-shell` link: bash's arguments, not parsed by CLI11.
 int RunShell(const std::vector<std::string>& args);
 

@@ -10,12 +10,21 @@ namespace {
 
 namespace json = boost::json;
 
-Verdict FromDaemon(server::Client& c, const policy::Request& req) {
+Verdict FromDaemon(server::Client& c, const policy::Request& req, int wait_ms) {
   Verdict v;
   json::object m;
   m["op"] = "decide";
   m["request"] = server::RequestJson(req);
+  if (wait_ms > 0) m["wait_ms"] = wait_ms;
   auto r = c.Call(m);
+  if (r.ok() && r->contains("pending") && r->at("pending").is_bool() && r->at("pending").as_bool()) {
+    // A person has to answer: say who to ask and wait for the final line.
+    std::string id = r->at("approval_id").is_string() ? std::string(r->at("approval_id").as_string()) : "?";
+    std::cerr << "warden: waiting up to " << wait_ms / 1000 << " s for a person to approve " << id << " ("
+              << (r->at("reason").is_string() ? std::string(r->at("reason").as_string()) : std::string()) << ")\n"
+              << "        approve: warden approve " << id << "   deny: warden deny " << id << "   or use warden monitor\n";
+    r = c.Next(wait_ms + 5000);
+  }
   if (!r.ok()) {
     v.error = "the daemon did not answer: " + r.status().message();
     return v;
@@ -70,7 +79,7 @@ Verdict DecideRequest(const DecideOptions& o, const policy::Request& req) {
   if (!o.no_daemon) {
     std::string socket = o.daemon.Socket();
     auto c = server::Client::Connect(socket);
-    if (c.ok()) return FromDaemon(*c, req);
+    if (c.ok()) return FromDaemon(*c, req, o.wait_ms);
     if (c.status().code() != Status::Code::kNotFound) {
       Verdict v;
       v.error = c.status().message();

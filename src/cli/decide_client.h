@@ -17,6 +17,8 @@ struct DecideOptions {
   PolicyFlags policy;     // for the in-process fallback
   bool no_daemon = false;  // decide in-process even if the daemon runs
   bool quiet = false;      // do not announce the in-process fallback on stderr
+  // On ask, wait this long for a person to approve through the daemon (0: return the ask).
+  int wait_ms = 0;
 };
 
 struct Verdict {

@@ -18,6 +18,7 @@ struct ExecArgs {
   DecideOptions decide;
   std::string context = "ai";
   bool fail_open = false;
+  int wait_s = 120;
 };
 
 [[noreturn]] void Become(const std::vector<std::string>& argv) {
@@ -51,7 +52,9 @@ int RunExec(const ExecArgs& a) {
   req.cwd = CurrentDir();
   req.workspace = FindWorkspace(req.cwd);
   req.home = HomeDir();
-  Verdict v = DecideRequest(a.decide, req);
+  DecideOptions o = a.decide;
+  o.wait_ms = a.wait_s * 1000;
+  Verdict v = DecideRequest(o, req);
   if (!v.decided) {
     if (a.fail_open) {
       std::cerr << "warden: " << v.error << "; running anyway because of --fail-open\n";
@@ -63,7 +66,7 @@ int RunExec(const ExecArgs& a) {
   if (v.decision == policy::Decision::kAllow) Become(words);
   std::string rule = v.rule.empty() ? std::string() : " [" + v.rule + "]";
   if (v.decision == policy::Decision::kAsk) {
-    std::cerr << "warden: needs approval, and approvals are not available yet: " << v.reason << rule << "\n";
+    std::cerr << "warden: needs approval" << (v.in_process ? " (no daemon to ask a person through)" : "") << ": " << v.reason << rule << "\n";
   } else {
     std::cerr << "warden: denied: " << v.reason << rule << "\n";
   }
@@ -80,10 +83,14 @@ void RegisterExec(CLI::App& app, Runner* run) {
   cmd->add_option("--context", args->context, "Who is acting: ai (default), human or service");
   cmd->add_flag("--fail-open", args->fail_open,
                 "Run the program when nothing could be decided (daemon error, broken policy). Off by default");
+  cmd->add_option("--wait", args->wait_s, "On ask, wait this many seconds for a person to approve (0: refuse at once)")
+      ->check(CLI::Range(0, 600));
   cmd->add_flag("--no-daemon", args->decide.no_daemon, "Decide in-process even if the daemon runs");
   cmd->footer(R"(Allowed: the program replaces warden (execvp: same pid, terminal, environment) and its exit
 status is the program's. Denied, or needing an approval: the reason goes to stderr and the exit
-status is 126. The program cannot be found: 127. Without a daemon the decision is made
+status is 126. When the policy says ask, warden waits (--wait, default 120 s) for a person to
+answer with `warden approve ID` / `warden deny ID`; nobody answering is a denial. The
+program cannot be found: 127. Without a daemon the decision is made
 in-process from the same policy files, and stderr says so.
 
 Examples:

@@ -32,6 +32,7 @@ Environment:
   WARDEN_REAL_SHELL   the shell to run (default /bin/bash)
   WARDEN_CONTEXT      ai (default), human or service
   WARDEN_FAIL_OPEN=1  run the command when nothing could be decided (off by default)
+  WARDEN_APPROVAL_WAIT  seconds to wait for a person on ask (default 120; 0: refuse at once)
   WARDEN_SOCKET, WARDEN_STATE_DIR   where the daemon is (see warden serve --help)
 
 Denied, or needing an approval: the reason goes to stderr and the exit status is 126.
@@ -110,6 +111,7 @@ int RunShell(const std::vector<std::string>& args) {
   req.workspace = FindWorkspace(req.cwd);
   req.home = HomeDir();
   DecideOptions o;
+  o.wait_ms = std::atoi(EnvOr("WARDEN_APPROVAL_WAIT", "120").c_str()) * 1000;
   Verdict v = DecideRequest(o, req);
   if (!v.decided) {
     if (EnvOr("WARDEN_FAIL_OPEN", "") == "1") {
@@ -121,8 +123,7 @@ int RunShell(const std::vector<std::string>& args) {
   }
   if (v.decision == policy::Decision::kAllow) RunRealShell(shell, args);
   std::string rule = v.rule.empty() ? std::string() : " [" + v.rule + "]";
-  std::cerr << (v.decision == policy::Decision::kAsk ? "warden: needs approval, and approvals are not available yet: "
-                                                     : "warden: denied: ")
+  std::cerr << (v.decision == policy::Decision::kAsk ? "warden: needs approval (nobody approved it): " : "warden: denied: ")
             << v.reason << rule << "\n";
   ExitNow(kExitExecDenied);
 }

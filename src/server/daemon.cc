@@ -1,5 +1,7 @@
 #include "server/daemon.h"
 
+#include <fcntl.h>
+#include <sodium.h>
 #include <sys/inotify.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -93,6 +95,68 @@ std::string FirstError(const policy::Diagnostics& d) {
   return "the policy has errors";
 }
 
+// The approver key: 32 random bytes as hex in STATE_DIR/approver.key, mode 0600, created on
+// first start. Whoever can read it can approve; the default policy keeps the ai context out.
+Result<std::string> LoadApproverKey(const std::string& state_dir) {
+  std::string path = JoinPath(state_dir, "approver.key");
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0 && errno == ENOENT) {
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    char hex[65];
+    sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+    int w = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (w < 0) return Status::IoError("cannot create " + path + ": " + std::strerror(errno));
+    std::string line = std::string(hex) + "\n";
+    bool ok = ::write(w, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(w) == 0;
+    ::close(w);
+    if (!ok) return Status::IoError("cannot write " + path);
+    return std::string(hex);
+  }
+  if (fd < 0) return Status::IoError("cannot read " + path + ": " + std::strerror(errno));
+  struct stat st;
+  char buf[129] = {};
+  ssize_t n = ::fstat(fd, &st) == 0 ? ::read(fd, buf, sizeof buf - 1) : -1;
+  ::close(fd);
+  if (n < 64) return Status::InvalidArgument(path + " does not hold an approver key (64 hex digits)");
+  if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
+    return Status::InvalidArgument(path + " must belong to this user with mode 0600 (it lets whoever reads it approve)");
+  }
+  return std::string(buf, 64);
+}
+
+// Constant time for equal lengths; the length of the key is not a secret.
+bool SameKey(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && !a.empty() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// What "remember" applies to: the exact request — kind, context, directory and the whole
+// normalized command or path — never a command name.
+std::string RememberKey(const policy::Request& req) {
+  std::string k = std::string(policy::KindName(req.kind)) + "\x1f" + std::string(policy::ContextName(req.context)) + "\x1f" + req.cwd + "\x1f";
+  if (req.kind == policy::RequestKind::kExec) {
+    if (req.has_argv) {
+      for (const auto& a : req.argv) k += a + "\x1e";
+    } else {
+      bool space = false;  // runs of blanks collapsed, ends trimmed
+      for (char c : req.command) {
+        if (c == ' ' || c == '\t') {
+          space = true;
+          continue;
+        }
+        if (space && k.back() != '\x1f') k += ' ';
+        space = false;
+        k += c;
+      }
+    }
+  } else if (req.kind == policy::RequestKind::kFile) {
+    k += std::string(shell::FileOpName(req.op)) + "\x1f" + req.path;
+  } else {
+    k += req.subject + "\x1f" + req.action + "\x1f" + req.resource_type + "\x1f" + req.resource_id;
+  }
+  return k;
+}
+
 // Secrets out of every string of a JSON value (facts carry argv and paths).
 void RedactJson(json::value& v) {
   if (v.is_string()) {
@@ -135,11 +199,18 @@ class Daemon::Impl {
     started_ = t0;
     if (Status s = LoadBase(); !s.ok()) return s;
     if (Status s = Bind(); !s.ok()) return s;
-    if (Status s = OpenAudit(); !s.ok()) {
+    Status opened = OpenAudit();
+    if (opened.ok() && !opt_.state_dir.empty()) {
+      if (sodium_init() < 0) opened = Status::Internal("libsodium did not initialize");
+      auto key = opened.ok() ? LoadApproverKey(opt_.state_dir) : Result<std::string>(opened);
+      if (key.ok()) approver_key_ = *key;
+      else opened = key.status();
+    }
+    if (!opened.ok()) {
       boost::system::error_code ec;
       acceptor_.close(ec);
       ::unlink(opt_.socket_path.c_str());
-      return s;
+      return opened;
     }
     signals_.add(SIGHUP);
     signals_.add(SIGTERM);
@@ -409,6 +480,12 @@ class Daemon::Impl {
   }
 
   json::object StatusJson();
+  struct Pending;
+  std::string Approvals(const Message& m);
+  std::string Answer(const Message& m, std::shared_ptr<class Connection> from, bool* close);
+  std::string Ask(Message& m, json::object o, std::shared_ptr<class Connection> from);
+  void Resolve(const std::shared_ptr<Pending>& p, bool allow, const std::string& reason, int64_t remember_s);
+  bool Remembered(const std::string& key);
   void Publish(const json::object& event);
 
   struct RepoEntry {
@@ -439,6 +516,23 @@ class Daemon::Impl {
   std::set<std::shared_ptr<class Connection>> subscribers_;  // GUARDED_BY(subs_mu_)
 
   std::unique_ptr<audit::Writer> audit_;
+  struct Pending {
+    std::string id;
+    std::weak_ptr<class Connection> conn;
+    json::value msg_id;
+    json::object outcome;  // the ask reply
+    policy::Request req;
+    std::string remember_key;
+    int pid = 0;
+    std::chrono::system_clock::time_point created;
+    Clock::time_point deadline;
+    std::unique_ptr<asio::steady_timer> timer;
+  };
+  std::mutex approvals_mu_;
+  std::map<std::string, std::shared_ptr<Pending>> pending_;  // GUARDED_BY(approvals_mu_)
+  std::map<std::string, Clock::time_point> remembered_;      // GUARDED_BY(approvals_mu_)
+  uint64_t next_approval_ = 1;                                // GUARDED_BY(approvals_mu_)
+  std::string approver_key_;                                  // set in Start, then read-only
   DaemonCounts counts_;
   Clock::time_point started_;
   std::string id_prefix_;
@@ -581,6 +675,9 @@ std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, b
       o["revision"] = base_->revision;
       return ReplyLine(std::move(o), m.id);
     }
+    case Op::kApprovals: return Approvals(m);
+    case Op::kApprove:
+    case Op::kDeny: return Answer(m, from, close);
     case Op::kSubscribe: {
       Subscribe(from);
       json::object o;
@@ -610,6 +707,15 @@ std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, b
    : out.decision == policy::Decision::kDeny ? counts_.deny
                                               : counts_.ask)++;
   json::object o = policy::OutcomeJson(out, req, *snap);
+  if (out.decision == policy::Decision::kAsk && Remembered(RememberKey(req))) {
+    // A person approved exactly this request earlier and asked to remember it. Only an ask
+    // is turned into an allow: a deny stays a deny.
+    o["decision"] = "allow";
+    o["reason"] = "approved earlier by a person for this exact request (remembered): " + std::string(o["reason"].as_string());
+    o["approval"] = "remembered";
+    counts_.ask--;
+    counts_.allow++;
+  }
   char id[40];
   std::snprintf(id, sizeof id, "%s-%llu", id_prefix_.c_str(), static_cast<unsigned long long>(next_id_++));
   o["decision_id"] = id;
@@ -636,6 +742,141 @@ std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, b
     ev["reason"] = RedactSecrets(std::string_view(ev["reason"].as_string()));
     Publish(ev);
   }
+  if (m.wait_ms > 0 && o["decision"].as_string() == "ask") return Ask(m, std::move(o), from);
+  return ReplyLine(std::move(o), m.id);
+}
+
+bool Daemon::Impl::Remembered(const std::string& key) {
+  std::lock_guard<std::mutex> lock(approvals_mu_);
+  auto it = remembered_.find(key);
+  if (it == remembered_.end()) return false;
+  if (it->second < Clock::now()) {
+    remembered_.erase(it);
+    return false;
+  }
+  return true;
+}
+
+// An ask the client waits for: a pending approval, an interim reply naming it, and a timer
+// that denies when nobody answers in time.
+std::string Daemon::Impl::Ask(Message& m, json::object o, std::shared_ptr<Connection> from) {
+  auto p = std::make_shared<Pending>();
+  {
+    std::lock_guard<std::mutex> lock(approvals_mu_);
+    p->id = "a" + std::to_string(next_approval_++);
+  }
+  int64_t wait_ms = std::min<int64_t>(m.wait_ms, static_cast<int64_t>(opt_.approval_timeout_s) * 1000);
+  p->conn = from;
+  p->msg_id = m.id;
+  p->outcome = o;
+  p->req = m.request;
+  p->remember_key = RememberKey(m.request);
+  p->pid = from->pid();
+  p->created = std::chrono::system_clock::now();
+  p->deadline = Clock::now() + std::chrono::milliseconds(wait_ms);
+  p->timer = std::make_unique<asio::steady_timer>(io_, std::chrono::milliseconds(wait_ms));
+  std::weak_ptr<Pending> weak = p;
+  p->timer->async_wait([this, weak, wait_ms](const boost::system::error_code& ec) {
+    auto pending = weak.lock();
+    if (ec || !pending) return;
+    Resolve(pending, false, "nobody approved it within " + std::to_string(wait_ms / 1000) + " s", 0);
+  });
+  {
+    std::lock_guard<std::mutex> lock(approvals_mu_);
+    pending_[p->id] = p;
+  }
+  json::object ev;
+  ev["event"] = "approval-pending";
+  ev["approval_id"] = p->id;
+  ev["request"] = RequestSummary(m.request);
+  ev["reason"] = RedactSecrets(std::string_view(o["reason"].as_string()));
+  ev["rule"] = o["rule"];
+  ev["pid"] = p->pid;
+  Publish(ev);
+  Log("approval " + p->id + " pending (pid " + std::to_string(p->pid) + "): warden approve " + p->id);
+  o["pending"] = true;
+  o["approval_id"] = p->id;
+  o["wait_ms"] = wait_ms;
+  return ReplyLine(std::move(o), m.id);
+}
+
+void Daemon::Impl::Resolve(const std::shared_ptr<Pending>& p, bool allow, const std::string& reason, int64_t remember_s) {
+  {
+    std::lock_guard<std::mutex> lock(approvals_mu_);
+    if (pending_.erase(p->id) == 0) return;  // already resolved (a timer racing an answer)
+    if (allow && remember_s > 0) remembered_[p->remember_key] = Clock::now() + std::chrono::seconds(remember_s);
+  }
+  p->timer->cancel();
+  json::object o = p->outcome;
+  o["decision"] = allow ? "allow" : "deny";
+  o["reason"] = reason;
+  o["approval_id"] = p->id;
+  o["decision_id"] = std::string(p->outcome["decision_id"].as_string()) + "/" + p->id;
+  bool audited = Audit(p->req, o).ok();
+  json::object ev;
+  ev["event"] = "approval-resolved";
+  ev["approval_id"] = p->id;
+  ev["decision"] = o["decision"];
+  ev["reason"] = RedactSecrets(reason);
+  Publish(ev);
+  Log("approval " + p->id + ": " + (allow ? "approved" : "denied") + " (" + reason + ")");
+  if (auto c = p->conn.lock()) {
+    if (!audited) {
+      c->Push(ErrorLine({kErrInternal, "the decision could not be written to the audit log", p->msg_id}));
+      return;
+    }
+    c->Push(ReplyLine(std::move(o), p->msg_id));
+  }
+}
+
+std::string Daemon::Impl::Approvals(const Message& m) {
+  json::array list;
+  std::lock_guard<std::mutex> lock(approvals_mu_);
+  for (const auto& [id, p] : pending_) {
+    json::object a;
+    a["approval_id"] = id;
+    a["request"] = RequestSummary(p->req);
+    a["reason"] = RedactSecrets(std::string_view(p->outcome.at("reason").as_string()));
+    a["rule"] = p->outcome.at("rule");
+    a["pid"] = p->pid;
+    a["created"] = std::chrono::duration_cast<std::chrono::seconds>(p->created.time_since_epoch()).count();
+    a["expires_in_s"] = std::chrono::duration<double>(p->deadline - Clock::now()).count();
+    list.push_back(std::move(a));
+  }
+  json::object o;
+  o["approvals"] = std::move(list);
+  return ReplyLine(std::move(o), m.id);
+}
+
+// approve / deny: only with the approver key, which the ai context cannot read.
+std::string Daemon::Impl::Answer(const Message& m, std::shared_ptr<Connection> from, bool* close) {
+  if (approver_key_.empty() || !SameKey(m.key, approver_key_)) {
+    counts_.errors++;
+    *close = true;
+    Log("refused an approval answer with a wrong key from pid " + std::to_string(from->pid()));
+    return ErrorLine({kErrRefused, "wrong approver key", m.id});
+  }
+  std::shared_ptr<Pending> p;
+  {
+    std::lock_guard<std::mutex> lock(approvals_mu_);
+    auto it = pending_.find(m.approval);
+    if (it != pending_.end()) p = it->second;
+  }
+  if (!p) {
+    counts_.errors++;
+    *close = true;
+    return ErrorLine({"unknown-approval", "no pending approval " + m.approval.substr(0, 64) + " (answered, expired, or never asked)", m.id});
+  }
+  std::string who = "pid " + std::to_string(from->pid());
+  if (m.op == Op::kApprove) {
+    std::string how = m.remember_s > 0 ? ", remembered for " + std::to_string(m.remember_s) + " s" : "";
+    Resolve(p, true, "approved by a person (" + who + how + ")", m.remember_s);
+  } else {
+    Resolve(p, false, "denied by a person (" + who + ")" + (m.reason.empty() ? "" : ": " + m.reason), 0);
+  }
+  json::object o;
+  o["approval_id"] = p->id;
+  o["decision"] = m.op == Op::kApprove ? "allow" : "deny";
   return ReplyLine(std::move(o), m.id);
 }
 
@@ -692,7 +933,11 @@ json::object Daemon::Impl::StatusJson() {
   }
   o["audit"] = std::move(audit);
   json::object approvals;
-  approvals["pending"] = 0;  // approvals are not implemented yet
+  {
+    std::lock_guard<std::mutex> lock(approvals_mu_);
+    approvals["pending"] = pending_.size();
+    approvals["remembered"] = remembered_.size();
+  }
   o["approvals"] = std::move(approvals);
   {
     std::lock_guard<std::mutex> lock(subs_mu_);

@@ -44,6 +44,9 @@ struct DaemonOptions {
   // is fsynced; batch: group commit, fsync at least every 10 ms, backpressure when full.
   bool audit = true;
   bool audit_always = false;
+  // How long an ask waits for a person at most (clients ask for less: shorter than their
+  // agents' hook timeouts); then it is a deny.
+  int approval_timeout_s = 120;
 };
 
 struct DaemonCounts {

@@ -231,5 +231,119 @@ TEST_F(DaemonTest, SubscribersSeeDecisions) {
   EXPECT_EQ((*ev)["request"].at("command").as_string(), "rm -rf /");
 }
 
+std::string ApproverKey(const fs::path& state) {
+  std::ifstream in(state / "approver.key");
+  std::string key;
+  in >> key;
+  return key;
+}
+
+json::object DecideWaiting(const std::string& command, const fs::path& cwd, int wait_ms) {
+  json::object m;
+  m["op"] = "decide";
+  m["id"] = "w";
+  json::object r;
+  r["kind"] = "exec";
+  r["command"] = command;
+  r["cwd"] = cwd.string();
+  m["request"] = std::move(r);
+  m["wait_ms"] = wait_ms;
+  return m;
+}
+
+// ask → a pending approval; a person approves with the key (remembering it), the waiting client
+// gets allow; the same request is then allowed without asking; a wrong key is refused.
+TEST_F(DaemonTest, ApprovalsWithTheApproverKey) {
+  StartDaemon();
+  struct stat st;
+  ASSERT_EQ(stat((dir_ / "state" / "approver.key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  std::string key = ApproverKey(dir_ / "state");
+  ASSERT_EQ(key.size(), 64u);
+
+  auto waiter = Client::Connect(socket_);
+  ASSERT_TRUE(waiter.ok());
+  auto interim = waiter->Call(DecideWaiting("git push --force origin main", dir_ / "home", 5000));
+  ASSERT_TRUE(interim.ok());
+  EXPECT_EQ((*interim)["pending"].as_bool(), true);
+  std::string id(( *interim)["approval_id"].as_string());
+
+  auto person = Client::Connect(socket_);
+  ASSERT_TRUE(person.ok());
+  json::object list;
+  list["op"] = "approvals";
+  auto l = person->Call(list);
+  ASSERT_TRUE(l.ok());
+  ASSERT_EQ((*l)["approvals"].as_array().size(), 1u);
+  EXPECT_EQ((*l)["approvals"].as_array()[0].at("approval_id").as_string(), id);
+
+  json::object bad;
+  bad["op"] = "approve";
+  bad["approval"] = id;
+  bad["key"] = std::string(64, '0');
+  auto refused = person->Call(bad);
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ((*refused)["error"].at("code").as_string(), "refused");
+
+  auto person2 = Client::Connect(socket_);
+  ASSERT_TRUE(person2.ok());
+  json::object yes;
+  yes["op"] = "approve";
+  yes["approval"] = id;
+  yes["key"] = key;
+  yes["remember_s"] = 60;
+  auto answered = person2->Call(yes);
+  ASSERT_TRUE(answered.ok());
+  EXPECT_EQ((*answered)["ok"].as_bool(), true);
+
+  auto final_reply = waiter->Next(5000);
+  ASSERT_TRUE(final_reply.ok()) << final_reply.status().message();
+  EXPECT_EQ((*final_reply)["id"].as_string(), "w");
+  EXPECT_EQ((*final_reply)["decision"].as_string(), "allow");
+  EXPECT_NE((*final_reply)["reason"].as_string().find("approved by a person"), std::string::npos);
+
+  // Remembered: exactly this request, with extra blanks, is allowed without asking …
+  json::object again = Decide(*person2, "git  push --force   origin main");
+  EXPECT_EQ(again["decision"].as_string(), "allow");
+  EXPECT_EQ(again["approval"].as_string(), "remembered");
+  // … but not another command of the same name, and a deny never becomes an allow.
+  EXPECT_EQ(Decide(*person2, "git push --force origin master")["decision"].as_string(), "ask");
+  EXPECT_EQ(Decide(*person2, "rm -rf /")["decision"].as_string(), "deny");
+}
+
+TEST_F(DaemonTest, NobodyAnsweringIsADenial) {
+  StartDaemon();
+  auto waiter = Client::Connect(socket_);
+  ASSERT_TRUE(waiter.ok());
+  auto interim = waiter->Call(DecideWaiting("git push --force origin main", dir_ / "home", 300));
+  ASSERT_TRUE(interim.ok());
+  ASSERT_EQ((*interim)["pending"].as_bool(), true);
+  auto final_reply = waiter->Next(5000);
+  ASSERT_TRUE(final_reply.ok());
+  EXPECT_EQ((*final_reply)["decision"].as_string(), "deny");
+  EXPECT_NE((*final_reply)["reason"].as_string().find("nobody approved"), std::string::npos);
+}
+
+TEST_F(DaemonTest, ADenialWithAReasonReachesTheClient) {
+  StartDaemon();
+  auto waiter = Client::Connect(socket_);
+  ASSERT_TRUE(waiter.ok());
+  auto interim = waiter->Call(DecideWaiting("git push --force origin main", dir_ / "home", 5000));
+  ASSERT_TRUE(interim.ok());
+  auto person = Client::Connect(socket_);
+  ASSERT_TRUE(person.ok());
+  json::object no;
+  no["op"] = "deny";
+  no["approval"] = (*interim)["approval_id"];
+  no["key"] = ApproverKey(dir_ / "state");
+  no["reason"] = "not today";
+  auto r = person->Call(no);
+  ASSERT_TRUE(r.ok());
+  auto final_reply = waiter->Next(5000);
+  ASSERT_TRUE(final_reply.ok());
+  EXPECT_EQ((*final_reply)["decision"].as_string(), "deny");
+  EXPECT_NE((*final_reply)["reason"].as_string().find("not today"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace warden::server

@@ -17,7 +17,46 @@ bool ParseOp(std::string_view name, Op* op) {
   else if (name == "status") *op = Op::kStatus;
   else if (name == "reload") *op = Op::kReload;
   else if (name == "subscribe") *op = Op::kSubscribe;
+  else if (name == "approvals") *op = Op::kApprovals;
+  else if (name == "approve") *op = Op::kApprove;
+  else if (name == "deny") *op = Op::kDeny;
   else return false;
+  return true;
+}
+
+bool AllowedField(Op op, std::string_view key) {
+  switch (op) {
+    case Op::kDecide: return key == "request" || key == "wait_ms";
+    case Op::kApprove: return key == "approval" || key == "key" || key == "remember_s";
+    case Op::kDeny: return key == "approval" || key == "key" || key == "reason";
+    default: return false;
+  }
+}
+
+bool StringField(const json::object& o, std::string_view name, size_t max, bool required, std::string* out,
+                 ProtocolError* error) {
+  const json::value* v = o.if_contains(name);
+  if (v == nullptr) return !required || Fail(error, kErrBadMessage, "\"" + std::string(name) + "\" is missing");
+  if (!v->is_string()) return Fail(error, kErrBadMessage, "\"" + std::string(name) + "\" must be a string");
+  if (v->as_string().size() > max) {
+    return Fail(error, kErrBadMessage, "\"" + std::string(name) + "\" is longer than " + std::to_string(max) + " bytes");
+  }
+  *out = std::string(v->as_string());
+  return true;
+}
+
+bool ApprovalFields(const json::object& o, Message* out, ProtocolError* error) {
+  if (!StringField(o, "approval", 64, true, &out->approval, error)) return false;
+  if (!StringField(o, "key", 128, true, &out->key, error)) return false;
+  if (!StringField(o, "reason", 1000, false, &out->reason, error)) return false;
+  if (const json::value* r = o.if_contains("remember_s")) {
+    if (!r->is_int64() && !r->is_uint64()) return Fail(error, kErrBadMessage, "\"remember_s\" must be an integer");
+    std::error_code ec;
+    out->remember_s = r->to_number<int64_t>(ec);
+    if (ec || out->remember_s < 0 || out->remember_s > kMaxRememberS) {
+      return Fail(error, kErrBadMessage, "\"remember_s\" must be between 0 and " + std::to_string(kMaxRememberS));
+    }
+  }
   return true;
 }
 
@@ -44,14 +83,22 @@ bool ParseMessage(std::string_view line, Message* out, ProtocolError* error) {
   if (op == nullptr || !op->is_string()) return Fail(error, kErrBadMessage, "\"op\" (a string) is missing");
   if (!ParseOp(std::string_view(op->as_string()), &out->op)) {
     return Fail(error, kErrBadMessage,
-                "unknown op \"" + std::string(std::string_view(op->as_string()).substr(0, 40)) + "\": use decide, status, reload or subscribe");
+                "unknown op \"" + std::string(std::string_view(op->as_string()).substr(0, 40)) + "\": use decide, status, reload, subscribe, approvals, approve or deny");
   }
   for (const auto& [key, value] : o) {
-    if (key != "op" && key != "id" && !(key == "request" && out->op == Op::kDecide)) {
-      return Fail(error, kErrBadMessage, "unknown field \"" + std::string(key.substr(0, 40)) + "\"");
+    if (key == "op" || key == "id" || AllowedField(out->op, key)) continue;
+    return Fail(error, kErrBadMessage, "unknown field \"" + std::string(key.substr(0, 40)) + "\"");
+  }
+  if (out->op == Op::kApprove || out->op == Op::kDeny) return ApprovalFields(o, out, error);
+  if (out->op != Op::kDecide) return true;
+  if (const json::value* w = o.if_contains("wait_ms")) {
+    if (!w->is_int64() && !w->is_uint64()) return Fail(error, kErrBadMessage, "\"wait_ms\" must be an integer");
+    ec.clear();
+    out->wait_ms = w->to_number<int64_t>(ec);
+    if (ec || out->wait_ms < 0 || out->wait_ms > kMaxWaitMs) {
+      return Fail(error, kErrBadMessage, "\"wait_ms\" must be between 0 and " + std::to_string(kMaxWaitMs));
     }
   }
-  if (out->op != Op::kDecide) return true;
   const json::value* req = o.if_contains("request");
   if (req == nullptr || !req->is_object()) return Fail(error, kErrBadRequest, "decide needs \"request\" (an object)");
   // The request goes through the one request parser every front end uses.

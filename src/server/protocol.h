@@ -5,6 +5,11 @@
 //   {"op":"status","id":ID}
 //   {"op":"reload","id":ID}
 //   {"op":"subscribe","id":ID}      then every decision is sent as an event line
+//   {"op":"decide",…,"wait_ms":N}   on ask: a pending approval; an interim reply with
+//                                   "pending": true, then the final decision within N ms
+//   {"op":"approvals"}              the pending approvals
+//   {"op":"approve","approval":ID,"key":KEY[,"remember_s":S]}
+//   {"op":"deny","approval":ID,"key":KEY[,"reason":TEXT]}
 //
 // "id" is optional and echoed in the reply. Every reply is one line with "ok": true, or
 // "ok": false and "error": {"code","message"}. A line that is not such a message (bad JSON,
@@ -25,13 +30,21 @@ namespace warden::server {
 // A request of up to 1 MiB plus its envelope.
 inline constexpr size_t kMaxMessageBytes = policy::kMaxRequestJsonBytes + 4096;
 
-enum class Op { kDecide, kStatus, kReload, kSubscribe };
+enum class Op { kDecide, kStatus, kReload, kSubscribe, kApprovals, kApprove, kDeny };
+
+inline constexpr int64_t kMaxWaitMs = 10 * 60 * 1000;
+inline constexpr int64_t kMaxRememberS = 24 * 3600;
 
 struct Message {
   Op op = Op::kStatus;
   boost::json::value id;  // null when absent
   policy::Request request;            // kDecide
   policy::RequestPresence present;    // kDecide: what the request said of context/cwd/…
+  int64_t wait_ms = 0;                // kDecide: wait this long for a person on ask (0: do not)
+  std::string approval;               // kApprove/kDeny: the pending approval's id
+  std::string key;                    // kApprove/kDeny: the approver key (hex)
+  int64_t remember_s = 0;             // kApprove: also allow the same request for this long
+  std::string reason;                 // kDeny: said to the waiting client
 };
 
 // Stable error codes of the protocol.

@@ -44,6 +44,11 @@ rules:
     match: {command: make}
     decision: deny
     reason: make is not allowed here
+  - id: ask-true
+    kind: exec
+    match: {command: "true"}
+    decision: ask
+    reason: true needs a person
 EOF
 
 # ---- without a daemon: status says so; exec decides in-process and says so -----------------
@@ -93,9 +98,42 @@ expect_contains "$out" "denied:" "denied exec says why"
 out=$("$WARDEN" exec -- make all 2>&1); rc=$?
 expect_rc 126 "$rc" "the --policy layer of the daemon"
 expect_contains "$out" "make is not allowed here" "the daemon's own layers decide"
-out=$("$WARDEN" exec -- git push --force origin main 2>&1); rc=$?
-expect_rc 126 "$rc" "ask without approvals"
+out=$("$WARDEN" exec --wait 0 -- git push --force origin main 2>&1); rc=$?
+expect_rc 126 "$rc" "ask without waiting"
 expect_contains "$out" "needs approval" "ask is not a run"
+
+# ---- approvals: the waiting client names the id; a person approves or denies with the key ----
+pending_id() {
+  for _ in $(seq 200); do
+    id=$("$WARDEN" approvals --json | python3 -c 'import json,sys; a=json.load(sys.stdin); print(a[0]["approval_id"] if a else "")')
+    [ -n "$id" ] && { echo "$id"; return; }
+    sleep 0.05
+  done
+}
+expect_rc 600 "$(stat -c %a "$WARDEN_STATE_DIR/approver.key")" "approver key mode"
+"$WARDEN" exec --wait 30 -- true 2>"$TMP/wait.err" &
+waiter=$!
+id=$(pending_id)
+[ -n "$id" ] && ok || fail "no pending approval appeared"
+out=$("$WARDEN" approvals)
+expect_contains "$out" "true needs a person" "approvals lists the reason"
+mkdir -p "$TMP/fake-state" && printf '%064d\n' 0 >"$TMP/fake-state/approver.key"
+out=$(WARDEN_STATE_DIR=$TMP/fake-state "$WARDEN" approve "$id" 2>&1); rc=$?
+expect_rc 64 "$rc" "a wrong approver key is refused"
+expect_contains "$out" "wrong approver key" "the refusal says why"
+"$WARDEN" approve "$id" --remember 10m >/dev/null; expect_rc 0 "$?" "approve"
+wait "$waiter"; expect_rc 0 "$?" "the approved program ran"
+expect_contains "$(cat "$TMP/wait.err")" "waiting up to 30 s for a person to approve $id" "the client names the approval"
+"$WARDEN" exec --wait 0 -- true; expect_rc 0 "$?" "remembered: the same request runs without asking"
+"$WARDEN" exec --wait 30 -- true other 2>"$TMP/wait2.err" &
+waiter=$!
+id=$(pending_id)
+"$WARDEN" deny "$id" --reason "not this one" >/dev/null; expect_rc 0 "$?" "deny"
+wait "$waiter"; expect_rc 126 "$?" "the denied program did not run"
+expect_contains "$(cat "$TMP/wait2.err")" "not this one" "the denial's reason reaches the client"
+out=$("$WARDEN" exec --wait 1 -- true third 2>&1); rc=$?
+expect_rc 126 "$rc" "nobody answering is a denial"
+expect_contains "$out" "nobody approved it" "the timeout says so"
 out=$("$WARDEN" exec -- /nonexistent/program 2>&1); rc=$?
 expect_rc 127 "$rc" "missing program"
 out=$("$WARDEN" exec 2>&1); rc=$?
@@ -192,7 +230,8 @@ expect_rc 0 "$rc" "audit verify"
 out=$("$WARDEN" status --json)
 written=$(json_get "$out" audit records_written)
 decided=$(json_get "$out" counts decisions)
-expect_rc "$decided" "$written" "one audit record per decision"
+# One record per decision, plus one for each approval's outcome (approved, denied, timed out).
+expect_rc $((decided + 3)) "$written" "one audit record per decision and per answered approval"
 out=$("$WARDEN" audit stats --by decision --json)
 expect_contains "$out" '"deny"' "audit stats counts denials"
 grep -rq hunter22x "$WARDEN_STATE_DIR/audit" && fail "a secret reached the audit log" || ok
