@@ -94,6 +94,7 @@ void RegisterServe(CLI::App& app, Runner* run);
 void RegisterStatus(CLI::App& app, Runner* run);
 void RegisterExec(CLI::App& app, Runner* run);
 void RegisterApprovals(CLI::App& app, Runner* run);  // approvals, approve, deny
+void RegisterInit(CLI::App& app, Runner* run);
 // `warden shell ARGS…` / a `warden-shell` link: bash's arguments, not parsed by CLI11.
 int RunShell(const std::vector<std::string>& args);
 
