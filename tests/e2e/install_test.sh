@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# `warden install AGENT`: the hook is merged into the agent's real settings file, the user's
+# settings are kept, a backup is made, running it twice changes nothing, a broken file is left
+# alone, --print changes nothing, and the installed command answers a hook payload.
+# usage: install_test.sh path/to/warden
+set -uo pipefail
+
+WARDEN=$(realpath "${1:?usage: install_test.sh path/to/warden}")
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+export HOME=$TMP/home XDG_CONFIG_HOME= WARDEN_SOCKET=$TMP/none.sock
+mkdir -p "$HOME/.claude"
+failures=0 checks=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+ok() { checks=$((checks + 1)); }
+check() { if eval "$1"; then ok; else fail "$2"; fi; }
+
+original='{"model":"opus","permissions":{"allow":["Bash(ls:*)"]},"hooks":{"PreToolUse":[{"matcher":"Bash","hooks":[{"type":"command","command":"other-tool"}]}]}}'
+echo "$original" >"$HOME/.claude/settings.json"
+"$WARDEN" install claude >/dev/null; check '[ $? = 0 ]' "install claude"
+s=$HOME/.claude/settings.json
+check 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"model\"]==\"opus\" and d[\"permissions\"][\"allow\"]==[\"Bash(ls:*)\"]; hs=d[\"hooks\"][\"PreToolUse\"]; assert hs[0][\"hooks\"][0][\"command\"]==\"other-tool\" and len(hs)==2" "$s"' \
+  "the user's settings and hooks are kept"
+backup=$(ls "$HOME/.claude/"settings.json.warden-backup-* 2>/dev/null | head -1)
+check '[ -n "$backup" ] && [ "$(cat "$backup")" = "$original" ]' "the backup holds the previous file"
+before=$(cat "$s")
+out=$("$WARDEN" install claude)
+check '[ "$(cat "$s")" = "$before" ]' "a second install changes nothing"
+check '[[ "$out" == *"already"* ]]' "a second install says so"
+
+# The installed command answers a real payload.
+cmd=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["hooks"]["PreToolUse"][1]["hooks"][0]["command"])' "$s")
+out=$(echo '{"session_id":"s","transcript_path":"/tmp/t","cwd":"/tmp","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"rm -rf /"}}' | sh -c "$cmd" 2>/dev/null)
+check '[[ "$out" == *"\"permissionDecision\":\"deny\""* ]]' "the installed hook command denies rm -rf /: $out"
+
+for agent in codex gemini cursor; do
+  "$WARDEN" install "$agent" --json >"$TMP/$agent.json"; check '[ $? = 0 ]' "install $agent"
+done
+check 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"version\"]==1 and all(h[0][\"failClosed\"] for h in d[\"hooks\"].values())" "$HOME/.cursor/hooks.json"' "cursor: failClosed hooks"
+check 'grep -q "hook codex" "$HOME/.codex/hooks.json"' "codex hooks.json"
+check 'grep -q "BeforeTool" "$HOME/.gemini/settings.json"' "gemini settings"
+
+out=$("$WARDEN" install gemini --print)
+check '[[ "$out" == *BeforeTool* ]]' "--print shows the snippet"
+echo '{"broken": ' >"$HOME/.gemini/settings.json"
+"$WARDEN" install gemini 2>"$TMP/err"; rc=$?
+check '[ $rc = 64 ] && grep -q "not valid JSON" "$TMP/err"' "a broken settings file is an error"
+check '[ "$(cat "$HOME/.gemini/settings.json")" = "{\"broken\": " ]' "a broken settings file is left alone"
+mkdir -p "$TMP/proj" && cd "$TMP/proj" && "$WARDEN" install claude --project >/dev/null
+check '[ -f "$TMP/proj/.claude/settings.json" ]' "--project writes the project's settings"
+
+echo "install e2e: $checks checks passed, $failures failed"
+[ "$failures" = 0 ]
