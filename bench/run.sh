@@ -158,6 +158,12 @@ run "$here/build/bench/warden_roundtrip_bench" "$sock" --clients 4 --rate 10000 
   --requests bench/micro/everyday.jsonl >"$out/daemon-roundtrip.json"
 log "- round trips, 4 clients offering 10k decisions/s: $(cat "$out/daemon-roundtrip.json")"
 kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true
+# The monitor's virtual list: frame times with 1M events loaded (records from gen_audit.mjs).
+node bench/tools/gen_audit.mjs "$scratch/monitor" $([ $quick = 1 ] && echo 100000 || echo 1000000)
+run "$warden" monitor --state-dir "$scratch/monitor" --socket "$scratch/none.sock" --history 1000000 \
+  --measure-frames 300 >"$out/monitor-frames.json"
+log "- monitor frame times: $(cat "$out/monitor-frames.json")"
+rm -rf "$scratch/monitor"
 
 rm -f "$here/bench/results/latest"
 ln -s "$stamp" "$here/bench/results/latest"

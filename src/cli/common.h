@@ -96,6 +96,7 @@ void RegisterExec(CLI::App& app, Runner* run);
 void RegisterApprovals(CLI::App& app, Runner* run);  // approvals, approve, deny
 void RegisterInit(CLI::App& app, Runner* run);
 void RegisterInstall(CLI::App& app, Runner* run);
+void RegisterMonitor(CLI::App& app, Runner* run);
 // `warden shell ARGS…` / a `warden-shell` link: bash's arguments, not parsed by CLI11.
 int RunShell(const std::vector<std::string>& args);
 

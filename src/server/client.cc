@@ -95,6 +95,25 @@ Result<json::object> Client::Next(int timeout_ms) {
   }
 }
 
+Result<std::optional<json::object>> Client::Poll() {
+  for (;;) {
+    if (pending_.find('\n') != std::string::npos) {
+      auto r = Next(0);
+      if (!r.ok()) return r.status();
+      return std::optional<json::object>(std::move(*r));
+    }
+    char buf[65536];
+    ssize_t n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
+    if (n == 0) return Status::IoError("the daemon closed the connection");
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return std::optional<json::object>();
+      return Status::IoError(std::string("read from the daemon: ") + std::strerror(errno));
+    }
+    pending_.append(buf, static_cast<size_t>(n));
+  }
+}
+
 Result<json::object> Client::Call(const json::object& message, int timeout_ms) {
   std::string line = json::serialize(message);
   line += '\n';

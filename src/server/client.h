@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include <optional>
 #include <string>
 
 #include "core/status.h"
@@ -26,6 +27,9 @@ class Client {
   Result<boost::json::object> Call(const boost::json::object& message, int timeout_ms = 10000);
   // Reads the next line the daemon sends (events after "subscribe").
   Result<boost::json::object> Next(int timeout_ms);
+  // The next line if one has arrived, without waiting: empty when none has (yet).
+  Result<std::optional<boost::json::object>> Poll();
+  int fd() const { return fd_; }
 
  private:
   explicit Client(int fd) : fd_(fd) {}
