@@ -143,7 +143,8 @@ serve_pid=$!
 for _ in $(seq 500); do [ -S "$sock" ] && break; sleep 0.01; done
 sleep 0.5
 log "- $(grep -o 'ready in [0-9.]* ms' "$out/serve.log") (from \`warden serve\` start to listening, its own log)"
-log "- RSS idle: $(($(ps -o rss= -p $serve_pid))) KiB"
+ps -o rss= -p $serve_pid | tr -d ' ' >"$out/daemon-rss.txt"
+log "- RSS idle: $(cat "$out/daemon-rss.txt") KiB"
 payload=$scratch/hook-bash.json
 printf '%s\n' '{"session_id":"b","transcript_path":"/tmp/t.jsonl","cwd":"'"$ws"'","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"git status"}}' >"$payload"
 run hyperfine -N --warmup 20 --runs $runs --export-json "$out/daemon-exec.json" \

@@ -65,7 +65,8 @@ expect_contains "$out" "hello" "in-process exec runs the program"
 # ---- start the daemon ------------------------------------------------------------------------
 "$WARDEN" serve --policy "$POLICY" 2>"$TMP/serve.log" &
 DAEMON_PID=$!
-for _ in $(seq 200); do [ -S "$TMP/run/warden.sock" ] && break; sleep 0.02; done
+# Ready: the socket is there and the daemon has logged so (it logs just after listening).
+for _ in $(seq 200); do [ -S "$TMP/run/warden.sock" ] && grep -q "ready in" "$TMP/serve.log" && break; sleep 0.02; done
 [ -S "$TMP/run/warden.sock" ] && ok || fail "the socket did not appear: $(cat "$TMP/serve.log")"
 expect_contains "$(cat "$TMP/serve.log")" "ready in" "serve logs readiness"
 expect_rc 600 "$(stat -c %a "$TMP/run/warden.sock")" "socket mode"
@@ -175,7 +176,7 @@ expect_contains "$out" "drop-in \$SHELL" "shell --help"
 echo "version: 1
 rules: [ {id: x, kind: exec, decision: sometimes} ]" >"$POLICY.new"
 mv "$POLICY.new" "$POLICY"
-sleep 0.3
+for _ in $(seq 250); do grep -q "failed, still serving" "$TMP/serve.log" && break; sleep 0.02; done
 out=$("$WARDEN" status --json)
 [ "$(json_get "$out" policy revision)" = "$rev1" ] && ok || fail "a broken policy replaced the running one"
 expect_contains "$(json_get "$out" policy load_errors)" "sometimes" "status shows the load error"
@@ -190,7 +191,7 @@ rules:
     decision: deny
 EOF
 kill -HUP "$DAEMON_PID"
-sleep 0.3
+for _ in $(seq 250); do grep -q "reloaded (SIGHUP)" "$TMP/serve.log" && break; sleep 0.02; done
 out=$("$WARDEN" exec -- cmake --version 2>&1); rc=$?
 expect_rc 126 "$rc" "the reloaded policy decides"
 expect_contains "$(cat "$TMP/serve.log")" "reloaded (SIGHUP)" "SIGHUP reload is logged"
