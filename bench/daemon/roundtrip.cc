@@ -2,7 +2,9 @@
 // each with its own connection, send decide messages on a schedule so that together they offer
 // R decisions per second, for S seconds; every round trip (send → reply read) is timed from its
 // scheduled start, so a stalled daemon shows up as latency instead of a slower schedule
-// (no coordinated omission). Prints one JSON object.
+// (no coordinated omission). Also reported: the same from the moment each request was actually
+// written (sent_us_*), which leaves out the client thread's own wake-up lateness. Prints one
+// JSON object.
 //
 //   warden_roundtrip_bench SOCKET [--clients 4] [--rate 10000] [--seconds 5] [--requests FILE.jsonl]
 #include <boost/json.hpp>
@@ -60,6 +62,7 @@ int main(int argc, char** argv) {
     messages.push_back(std::move(m));
   }
   std::vector<std::vector<double>> lat(static_cast<size_t>(clients));
+  std::vector<std::vector<double>> service(static_cast<size_t>(clients));  // from the actual send
   std::vector<int> errors(static_cast<size_t>(clients), 0);
   const auto interval = std::chrono::duration<double>(clients / rate);
   const auto start = Clock::now() + std::chrono::milliseconds(100);
@@ -75,10 +78,13 @@ int main(int argc, char** argv) {
       auto next = start + std::chrono::duration_cast<Clock::duration>(interval * c / clients);
       size_t k = static_cast<size_t>(c);
       auto& mine = lat[static_cast<size_t>(c)];
+      auto& served = service[static_cast<size_t>(c)];
       while (next < end) {
         std::this_thread::sleep_until(next);
+        auto sent = Clock::now();
         auto r = conn->Call(messages[k++ % messages.size()]);
         auto done = Clock::now();
+        served.push_back(std::chrono::duration<double, std::micro>(done - sent).count());
         if (!r.ok() || !(*r)["ok"].as_bool()) ++errors[static_cast<size_t>(c)];
         mine.push_back(std::chrono::duration<double, std::micro>(done - next).count());
         next += std::chrono::duration_cast<Clock::duration>(interval);
@@ -86,10 +92,11 @@ int main(int argc, char** argv) {
     });
   }
   for (auto& t : threads) t.join();
-  std::vector<double> all;
+  std::vector<double> all, all_served;
   int err = 0;
   for (int c = 0; c < clients; ++c) {
     all.insert(all.end(), lat[static_cast<size_t>(c)].begin(), lat[static_cast<size_t>(c)].end());
+    all_served.insert(all_served.end(), service[static_cast<size_t>(c)].begin(), service[static_cast<size_t>(c)].end());
     if (errors[static_cast<size_t>(c)] < 0) {
       std::cerr << "cannot connect to " << socket << "\n";
       return 69;
@@ -97,7 +104,11 @@ int main(int argc, char** argv) {
     err += errors[static_cast<size_t>(c)];
   }
   std::sort(all.begin(), all.end());
-  auto pct = [&](double p) { return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<size_t>(p * all.size()))]; };
+  std::sort(all_served.begin(), all_served.end());
+  auto pct_of = [](const std::vector<double>& v, double p) {
+    return v.empty() ? 0.0 : v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
+  };
+  auto pct = [&](double p) { return pct_of(all, p); };
   json::object o;
   o["clients"] = clients;
   o["offered_per_s"] = rate;
@@ -109,6 +120,9 @@ int main(int argc, char** argv) {
   o["us_p90"] = pct(0.90);
   o["us_p99"] = pct(0.99);
   o["us_max"] = all.empty() ? 0.0 : all.back();
+  // From the moment the request was written (excludes the client's own wake-up lateness).
+  o["sent_us_p50"] = pct_of(all_served, 0.50);
+  o["sent_us_p99"] = pct_of(all_served, 0.99);
   std::cout << json::serialize(o) << "\n";
   return err == 0 ? 0 : 1;
 }

@@ -18,6 +18,7 @@ struct ServeArgs {
   int threads = 2;
   std::string audit_sync = "batch";
   bool no_watch = false;
+  bool no_audit = false;
 };
 
 int RunServe(const ServeArgs& a) {
@@ -33,6 +34,8 @@ int RunServe(const ServeArgs& a) {
   o.threads = a.threads;
   o.watch_files = !a.no_watch;
   o.audit_always = a.audit_sync == "always";
+  o.audit = !a.no_audit;
+  if (a.no_audit) std::cerr << "warden serve: --no-audit: decisions are NOT recorded (for measuring the audit stage only)\n";
   std::signal(SIGPIPE, SIG_IGN);
   server::Daemon d(o);
   if (Status s = d.Start(); !s.ok()) {
@@ -116,6 +119,7 @@ void RegisterServe(CLI::App& app, Runner* run) {
   cmd->add_option("--audit-sync", args->audit_sync, "batch: group commit, fsync at least every 10 ms; always: "
                                                      "answer only after the decision's record is fsynced")
       ->check(CLI::IsMember({"batch", "always"}));
+  cmd->add_flag("--no-audit", args->no_audit, "Do not write the audit log (to measure what the audit stage costs; not for real use)");
   cmd->add_flag("--no-watch", args->no_watch, "Do not reload when a policy file changes (SIGHUP still reloads)");
   cmd->footer(R"(The daemon decides for `warden exec`, `warden hook` and the other clients over a Unix socket
 (mode 0600 in a 0700 directory; peers of another uid are refused). SIGHUP, or a change to a

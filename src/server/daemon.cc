@@ -201,7 +201,8 @@ class Daemon::Impl {
     if (Status s = Bind(); !s.ok()) return s;
     Status opened = OpenAudit();
     if (opened.ok() && !opt_.state_dir.empty()) {
-      if (sodium_init() < 0) opened = Status::Internal("libsodium did not initialize");
+      opened = PrivateDir(opt_.state_dir);  // also without an audit log: the approver key lives there
+      if (opened.ok() && sodium_init() < 0) opened = Status::Internal("libsodium did not initialize");
       auto key = opened.ok() ? LoadApproverKey(opt_.state_dir) : Result<std::string>(opened);
       if (key.ok()) approver_key_ = *key;
       else opened = key.status();
