@@ -114,17 +114,7 @@ json::object OutcomeJson(const policy::Outcome& out, const policy::Request& req,
   return policy::OutcomeJson(out, req, snap);
 }
 
-json::object DiagnosticJson(const policy::Diagnostic& d) {
-  json::object o;
-  o["severity"] = d.severity == policy::Severity::kError ? "error" : "warning";
-  o["code"] = d.code;
-  o["file"] = d.file;
-  o["line"] = d.mark.line;
-  o["column"] = d.mark.column;
-  o["message"] = d.message;
-  if (!d.hint.empty()) o["hint"] = d.hint;
-  return o;
-}
+json::object DiagnosticJson(const policy::Diagnostic& d) { return policy::DiagnosticJson(d); }
 
 std::vector<std::string>& CommandTail() {
   static std::vector<std::string> tail;

@@ -72,4 +72,16 @@ json::object OutcomeJson(const Outcome& out, const Request& req, const Snapshot&
   return o;
 }
 
+json::object DiagnosticJson(const Diagnostic& d) {
+  json::object o;
+  o["severity"] = d.severity == Severity::kError ? "error" : "warning";
+  o["code"] = d.code;
+  o["file"] = d.file;
+  o["line"] = d.mark.line;
+  o["column"] = d.mark.column;
+  o["message"] = d.message;
+  if (!d.hint.empty()) o["hint"] = d.hint;
+  return o;
+}
+
 }  // namespace warden::policy

@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "policy/diagnostic.h"
 #include "policy/evaluator.h"
 #include "policy/request.h"
 #include "policy/snapshot.h"
@@ -13,5 +14,7 @@ namespace warden::policy {
 
 boost::json::array FactsJson(const Outcome& out);
 boost::json::object OutcomeJson(const Outcome& out, const Request& req, const Snapshot& snap);
+// One load diagnostic: severity, code, file, line, column, message and (when there is one) hint.
+boost::json::object DiagnosticJson(const Diagnostic& d);
 
 }  // namespace warden::policy

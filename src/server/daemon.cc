@@ -75,16 +75,7 @@ FileStamp StampOf(const std::string& path) {
 
 json::array DiagnosticsJson(const policy::Diagnostics& d) {
   json::array out;
-  for (const auto& x : d.all()) {
-    json::object o;
-    o["severity"] = x.severity == policy::Severity::kError ? "error" : "warning";
-    o["code"] = x.code;
-    o["file"] = x.file;
-    o["line"] = x.mark.line;
-    o["column"] = x.mark.column;
-    o["message"] = x.message;
-    out.push_back(std::move(o));
-  }
+  for (const auto& x : d.all()) out.push_back(policy::DiagnosticJson(x));
   return out;
 }
 
