@@ -1,9 +1,20 @@
 #include "cli/decide_client.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 
+#include "audit/record.h"
 #include "server/client.h"
+#include "server/paths.h"
 #include "server/protocol.h"
+#include "server/redact.h"
 
 namespace warden::cli {
 namespace {
@@ -88,6 +99,48 @@ Verdict DecideRequest(const DecideOptions& o, const policy::Request& req) {
     if (!o.quiet) std::cerr << "warden: no daemon on " << socket << "; deciding in-process\n";
   }
   return InProcess(o, req);
+}
+
+void RecordFailOpen(const DaemonFlags& daemon, const policy::Request& req, const std::string& error) {
+  const std::string dir = daemon.StateDir();
+  const std::string path = dir + "/" + kFailOpenFile;
+  json::object request = server::RequestJson(req);
+  if (json::value* c = request.if_contains("command"); c && c->is_string()) *c = server::RedactSecrets(c->as_string());
+  if (json::value* a = request.if_contains("argv"); a && a->is_array()) {
+    for (json::value& w : a->as_array()) {
+      if (w.is_string()) w = server::RedactSecrets(w.as_string());
+    }
+  }
+  json::object line;
+  int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+  line["ts"] = audit::FormatTimestamp(now);
+  line["pid"] = static_cast<int64_t>(getpid());
+  line["uid"] = static_cast<int64_t>(getuid());
+  line["request"] = std::move(request);
+  line["error"] = server::RedactSecrets(error);
+  std::string text = json::serialize(line) + "\n";
+  Status made = server::PrivateDir(dir);
+  int fd = made.ok() ? ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
+  // One write of the whole line: O_APPEND keeps concurrent writers' lines whole.
+  bool written = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  if (fd >= 0) ::close(fd);
+  if (!written) {
+    std::cerr << "warden: could not record this fail-open run in " << path << ": "
+              << (made.ok() ? std::string(strerror(errno)) : made.message()) << "\n";
+  }
+}
+
+FailOpenSummary ReadFailOpen(const std::string& state_dir) {
+  FailOpenSummary s;
+  std::ifstream in(state_dir + "/" + kFailOpenFile);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    s.count++;
+    s.last = line;
+  }
+  return s;
 }
 
 }  // namespace warden::cli

@@ -32,4 +32,18 @@ struct Verdict {
 
 Verdict DecideRequest(const DecideOptions& o, const policy::Request& req);
 
+// A run that went ahead only because of --fail-open (or WARDEN_FAIL_OPEN=1) is counted: one
+// JSON line (ts, pid, uid, kind, context, cwd, the redacted command or path, the error) appended
+// to <state dir>/fail-open.jsonl, which `warden status` counts. Best effort: a failure to record
+// is said on stderr and does not stop the run the user asked for.
+inline constexpr const char* kFailOpenFile = "fail-open.jsonl";
+void RecordFailOpen(const DaemonFlags& daemon, const policy::Request& req, const std::string& error);
+
+// What `warden status` shows of that file: how many lines and the last one (parsed).
+struct FailOpenSummary {
+  uint64_t count = 0;
+  std::string last;  // the last line, as written
+};
+FailOpenSummary ReadFailOpen(const std::string& state_dir);
+
 }  // namespace warden::cli

@@ -57,7 +57,8 @@ int RunExec(const ExecArgs& a) {
   Verdict v = DecideRequest(o, req);
   if (!v.decided) {
     if (a.fail_open) {
-      std::cerr << "warden: " << v.error << "; running anyway because of --fail-open\n";
+      std::cerr << "warden: " << v.error << "; running anyway because of --fail-open (recorded, see warden status)\n";
+      RecordFailOpen(o.daemon, req, v.error);
       Become(words);
     }
     std::cerr << "warden: denied: " << v.error << " (nothing was decided, and Warden fails closed)\n";
@@ -91,7 +92,8 @@ status is the program's. Denied, or needing an approval: the reason goes to stde
 status is 126. When the policy says ask, warden waits (--wait, default 120 s) for a person to
 answer with `warden approve ID` / `warden deny ID`; nobody answering is a denial. The
 program cannot be found: 127. Without a daemon the decision is made
-in-process from the same policy files, and stderr says so.
+in-process from the same policy files, and stderr says so. A run that went ahead only because
+of --fail-open is recorded in <state dir>/fail-open.jsonl and counted by `warden status`.
 
 Examples:
   warden exec -- git status

@@ -4,6 +4,7 @@
 
 #include "cli/common.h"
 #include "cli/daemon_flags.h"
+#include "cli/decide_client.h"
 #include "server/client.h"
 #include "server/daemon.h"
 
@@ -75,8 +76,35 @@ void PrintStatusText(const json::object& s) {
             << "approvals " << s.at("approvals").at("pending").to_number<int64_t>() << " pending\n";
 }
 
+// Runs that went ahead only because of --fail-open / WARDEN_FAIL_OPEN=1 (clients record them in
+// the state directory, daemon or not).
+json::object FailOpenJson(const std::string& state_dir) {
+  FailOpenSummary f = ReadFailOpen(state_dir);
+  json::object o;
+  o["count"] = f.count;
+  o["file"] = state_dir + "/" + kFailOpenFile;
+  if (!f.last.empty()) {
+    boost::system::error_code ec;
+    json::value last = json::parse(f.last, ec);
+    o["last"] = ec ? json::value(f.last) : std::move(last);
+  }
+  return o;
+}
+
+void PrintFailOpenText(const json::object& f) {
+  uint64_t n = f.at("count").to_number<uint64_t>();
+  if (n == 0) return;
+  std::cout << "fail-open " << n << " run" << (n == 1 ? "" : "s") << " went ahead undecided (" << f.at("file").as_string().c_str()
+            << ")";
+  if (const json::value* last = f.if_contains("last"); last && last->is_object() && last->as_object().contains("ts")) {
+    std::cout << ", last at " << last->at("ts").as_string().c_str();
+  }
+  std::cout << "\n";
+}
+
 int RunStatus(const StatusArgs& a) {
   std::string socket = a.daemon.Socket();
+  json::object fail_open = FailOpenJson(a.daemon.StateDir());
   auto c = server::Client::Connect(socket);
   if (!c.ok()) {
     if (a.json) {
@@ -84,9 +112,11 @@ int RunStatus(const StatusArgs& a) {
       o["running"] = false;
       o["socket"] = socket;
       o["error"] = c.status().message();
+      o["fail_open"] = std::move(fail_open);
       PrintJson(o);
     } else {
       std::cerr << "warden: " << c.status().message() << " (start it with 'warden serve')\n";
+      PrintFailOpenText(fail_open);
     }
     return kExitUnavailable;
   }
@@ -100,10 +130,12 @@ int RunStatus(const StatusArgs& a) {
   json::object s = std::move(*r);
   s.erase("ok");
   s["running"] = true;
+  s["fail_open"] = std::move(fail_open);
   if (a.json) {
     PrintJson(s);
   } else {
     PrintStatusText(s);
+    PrintFailOpenText(s.at("fail_open").as_object());
   }
   return 0;
 }

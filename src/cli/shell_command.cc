@@ -115,7 +115,8 @@ int RunShell(const std::vector<std::string>& args) {
   Verdict v = DecideRequest(o, req);
   if (!v.decided) {
     if (EnvOr("WARDEN_FAIL_OPEN", "") == "1") {
-      std::cerr << "warden: " << v.error << "; running anyway because WARDEN_FAIL_OPEN=1\n";
+      std::cerr << "warden: " << v.error << "; running anyway because WARDEN_FAIL_OPEN=1 (recorded, see warden status)\n";
+      RecordFailOpen(o.daemon, req, v.error);
       RunRealShell(shell, args);
     }
     std::cerr << "warden: denied: " << v.error << " (nothing was decided, and Warden fails closed)\n";

@@ -62,6 +62,29 @@ expect_rc 0 "$rc" "in-process exec"
 expect_contains "$out" "deciding in-process" "in-process exec says so"
 expect_contains "$out" "hello" "in-process exec runs the program"
 
+# ---- nothing decidable (a broken policy): fail closed, unless --fail-open, which is counted --
+printf 'version: 1\nrules: [oops\n' >"$TMP/broken.yaml"
+out=$("$WARDEN" exec --policy "$TMP/broken.yaml" -- echo ran 2>&1); rc=$?
+expect_rc 126 "$rc" "broken policy: exec fails closed"
+case "$out" in *ran*) fail "broken policy: the program ran without --fail-open" ;; *) ok ;; esac
+out=$("$WARDEN" exec --fail-open --policy "$TMP/broken.yaml" -- echo ran --password=hunter2 2>&1); rc=$?
+expect_rc 0 "$rc" "broken policy: --fail-open runs the program"
+expect_contains "$out" "running anyway because of --fail-open" "--fail-open says so"
+# `warden shell` takes no --policy: a broken user layer instead
+mkdir -p "$TMP/xdg/warden"; cp "$TMP/broken.yaml" "$TMP/xdg/warden/policy.yaml"
+out=$(XDG_CONFIG_HOME=$TMP/xdg WARDEN_FAIL_OPEN=1 "$WARDEN" shell -c 'echo shell-ran' 2>&1 </dev/null); rc=$?
+expect_rc 0 "$rc" "broken user policy: WARDEN_FAIL_OPEN=1 shell runs"
+expect_contains "$out" "shell-ran" "WARDEN_FAIL_OPEN=1 shell runs the command"
+out=$(XDG_CONFIG_HOME=$TMP/xdg "$WARDEN" shell -c 'echo shell-ran' 2>&1 </dev/null); rc=$?
+expect_rc 126 "$rc" "broken user policy: shell fails closed"
+expect_rc 2 "$(wc -l <"$TMP/state/fail-open.jsonl")" "each fail-open run is one line"
+expect_rc 600 "$(stat -c %a "$TMP/state/fail-open.jsonl")" "fail-open record mode"
+case "$(cat "$TMP/state/fail-open.jsonl")" in *hunter2*) fail "a secret reached the fail-open record" ;; *) ok ;; esac
+out=$("$WARDEN" status --json 2>&1)
+expect_rc 2 "$(json_get "$out" fail_open count)" "status --json counts fail-open runs (no daemon)"
+out=$("$WARDEN" status 2>&1)
+expect_contains "$out" "fail-open 2 runs went ahead undecided" "status text counts fail-open runs"
+
 # ---- start the daemon ------------------------------------------------------------------------
 "$WARDEN" serve --policy "$POLICY" 2>"$TMP/serve.log" &
 DAEMON_PID=$!
