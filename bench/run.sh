@@ -148,7 +148,8 @@ log "- RSS idle: $(cat "$out/daemon-rss.txt") KiB"
 payload=$scratch/hook-bash.json
 printf '%s\n' '{"session_id":"b","transcript_path":"/tmp/t.jsonl","cwd":"'"$ws"'","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"git status"}}' >"$payload"
 run hyperfine -N --warmup 20 --runs $runs --export-json "$out/daemon-exec.json" \
-  "/bin/true" "$warden exec --socket $sock -- /bin/true" >"$out/daemon-exec.txt" 2>&1
+  "/bin/true" "$warden exec --socket $sock -- /bin/true" "$here/build/bench/warden_exec_floor /bin/true" \
+  >"$out/daemon-exec.txt" 2>&1
 run hyperfine --warmup 20 --runs $runs --export-json "$out/daemon-hook.json" \
   "$warden hook claude --socket $sock < $payload" >"$out/daemon-hook.txt" 2>&1
 node -e '
