@@ -115,10 +115,17 @@ int RunList(const ListArgs& a) {
   for (const auto& v : list) {
     const json::object& p = v.as_object();
     const json::object& req = p.at("request").as_object();
-    std::string what = req.contains("command") ? std::string(req.at("command").as_string())
-                       : req.contains("argv")   ? json::serialize(req.at("argv"))
-                       : req.contains("path")   ? std::string(req.at("op").as_string()) + " " + std::string(req.at("path").as_string())
-                                                : json::serialize(req);
+    std::string what = json::serialize(req);
+    if (req.contains("command")) {
+      what = std::string(req.at("command").as_string());
+    } else if (req.contains("argv")) {
+      what = json::serialize(req.at("argv"));
+    } else if (const json::value* target = req.contains("url") ? req.if_contains("url") : req.if_contains("path")) {
+      const json::value* verb = req.contains("op") ? req.if_contains("op") : req.if_contains("method");  // file or http
+      if (target->is_string() && verb && verb->is_string()) {
+        what = std::string(verb->as_string()) + " " + std::string(target->as_string());
+      }
+    }
     std::cout << p.at("approval_id").as_string().c_str() << "  pid " << p.at("pid").to_number<int64_t>() << "  "
               << static_cast<int64_t>(p.at("expires_in_s").to_number<double>()) << " s left\n"
               << "    " << what << "\n"

@@ -44,7 +44,7 @@ int Fail(const Status& s) {
 std::string RequestSummary(const json::value* request) {
   if (request == nullptr || !request->is_object()) return "";
   const json::object& o = request->get_object();
-  for (const char* key : {"command", "path", "tool", "action"}) {
+  for (const char* key : {"command", "url", "path", "tool", "action"}) {
     if (const json::value* v = o.if_contains(key); v && v->is_string()) return std::string(v->get_string());
   }
   return o.empty() ? "" : json::serialize(o);

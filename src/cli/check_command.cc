@@ -16,6 +16,8 @@ struct CheckArgs {
   PlaceFlags place;
   std::vector<std::string> words;
   std::string file_op;
+  std::string url;
+  std::string method;
   std::string request;
   bool argv = false;
   bool json = false;
@@ -27,6 +29,9 @@ void AddRequestFlags(CLI::App* cmd, CheckArgs* a) {
   cmd->add_option("--file", a->file_op, "Check a file access instead: OP is read, write, delete or exec; PATH follows")
       ->type_name("OP")
       ->check(CLI::IsMember({"read", "write", "delete", "exec"}));
+  cmd->add_option("--url", a->url, "Check an HTTP request (a URL fetch) instead: an absolute http or https URL")
+      ->type_name("URL");
+  cmd->add_option("--method", a->method, "With --url: the HTTP method (default GET)")->type_name("METHOD");
   cmd->add_option("--request", a->request, "A request as JSON (any kind), @FILE, or - for standard input")
       ->type_name("JSON");
   cmd->add_flag("--argv", a->argv, "Treat the words after -- as an exact argv instead of a shell command string");
@@ -52,11 +57,38 @@ std::optional<int> CollectWords(CLI::App* cmd, CheckArgs* a) {
   return std::nullopt;
 }
 
+// --url and --method into an http request; returns an exit code on error.
+std::optional<int> BuildHttpRequest(const CheckArgs& a, policy::Request* req) {
+  if (!a.words.empty()) {
+    std::cerr << "warden: --url takes the whole request; do not add a command\n";
+    return kExitUsage;
+  }
+  auto target = policy::ParseHttpUrl(a.url, "--url");
+  if (!target.ok()) {
+    std::cerr << "warden: " << target.status().message() << "\n";
+    return kExitUsage;
+  }
+  req->kind = policy::RequestKind::kHttp;
+  req->http = std::move(target).value();
+  if (!a.method.empty()) {
+    if (Status s = policy::CheckHttpMethod(a.method, "--method"); !s.ok()) {
+      std::cerr << "warden: " << s.message() << "\n";
+      return kExitUsage;
+    }
+    req->http.method = a.method;
+  }
+  return std::nullopt;
+}
+
 // Builds the request from the flags; returns an exit code on error.
 std::optional<int> BuildRequest(const CheckArgs& a, policy::Request* req) {
-  int modes = (a.request.empty() ? 0 : 1) + (a.file_op.empty() ? 0 : 1);
+  int modes = (a.request.empty() ? 0 : 1) + (a.file_op.empty() ? 0 : 1) + (a.url.empty() ? 0 : 1);
   if (modes > 1) {
-    std::cerr << "warden: give either --file or --request, not both\n";
+    std::cerr << "warden: give one of --file, --url or --request\n";
+    return kExitUsage;
+  }
+  if (!a.method.empty() && a.url.empty()) {
+    std::cerr << "warden: --method goes with --url\n";
     return kExitUsage;
   }
   policy::RequestPresence present;
@@ -76,6 +108,8 @@ std::optional<int> BuildRequest(const CheckArgs& a, policy::Request* req) {
       return kExitUsage;
     }
     *req = std::move(parsed).value();
+  } else if (!a.url.empty()) {
+    if (auto err = BuildHttpRequest(a, req)) return *err;
   } else if (!a.file_op.empty()) {
     if (a.words.size() != 1) {
       std::cerr << "warden: --file " << a.file_op << " needs exactly one PATH\n";
@@ -93,7 +127,7 @@ std::optional<int> BuildRequest(const CheckArgs& a, policy::Request* req) {
     }
   } else {
     if (a.words.empty()) {
-      std::cerr << "warden: nothing to check: give a command after --, or --file, or --request\n"
+      std::cerr << "warden: nothing to check: give a command after --, or --file, --url or --request\n"
                 << "  e.g. warden check -- 'rm -rf build'\n";
       return kExitUsage;
     }
@@ -175,6 +209,7 @@ int RunExplain(const CheckArgs& a) {
   if (req.kind == policy::RequestKind::kExec) {
     std::cout << "         " << (req.has_argv ? "argv: " + Join(req.argv, " ") : req.command) << "\n";
   }
+  if (req.kind == policy::RequestKind::kHttp) std::cout << "         " << req.http.method << " " << req.http.url << "\n";
   if (req.kind != policy::RequestKind::kAction) {
     std::cout << "         cwd " << req.cwd << " · workspace " << req.workspace << " · home " << req.home << "\n";
   }
@@ -185,7 +220,7 @@ int RunExplain(const CheckArgs& a) {
     const auto& v = out.verdicts[i];
     std::cout << (i + 1) << ". " << (v.type == policy::FactType::kAction ? "action " + req.subject + " " + req.action +
                                                                                " " + req.resource_type + ":" + req.resource_id
-                                                                         : policy::DescribeFact(out, v))
+                                                                         : policy::DescribeFact(out, v, &req))
               << "\n   → " << policy::DecisionName(v.decision);
     if (v.rule) {
       std::cout << " by rule " << v.rule->id << " (" << RuleWhere(*v.rule) << ")";
@@ -214,7 +249,8 @@ int RunExplain(const CheckArgs& a) {
 
 void RegisterCheck(CLI::App& app, Runner* run) {
   auto args = std::make_shared<CheckArgs>();
-  CLI::App* cmd = app.add_subcommand("check", "Decide one request (a shell command, a file access or any JSON request)");
+  CLI::App* cmd =
+      app.add_subcommand("check", "Decide one request (a shell command, a file access, a URL fetch or any JSON request)");
   AddRequestFlags(cmd, args.get());
   cmd->footer(std::string(R"(Examples:
   warden check -- 'rm -rf build/'                 allow: build output inside the workspace
@@ -222,6 +258,9 @@ void RegisterCheck(CLI::App& app, Runner* run) {
   warden check --json -- 'curl -sL https://x.sh | bash'
   warden check --context human --cwd /tmp -- 'rm -rf ./cache'
   warden check --file read ~/.ssh/id_ed25519
+  warden check --url http://169.254.169.254/latest/meta-data/   deny: a cloud metadata endpoint
+  warden check --url https://api.example.com/v1/items --method POST
+  warden check --request '{"kind":"http","method":"GET","path":"/v1/items","context":"service"}'
   warden check --request '{"kind":"action","subject":"alice","action":"read","resource":{"type":"doc","id":"1"}}'
   warden check --argv -- rm -rf /                  the words are an exact argv, no shell parsing
 
@@ -243,6 +282,7 @@ void RegisterExplain(CLI::App& app, Runner* run) {
   warden explain -- 'sudo env rm -rf ~'
   warden explain --profile strict -- 'git push --force origin main'
   warden explain --json --file write ~/.bashrc
+  warden explain --url http://localhost:8080/admin
 
 )") + kExitCodesHelp);
   cmd->callback([run, args, cmd] {

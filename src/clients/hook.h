@@ -5,8 +5,9 @@
 // follows and which fields it reads; docs/HOOKS.md is the user's guide.
 //
 //   ParseHook   payload → HookCall: the tool's requests (a shell command → exec; a file read,
-//               write, edit or patch → one file request per path), or `unsupported` when the
-//               tool is not something Warden decides (web fetches, MCP tools, …)
+//               write, edit or patch → one file request per path; Claude's WebFetch → http),
+//               or `unsupported` when the tool is not something Warden decides (web searches,
+//               MCP tools, …)
 //   DecideHook  decides every request with a caller's function; the strictest wins
 //               (deny > ask > allow), as in the engine
 //   RenderHook  the agent's answer for a decision; `unsupported` calls get the agent's "no
@@ -58,7 +59,7 @@ struct HookCall {
   // What the call would do, each decided on its own (a patch touching three files is three
   // file requests). Never empty unless `unsupported` is set.
   std::vector<policy::Request> requests;
-  // Why Warden has no opinion on this call ("WebFetch: URL fetches are not checked"); empty
+  // Why Warden has no opinion on this call ("WebSearch: web searches are not checked"); empty
   // when it decides.
   std::string unsupported;
 };

@@ -26,7 +26,8 @@
 //   other exit code is a non-blocking error — the call goes ahead, so Warden never uses one.
 //
 // Mapping: Bash → exec (payload cwd); Read, Glob, Grep, LS → file read; Write, Edit,
-// MultiEdit, NotebookEdit → file write. WebFetch, WebSearch, MCP tools and every other tool
+// MultiEdit, NotebookEdit → file write; WebFetch → http GET of tool_input.url (required: a
+// missing or bad URL is an error, which blocks). WebSearch, MCP tools and every other tool
 // are not decided (no output, exit 0).
 #include "clients/hook_payload.h"
 
@@ -69,9 +70,15 @@ Result<HookCall> ToolCall(HookCall call, const Fields& input, const Place& place
   }
   if (tool == "NotebookEdit") return FileCall(std::move(call), input, place, shell::FileOp::kWrite, "notebook_path");
   if (tool == "Glob" || tool == "Grep" || tool == "LS") return SearchCall(std::move(call), input, place);
-  if (tool == "WebFetch" || tool == "WebSearch") {
-    return Unsupported(std::move(call), tool + ": web requests are not checked by Warden yet");
+  if (tool == "WebFetch") {
+    auto url = input.String("url", kMaxUrlBytes);
+    if (!url.ok()) return url.status();
+    auto request = HttpRequest(place, *url, input.Name("url"));
+    if (!request.ok()) return request.status();
+    call.requests.push_back(std::move(request).value());
+    return call;
   }
+  if (tool == "WebSearch") return Unsupported(std::move(call), tool + ": web searches are not checked by Warden");
   if (IsMcpTool(tool)) return Unsupported(std::move(call), tool + ": MCP tool calls are not checked by hooks yet");
   return Unsupported(std::move(call), tool + ": Warden does not check this tool");
 }

@@ -147,6 +147,19 @@ Result<policy::Request> FileRequest(const Place& place, shell::FileOp op, std::s
   return r;
 }
 
+Result<policy::Request> HttpRequest(const Place& place, std::string_view url, std::string_view field) {
+  auto target = policy::ParseHttpUrl(url, field);
+  if (!target.ok()) return target.status();
+  policy::Request r;
+  r.kind = policy::RequestKind::kHttp;
+  r.context = place.context;
+  r.http = std::move(target).value();
+  r.cwd = place.cwd;
+  r.workspace = place.workspace;
+  r.home = place.home;
+  return r;
+}
+
 HookCall Unsupported(HookCall call, std::string why) {
   call.requests.clear();
   call.unsupported = std::move(why);

@@ -23,6 +23,8 @@ namespace json = boost::json;
 
 // Longest string field read from a payload other than a command (paths, names, cwd).
 inline constexpr size_t kMaxFieldBytes = policy::kMaxPathBytes;
+// Longest URL accepted, as for `warden check --request`.
+inline constexpr size_t kMaxUrlBytes = policy::kMaxUrlBytes;
 // Longest command (or patch) accepted, as for `warden check --request`.
 inline constexpr size_t kMaxCommandBytes = policy::kMaxRequestJsonBytes;
 
@@ -72,6 +74,9 @@ policy::Request ExecRequest(const Place& place, std::string command);
 // `path` as the agent gave it (absolute, ~ or relative to the cwd); `field` names it in errors.
 Result<policy::Request> FileRequest(const Place& place, shell::FileOp op, std::string_view path,
                                     std::string_view field);
+
+// A GET of `url` (an absolute http or https URL, normalized; `field` names it in errors).
+Result<policy::Request> HttpRequest(const Place& place, std::string_view url, std::string_view field);
 
 // A call Warden has no opinion on.
 HookCall Unsupported(HookCall call, std::string why);

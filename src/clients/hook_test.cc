@@ -121,6 +121,11 @@ json::object RequestJson(const policy::Request& r) {
     o["op"] = shell::FileOpName(r.op);
     o["path"] = r.path;
   }
+  if (r.kind == policy::RequestKind::kHttp) {
+    o["method"] = r.http.method;
+    o["url"] = r.http.url;
+    o["host"] = r.http.host;
+  }
   o["cwd"] = r.cwd;
   o["workspace"] = r.workspace;
   o["home"] = r.home;

@@ -11,7 +11,8 @@ namespace warden {
 std::vector<std::string_view> Split(std::string_view s, char sep);
 std::string_view Trim(std::string_view s);
 std::string Join(const std::vector<std::string>& parts, std::string_view sep);
-std::string ToLower(std::string_view s);
+std::string ToLower(std::string_view s);  // ASCII letters only
+std::string ToUpper(std::string_view s);  // ASCII letters only
 
 // Levenshtein distance, capped: returns cap + 1 as soon as the distance exceeds cap.
 size_t EditDistance(std::string_view a, std::string_view b, size_t cap = 8);

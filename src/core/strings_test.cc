@@ -83,6 +83,11 @@ TEST(ToLowerTest, LowersAsciiLetters) {
   EXPECT_EQ(ToLower(""), "");
 }
 
+TEST(ToUpperTest, RaisesAsciiLettersOnly) {
+  EXPECT_EQ(ToUpper("get-Post_1"), "GET-POST_1");
+  EXPECT_EQ(ToUpper("\xc3\xa4"), "\xc3\xa4");
+}
+
 TEST(ToLowerTest, LeavesEverythingElse) {
   EXPECT_EQ(ToLower("a1-_@[`{"), "a1-_@[`{");
   EXPECT_EQ(ToLower("ÄÖÜ X"), "ÄÖÜ x");  // bytes of UTF-8 sequences are untouched

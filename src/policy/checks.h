@@ -17,7 +17,7 @@ class DuplicateIdCheck {
   void Run(const std::vector<PolicyFile>& layers, Diagnostics* d) const;
 };
 
-// kind mcp/http (reserved), signal rules mixed with command keys.
+// kind mcp (reserved), signal rules mixed with command keys.
 class KindCheck {
  public:
   void Run(const std::vector<PolicyFile>& layers, Diagnostics* d) const;

@@ -22,6 +22,8 @@ rules:
 TEST(ChecksTest, ReservedKinds) {
   auto r = Load("version: 1\nrules:\n  - {id: a, kind: mcp, match: {}, decision: deny}\n");
   EXPECT_TRUE(HasDiagnostic(r, "unsupported-kind", 3));
+  auto http = Load("version: 1\nrules:\n  - {id: a, kind: http, match: {}, decision: deny}\n");
+  EXPECT_TRUE(http.ok()) << testing::Diagnostics(http);
 }
 
 TEST(ChecksTest, FactRulesCannotUseCommandKeys) {

@@ -74,6 +74,7 @@ class RuleCompiler {
       case RequestKind::kExec: Exec(spec.exec, &r); break;
       case RequestKind::kFile: File(spec.file, &r); break;
       case RequestKind::kAction: Action(spec.action, &r); break;
+      case RequestKind::kHttp: Http(spec.http, &r); break;
       default: break;
     }
     return r;
@@ -131,6 +132,64 @@ class RuleCompiler {
     globs(m.resource_type, &r->resource_types);
     globs(m.resource_id, &r->resource_ids);
     for (const auto& role : m.role) r->roles.push_back(role.value);
+  }
+
+  void Http(const HttpMatch& m, CompiledRule* r) {
+    for (const auto& method : m.method) {
+      if (auto g = GlobOf({ToUpper(method.value), method.mark}, Glob::Mode::kText)) r->methods.push_back(std::move(*g));
+    }
+    for (const auto& s : m.scheme) r->schemes |= s.value == "https" ? 2 : 1;
+    for (const auto& h : m.host) {
+      if (auto p = HostOf(h)) r->hosts.push_back(std::move(*p));
+    }
+    for (const auto& p : m.port) r->ports.push_back(static_cast<uint16_t>(p.value));
+    for (const auto& p : m.path) {
+      if (auto g = GlobOf(p, Glob::Mode::kPath)) r->url_paths.push_back(std::move(*g));
+      // "/admin/**" is the whole tree, /admin itself included (as for file rules).
+      const std::string& text = p.value;
+      if (text.size() > 3 && text.ends_with("/**")) {
+        if (auto g = GlobOf({text.substr(0, text.size() - 3), p.mark}, Glob::Mode::kPath)) {
+          r->url_paths.push_back(std::move(*g));
+        }
+      }
+    }
+    r->url = Text(m.url);
+  }
+
+  // A host glob (lowercased; an IP address written canonically, brackets dropped) or a network.
+  std::optional<HostPattern> HostOf(const Located<std::string>& h) {
+    HostPattern p;
+    std::string text = ToLower(h.value);
+    if (text.find('/') != std::string::npos) {
+      auto net = ParseIpNetwork(text);
+      if (!net) {
+        d_->Error("bad-value", file_.path, h.mark,
+                  "rule '" + rule_->id.value + "': '" + Printable(h.value, 60) + "' is not a network",
+                  "write a network as ADDRESS/BITS (\"10.0.0.0/8\", \"fc00::/7\"); hosts have no '/'");
+        return std::nullopt;
+      }
+      p.type = HostPattern::Type::kNetwork;
+      p.network = *net;
+      return p;
+    }
+    if (text.size() > 2 && text.front() == '[' && text.back() == ']' && text.find(':') != std::string::npos) {
+      text = text.substr(1, text.size() - 2);  // "[::1]": an IPv6 address, not a character class
+    }
+    if (!text.empty() && text.back() == '.') text.pop_back();
+    if (auto ip = ParseIpAddress(text)) text = FormatIpAddress(*ip);
+    if (!HasGlobSyntax(text)) {
+      if (text.empty()) {
+        d_->Error("bad-value", file_.path, h.mark, "rule '" + rule_->id.value + "': an empty host");
+        return std::nullopt;
+      }
+      p.literal = std::move(text);
+      return p;
+    }
+    auto g = GlobOf({text, h.mark}, Glob::Mode::kText);
+    if (!g) return std::nullopt;
+    p.type = HostPattern::Type::kGlob;
+    p.glob = std::move(*g);
+    return p;
   }
 
   CompiledArg Arg(const ArgSpec& a) {
@@ -293,6 +352,20 @@ void IndexFileRule(const CompiledRule& r, uint32_t idx, FileIndex* index) {
   }
 }
 
+void IndexHttpRule(const CompiledRule& r, uint32_t idx, Snapshot* snap) {
+  const bool literal = !r.hosts.empty() && std::all_of(r.hosts.begin(), r.hosts.end(), [](const HostPattern& h) {
+    return h.type == HostPattern::Type::kLiteral;
+  });
+  if (!literal) {
+    snap->http_any.push_back(idx);
+    return;
+  }
+  for (const auto& h : r.hosts) {
+    auto& list = snap->http_by_host[h.literal];
+    if (list.empty() || list.back() != idx) list.push_back(idx);
+  }
+}
+
 void Dedupe(std::vector<uint32_t>* v) {
   std::sort(v->begin(), v->end());
   v->erase(std::unique(v->begin(), v->end()), v->end());
@@ -390,6 +463,7 @@ std::shared_ptr<const Snapshot> Compile(const std::vector<PolicyFile>& layers, s
         break;
       case RequestKind::kFile: IndexFileRule(r, i, &snap->files); break;
       case RequestKind::kAction: snap->action_rules.push_back(i); break;
+      case RequestKind::kHttp: IndexHttpRule(r, i, snap.get()); break;
       default: break;
     }
   }

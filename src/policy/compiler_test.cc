@@ -105,6 +105,39 @@ rules:
   EXPECT_EQ(out, std::vector<uint32_t>{4});
 }
 
+TEST(CompilerTest, HttpRulesAreIndexedByLiteralHost) {
+  auto r = Load(R"(version: 1
+rules:
+  - {id: a, kind: http, match: {host: [Metadata.Google.Internal., 169.254.169.254]}, decision: deny}
+  - {id: b, kind: http, match: {host: "[FD00:EC2:0::254]"}, decision: deny}
+  - {id: c, kind: http, match: {host: ["*.example.com", localhost]}, decision: ask}
+  - {id: d, kind: http, match: {host: 10.0.0.0/8}, decision: ask}
+  - {id: e, kind: http, match: {path: "/admin/**"}, decision: deny}
+)");
+  ASSERT_TRUE(r.ok()) << testing::Diagnostics(r);
+  const Snapshot& s = *r.snapshot;
+  EXPECT_EQ(s.http_by_host.at("metadata.google.internal"), std::vector<uint32_t>{0});
+  EXPECT_EQ(s.http_by_host.at("169.254.169.254"), std::vector<uint32_t>{0});
+  EXPECT_EQ(s.http_by_host.at("fd00:ec2::254"), std::vector<uint32_t>{1});
+  EXPECT_EQ(s.http_any, (std::vector<uint32_t>{2, 3, 4}));
+  EXPECT_EQ(s.rules[3].hosts[0].type, HostPattern::Type::kNetwork);
+}
+
+TEST(CompilerTest, HttpPatternErrorsHavePositions) {
+  auto r = Load(R"(version: 1
+rules:
+  - {id: a, kind: http, match: {host: 10.0.0.0/33}, decision: deny}
+  - {id: b, kind: http, match: {path: "/a/{b"}, decision: deny}
+  - {id: c, kind: http, match: {url: "(unclosed"}, decision: deny}
+  - {id: d, kind: http, match: {method: "[A"}, decision: deny}
+)");
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(HasDiagnostic(r, "bad-value", 3)) << testing::Diagnostics(r);
+  EXPECT_TRUE(HasDiagnostic(r, "bad-glob", 4));
+  EXPECT_TRUE(HasDiagnostic(r, "bad-regex", 5));
+  EXPECT_TRUE(HasDiagnostic(r, "bad-glob", 6));
+}
+
 TEST(CompilerTest, RbacPermissionShapes) {
   auto r = Load(R"(version: 1
 roles:

@@ -59,6 +59,7 @@ class Evaluation {
       case RequestKind::kExec: Exec(); break;
       case RequestKind::kFile: File(); break;
       case RequestKind::kAction: Action(); return;
+      case RequestKind::kHttp: Http(); break;
       default:
         out_->decision = Decision::kDeny;
         out_->reason = "requests of kind " + std::string(KindName(req_.kind)) + " are not supported yet";
@@ -259,6 +260,20 @@ class Evaluation {
     Settle(verdict, d, fallback);
   }
 
+  void Http() {
+    uint32_t verdict = NewVerdict(FactType::kHttp, 0);
+    const HttpTarget& t = req_.http;
+    Decider d;
+    auto match = [&](const CompiledRule& r, std::string* why) { return MatchHttp(r, t, why); };
+    if (t.has_host()) {
+      if (auto it = snap_.http_by_host.find(t.host); it != snap_.http_by_host.end()) {
+        Consider(it->second, verdict, &d, match);
+      }
+    }
+    Consider(snap_.http_any, verdict, &d, match);
+    Settle(verdict, d, Default());
+  }
+
   void Action() {
     uint32_t verdict = NewVerdict(FactType::kAction, 0);
     const std::vector<const RolePerms*>* roles = nullptr;
@@ -331,7 +346,7 @@ class Evaluation {
       out_->reason = v.rule->reason.empty() ? "rule " + v.rule->id : v.rule->reason;
       return;
     }
-    std::string fact = DescribeFact(*out_, v);
+    std::string fact = DescribeFact(*out_, v, &req_);
     if (v.type == FactType::kSignal && IsAnalysisProblem(out_->facts.signals[v.index].type) &&
         v.decision > Default()) {
       out_->reason = "Warden could not fully analyze this (" + fact + "); no rule decides that, so it needs approval";
@@ -364,7 +379,7 @@ Outcome Evaluate(const Snapshot& snap, const Request& req, const EvalOptions& op
   return out;
 }
 
-std::string DescribeFact(const Outcome& out, const FactVerdict& v) {
+std::string DescribeFact(const Outcome& out, const FactVerdict& v, const Request* req) {
   switch (v.type) {
     case FactType::kCommand: {
       const auto& c = out.facts.commands[v.index];
@@ -385,6 +400,12 @@ std::string DescribeFact(const Outcome& out, const FactVerdict& v) {
       return s.type + ": " + Printable(s.detail, 200);
     }
     case FactType::kAction: return "action";
+    case FactType::kHttp: {
+      if (req == nullptr) return "http request";
+      const HttpTarget& t = req->http;
+      std::string target = t.url.substr(0, t.url.size() - (t.query.empty() ? 0 : t.query.size() + 1));
+      return t.method + " " + Printable(target, 200) + (t.query.empty() ? "" : "?…");
+    }
   }
   return "?";
 }

@@ -7,7 +7,8 @@
 // default — except analysis problems (parse errors, dynamic commands, depth limit, …), which
 // are never below ask. The request's decision is the strictest over its facts. Action
 // requests are allowed when a role of the subject grants type:action (or an action rule says
-// so) and denied otherwise.
+// so) and denied otherwise. An http request is one fact (its normalized target), decided by
+// the http rules and the context's default like any other fact.
 //
 // Evaluate is thread-safe for a shared Snapshot. The Outcome points into the Snapshot (rule
 // pointers): keep the Snapshot alive while using it.
@@ -23,11 +24,11 @@
 
 namespace warden::policy {
 
-enum class FactType : uint8_t { kCommand, kFile, kSignal, kAction };
+enum class FactType : uint8_t { kCommand, kFile, kSignal, kAction, kHttp };
 
 struct FactVerdict {
   FactType type = FactType::kCommand;
-  uint32_t index = 0;  // into Outcome::facts.commands / files / signals
+  uint32_t index = 0;  // into Outcome::facts.commands / files / signals (0 for action, http)
   Decision decision = Decision::kAllow;
   const CompiledRule* rule = nullptr;  // null: the default decided
   std::string role;                    // action requests: the role that granted it
@@ -57,8 +58,10 @@ struct EvalOptions {
 
 Outcome Evaluate(const Snapshot& snap, const Request& req, const EvalOptions& options = {});
 
-// One line describing a fact ("command: rm -rf /", "delete /home/dev (recursive)", …).
-std::string DescribeFact(const Outcome& out, const FactVerdict& v);
+// One line describing a fact ("command: rm -rf /", "delete /home/dev (recursive)", "GET
+// https://example.com/docs", …). An http fact is the request's target: without `req` it is
+// just "http request". The query is left out (it may hold a token).
+std::string DescribeFact(const Outcome& out, const FactVerdict& v, const Request* req = nullptr);
 
 // True for signals that mean "the analyzer could not see through this".
 bool IsAnalysisProblem(std::string_view signal);

@@ -123,6 +123,90 @@ rules:
   EXPECT_EQ(Eval(*s, action("root", "anything", "x", "1")).decision, Decision::kAllow);
 }
 
+Request Http(std::string url, std::string method = "GET", Context ctx = Context::kAi) {
+  Request r = Exec("", ctx);
+  r.kind = RequestKind::kHttp;
+  auto t = url.front() == '/' ? ParseHttpPath(url, "path") : ParseHttpUrl(url, "url");
+  EXPECT_TRUE(t.ok()) << url << ": " << t.status().message();
+  if (t.ok()) r.http = *t;
+  r.http.method = std::move(method);
+  return r;
+}
+
+TEST_F(EvaluatorTest, HttpRulesMatchEveryPart) {
+  auto s = Compile(R"(version: 1
+defaults: {ai: allow, human: allow, service: deny}
+rules:
+  - {id: metadata, kind: http, match: {host: [169.254.169.254, "[fd00:ec2::254]"]}, decision: deny}
+  - {id: private, kind: http, match: {host: [localhost, "*.localhost", 10.0.0.0/8, "::1"]}, decision: ask}
+  - {id: plain, kind: http, match: {scheme: http, host: "*.example.com"}, decision: ask}
+  - {id: odd-port, kind: http, match: {port: [22, 25]}, decision: deny}
+  - {id: writes, kind: http, match: {method: [post, "P*"], host: api.example.com}, decision: ask}
+  - {id: admin, kind: http, match: {path: "/admin/**"}, decision: deny}
+  - {id: one-level, kind: http, match: {path: "/files/*"}, decision: ask}
+  - {id: tokens, kind: http, match: {url: "[?&]access_token="}, decision: deny}
+  - {id: api-read, kind: http, match: {method: GET, path: "/v1/**"}, decision: allow, context: service}
+)");
+  struct Case {
+    Request req;
+    Decision want;
+    const char* rule;
+  } cases[] = {
+      {Http("https://example.org/"), Decision::kAllow, ""},
+      {Http("http://169.254.169.254/latest/meta-data/"), Decision::kDeny, "metadata"},
+      {Http("http://0xa9fea9fe/"), Decision::kDeny, "metadata"},
+      {Http("http://[fd00:ec2:0::254]/"), Decision::kDeny, "metadata"},
+      {Http("http://LOCALHOST:8080/"), Decision::kAsk, "private"},
+      {Http("http://app.localhost/"), Decision::kAsk, "private"},
+      {Http("http://10.1.2.3/"), Decision::kAsk, "private"},
+      {Http("http://[::1]:3000/"), Decision::kAsk, "private"},
+      {Http("http://www.example.com/"), Decision::kAsk, "plain"},
+      {Http("https://www.example.com/"), Decision::kAllow, ""},
+      {Http("https://mail.example.org:25/"), Decision::kDeny, "odd-port"},
+      {Http("https://api.example.com/v1", "POST"), Decision::kAsk, "writes"},
+      {Http("https://api.example.com/v1", "PATCH"), Decision::kAsk, "writes"},
+      {Http("https://api.example.com/v1", "GET"), Decision::kAllow, ""},
+      {Http("https://x.org/admin/users/7"), Decision::kDeny, "admin"},
+      {Http("https://x.org/public/../admin/x"), Decision::kDeny, "admin"},
+      {Http("https://x.org/files/a"), Decision::kAsk, "one-level"},
+      {Http("https://x.org/files/a/b"), Decision::kAllow, ""},
+      {Http("https://x.org/cb?state=1&access_token=abc"), Decision::kDeny, "tokens"},
+      // A path alone (an API request) has no host, scheme or port: rules that need one do not match.
+      {Http("/v1/users", "GET", Context::kService), Decision::kAllow, "api-read"},
+      {Http("/v2/users", "GET", Context::kService), Decision::kDeny, ""},
+      {Http("/admin/x", "GET", Context::kService), Decision::kDeny, "admin"},
+  };
+  for (const auto& c : cases) {
+    Outcome o = Eval(*s, c.req);
+    EXPECT_EQ(o.decision, c.want) << c.req.http.url << ": " << o.reason;
+    EXPECT_EQ(o.rule_id, c.rule) << c.req.http.url;
+    ASSERT_EQ(o.verdicts.size(), 1u);
+    EXPECT_EQ(o.verdicts[0].type, FactType::kHttp);
+  }
+}
+
+TEST_F(EvaluatorTest, HttpReasonsLeaveTheQueryOut) {
+  auto s = Compile("version: 1\ndefaults: {ai: ask}\n");
+  Outcome o = Eval(*s, Http("https://example.com/cb?token=s3cret"));
+  EXPECT_EQ(o.decision, Decision::kAsk);
+  EXPECT_NE(o.reason.find("GET https://example.com/cb?…"), std::string::npos) << o.reason;
+  EXPECT_EQ(o.reason.find("s3cret"), std::string::npos);
+}
+
+TEST_F(EvaluatorTest, HttpExplainSaysWhyNot) {
+  auto s = Compile(R"(version: 1
+rules:
+  - {id: a, kind: http, match: {host: "*.internal", port: 8080}, decision: deny}
+  - {id: b, kind: http, match: {host: example.com}, decision: ask}
+)");
+  EvalOptions opts;
+  opts.explain = true;
+  Outcome o = Evaluate(*s, Http("https://db.internal/"), opts);
+  EXPECT_EQ(o.decision, Decision::kAllow);
+  ASSERT_EQ(o.trace.size(), 1u) << "b is indexed under example.com only";
+  EXPECT_NE(o.trace[0].why_not.find("port is 443"), std::string::npos) << o.trace[0].why_not;
+}
+
 TEST_F(EvaluatorTest, ExplainListsEveryRuleConsidered) {
   auto s = Compile(R"(version: 1
 rules:
@@ -156,6 +240,20 @@ TEST_F(EvaluatorTest, DefaultPolicyCorpusSamples) {
   for (const auto& c : cases) {
     Outcome o = Eval(*s, Exec(c.cmd));
     EXPECT_EQ(o.decision, c.want) << c.cmd << ": " << o.reason;
+  }
+  struct HttpCase {
+    const char* url;
+    Decision want;
+  } fetches[] = {
+      {"https://docs.python.org/3/", Decision::kAllow},         {"http://169.254.169.254/latest/", Decision::kDeny},
+      {"http://metadata.google.internal/", Decision::kDeny},    {"http://localhost:8080/", Decision::kAsk},
+      {"http://192.168.1.1/admin", Decision::kAsk},             {"http://172.20.0.5/", Decision::kAsk},
+      {"http://172.32.0.5/", Decision::kAllow},                 {"http://[::1]/", Decision::kAsk},
+      {"http://2130706433/", Decision::kAsk},                   {"http://[::ffff:169.254.169.254]/", Decision::kDeny},
+  };
+  for (const auto& c : fetches) {
+    Outcome o = Eval(*s, Http(c.url));
+    EXPECT_EQ(o.decision, c.want) << c.url << ": " << o.reason;
   }
 }
 

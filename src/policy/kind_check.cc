@@ -5,11 +5,11 @@ namespace warden::policy {
 void KindCheck::Run(const std::vector<PolicyFile>& layers, Diagnostics* d) const {
   for (const auto& file : layers) {
     for (const auto& rule : file.rules) {
-      if (rule.kind == RequestKind::kMcp || rule.kind == RequestKind::kHttp) {
+      if (rule.kind == RequestKind::kMcp) {
         d->Error("unsupported-kind", file.path, rule.kind_mark,
                  "rule '" + rule.id.value + "': kind '" + std::string(KindName(rule.kind)) +
                      "' is reserved and not supported by this version",
-                 "use exec, file or action");
+                 "use exec, file, http or action");
         continue;
       }
       if (rule.kind != RequestKind::kExec || rule.exec.fact.empty()) {

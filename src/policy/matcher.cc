@@ -347,4 +347,21 @@ bool MatchAction(const CompiledRule& r, const Request& req, const std::vector<co
   return true;
 }
 
+bool MatchHttp(const CompiledRule& r, const HttpTarget& t, std::string* why) {
+  if (!r.methods.empty() && !AnyGlob(r.methods, t.method)) WHY_NOT("the method is " + Quoted(t.method));
+  const bool wants_place = r.schemes != 0 || !r.hosts.empty() || !r.ports.empty();
+  if (wants_place && !t.has_host()) WHY_NOT("the request names no scheme, host or port (only a path)");
+  if (r.schemes != 0 && !(r.schemes & (t.scheme == "https" ? 2 : 1))) WHY_NOT("the scheme is " + t.scheme);
+  if (!r.hosts.empty() &&
+      std::none_of(r.hosts.begin(), r.hosts.end(), [&](const HostPattern& h) { return h.Match(t); })) {
+    WHY_NOT("the host is " + Quoted(t.host));
+  }
+  if (!r.ports.empty() && std::find(r.ports.begin(), r.ports.end(), t.port) == r.ports.end()) {
+    WHY_NOT("the port is " + std::to_string(t.port));
+  }
+  if (!r.url_paths.empty() && !AnyGlob(r.url_paths, t.path)) WHY_NOT("the path is " + Quoted(t.path));
+  if (!r.url.empty() && !r.url.Match(t.url)) WHY_NOT("the URL does not match 'url'");
+  return true;
+}
+
 }  // namespace warden::policy

@@ -68,6 +68,8 @@ bool MatchFile(const CompiledRule& r, const shell::FileFact& f, const FactPatter
 bool MatchSignal(const CompiledRule& r, const shell::SignalFact& s, std::string* why);
 bool MatchAction(const CompiledRule& r, const Request& req, const std::vector<const RolePerms*>* roles,
                  std::string* why);
+// Allocates nothing unless `why` is asked for.
+bool MatchHttp(const CompiledRule& r, const HttpTarget& t, std::string* why);
 
 // The directory part of a glob path before its first pattern character ("/" for "/*").
 std::string_view LiteralDir(std::string_view path);

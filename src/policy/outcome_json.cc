@@ -4,7 +4,25 @@ namespace warden::policy {
 
 namespace json = boost::json;
 
-json::array FactsJson(const Outcome& out) {
+namespace {
+
+void HttpFact(const Request* req, json::object* o) {
+  (*o)["type"] = "http";
+  if (req == nullptr) return;
+  const HttpTarget& t = req->http;
+  (*o)["method"] = t.method;
+  (*o)["url"] = t.url;
+  if (t.has_host()) {
+    (*o)["scheme"] = t.scheme;
+    (*o)["host"] = t.host;
+    (*o)["port"] = t.port;
+  }
+  (*o)["path"] = t.path;
+}
+
+}  // namespace
+
+json::array FactsJson(const Outcome& out, const Request* req) {
   json::array facts;
   for (const auto& v : out.verdicts) {
     json::object o;
@@ -52,6 +70,7 @@ json::array FactsJson(const Outcome& out) {
         o["type"] = "action";
         if (!v.role.empty()) o["role"] = v.role;
         break;
+      case FactType::kHttp: HttpFact(req, &o); break;
     }
     o["decision"] = std::string(DecisionName(v.decision));
     o["rule"] = v.rule ? json::value(v.rule->id) : json::value(nullptr);
@@ -67,7 +86,7 @@ json::object OutcomeJson(const Outcome& out, const Request& req, const Snapshot&
   o["reason"] = out.reason;
   o["kind"] = std::string(KindName(req.kind));
   o["context"] = std::string(ContextName(req.context));
-  o["facts"] = FactsJson(out);
+  o["facts"] = FactsJson(out, &req);
   o["policy_revision"] = snap.revision;
   return o;
 }

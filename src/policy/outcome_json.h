@@ -12,7 +12,8 @@
 
 namespace warden::policy {
 
-boost::json::array FactsJson(const Outcome& out);
+// An http fact shows the request's target, so it needs `req`; without it, only its type.
+boost::json::array FactsJson(const Outcome& out, const Request* req = nullptr);
 boost::json::object OutcomeJson(const Outcome& out, const Request& req, const Snapshot& snap);
 // One load diagnostic: severity, code, file, line, column, message and (when there is one) hint.
 boost::json::object DiagnosticJson(const Diagnostic& d);

@@ -92,6 +92,15 @@ struct ActionMatch {
   Strings subject, action, resource_type, resource_id, role;
 };
 
+struct HttpMatch {
+  Strings method;  // globs, case-insensitive
+  std::vector<Located<std::string>> scheme;  // "http" / "https", checked by the reader
+  Strings host;    // globs (case-insensitive) or CIDR networks
+  std::vector<Located<int>> port;
+  Strings path;    // path globs ('*' within a segment, '**' across)
+  TextSpec url;    // the whole normalized URL
+};
+
 struct RuleSpec {
   Located<std::string> id;
   Mark mark;
@@ -108,6 +117,7 @@ struct RuleSpec {
   ExecMatch exec;
   FileMatch file;
   ActionMatch action;
+  HttpMatch http;
 };
 
 struct RoleSpec {

@@ -32,6 +32,7 @@ const std::vector<std::string_view> kExecKeys = {"command", "subcommand", "flags
                                                  "privileged", "via", "cwd", "fact", "detail"};
 const std::vector<std::string_view> kFileKeys = {"op", "path", "under", "outside", "is", "recursive",
                                                  "dynamic", "guessed", "direct", "command"};
+const std::vector<std::string_view> kHttpKeys = {"method", "scheme", "host", "port", "path", "url"};
 const std::vector<std::string_view> kActionKeys = {"subject", "action", "role", "resource"};
 const std::vector<std::string_view> kResourceKeys = {"type", "id"};
 const std::vector<std::string_view> kFlagsKeys = {"all", "any", "none"};
@@ -307,14 +308,14 @@ class Reader {
     }
     const YamlNode* kind = n.Find("kind");
     if (!kind) {
-      Error("missing-key", n.mark, "rule '" + rule.id.value + "' has no 'kind'", "use exec, file or action");
+      Error("missing-key", n.mark, "rule '" + rule.id.value + "' has no 'kind'", "use exec, file, http or action");
       ok = false;
     } else if (auto s = Str(*kind, "kind")) {
       rule.kind_mark = kind->mark;
       if (auto k = ParseKind(*s)) {
         rule.kind = *k;
       } else {
-        Error("bad-value", kind->mark, "unknown rule kind '" + Printable(*s, 40) + "'", "use exec, file or action");
+        Error("bad-value", kind->mark, "unknown rule kind '" + Printable(*s, 40) + "'", "use exec, file, http or action");
         ok = false;
       }
     }
@@ -347,8 +348,8 @@ class Reader {
           case RequestKind::kExec: ExecMatchOf(*match, &rule.exec); break;
           case RequestKind::kFile: FileMatchOf(*match, &rule.file); break;
           case RequestKind::kAction: ActionMatchOf(*match, &rule.action); break;
-          case RequestKind::kMcp:
-          case RequestKind::kHttp: break;  // reported by the checker (unsupported-kind)
+          case RequestKind::kHttp: HttpMatchOf(*match, &rule.http); break;
+          case RequestKind::kMcp: break;  // reported by the checker (unsupported-kind)
         }
       }
     }
@@ -470,6 +471,58 @@ class Reader {
         if (const YamlNode* i = v.Find("id")) m->resource_id = StrList(*i, "resource id");
       }
     }
+  }
+
+  void HttpMatchOf(const YamlNode& n, HttpMatch* m) {
+    CheckKeys(n, kHttpKeys, "in an http match");
+    for (const auto& [k, v] : n.entries) {
+      const std::string& key = k.scalar;
+      if (key == "method") {
+        m->method = StrList(v, "method");
+      } else if (key == "scheme") {
+        for (auto& s : StrList(v, "scheme")) {
+          s.value = ToLower(s.value);
+          if (s.value != "http" && s.value != "https") {
+            Error("bad-value", s.mark, "unknown scheme '" + Printable(s.value, 40) + "'", "use http or https");
+            continue;
+          }
+          m->scheme.push_back(std::move(s));
+        }
+      } else if (key == "host") {
+        m->host = StrList(v, "host");
+      } else if (key == "port") {
+        for (const auto& p : IntList(v, "port")) {
+          if (p.value < 1 || p.value > 65535) {
+            Error("bad-value", p.mark, "port " + std::to_string(p.value) + " is out of range", "ports are 1 to 65535");
+            continue;
+          }
+          m->port.push_back(p);
+        }
+      } else if (key == "path") {
+        m->path = StrList(v, "path");
+        for (const auto& p : m->path) {
+          if (p.value.empty() || (p.value[0] != '/' && p.value[0] != '*' && p.value[0] != '{')) {
+            Error("bad-value", p.mark, "URL path pattern '" + Printable(p.value, 60) + "' does not start with '/'",
+                  "write the path as the request sends it: \"/api/**\"");
+          }
+        }
+      } else if (key == "url") {
+        Text(v, "url", &m->url);
+      }
+    }
+  }
+
+  // A whole number or a list of them.
+  std::vector<Located<int>> IntList(const YamlNode& n, std::string_view what) {
+    std::vector<Located<int>> out;
+    if (n.type == Type::kSequence) {
+      for (const auto& i : n.items) {
+        if (auto v = Int(i, "each entry of " + std::string(what))) out.push_back({*v, i.mark});
+      }
+    } else if (auto v = Int(n, what)) {
+      out.push_back({*v, n.mark});
+    }
+    return out;
   }
 
   void Flags(const YamlNode& n, FlagsSpec* f) {

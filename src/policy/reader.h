@@ -14,7 +14,7 @@
 //   tests: [{name, request: REQUEST, expect: DECISION, rule: RULE_ID|null}, …]
 //
 //   RULE     = id: STRING              required, unique in the file
-//              kind: exec|file|action  required (mcp, http: reserved)
+//              kind: exec|file|http|action  required (mcp: reserved)
 //              match: MATCH            required (may be {} for "everything")
 //              decision: allow|ask|deny  required
 //              reason: STRING          shown to the agent / person
@@ -29,11 +29,15 @@
 //                fact: SIGNAL|[…]   detail: TEXT      (signal rules: no command keys)
 //   file MATCH   op: read|write|delete|exec|[…]   path: GLOB|[…]   under|outside|is: [ROOT…]
 //                recursive: BOOL   dynamic: BOOL   guessed: BOOL   command: NAME|[…]
+//   http MATCH   method: GLOB|[…]   scheme: http|https|[…]   host: HOST|[…]   port: INT|[…]
+//                path: GLOB|[…] (a URL path: '*' within a segment, '**' across)   url: TEXT
 //   action MATCH subject|action|role: GLOB|[…]   resource: {type: GLOB|[…], id: GLOB|[…]}
 //   ARG          glob: GLOB|[…]   regex: RE2   path: PATH   dynamic: BOOL
 //   PATH         glob: GLOB|[…]   under|outside|is: [ROOT…]   (or just a GLOB / list of GLOBs)
 //   TEXT         glob: GLOB|[…]   regex: RE2   (or just an RE2 string)
 //   ROOT         /abs, ~, ~/x, $HOME, $WORKSPACE, $CWD, each optionally followed by /sub/path
+//   HOST         a glob, case-insensitive ("*.example.com", "localhost", "::1", "[::1]"), or a
+//                network in CIDR notation ("10.0.0.0/8", "fc00::/7")
 #pragma once
 
 #include <string>

@@ -73,6 +73,69 @@ rules:
   }
 }
 
+TEST(ReaderTest, ReadsAnHttpRule) {
+  PolicyFile f;
+  Diagnostics d;
+  ASSERT_TRUE(ReadPolicy(R"(version: 1
+rules:
+  - id: h
+    kind: http
+    match:
+      method: [get, HEAD]
+      scheme: https
+      host: ["*.example.com", 10.0.0.0/8]
+      port: [443, 8443]
+      path: "/api/**"
+      url: {glob: "https://*"}
+    decision: ask
+)", "t.yaml", LayerKind::kCommandLine, &f, &d)) << d.all().front().message;
+  ASSERT_EQ(f.rules.size(), 1u);
+  const HttpMatch& m = f.rules[0].http;
+  EXPECT_EQ(m.method.size(), 2u);
+  ASSERT_EQ(m.scheme.size(), 1u);
+  EXPECT_EQ(m.scheme[0].value, "https");
+  EXPECT_EQ(m.host.size(), 2u);
+  ASSERT_EQ(m.port.size(), 2u);
+  EXPECT_EQ(m.port[1].value, 8443);
+  EXPECT_EQ(m.path.size(), 1u);
+  EXPECT_EQ(m.url.glob.size(), 1u);
+}
+
+TEST(ReaderTest, HttpRuleProblemsHavePositions) {
+  auto r = Load(R"(version: 1
+rules:
+  - id: a
+    kind: http
+    match: {hots: example.com}
+    decision: deny
+  - id: b
+    kind: http
+    match: {scheme: ftp, port: [80, 70000]}
+    decision: deny
+  - id: c
+    kind: http
+    match:
+      port: https
+      path: api/*
+      method: {GET: 1}
+    decision: deny
+  - id: d
+    kind: http
+    match: {command: curl}
+    decision: deny
+)");
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(HasDiagnostic(r, "unknown-key", 5)) << testing::Diagnostics(r);
+  EXPECT_TRUE(HasDiagnostic(r, "bad-value", 9));   // scheme ftp, port 70000
+  EXPECT_TRUE(HasDiagnostic(r, "wrong-type", 14));  // port: https
+  EXPECT_TRUE(HasDiagnostic(r, "bad-value", 15));   // a path without '/'
+  EXPECT_TRUE(HasDiagnostic(r, "wrong-type", 16));  // method: a mapping
+  EXPECT_TRUE(HasDiagnostic(r, "unknown-key", 20));  // an exec key in an http match
+  bool hinted = false;
+  for (const auto& d : r.diagnostics.all()) hinted = hinted || d.hint.find("'host'") != std::string::npos;
+  EXPECT_TRUE(hinted) << testing::Diagnostics(r);
+}
+
 TEST(ReaderTest, UnknownKeySuggestsTheClosest) {
   auto r = Load("version: 1\nrules:\n  - id: a\n    kind: exec\n    match: {comand: rm}\n    decision: deny\n");
   bool hinted = false;

@@ -18,13 +18,13 @@ class RequestReader {
   Result<Request> Read() {
     Request r;
     const json::value* kind = obj_.if_contains("kind");
-    if (!kind) return Status::InvalidArgument("request: 'kind' is missing (exec, file or action)");
+    if (!kind) return Status::InvalidArgument("request: 'kind' is missing (exec, file, http or action)");
     auto k = String(*kind, "kind");
     if (!k.ok()) return k.status();
     auto parsed = ParseKind(*k);
-    if (!parsed) return Status::InvalidArgument("request: unknown kind '" + Printable(*k, 40) + "' (exec, file or action)");
+    if (!parsed) return Status::InvalidArgument("request: unknown kind '" + Printable(*k, 40) + "' (exec, file, http or action)");
     r.kind = *parsed;
-    if (r.kind == RequestKind::kMcp || r.kind == RequestKind::kHttp) {
+    if (r.kind == RequestKind::kMcp) {
       return Status::InvalidArgument("request: kind '" + *k + "' is not supported by this version of Warden");
     }
     std::vector<std::string_view> allowed = {"kind", "context"};
@@ -32,6 +32,7 @@ class RequestReader {
       case RequestKind::kExec: allowed.insert(allowed.end(), {"command", "argv", "cwd", "workspace", "home"}); break;
       case RequestKind::kFile: allowed.insert(allowed.end(), {"op", "path", "cwd", "workspace", "home"}); break;
       case RequestKind::kAction: allowed.insert(allowed.end(), {"subject", "action", "resource"}); break;
+      case RequestKind::kHttp: allowed.insert(allowed.end(), {"method", "url", "path", "cwd", "workspace", "home"}); break;
       default: break;
     }
     for (const auto& [key, v] : obj_) {
@@ -55,6 +56,7 @@ class RequestReader {
       case RequestKind::kExec: s = Exec(&r); break;
       case RequestKind::kFile: s = File(&r); break;
       case RequestKind::kAction: s = Action(&r); break;
+      case RequestKind::kHttp: s = Http(&r); break;
       default: break;
     }
     if (!s.ok()) return s;
@@ -165,6 +167,27 @@ class RequestReader {
       r->resource_id = std::move(i).value();
     }
     return Status::Ok();
+  }
+
+  Status Http(Request* r) {
+    const json::value* url = obj_.if_contains("url");
+    const json::value* path = obj_.if_contains("path");
+    if (url && path) return Status::InvalidArgument("request: give either 'url' or 'path', not both");
+    if (!url && !path) {
+      return Status::InvalidArgument("request: an http request needs 'url' (an absolute http or https URL) or 'path'");
+    }
+    auto text = String(url ? *url : *path, url ? "url" : "path", kMaxUrlBytes);
+    if (!text.ok()) return text.status();
+    auto target = url ? ParseHttpUrl(*text, "'url'") : ParseHttpPath(*text, "'path'");
+    if (!target.ok()) return Status::InvalidArgument("request: " + target.status().message());
+    r->http = std::move(target).value();
+    if (const json::value* method = obj_.if_contains("method")) {
+      auto m = String(*method, "method", kMaxMethodBytes);
+      if (!m.ok()) return m.status();
+      if (Status s = CheckHttpMethod(*m, "'method'"); !s.ok()) return Status::InvalidArgument("request: " + s.message());
+      r->http.method = std::move(m).value();
+    }
+    return Place(r);
   }
 
   const json::object& obj_;

@@ -5,6 +5,11 @@
 //   {"kind":"exec","argv":["rm","-rf","build"],…}
 //   {"kind":"file","op":"read|write|delete|exec","path":"…","context":"ai","cwd":"…",…}
 //   {"kind":"action","subject":"alice","action":"read","resource":{"type":"doc","id":"42"}}
+//   {"kind":"http","method":"GET","url":"https://example.com/docs","context":"ai","cwd":"…"}
+//   {"kind":"http","method":"POST","path":"/v1/users?x=1","context":"service"}
+//
+// An http request gives `url` (an absolute http or https URL) or `path` (an API request's
+// "/path?query"), not both; `method` defaults to GET. Both are normalized (http_target.h).
 //
 // ParseRequestJson rejects unknown fields, wrong types and bad enum values with a message
 // that names the field (and, for malformed JSON, the byte offset). Plain data.
@@ -16,6 +21,7 @@
 
 #include "core/status.h"
 #include "policy/decision.h"
+#include "policy/http_target.h"
 #include "shell/facts.h"
 
 namespace warden::policy {
@@ -27,7 +33,7 @@ struct Request {
   std::string command;
   std::vector<std::string> argv;
   bool has_argv = false;
-  // where it happens (exec and file)
+  // where it happens (exec, file and http)
   std::string cwd;
   std::string workspace;
   std::string home;
@@ -39,6 +45,8 @@ struct Request {
   std::string action;
   std::string resource_type;
   std::string resource_id;
+  // http
+  HttpTarget http;
 };
 
 // Which of cwd/workspace/home the JSON gave; the caller fills in the rest.

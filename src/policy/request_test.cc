@@ -24,6 +24,25 @@ TEST(RequestTest, ParsesEveryKind) {
   EXPECT_EQ(action->resource_id, "1");
 }
 
+TEST(RequestTest, ParsesHttpRequests) {
+  auto fetch = ParseRequestJson(R"({"kind":"http","url":"HTTPS://Example.com:443/a/../b?x=1","cwd":"/w"})");
+  ASSERT_TRUE(fetch.ok()) << fetch.status().message();
+  EXPECT_EQ(fetch->kind, RequestKind::kHttp);
+  EXPECT_EQ(fetch->http.method, "GET");
+  EXPECT_EQ(fetch->http.host, "example.com");
+  EXPECT_EQ(fetch->http.port, 443);
+  EXPECT_EQ(fetch->http.path, "/b");
+  EXPECT_EQ(fetch->http.query, "x=1");
+  EXPECT_EQ(fetch->http.url, "https://example.com/b?x=1");
+  EXPECT_EQ(fetch->cwd, "/w");
+  auto api = ParseRequestJson(R"({"kind":"http","method":"DELETE","path":"/v1/users/7","context":"service"})");
+  ASSERT_TRUE(api.ok()) << api.status().message();
+  EXPECT_EQ(api->http.method, "DELETE");
+  EXPECT_EQ(api->http.path, "/v1/users/7");
+  EXPECT_FALSE(api->http.has_host());
+  EXPECT_EQ(api->http.url, "/v1/users/7");
+}
+
 TEST(RequestTest, PresenceIsReported) {
   RequestPresence p;
   auto r = ParseRequestJson(R"({"kind":"exec","command":"ls","home":"/h"})", &p);
@@ -47,6 +66,15 @@ TEST(RequestTest, ErrorsNameTheField) {
       {R"({"kind":"action","subject":"u","action":"r","resource":{"type":"t","owner":"x"}})", "resource.owner"},
       {R"({"kind":"teleport"})", "unknown kind"},
       {R"({"kind":"mcp"})", "not supported"},
+      {R"({"kind":"http"})", "needs 'url'"},
+      {R"({"kind":"http","url":"https://a/","path":"/b"})", "either 'url' or 'path'"},
+      {R"({"kind":"http","url":"ftp://a/"})", "'url' must be an http or https URL"},
+      {R"({"kind":"http","url":7})", "'url' must be a string"},
+      {R"({"kind":"http","path":"v1"})", "'path' must start with '/'"},
+      {R"({"kind":"http","url":"https://a/","method":"get"})", "'method' must be uppercase"},
+      {R"({"kind":"http","url":"https://a/","method":["GET"]})", "'method' must be a string"},
+      {R"({"kind":"http","url":"https://a/","headers":{}})", "unknown field 'headers'"},
+      {R"({"kind":"http","url":"https://a/","op":"read"})", "unknown field 'op'"},
       {R"({"kind":"exec","command":"ls","context":"robot"})", "context must be"},
       {R"([1,2])", "JSON object"},
       {R"({"kind":"exec","command":"ls"} trailing)", "malformed JSON at byte"},

@@ -11,6 +11,15 @@ bool CompiledText::Match(std::string_view s) const {
   return regex && RE2::PartialMatch(s, regex->get());
 }
 
+bool HostPattern::Match(const HttpTarget& t) const {
+  switch (type) {
+    case Type::kLiteral: return t.host == literal;
+    case Type::kGlob: return glob.Match(t.host);
+    case Type::kNetwork: return network.Contains(t.ip);
+  }
+  return false;
+}
+
 bool RolePerms::Grants(std::string_view type, std::string_view action) const {
   if (all) return true;
   if (auto it = exact.find(type); it != exact.end() && it->second.find(action) != it->second.end()) return true;

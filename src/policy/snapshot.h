@@ -5,6 +5,7 @@
 //   signal rules  by signal type
 //   file rules    by literal path prefix in one trie per anchor (/, ~, $WORKSPACE, $CWD),
 //                 by basename ("**/.env") and by extension ("**/*.pem")
+//   http rules    by literal host (plus those with host globs, networks or no host)
 //   RBAC          subject → roles → permission sets (hash lookups)
 // Thread-safety: all members are const after Compile(); concurrent reads are safe.
 #pragma once
@@ -21,6 +22,7 @@
 
 #include "core/glob.h"
 #include "policy/decision.h"
+#include "policy/http_target.h"
 #include "policy/policy_ast.h"
 
 namespace warden::policy {
@@ -97,6 +99,16 @@ struct CompiledArg {
   std::optional<bool> dynamic;
 };
 
+// One `host:` entry of an http rule.
+struct HostPattern {
+  enum class Type : uint8_t { kLiteral, kGlob, kNetwork };
+  Type type = Type::kLiteral;
+  std::string literal;  // lowercased; an IP address in canonical form, IPv6 without brackets
+  Glob glob;            // lowercased
+  IpNetwork network;
+  bool Match(const HttpTarget& t) const;
+};
+
 struct CompiledRule {
   // identity
   std::string id;
@@ -132,6 +144,13 @@ struct CompiledRule {
   // action
   std::vector<Glob> subjects, actions, resource_types, resource_ids;
   std::vector<std::string> roles;
+  // http
+  std::vector<Glob> methods;  // uppercased
+  uint8_t schemes = 0;        // bit 0: http, bit 1: https; 0 = any
+  std::vector<HostPattern> hosts;
+  std::vector<uint16_t> ports;
+  std::vector<Glob> url_paths;
+  CompiledText url;
 
   bool is_signal_rule() const { return !signals.empty(); }
 };
@@ -195,6 +214,8 @@ class Snapshot {
   StringMap<std::vector<uint32_t>> signal_by_type;
   FileIndex files;
   std::vector<uint32_t> action_rules;
+  StringMap<std::vector<uint32_t>> http_by_host;  // rules whose hosts are all literal
+  std::vector<uint32_t> http_any;                 // the other http rules
   StringMap<std::vector<const RolePerms*>> subjects;
   std::vector<std::unique_ptr<RolePerms>> roles;
 

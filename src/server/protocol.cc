@@ -126,6 +126,10 @@ json::object RequestJson(const policy::Request& req) {
       o["op"] = std::string(shell::FileOpName(req.op));
       o["path"] = req.path;
       break;
+    case policy::RequestKind::kHttp:  // the normalized target parses back to itself
+      o["method"] = req.http.method;
+      o[req.http.has_host() ? "url" : "path"] = req.http.url;
+      break;
     case policy::RequestKind::kAction: {
       o["subject"] = req.subject;
       o["action"] = req.action;

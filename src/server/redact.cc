@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace warden::server {
@@ -13,18 +14,32 @@ struct Pattern {
   const char* rewrite;
 };
 
-const std::vector<Pattern>& Patterns() {
+struct Patterns {
+  std::vector<Pattern> each;
+  // Every pattern in one alternation: one linear DFA pass says whether any of them can match,
+  // so text with no secret in it (nearly all of it) is not scanned once per pattern. Redacting
+  // every string of every decision's facts was 80 % of the daemon's instructions without it.
+  std::unique_ptr<RE2> any;
+};
+
+const Patterns& All() {
   static const auto* patterns = [] {
-    auto* v = new std::vector<Pattern>;
+    auto* all = new Patterns;
+    auto* v = &all->each;
+    std::string any;
     auto add = [&](const char* re, const char* rewrite) {
       RE2::Options o;
       o.set_log_errors(false);
       v->push_back({std::make_unique<RE2>(re, o), rewrite});
+      any += (any.empty() ? "(?:" : "|(?:") + std::string(re) + ")";
     };
     // First: the generic rule below would take the scheme word for the secret.
     add(R"((?i)(authorization:\s*(?:bearer|basic|token)\s+)[^\s'"]+)", "\\1[REDACTED]");
     // Values after a credential-looking name: --password=x, token=x, API_KEY=x, -pSECRET.
     add(R"((?i)((?:pass(?:word|wd)?|token|secret|api[_-]?key|access[_-]?key|auth)[a-z_-]*\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s'"&;|]+))",
+        "\\1[REDACTED]");
+    // URL query parameters named like a credential: ?key=…, &access_token=…, X-Amz-Signature=…
+    add(R"((?i)([?&;][^=&#;\s]*(?:key|token|secret|passwd|password|pwd|signature|credential|session|sessionid|session_id|sig|code|auth)=)[^&#;\s'"]+)",
         "\\1[REDACTED]");
     add(R"((?i)(\b(?:mysql\w*|mariadb\w*)\b[^|;&\n]*?\s-p)[^\s'"]+)", "\\1[REDACTED]");  // mysql -pSECRET
     add(R"(([a-z][a-z0-9+.-]*://[^/\s:@]+:)[^@\s/]+@)", "\\1[REDACTED]@");
@@ -33,7 +48,11 @@ const std::vector<Pattern>& Patterns() {
         "[REDACTED]");
     add(R"(\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b)", "[REDACTED]");
     add(R"(-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$))", "[REDACTED]");
-    return v;
+    RE2::Options o;
+    o.set_log_errors(false);
+    o.set_never_capture(true);
+    all->any = std::make_unique<RE2>(any, o);
+    return all;
   }();
   return *patterns;
 }
@@ -41,8 +60,11 @@ const std::vector<Pattern>& Patterns() {
 }  // namespace
 
 std::string RedactSecrets(std::string_view text) {
+  const Patterns& all = All();
   std::string out(text);
-  for (const auto& p : Patterns()) {
+  // A union that failed to compile (it never should) falls back to running every pattern.
+  if (all.any->ok() && !RE2::PartialMatch(text, *all.any)) return out;
+  for (const auto& p : all.each) {
     if (p.re->ok()) RE2::GlobalReplace(&out, *p.re, p.rewrite);
   }
   return out;

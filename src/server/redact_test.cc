@@ -29,6 +29,26 @@ TEST(RedactTest, CredentialsOnCommandLines) {
   }
 }
 
+TEST(RedactTest, CredentialsInUrlQueries) {
+  struct Case {
+    const char* in;
+    const char* secret;
+    const char* kept;
+  } cases[] = {
+      {"https://maps.example.com/api?key=AIzaSyA-secret1&q=x", "AIzaSyA-secret1", "&q=x"},
+      {"https://x.example/cb?state=1&access_token=tok-secret2", "tok-secret2", "?state=1"},
+      {"https://s3.example/o?X-Amz-Credential=cred-secret3&X-Amz-Signature=sig-secret4", "sig-secret4", "https://s3.example/o?"},
+      {"https://blob.example/c?sv=2024&sig=sas-secret5", "sas-secret5", "?sv=2024"},
+      {"https://app.example/login?code=oauth-secret6#x", "oauth-secret6", "#x"},
+  };
+  for (const auto& c : cases) {
+    std::string out = RedactSecrets(c.in);
+    EXPECT_EQ(out.find(c.secret), std::string::npos) << c.in << " → " << out;
+    EXPECT_NE(out.find(c.kept), std::string::npos) << c.in << " → " << out;
+  }
+  EXPECT_EQ(RedactSecrets("https://x.example/search?keyword=warden&page=2"), "https://x.example/search?keyword=warden&page=2");
+}
+
 TEST(RedactTest, OrdinaryCommandsAreUnchanged) {
   for (const char* s : {"git status", "rm -rf build", "make -j4 test", "cp -p a b", "tar -pxvf a.tgz", "grep -rn TODO src/",
                         "ssh-keygen -lf ~/.ssh/id_ed25519.pub", "npm publish --access public"}) {

@@ -58,7 +58,8 @@ std::string Summary(const json::object& o) {
       for (const auto& x : a->as_array()) s += (s.empty() ? "" : " ") + (x.is_string() ? std::string(x.as_string()) : "?");
       return s;
     }
-    if (auto p = Str(req, "path"); !p.empty()) return Str(req, "op") + " " + p;
+    if (auto u = Str(req, "url"); !u.empty()) return Str(req, "method") + " " + u;
+    if (auto p = Str(req, "path"); !p.empty()) return Str(req, req.contains("op") ? "op" : "method") + " " + p;
     if (auto s = Str(req, "subject"); !s.empty()) return s + " " + Str(req, "action");
   }
   return Str(o, "approval_id");

@@ -80,6 +80,33 @@ expect_exit 0 -- check --isolated -- '[ -f Makefile ] && make'
 # A NUL byte can only arrive through JSON: it is a parse-error fact, never an allow.
 expect_exit 2 -- check --isolated --request '{"kind":"exec","command":"echo a\u0000b"}'
 expect_exit 1 -- check --isolated --request '{"kind":"exec","command":"rm -rf /\u0000 harmless"}'
+# URL fetches: --url (and --method), or an http request as JSON.
+expect_exit 1 -- check --isolated --url http://169.254.169.254/latest/meta-data/
+expect_contains "$LAST" "http-cloud-metadata" "--url names the rule"
+expect_exit 1 -- check --isolated --request '{"kind":"http","url":"http://[fd00:ec2::254]/latest/"}'
+expect_exit 2 -- check --isolated --url http://localhost:8080/admin --method POST
+expect_exit 0 -- check --isolated --url https://example.com/docs
+expect_exit 64 -- check --isolated --url ftp://example.com/
+expect_contains "$LAST" "--url must be an http or https URL" "bad --url names the flag"
+expect_exit 64 -- check --isolated --url https://example.com/ --method get
+expect_contains "$LAST" "--method must be uppercase" "bad --method"
+expect_exit 64 -- check --isolated --method POST -- ls
+expect_exit 64 -- check --isolated --url https://example.com/ --file read x
+expect_exit 64 -- check --isolated --request '{"kind":"http","url":"https://a/","path":"/b"}'
+expect_contains "$LAST" "either 'url' or 'path'" "http request JSON errors name the field"
+out=$("$WARDEN" check --isolated --json --url 'HTTP://0x7f.1:8080//a/../b?token=x') && rc=0 || rc=$?
+python3 - "$out" <<'EOF2' && ok || fail "http facts in --json: $rc $out"
+import json, sys
+o = json.loads(sys.argv[1])
+assert o["kind"] == "http" and o["decision"] == "ask" and o["rule"] == "http-private-network"
+f = o["facts"][0]
+assert f["type"] == "http" and f["method"] == "GET" and f["host"] == "127.0.0.1" and f["port"] == 8080
+assert f["url"] == "http://127.0.0.1:8080/b?token=x" and f["path"] == "/b"
+assert "token" not in o["reason"]
+EOF2
+expect_exit 2 -- explain --isolated --url http://192.168.1.1/
+expect_contains "$LAST" "GET http://192.168.1.1/" "explain shows the http target"
+expect_contains "$LAST" "✓ http-private-network" "explain marks the matching http rule"
 # 100 KB command: decided, not crashed.
 big="echo $(head -c 100000 /dev/zero | tr '\0' 'a'); rm -rf /"
 expect_exit 1 -- check --isolated "${PLACE[@]}" -- "$big"

@@ -44,6 +44,9 @@ HookVerdict Decide(const policy::Request& request) {
   if (request.kind == policy::RequestKind::kFile && (request.path.empty() || request.path.front() != '/')) {
     __builtin_trap();
   }
+  if (request.kind == policy::RequestKind::kHttp && (!request.http.has_host() || request.http.url.empty())) {
+    __builtin_trap();
+  }
   policy::EvalOptions options;
   options.resolve_symlinks = false;
   policy::Outcome out = policy::Evaluate(*DefaultPolicy(), request, options);

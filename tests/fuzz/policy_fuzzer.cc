@@ -36,7 +36,21 @@ std::vector<Request> FixedRequests() {
   action.action = "read";
   action.resource_type = "doc";
   action.resource_id = "42";
-  return {exec, file, action};
+
+  Request fetch = exec;
+  fetch.kind = RequestKind::kHttp;
+  fetch.command.clear();
+  auto target = ParseHttpUrl("http://user:pw@0xa9fea9fe:8080//latest/../meta-data/?token=x", "url");
+  if (!target.ok()) __builtin_trap();
+  fetch.http = std::move(target).value();
+  fetch.http.method = "POST";
+
+  Request api = action;
+  api.kind = RequestKind::kHttp;
+  auto path = ParseHttpPath("/v1/admin/users?x=1", "path");
+  if (!path.ok()) __builtin_trap();
+  api.http = std::move(path).value();
+  return {exec, file, action, fetch, api};
 }
 
 void Check(const std::vector<PolicyText>& texts) {

@@ -2,8 +2,9 @@
 // default policy (cwd, workspace and home filled in when the JSON left them out).
 //
 // Checks that nothing crashes or hangs, that a rejection carries a message, that the decision
-// is one of allow/ask/deny, and that outside the human context a command Warden could not
-// analyze is never allowed.
+// is one of allow/ask/deny, that outside the human context a command Warden could not
+// analyze is never allowed, and that an http request's normalized target parses back to
+// itself (what the daemon protocol relies on).
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -37,6 +38,11 @@ void FuzzRequest(std::string_view json) {
     return;
   }
   Request req = std::move(parsed).value();
+  if (req.kind == RequestKind::kHttp) {
+    const HttpTarget& t = req.http;
+    auto again = t.has_host() ? ParseHttpUrl(t.url, "url") : ParseHttpPath(t.url, "path");
+    if (!again.ok() || again->url != t.url || again->host != t.host || again->path != t.path) __builtin_trap();
+  }
   if (req.cwd.empty()) req.cwd = "/home/u/p";
   if (req.workspace.empty()) req.workspace = req.cwd;
   if (req.home.empty()) req.home = "/home/u";
