@@ -1,5 +1,9 @@
 // `warden serve` (the daemon, in the foreground) and `warden status`.
+#include <grp.h>
+#include <pwd.h>
+
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/common.h"
@@ -20,7 +24,36 @@ struct ServeArgs {
   std::string audit_sync = "batch";
   bool no_watch = false;
   bool no_audit = false;
+  std::vector<std::string> allow_uids;
+  std::string socket_group;
 };
+
+// A uid given as a number or a user name.
+bool ResolveUid(const std::string& s, unsigned* uid) {
+  char* end = nullptr;
+  unsigned long v = std::strtoul(s.c_str(), &end, 10);
+  if (!s.empty() && end && *end == '\0' && v < (1ul << 31)) {
+    *uid = static_cast<unsigned>(v);
+    return true;
+  }
+  const passwd* pw = getpwnam(s.c_str());
+  if (pw == nullptr) return false;
+  *uid = pw->pw_uid;
+  return true;
+}
+
+bool ResolveGid(const std::string& s, int* gid) {
+  char* end = nullptr;
+  unsigned long v = std::strtoul(s.c_str(), &end, 10);
+  if (!s.empty() && end && *end == '\0' && v < (1ul << 31)) {
+    *gid = static_cast<int>(v);
+    return true;
+  }
+  const group* gr = getgrnam(s.c_str());
+  if (gr == nullptr) return false;
+  *gid = static_cast<int>(gr->gr_gid);
+  return true;
+}
 
 int RunServe(const ServeArgs& a) {
   server::DaemonOptions o;
@@ -36,6 +69,22 @@ int RunServe(const ServeArgs& a) {
   o.watch_files = !a.no_watch;
   o.audit_always = a.audit_sync == "always";
   o.audit = !a.no_audit;
+  for (const auto& u : a.allow_uids) {
+    unsigned uid = 0;
+    if (!ResolveUid(u, &uid)) {
+      std::cerr << "warden serve: --allow-uid " << u << ": no such user\n";
+      return kExitUsage;
+    }
+    o.allow_uids.push_back(uid);
+  }
+  if (!a.socket_group.empty() && !ResolveGid(a.socket_group, &o.socket_gid)) {
+    std::cerr << "warden serve: --socket-group " << a.socket_group << ": no such group\n";
+    return kExitUsage;
+  }
+  if (!o.allow_uids.empty() && o.socket_gid < 0) {
+    std::cerr << "warden serve: note: --allow-uid without --socket-group: the socket stays 0600 in a 0700 directory, so "
+                 "other users cannot reach it\n";
+  }
   if (a.no_audit) std::cerr << "warden serve: --no-audit: decisions are NOT recorded (for measuring the audit stage only)\n";
   std::signal(SIGPIPE, SIG_IGN);
   server::Daemon d(o);
@@ -152,6 +201,11 @@ void RegisterServe(CLI::App& app, Runner* run) {
                                                      "answer only after the decision's record is fsynced")
       ->check(CLI::IsMember({"batch", "always"}));
   cmd->add_flag("--no-audit", args->no_audit, "Do not write the audit log (to measure what the audit stage costs; not for real use)");
+  cmd->add_option("--allow-uid", args->allow_uids,
+                  "The hardened set-up: this user (uid or name; repeatable) may decide and ask for status. "
+                  "Approvals, reload and events stay with the daemon's own user");
+  cmd->add_option("--socket-group", args->socket_group,
+                  "Share the socket (0660) and its directory (0750) with this group, for --allow-uid users");
   cmd->add_flag("--no-watch", args->no_watch, "Do not reload when a policy file changes (SIGHUP still reloads)");
   cmd->footer(R"(The daemon decides for `warden exec`, `warden hook` and the other clients over a Unix socket
 (mode 0600 in a 0700 directory; peers of another uid are refused). SIGHUP, or a change to a
@@ -162,6 +216,8 @@ Examples:
   warden serve
   warden serve --socket /tmp/w.sock --policy team.yaml
   systemctl --user enable --now warden      # packaging/warden.service
+  # hardened: the daemon as user warden, the agent's user (alice) may only decide
+  sudo -u warden warden serve --socket /run/warden/warden.sock --allow-uid alice --socket-group warden-clients
 )");
   cmd->callback([run, args] { *run = [args] { return RunServe(*args); }; });
 }

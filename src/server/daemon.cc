@@ -12,6 +12,7 @@
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -140,10 +141,16 @@ std::string RememberKey(const policy::Request& req) {
         k += c;
       }
     }
-  } else if (req.kind == policy::RequestKind::kFile) {
-    k += std::string(shell::FileOpName(req.op)) + "\x1f" + req.path;
-  } else {
-    k += req.subject + "\x1f" + req.action + "\x1f" + req.resource_type + "\x1f" + req.resource_id;
+    return k;
+  }
+  switch (req.kind) {  // every kind names what it does in full: a remembered ask covers nothing more
+    case policy::RequestKind::kExec: break;
+    case policy::RequestKind::kFile: k += std::string(shell::FileOpName(req.op)) + "\x1f" + req.path; break;
+    case policy::RequestKind::kHttp: k += req.http.method + "\x1f" + req.http.url; break;
+    case policy::RequestKind::kAction:
+      k += req.subject + "\x1f" + req.action + "\x1f" + req.resource_type + "\x1f" + req.resource_id;
+      break;
+    case policy::RequestKind::kMcp: k += json::serialize(RequestJson(req)); break;  // reserved: the whole request
   }
   return k;
 }
@@ -253,6 +260,9 @@ class Daemon::Impl {
     subscribers_.erase(c);
   }
   DaemonCounts& counts() { return counts_; }
+  bool PeerAllowed(unsigned uid) const {
+    return uid == geteuid() || std::find(opt_.allow_uids.begin(), opt_.allow_uids.end(), uid) != opt_.allow_uids.end();
+  }
   asio::io_context& io() { return io_; }
 
  private:
@@ -383,6 +393,14 @@ class Daemon::Impl {
     const std::string& path = opt_.socket_path;
     if (path.size() >= sizeof(sockaddr_un{}.sun_path)) return Status::InvalidArgument("socket path too long: " + path);
     if (Status s = PrivateDir(DirOf(path)); !s.ok()) return s;
+    if (opt_.socket_gid >= 0) {
+      // Shared with one group: the directory becomes 0750 and the socket 0660, both that group's.
+      const std::string dir = DirOf(path);
+      if (::chown(dir.c_str(), static_cast<uid_t>(-1), static_cast<gid_t>(opt_.socket_gid)) != 0 ||
+          ::chmod(dir.c_str(), 0750) != 0) {
+        return Status::IoError("cannot give " + dir + " to group " + std::to_string(opt_.socket_gid) + ": " + std::strerror(errno));
+      }
+    }
     struct stat st;
     if (lstat(path.c_str(), &st) == 0) {
       if (!S_ISSOCK(st.st_mode)) return Status::InvalidArgument(path + " exists and is not a socket");
@@ -401,6 +419,10 @@ class Daemon::Impl {
     if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) return Status::IoError("cannot listen on " + path + ": " + ec.message());
     ::chmod(path.c_str(), 0600);
+    if (opt_.socket_gid >= 0 && (::chown(path.c_str(), static_cast<uid_t>(-1), static_cast<gid_t>(opt_.socket_gid)) != 0 ||
+                                 ::chmod(path.c_str(), 0660) != 0)) {
+      return Status::IoError("cannot give " + path + " to group " + std::to_string(opt_.socket_gid) + ": " + std::strerror(errno));
+    }
     return Status::Ok();
   }
 
@@ -540,10 +562,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Begin() {
     ucred cred{};
     socklen_t len = sizeof cred;
-    if (getsockopt(sock_.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.uid != geteuid()) {
+    if (getsockopt(sock_.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || !d_->PeerAllowed(cred.uid)) {
       d_->counts().refused++;
       Log("refused a connection from uid " + std::to_string(cred.uid) + " (pid " + std::to_string(cred.pid) + ")");
-      ProtocolError e{kErrRefused, "only uid " + std::to_string(geteuid()) + " may use this daemon", nullptr};
+      ProtocolError e{kErrRefused, "uid " + std::to_string(cred.uid) + " may not use this daemon", nullptr};
       Send(ErrorLine(e), true);
       return;
     }
@@ -559,6 +581,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   int pid() const { return pid_; }
+  // The daemon's own uid (every op) rather than an --allow-uid peer (decide and status only).
+  bool owner() const { return uid_ == geteuid(); }
   unsigned uid() const { return uid_; }
 
  private:
@@ -651,7 +675,30 @@ void Daemon::Impl::Accept() {
   });
 }
 
+namespace {
+std::string_view OpName(Op op) {
+  switch (op) {
+    case Op::kDecide: return "decide";
+    case Op::kStatus: return "status";
+    case Op::kReload: return "reload";
+    case Op::kSubscribe: return "subscribe";
+    case Op::kApprovals: return "approvals";
+    case Op::kApprove: return "approve";
+    case Op::kDeny: return "deny";
+  }
+  return "?";
+}
+}  // namespace
+
 std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, bool* close) {
+  if (!from->owner() && m.op != Op::kDecide && m.op != Op::kStatus) {
+    counts_.refused++;
+    Log("refused a " + std::string(OpName(m.op)) + " from uid " + std::to_string(from->uid()) + " (pid " +
+        std::to_string(from->pid()) + "): --allow-uid peers may only decide and ask for status");
+    *close = true;
+    return ErrorLine({kErrRefused, "uid " + std::to_string(from->uid()) + " may only decide and ask for status; " +
+                                       std::string(OpName(m.op)) + " is for the daemon's own user", m.id});
+  }
   switch (m.op) {
     case Op::kStatus: return ReplyLine(StatusJson(), m.id);
     case Op::kReload: {

@@ -4,7 +4,10 @@
 // through it and then act (exec, answer a hook) themselves.
 //
 // The socket is created mode 0600 in a 0700 directory; every connection's peer credentials
-// (SO_PEERCRED) are read, and a peer with another uid is refused. Policy layers are those of
+// (SO_PEERCRED) are read, and a peer with another uid is refused — unless the hardened set-up
+// (docs/SECURITY.md) names it: the daemon runs as its own user, `allow_uids` may decide and
+// ask for status (nothing else: approvals, reload and the event stream stay with the daemon's
+// own uid), and `socket_gid` opens the socket (0660) and its directory (0750) to one group. Policy layers are those of
 // `warden check`: built-in profile, user file, the repository file found upward from each
 // request's cwd (loaded on first use, reloaded when the file changes), --policy files.
 //
@@ -47,13 +50,17 @@ struct DaemonOptions {
   // How long an ask waits for a person at most (clients ask for less: shorter than their
   // agents' hook timeouts); then it is a deny.
   int approval_timeout_s = 120;
+  // The hardened set-up: other uids that may decide, and the group the socket is shared with
+  // (-1: none, the socket stays 0600 in a 0700 directory).
+  std::vector<unsigned> allow_uids;
+  int socket_gid = -1;
 };
 
 struct DaemonCounts {
   std::atomic<uint64_t> decisions{0}, allow{0}, deny{0}, ask{0};
   std::atomic<uint64_t> errors{0};       // messages answered with an error
   std::atomic<uint64_t> connections{0};  // accepted
-  std::atomic<uint64_t> refused{0};      // peers of another uid
+  std::atomic<uint64_t> refused{0};      // peers of another uid, or ops an allowed uid may not use
   std::atomic<uint64_t> reloads{0}, failed_reloads{0};
   std::atomic<uint64_t> audit_errors{0};  // records that could not be written (those decisions were refused)
 };

@@ -311,6 +311,54 @@ TEST_F(DaemonTest, ApprovalsWithTheApproverKey) {
   EXPECT_EQ(Decide(*person2, "rm -rf /")["decision"].as_string(), "deny");
 }
 
+// "Remember" on an http ask covers that method and URL only (the default policy asks for
+// fetches of loopback addresses).
+TEST_F(DaemonTest, ARememberedFetchCoversOnlyThatUrl) {
+  StartDaemon();
+  auto http = [&](const char* method, const char* url, int wait_ms) {
+    json::object m;
+    m["op"] = "decide";
+    m["id"] = "w";
+    json::object r;
+    r["kind"] = "http";
+    r["method"] = method;
+    r["url"] = url;
+    r["cwd"] = (dir_ / "home").string();
+    m["request"] = std::move(r);
+    if (wait_ms) m["wait_ms"] = wait_ms;
+    return m;
+  };
+  auto waiter = Client::Connect(socket_);
+  ASSERT_TRUE(waiter.ok());
+  auto interim = waiter->Call(http("GET", "http://localhost:8080/a", 5000));
+  ASSERT_TRUE(interim.ok());
+  ASSERT_EQ((*interim)["pending"].as_bool(), true) << json::serialize(*interim);
+  auto person = Client::Connect(socket_);
+  ASSERT_TRUE(person.ok());
+  json::object yes;
+  yes["op"] = "approve";
+  yes["approval"] = (*interim)["approval_id"];
+  yes["key"] = ApproverKey(dir_ / "state");
+  yes["remember_s"] = 60;
+  auto answered = person->Call(yes);
+  ASSERT_TRUE(answered.ok());
+  auto final_reply = waiter->Next(5000);
+  ASSERT_TRUE(final_reply.ok());
+  ASSERT_EQ(final_reply->at("decision").as_string(), "allow");
+
+  auto c = Client::Connect(socket_);
+  ASSERT_TRUE(c.ok());
+  auto decide = [&](const char* method, const char* url) {
+    auto r = c->Call(http(method, url, 0));
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? std::string((*r)["decision"].as_string()) : std::string();
+  };
+  EXPECT_EQ(decide("GET", "http://LOCALHOST:8080/a"), "allow");  // the same URL, normalized
+  EXPECT_EQ(decide("GET", "http://localhost:8080/b"), "ask");
+  EXPECT_EQ(decide("POST", "http://localhost:8080/a"), "ask");
+  EXPECT_EQ(decide("GET", "http://169.254.169.254/"), "deny");
+}
+
 TEST_F(DaemonTest, NobodyAnsweringIsADenial) {
   StartDaemon();
   auto waiter = Client::Connect(socket_);

@@ -170,6 +170,13 @@ expect_rc 0 "$rc" "hook claude exit status"
 expect_contains "$out" '"permissionDecision":"deny"' "hook claude through the daemon"
 expect_contains "$out" "make is not allowed here" "hook claude gets the daemon's reason"
 [[ "$(cat "$TMP/hook.err")" == *"in-process"* ]] && fail "the hook decided in-process while the daemon runs" || ok
+# A WebFetch is an http request: the daemon decides it (the request crosses the socket as JSON).
+payload='{"session_id":"s","transcript_path":"/tmp/t.jsonl","cwd":"'"$TMP/work"'","hook_event_name":"PreToolUse","tool_name":"WebFetch","tool_input":{"url":"http://169.254.169.254/latest/?key=apikey-secret77","prompt":"p"}}'
+out=$(echo "$payload" | "$WARDEN" hook claude 2>"$TMP/hook.err"); rc=$?
+expect_rc 0 "$rc" "hook claude WebFetch exit status"
+expect_contains "$out" '"permissionDecision":"deny"' "WebFetch of a metadata endpoint through the daemon"
+expect_contains "$out" "http-cloud-metadata" "WebFetch names the rule"
+[[ "$(cat "$TMP/hook.err")" == *"in-process"* ]] && fail "the WebFetch hook decided in-process while the daemon runs" || ok
 
 # ---- warden shell: decides on the -c string, then runs the real shell with the same arguments
 out=$("$WARDEN" shell -c 'echo "hi $0"' named 2>&1); rc=$?
@@ -247,6 +254,43 @@ else
   echo "skip: the other-uid check needs root and setpriv"
 fi
 
+# ---- the hardened set-up: --allow-uid may decide (nothing else), --socket-group opens the socket
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  chmod 0711 "$TMP"
+  HSOCK=$TMP/hard/warden.sock
+  printf 'version: 1\nrules:\n  - {id: no-make, kind: exec, match: {command: make}, decision: deny}\n' >"$TMP/hard.yaml"
+  "$WARDEN" serve --socket "$HSOCK" --state-dir "$TMP/hard-state" --policy "$TMP/hard.yaml" \
+    --allow-uid 65534 --socket-group 65534 2>"$TMP/hard.log" &
+  HARD_PID=$!
+  for _ in $(seq 200); do [ -S "$HSOCK" ] && break; sleep 0.05; done
+  expect_rc 660 "$(stat -c %a "$HSOCK")" "--socket-group: socket mode"
+  expect_rc 65534 "$(stat -c %g "$HSOCK")" "--socket-group: socket group"
+  expect_rc 750 "$(stat -c %a "$TMP/hard")" "--socket-group: directory mode"
+  as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/nonexistent WARDEN_SOCKET="$HSOCK" \
+                  WARDEN_STATE_DIR=/nonexistent/state "$@"; }
+  out=$(cd / && as_nobody "$WARDEN" exec -- echo allowed-peer 2>&1); rc=$?
+  expect_rc 0 "$rc" "an --allow-uid peer decides through the daemon"
+  expect_contains "$out" "allowed-peer" "an --allow-uid peer's program runs"
+  case "$out" in *in-process*) fail "the --allow-uid peer decided in-process: $out" ;; *) ok ;; esac
+  out=$(cd / && as_nobody "$WARDEN" exec -- make 2>&1); rc=$?
+  expect_rc 126 "$rc" "an --allow-uid peer is denied by the policy"
+  out=$(cd / && as_nobody "$WARDEN" approvals 2>&1); rc=$?
+  [ "$rc" != 0 ] && ok || fail "an --allow-uid peer listed approvals"
+  expect_contains "$out" "may only decide and ask for status" "an --allow-uid peer cannot list approvals"
+  out=$(cd / && as_nobody "$WARDEN" monitor --history 0 2>&1 </dev/null); rc=$?
+  [ "$rc" != 0 ] && ok || fail "an --allow-uid peer subscribed to events"
+  expect_contains "$(cat "$TMP/hard.log")" "refused a approvals from uid 65534" "the refused op is logged"
+  out=$(setpriv --reuid=65533 --regid=65534 --clear-groups env WARDEN_SOCKET="$HSOCK" "$WARDEN" status 2>&1); rc=$?
+  expect_rc 69 "$rc" "a uid not allowed is refused even with the socket's group"
+  expect_contains "$(cat "$TMP/hard.log")" "refused a connection from uid 65533" "that refusal is logged"
+  out=$("$WARDEN" approvals --socket "$HSOCK" --state-dir "$TMP/hard-state" 2>&1); rc=$?
+  expect_rc 0 "$rc" "the daemon's own user still lists approvals"
+  kill "$HARD_PID"; wait "$HARD_PID" 2>/dev/null
+  chmod 0700 "$TMP"
+else
+  echo "skip: the hardened set-up check needs root and setpriv"
+fi
+
 # ---- every decision is in the audit log, hash-chained, with secrets redacted ----------------
 "$WARDEN" exec -- sh -c 'echo password=hunter22x >/dev/null'; expect_rc 0 "$?" "a command with a secret runs"
 out=$("$WARDEN" audit verify --json); rc=$?
@@ -259,6 +303,8 @@ expect_rc $((decided + 3)) "$written" "one audit record per decision and per ans
 out=$("$WARDEN" audit stats --by decision --json)
 expect_contains "$out" '"deny"' "audit stats counts denials"
 grep -rq hunter22x "$WARDEN_STATE_DIR/audit" && fail "a secret reached the audit log" || ok
+grep -rq apikey-secret77 "$WARDEN_STATE_DIR/audit" && fail "a URL's key parameter reached the audit log" || ok
+grep -rq '169.254.169.254/latest/?key=\[REDACTED\]' "$WARDEN_STATE_DIR/audit" && ok || fail "the http request is in the audit log"
 out=$("$WARDEN" audit tail -n 1 --json)
 expect_contains "$out" "[REDACTED]" "the record shows where a secret was"
 
