@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <thread>
 #include <iostream>
 
 #include "cli/common.h"
@@ -20,12 +21,23 @@ namespace json = boost::json;
 struct ServeArgs {
   DaemonFlags daemon;
   PolicyFlags policy;
-  int threads = 2;
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::string audit_sync = "batch";
   bool no_watch = false;
   bool no_audit = false;
   std::vector<std::string> allow_uids;
   std::string socket_group;
+  // HTTP API
+  std::string http;
+  std::string tls_cert, tls_key;
+  std::vector<std::string> rate_limits;
+  std::vector<std::string> stages_off;
+  std::string anonymous_role;
+  bool timing_always = false;
+  size_t max_body = 64 * 1024;
+  size_t max_connections = 4096;
+  double request_timeout_s = 10;
+  std::string jwks;
 };
 
 // A uid given as a number or a user name.
@@ -84,6 +96,33 @@ int RunServe(const ServeArgs& a) {
   if (!o.allow_uids.empty() && o.socket_gid < 0) {
     std::cerr << "warden serve: note: --allow-uid without --socket-group: the socket stays 0600 in a 0700 directory, so "
                  "other users cannot reach it\n";
+  }
+  o.http.listen = a.http;
+  o.http.tls_cert = a.tls_cert;
+  o.http.tls_key = a.tls_key;
+  o.http.max_body_bytes = a.max_body;
+  o.http.max_connections = a.max_connections;
+  o.http.request_timeout = std::chrono::milliseconds(static_cast<int64_t>(a.request_timeout_s * 1000));
+  o.rate_limits = a.rate_limits;
+  o.jwks_file = a.jwks;
+  o.http_api.timing_always = a.timing_always;
+  o.http_api.anonymous_role = a.anonymous_role;
+  for (const auto& st : a.stages_off) {
+    auto& sw = o.http_api.stages;
+    if (st == "authn") sw.authn = false;
+    else if (st == "ratelimit") sw.ratelimit = false;
+    else if (st == "validate") sw.validate = false;
+    else if (st == "authz") sw.authz = false;
+    else if (st == "audit") sw.audit = false;
+    else if (st == "all") sw = server::StageSwitches{false, false, false, false, false};
+  }
+  if (!o.http_api.stages.authn) {
+    std::cerr << "warden serve: --stage-off authn: the HTTP API does not check credentials; callers get role \""
+              << a.anonymous_role << "\" (for measurements, not for real use)\n";
+  }
+  if (o.http.listen.empty() && (!a.tls_cert.empty() || !a.rate_limits.empty() || !a.stages_off.empty())) {
+    std::cerr << "warden serve: --tls-cert, --rate-limit and --stage-off need --http ADDRESS:PORT\n";
+    return kExitUsage;
   }
   if (a.no_audit) std::cerr << "warden serve: --no-audit: decisions are NOT recorded (for measuring the audit stage only)\n";
   std::signal(SIGPIPE, SIG_IGN);
@@ -196,7 +235,7 @@ void RegisterServe(CLI::App& app, Runner* run) {
   CLI::App* cmd = app.add_subcommand("serve", "Run the daemon in the foreground (for systemd and tests)");
   AddDaemonFlags(cmd, &args->daemon);
   AddPolicyFlags(cmd, &args->policy);
-  cmd->add_option("--threads", args->threads, "I/O threads (default 2)")->check(CLI::Range(1, 64));
+  cmd->add_option("--threads", args->threads, "I/O threads for the socket and HTTP (default: one per core)")->check(CLI::Range(1, 64));
   cmd->add_option("--audit-sync", args->audit_sync, "batch: group commit, fsync at least every 10 ms; always: "
                                                      "answer only after the decision's record is fsynced")
       ->check(CLI::IsMember({"batch", "always"}));
@@ -207,6 +246,24 @@ void RegisterServe(CLI::App& app, Runner* run) {
   cmd->add_option("--socket-group", args->socket_group,
                   "Share the socket (0660) and its directory (0750) with this group, for --allow-uid users");
   cmd->add_flag("--no-watch", args->no_watch, "Do not reload when a policy file changes (SIGHUP still reloads)");
+  cmd->add_option("--http", args->http, "Also serve the HTTP API (docs/API.md) on ADDRESS:PORT, e.g. 127.0.0.1:8181");
+  cmd->add_option("--tls-cert", args->tls_cert, "Serve HTTPS with this PEM certificate chain (with --tls-key)");
+  cmd->add_option("--tls-key", args->tls_key, "The PEM private key for --tls-cert");
+  cmd->add_option("--rate-limit", args->rate_limits,
+                  "Rate limits over the defaults (repeatable): default=100/min, expensive=30/min, auth-failure=10/min, "
+                  "CLASS=N/UNIT,burst=B, ban=5/1h or ban=off, max-keys=N");
+  cmd->add_option("--stage-off", args->stages_off, "Switch a security stage off (repeatable; for measuring what each costs): "
+                                                   "authn, ratelimit, validate, authz, audit or all")
+      ->check(CLI::IsMember({"authn", "ratelimit", "validate", "authz", "audit", "all"}));
+  cmd->add_option("--anonymous-role", args->anonymous_role, "With --stage-off authn: the role every caller gets");
+  cmd->add_flag("--server-timing", args->timing_always, "Send Server-Timing on every response (else only when the client sends Warden-Timing: 1)");
+  cmd->add_option("--max-body", args->max_body, "Largest request body in bytes (default 65536; more gets 413)")->check(CLI::Range(1024, 16 << 20));
+  cmd->add_option("--max-connections", args->max_connections, "HTTP connections at once (default 4096; more get 503)")
+      ->check(CLI::Range(1, 1 << 20));
+  cmd->add_option("--request-timeout", args->request_timeout_s,
+                  "Seconds a client has to send a whole request, and an idle keep-alive connection lives (default 10)")
+      ->check(CLI::Range(0.1, 3600.0));
+  cmd->add_option("--jwks", args->jwks, "Verify JWT bearer tokens with the keys of this local JWKS file");
   cmd->footer(R"(The daemon decides for `warden exec`, `warden hook` and the other clients over a Unix socket
 (mode 0600 in a 0700 directory; peers of another uid are refused). SIGHUP, or a change to a
 policy file, reloads the policy; a policy that fails to load never replaces the running one.
@@ -218,6 +275,9 @@ Examples:
   systemctl --user enable --now warden      # packaging/warden.service
   # hardened: the daemon as user warden, the agent's user (alice) may only decide
   sudo -u warden warden serve --socket /run/warden/warden.sock --allow-uid alice --socket-group warden-clients
+  # the HTTP API for services and proxies (tokens: warden token create --role service)
+  warden serve --http 127.0.0.1:8181
+  warden serve --http 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem --rate-limit default=600/min
 )");
   cmd->callback([run, args] { *run = [args] { return RunServe(*args); }; });
 }

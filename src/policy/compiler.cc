@@ -437,6 +437,7 @@ std::shared_ptr<const Snapshot> Compile(const std::vector<PolicyFile>& layers, s
       for (const auto& p : role.allow) AddPermission(perms, p.value, &snap->permission_count);
     }
   }
+  for (const auto& [name, perms] : roles) snap->role_by_name.emplace(name, perms);
   for (const auto& file : layers) {
     for (const auto& subject : file.subjects) {
       auto& list = snap->subjects[subject.name.value];

@@ -207,7 +207,10 @@ Result<Request> ParseRequestJson(std::string_view text, RequestPresence* present
   if (ec) {
     return Status::ParseError("request: malformed JSON at byte " + std::to_string(used) + ": " + ec.message());
   }
-  json::value v = parser.release();
+  return ParseRequestValue(parser.release(), present);
+}
+
+Result<Request> ParseRequestValue(const json::value& v, RequestPresence* present) {
   if (!v.is_object()) return Status::InvalidArgument("request: must be a JSON object");
   if (present) *present = RequestPresence{};
   return RequestReader(v.get_object(), present).Read();

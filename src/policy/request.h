@@ -15,6 +15,8 @@
 // that names the field (and, for malformed JSON, the byte offset). Plain data.
 #pragma once
 
+#include <boost/json/value.hpp>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +60,8 @@ struct RequestPresence {
 };
 
 Result<Request> ParseRequestJson(std::string_view json, RequestPresence* present = nullptr);
+// The same for a value parsed already (the HTTP API parses bodies once).
+Result<Request> ParseRequestValue(const boost::json::value& json, RequestPresence* present = nullptr);
 
 // Limits on fields (bytes).
 inline constexpr size_t kMaxRequestJsonBytes = 1 << 20;

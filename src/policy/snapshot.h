@@ -218,6 +218,7 @@ class Snapshot {
   std::vector<uint32_t> http_any;                 // the other http rules
   StringMap<std::vector<const RolePerms*>> subjects;
   std::vector<std::unique_ptr<RolePerms>> roles;
+  StringMap<const RolePerms*> role_by_name;  // a token's or JWT's role (HTTP API authorization)
 
   size_t permission_count = 0;  // RBAC permission entries, for reports
 };

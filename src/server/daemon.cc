@@ -27,6 +27,8 @@
 #include "policy/evaluator.h"
 #include "policy/loader.h"
 #include "policy/outcome_json.h"
+#include "audit/scan.h"
+#include "server/http_setup.h"
 #include "server/paths.h"
 #include "server/protocol.h"
 #include "server/redact.h"
@@ -182,7 +184,7 @@ json::object RequestSummary(const policy::Request& req) {
 
 }  // namespace
 
-class Daemon::Impl {
+class Daemon::Impl final : public HttpBackend {
  public:
   explicit Impl(DaemonOptions o) : opt_(std::move(o)), acceptor_(io_), signals_(io_), inotify_(io_) {
     uint64_t r = 0;
@@ -205,6 +207,7 @@ class Daemon::Impl {
       if (key.ok()) approver_key_ = *key;
       else opened = key.status();
     }
+    if (opened.ok()) opened = StartHttp();
     if (!opened.ok()) {
       boost::system::error_code ec;
       acceptor_.close(ec);
@@ -243,9 +246,48 @@ class Daemon::Impl {
       acceptor_.close(ec);
       signals_.cancel(ec);
       inotify_.close(ec);
-      io_.stop();
+      // HTTP requests being served finish first (bounded by the drain time); then the audit
+      // log is flushed by Run on the way out.
+      if (http_ && !stopping_http_) {
+        stopping_http_ = true;
+        http_->Shutdown([this] { io_.stop(); });
+      } else {
+        io_.stop();
+      }
     });
   }
+
+  // ---- HttpBackend ------------------------------------------------------------------------
+
+  std::shared_ptr<const policy::Snapshot> Policy() override { return Base(); }
+  Result<json::object> Decide(policy::Request& req, const policy::RequestPresence& present,
+                              const security::Principal& who) override {
+    return DecideAndRecord(req, present, who.id, 0);
+  }
+  Status AppendAudit(audit::Record rec) override {
+    if (!audit_) return Status::Ok();
+    rec.decision_id = NextId();
+    if (auto b = Base()) rec.policy_revision = b->revision;
+    auto seq = audit_->Append(rec);
+    if (!seq.ok()) {
+      counts_.audit_errors++;
+      return seq.status();
+    }
+    return Status::Ok();
+  }
+  json::object StatusJson() override;
+  Result<std::string> Reload(const std::string& why) override {
+    Reload(why, true);
+    std::lock_guard<std::mutex> lock(policy_mu_);
+    if (!last_error_text_.empty()) {
+      return Status::InvalidArgument("the new policy does not load; still serving " + base_->revision + ": " + last_error_text_);
+    }
+    return base_->revision;
+  }
+  json::array Approvals() override;
+  Status AnswerApproval(const std::string& id, bool allow, const std::string& reason, int64_t remember_s,
+                        const std::string& who) override;
+  Result<json::array> QueryAudit(const std::string& query) override;
 
   // ---- called from connections ----------------------------------------------------------
 
@@ -333,7 +375,7 @@ class Daemon::Impl {
     return slot.snapshot;
   }
 
-  void Reload(const std::string& why) {
+  void Reload(const std::string& why, bool) {
     counts_.reloads++;
     Status s = LoadBase();
     if (s.ok()) {
@@ -363,7 +405,7 @@ class Daemon::Impl {
   }
 
   // Appends the decision's record; an error means the decision must not be acted on.
-  Status Audit(const policy::Request& req, const json::object& reply) {
+  Status Audit(const policy::Request& req, const json::object& reply, const std::string& subject = std::string()) {
     if (!audit_) return Status::Ok();
     audit::Record rec;
     rec.decision_id = std::string(reply.at("decision_id").as_string());
@@ -374,6 +416,7 @@ class Daemon::Impl {
     rec.latency_ns = static_cast<uint64_t>(reply.at("latency_ns").to_number<int64_t>());
     rec.policy_revision = std::string(reply.at("policy_revision").as_string());
     if (req.kind == policy::RequestKind::kAction) rec.subject = req.subject;
+    if (!subject.empty()) rec.subject = subject;  // the HTTP caller (token id or JWT subject)
     rec.reason = RedactSecrets(std::string_view(reply.at("reason").as_string()));
     rec.request = RequestSummary(req);
     json::value facts = reply.at("facts");
@@ -432,7 +475,7 @@ class Daemon::Impl {
     signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
       if (ec) return;
       if (sig == SIGHUP) {
-        Reload("SIGHUP");
+        Reload("SIGHUP", true);
         WaitSignal();
         return;
       }
@@ -486,16 +529,19 @@ class Daemon::Impl {
         auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(50));
         timer->async_wait([this, timer](const boost::system::error_code&) {
           reload_pending_ = false;
-          Reload("policy file changed");
+          Reload("policy file changed", true);
         });
       }
       ReadInotify();
     });
   }
 
-  json::object StatusJson();
+  Status StartHttp();
+  Result<json::object> DecideAndRecord(policy::Request& req, const policy::RequestPresence& present,
+                                       const std::string& subject, int pid);
+  std::string NextId();
   struct Pending;
-  std::string Approvals(const Message& m);
+  std::string ApprovalsLine(const Message& m);
   std::string Answer(const Message& m, std::shared_ptr<class Connection> from, bool* close);
   std::string Ask(Message& m, json::object o, std::shared_ptr<class Connection> from);
   void Resolve(const std::shared_ptr<Pending>& p, bool allow, const std::string& reason, int64_t remember_s);
@@ -548,6 +594,11 @@ class Daemon::Impl {
   uint64_t next_approval_ = 1;                                // GUARDED_BY(approvals_mu_)
   std::string approver_key_;                                  // set in Start, then read-only
   DaemonCounts counts_;
+  std::shared_ptr<HttpMetrics> http_metrics_;
+  std::unique_ptr<HttpApi> http_api_;
+  std::unique_ptr<HttpServer> http_;
+  HttpStack http_stack_;
+  bool stopping_http_ = false;  // touched on the io_context only
   Clock::time_point started_;
   std::string id_prefix_;
   std::atomic<uint64_t> next_id_{1};
@@ -702,7 +753,7 @@ std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, b
   switch (m.op) {
     case Op::kStatus: return ReplyLine(StatusJson(), m.id);
     case Op::kReload: {
-      Reload("requested by pid " + std::to_string(from->pid()));
+      Reload("requested by pid " + std::to_string(from->pid()), true);
       std::lock_guard<std::mutex> lock(policy_mu_);
       if (!last_error_text_.empty()) {
         counts_.errors++;
@@ -714,7 +765,7 @@ std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, b
       o["revision"] = base_->revision;
       return ReplyLine(std::move(o), m.id);
     }
-    case Op::kApprovals: return Approvals(m);
+    case Op::kApprovals: return ApprovalsLine(m);
     case Op::kApprove:
     case Op::kDeny: return Answer(m, from, close);
     case Op::kSubscribe: {
@@ -725,20 +776,33 @@ std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, b
     }
     case Op::kDecide: break;
   }
-  auto start = Clock::now();
-  policy::Request& req = m.request;
-  // What the request does not say: the daemon cannot know the client's directory, so a
-  // missing cwd is "/" (where `rm -rf *` is as dangerous as it gets) and never the daemon's.
-  if (!m.present.home) req.home = opt_.home;
-  if (!m.present.cwd) req.cwd = "/";
-  if (!m.present.workspace) req.workspace = req.cwd;
-  std::string error;
-  auto snap = ForRequest(req, &error);
-  if (!snap) {
+  auto decided = DecideAndRecord(m.request, m.present, std::string(), from->pid());
+  if (!decided.ok()) {
     counts_.errors++;
     *close = true;
-    return ErrorLine({"policy-error", error, m.id});
+    bool policy = decided.status().code() == Status::Code::kInvalidArgument;
+    return ErrorLine({policy ? std::string_view("policy-error") : kErrInternal, decided.status().message(), m.id});
   }
+  json::object o = std::move(decided).value();
+  if (m.wait_ms > 0 && o["decision"].as_string() == "ask") return Ask(m, std::move(o), from);
+  return ReplyLine(std::move(o), m.id);
+}
+
+// Decides `req` (remembered approvals included), writes its audit record and publishes the
+// event. An error means nothing was audited and the decision must not be acted on:
+// kInvalidArgument when the policy for the request does not load, kInternal when the audit
+// record could not be written.
+Result<json::object> Daemon::Impl::DecideAndRecord(policy::Request& req, const policy::RequestPresence& present,
+                                                   const std::string& subject, int pid) {
+  auto start = Clock::now();
+  // What the request does not say: the daemon cannot know the client's directory, so a
+  // missing cwd is "/" (where `rm -rf *` is as dangerous as it gets) and never the daemon's.
+  if (!present.home) req.home = opt_.home;
+  if (!present.cwd && req.cwd.empty()) req.cwd = "/";
+  if (!present.workspace && req.workspace.empty()) req.workspace = req.cwd;
+  std::string error;
+  auto snap = ForRequest(req, &error);
+  if (!snap) return Status::InvalidArgument(error);
   policy::Outcome out = policy::Evaluate(*snap, req);
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
   counts_.decisions++;
@@ -755,15 +819,10 @@ std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, b
     counts_.ask--;
     counts_.allow++;
   }
-  char id[40];
-  std::snprintf(id, sizeof id, "%s-%llu", id_prefix_.c_str(), static_cast<unsigned long long>(next_id_++));
-  o["decision_id"] = id;
+  o["decision_id"] = NextId();
   o["latency_ns"] = ns;
-  if (Status s = Audit(req, o); !s.ok()) {
-    // Nothing unaudited is answered: the client treats the error as a denial.
-    counts_.errors++;
-    *close = true;
-    return ErrorLine({kErrInternal, "the decision could not be written to the audit log: " + s.message(), m.id});
+  if (Status s = Audit(req, o, subject); !s.ok()) {
+    return Status::Internal("the decision could not be written to the audit log: " + s.message());
   }
   bool has_subscribers;
   {
@@ -773,7 +832,8 @@ std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, b
   if (has_subscribers) {
     json::object ev = o;
     ev["event"] = "decision";
-    ev["pid"] = from->pid();
+    ev["pid"] = pid;
+    if (!subject.empty()) ev["subject"] = subject;
     if (req.kind == policy::RequestKind::kExec) ev["request"] = RequestSummary(req);
     json::value facts = ev["facts"];
     RedactJson(facts);
@@ -781,8 +841,13 @@ std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, b
     ev["reason"] = RedactSecrets(std::string_view(ev["reason"].as_string()));
     Publish(ev);
   }
-  if (m.wait_ms > 0 && o["decision"].as_string() == "ask") return Ask(m, std::move(o), from);
-  return ReplyLine(std::move(o), m.id);
+  return o;
+}
+
+std::string Daemon::Impl::NextId() {
+  char id[40];
+  std::snprintf(id, sizeof id, "%s-%llu", id_prefix_.c_str(), static_cast<unsigned long long>(next_id_++));
+  return id;
 }
 
 bool Daemon::Impl::Remembered(const std::string& key) {
@@ -868,7 +933,7 @@ void Daemon::Impl::Resolve(const std::shared_ptr<Pending>& p, bool allow, const 
   }
 }
 
-std::string Daemon::Impl::Approvals(const Message& m) {
+json::array Daemon::Impl::Approvals() {
   json::array list;
   std::lock_guard<std::mutex> lock(approvals_mu_);
   for (const auto& [id, p] : pending_) {
@@ -882,9 +947,32 @@ std::string Daemon::Impl::Approvals(const Message& m) {
     a["expires_in_s"] = std::chrono::duration<double>(p->deadline - Clock::now()).count();
     list.push_back(std::move(a));
   }
+  return list;
+}
+
+std::string Daemon::Impl::ApprovalsLine(const Message& m) {
   json::object o;
-  o["approvals"] = std::move(list);
+  o["approvals"] = Approvals();
   return ReplyLine(std::move(o), m.id);
+}
+
+Status Daemon::Impl::AnswerApproval(const std::string& id, bool allow, const std::string& reason, int64_t remember_s,
+                                    const std::string& who) {
+  std::shared_ptr<Pending> p;
+  {
+    std::lock_guard<std::mutex> lock(approvals_mu_);
+    auto it = pending_.find(id);
+    if (it != pending_.end()) p = it->second;
+  }
+  if (!p) return Status::NotFound("no pending approval " + id.substr(0, 64) + " (answered, expired, or never asked)");
+  remember_s = std::clamp<int64_t>(remember_s, 0, kMaxRememberS);
+  if (allow) {
+    std::string how = remember_s > 0 ? ", remembered for " + std::to_string(remember_s) + " s" : "";
+    Resolve(p, true, "approved by a person (" + who + how + ")", remember_s);
+  } else {
+    Resolve(p, false, "denied by a person (" + who + ")" + (reason.empty() ? "" : ": " + reason), 0);
+  }
+  return Status::Ok();
 }
 
 // approve / deny: only with the approver key, which the ai context cannot read.
@@ -983,6 +1071,123 @@ json::object Daemon::Impl::StatusJson() {
     o["subscribers"] = subscribers_.size();
   }
   return o;
+}
+
+Status Daemon::Impl::StartHttp() {
+  if (opt_.http.listen.empty()) return Status::Ok();
+  HttpStackOptions so;
+  so.state_dir = opt_.state_dir;
+  so.stages = opt_.http_api.stages;
+  so.rate_limits = opt_.rate_limits;
+  so.jwks_file = opt_.jwks_file;
+  so.jwt_issuer = opt_.jwt_issuer;
+  so.jwt_audiences = opt_.jwt_audiences;
+  auto stack = BuildHttpStack(
+      so, [this] { return Base(); }, [this](audit::Record r) { return AppendAudit(std::move(r)); });
+  if (!stack.ok()) return stack.status();
+  http_stack_ = std::move(stack).value();
+  if (Status s = LoadMetricsModule(); !s.ok()) Log("HTTP: /metrics will answer 500: " + s.message());
+  http_metrics_ = std::make_shared<HttpMetrics>();
+  http_metrics_->SetGauges([this](std::vector<GaugeValue>* out) {
+    if (audit_) {
+      audit::WriterStats ws = audit_->stats();
+      out->push_back({"warden_audit_queue_depth", "Audit records queued, not yet written.", static_cast<double>(ws.queue_depth)});
+      out->push_back({"warden_audit_records_written_total", "Audit records written.", static_cast<double>(ws.records_written), true});
+      out->push_back({"warden_audit_backpressure_waits_total", "Appends that waited for room in the audit queue.",
+                      static_cast<double>(ws.backpressure_waits), true});
+    }
+    out->push_back({"warden_decisions_total", "Decisions made for every client (socket and HTTP).",
+                    static_cast<double>(counts_.decisions.load()), true});
+    if (http_) {
+      const auto& c = http_->counts();
+      out->push_back({"warden_http_connections_open", "HTTP connections open.", static_cast<double>(c.open.load())});
+      out->push_back({"warden_http_connections_refused_total", "Connections refused at the connection limit.",
+                      static_cast<double>(c.refused_full.load()), true});
+      out->push_back({"warden_http_request_timeouts_total", "Connections cut off for not sending a request in time.",
+                      static_cast<double>(c.timed_out.load()), true});
+    }
+    AddStackGauges(http_stack_, out);
+  });
+  http_api_ = std::make_unique<HttpApi>(this, std::move(http_stack_.chain), opt_.http_api, http_stack_.tokens, http_metrics_);
+  http_ = std::make_unique<HttpServer>(io_, http_api_.get(), opt_.http);
+  if (Status s = http_->Start(); !s.ok()) return s;
+  std::string stages;
+  for (size_t i = 0; i < http_api_->chain().size(); ++i) stages += (stages.empty() ? "" : ", ") + std::string(http_api_->chain().name(i));
+  Log(std::string("HTTP API on ") + (opt_.http.tls_cert.empty() ? "http://" : "https://") + http_->local_endpoint() +
+      " (stages: " + (stages.empty() ? "none" : stages) + ")");
+  return Status::Ok();
+}
+
+namespace {
+
+std::string PercentDecode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+// GET /v1/audit?since=1h&decision=deny&rule=R&kind=K&limit=N: the last N matching records.
+Result<json::array> Daemon::Impl::QueryAudit(const std::string& query) {
+  if (!audit_) return Status::NotFound("this daemon keeps no audit log");
+  audit::Filter filter;
+  size_t limit = 100;
+  size_t pos = 0;
+  while (pos <= query.size() && !query.empty()) {
+    size_t amp = query.find('&', pos);
+    std::string_view part(query.data() + pos, (amp == std::string::npos ? query.size() : amp) - pos);
+    pos = amp == std::string::npos ? query.size() + 1 : amp + 1;
+    if (part.empty()) continue;
+    size_t eq = part.find('=');
+    std::string key(part.substr(0, eq));
+    std::string value = eq == std::string_view::npos ? std::string() : PercentDecode(part.substr(eq + 1));
+    if (key == "since") {
+      auto since = audit::ParseSince(value, std::chrono::duration_cast<std::chrono::microseconds>(
+                                                std::chrono::system_clock::now().time_since_epoch()).count());
+      if (!since.ok()) return Status::InvalidArgument("since: " + since.status().message());
+      filter.since = *since;
+    } else if (key == "decision") {
+      if (value != "allow" && value != "deny" && value != "ask") return Status::InvalidArgument("decision must be allow, deny or ask");
+      filter.decision = value;
+    } else if (key == "rule") {
+      filter.rule = value;
+    } else if (key == "kind") {
+      filter.kind = value;
+    } else if (key == "limit") {
+      char* end = nullptr;
+      unsigned long n = std::strtoul(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || n == 0 || n > 1000) return Status::InvalidArgument("limit must be 1-1000");
+      limit = n;
+    } else {
+      return Status::InvalidArgument("unknown parameter \"" + key.substr(0, 40) + "\" (since, decision, rule, kind, limit)");
+    }
+  }
+  if (Status s = audit_->Flush(); !s.ok()) return Status::Internal("audit log: " + s.message());
+  std::deque<std::string> last;
+  auto summary = audit::Scan(JoinPath(opt_.state_dir, "audit"), filter, [&](const audit::ScanRecord& r) {
+    last.emplace_back(r.line);
+    if (last.size() > limit) last.pop_front();
+    return true;
+  });
+  if (!summary.ok()) return Status::Internal("audit log: " + summary.status().message());
+  json::array out;
+  for (const auto& line : last) {
+    boost::system::error_code ec;
+    json::value v = json::parse(line, ec);
+    if (!ec) out.push_back(std::move(v));
+  }
+  return out;
 }
 
 Daemon::Daemon(DaemonOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}

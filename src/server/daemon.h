@@ -29,6 +29,7 @@
 #include "core/status.h"
 #include "policy/diagnostic.h"
 #include "policy/snapshot.h"
+#include "server/http_server.h"
 
 namespace warden::server {
 
@@ -54,6 +55,13 @@ struct DaemonOptions {
   // (-1: none, the socket stays 0600 in a 0700 directory).
   std::vector<unsigned> allow_uids;
   int socket_gid = -1;
+  // The HTTP API (docs/API.md): served when http.listen is set, on the same I/O threads.
+  HttpServerOptions http;
+  HttpApiOptions http_api;
+  std::vector<std::string> rate_limits;  // "CLASS=N/UNIT" specs over the defaults (100/min, expensive 30/min)
+  std::string jwks_file;                 // JWT verification on when set
+  std::string jwt_issuer;
+  std::vector<std::string> jwt_audiences;
 };
 
 struct DaemonCounts {

@@ -1,0 +1,321 @@
+#include "security/authn/token_store.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+
+namespace warden::security {
+
+namespace {
+
+constexpr int kSchemaVersion = 1;
+constexpr int64_t kRecheckNs = 1'000'000;  // data_version at most once per millisecond
+
+int64_t SteadyNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::string Hex(const unsigned char* p, size_t n) {
+  std::string out(n * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), p, n);
+  out.pop_back();
+  return out;
+}
+
+// The hash key: 32 random bytes as hex in token.key, 0600, created once (O_EXCL: two
+// processes starting together agree on one key).
+Result<std::array<unsigned char, 32>> LoadKey(const std::string& dir) {
+  std::string path = dir + "/token.key";
+  std::array<unsigned char, 32> key{};
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd >= 0) {
+    randombytes_buf(key.data(), key.size());
+    std::string line = Hex(key.data(), key.size()) + "\n";
+    bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok) return Status::IoError("cannot write " + path);
+    return key;
+  }
+  if (errno != EEXIST) return Status::IoError("cannot create " + path + ": " + std::strerror(errno));
+  fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return Status::IoError("cannot read " + path + ": " + std::strerror(errno));
+  struct stat st;
+  char buf[80] = {};
+  ssize_t n = ::fstat(fd, &st) == 0 ? ::read(fd, buf, 64) : -1;
+  ::close(fd);
+  if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
+    return Status::InvalidArgument(path + " must belong to this user with mode 0600 (whoever reads it can test guesses offline)");
+  }
+  size_t bin_len = 0;
+  if (n != 64 || sodium_hex2bin(key.data(), key.size(), buf, 64, nullptr, &bin_len, nullptr) != 0 || bin_len != 32) {
+    return Status::InvalidArgument(path + " does not hold a token key (64 hex digits)");
+  }
+  return key;
+}
+
+bool WellFormed(std::string_view t) {
+  if (t.size() != kTokenLength || t.substr(0, kTokenPrefix.size()) != kTokenPrefix) return false;
+  for (char c : t.substr(kTokenPrefix.size())) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) { ok_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) == SQLITE_OK; }
+  ~Stmt() { sqlite3_finalize(s_); }
+  sqlite3_stmt* get() { return s_; }
+  bool ok() const { return ok_; }
+  void Text(int i, std::string_view v) { sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); }
+  void Int(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); }
+  void Blob(int i, const void* p, size_t n) { sqlite3_bind_blob(s_, i, p, static_cast<int>(n), SQLITE_TRANSIENT); }
+  int Step() { return sqlite3_step(s_); }
+  std::string Col(int i) {
+    const unsigned char* t = sqlite3_column_text(s_, i);
+    return t ? std::string(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(s_, i))) : std::string();
+  }
+
+ private:
+  sqlite3_stmt* s_ = nullptr;
+  bool ok_ = false;
+};
+
+Status DbError(sqlite3* db, const std::string& what) {
+  return Status::IoError(what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+TokenInfo RowInfo(Stmt& q, int first) {
+  TokenInfo t;
+  t.id = q.Col(first);
+  t.name = q.Col(first + 1);
+  t.role = q.Col(first + 2);
+  t.created = sqlite3_column_int64(q.get(), first + 3);
+  t.expires = sqlite3_column_int64(q.get(), first + 4);
+  t.revoked = sqlite3_column_int64(q.get(), first + 5);
+  return t;
+}
+
+}  // namespace
+
+std::string_view TokenProblemText(TokenProblem p) {
+  switch (p) {
+    case TokenProblem::kNone: return "valid";
+    case TokenProblem::kMalformed: return "malformed (expected wdn_ and 43 base64url characters)";
+    case TokenProblem::kUnknown: return "unknown";
+    case TokenProblem::kExpired: return "expired";
+    case TokenProblem::kRevoked: return "revoked";
+  }
+  return "?";
+}
+
+Result<int64_t> ParseTokenTtl(std::string_view text) {
+  if (text == "never") return int64_t{0};
+  auto bad = [&] {
+    return Status::InvalidArgument("--ttl \"" + std::string(text.substr(0, 32)) + "\": use a duration such as 90s, 30m, 24h or 7d, or never");
+  };
+  if (text.size() < 2 || text.size() > 12) return bad();
+  int64_t n = 0;
+  for (char c : text.substr(0, text.size() - 1)) {
+    if (c < '0' || c > '9') return bad();
+    n = n * 10 + (c - '0');
+  }
+  int64_t unit = text.back() == 's' ? 1 : text.back() == 'm' ? 60 : text.back() == 'h' ? 3600 : text.back() == 'd' ? 86400 : 0;
+  if (unit == 0 || n <= 0 || n > 3650 * 86400 / unit) return bad();
+  return n * unit;
+}
+
+Result<std::shared_ptr<TokenStore>> TokenStore::Open(const std::string& state_dir) {
+  if (sodium_init() < 0) return Status::Internal("libsodium did not initialize");
+  std::shared_ptr<TokenStore> s(new TokenStore());
+  auto key = LoadKey(state_dir);
+  if (!key.ok()) return key.status();
+  s->key_ = *key;
+  s->path_ = state_dir + "/warden.db";
+  int rc = sqlite3_open_v2(s->path_.c_str(), &s->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  if (rc != SQLITE_OK) return DbError(s->db_, "cannot open " + s->path_);
+  ::chmod(s->path_.c_str(), 0600);
+  sqlite3_busy_timeout(s->db_, 5000);
+  if (Status st = s->Migrate(); !st.ok()) return st;
+  if (Status st = s->LoadIndex(); !st.ok()) return st;
+  return s;
+}
+
+TokenStore::~TokenStore() { sqlite3_close(db_); }
+
+Status TokenStore::Migrate() {
+  char* err = nullptr;
+  const char* sql =
+      "PRAGMA journal_mode=WAL;"
+      "CREATE TABLE IF NOT EXISTS tokens ("
+      "  id TEXT PRIMARY KEY, hash BLOB NOT NULL UNIQUE, name TEXT NOT NULL, role TEXT NOT NULL,"
+      "  created INTEGER NOT NULL, expires INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);";
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string m = err ? err : "?";
+    sqlite3_free(err);
+    return Status::IoError(path_ + ": cannot create the tokens table: " + m);
+  }
+  Stmt v(db_, "PRAGMA user_version");
+  int version = v.ok() && v.Step() == SQLITE_ROW ? sqlite3_column_int(v.get(), 0) : 0;
+  if (version > kSchemaVersion) {
+    return Status::InvalidArgument(path_ + " has schema version " + std::to_string(version) + ", newer than this warden's (" +
+                                   std::to_string(kSchemaVersion) + ")");
+  }
+  if (version < kSchemaVersion && sqlite3_exec(db_, "PRAGMA user_version=1", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return DbError(db_, path_);
+  }
+  return Status::Ok();
+}
+
+int64_t TokenStore::DataVersion() {
+  Stmt q(db_, "PRAGMA data_version");
+  return q.ok() && q.Step() == SQLITE_ROW ? sqlite3_column_int64(q.get(), 0) : -1;
+}
+
+Status TokenStore::LoadIndex() {
+  std::unordered_map<std::string, TokenInfo> fresh;
+  {
+    std::lock_guard<std::mutex> lock(db_mu_);
+    Stmt q(db_, "SELECT hash, id, name, role, created, expires, revoked FROM tokens");
+    if (!q.ok()) return DbError(db_, path_);
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      const void* h = sqlite3_column_blob(q.get(), 0);
+      int n = sqlite3_column_bytes(q.get(), 0);
+      if (n != 32 || !h) continue;
+      fresh.emplace(std::string(static_cast<const char*>(h), 32), RowInfo(q, 1));
+    }
+    if (rc != SQLITE_DONE) return DbError(db_, path_);
+    data_version_ = DataVersion();
+  }
+  std::unique_lock<std::shared_mutex> lock(index_mu_);
+  index_.swap(fresh);
+  return Status::Ok();
+}
+
+void TokenStore::RefreshIfChanged() {
+  int64_t now = SteadyNs();
+  int64_t last = last_check_ns_.load(std::memory_order_relaxed);
+  if (now - last < kRecheckNs || !last_check_ns_.compare_exchange_strong(last, now)) return;
+  bool changed;
+  {
+    std::lock_guard<std::mutex> lock(db_mu_);
+    changed = DataVersion() != data_version_;
+  }
+  if (changed) (void)LoadIndex();  // on failure the old index stays: revocations seen so far hold
+}
+
+std::array<unsigned char, 32> TokenStore::HashOf(std::string_view token) const {
+  std::array<unsigned char, 32> h;
+  crypto_generichash(h.data(), h.size(), reinterpret_cast<const unsigned char*>(token.data()), token.size(), key_.data(),
+                     key_.size());
+  return h;
+}
+
+Result<CreatedToken> TokenStore::Create(const std::string& role, const std::string& name, int64_t ttl_s, int64_t now) {
+  if (role.empty() || role.size() > 64) return Status::InvalidArgument("the role must be 1-64 characters");
+  if (name.size() > 128) return Status::InvalidArgument("the name must be at most 128 characters");
+  if (ttl_s < 0) return Status::InvalidArgument("the lifetime must not be negative");
+  unsigned char raw[32];
+  randombytes_buf(raw, sizeof raw);
+  char b64[64];
+  sodium_bin2base64(b64, sizeof b64, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  sodium_memzero(raw, sizeof raw);
+  CreatedToken out;
+  out.secret = std::string(kTokenPrefix) + b64;
+  auto h = HashOf(out.secret);
+  out.info.id = "tok_" + Hex(h.data(), 6);
+  out.info.name = name;
+  out.info.role = role;
+  out.info.created = now;
+  out.info.expires = ttl_s == 0 ? 0 : now + ttl_s;
+  {
+    std::lock_guard<std::mutex> lock(db_mu_);
+    Stmt q(db_, "INSERT INTO tokens (id, hash, name, role, created, expires) VALUES (?, ?, ?, ?, ?, ?)");
+    if (!q.ok()) return DbError(db_, path_);
+    q.Text(1, out.info.id);
+    q.Blob(2, h.data(), h.size());
+    q.Text(3, name);
+    q.Text(4, role);
+    q.Int(5, out.info.created);
+    q.Int(6, out.info.expires);
+    if (q.Step() != SQLITE_DONE) return DbError(db_, "cannot store the token in " + path_);
+    data_version_ = DataVersion();
+  }
+  std::unique_lock<std::shared_mutex> lock(index_mu_);
+  index_.emplace(std::string(reinterpret_cast<const char*>(h.data()), h.size()), out.info);
+  return out;
+}
+
+Result<std::vector<TokenInfo>> TokenStore::List() {
+  std::lock_guard<std::mutex> lock(db_mu_);
+  Stmt q(db_, "SELECT id, name, role, created, expires, revoked FROM tokens ORDER BY created, id");
+  if (!q.ok()) return DbError(db_, path_);
+  std::vector<TokenInfo> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) out.push_back(RowInfo(q, 0));
+  if (rc != SQLITE_DONE) return DbError(db_, path_);
+  return out;
+}
+
+Result<TokenInfo> TokenStore::Revoke(std::string_view id_or_name, int64_t now) {
+  std::string target;
+  {
+    std::lock_guard<std::mutex> lock(db_mu_);
+    Stmt q(db_, "SELECT id FROM tokens WHERE (id = ?1 OR name = ?1) AND revoked = 0");
+    if (!q.ok()) return DbError(db_, path_);
+    q.Text(1, id_or_name);
+    std::vector<std::string> ids;
+    while (q.Step() == SQLITE_ROW) ids.push_back(q.Col(0));
+    std::string shown(id_or_name.substr(0, 64));
+    if (ids.empty()) return Status::NotFound("no live token with id or name \"" + shown + "\" (warden token list)");
+    if (ids.size() > 1) return Status::InvalidArgument(std::to_string(ids.size()) + " live tokens are named \"" + shown + "\": revoke by id");
+    target = ids.front();
+    Stmt u(db_, "UPDATE tokens SET revoked = ? WHERE id = ?");
+    if (!u.ok()) return DbError(db_, path_);
+    u.Int(1, now);
+    u.Text(2, target);
+    if (u.Step() != SQLITE_DONE) return DbError(db_, "cannot revoke in " + path_);
+  }
+  if (Status s = LoadIndex(); !s.ok()) return s;
+  std::shared_lock<std::shared_mutex> lock(index_mu_);
+  for (const auto& [h, info] : index_) {
+    if (info.id == target) return info;
+  }
+  return Status::Internal("the revoked token vanished from " + path_);
+}
+
+VerifyResult TokenStore::Verify(std::string_view presented, int64_t now) {
+  VerifyResult r;
+  if (!WellFormed(presented)) {
+    r.problem = TokenProblem::kMalformed;
+    return r;
+  }
+  RefreshIfChanged();
+  auto h = HashOf(presented);
+  std::string key(reinterpret_cast<const char*>(h.data()), h.size());
+  std::shared_lock<std::shared_mutex> lock(index_mu_);
+  auto it = index_.find(key);
+  // The map lookup compares hashes of the secret, not the secret; the constant-time compare
+  // below keeps even that free of early exits.
+  if (it == index_.end() || sodium_memcmp(it->first.data(), h.data(), h.size()) != 0) {
+    r.problem = TokenProblem::kUnknown;
+    return r;
+  }
+  r.info = it->second;
+  if (r.info.revoked != 0) r.problem = TokenProblem::kRevoked;
+  else if (r.info.expires != 0 && now >= r.info.expires) r.problem = TokenProblem::kExpired;
+  return r;
+}
+
+size_t TokenStore::size() const {
+  std::shared_lock<std::shared_mutex> lock(index_mu_);
+  return index_.size();
+}
+
+}  // namespace warden::security

@@ -1,0 +1,367 @@
+#include "server/http_server.h"
+
+#include <sys/resource.h>
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <map>
+
+namespace warden::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+
+Status ParseListenAddress(const std::string& text, std::string* host, uint16_t* port) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon + 1 >= text.size()) {
+    return Status::InvalidArgument("--http \"" + text + "\": give ADDRESS:PORT, e.g. 127.0.0.1:8181");
+  }
+  std::string h = text.substr(0, colon);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  std::string p = text.substr(colon + 1);
+  unsigned long n = 0;
+  for (char c : p) {
+    if (c < '0' || c > '9' || n > 65535) return Status::InvalidArgument("--http \"" + text + "\": the port must be a number 0-65535");
+    n = n * 10 + static_cast<unsigned long>(c - '0');
+  }
+  if (n > 65535) return Status::InvalidArgument("--http \"" + text + "\": the port must be a number 0-65535");
+  boost::system::error_code ec;
+  asio::ip::make_address(h.empty() ? "0.0.0.0" : h, ec);
+  if (ec) return Status::InvalidArgument("--http \"" + text + "\": \"" + h + "\" is not an IP address (names are not resolved)");
+  *host = h.empty() ? "0.0.0.0" : h;
+  *port = static_cast<uint16_t>(n);
+  return Status::Ok();
+}
+
+namespace {
+
+void Log(const std::string& line) { std::cerr << "warden serve: " << line << std::endl; }
+
+// What a session needs of the server, without owning it.
+struct SessionHost {
+  const HttpApi* api;
+  HttpServerOptions opt;
+  HttpServerCounts counts;
+  std::atomic<bool> stopping{false};
+};
+
+std::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
+
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  virtual void CloseIfIdle() = 0;
+};
+
+template <class Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  Session(SessionHost* host, Stream stream, std::string client, std::function<void(SessionBase*)> on_close)
+      : host_(host), stream_(std::move(stream)), client_(std::move(client)), on_close_(std::move(on_close)) {}
+  ~Session() override {
+    host_->counts.open--;
+    on_close_(this);
+  }
+
+  void Begin() {
+    if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
+      beast::get_lowest_layer(stream_).expires_after(host_->opt.request_timeout);
+      stream_.async_handshake(ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+        if (ec) return;  // a failed handshake has no HTTP to answer with
+        self->Read();
+      });
+    } else {
+      Read();
+    }
+  }
+
+  void CloseIfIdle() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (!self->busy_) {
+        beast::error_code ec;
+        beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_both, ec);
+        beast::get_lowest_layer(self->stream_).close();
+      }
+    });
+  }
+
+ private:
+  void Read() {
+    busy_ = false;
+    if (host_->stopping) return Close();
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(host_->opt.max_header_bytes));
+    parser_->body_limit(host_->opt.max_body_bytes);
+    beast::get_lowest_layer(stream_).expires_after(host_->opt.request_timeout);
+    http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
+      self->OnRead(ec);
+    });
+  }
+
+  void OnRead(beast::error_code ec) {
+    busy_ = true;
+    if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+        ec == asio::error::operation_aborted || ec == asio::ssl::error::stream_truncated) {
+      return Close();
+    }
+    if (ec == beast::error::timeout) {
+      host_->counts.timed_out++;
+      return Close();  // no answer: the client is too slow to read one either
+    }
+    if (ec == http::error::header_limit) return Refuse(431, "headers-too-large", "the request's headers are over " + std::to_string(host_->opt.max_header_bytes) + " bytes");
+    if (ec == http::error::body_limit) return Refuse(413, "body-too-large", "the request's body is over " + std::to_string(host_->opt.max_body_bytes) + " bytes");
+    if (ec) return Refuse(400, "bad-http", "malformed HTTP request: " + ec.message());
+    Serve(parser_->get());
+  }
+
+  void Serve(http::request<http::string_body>& req) {
+    HttpIn in;
+    in.method = View(req.method_string());
+    in.target = View(req.target());
+    in.body = req.body();
+    in.client_address = client_;
+    if (auto it = req.find(http::field::authorization); it != req.end()) in.authorization = View(it->value());
+    if (auto it = req.find("X-Original-Method"); it != req.end()) in.original_method = View(it->value());
+    if (auto it = req.find("X-Original-URI"); it != req.end()) in.original_uri = View(it->value());
+    if (auto it = req.find("Warden-Timing"); it != req.end()) in.want_timing = it->value() == "1";
+    HttpOut out = host_->api->Handle(in);
+    keep_alive_ = req.keep_alive() && !host_->stopping;
+    Respond(std::move(out), req.version(), req.method() == http::verb::head);
+  }
+
+  void Refuse(int status, std::string_view code, const std::string& message) {
+    host_->counts.bad_requests++;
+    HttpOut out;
+    out.status = status;
+    out.body = ErrorBody(code, message);
+    keep_alive_ = false;
+    Respond(std::move(out), 11, false);
+  }
+
+  void Respond(HttpOut out, unsigned version, bool head) {
+    res_.emplace();
+    res_->version(version);
+    res_->result(static_cast<unsigned>(out.status));
+    res_->set(http::field::server, "warden");
+    res_->set(http::field::content_type, out.content_type);
+    for (auto& [k, v] : out.headers) res_->insert(k, v);
+    if (out.status == 401 && res_->find(http::field::www_authenticate) == res_->end()) {
+      res_->set(http::field::www_authenticate, "Bearer realm=\"warden\"");
+    }
+    res_->keep_alive(keep_alive_);
+    res_->body() = std::move(out.body);
+    res_->prepare_payload();
+    if (head) res_->body().clear();
+    beast::get_lowest_layer(stream_).expires_after(host_->opt.request_timeout);
+    http::async_write(stream_, *res_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
+      if (ec || !self->keep_alive_) return self->Close();
+      self->Read();
+    });
+  }
+
+  void Close() {
+    beast::error_code ec;
+    beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_send, ec);
+    beast::get_lowest_layer(stream_).close();
+  }
+
+  SessionHost* host_;
+  Stream stream_;
+  std::string client_;
+  std::function<void(SessionBase*)> on_close_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::response<http::string_body>> res_;
+  bool keep_alive_ = true;
+  bool busy_ = false;  // between reading a request and finishing its answer
+};
+
+// The answer to a connection over the limit, written before closing it.
+std::string FullResponse() {
+  std::string body = ErrorBody("too-many-connections", "the server is at its connection limit; retry shortly");
+  return "HTTP/1.1 503 Service Unavailable\r\nServer: warden\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+         "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+// Enough descriptors for max_connections: raise the soft limit towards the hard one.
+void RaiseFileLimit(size_t want) {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+  rlim_t target = std::min<rlim_t>(rl.rlim_max, static_cast<rlim_t>(want + 256));
+  if (rl.rlim_cur < target) {
+    rl.rlim_cur = target;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+}  // namespace
+
+class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
+ public:
+  Impl(asio::io_context& io, const HttpApi* api, HttpServerOptions opt)
+      : io_(io), acceptor_(io), tls_(ssl::context::tls_server) {
+    host_.api = api;
+    host_.opt = std::move(opt);
+  }
+
+  Status Start() {
+    std::string address;
+    uint16_t port = 0;
+    if (Status s = ParseListenAddress(host_.opt.listen, &address, &port); !s.ok()) return s;
+    if (host_.opt.tls_cert.empty() != host_.opt.tls_key.empty()) {
+      return Status::InvalidArgument("--tls-cert and --tls-key go together");
+    }
+    if (!host_.opt.tls_cert.empty()) {
+      if (Status s = LoadTls(); !s.ok()) return s;
+    }
+    RaiseFileLimit(host_.opt.max_connections);
+    tcp::endpoint ep(asio::ip::make_address(address), port);
+    beast::error_code ec;
+    acceptor_.open(ep.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(ep, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return Status::IoError("cannot listen on " + host_.opt.listen + ": " + ec.message());
+    Accept();
+    return Status::Ok();
+  }
+
+  void Shutdown(std::function<void()> done) {
+    host_.stopping = true;
+    beast::error_code ec;
+    acceptor_.close(ec);
+    done_ = std::move(done);
+    std::vector<std::shared_ptr<SessionBase>> live;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (auto& [raw, weak] : sessions_) {
+        if (auto s = weak.lock()) live.push_back(std::move(s));
+      }
+    }
+    for (auto& s : live) s->CloseIfIdle();
+    drain_timer_ = std::make_unique<asio::steady_timer>(io_, host_.opt.drain);
+    drain_timer_->async_wait([self = shared_from_this()](const beast::error_code&) { self->Done(); });
+    CheckDrained();
+  }
+
+  std::string local_endpoint() const {
+    beast::error_code ec;
+    auto ep = acceptor_.local_endpoint(ec);
+    if (ec) return {};
+    std::string a = ep.address().to_string();
+    if (ep.address().is_v6()) a = "[" + a + "]";
+    return a + ":" + std::to_string(ep.port());
+  }
+  const HttpServerCounts& counts() const { return host_.counts; }
+
+ private:
+  Status LoadTls() {
+    beast::error_code ec;
+    tls_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                     ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    tls_.use_certificate_chain_file(host_.opt.tls_cert, ec);
+    if (ec) return Status::InvalidArgument("--tls-cert " + host_.opt.tls_cert + ": " + ec.message());
+    tls_.use_private_key_file(host_.opt.tls_key, ssl::context::pem, ec);
+    if (ec) return Status::InvalidArgument("--tls-key " + host_.opt.tls_key + ": " + ec.message());
+    tls_on_ = true;
+    return Status::Ok();
+  }
+
+  void Accept() {
+    acceptor_.async_accept(asio::make_strand(io_), [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
+      if (ec == asio::error::operation_aborted || self->host_.stopping) return;
+      if (!ec) self->Admit(std::move(s));
+      else if (ec == asio::error::no_descriptors) Log("HTTP: out of file descriptors; refusing connections until some close");
+      self->Accept();
+    });
+  }
+
+  void Admit(tcp::socket s) {
+    host_.counts.accepted++;
+    if (host_.counts.open.load() >= host_.opt.max_connections) {
+      host_.counts.refused_full++;
+      auto sock = std::make_shared<tcp::socket>(std::move(s));
+      auto text = std::make_shared<std::string>(FullResponse());
+      asio::async_write(*sock, asio::buffer(*text), [sock, text](beast::error_code, size_t) {
+        beast::error_code ec;
+        sock->shutdown(tcp::socket::shutdown_both, ec);
+        sock->close(ec);
+      });
+      return;
+    }
+    beast::error_code ec;
+    auto remote = s.remote_endpoint(ec);
+    std::string client = ec ? std::string("unknown") : remote.address().to_string();
+    s.set_option(tcp::no_delay(true), ec);
+    host_.counts.open++;
+    auto on_close = [weak = weak_from_this()](SessionBase* gone) {
+      if (auto self = weak.lock()) self->Forget(gone);
+    };
+    if (tls_on_) {
+      auto session = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+          &host_, beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(s)), tls_), std::move(client), on_close);
+      Remember(session);
+      session->Begin();
+    } else {
+      auto session = std::make_shared<Session<beast::tcp_stream>>(&host_, beast::tcp_stream(std::move(s)), std::move(client), on_close);
+      Remember(session);
+      session->Begin();
+    }
+  }
+
+  void Remember(const std::shared_ptr<SessionBase>& s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    sessions_.emplace(s.get(), s);
+  }
+  void Forget(SessionBase* s) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      sessions_.erase(s);
+    }
+    if (host_.stopping) CheckDrained();
+  }
+  void CheckDrained() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (sessions_.empty() && done_) asio::post(io_, [self = shared_from_this()] { self->Done(); });
+  }
+  void Done() {
+    std::function<void()> done;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done = std::move(done_);
+      done_ = nullptr;
+    }
+    if (drain_timer_) drain_timer_->cancel();
+    if (done) done();
+  }
+
+  asio::io_context& io_;
+  tcp::acceptor acceptor_;
+  ssl::context tls_;
+  bool tls_on_ = false;
+  SessionHost host_;
+  std::mutex mu_;
+  std::map<SessionBase*, std::weak_ptr<SessionBase>> sessions_;  // GUARDED_BY(mu_)
+  std::function<void()> done_;       // GUARDED_BY(mu_)
+  std::unique_ptr<asio::steady_timer> drain_timer_;
+};
+
+HttpServer::HttpServer(asio::io_context& io, const HttpApi* api, HttpServerOptions options)
+    : impl_(std::make_shared<Impl>(io, api, std::move(options))) {}
+HttpServer::~HttpServer() = default;
+Status HttpServer::Start() { return impl_->Start(); }
+void HttpServer::Shutdown(std::function<void()> done) { impl_->Shutdown(std::move(done)); }
+std::string HttpServer::local_endpoint() const { return impl_->local_endpoint(); }
+const HttpServerCounts& HttpServer::counts() const { return impl_->counts(); }
+
+}  // namespace warden::server

@@ -1,0 +1,47 @@
+#include "server/http_setup.h"
+
+#include "security/authn/token_store.h"
+#include "security/ratelimit/rate_limiter.h"
+
+namespace warden::server {
+
+Result<HttpStack> BuildHttpStack(const HttpStackOptions& o, security::AuthzStage::SnapshotFn snapshot,
+                                 security::AuditStage::AppendFn append) {
+  HttpStack stack;
+  if (!o.jwks_file.empty()) {
+    return Status::InvalidArgument("--jwks " + o.jwks_file + ": JWT verification is not built into this warden yet (use tokens)");
+  }
+  if (!o.state_dir.empty()) {
+    auto tokens = security::TokenStore::Open(o.state_dir);
+    if (!tokens.ok()) return Status::InvalidArgument("token store: " + tokens.status().message());
+    stack.tokens = *tokens;
+  }
+  security::RateLimitConfig rl;
+  for (const auto& spec : o.rate_limits) {
+    if (Status s = security::ApplyRateLimitSpec(spec, &rl); !s.ok()) return Status::InvalidArgument("--rate-limit: " + s.message());
+  }
+  stack.limiter = std::make_shared<security::RateLimiter>(rl);
+  std::vector<std::unique_ptr<security::Stage>> stages;
+  if (o.stages.authn) stages.push_back(std::make_unique<security::AuthnStage>(stack.tokens, stack.limiter));
+  if (o.stages.ratelimit) stages.push_back(std::make_unique<security::RateLimitStage>(stack.limiter));
+  if (o.stages.validate) stages.push_back(std::make_unique<security::ValidateStage>());
+  if (o.stages.authz) stages.push_back(std::make_unique<security::AuthzStage>(std::move(snapshot)));
+  if (o.stages.audit) stages.push_back(std::make_unique<security::AuditStage>(std::move(append)));
+  stack.chain = security::Chain(std::move(stages));
+  return stack;
+}
+
+void AddStackGauges(const HttpStack& stack, std::vector<GaugeValue>* out) {
+  if (stack.limiter) {
+    const auto& c = stack.limiter->counts();
+    out->push_back({"warden_ratelimit_keys", "Keys the rate limiter tracks.", static_cast<double>(stack.limiter->keys())});
+    out->push_back({"warden_ratelimit_limited_total", "Requests refused by the rate limiter (429).", static_cast<double>(c.limited.load()), true});
+    out->push_back({"warden_ratelimit_banned_total", "Requests refused because their key is banned.", static_cast<double>(c.banned.load()), true});
+    out->push_back({"warden_ratelimit_bans_total", "Bans imposed.", static_cast<double>(c.bans.load()), true});
+    out->push_back({"warden_ratelimit_evicted_total", "Idle rate-limit keys evicted.", static_cast<double>(c.evicted.load()), true});
+    out->push_back({"warden_ratelimit_full_total", "New keys refused because the table was full.", static_cast<double>(c.refused_full.load()), true});
+  }
+  if (stack.tokens) out->push_back({"warden_tokens", "Tokens in the store (revoked and expired included).", static_cast<double>(stack.tokens->size())});
+}
+
+}  // namespace warden::server

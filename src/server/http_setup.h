@@ -1,0 +1,43 @@
+// Builds the HTTP security stack from the daemon's options: the token store (in the state
+// dir), the rate limiter (defaults plus --rate-limit specs), and the chain of the stages that
+// are switched on, in the order of DESIGN.md §2. Errors name the option that is wrong.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "security/chain.h"
+#include "security/stages.h"
+#include "server/http_api.h"
+#include "server/http_metrics.h"
+
+namespace warden::security {
+class RateLimiter;
+}
+
+namespace warden::server {
+
+struct HttpStackOptions {
+  std::string state_dir;
+  StageSwitches stages;
+  std::vector<std::string> rate_limits;
+  std::string jwks_file;
+  std::string jwt_issuer;
+  std::vector<std::string> jwt_audiences;
+};
+
+struct HttpStack {
+  std::shared_ptr<security::TokenStore> tokens;
+  std::shared_ptr<security::RateLimiter> limiter;
+  security::Chain chain;
+};
+
+Result<HttpStack> BuildHttpStack(const HttpStackOptions& options, security::AuthzStage::SnapshotFn snapshot,
+                                 security::AuditStage::AppendFn append);
+
+// Rate-limit keys and counters, tokens: for /metrics.
+void AddStackGauges(const HttpStack& stack, std::vector<GaugeValue>* out);
+
+}  // namespace warden::server
