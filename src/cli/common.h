@@ -97,6 +97,7 @@ void RegisterApprovals(CLI::App& app, Runner* run);  // approvals, approve, deny
 void RegisterInit(CLI::App& app, Runner* run);
 void RegisterInstall(CLI::App& app, Runner* run);
 void RegisterMonitor(CLI::App& app, Runner* run);
+void RegisterToken(CLI::App& app, Runner* run);   // token create|list|revoke
 // `warden shell ARGS…` / a `warden-shell` link: bash's arguments, not parsed by CLI11.
 int RunShell(const std::vector<std::string>& args);
 

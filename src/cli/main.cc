@@ -30,6 +30,7 @@ int Main(int argc, char** argv) {
   warden policy test .warden/policy.yaml
   warden bench --requests requests.jsonl --json
   warden serve &   warden exec -- git status   warden status
+  warden serve --http 127.0.0.1:8181 &   warden token create --role service
   warden shell -c 'make test'           (a drop-in $SHELL: see warden shell --help)
 
 Run 'warden COMMAND --help' for a command's flags and examples.
@@ -41,7 +42,8 @@ Run 'warden COMMAND --help' for a command's flags and examples.
   static constexpr std::pair<std::string_view, void (*)(CLI::App&, Runner*)> kCommands[] = {
       {"check", RegisterCheck}, {"explain", RegisterExplain}, {"policy", RegisterPolicy}, {"bench", RegisterBench},
       {"audit", RegisterAudit}, {"hook", RegisterHook},       {"serve", RegisterServe},   {"status", RegisterStatus},
-      {"exec", RegisterExec},   {"approvals", RegisterApprovals}, {"init", RegisterInit}, {"install", RegisterInstall}, {"monitor", RegisterMonitor}};
+      {"exec", RegisterExec},   {"approvals", RegisterApprovals}, {"init", RegisterInit}, {"install", RegisterInstall}, {"monitor", RegisterMonitor},
+      {"token", RegisterToken}};
   std::string_view first = argc > 1 ? std::string_view(argv[1]) : std::string_view();
   if (first == "approve" || first == "deny") first = "approvals";  // registered together
   const bool known = std::any_of(std::begin(kCommands), std::end(kCommands), [&](const auto& c) { return c.first == first; });
