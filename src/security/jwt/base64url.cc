@@ -5,15 +5,14 @@
 namespace warden::security {
 
 std::optional<std::string> DecodeBase64Url(std::string_view text) {
-  // libsodium stops at the first byte outside the alphabet (no `ignore` set) and rejects
-  // lengths ≡ 1 mod 4 and non-zero trailing bits, which is exactly the strictness wanted; a
-  // stop before the end means a stray byte ('=', '.', '+', whitespace), so that is refused too.
+  // The alphabet is checked here because libsodium 1.0.18 does not refuse bytes ≥ 0x80: it
+  // decodes each of them as '_', so "…\x80…" would verify like "…_…". libsodium does refuse
+  // lengths ≡ 1 mod 4 and non-zero trailing bits, which makes the encoding canonical.
+  if (!IsBase64UrlAlphabet(text)) return std::nullopt;
   std::string out(text.size() * 3 / 4 + 1, '\0');
   size_t len = 0;
-  const char* end = nullptr;
   if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
-                        &len, &end, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-      end != text.data() + text.size()) {
+                        &len, nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
     return std::nullopt;
   }
   out.resize(len);

@@ -10,7 +10,6 @@
 #include <optional>
 #include <utility>
 
-#include "core/file.h"
 #include "core/strings.h"
 #include "security/jwt/base64url.h"
 #include "security/jwt/strict_json.h"
@@ -32,10 +31,16 @@ struct EntryOutcome {
   std::string error;
 };
 
-EntryOutcome Error(std::string message) { return {std::nullopt, "", std::move(message)}; }
-EntryOutcome Skip(std::string why) { return {std::nullopt, std::move(why), ""}; }
+EntryOutcome Error(std::string message) {
+  return {std::nullopt, "", std::move(message)};
+}
+EntryOutcome Skip(std::string why) {
+  return {std::nullopt, std::move(why), ""};
+}
 
-std::string Quoted(std::string_view untrusted) { return "\"" + Printable(untrusted, 40) + "\""; }
+std::string Quoted(std::string_view untrusted) {
+  return "\"" + Printable(untrusted, 40) + "\"";
+}
 
 // The string member `name`, or nullptr when absent; `error` is set when present but not a string.
 const json::string* StringMember(const json::object& jwk, std::string_view name, std::string* error) {
@@ -116,10 +121,11 @@ EntryOutcome OctKey(const json::object& jwk, Jwk key) {
   std::string error;
   auto k = Base64Member(jwk, "k", &error);
   if (!k) return Error(error);
-  key.secret.assign(k->begin(), k->end());
+  size_t size = k->size();
+  crypto_auth_hmacsha256_init(&key.hmac, reinterpret_cast<const unsigned char*>(k->data()), size);
   sodium_memzero(k->data(), k->size());
-  if (key.secret.size() < kMinHmacKeyBytes) {
-    return Error("\"k\" is " + std::to_string(key.secret.size()) + " bytes; HS256 needs at least " +
+  if (size < kMinHmacKeyBytes) {
+    return Error("\"k\" is " + std::to_string(size) + " bytes; HS256 needs at least " +
                  std::to_string(kMinHmacKeyBytes) + " (RFC 7518 §3.2)");
   }
   return {std::move(key), "", ""};
@@ -149,6 +155,15 @@ std::shared_ptr<EVP_PKEY> BuildRsaKey(const std::string& n, const std::string& e
   return std::shared_ptr<EVP_PKEY>(pkey, EVP_PKEY_free);
 }
 
+// SP 800-56B's 2^16 < e < 2^256, odd. OpenSSL outside FIPS mode accepts any odd e > 1 (e = 3
+// for "legacy purposes"); small exponents have a history of forgeries against lax verifiers.
+bool IsAcceptedExponent(const std::string& e) {
+  BnPtr bn(BN_bin2bn(reinterpret_cast<const unsigned char*>(e.data()), static_cast<int>(e.size()), nullptr));
+  int bits = bn ? BN_num_bits(bn.get()) : 0;
+  return bn && BN_is_odd(bn.get()) && bits > 16 && bits <= 256;
+}
+
+// n odd, no small prime factors (OpenSSL's SP 800-56B partial public-key validation).
 bool PassesPublicCheck(EVP_PKEY* pkey) {
   EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr);
   bool ok = ctx && EVP_PKEY_public_check(ctx) == 1;
@@ -163,7 +178,8 @@ EntryOutcome RsaKey(const json::object& jwk, Jwk key) {
   if (!n) return Error(error);
   auto e = Base64Member(jwk, "e", &error);
   if (!e) return Error(error);
-  if (n->size() > kMaxRsaBits / 8 + 1 || e->size() > 32) return Error("the RSA key is larger than 8192 bits");
+  if (n->size() > kMaxRsaBits / 8 + 1) return Error("the RSA key is larger than 8192 bits");
+  if (!IsAcceptedExponent(*e)) return Error("\"e\" must be odd and from 65537 to 2^256 (SP 800-56B)");
   key.rsa = BuildRsaKey(*n, *e);
   if (!key.rsa) return Error("\"n\" and \"e\" do not form an RSA public key");
   auto bits = static_cast<size_t>(EVP_PKEY_get_bits(key.rsa.get()));
@@ -171,7 +187,7 @@ EntryOutcome RsaKey(const json::object& jwk, Jwk key) {
     return Error("the RSA key has " + std::to_string(bits) + " bits; 2048 to 8192 are accepted");
   }
   if (!PassesPublicCheck(key.rsa.get())) {
-    return Error("not a valid RSA public key (OpenSSL's SP 800-56B check failed: \"e\" must be odd, 65537 or more)");
+    return Error("not a valid RSA public key (OpenSSL's SP 800-56B public-key check failed)");
   }
   key.rsa_bytes = static_cast<size_t>(EVP_PKEY_get_size(key.rsa.get()));
   return {std::move(key), "", ""};
@@ -242,7 +258,7 @@ Status CheckKidUnique(const JwkSet& set, const Jwk& key, std::string_view source
 Result<const json::array*> KeysArray(const StrictJsonResult& doc, std::string_view source) {
   std::string src(source);
   if (!doc.ok()) {
-    std::string dup = doc.duplicate_key.empty() ? "" : " " + Quoted(doc.duplicate_key);
+    std::string dup = doc.duplicate ? " " + Quoted(doc.duplicate_key) : "";
     return Status::ParseError(src + ": " + doc.error + dup);
   }
   const json::object* top = doc.value.if_object();
@@ -258,14 +274,17 @@ Result<const json::array*> KeysArray(const StrictJsonResult& doc, std::string_vi
 }  // namespace
 
 Jwk::~Jwk() {
-  if (!secret.empty()) sodium_memzero(secret.data(), secret.size());
+  sodium_memzero(&hmac, sizeof hmac);
 }
 
 std::string_view JwkAlgorithm(JwkType type) {
   switch (type) {
-    case JwkType::kOct: return "HS256";
-    case JwkType::kRsa: return "RS256";
-    case JwkType::kOkp: return "EdDSA";
+    case JwkType::kOct:
+      return "HS256";
+    case JwkType::kRsa:
+      return "RS256";
+    case JwkType::kOkp:
+      return "EdDSA";
   }
   return "";
 }
@@ -275,7 +294,8 @@ Result<JwkSet> ParseJwks(std::string_view json_text, std::string_view source_nam
   if (json_text.size() > kMaxJwksBytes) {
     return Status::TooLarge(std::string(source_name) + ": larger than " + std::to_string(kMaxJwksBytes) + " bytes");
   }
-  auto keys = KeysArray(ParseStrictJson(json_text), source_name);
+  StrictJsonResult doc = ParseStrictJson(json_text);
+  auto keys = KeysArray(doc, source_name);  // points into doc
   if (!keys.ok()) return keys.status();
   JwkSet set;
   for (size_t i = 0; i < (*keys)->size(); ++i) {
@@ -290,14 +310,6 @@ Result<JwkSet> ParseJwks(std::string_view json_text, std::string_view source_nam
     return Status::InvalidArgument(std::string(source_name) + ": no usable signing key (HS256 oct, RS256 RSA or " +
                                    "EdDSA Ed25519 OKP)" + (set.skipped.empty() ? "" : "; " + set.skipped.front()));
   }
-  return set;
-}
-
-Result<JwkSet> LoadJwksFile(const std::string& path) {
-  auto text = ReadFileLimited(path, kMaxJwksBytes);
-  if (!text.ok()) return text.status();
-  auto set = ParseJwks(*text, path);
-  sodium_memzero(text->data(), text->size());  // it may hold HMAC secrets
   return set;
 }
 

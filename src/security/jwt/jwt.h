@@ -23,8 +23,12 @@
 // not read: picking one element of a list is not a decision to make silently.
 //
 // JwtResult::detail is safe to show a client and to put in a WWW-Authenticate error_description:
-// it never holds the token, a signature or key material, only claim names and a kid (cut to 64
-// characters), in printable ASCII without '"' or '\'.
+// it never holds the token, a signature or key material, only claim names and the token's own
+// kid or alg (cut to 64 characters), in printable ASCII without '"' or '\'.
+//
+// A token that passed is remembered (verified_cache.h, keyed by a BLAKE2b hash of it), so the
+// same token costs a hash and a lookup next time instead of a signature check; its exp / nbf /
+// iat are checked again on every hit.
 //
 // Thread-safety: a JwtVerifier is immutable after construction except for its verified-token
 // cache, which is internally locked; Verify may be called from any number of threads.
@@ -62,16 +66,16 @@ struct JwtClaims {
 
 enum class JwtProblem {
   kNone,
-  kMalformed,        // not three strict base64url parts of JSON objects, a claim of the wrong type, "crit"
-  kUnsupportedAlg,   // "alg" none, unknown, or not the algorithm of the key "kid" names
-  kUnknownKey,       // no key with that "kid", or no key at all for the algorithm
-  kBadSignature,     // no candidate key verifies the signature
-  kExpired,          // now ≥ exp + skew
-  kNotYetValid,      // now + skew < nbf, or iat in the future beyond the skew
-  kWrongIssuer,      // "iss" is not the configured issuer
-  kWrongAudience,    // "aud" names none of the configured audiences
-  kMissingClaim,     // "sub", or "exp" / "iss" / "aud" when required
-  kTooLarge,         // longer than kMaxJwtBytes
+  kMalformed,       // not three strict base64url parts of JSON objects, a claim of the wrong type, "crit"
+  kUnsupportedAlg,  // "alg" none, unknown, or not the algorithm of the key "kid" names
+  kUnknownKey,      // no key with that "kid", or no key at all for the algorithm
+  kBadSignature,    // no candidate key verifies the signature
+  kExpired,         // now ≥ exp + skew
+  kNotYetValid,     // now + skew < nbf, or iat in the future beyond the skew
+  kWrongIssuer,     // "iss" is not the configured issuer
+  kWrongAudience,   // "aud" names none of the configured audiences
+  kMissingClaim,    // "sub", or "exp" / "iss" / "aud" when required
+  kTooLarge,        // longer than kMaxJwtBytes
 };
 
 struct JwtResult {
@@ -88,6 +92,8 @@ struct TokenWindow;
 
 class JwtVerifier {
  public:
+  // Load errors name the file (or `source_name`) and the key at fault, as jwks.h describes; a
+  // skew outside 0..86400 s is refused too.
   static Result<std::shared_ptr<JwtVerifier>> FromJwksFile(const std::string& path, JwtOptions options);
   static Result<std::shared_ptr<JwtVerifier>> FromJwks(std::string_view json, JwtOptions options,
                                                        std::string_view source_name);
@@ -95,6 +101,8 @@ class JwtVerifier {
   JwtVerifier(const JwtVerifier&) = delete;
   JwtVerifier& operator=(const JwtVerifier&) = delete;
 
+  // `token` is the bearer credential without "Bearer "; `now_unix_s` the caller's clock. Never
+  // throws.
   JwtResult Verify(std::string_view token, int64_t now_unix_s) const;
 
   size_t key_count() const { return keys_.keys.size(); }

@@ -11,9 +11,12 @@ namespace {
 namespace json = boost::json;
 
 // Builds the value like Boost.JSON's own parser handler does, and remembers the keys of every
-// object still open so a repeated one can be refused when the object closes.
+// object still open (one flat list, `object_starts_` marking where each object's keys begin) so
+// a repeated one can be refused when the object closes.
 class DuplicateRefusingHandler {
  public:
+  DuplicateRefusingHandler() : stack_(json::storage_ptr(), temp_, sizeof temp_) {}
+
   static constexpr std::size_t max_object_size = json::object::max_size();
   static constexpr std::size_t max_array_size = json::array::max_size();
   static constexpr std::size_t max_key_size = json::string::max_size();
@@ -29,12 +32,14 @@ class DuplicateRefusingHandler {
   }
   bool on_document_end(json::error_code&) { return true; }
   bool on_object_begin(json::error_code&) {
-    open_keys_.emplace_back();
+    object_starts_.push_back(keys_.size());
     return true;
   }
   bool on_object_end(std::size_t n, json::error_code& ec) {
-    if (!RefuseDuplicates(open_keys_.back(), ec)) return false;
-    open_keys_.pop_back();
+    auto first = keys_.begin() + static_cast<std::ptrdiff_t>(object_starts_.back());
+    if (!RefuseDuplicates(first, keys_.end(), ec)) return false;
+    keys_.erase(first, keys_.end());
+    object_starts_.pop_back();
     stack_.push_object(n);
     return true;
   }
@@ -51,7 +56,7 @@ class DuplicateRefusingHandler {
   bool on_key(json::string_view s, std::size_t, json::error_code&) {
     stack_.push_key(s);
     key_.append(s.data(), s.size());
-    open_keys_.back().push_back(std::move(key_));
+    keys_.push_back(std::move(key_));
     key_.clear();
     return true;
   }
@@ -90,18 +95,22 @@ class DuplicateRefusingHandler {
  private:
   // Sorting once per object keeps this O(n log n): the header is parsed before the signature
   // is checked, so an attacker chooses how many keys there are.
-  bool RefuseDuplicates(std::vector<std::string>& keys, json::error_code& ec) {
-    std::sort(keys.begin(), keys.end());
-    auto dup = std::adjacent_find(keys.begin(), keys.end());
-    if (dup == keys.end()) return true;
+  using KeyIt = std::vector<std::string>::iterator;
+  bool RefuseDuplicates(KeyIt first, KeyIt last, json::error_code& ec) {
+    std::sort(first, last);
+    auto dup = std::adjacent_find(first, last);
+    if (dup == last) return true;
     found_duplicate_ = true;
     duplicate_ = *dup;
     ec = json::error::syntax;  // any error stops the parser; duplicate_ says which it was
     return false;
   }
 
+  // Scratch space for the value stack, so a small document is built without growing it.
+  unsigned char temp_[2048];
   json::value_stack stack_;
-  std::vector<std::vector<std::string>> open_keys_;
+  std::vector<std::string> keys_;
+  std::vector<size_t> object_starts_;
   std::string key_;
   std::string duplicate_;
   bool found_duplicate_ = false;
@@ -119,6 +128,7 @@ StrictJsonResult ParseStrictJson(std::string_view text, size_t max_depth) {
   const DuplicateRefusingHandler& handler = parser.handler();
   if (handler.found_duplicate()) {
     result.error = "duplicate key";
+    result.duplicate = true;
     result.duplicate_key = handler.duplicate();
   } else if (ec) {
     result.error = "not valid JSON (" + ec.message() + ")";

@@ -19,7 +19,8 @@ namespace warden::security {
 struct StrictJsonResult {
   boost::json::value value;   // null when `error` is set
   std::string error;          // "" on success; else "not valid JSON (…)" or "duplicate key"
-  std::string duplicate_key;  // the key that appeared twice (untrusted text), when that was the error
+  bool duplicate = false;     // the error is a key that appears twice in one object
+  std::string duplicate_key;  // which one (untrusted text)
   bool ok() const { return error.empty(); }
 };
 

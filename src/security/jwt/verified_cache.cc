@@ -12,7 +12,9 @@ VerifiedTokenCache::VerifiedTokenCache(size_t capacity) : capacity_(capacity) {
   order_.reserve(capacity);
 }
 
-VerifiedTokenCache::~VerifiedTokenCache() { sodium_memzero(key_.data(), key_.size()); }
+VerifiedTokenCache::~VerifiedTokenCache() {
+  sodium_memzero(key_.data(), key_.size());
+}
 
 VerifiedTokenCache::Digest VerifiedTokenCache::DigestOf(std::string_view token) const {
   Digest d;
