@@ -117,7 +117,7 @@ void RegisterToken(CLI::App& app, Runner* run) {
   cmd->footer(R"(Tokens are `wdn_` + 43 base64url characters (32 random bytes). Only a keyed hash of each is
 stored, in STATE_DIR/warden.db; a running daemon sees new and revoked tokens at once.
 A token's role must be granted the endpoint's permission by the policy's roles (docs/API.md):
-the built-in roles are admin (everything), service (check, authz, events) and metrics.
+the built-in roles are admin (everything), service (check, authz) and metrics.
 
 Examples:
   warden token create --role service --name billing-api          # prints the token once

@@ -243,7 +243,7 @@ Status Authority(std::string_view authority, std::string_view field, HttpTarget*
 Status PathAndQuery(std::string_view origin, std::string_view field, HttpTarget* t) {
   origin = origin.substr(0, origin.find('#'));
   std::string text = origin.empty() || origin.front() != '/' ? "/" + std::string(origin) : std::string(origin);
-  auto parsed = urls::parse_origin_form(text);
+  auto parsed = urls::parse_origin_form(urls::string_view(text.data(), text.size()));  // not via strlen
   if (!parsed) return Fail(field, t->has_host() ? "is not a valid URL" : "is not a valid path");
   urls::url u(*parsed);
   u.normalize();

@@ -22,12 +22,14 @@
 #include <set>
 #include <thread>
 
+#include "audit/scan.h"
 #include "audit/writer.h"
 #include "core/path.h"
 #include "policy/evaluator.h"
 #include "policy/loader.h"
 #include "policy/outcome_json.h"
-#include "audit/scan.h"
+#include "security/authn/token_store.h"
+#include "security/ratelimit/rate_limiter.h"
 #include "server/http_setup.h"
 #include "server/paths.h"
 #include "server/protocol.h"
@@ -261,8 +263,19 @@ class Daemon::Impl final : public HttpBackend {
 
   std::shared_ptr<const policy::Snapshot> Policy() override { return Base(); }
   Result<json::object> Decide(policy::Request& req, const policy::RequestPresence& present,
-                              const security::Principal& who) override {
-    return DecideAndRecord(req, present, who.id, 0);
+                              const security::Principal& who, bool audit) override {
+    return DecideAndRecord(req, present, who.id, 0, audit);
+  }
+  uint64_t SubscribeEvents(std::function<void(const std::string&)> sink) override {
+    std::lock_guard<std::mutex> lock(subs_mu_);
+    uint64_t id = next_sink_++;
+    event_sinks_.emplace(id, std::move(sink));
+    listeners_++;
+    return id;
+  }
+  void UnsubscribeEvents(uint64_t id) override {
+    std::lock_guard<std::mutex> lock(subs_mu_);
+    if (event_sinks_.erase(id)) listeners_--;
   }
   Status AppendAudit(audit::Record rec) override {
     if (!audit_) return Status::Ok();
@@ -287,7 +300,7 @@ class Daemon::Impl final : public HttpBackend {
   json::array Approvals() override;
   Status AnswerApproval(const std::string& id, bool allow, const std::string& reason, int64_t remember_s,
                         const std::string& who) override;
-  Result<json::array> QueryAudit(const std::string& query) override;
+  Result<json::array> QueryAudit(const AuditQuery& query) override;
 
   // ---- called from connections ----------------------------------------------------------
 
@@ -295,11 +308,11 @@ class Daemon::Impl final : public HttpBackend {
   std::string Handle(Message& m, std::shared_ptr<class Connection> from, bool* close);
   void Subscribe(const std::shared_ptr<class Connection>& c) {
     std::lock_guard<std::mutex> lock(subs_mu_);
-    subscribers_.insert(c);
+    if (subscribers_.insert(c).second) listeners_++;
   }
   void Unsubscribe(const std::shared_ptr<class Connection>& c) {
     std::lock_guard<std::mutex> lock(subs_mu_);
-    subscribers_.erase(c);
+    if (subscribers_.erase(c)) listeners_--;
   }
   DaemonCounts& counts() { return counts_; }
   bool PeerAllowed(unsigned uid) const {
@@ -538,7 +551,7 @@ class Daemon::Impl final : public HttpBackend {
 
   Status StartHttp();
   Result<json::object> DecideAndRecord(policy::Request& req, const policy::RequestPresence& present,
-                                       const std::string& subject, int pid);
+                                       const std::string& subject, int pid, bool audit = true);
   std::string NextId();
   struct Pending;
   std::string ApprovalsLine(const Message& m);
@@ -574,6 +587,9 @@ class Daemon::Impl final : public HttpBackend {
 
   std::mutex subs_mu_;
   std::set<std::shared_ptr<class Connection>> subscribers_;  // GUARDED_BY(subs_mu_)
+  std::map<uint64_t, std::function<void(const std::string&)>> event_sinks_;  // GUARDED_BY(subs_mu_): /v1/events
+  uint64_t next_sink_ = 1;                                   // GUARDED_BY(subs_mu_)
+  std::atomic<size_t> listeners_{0};  // subscribers_ + event_sinks_: checked per decision without the lock
 
   std::unique_ptr<audit::Writer> audit_;
   struct Pending {
@@ -793,7 +809,7 @@ std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, b
 // kInvalidArgument when the policy for the request does not load, kInternal when the audit
 // record could not be written.
 Result<json::object> Daemon::Impl::DecideAndRecord(policy::Request& req, const policy::RequestPresence& present,
-                                                   const std::string& subject, int pid) {
+                                                   const std::string& subject, int pid, bool audit) {
   auto start = Clock::now();
   // What the request does not say: the daemon cannot know the client's directory, so a
   // missing cwd is "/" (where `rm -rf *` is as dangerous as it gets) and never the daemon's.
@@ -821,18 +837,15 @@ Result<json::object> Daemon::Impl::DecideAndRecord(policy::Request& req, const p
   }
   o["decision_id"] = NextId();
   o["latency_ns"] = ns;
-  if (Status s = Audit(req, o, subject); !s.ok()) {
-    return Status::Internal("the decision could not be written to the audit log: " + s.message());
+  if (audit) {
+    if (Status s = Audit(req, o, subject); !s.ok()) {
+      return Status::Internal("the decision could not be written to the audit log: " + s.message());
+    }
   }
-  bool has_subscribers;
-  {
-    std::lock_guard<std::mutex> lock(subs_mu_);
-    has_subscribers = !subscribers_.empty();
-  }
-  if (has_subscribers) {
+  if (listeners_.load(std::memory_order_relaxed) > 0) {
     json::object ev = o;
     ev["event"] = "decision";
-    ev["pid"] = pid;
+    if (pid != 0) ev["pid"] = pid;
     if (!subject.empty()) ev["subject"] = subject;
     if (req.kind == policy::RequestKind::kExec) ev["request"] = RequestSummary(req);
     json::value facts = ev["facts"];
@@ -1009,8 +1022,9 @@ std::string Daemon::Impl::Answer(const Message& m, std::shared_ptr<Connection> f
 
 void Daemon::Impl::Publish(const json::object& event) {
   std::string line = json::serialize(event);
-  line += '\n';
   std::lock_guard<std::mutex> lock(subs_mu_);
+  for (const auto& [id, sink] : event_sinks_) sink(line);
+  line += '\n';
   for (const auto& c : subscribers_) c->Push(line);
 }
 
@@ -1069,6 +1083,23 @@ json::object Daemon::Impl::StatusJson() {
   {
     std::lock_guard<std::mutex> lock(subs_mu_);
     o["subscribers"] = subscribers_.size();
+    o["event_streams"] = event_sinks_.size();
+  }
+  if (http_) {
+    const auto& hc = http_->counts();
+    json::object h;
+    h["listen"] = (opt_.http.tls_cert.empty() ? "http://" : "https://") + http_->local_endpoint();
+    json::array stages;
+    for (size_t i = 0; i < http_api_->chain().size(); ++i) stages.emplace_back(http_api_->chain().name(i));
+    h["stages"] = std::move(stages);
+    h["connections_open"] = hc.open.load();
+    h["connections_accepted"] = hc.accepted.load();
+    h["connections_refused"] = hc.refused_full.load();
+    h["request_timeouts"] = hc.timed_out.load();
+    h["bad_requests"] = hc.bad_requests.load();
+    if (http_stack_.tokens) h["tokens"] = http_stack_.tokens->size();
+    if (http_stack_.limiter) h["ratelimit_keys"] = http_stack_.limiter->keys();
+    o["http"] = std::move(h);
   }
   return o;
 }
@@ -1105,6 +1136,9 @@ Status Daemon::Impl::StartHttp() {
                       static_cast<double>(c.refused_full.load()), true});
       out->push_back({"warden_http_request_timeouts_total", "Connections cut off for not sending a request in time.",
                       static_cast<double>(c.timed_out.load()), true});
+      out->push_back({"warden_http_event_streams_total", "GET /v1/events streams started.", static_cast<double>(c.streams.load()), true});
+      out->push_back({"warden_http_event_streams_dropped_total", "Event streams cut off because the client did not keep up.",
+                      static_cast<double>(c.streams_dropped.load()), true});
     }
     AddStackGauges(http_stack_, out);
   });
@@ -1118,61 +1152,11 @@ Status Daemon::Impl::StartHttp() {
   return Status::Ok();
 }
 
-namespace {
-
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
-// GET /v1/audit?since=1h&decision=deny&rule=R&kind=K&limit=N: the last N matching records.
-Result<json::array> Daemon::Impl::QueryAudit(const std::string& query) {
+// GET /v1/audit: the last `limit` records matching the filter.
+Result<json::array> Daemon::Impl::QueryAudit(const AuditQuery& query) {
   if (!audit_) return Status::NotFound("this daemon keeps no audit log");
-  audit::Filter filter;
-  size_t limit = 100;
-  size_t pos = 0;
-  while (pos <= query.size() && !query.empty()) {
-    size_t amp = query.find('&', pos);
-    std::string_view part(query.data() + pos, (amp == std::string::npos ? query.size() : amp) - pos);
-    pos = amp == std::string::npos ? query.size() + 1 : amp + 1;
-    if (part.empty()) continue;
-    size_t eq = part.find('=');
-    std::string key(part.substr(0, eq));
-    std::string value = eq == std::string_view::npos ? std::string() : PercentDecode(part.substr(eq + 1));
-    if (key == "since") {
-      auto since = audit::ParseSince(value, std::chrono::duration_cast<std::chrono::microseconds>(
-                                                std::chrono::system_clock::now().time_since_epoch()).count());
-      if (!since.ok()) return Status::InvalidArgument("since: " + since.status().message());
-      filter.since = *since;
-    } else if (key == "decision") {
-      if (value != "allow" && value != "deny" && value != "ask") return Status::InvalidArgument("decision must be allow, deny or ask");
-      filter.decision = value;
-    } else if (key == "rule") {
-      filter.rule = value;
-    } else if (key == "kind") {
-      filter.kind = value;
-    } else if (key == "limit") {
-      char* end = nullptr;
-      unsigned long n = std::strtoul(value.c_str(), &end, 10);
-      if (value.empty() || *end != '\0' || n == 0 || n > 1000) return Status::InvalidArgument("limit must be 1-1000");
-      limit = n;
-    } else {
-      return Status::InvalidArgument("unknown parameter \"" + key.substr(0, 40) + "\" (since, decision, rule, kind, limit)");
-    }
-  }
+  const audit::Filter& filter = query.filter;
+  size_t limit = query.limit;
   if (Status s = audit_->Flush(); !s.ok()) return Status::Internal("audit log: " + s.message());
   std::deque<std::string> last;
   auto summary = audit::Scan(JoinPath(opt_.state_dir, "audit"), filter, [&](const audit::ScanRecord& r) {

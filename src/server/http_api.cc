@@ -1,8 +1,12 @@
 #include "server/http_api.h"
 
 #include <boost/json.hpp>
+#include <boost/url/params_view.hpp>
+#include <boost/url/parse_query.hpp>
 
 #include <chrono>
+#include <cstdlib>
+#include <set>
 
 #include "policy/http_target.h"
 #include "security/schema.h"
@@ -113,7 +117,7 @@ std::vector<HttpApi::Route>& Routes() {
         .schema = &kApprovalAnswer}},
       {"GET", "/v1/audit", false, Handler::kAudit,
        {.name = "audit", .permission_type = "admin", .permission_action = "audit", .rate_class = RateClass::kExpensive}},
-      {"GET", "/v1/events", false, Handler::kEvents, {.name = "events", .permission_type = "api", .permission_action = "events"}},
+      {"GET", "/v1/events", false, Handler::kEvents, {.name = "events", .permission_type = "admin", .permission_action = "events"}},
   };
   return routes;
 }
@@ -273,7 +277,7 @@ void HttpApi::Check(Exchange& ex, HttpOut* out) const {
   auto req = policy::ParseRequestValue(ex.json, &present);
   if (!req.ok()) return Error(out, 422, "invalid-request", req.status().message());
   PlaceRequest(&*req, present);
-  auto decided = backend_->Decide(*req, present, ex.principal);
+  auto decided = backend_->Decide(*req, present, ex.principal, opt_.stages.audit);
   ex.decision_audited = true;
   if (!decided.ok()) return Error(out, 500, "internal", decided.status().message());
   metrics_->CountDecision(std::string_view((*decided)["decision"].as_string()));
@@ -299,7 +303,7 @@ void HttpApi::Batch(Exchange& ex, HttpOut* out) const {
   }
   json::array results;
   for (auto& [req, present] : reqs) {
-    auto decided = backend_->Decide(req, present, ex.principal);
+    auto decided = backend_->Decide(req, present, ex.principal, opt_.stages.audit);
     if (!decided.ok()) return Error(out, 500, "internal", decided.status().message());
     metrics_->CountDecision(std::string_view((*decided)["decision"].as_string()));
     results.push_back(std::move(decided).value());
@@ -334,7 +338,7 @@ void HttpApi::Authz(Exchange& ex, const HttpIn& in, HttpOut* out) const {
   req.cwd = "/";
   req.workspace = "/";
   policy::RequestPresence present;
-  auto decided = backend_->Decide(req, present, ex.principal);
+  auto decided = backend_->Decide(req, present, ex.principal, opt_.stages.audit);
   ex.decision_audited = true;
   if (!decided.ok()) return Error(out, 500, "internal", decided.status().message());
   std::string_view decision((*decided)["decision"].as_string());
@@ -385,11 +389,54 @@ void HttpApi::Approvals(Exchange& ex, std::string_view rest, HttpOut* out) const
   Json(out, 200, o);
 }
 
+Result<AuditQuery> ParseAuditQuery(std::string_view query, int64_t now_micros) {
+  AuditQuery q;
+  if (query.empty()) return q;
+  // Boost 1.81's parse_query measures the buffer it keeps with strlen (query_ref gets s.data()),
+  // reading past the end of a view that is not NUL-terminated: give it a terminated copy. The
+  // grammar refuses a raw NUL, so strlen and the copy's size agree once it parsed.
+  std::string copy(query);
+  boost::urls::string_view text(copy.data(), copy.size());
+  if (!boost::urls::parse_query(text)) return Status::InvalidArgument("the query string is not percent-encoded correctly");
+  boost::urls::params_view params(text);  // validated above, so it does not throw; '+' is a space
+  std::set<std::string> seen;
+  for (const auto& p : params) {
+    const std::string& key = p.key;
+    const std::string& value = p.value;
+    std::string shown = key.substr(0, 40);
+    if (!seen.insert(key).second) return Status::InvalidArgument("parameter \"" + shown + "\" is given twice");
+    if (key == "since") {
+      auto since = audit::ParseSince(value, now_micros);
+      if (!since.ok()) return Status::InvalidArgument("since: " + since.status().message());
+      q.filter.since = *since;
+    } else if (key == "decision") {
+      if (value != "allow" && value != "deny" && value != "ask") return Status::InvalidArgument("decision must be allow, deny or ask");
+      q.filter.decision = value;
+    } else if (key == "rule") {
+      q.filter.rule = value;
+    } else if (key == "kind") {
+      q.filter.kind = value;
+    } else if (key == "limit") {
+      char* end = nullptr;
+      unsigned long n = std::strtoul(value.c_str(), &end, 10);
+      if (value.empty() || value.size() > 6 || *end != '\0' || n == 0 || n > 1000) {
+        return Status::InvalidArgument("limit must be a number from 1 to 1000");
+      }
+      q.limit = n;
+    } else {
+      return Status::InvalidArgument("unknown parameter \"" + shown + "\" (since, decision, rule, kind, limit)");
+    }
+  }
+  return q;
+}
+
 void HttpApi::Audit(Exchange& ex, HttpOut* out) const {
-  size_t q = ex.target.find('?');
-  std::string query = q == std::string_view::npos ? std::string() : std::string(ex.target.substr(q + 1));
-  auto records = backend_->QueryAudit(query);
-  if (!records.ok()) return Error(out, 400, "bad-query", records.status().message());
+  size_t qpos = ex.target.find('?');
+  std::string_view query = qpos == std::string_view::npos ? std::string_view() : ex.target.substr(qpos + 1);
+  auto parsed = ParseAuditQuery(query, audit::NowMicros());
+  if (!parsed.ok()) return Error(out, 400, "bad-query", parsed.status().message());
+  auto records = backend_->QueryAudit(*parsed);
+  if (!records.ok()) return Error(out, 500, "audit-unavailable", records.status().message());
   json::object o;
   o["records"] = std::move(records).value();
   Json(out, 200, o);

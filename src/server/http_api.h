@@ -14,7 +14,7 @@
 //   GET  /v1/policy, POST /v1/policy/reload                      (admin:policy)
 //   GET  /v1/approvals, POST /v1/approvals/{id}                  (admin:approvals)
 //   GET  /v1/audit?since=&decision=&rule=&kind=&limit=           (admin:audit, expensive)
-//   GET  /v1/events               server-sent events of decisions (api:events)
+//   GET  /v1/events               server-sent events of decisions and approvals (admin:events)
 //
 // Errors are {"error":{"code","message","field"}} and never echo a secret.
 //
@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "audit/record.h"
+#include "audit/scan.h"
 #include "core/status.h"
 #include "policy/request.h"
 #include "policy/snapshot.h"
@@ -53,10 +54,11 @@ class HttpBackend {
   virtual ~HttpBackend() = default;
   virtual std::shared_ptr<const policy::Snapshot> Policy() = 0;
   // Decides like a socket decide (remembered approvals included), writes the decision's audit
-  // record (its subject: `who`), publishes the event. An error means nothing was audited: the
-  // caller must not answer with the decision.
+  // record (its subject: `who`) unless `audit` is false (the audit stage is switched off),
+  // publishes the event. An error means nothing was audited: the caller must not answer with
+  // the decision.
   virtual Result<boost::json::object> Decide(policy::Request& req, const policy::RequestPresence& present,
-                                             const security::Principal& who) = 0;
+                                             const security::Principal& who, bool audit) = 0;
   virtual Status AppendAudit(audit::Record record) = 0;
   virtual boost::json::object StatusJson() = 0;
   // Reloads the policy files: the new revision, or why the running one was kept.
@@ -64,9 +66,22 @@ class HttpBackend {
   virtual boost::json::array Approvals() = 0;
   virtual Status AnswerApproval(const std::string& id, bool allow, const std::string& reason, int64_t remember_s,
                                 const std::string& who) = 0;
-  // Audit records matching a query, newest last (at most `limit`).
-  virtual Result<boost::json::array> QueryAudit(const std::string& query_string) = 0;
+  // Audit records matching the query, oldest first: the last `limit` of them.
+  virtual Result<boost::json::array> QueryAudit(const struct AuditQuery& query) = 0;
+  // The decision events the monitor sees (one JSON object per call, already redacted), for
+  // GET /v1/events. `sink` is called from any thread and must not block; it stays registered
+  // until UnsubscribeEvents(id).
+  virtual uint64_t SubscribeEvents(std::function<void(const std::string&)> sink) = 0;
+  virtual void UnsubscribeEvents(uint64_t id) = 0;
 };
+
+// GET /v1/audit?since=1h&decision=deny&rule=R&kind=K&limit=N (percent-encoded; each at most once).
+struct AuditQuery {
+  audit::Filter filter;
+  size_t limit = 100;  // 1-1000
+};
+// Errors name the parameter and say what it takes.
+Result<AuditQuery> ParseAuditQuery(std::string_view query, int64_t now_micros);
 
 // One request, as the transport read it.
 struct HttpIn {
@@ -106,6 +121,7 @@ class HttpApi {
   HttpOut Handle(const HttpIn& in) const;
 
   const security::Chain& chain() const { return chain_; }
+  HttpBackend& backend() const { return *backend_; }
   HttpMetrics& metrics() const { return *metrics_; }
 
   struct Route;  // the endpoint table (http_api.cc)

@@ -15,8 +15,10 @@ namespace json = boost::json;
 class FakeBackend : public HttpBackend {
  public:
   std::shared_ptr<const policy::Snapshot> Policy() override { return ready ? std::make_shared<policy::Snapshot>() : nullptr; }
-  Result<json::object> Decide(policy::Request& req, const policy::RequestPresence&, const security::Principal& who) override {
+  Result<json::object> Decide(policy::Request& req, const policy::RequestPresence&, const security::Principal& who,
+                              bool audit) override {
     last = req;
+    last_audit = audit;
     last_subject = who.id;
     json::object o;
     o["decision"] = req.kind == policy::RequestKind::kHttp && req.http.method == "DELETE" ? "deny" : "allow";
@@ -33,11 +35,18 @@ class FakeBackend : public HttpBackend {
   Status AnswerApproval(const std::string&, bool, const std::string&, int64_t, const std::string&) override {
     return Status::NotFound("no such approval");
   }
-  Result<json::array> QueryAudit(const std::string&) override { return json::array{}; }
+  Result<json::array> QueryAudit(const AuditQuery& q) override {
+    last_query = q;
+    return json::array{};
+  }
+  uint64_t SubscribeEvents(std::function<void(const std::string&)>) override { return 1; }
+  void UnsubscribeEvents(uint64_t) override {}
 
   bool ready = true;
   policy::Request last;
   std::string last_subject;
+  bool last_audit = false;
+  AuditQuery last_query;
   std::vector<audit::Record> audited;
 };
 
@@ -137,6 +146,54 @@ TEST(HttpApiTest, ServerTimingOnRequest) {
   }
   EXPECT_NE(timing.find("validate;dur="), std::string::npos) << timing;
   EXPECT_NE(timing.find("total;dur="), std::string::npos) << timing;
+}
+
+TEST(HttpApiTest, AuditStageOffMeansDecisionsAreNotAudited) {
+  FakeBackend b;
+  HttpApiOptions o;
+  ASSERT_EQ(Call(Api(&b, o), "POST", "/v1/check", R"({"kind":"exec","command":"ls"})").status, 200);
+  EXPECT_TRUE(b.last_audit);
+  o.stages.audit = false;
+  ASSERT_EQ(Call(Api(&b, o), "POST", "/v1/check", R"({"kind":"exec","command":"ls"})").status, 200);
+  EXPECT_FALSE(b.last_audit);
+}
+
+TEST(HttpApiTest, AuditQueryParameters) {
+  const int64_t now = 1'700'000'000'000'000;
+  auto q = ParseAuditQuery("since=2023-11-14T00:00:00Z&decision=deny&rule=a%20b&kind=exec&limit=7", now);
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  EXPECT_EQ(*q->filter.decision, "deny");
+  EXPECT_EQ(*q->filter.rule, "a b");
+  EXPECT_EQ(*q->filter.kind, "exec");
+  EXPECT_EQ(q->limit, 7u);
+  auto plus = ParseAuditQuery("rule=a+b", now);
+  ASSERT_TRUE(plus.ok()) << plus.status().message();
+  EXPECT_EQ(plus->filter.rule, "a b");
+  auto empty = ParseAuditQuery("", now);
+  ASSERT_TRUE(empty.ok()) << empty.status().message();
+  EXPECT_EQ(empty->limit, 100u);
+  for (std::string_view bad : {"limit=0", "limit=1001", "limit=x", "decision=maybe", "since=yesterday", "color=red",
+                               "limit=5&limit=6", "rule=%zz"}) {
+    auto r = ParseAuditQuery(bad, now);
+    EXPECT_FALSE(r.ok()) << bad;
+  }
+  EXPECT_NE(ParseAuditQuery("color=red", now).status().message().find("unknown parameter \"color\""), std::string::npos);
+  // A view that is not NUL-terminated is read to its length, not beyond.
+  std::string padded = "limit=5XXXX";
+  auto cut = ParseAuditQuery(std::string_view(padded).substr(0, 7), now);
+  ASSERT_TRUE(cut.ok()) << cut.status().message();
+  EXPECT_EQ(cut->limit, 5u);
+}
+
+TEST(HttpApiTest, AuditEndpointRefusesBadQueriesBeforeTheBackend) {
+  FakeBackend b;
+  HttpApi api = Api(&b);
+  HttpOut bad = Call(api, "GET", "/v1/audit?limit=0");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(json::parse(bad.body).at("error").at("code").as_string(), "bad-query");
+  HttpOut ok = Call(api, "GET", "/v1/audit?decision=ask&limit=3");
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(b.last_query.limit, 3u);
 }
 
 }  // namespace

@@ -8,10 +8,14 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <array>
+#include <deque>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <optional>
-#include <map>
+
+#include "server/http_request.h"
 
 namespace warden::server {
 
@@ -55,8 +59,6 @@ struct SessionHost {
   std::atomic<bool> stopping{false};
 };
 
-std::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
-
 class SessionBase {
  public:
   virtual ~SessionBase() = default;
@@ -69,6 +71,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   Session(SessionHost* host, Stream stream, std::string client, std::function<void(SessionBase*)> on_close)
       : host_(host), stream_(std::move(stream)), client_(std::move(client)), on_close_(std::move(on_close)) {}
   ~Session() override {
+    Unsubscribe();
     host_->counts.open--;
     on_close_(this);
   }
@@ -87,11 +90,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void CloseIfIdle() override {
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
-      if (!self->busy_) {
-        beast::error_code ec;
-        beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_both, ec);
-        beast::get_lowest_layer(self->stream_).close();
-      }
+      if (!self->busy_) self->Close();
     });
   }
 
@@ -125,16 +124,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void Serve(http::request<http::string_body>& req) {
-    HttpIn in;
-    in.method = View(req.method_string());
-    in.target = View(req.target());
-    in.body = req.body();
-    in.client_address = client_;
-    if (auto it = req.find(http::field::authorization); it != req.end()) in.authorization = View(it->value());
-    if (auto it = req.find("X-Original-Method"); it != req.end()) in.original_method = View(it->value());
-    if (auto it = req.find("X-Original-URI"); it != req.end()) in.original_uri = View(it->value());
-    if (auto it = req.find("Warden-Timing"); it != req.end()) in.want_timing = it->value() == "1";
+    HttpIn in = ToHttpIn(req, client_);
     HttpOut out = host_->api->Handle(in);
+    if (out.event_stream && out.status == 200) return StartStream();
     keep_alive_ = req.keep_alive() && !host_->stopping;
     Respond(std::move(out), req.version(), req.method() == http::verb::head);
   }
@@ -169,7 +161,75 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     });
   }
 
+  // ---- GET /v1/events: server-sent events until the client goes away ----------------------
+  // The body is close-delimited (no length, no chunking), which every SSE client reads. Events
+  // reach the session from any thread through its strand; a client that does not keep up
+  // (kMaxQueuedEvents waiting) is cut off rather than letting the queue grow.
+  static constexpr size_t kMaxQueuedEvents = 4096;
+  static constexpr std::chrono::seconds kHeartbeat{15};
+
+  void StartStream() {
+    busy_ = false;  // a stream is closed at shutdown like an idle connection
+    streaming_ = true;
+    host_->counts.streams++;
+    beast::get_lowest_layer(stream_).expires_never();
+    auto exec = stream_.get_executor();
+    std::weak_ptr<Session> weak = this->weak_from_this();
+    sink_id_ = host_->api->backend().SubscribeEvents([weak, exec](const std::string& event) {
+      asio::post(exec, [weak, frame = "data: " + event + "\n\n"]() mutable {
+        if (auto self = weak.lock()) self->Enqueue(std::move(frame));
+      });
+    });
+    Enqueue("HTTP/1.1 200 OK\r\nServer: warden\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+            "X-Accel-Buffering: no\r\nConnection: close\r\n\r\n: warden decision events\n\n");
+    WatchPeer();
+    Heartbeat();
+  }
+
+  void Enqueue(std::string frame) {
+    if (closed_) return;
+    if (events_.size() >= kMaxQueuedEvents) {
+      host_->counts.streams_dropped++;
+      return Close();
+    }
+    events_.push_back(std::move(frame));
+    if (events_.size() == 1) WriteEvent();
+  }
+
+  void WriteEvent() {
+    asio::async_write(stream_, asio::buffer(events_.front()), [self = this->shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->Close();
+      self->events_.pop_front();
+      if (!self->events_.empty()) self->WriteEvent();
+    });
+  }
+
+  // The client sends nothing more; a read that ends tells that it went away.
+  void WatchPeer() {
+    stream_.async_read_some(asio::buffer(peek_), [self = this->shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->Close();
+      self->WatchPeer();
+    });
+  }
+
+  void Heartbeat() {
+    heartbeat_ = std::make_unique<asio::steady_timer>(stream_.get_executor(), kHeartbeat);
+    heartbeat_->async_wait([self = this->shared_from_this()](beast::error_code ec) {
+      if (ec || self->closed_) return;
+      self->Enqueue(": ping\n\n");
+      self->Heartbeat();
+    });
+  }
+
+  void Unsubscribe() {
+    if (sink_id_ != 0) host_->api->backend().UnsubscribeEvents(sink_id_);
+    sink_id_ = 0;
+  }
+
   void Close() {
+    closed_ = true;
+    Unsubscribe();
+    if (heartbeat_) heartbeat_->cancel();
     beast::error_code ec;
     beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_send, ec);
     beast::get_lowest_layer(stream_).close();
@@ -184,6 +244,12 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   std::optional<http::response<http::string_body>> res_;
   bool keep_alive_ = true;
   bool busy_ = false;  // between reading a request and finishing its answer
+  bool streaming_ = false;
+  bool closed_ = false;
+  uint64_t sink_id_ = 0;  // the event subscription while streaming
+  std::deque<std::string> events_;
+  std::array<char, 512> peek_{};
+  std::unique_ptr<asio::steady_timer> heartbeat_;
 };
 
 // The answer to a connection over the limit, written before closing it.

@@ -46,6 +46,7 @@ struct HttpServerOptions {
 
 struct HttpServerCounts {
   std::atomic<uint64_t> accepted{0}, refused_full{0}, timed_out{0}, bad_requests{0}, open{0};
+  std::atomic<uint64_t> streams{0}, streams_dropped{0};  // /v1/events: started, cut off for not keeping up
 };
 
 // "host:port" → address and port, with a clear error.
