@@ -38,6 +38,8 @@ struct ServeArgs {
   size_t max_connections = 4096;
   double request_timeout_s = 10;
   std::string jwks;
+  std::string jwt_issuer;
+  std::vector<std::string> jwt_audiences;
 };
 
 // A uid given as a number or a user name.
@@ -105,6 +107,8 @@ int RunServe(const ServeArgs& a) {
   o.http.request_timeout = std::chrono::milliseconds(static_cast<int64_t>(a.request_timeout_s * 1000));
   o.rate_limits = a.rate_limits;
   o.jwks_file = a.jwks;
+  o.jwt_issuer = a.jwt_issuer;
+  o.jwt_audiences = a.jwt_audiences;
   o.http_api.timing_always = a.timing_always;
   o.http_api.anonymous_role = a.anonymous_role;
   for (const auto& st : a.stages_off) {
@@ -116,13 +120,24 @@ int RunServe(const ServeArgs& a) {
     else if (st == "audit") sw.audit = false;
     else if (st == "all") sw = server::StageSwitches{false, false, false, false, false};
   }
-  if (!o.http_api.stages.authn) {
-    std::cerr << "warden serve: --stage-off authn: the HTTP API does not check credentials; callers get role \""
-              << a.anonymous_role << "\" (for measurements, not for real use)\n";
-  }
-  if (o.http.listen.empty() && (!a.tls_cert.empty() || !a.rate_limits.empty() || !a.stages_off.empty())) {
-    std::cerr << "warden serve: --tls-cert, --rate-limit and --stage-off need --http ADDRESS:PORT\n";
+  bool http_flags = !a.tls_cert.empty() || !a.tls_key.empty() || !a.rate_limits.empty() || !a.stages_off.empty() ||
+                    !a.jwks.empty() || !a.anonymous_role.empty() || a.timing_always;
+  if (o.http.listen.empty() && http_flags) {
+    std::cerr << "warden serve: --tls-cert, --rate-limit, --stage-off, --jwks, --anonymous-role and --server-timing "
+                 "need --http ADDRESS:PORT\n";
     return kExitUsage;
+  }
+  if (!a.anonymous_role.empty() && o.http_api.stages.authn) {
+    std::cerr << "warden serve: --anonymous-role only applies with --stage-off authn\n";
+    return kExitUsage;
+  }
+  if (!o.http.listen.empty() && !o.http_api.stages.authn) {
+    std::cerr << "warden serve: WARNING: --stage-off authn: the HTTP API does not check credentials; every caller gets "
+              << (a.anonymous_role.empty() ? "no role" : "role \"" + a.anonymous_role + "\"")
+              << " (for measurements, not for real use)\n";
+  }
+  if (!o.http.listen.empty() && !o.http_api.stages.audit) {
+    std::cerr << "warden serve: WARNING: --stage-off audit: HTTP requests and their decisions are NOT recorded\n";
   }
   if (a.no_audit) std::cerr << "warden serve: --no-audit: decisions are NOT recorded (for measuring the audit stage only)\n";
   std::signal(SIGPIPE, SIG_IGN);
@@ -263,7 +278,9 @@ void RegisterServe(CLI::App& app, Runner* run) {
   cmd->add_option("--request-timeout", args->request_timeout_s,
                   "Seconds a client has to send a whole request, and an idle keep-alive connection lives (default 10)")
       ->check(CLI::Range(0.1, 3600.0));
-  cmd->add_option("--jwks", args->jwks, "Verify JWT bearer tokens with the keys of this local JWKS file");
+  cmd->add_option("--jwks", args->jwks, "Also accept JWT bearer tokens (HS256, RS256, EdDSA) signed by the keys of this local JWKS file");
+  cmd->add_option("--jwt-issuer", args->jwt_issuer, "With --jwks: the required `iss` claim");
+  cmd->add_option("--jwt-audience", args->jwt_audiences, "With --jwks: an accepted `aud` value (repeatable); any one must be in the token");
   cmd->footer(R"(The daemon decides for `warden exec`, `warden hook` and the other clients over a Unix socket
 (mode 0600 in a 0700 directory; peers of another uid are refused). SIGHUP, or a change to a
 policy file, reloads the policy; a policy that fails to load never replaces the running one.

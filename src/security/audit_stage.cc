@@ -1,5 +1,8 @@
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <chrono>
+
 #include "security/stages.h"
 
 namespace warden::security {
@@ -22,6 +25,10 @@ audit::Record HttpAuditRecord(const Exchange& ex) {
   rec.decision = refused ? "deny" : "allow";
   if (!ex.denied_by.empty()) rec.rule = "http." + ex.denied_by;
   if (ex.principal.authenticated) rec.subject = ex.principal.id;
+  if (ex.now_ns > 0) {
+    int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    rec.latency_ns = static_cast<uint64_t>(std::max<int64_t>(0, now - ex.now_ns));
+  }
   rec.reason = !ex.error.message.empty() ? ex.error.message : (refused ? "refused" : "served");
   json::object r;
   r["method"] = ex.method.substr(0, 16);

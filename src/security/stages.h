@@ -2,7 +2,8 @@
 // once and then only read (thread-safe); see stage.h for the contract.
 //
 //   AuthnStage      Authorization: Bearer wdn_… (token store) or a JWT (JWKS file) → the
-//                   principal; missing or bad credentials → 401 with WWW-Authenticate.
+//                   principal (a JWT's is "jwt:" + its sub); missing or bad credentials → 401
+//                   with WWW-Authenticate.
 //   RateLimitStage  GCRA per (token, or client address when anonymous) × endpoint class →
 //                   429 with Retry-After and RateLimit-* headers; repeated offenders banned.
 //   ValidateStage   the JSON body: parse errors → 400 with the byte offset; the endpoint's
@@ -26,19 +27,24 @@ namespace warden::security {
 
 class TokenStore;
 class RateLimiter;
+class JwtVerifier;
 
 class AuthnStage final : public Stage {
  public:
   // `failures` (may be null) is charged, class auth-failure, per bad credential from a client
-  // address: brute-forcing tokens gets a client limited (429), then banned.
-  AuthnStage(std::shared_ptr<TokenStore> tokens, std::shared_ptr<RateLimiter> failures);
+  // address: brute-forcing tokens gets a client limited (429), then banned. `jwt` (may be
+  // null) verifies bearer credentials shaped like a JWT; wdn_ tokens go to `tokens`.
+  AuthnStage(std::shared_ptr<TokenStore> tokens, std::shared_ptr<RateLimiter> failures,
+             std::shared_ptr<const JwtVerifier> jwt = nullptr);
   std::string_view name() const override { return "authn"; }
   StageStatus Run(Exchange& ex) const override;
 
  private:
   StageStatus Refuse(Exchange& ex, std::string_view error, const std::string& description) const;
+  StageStatus VerifyJwt(Exchange& ex, std::string_view token) const;
   std::shared_ptr<TokenStore> tokens_;
   std::shared_ptr<RateLimiter> failures_;
+  std::shared_ptr<const JwtVerifier> jwt_;
 };
 
 class RateLimitStage final : public Stage {

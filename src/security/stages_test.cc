@@ -12,6 +12,10 @@
 #include "security/ratelimit/rate_limiter.h"
 #include "security/schema.h"
 #include "security/stages.h"
+#if WARDEN_HAVE_JWT
+#include "security/jwt/jwt.h"
+#include "security/jwt/test_keys.h"
+#endif
 
 namespace warden::security {
 namespace {
@@ -75,6 +79,51 @@ TEST_F(StagesTest, AuthnAcceptsAValidTokenAndRefusesEverythingElse) {
   health.endpoint = &kHealth;
   EXPECT_EQ(authn.Run(health), StageStatus::kContinue);
 }
+
+#if WARDEN_HAVE_JWT
+TEST_F(StagesTest, AuthnVerifiesJwtsAlongsideTokens) {
+  const std::string secret = "0123456789abcdef0123456789abcdef";
+  std::string jwks = R"({"keys":[{"kty":"oct","kid":"k1","alg":"HS256","k":")" + testing::B64(secret) + R"("}]})";
+  JwtOptions jo;
+  jo.issuer = "https://idp.example";
+  auto verifier = JwtVerifier::FromJwks(jwks, jo, "test.jwks");
+  ASSERT_TRUE(verifier.ok()) << verifier.status().message();
+  AuthnStage authn(tokens_, nullptr, *verifier);
+  auto mint = [&](const std::string& claims, const std::string& key) {
+    std::string head = testing::B64(R"({"alg":"HS256","kid":"k1"})") + "." + testing::B64(claims);
+    return head + "." + testing::B64(testing::HmacSha256(key, head));
+  };
+  int64_t exp = std::time(nullptr) + 300;
+  std::string good = mint(R"({"sub":"billing","role":"service","iss":"https://idp.example","exp":)" + std::to_string(exp) + "}", secret);
+  Exchange ok;
+  ok.endpoint = &kCheck;
+  std::string header = "Bearer " + good;
+  ok.authorization = header;
+  ASSERT_EQ(authn.Run(ok), StageStatus::kContinue) << ok.error.message;
+  EXPECT_EQ(ok.principal.id, "jwt:billing");
+  EXPECT_EQ(ok.principal.role, "service");
+  EXPECT_EQ(ok.principal.method, "jwt");
+
+  std::string forged = mint(R"({"sub":"billing","role":"admin","iss":"https://idp.example","exp":)" + std::to_string(exp) + "}",
+                            "another secret of thirty-two byte");
+  Exchange bad;
+  bad.endpoint = &kCheck;
+  std::string bad_header = "Bearer " + forged;
+  bad.authorization = bad_header;
+  EXPECT_EQ(authn.Run(bad), StageStatus::kDeny);
+  EXPECT_EQ(bad.error.status, 401);
+  EXPECT_NE(bad.error.message.find("bad signature"), std::string::npos) << bad.error.message;
+  EXPECT_EQ(bad.error.message.find(forged), std::string::npos);
+
+  // Without a verifier, a JWT is refused with a reason, never waved through.
+  AuthnStage tokens_only(tokens_, nullptr);
+  Exchange nojwt;
+  nojwt.endpoint = &kCheck;
+  nojwt.authorization = header;
+  EXPECT_EQ(tokens_only.Run(nojwt), StageStatus::kDeny);
+  EXPECT_NE(nojwt.error.message.find("--jwks"), std::string::npos);
+}
+#endif
 
 TEST_F(StagesTest, BruteForcingTokensGetsTheAddressLimitedThenBanned) {
   RateLimitConfig cfg;

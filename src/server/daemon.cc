@@ -1117,6 +1117,7 @@ Status Daemon::Impl::StartHttp() {
       so, [this] { return Base(); }, [this](audit::Record r) { return AppendAudit(std::move(r)); });
   if (!stack.ok()) return stack.status();
   http_stack_ = std::move(stack).value();
+  for (const auto& w : http_stack_.warnings) Log("HTTP: " + w);
   if (Status s = LoadMetricsModule(); !s.ok()) Log("HTTP: /metrics will answer 500: " + s.message());
   http_metrics_ = std::make_shared<HttpMetrics>();
   http_metrics_->SetGauges([this](std::vector<GaugeValue>* out) {

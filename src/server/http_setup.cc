@@ -2,14 +2,32 @@
 
 #include "security/authn/token_store.h"
 #include "security/ratelimit/rate_limiter.h"
+#if WARDEN_HAVE_JWT
+#include "security/jwt/jwt.h"
+#endif
 
 namespace warden::server {
 
 Result<HttpStack> BuildHttpStack(const HttpStackOptions& o, security::AuthzStage::SnapshotFn snapshot,
                                  security::AuditStage::AppendFn append) {
   HttpStack stack;
+  std::shared_ptr<const security::JwtVerifier> jwt;
   if (!o.jwks_file.empty()) {
-    return Status::InvalidArgument("--jwks " + o.jwks_file + ": JWT verification is not built into this warden yet (use tokens)");
+#if WARDEN_HAVE_JWT
+    security::JwtOptions jo;
+    jo.issuer = o.jwt_issuer;
+    jo.audiences = o.jwt_audiences;
+    auto v = security::JwtVerifier::FromJwksFile(o.jwks_file, jo);
+    if (!v.ok()) return Status::InvalidArgument("--jwks: " + v.status().message());
+    for (const auto& line : (*v)->skipped_keys()) stack.warnings.push_back("--jwks: " + line);
+    stack.warnings.push_back("JWT bearer tokens verified with " + std::to_string((*v)->key_count()) + " key(s) from " +
+                             o.jwks_file + (o.jwt_issuer.empty() ? "" : ", issuer " + o.jwt_issuer));
+    jwt = *v;
+#else
+    return Status::InvalidArgument("--jwks " + o.jwks_file + ": this warden was built without JWT support");
+#endif
+  } else if (!o.jwt_issuer.empty() || !o.jwt_audiences.empty()) {
+    return Status::InvalidArgument("--jwt-issuer and --jwt-audience need --jwks FILE");
   }
   if (!o.state_dir.empty()) {
     auto tokens = security::TokenStore::Open(o.state_dir);
@@ -22,7 +40,7 @@ Result<HttpStack> BuildHttpStack(const HttpStackOptions& o, security::AuthzStage
   }
   stack.limiter = std::make_shared<security::RateLimiter>(rl);
   std::vector<std::unique_ptr<security::Stage>> stages;
-  if (o.stages.authn) stages.push_back(std::make_unique<security::AuthnStage>(stack.tokens, stack.limiter));
+  if (o.stages.authn) stages.push_back(std::make_unique<security::AuthnStage>(stack.tokens, stack.limiter, jwt));
   if (o.stages.ratelimit) stages.push_back(std::make_unique<security::RateLimitStage>(stack.limiter));
   if (o.stages.validate) stages.push_back(std::make_unique<security::ValidateStage>());
   if (o.stages.authz) stages.push_back(std::make_unique<security::AuthzStage>(std::move(snapshot)));
