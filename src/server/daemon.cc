@@ -280,6 +280,7 @@ class Daemon::Impl final : public HttpBackend {
   Status AppendAudit(audit::Record rec) override {
     if (!audit_) return Status::Ok();
     rec.decision_id = NextId();
+    rec.reason = RedactSecrets(rec.reason);
     if (auto b = Base()) rec.policy_revision = b->revision;
     auto seq = audit_->Append(rec);
     if (!seq.ok()) {
@@ -1095,6 +1096,7 @@ json::object Daemon::Impl::StatusJson() {
     h["connections_open"] = hc.open.load();
     h["connections_accepted"] = hc.accepted.load();
     h["connections_refused"] = hc.refused_full.load();
+    h["connections_evicted"] = hc.evicted.load();
     h["request_timeouts"] = hc.timed_out.load();
     h["bad_requests"] = hc.bad_requests.load();
     if (http_stack_.tokens) h["tokens"] = http_stack_.tokens->size();
@@ -1137,6 +1139,8 @@ Status Daemon::Impl::StartHttp() {
                       static_cast<double>(c.refused_full.load()), true});
       out->push_back({"warden_http_request_timeouts_total", "Connections cut off for not sending a request in time.",
                       static_cast<double>(c.timed_out.load()), true});
+      out->push_back({"warden_http_connections_evicted_total", "Waiting connections closed at the limit to admit new ones.",
+                      static_cast<double>(c.evicted.load()), true});
       out->push_back({"warden_http_event_streams_total", "GET /v1/events streams started.", static_cast<double>(c.streams.load()), true});
       out->push_back({"warden_http_event_streams_dropped_total", "Event streams cut off because the client did not keep up.",
                       static_cast<double>(c.streams_dropped.load()), true});

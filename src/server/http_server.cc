@@ -59,10 +59,23 @@ struct SessionHost {
   std::atomic<bool> stopping{false};
 };
 
+int64_t SteadyNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
 class SessionBase {
  public:
   virtual ~SessionBase() = default;
   virtual void CloseIfIdle() = 0;
+  // Since when the session waits for a request (steady ns), 0 while it serves one or streams.
+  // Read from the accepting thread to pick a connection to give up at the limit.
+  int64_t waiting_since() const { return waiting_since_.load(std::memory_order_relaxed); }
+  // Marks the session as chosen to be closed, unless it started a request meanwhile: a
+  // session is given up once, not picked again by every admission while it closes.
+  bool Claim(int64_t since) { return waiting_since_.compare_exchange_strong(since, 0, std::memory_order_relaxed); }
+
+ protected:
+  std::atomic<int64_t> waiting_since_{0};
 };
 
 template <class Stream>
@@ -77,6 +90,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void Begin() {
+    waiting_since_.store(SteadyNs(), std::memory_order_relaxed);
     if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
       beast::get_lowest_layer(stream_).expires_after(host_->opt.request_timeout);
       stream_.async_handshake(ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
@@ -98,6 +112,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void Read() {
     busy_ = false;
     if (host_->stopping) return Close();
+    waiting_since_.store(SteadyNs(), std::memory_order_relaxed);
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(host_->opt.max_header_bytes));
     parser_->body_limit(host_->opt.max_body_bytes);
@@ -109,6 +124,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void OnRead(beast::error_code ec) {
     busy_ = true;
+    waiting_since_.store(0, std::memory_order_relaxed);
     if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
         ec == asio::error::operation_aborted || ec == asio::ssl::error::stream_truncated) {
       return Close();
@@ -352,9 +368,31 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
     });
   }
 
+  // At the limit, the connection that has waited longest for a request (idle keep-alive, or a
+  // client still sending headers) is closed to make room, as nginx reuses keep-alive
+  // connections: idle clients cannot lock out active ones. Only when every connection is
+  // serving a request or streaming events is the newcomer refused.
+  bool EvictLongestWaiting() {
+    std::shared_ptr<SessionBase> victim;
+    int64_t oldest = 0;
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [raw, weak] : sessions_) {
+      int64_t since = raw->waiting_since();
+      if (since == 0 || (oldest != 0 && since >= oldest)) continue;
+      if (auto s = weak.lock()) {
+        victim = std::move(s);
+        oldest = since;
+      }
+    }
+    if (!victim || !victim->Claim(oldest)) return false;
+    host_.counts.evicted++;
+    victim->CloseIfIdle();
+    return true;
+  }
+
   void Admit(tcp::socket s) {
     host_.counts.accepted++;
-    if (host_.counts.open.load() >= host_.opt.max_connections) {
+    if (host_.counts.open.load() >= host_.opt.max_connections && !EvictLongestWaiting()) {
       host_.counts.refused_full++;
       auto sock = std::make_shared<tcp::socket>(std::move(s));
       auto text = std::make_shared<std::string>(FullResponse());

@@ -9,8 +9,10 @@
 //   A request (headers and body) must arrive within `request_timeout` of the previous answer
 //   (or of the connection's start): slow-header clients are cut off, and an idle keep-alive
 //   connection is closed after the same time.
-//   At most `max_connections` connections at once: the next one gets 503 with Retry-After
-//   and is closed, so idle connections cannot starve active ones of file descriptors.
+//   At most `max_connections` connections at once. At the limit, the connection that has
+//   waited longest for a request is closed to admit the new one (idle keep-alive clients
+//   cannot starve active ones); only when every connection is busy does the newcomer get 503
+//   with Retry-After.
 //
 // Graceful shutdown: Shutdown stops accepting, closes idle connections, lets requests being
 // served finish and calls `done` once no connection is left (or after `drain`).
@@ -47,6 +49,7 @@ struct HttpServerOptions {
 struct HttpServerCounts {
   std::atomic<uint64_t> accepted{0}, refused_full{0}, timed_out{0}, bad_requests{0}, open{0};
   std::atomic<uint64_t> streams{0}, streams_dropped{0};  // /v1/events: started, cut off for not keeping up
+  std::atomic<uint64_t> evicted{0};  // waiting connections closed at the limit to admit a new one
 };
 
 // "host:port" → address and port, with a clear error.

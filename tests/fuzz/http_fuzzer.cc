@@ -61,7 +61,14 @@ class FuzzBackend final : public server::HttpBackend {
     o["decision_id"] = "fuzz-1";
     return o;
   }
-  Status AppendAudit(audit::Record) override { return Status::Ok(); }
+  // Every audit record must stay one valid JSON object, whatever bytes the request held.
+  Status AppendAudit(audit::Record r) override {
+    std::string line = "{" + audit::SerializeRecordFields(r) + "}";
+    boost::system::error_code ec;
+    json::parse(line, ec);
+    if (ec) __builtin_trap();
+    return Status::Ok();
+  }
   json::object StatusJson() override { return json::object{{"policy", json::object{{"revision", "fuzz"}}}}; }
   Result<std::string> Reload(const std::string&) override { return std::string("fuzz"); }
   json::array Approvals() override { return {}; }
@@ -129,9 +136,12 @@ void CheckAnswer(const server::HttpOut& out, std::string_view input) {
     json::value v = json::parse(out.body, ec);
     if (ec) __builtin_trap();
     if (out.status >= 400) {
+      // An error object, or (403 from /v1/authz) the decision that refused.
       const json::object* o = v.if_object();
       const json::value* e = o ? o->if_contains("error") : nullptr;
-      if (!e || !e->is_object() || !e->get_object().contains("code") || !e->get_object().contains("message")) __builtin_trap();
+      bool error_shape = e && e->is_object() && e->get_object().contains("code") && e->get_object().contains("message");
+      bool decision_shape = out.status == 403 && o && o->contains("decision");
+      if (!error_shape && !decision_shape) __builtin_trap();
     }
   }
   // A secret the client sent must not be echoed (wdn_ + 43 base64url characters).
