@@ -411,6 +411,9 @@ std::shared_ptr<const Snapshot> Compile(const std::vector<PolicyFile>& layers, s
       effective.emplace_back(&r, &file);
     }
     snap->sources.push_back({file.path, file.layer, file.name, file.rules.size()});
+    if (file.layer != LayerKind::kRepository) {  // a cloned repository does not set a service's limits
+      for (const auto& spec : file.rate_limits) snap->rate_limits.push_back(spec.value);
+    }
     for (int c = 0; c < kContextCount; ++c) {
       const auto& def = file.defaults[static_cast<size_t>(c)];
       if (!def) continue;

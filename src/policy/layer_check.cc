@@ -44,6 +44,12 @@ void LayerCheck::Run(const std::vector<PolicyFile>& layers, Diagnostics* d) cons
       auto it = earlier.find(id);
       if (it == earlier.end() || !it->second.final) earlier[id] = seen;
     }
+    if (file.layer == LayerKind::kRepository) {
+      for (const auto& spec : file.rate_limits) {
+        d->Warning("ignored-setting", file.path, spec.mark, "a repository policy cannot set the HTTP API's rate limits",
+                   "set them in ~/.config/warden/policy.yaml, with --policy or with warden serve --rate-limit");
+      }
+    }
     for (int c = 0; c < kContextCount; ++c) {
       const auto& def = file.defaults[static_cast<size_t>(c)];
       if (!def) continue;

@@ -148,6 +148,7 @@ struct PolicyFile {
   std::vector<RuleSpec> rules;
   std::vector<RoleSpec> roles;
   std::vector<SubjectSpec> subjects;
+  Strings rate_limits;  // "NAME=VALUE" specs (core/rate_spec.h), checked by the reader
   std::vector<PolicyTest> tests;
   Strings disable;
 };

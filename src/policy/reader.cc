@@ -4,6 +4,7 @@
 #include <charconv>
 #include <map>
 
+#include "core/rate_spec.h"
 #include "core/strings.h"
 #include "policy/request.h"
 
@@ -25,7 +26,7 @@ using Type = YamlNode::Type;
 
 // Keys allowed at each place, in the order docs/POLICY.md lists them.
 const std::vector<std::string_view> kTopKeys = {"version", "name", "defaults", "disable", "rules",
-                                                "roles", "subjects", "tests"};
+                                                "roles", "subjects", "rate_limits", "tests"};
 const std::vector<std::string_view> kRuleKeys = {"id", "kind", "match", "decision", "reason",
                                                  "context", "priority", "final"};
 const std::vector<std::string_view> kExecKeys = {"command", "subcommand", "flags", "args", "line", "stdin",
@@ -161,6 +162,8 @@ class Reader {
         Roles(v, out);
       } else if (key == "subjects") {
         Subjects(v, out);
+      } else if (key == "rate_limits") {
+        RateLimits(v, out);
       } else if (key == "tests") {
         Tests(v, out);
       }
@@ -614,6 +617,33 @@ class Reader {
         if (const YamlNode* a = v.Find("allow")) role.allow = StrList(*a, "allow");
       }
       out->roles.push_back(std::move(role));
+    }
+  }
+
+  // rate_limits: {default: 100/min, expensive: "30/min, burst=10", ban: 5/1h, max-keys: 200000}
+  // Each entry is a NAME=VALUE spec of core/rate_spec.h, checked here so that a bad value is
+  // reported at its line and column.
+  void RateLimits(const YamlNode& n, PolicyFile* out) {
+    if (!IsMapping(n, "rate_limits")) return;
+    std::vector<std::string_view> names(std::begin(kRateSpecNames), std::end(kRateSpecNames));
+    for (const auto& [k, v] : n.entries) {
+      if (std::find(names.begin(), names.end(), k.scalar) == names.end()) {
+        std::string close = ClosestMatch(k.scalar, names);
+        Error("unknown-key", k.mark, "'" + Printable(k.scalar, 60) + "' is not a rate limit",
+              close.empty() ? "use default, expensive, auth-failure, ban or max-keys" : "did you mean '" + close + "'?");
+        continue;
+      }
+      if (v.type != Type::kScalar) {
+        Error("bad-type", v.mark, "rate_limits." + k.scalar + " must be a value such as 100/min", "");
+        continue;
+      }
+      std::string spec = k.scalar + "=" + v.scalar;
+      auto parsed = ParseRateSpec(spec);
+      if (!parsed.ok()) {
+        Error("bad-value", v.mark, parsed.status().message(), "");
+        continue;
+      }
+      out->rate_limits.push_back({spec, v.mark});
     }
   }
 

@@ -11,6 +11,8 @@
 //   rules: [RULE, …]
 //   roles: {ROLE: {allow: ["TYPE:ACTION", …]}}         "*" wildcards in either part
 //   subjects: {SUBJECT: {roles: [ROLE, …]}}
+//   rate_limits: {default|expensive|auth-failure: "N/UNIT[, burst=B]", ban: "N/DURATION"|off,
+//                 max-keys: N}          the HTTP API's limits (core/rate_spec.h)
 //   tests: [{name, request: REQUEST, expect: DECISION, rule: RULE_ID|null}, …]
 //
 //   RULE     = id: STRING              required, unique in the file

@@ -219,6 +219,9 @@ class Snapshot {
   StringMap<std::vector<const RolePerms*>> subjects;
   std::vector<std::unique_ptr<RolePerms>> roles;
   StringMap<const RolePerms*> role_by_name;  // a token's or JWT's role (HTTP API authorization)
+  // The HTTP API's rate limits: "NAME=VALUE" specs (core/rate_spec.h) of every layer but the
+  // repository's, in layer order — applied in order, a later one wins.
+  std::vector<std::string> rate_limits;
 
   size_t permission_count = 0;  // RBAC permission entries, for reports
 };

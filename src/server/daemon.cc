@@ -394,10 +394,22 @@ class Daemon::Impl final : public HttpBackend {
     Status s = LoadBase();
     if (s.ok()) {
       Log("reloaded (" + why + "): policy " + Base()->revision);
+      ApplyRateLimits();
     } else {
       counts_.failed_reloads++;
       Log("reload (" + why + ") failed, still serving policy " + Base()->revision + ": " + s.message());
     }
+  }
+
+  // A reloaded policy may change the HTTP API's rate limits (its rate_limits section); the
+  // --rate-limit flags still win. The limiter keeps its state across the change.
+  void ApplyRateLimits() {
+    if (!http_stack_.limiter) return;
+    auto base = Base();
+    auto rl = EffectiveRateLimits(base ? base->rate_limits : std::vector<std::string>{}, opt_.rate_limits);
+    if (!rl.ok() || *rl == http_stack_.limiter->config()) return;
+    http_stack_.limiter->Reconfigure(*rl);
+    Log("HTTP: rate limits now " + security::DescribeRateLimits(*rl));
   }
 
   // ---- audit ------------------------------------------------------------------------------
@@ -1115,11 +1127,14 @@ Status Daemon::Impl::StartHttp() {
   so.jwks_file = opt_.jwks_file;
   so.jwt_issuer = opt_.jwt_issuer;
   so.jwt_audiences = opt_.jwt_audiences;
+  auto base = Base();
   auto stack = BuildHttpStack(
-      so, [this] { return Base(); }, [this](audit::Record r) { return AppendAudit(std::move(r)); });
+      so, base ? base->rate_limits : std::vector<std::string>{}, [this] { return Base(); },
+      [this](audit::Record r) { return AppendAudit(std::move(r)); });
   if (!stack.ok()) return stack.status();
   http_stack_ = std::move(stack).value();
   for (const auto& w : http_stack_.warnings) Log("HTTP: " + w);
+  Log("HTTP: rate limits " + security::DescribeRateLimits(http_stack_.limiter->config()));
   if (Status s = LoadMetricsModule(); !s.ok()) Log("HTTP: /metrics will answer 500: " + s.message());
   http_metrics_ = std::make_shared<HttpMetrics>();
   http_metrics_->SetGauges([this](std::vector<GaugeValue>* out) {

@@ -8,8 +8,20 @@
 
 namespace warden::server {
 
-Result<HttpStack> BuildHttpStack(const HttpStackOptions& o, security::AuthzStage::SnapshotFn snapshot,
-                                 security::AuditStage::AppendFn append) {
+Result<security::RateLimitConfig> EffectiveRateLimits(const std::vector<std::string>& policy_limits,
+                                                      const std::vector<std::string>& flags) {
+  security::RateLimitConfig rl;
+  for (const auto& spec : policy_limits) {
+    if (Status s = security::ApplyRateLimitSpec(spec, &rl); !s.ok()) return Status::InvalidArgument("policy: " + s.message());
+  }
+  for (const auto& spec : flags) {
+    if (Status s = security::ApplyRateLimitSpec(spec, &rl); !s.ok()) return Status::InvalidArgument("--rate-limit: " + s.message());
+  }
+  return rl;
+}
+
+Result<HttpStack> BuildHttpStack(const HttpStackOptions& o, const std::vector<std::string>& policy_limits,
+                                 security::AuthzStage::SnapshotFn snapshot, security::AuditStage::AppendFn append) {
   HttpStack stack;
   std::shared_ptr<const security::JwtVerifier> jwt;
   if (!o.jwks_file.empty()) {
@@ -34,11 +46,9 @@ Result<HttpStack> BuildHttpStack(const HttpStackOptions& o, security::AuthzStage
     if (!tokens.ok()) return Status::InvalidArgument("token store: " + tokens.status().message());
     stack.tokens = *tokens;
   }
-  security::RateLimitConfig rl;
-  for (const auto& spec : o.rate_limits) {
-    if (Status s = security::ApplyRateLimitSpec(spec, &rl); !s.ok()) return Status::InvalidArgument("--rate-limit: " + s.message());
-  }
-  stack.limiter = std::make_shared<security::RateLimiter>(rl);
+  auto rl = EffectiveRateLimits(policy_limits, o.rate_limits);
+  if (!rl.ok()) return rl.status();
+  stack.limiter = std::make_shared<security::RateLimiter>(*rl);
   std::vector<std::unique_ptr<security::Stage>> stages;
   if (o.stages.authn) stages.push_back(std::make_unique<security::AuthnStage>(stack.tokens, stack.limiter, jwt));
   if (o.stages.ratelimit) stages.push_back(std::make_unique<security::RateLimitStage>(stack.limiter));

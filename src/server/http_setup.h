@@ -13,9 +13,7 @@
 #include "server/http_api.h"
 #include "server/http_metrics.h"
 
-namespace warden::security {
-class RateLimiter;
-}
+#include "security/ratelimit/rate_limiter.h"
 
 namespace warden::server {
 
@@ -35,8 +33,14 @@ struct HttpStack {
   security::Chain chain;
 };
 
-Result<HttpStack> BuildHttpStack(const HttpStackOptions& options, security::AuthzStage::SnapshotFn snapshot,
-                                 security::AuditStage::AppendFn append);
+// `policy_limits`: the rate_limits of the loaded policy (Snapshot::rate_limits); the
+// options' --rate-limit flags are applied after them and win.
+Result<HttpStack> BuildHttpStack(const HttpStackOptions& options, const std::vector<std::string>& policy_limits,
+                                 security::AuthzStage::SnapshotFn snapshot, security::AuditStage::AppendFn append);
+
+// The defaults, then the policy's specs, then the flags'.
+Result<security::RateLimitConfig> EffectiveRateLimits(const std::vector<std::string>& policy_limits,
+                                                      const std::vector<std::string>& flags);
 
 // Rate-limit keys and counters, tokens: for /metrics.
 void AddStackGauges(const HttpStack& stack, std::vector<GaugeValue>* out);

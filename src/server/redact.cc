@@ -46,6 +46,7 @@ const Patterns& All() {
     add(R"(\b(?:AKIA|ASIA)[0-9A-Z]{16}\b)", "[REDACTED]");
     add(R"(\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|glpat-[A-Za-z0-9_-]{20,}|xox[abprs]-[A-Za-z0-9-]{10,})\b)",
         "[REDACTED]");
+    add(R"(wdn_[A-Za-z0-9_-]{43})", "[REDACTED]");  // Warden's own API tokens, wherever they appear
     add(R"(\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b)", "[REDACTED]");
     add(R"(-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$))", "[REDACTED]");
     RE2::Options o;

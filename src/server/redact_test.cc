@@ -20,6 +20,7 @@ TEST(RedactTest, CredentialsOnCommandLines) {
       {"curl -d token=xoxb-1234567890-abcdef https://slack", "xoxb-1234567890-abcdef"},
       {"echo eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
        "dozjgNryP4J3jVmNHl0w5N"},
+      {"curl http://x/v1/check/Xwdn_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde", "wdn_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde"},
       {"printf '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n-----END OPENSSH PRIVATE KEY-----'", "b3BlbnNzaC1rZXk"},
   };
   for (const auto& c : cases) {

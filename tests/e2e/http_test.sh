@@ -286,6 +286,26 @@ expect_contains "$codes" "401 401 401 429" "guessing tokens: 401 three times, th
 expect_eq banned "$(json_get "$BODY" error code)" "a token-guessing address gets banned"
 call GET /healthz; expect_eq 200 "$CODE" "health stays reachable for a banned address"
 
+# Limits from the policy file, changed by a reload while the daemon runs.
+cat >"$TMP/limits.yaml" <<'EOF'
+version: 1
+rate_limits:
+  default: 3/min
+  ban: off
+EOF
+start plimits --policy "$TMP/limits.yaml"
+PSVC=$("$WARDEN" token create --role service --state-dir "$STATE" 2>/dev/null)
+for i in 1 2 3 4; do call POST /v1/check "$PSVC" '{"kind":"exec","command":"ls"}'; done
+expect_eq 429 "$CODE" "rate_limits from the policy file: the 4th of 3/min is limited"
+expect_eq 3 "$(header RateLimit-Limit)" "RateLimit-Limit from the policy file"
+printf 'version: 1\nrate_limits:\n  default: 100/min\n' >"$TMP/limits.yaml"
+for _ in $(seq 100); do grep -q "rate limits now default=100/min" "$TMP/plimits/log" && break; sleep 0.05; done
+expect_contains "$(cat "$TMP/plimits/log")" "rate limits now default=100/min" "a reload changes the limits"
+PSVC2=$("$WARDEN" token create --role service --state-dir "$STATE" 2>/dev/null)
+call POST /v1/check "$PSVC2" '{"kind":"exec","command":"ls"}'
+expect_eq 200 "$CODE" "after the reload"
+expect_eq 100 "$(header RateLimit-Limit)" "the new limit applies"
+
 # ==== slow clients and many idle connections ======================================================
 start conns --max-connections 64 --request-timeout 1
 CSVC=$("$WARDEN" token create --role service --state-dir "$STATE" 2>/dev/null)

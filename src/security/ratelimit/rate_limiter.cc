@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/rate_spec.h"
+
 namespace warden::security {
 
 namespace {
@@ -13,113 +15,81 @@ constexpr std::string_view kClassNames[kRateClasses] = {"default", "expensive", 
 constexpr int64_t kSecond = 1'000'000'000;
 constexpr int64_t kSweepEveryNs = 100'000'000;
 
-std::string Quote(std::string_view s) { return "\"" + std::string(s.substr(0, 80)) + "\""; }
-
-bool ParseCount(std::string_view s, uint64_t* out) {
-  if (s.empty() || s.size() > 12) return false;
-  uint64_t n = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    n = n * 10 + static_cast<uint64_t>(c - '0');
-  }
-  *out = n;
-  return true;
-}
-
-bool ParseUnit(std::string_view u, int64_t* ns) {
-  if (u == "s" || u == "sec" || u == "second") *ns = kSecond;
-  else if (u == "m" || u == "min" || u == "minute") *ns = 60 * kSecond;
-  else if (u == "h" || u == "hour") *ns = 3600 * kSecond;
-  else return false;
-  return true;
-}
-
-// "30m", "1h", "2d", "90s"
-bool ParseDuration(std::string_view s, int64_t* ns) {
-  if (s.size() < 2) return false;
-  uint64_t n;
-  if (!ParseCount(s.substr(0, s.size() - 1), &n) || n == 0 || n > 1'000'000) return false;
-  int64_t unit;
-  switch (s.back()) {
-    case 's': unit = kSecond; break;
-    case 'm': unit = 60 * kSecond; break;
-    case 'h': unit = 3600 * kSecond; break;
-    case 'd': unit = 86400 * kSecond; break;
-    default: return false;
-  }
-  *ns = static_cast<int64_t>(n) * unit;
-  return true;
-}
-
 }  // namespace
 
 std::string_view RateClassName(size_t cls) { return cls < kRateClasses ? kClassNames[cls] : "none"; }
 
-Status ApplyRateLimitSpec(std::string_view spec, RateLimitConfig* config) {
-  auto bad = [&](const std::string& why) { return Status::InvalidArgument("rate limit " + Quote(spec) + ": " + why); };
-  size_t eq = spec.find('=');
-  if (eq == std::string_view::npos) return bad("expected NAME=VALUE, e.g. default=100/min");
-  std::string_view name = spec.substr(0, eq), value = spec.substr(eq + 1);
-  if (name == "max-keys") {
-    uint64_t n;
-    if (!ParseCount(value, &n) || n < 1024) return bad("max-keys must be a number ≥ 1024");
-    config->max_keys = n;
-    return Status::Ok();
+Status ApplyRateLimitSpec(std::string_view text, RateLimitConfig* config) {
+  auto spec = ParseRateSpec(text);
+  if (!spec.ok()) return spec.status();
+  switch (spec->kind) {
+    case RateSpec::Kind::kMaxKeys: config->max_keys = spec->count; break;
+    case RateSpec::Kind::kBanOff: config->ban_after = 0; break;
+    case RateSpec::Kind::kBan:
+      config->ban_after = static_cast<uint32_t>(spec->count);
+      config->ban_ns = spec->period_ns;
+      break;
+    case RateSpec::Kind::kClass:
+      for (size_t i = 0; i < kRateClasses; ++i) {
+        if (spec->name == kClassNames[i]) config->classes[i] = RateClassLimit{spec->count, spec->period_ns, spec->burst};
+      }
+      break;
   }
-  if (name == "ban") {
-    if (value == "off") {
-      config->ban_after = 0;
-      return Status::Ok();
-    }
-    size_t slash = value.find('/');
-    uint64_t n;
-    int64_t ns;
-    if (slash == std::string_view::npos || !ParseCount(value.substr(0, slash), &n) || n == 0 || n > 1000000) {
-      return bad("ban needs TIMES/DURATION (e.g. 5/1h) or off");
-    }
-    if (!ParseDuration(value.substr(slash + 1), &ns)) return bad("unknown duration " + Quote(value.substr(slash + 1)) + " (use 90s, 30m, 1h or 2d)");
-    config->ban_after = static_cast<uint32_t>(n);
-    config->ban_ns = ns;
-    return Status::Ok();
-  }
-  size_t cls = kRateClasses;
-  for (size_t i = 0; i < kRateClasses; ++i) {
-    if (name == kClassNames[i]) cls = i;
-  }
-  if (cls == kRateClasses) return bad("unknown class " + Quote(name) + " (default, expensive, auth-failure, ban, max-keys)");
-  std::string_view burst_part;
-  if (size_t comma = value.find(','); comma != std::string_view::npos) {
-    burst_part = value.substr(comma + 1);
-    value = value.substr(0, comma);
-  }
-  size_t slash = value.find('/');
-  if (slash == std::string_view::npos) return bad("expected COUNT/UNIT, e.g. 100/min");
-  RateClassLimit limit;
-  if (!ParseCount(value.substr(0, slash), &limit.count) || limit.count == 0) return bad("the count must be a whole number > 0");
-  if (!ParseUnit(value.substr(slash + 1), &limit.period_ns)) {
-    return bad("unknown unit " + Quote(value.substr(slash + 1)) + " (use s, min or h)");
-  }
-  if (limit.count > static_cast<uint64_t>(limit.period_ns)) return bad("more than one request per nanosecond");
-  if (!burst_part.empty()) {
-    if (burst_part.substr(0, 6) != "burst=" || !ParseCount(burst_part.substr(6), &limit.burst) || limit.burst == 0) {
-      return bad("expected burst=N (N > 0) after the comma");
-    }
-  }
-  config->classes[cls] = limit;
   return Status::Ok();
 }
 
-RateLimiter::RateLimiter(RateLimitConfig config) : config_(config), shards_(new Shard[kShards]) {
+bool operator==(const RateClassLimit& a, const RateClassLimit& b) {
+  return a.count == b.count && a.period_ns == b.period_ns && a.burst == b.burst;
+}
+bool operator==(const RateLimitConfig& a, const RateLimitConfig& b) {
+  return a.classes == b.classes && a.ban_after == b.ban_after && a.ban_ns == b.ban_ns && a.max_keys == b.max_keys;
+}
+
+std::string DescribeRateLimits(const RateLimitConfig& c) {
+  std::string out;
   for (size_t i = 0; i < kRateClasses; ++i) {
-    const auto& c = config_.classes[i];
-    interval_ns_[i] = std::max<int64_t>(1, c.period_ns / static_cast<int64_t>(c.count));
-    uint64_t burst = c.burst ? c.burst : c.count;
-    tolerance_ns_[i] = interval_ns_[i] * static_cast<int64_t>(std::min<uint64_t>(burst, INT64_MAX / interval_ns_[i]));
+    const auto& l = c.classes[i];
+    int64_t p = l.period_ns;  // specs only give s, min or h
+    std::string unit = p == 3600 * kSecond ? "h" : p == 60 * kSecond ? "min" : p == kSecond ? "s" : std::to_string(p) + "ns";
+    out += std::string(kClassNames[i]) + "=" + std::to_string(l.count) + "/" + unit;
+    if (l.burst) out += ",burst=" + std::to_string(l.burst);
+    out += " ";
   }
-  shard_cap_ = std::max<size_t>(16, config_.max_keys / kShards);
+  out += c.ban_after ? "ban=" + std::to_string(c.ban_after) + "/" + std::to_string(c.ban_ns / kSecond) + "s" : "ban=off";
+  out += " max-keys=" + std::to_string(c.max_keys);
+  return out;
+}
+
+RateLimiter::RateLimiter(RateLimitConfig config) : shards_(new Shard[kShards]) {
+  Reconfigure(config);
   if (sodium_init() < 0) std::memset(hash_key_, 0x5a, sizeof hash_key_);
   randombytes_buf(hash_key_, sizeof hash_key_);
-  for (size_t i = 0; i < kShards; ++i) shards_[i].map.reserve(std::min<size_t>(shard_cap_, 1024));
+  size_t cap = shard_cap_.load(std::memory_order_relaxed);
+  for (size_t i = 0; i < kShards; ++i) shards_[i].map.reserve(std::min<size_t>(cap, 1024));
+}
+
+void RateLimiter::Reconfigure(const RateLimitConfig& config) {
+  {
+    std::lock_guard<std::mutex> lock(config_mu_);
+    config_ = config;
+  }
+  for (size_t i = 0; i < kRateClasses; ++i) {
+    const auto& c = config.classes[i];
+    int64_t t = std::max<int64_t>(1, c.period_ns / static_cast<int64_t>(std::max<uint64_t>(1, c.count)));
+    uint64_t burst = c.burst ? c.burst : c.count;
+    params_[i].interval_ns.store(t, std::memory_order_relaxed);
+    params_[i].tolerance_ns.store(t * static_cast<int64_t>(std::min<uint64_t>(burst, INT64_MAX / t)), std::memory_order_relaxed);
+    params_[i].count.store(c.count, std::memory_order_relaxed);
+    params_[i].period_ns.store(c.period_ns, std::memory_order_relaxed);
+  }
+  ban_after_.store(config.ban_after, std::memory_order_relaxed);
+  ban_ns_.store(config.ban_ns, std::memory_order_relaxed);
+  shard_cap_.store(std::max<size_t>(16, config.max_keys / kShards), std::memory_order_relaxed);
+}
+
+RateLimitConfig RateLimiter::config() const {
+  std::lock_guard<std::mutex> lock(config_mu_);
+  return config_;
 }
 
 uint64_t RateLimiter::Hash(std::string_view key, size_t cls) const {
@@ -141,7 +111,8 @@ uint64_t RateLimiter::Hash(std::string_view key, size_t cls) const {
 }
 
 bool RateLimiter::Idle(const Entry& e, int64_t now_ns) const {
-  return e.tat <= now_ns && e.ban_until <= now_ns && (e.limited == 0 || now_ns - e.window_start > config_.ban_ns);
+  return e.tat <= now_ns && e.ban_until <= now_ns &&
+         (e.limited == 0 || now_ns - e.window_start > ban_ns_.load(std::memory_order_relaxed));
 }
 
 bool RateLimiter::Sweep(Shard& shard, int64_t now_ns) {
@@ -150,21 +121,21 @@ bool RateLimiter::Sweep(Shard& shard, int64_t now_ns) {
   size_t before = shard.map.size();
   std::erase_if(shard.map, [&](const auto& kv) { return Idle(kv.second, now_ns); });
   counts_.evicted.fetch_add(before - shard.map.size(), std::memory_order_relaxed);
-  return shard.map.size() < shard_cap_;
+  return shard.map.size() < shard_cap_.load(std::memory_order_relaxed);
 }
 
 RateDecision RateLimiter::Check(std::string_view key, size_t cls, int64_t now_ns) {
   RateDecision d;
   if (cls >= kRateClasses) return d;  // a class without limits
-  const RateClassLimit& limit = config_.classes[cls];
-  const int64_t t = interval_ns_[cls], tau = tolerance_ns_[cls];
-  d.limit = limit.count;
+  const ClassParams& p = params_[cls];
+  const int64_t t = p.interval_ns.load(std::memory_order_relaxed), tau = p.tolerance_ns.load(std::memory_order_relaxed);
+  d.limit = p.count.load(std::memory_order_relaxed);
   uint64_t h = Hash(key, cls);
   Shard& shard = shards_[h % kShards];
   std::lock_guard<std::mutex> lock(shard.mu);
   auto it = shard.map.find(h);
   if (it == shard.map.end()) {
-    if (shard.map.size() >= shard_cap_ && !Sweep(shard, now_ns)) {
+    if (shard.map.size() >= shard_cap_.load(std::memory_order_relaxed) && !Sweep(shard, now_ns)) {
       counts_.refused_full.fetch_add(1, std::memory_order_relaxed);
       d.allowed = false;
       d.table_full = true;
@@ -195,18 +166,20 @@ RateDecision RateLimiter::Check(std::string_view key, size_t cls, int64_t now_ns
   d.allowed = false;
   d.retry_after_ns = next - now_ns - tau;
   d.reset_ns = tat - now_ns;
-  if (config_.ban_after > 0) {
-    if (now_ns - e.window_start > limit.period_ns) {
+  uint32_t ban_after = ban_after_.load(std::memory_order_relaxed);
+  if (ban_after > 0) {
+    if (now_ns - e.window_start > p.period_ns.load(std::memory_order_relaxed)) {
       e.window_start = now_ns;
       e.limited = 0;
     }
-    if (++e.limited >= config_.ban_after) {
-      e.ban_until = now_ns + config_.ban_ns;
+    if (++e.limited >= ban_after) {
+      int64_t ban_ns = ban_ns_.load(std::memory_order_relaxed);
+      e.ban_until = now_ns + ban_ns;
       e.limited = 0;
       counts_.bans.fetch_add(1, std::memory_order_relaxed);
       d.banned = true;
-      d.retry_after_ns = config_.ban_ns;
-      d.reset_ns = config_.ban_ns;
+      d.retry_after_ns = ban_ns;
+      d.reset_ns = ban_ns;
     }
   }
   return d;

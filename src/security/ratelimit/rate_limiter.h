@@ -23,8 +23,7 @@
 // shard still full is refused (fail closed) and counted. Nothing survives a restart of the
 // daemon: limits and bans start afresh (documented in docs/API.md).
 //
-// Thread-safety: Check may be called from any thread; the configuration is fixed at
-// construction (a reload of the limits builds a new limiter).
+// Thread-safety: Check and Reconfigure may be called from any thread.
 #pragma once
 
 #include <array>
@@ -57,13 +56,13 @@ struct RateLimitConfig {
   size_t max_keys = 1'000'000;
 };
 
-// Applies one spec to `config`:
-//   CLASS=N/UNIT[,burst=B]   CLASS default|expensive|auth-failure, UNIT s|sec|second|m|min|minute|h|hour
-//   ban=N/DURATION           ban after N limits within the class period, for DURATION (30m, 1h, 2d)
-//   ban=off
-//   max-keys=N
+// Applies one spec (core/rate_spec.h: default=100/min, ban=5/1h, max-keys=N …) to `config`.
 // Errors name the spec and the part that is wrong.
 Status ApplyRateLimitSpec(std::string_view spec, RateLimitConfig* config);
+bool operator==(const RateClassLimit& a, const RateClassLimit& b);
+bool operator==(const RateLimitConfig& a, const RateLimitConfig& b);
+// "default=100/min expensive=30/min auth-failure=10/min ban=5/3600s max-keys=1000000", for logs.
+std::string DescribeRateLimits(const RateLimitConfig& config);
 
 std::string_view RateClassName(size_t cls);
 
@@ -85,9 +84,13 @@ class RateLimiter {
  public:
   explicit RateLimiter(RateLimitConfig config);
   RateDecision Check(std::string_view key, size_t cls, int64_t now_ns);
+  // New limits (a policy reload changed them): the state is kept — a key's theoretical arrival
+  // time means the same under a new rate, and bans run their course. Thread-safe; a Check
+  // running at the same moment may see some old and some new values, never a torn one.
+  void Reconfigure(const RateLimitConfig& config);
   size_t keys() const;
   const RateLimiterCounts& counts() const { return counts_; }
-  const RateLimitConfig& config() const { return config_; }
+  RateLimitConfig config() const;
 
  private:
   struct Entry {
@@ -107,10 +110,20 @@ class RateLimiter {
   bool Sweep(Shard& shard, int64_t now_ns);
   bool Idle(const Entry& e, int64_t now_ns) const;
 
-  RateLimitConfig config_;
-  std::array<int64_t, kRateClasses> interval_ns_{};  // T
-  std::array<int64_t, kRateClasses> tolerance_ns_{};  // burst·T
-  size_t shard_cap_;
+  // What Check reads, one relaxed atomic each (plain loads on x86): Reconfigure can change
+  // them while requests are being checked.
+  struct ClassParams {
+    std::atomic<int64_t> interval_ns{1};   // T
+    std::atomic<int64_t> tolerance_ns{0};  // burst·T
+    std::atomic<uint64_t> count{0};
+    std::atomic<int64_t> period_ns{1};
+  };
+  std::array<ClassParams, kRateClasses> params_;
+  std::atomic<uint32_t> ban_after_{0};
+  std::atomic<int64_t> ban_ns_{0};
+  std::atomic<size_t> shard_cap_{16};
+  mutable std::mutex config_mu_;
+  RateLimitConfig config_;  // GUARDED_BY(config_mu_): as given, for reports
   unsigned char hash_key_[16];
   std::unique_ptr<Shard[]> shards_;
   RateLimiterCounts counts_;
