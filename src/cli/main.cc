@@ -1,5 +1,9 @@
 // The warden command line: one binary, one subcommand per job.
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 #include <string_view>
 
@@ -12,12 +16,33 @@
 namespace warden::cli {
 namespace {
 
+// `warden serve …` runs warden-serve, installed next to this binary (or in ../lib/warden/),
+// with the same arguments: the daemon carries OpenSSL and the HTTP stack, which a `warden`
+// started once per agent command should not load (docs/DEPENDENCIES.md).
+int ExecServe(char** argv) {
+  char self[4096];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  std::string dir = n > 0 ? std::string(self, static_cast<size_t>(n)) : std::string(".");
+  dir = dir.substr(0, dir.rfind('/') == std::string::npos ? 0 : dir.rfind('/'));
+  const std::string candidates[] = {dir + "/warden-serve", dir + "/../lib/warden/warden-serve"};
+  for (const auto& path : candidates) {
+    if (access(path.c_str(), X_OK) != 0) continue;
+    execv(path.c_str(), argv);
+    std::cerr << "warden serve: cannot run " << path << ": " << std::strerror(errno) << "\n";
+    return kExitUnavailable;
+  }
+  std::cerr << "warden serve: the daemon's executable is missing: install warden-serve next to warden (looked for "
+            << candidates[0] << " and " << candidates[1] << ")\n";
+  return kExitUnavailable;
+}
+
 int Main(int argc, char** argv) {
   // As a $SHELL (a link named warden-shell, or `warden shell …`) the arguments are bash's.
   std::string_view self = argv[0];
   self = self.substr(self.rfind('/') == std::string_view::npos ? 0 : self.rfind('/') + 1);
   if (self == "warden-shell") return RunShell(std::vector<std::string>(argv + 1, argv + argc));
   if (argc > 1 && std::string_view(argv[1]) == "shell") return RunShell(std::vector<std::string>(argv + 2, argv + argc));
+  if (argc > 1 && std::string_view(argv[1]) == "serve") return ExecServe(argv);
   CLI::App app{"Warden: a policy gate for what AI agents and services do.\n"
                "It decides allow, ask or deny for shell commands, file accesses and RBAC actions."};
   app.name("warden");
@@ -41,7 +66,7 @@ Run 'warden COMMAND --help' for a command's flags and examples.
   // `warden hook`, which run once per agent command.
   static constexpr std::pair<std::string_view, void (*)(CLI::App&, Runner*)> kCommands[] = {
       {"check", RegisterCheck}, {"explain", RegisterExplain}, {"policy", RegisterPolicy}, {"bench", RegisterBench},
-      {"audit", RegisterAudit}, {"hook", RegisterHook},       {"serve", RegisterServe},   {"status", RegisterStatus},
+      {"audit", RegisterAudit}, {"hook", RegisterHook},       {"status", RegisterStatus},
       {"exec", RegisterExec},   {"approvals", RegisterApprovals}, {"init", RegisterInit}, {"install", RegisterInstall}, {"monitor", RegisterMonitor},
       {"token", RegisterToken}};
   std::string_view first = argc > 1 ? std::string_view(argv[1]) : std::string_view();
@@ -50,7 +75,9 @@ Run 'warden COMMAND --help' for a command's flags and examples.
   for (const auto& [name, add] : kCommands) {
     if (!known || name == first) add(app, &run);
   }
-  // Listed for --help only: main() hands `warden shell …` to RunShell before CLI11 parses.
+  // Listed for --help only: main() hands `warden serve …` to warden-serve and `warden shell …`
+  // to RunShell before CLI11 parses.
+  app.add_subcommand("serve", "Run the daemon in the foreground (for systemd and tests); warden serve --help");
   app.add_subcommand("shell", "A drop-in $SHELL for agents: decides on -c STRING, then runs the real shell (warden shell --help)");
   app.add_subcommand("version", "Print the version")->callback([&run] {
     run = [] {

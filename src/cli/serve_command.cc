@@ -1,4 +1,7 @@
-// `warden serve` (the daemon, in the foreground) and `warden status`.
+// `warden serve`: the daemon, in the foreground. Built into its own executable, warden-serve
+// (serve_main.cc), which `warden serve` execs: the daemon links OpenSSL (TLS, RS256) and the
+// HTTP stack, and the `warden` that hooks and `warden exec` start once per agent command does
+// not carry them (docs/DEPENDENCIES.md).
 #include <grp.h>
 #include <pwd.h>
 
@@ -151,98 +154,6 @@ int RunServe(const ServeArgs& a) {
   return 0;
 }
 
-struct StatusArgs {
-  DaemonFlags daemon;
-  bool json = false;
-};
-
-void PrintStatusText(const json::object& s) {
-  const auto& pol = s.at("policy").as_object();
-  const auto& c = s.at("counts").as_object();
-  std::cout << "warden " << s.at("version").as_string().c_str() << " serving on " << s.at("socket").as_string().c_str() << " (pid "
-            << s.at("pid").as_int64() << ", up " << static_cast<int64_t>(s.at("uptime_s").to_number<double>()) << " s)\n"
-            << "policy   revision " << pol.at("revision").as_string().c_str() << ", " << pol.at("rules").to_number<int64_t>()
-            << " rules, " << pol.at("repository_policies").to_number<int64_t>() << " repository policies loaded\n";
-  for (const auto& e : pol.at("load_errors").as_array()) {
-    const auto& d = e.as_object();
-    std::cout << "  last reload failed: " << d.at("file").as_string().c_str() << ":" << d.at("line").to_number<int64_t>()
-              << ": " << d.at("message").as_string().c_str() << "\n";
-  }
-  std::cout << "counts   " << c.at("decisions").to_number<uint64_t>() << " decisions (" << c.at("allow").to_number<uint64_t>()
-            << " allow, " << c.at("ask").to_number<uint64_t>() << " ask, " << c.at("deny").to_number<uint64_t>()
-            << " deny), " << c.at("errors").to_number<uint64_t>() << " errors, " << c.at("connections").to_number<uint64_t>()
-            << " connections, " << c.at("refused").to_number<uint64_t>() << " refused\n"
-            << "audit    " << (s.at("audit").at("enabled").as_bool() ? "" : "off, ") << "queue depth "
-            << s.at("audit").at("queue_depth").to_number<int64_t>() << ", "
-            << (s.at("audit").as_object().contains("records_written") ? s.at("audit").at("records_written").to_number<uint64_t>() : 0)
-            << " records written this run\n"
-            << "approvals " << s.at("approvals").at("pending").to_number<int64_t>() << " pending\n";
-}
-
-// Runs that went ahead only because of --fail-open / WARDEN_FAIL_OPEN=1 (clients record them in
-// the state directory, daemon or not).
-json::object FailOpenJson(const std::string& state_dir) {
-  FailOpenSummary f = ReadFailOpen(state_dir);
-  json::object o;
-  o["count"] = f.count;
-  o["file"] = state_dir + "/" + kFailOpenFile;
-  if (!f.last.empty()) {
-    boost::system::error_code ec;
-    json::value last = json::parse(f.last, ec);
-    o["last"] = ec ? json::value(f.last) : std::move(last);
-  }
-  return o;
-}
-
-void PrintFailOpenText(const json::object& f) {
-  uint64_t n = f.at("count").to_number<uint64_t>();
-  if (n == 0) return;
-  std::cout << "fail-open " << n << " run" << (n == 1 ? "" : "s") << " went ahead undecided (" << f.at("file").as_string().c_str()
-            << ")";
-  if (const json::value* last = f.if_contains("last"); last && last->is_object() && last->as_object().contains("ts")) {
-    std::cout << ", last at " << last->at("ts").as_string().c_str();
-  }
-  std::cout << "\n";
-}
-
-int RunStatus(const StatusArgs& a) {
-  std::string socket = a.daemon.Socket();
-  json::object fail_open = FailOpenJson(a.daemon.StateDir());
-  auto c = server::Client::Connect(socket);
-  if (!c.ok()) {
-    if (a.json) {
-      json::object o;
-      o["running"] = false;
-      o["socket"] = socket;
-      o["error"] = c.status().message();
-      o["fail_open"] = std::move(fail_open);
-      PrintJson(o);
-    } else {
-      std::cerr << "warden: " << c.status().message() << " (start it with 'warden serve')\n";
-      PrintFailOpenText(fail_open);
-    }
-    return kExitUnavailable;
-  }
-  json::object m;
-  m["op"] = "status";
-  auto r = c->Call(m);
-  if (!r.ok() || !(*r)["ok"].is_bool() || !(*r)["ok"].as_bool()) {
-    std::cerr << "warden: the daemon did not answer status: " << (r.ok() ? json::serialize(*r) : r.status().message()) << "\n";
-    return kExitUnavailable;
-  }
-  json::object s = std::move(*r);
-  s.erase("ok");
-  s["running"] = true;
-  s["fail_open"] = std::move(fail_open);
-  if (a.json) {
-    PrintJson(s);
-  } else {
-    PrintStatusText(s);
-    PrintFailOpenText(s.at("fail_open").as_object());
-  }
-  return 0;
-}
-
 }  // namespace
 
 void RegisterServe(CLI::App& app, Runner* run) {
@@ -297,20 +208,6 @@ Examples:
   warden serve --http 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem --rate-limit default=600/min
 )");
   cmd->callback([run, args] { *run = [args] { return RunServe(*args); }; });
-}
-
-void RegisterStatus(CLI::App& app, Runner* run) {
-  auto args = std::make_shared<StatusArgs>();
-  CLI::App* cmd = app.add_subcommand("status", "Show whether the daemon runs, its policy, load errors and counts");
-  AddDaemonFlags(cmd, &args->daemon);
-  cmd->add_flag("--json", args->json, "Print one JSON object");
-  cmd->footer(R"(Exit status: 0 when the daemon answers, 69 when it does not run.
-
-Examples:
-  warden status
-  warden status --json | jq .policy.load_errors
-)");
-  cmd->callback([run, args] { *run = [args] { return RunStatus(*args); }; });
 }
 
 }  // namespace warden::cli

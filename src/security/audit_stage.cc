@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/strings.h"
 #include "security/stages.h"
 
 namespace warden::security {
@@ -29,10 +30,11 @@ audit::Record HttpAuditRecord(const Exchange& ex) {
     int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
     rec.latency_ns = static_cast<uint64_t>(std::max<int64_t>(0, now - ex.now_ns));
   }
-  rec.reason = !ex.error.message.empty() ? ex.error.message : (refused ? "refused" : "served");
+  rec.reason = !ex.error.message.empty() ? Printable(ex.error.message, 1024) : (refused ? "refused" : "served");
   json::object r;
-  r["method"] = ex.method.substr(0, 16);
-  r["path"] = PathOf(ex.target).substr(0, 1024);
+  // The raw request line may hold any bytes: an audit line stays valid UTF-8 JSON.
+  r["method"] = Printable(ex.method, 16);
+  r["path"] = Printable(PathOf(ex.target), 1024);
   r["endpoint"] = ex.endpoint ? ex.endpoint->name : std::string_view("none");
   r["status"] = ex.status;
   r["client"] = ex.client_address;

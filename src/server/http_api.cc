@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "core/strings.h"
 #include "policy/http_target.h"
 #include "security/schema.h"
 #include "security/stages.h"
@@ -147,10 +148,12 @@ void Error(HttpOut* out, int status, std::string_view code, std::string_view mes
 }  // namespace
 
 std::string ErrorBody(std::string_view code, std::string_view message, std::string_view field) {
+  // Messages quote what the client sent (a path, a method): Printable keeps the body valid
+  // UTF-8 JSON whatever bytes those were.
   json::object e;
   e["code"] = code;
-  e["message"] = RedactSecrets(message);
-  e["field"] = field.empty() ? json::value(nullptr) : json::value(field);
+  e["message"] = Printable(RedactSecrets(message), 2048);
+  e["field"] = field.empty() ? json::value(nullptr) : json::value(Printable(field, 256));
   json::object o;
   o["error"] = std::move(e);
   return json::serialize(o);
