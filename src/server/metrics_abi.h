@@ -2,9 +2,9 @@
 // server/prometheus_module.cc against prometheus-cpp). The daemon keeps its own lock-free
 // counters and histograms on the request path and hands a snapshot of them to the module at
 // scrape time; the module builds prometheus-cpp MetricFamily values and serializes them with
-// prometheus-cpp's TextSerializer. Why a module: linking prometheus-cpp (a shared library only,
-// in Debian) into `warden` would load libstdc++.so and it into every `warden exec` and hook
-// call — 2.05M more instructions per process start (docs/DEPENDENCIES.md).
+// prometheus-cpp's TextSerializer. Why a module: prometheus-cpp is a shared library only, in
+// Debian, built against the shared libstdc++, while Warden links libstdc++ statically; across
+// this C ABI each side keeps its own C++ runtime (docs/DEPENDENCIES.md).
 //
 // Plain C types only: the module has its own C++ runtime.
 #pragma once
