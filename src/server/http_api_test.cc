@@ -19,6 +19,7 @@ class FakeBackend : public HttpBackend {
                               bool audit) override {
     last = req;
     last_audit = audit;
+    if (fail_audit) return Status::Internal("the decision could not be written to the audit log: disk full");
     last_subject = who.id;
     json::object o;
     o["decision"] = req.kind == policy::RequestKind::kHttp && req.http.method == "DELETE" ? "deny" : "allow";
@@ -46,6 +47,7 @@ class FakeBackend : public HttpBackend {
   policy::Request last;
   std::string last_subject;
   bool last_audit = false;
+  bool fail_audit = false;
   AuditQuery last_query;
   std::vector<audit::Record> audited;
 };
@@ -156,6 +158,21 @@ TEST(HttpApiTest, AuditStageOffMeansDecisionsAreNotAudited) {
   o.stages.audit = false;
   ASSERT_EQ(Call(Api(&b, o), "POST", "/v1/check", R"({"kind":"exec","command":"ls"})").status, 200);
   EXPECT_FALSE(b.last_audit);
+}
+
+TEST(HttpApiTest, ADecisionThatCouldNotBeAuditedIsNeverAnswered) {
+  FakeBackend b;
+  b.fail_audit = true;
+  HttpApi api = Api(&b);
+  HttpOut out = Call(api, "POST", "/v1/check", R"({"kind":"exec","command":"ls"})");
+  EXPECT_EQ(out.status, 500);
+  EXPECT_EQ(json::parse(out.body).at("error").at("code").as_string(), "internal");
+  EXPECT_EQ(out.body.find("\"decision\""), std::string::npos);
+  HttpIn in;
+  in.method = "GET";
+  in.target = "/v1/authz/api/docs";
+  HttpOut authz = api.Handle(in);
+  EXPECT_EQ(authz.status, 500);  // a gateway refuses on 500: never an allow
 }
 
 TEST(HttpApiTest, AuditQueryParameters) {
