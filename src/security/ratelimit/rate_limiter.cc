@@ -60,12 +60,56 @@ std::string DescribeRateLimits(const RateLimitConfig& c) {
   return out;
 }
 
+// ---- KeyTable -------------------------------------------------------------------------------
+
+RateLimiter::Entry* RateLimiter::KeyTable::Find(uint64_t key) {
+  if (slots_.empty()) return nullptr;
+  if (key == 0) key = 1;
+  size_t mask = slots_.size() - 1;
+  for (size_t i = (key >> 6) & mask;; i = (i + 1) & mask) {  // the low 6 bits chose the shard
+    if (slots_[i].key == key) return &slots_[i].e;
+    if (slots_[i].key == 0) return nullptr;
+  }
+}
+
+RateLimiter::Entry* RateLimiter::KeyTable::Insert(uint64_t key, const Entry& e) {
+  if ((size_ + 1) * 10 > slots_.size() * 7) Grow();
+  if (key == 0) key = 1;
+  size_t mask = slots_.size() - 1;
+  size_t i = (key >> 6) & mask;
+  while (slots_[i].key != 0) i = (i + 1) & mask;
+  slots_[i] = Slot{key, e};
+  ++size_;
+  return &slots_[i].e;
+}
+
+void RateLimiter::KeyTable::Grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(old.empty() ? 16 : old.size() * 2, Slot{});
+  size_ = 0;
+  for (const Slot& s : old) {
+    if (s.key != 0) Insert(s.key, s.e);
+  }
+}
+
+template <class Pred>
+size_t RateLimiter::KeyTable::EraseIf(Pred pred) {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(old.size(), Slot{});
+  size_t before = size_;
+  size_ = 0;
+  for (const Slot& s : old) {
+    if (s.key != 0 && !pred(s.e)) Insert(s.key, s.e);
+  }
+  return before - size_;
+}
+
+// ---- RateLimiter ----------------------------------------------------------------------------
+
 RateLimiter::RateLimiter(RateLimitConfig config) : shards_(new Shard[kShards]) {
   Reconfigure(config);
   if (sodium_init() < 0) std::memset(hash_key_, 0x5a, sizeof hash_key_);
   randombytes_buf(hash_key_, sizeof hash_key_);
-  size_t cap = shard_cap_.load(std::memory_order_relaxed);
-  for (size_t i = 0; i < kShards; ++i) shards_[i].map.reserve(std::min<size_t>(cap, 1024));
 }
 
 void RateLimiter::Reconfigure(const RateLimitConfig& config) {
@@ -118,9 +162,8 @@ bool RateLimiter::Idle(const Entry& e, int64_t now_ns) const {
 bool RateLimiter::Sweep(Shard& shard, int64_t now_ns) {
   if (now_ns - shard.last_sweep < kSweepEveryNs) return false;
   shard.last_sweep = now_ns;
-  size_t before = shard.map.size();
-  std::erase_if(shard.map, [&](const auto& kv) { return Idle(kv.second, now_ns); });
-  counts_.evicted.fetch_add(before - shard.map.size(), std::memory_order_relaxed);
+  size_t removed = shard.map.EraseIf([&](const Entry& e) { return Idle(e, now_ns); });
+  counts_.evicted.fetch_add(removed, std::memory_order_relaxed);
   return shard.map.size() < shard_cap_.load(std::memory_order_relaxed);
 }
 
@@ -133,8 +176,8 @@ RateDecision RateLimiter::Check(std::string_view key, size_t cls, int64_t now_ns
   uint64_t h = Hash(key, cls);
   Shard& shard = shards_[h % kShards];
   std::lock_guard<std::mutex> lock(shard.mu);
-  auto it = shard.map.find(h);
-  if (it == shard.map.end()) {
+  Entry* found = shard.map.Find(h);
+  if (found == nullptr) {
     if (shard.map.size() >= shard_cap_.load(std::memory_order_relaxed) && !Sweep(shard, now_ns)) {
       counts_.refused_full.fetch_add(1, std::memory_order_relaxed);
       d.allowed = false;
@@ -142,9 +185,9 @@ RateDecision RateLimiter::Check(std::string_view key, size_t cls, int64_t now_ns
       d.retry_after_ns = kSecond;
       return d;
     }
-    it = shard.map.emplace(h, Entry{now_ns, 0, now_ns, 0}).first;
+    found = shard.map.Insert(h, Entry{now_ns, 0, now_ns, 0});
   }
-  Entry& e = it->second;
+  Entry& e = *found;
   if (e.ban_until > now_ns) {
     counts_.banned.fetch_add(1, std::memory_order_relaxed);
     d.allowed = false;
