@@ -40,6 +40,15 @@ void PrintStatusText(const json::object& s) {
             << (s.at("audit").as_object().contains("records_written") ? s.at("audit").at("records_written").to_number<uint64_t>() : 0)
             << " records written this run\n"
             << "approvals " << s.at("approvals").at("pending").to_number<int64_t>() << " pending\n";
+  if (const json::value* h = s.if_contains("http"); h && h->is_object()) {
+    const auto& o = h->as_object();
+    std::string stages;
+    for (const auto& st : o.at("stages").as_array()) stages += (stages.empty() ? "" : ", ") + std::string(st.as_string());
+    auto num = [&](const char* k) { return o.contains(k) ? o.at(k).to_number<uint64_t>() : 0; };
+    std::cout << "http     " << o.at("listen").as_string().c_str() << " (stages: " << (stages.empty() ? "none" : stages)
+              << "), " << num("connections_open") << " connections open, " << num("tokens") << " tokens, "
+              << num("ratelimit_keys") << " rate-limit keys\n";
+  }
 }
 
 // Runs that went ahead only because of --fail-open / WARDEN_FAIL_OPEN=1 (clients record them in

@@ -160,17 +160,6 @@ std::string RememberKey(const policy::Request& req) {
 }
 
 // Secrets out of every string of a JSON value (facts carry argv and paths).
-void RedactJson(json::value& v) {
-  if (v.is_string()) {
-    std::string r = RedactSecrets(std::string_view(v.as_string()));
-    if (r != std::string_view(v.as_string())) v = json::string(r);
-  } else if (v.is_array()) {
-    for (auto& x : v.as_array()) RedactJson(x);
-  } else if (v.is_object()) {
-    for (auto& [k, x] : v.as_object()) RedactJson(x);
-  }
-}
-
 // What the audit record says of the request: enough to know what was asked, redacted, with
 // long commands cut at 4 KiB.
 json::object RequestSummary(const policy::Request& req) {

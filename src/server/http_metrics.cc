@@ -11,7 +11,7 @@
 namespace warden::server {
 
 const std::array<int64_t, LatencyHistogram::kBuckets> LatencyHistogram::kBoundsNs{
-    1'000, 2'500, 5'000, 10'000, 25'000, 50'000, 100'000, 250'000, 500'000,
+    100, 250, 500, 1'000, 2'500, 5'000, 10'000, 25'000, 50'000, 100'000, 250'000, 500'000,
     1'000'000, 2'500'000, 5'000'000, 10'000'000, 25'000'000, 100'000'000, 1'000'000'000};
 
 void LatencyHistogram::Observe(int64_t ns) {

@@ -1,5 +1,7 @@
 #include "server/redact.h"
 
+#include <boost/json.hpp>
+
 #include <re2/re2.h>
 
 #include <memory>
@@ -60,7 +62,42 @@ const Patterns& All() {
 
 }  // namespace
 
+bool MayHoldSecret(std::string_view text) {
+  for (char c : text) {
+    if (c == '=' || c == ':' || c == '@' || c == '-' || c == '_' || c == '.') return true;
+  }
+  return text.size() >= 20 && (text.find("AKIA") != std::string_view::npos || text.find("ASIA") != std::string_view::npos);
+}
+
+void RedactJson(boost::json::value& v) {
+  if (v.is_string()) {
+    std::string_view s(v.get_string());
+    if (!MayHoldSecret(s)) return;
+    std::string r = RedactSecrets(s);
+    if (r != s) v = boost::json::string(r);
+  } else if (v.is_array()) {
+    for (auto& x : v.get_array()) RedactJson(x);
+  } else if (v.is_object()) {
+    for (auto& kv : v.get_object()) RedactJson(kv.value());
+  }
+}
+
+bool JsonMayHoldSecret(const boost::json::value& v) {
+  if (v.is_string()) return MayHoldSecret(std::string_view(v.get_string()));
+  if (v.is_array()) {
+    for (const auto& x : v.get_array()) {
+      if (JsonMayHoldSecret(x)) return true;
+    }
+  } else if (v.is_object()) {
+    for (const auto& kv : v.get_object()) {
+      if (JsonMayHoldSecret(kv.value())) return true;
+    }
+  }
+  return false;
+}
+
 std::string RedactSecrets(std::string_view text) {
+  if (!MayHoldSecret(text)) return std::string(text);
   const Patterns& all = All();
   std::string out(text);
   // A union that failed to compile (it never should) falls back to running every pattern.

@@ -1,5 +1,6 @@
 #include "server/redact.h"
 
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 namespace warden::server {
@@ -27,7 +28,11 @@ TEST(RedactTest, CredentialsOnCommandLines) {
     std::string out = RedactSecrets(c.in);
     EXPECT_EQ(out.find(c.secret), std::string::npos) << c.in << " → " << out;
     EXPECT_NE(out.find("[REDACTED]"), std::string::npos) << c.in << " → " << out;
+    EXPECT_TRUE(MayHoldSecret(c.in)) << c.in;  // the prefilter never hides a secret
   }
+  // An AWS key alone has none of the punctuation the other shapes need.
+  EXPECT_TRUE(MayHoldSecret("AKIAABCDEFGHIJKLMNOP"));
+  EXPECT_EQ(RedactSecrets("AKIAABCDEFGHIJKLMNOP"), "[REDACTED]");
 }
 
 TEST(RedactTest, CredentialsInUrlQueries) {
@@ -55,6 +60,20 @@ TEST(RedactTest, OrdinaryCommandsAreUnchanged) {
                         "ssh-keygen -lf ~/.ssh/id_ed25519.pub", "npm publish --access public"}) {
     EXPECT_EQ(RedactSecrets(s), s);
   }
+}
+
+TEST(RedactTest, JsonDocumentsAndThePrefilter) {
+  for (const char* plain : {"alice", "read", "doc", "42", "git status", "AKIA"}) EXPECT_FALSE(MayHoldSecret(plain)) << plain;
+  boost::json::value clean = boost::json::parse(R"({"subject":"alice","action":"read","resource":{"type":"doc","id":"42"}})");
+  EXPECT_FALSE(JsonMayHoldSecret(clean));
+  boost::json::value dirty =
+      boost::json::parse(R"({"argv":["mysql","-u","root","-phunter22"],"env":{"X":"token=abc123"},"n":[1,2]})");
+  EXPECT_TRUE(JsonMayHoldSecret(dirty));
+  RedactJson(dirty);
+  std::string out = boost::json::serialize(dirty);
+  EXPECT_EQ(out.find("abc123"), std::string::npos) << out;
+  EXPECT_NE(out.find("[REDACTED]"), std::string::npos) << out;
+  EXPECT_NE(out.find("root"), std::string::npos) << out;
 }
 
 }  // namespace

@@ -88,6 +88,7 @@ class TokenStore {
   std::array<unsigned char, 32> key_{};
   std::mutex db_mu_;
   sqlite3* db_ = nullptr;                         // GUARDED_BY(db_mu_)
+  sqlite3_stmt* data_version_stmt_ = nullptr;     // GUARDED_BY(db_mu_)
   int64_t data_version_ = -1;                     // GUARDED_BY(db_mu_)
   std::atomic<int64_t> last_check_ns_{0};
   mutable std::shared_mutex index_mu_;
