@@ -189,7 +189,12 @@ Result<uint64_t> Writer::Append(const Record& record) {
   if (!failure_.ok()) return failure_;
   if (closing_) return Status::Internal(options_.dir + ": the audit writer is closed");
   uint64_t seq = next_seq_++;
-  if (queue_.empty()) work_cv_.notify_one();
+  if (queue_.empty()) {
+    first_queued_ = SteadyClock::now();
+    work_cv_.notify_one();
+  } else if (queue_.size() + 1 == options_.batch_records) {
+    work_cv_.notify_one();  // a full batch does not wait for the delay
+  }
   queue_.push_back({seq, options_.clock(), std::move(fields)});
   if (options_.sync == SyncMode::kAlways) {
     done_cv_.wait(lock, [&] { return synced_seq_ >= seq || !failure_.ok(); });
@@ -268,7 +273,15 @@ void Writer::Run() {
 bool Writer::WaitForWork(std::unique_lock<std::mutex>& lock) {
   for (;;) {
     if (!failure_.ok()) return false;
-    if (!queue_.empty()) return true;
+    if (!queue_.empty()) {
+      // kBatch: let a batch gather (the appenders are not waiting for it).
+      bool hurry = options_.sync == SyncMode::kAlways || closing_ || flush_seq_ > synced_seq_ ||
+                   queue_.size() >= options_.batch_records;
+      auto ready = first_queued_ + options_.batch_delay;
+      if (hurry || SteadyClock::now() >= ready) return true;
+      work_cv_.wait_until(lock, ready);
+      continue;
+    }
     bool unsynced = written_seq_ > synced_seq_;
     if (unsynced && (closing_ || flush_seq_ > synced_seq_)) return true;
     if (closing_) return false;
