@@ -4,11 +4,12 @@
 #                    the unit tests again under ASan+UBSan, and a short run of every fuzzer)
 #   make fuzz        run every fuzzer longer (FUZZ_SECONDS, default 300)
 #   make bench       micro-benchmarks and the side-by-side RBAC run (docs/PERFORMANCE.md)
+#   make bench-http  the HTTP API and its security stack against nginx (bench/http/run.sh, ~20 min)
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 300
 SMOKE_SECONDS ?= 15
 
-.PHONY: all bootstrap build demo test test-default test-asan fuzz-smoke fuzz bench clean format
+.PHONY: all bootstrap build demo test test-default test-asan fuzz-smoke fuzz bench bench-http clean format
 
 all: build
 
@@ -45,6 +46,9 @@ fuzz: bootstrap
 
 bench: build
 	@bench/run.sh
+
+bench-http: build
+	@bench/http/run.sh
 
 format:
 	@find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i

@@ -4,6 +4,8 @@
 #
 #   bench/run.sh              everything (~5 minutes on 2 cores)
 #   bench/run.sh --quick      fewer iterations and repetitions (~1 minute), for a smoke check
+#   bench/run.sh --http       also the HTTP overhead report of issue #4 (bench/http/run.sh, ~20 more
+#                             minutes; with --quick, its quick mode), in bench/results/<UTC time>-http/
 #
 # Needs a built tree (make build) plus node/npm (for ../shared/bench/peers), hyperfine. Every
 # number is also a ratio against something measured in the same run (Warden vs /bin/true,
@@ -13,7 +15,14 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 quick=0
-[ "${1:-}" = "--quick" ] && quick=1
+http=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    --http) http=1 ;;
+    *) echo "bench: unknown option $arg (--quick, --http)" >&2; exit 64 ;;
+  esac
+done
 warden=$here/build/warden
 micro=$here/build/bench/warden_micro_bench
 peers_src=${WARDEN_PEERS_DIR:-$here/../shared/bench/peers}
@@ -171,3 +180,10 @@ rm -f "$here/bench/results/latest"
 ln -s "$stamp" "$here/bench/results/latest"
 echo
 echo "bench: results in $out (summary.md)"
+
+# ---- 7. the HTTP API and its security stack (issue #4), on request ----------------------------
+if [ $http = 1 ]; then
+  http_args=(--warden "$warden" --out "$here/bench/results/$stamp-http")
+  [ $quick = 1 ] && http_args+=(--quick)
+  bench/http/run.sh "${http_args[@]}"
+fi
