@@ -77,8 +77,11 @@ for cfg in $configs; do
   mkdir -p "$state"
   token=$("$warden" token create --role service --state-dir "$state" --json |
     node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0, "utf8")).token)')
+  # `warden serve` execs warden-serve, which valgrind would not follow: profile it directly.
+  serve_bin=$(dirname "$warden")/warden-serve
+  [ -x "$serve_bin" ] || serve_bin=$warden
   valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$scratch/cg.$cfg" \
-    "$warden" serve --isolated --policy bench/http/policy.yaml --socket "$scratch/w.sock" --state-dir "$state" \
+    "$serve_bin" serve --isolated --policy bench/http/policy.yaml --socket "$scratch/w.sock" --state-dir "$state" \
     --http "127.0.0.1:$port" --threads 1 "${args[@]}" >"$out/serve-$cfg.log" 2>&1 &
   vg_pid=$!
   for _ in $(seq 300); do curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/healthz" && break; sleep 0.2; done

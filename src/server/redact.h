@@ -15,9 +15,10 @@ namespace warden::server {
 
 std::string RedactSecrets(std::string_view text);
 
-// False when no pattern can match `text`: every pattern needs one of = : @ - _ . or, for AWS
-// keys, 20 characters with AKIA or ASIA in them. A plain scan, so the identifiers most records
-// are made of skip the regular expressions (most of the audit path's cost, in callgrind).
+// False when no pattern can match `text`: every pattern needs '=' or '@', a credential word
+// (auth, pass, pwd, token, secret, key, in any case), "-p", or a token format's marker (AKIA,
+// ASIA, gh, glpat-, xox, wdn_, eyJ, -----). A plain scan, so that identifiers, decision
+// reasons and most commands skip the regular expressions (most of the audit path's cost).
 bool MayHoldSecret(std::string_view text);
 
 // Every string in `v`, redacted in place.

@@ -63,7 +63,10 @@ TEST(RedactTest, OrdinaryCommandsAreUnchanged) {
 }
 
 TEST(RedactTest, JsonDocumentsAndThePrefilter) {
-  for (const char* plain : {"alice", "read", "doc", "42", "git status", "AKIA"}) EXPECT_FALSE(MayHoldSecret(plain)) << plain;
+  for (const char* plain : {"alice", "read", "doc", "42", "git status", "rm -rf build/", "alice's role reader grants doc:read",
+                            "no rule matched (command: ls -la src); the default for ai is allow"}) {
+    EXPECT_FALSE(MayHoldSecret(plain)) << plain;
+  }
   boost::json::value clean = boost::json::parse(R"({"subject":"alice","action":"read","resource":{"type":"doc","id":"42"}})");
   EXPECT_FALSE(JsonMayHoldSecret(clean));
   boost::json::value dirty =
