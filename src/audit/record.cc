@@ -199,8 +199,18 @@ std::string SerializeRecordFields(const Record& r) {
   AppendString(&out, ",\"policy_revision\":", r.policy_revision);
   AppendOptional(&out, ",\"subject\":", r.subject);
   AppendString(&out, ",\"reason\":", r.reason);
-  AppendValue(&out, ",\"request\":", r.request);
-  AppendValue(&out, ",\"facts\":", r.facts);
+  if (r.request_json.empty()) {
+    AppendValue(&out, ",\"request\":", r.request);
+  } else {
+    out += ",\"request\":";
+    out += r.request_json;
+  }
+  if (r.facts_json.empty()) {
+    AppendValue(&out, ",\"facts\":", r.facts);
+  } else {
+    out += ",\"facts\":";
+    out += r.facts_json;
+  }
   SanitizeUtf8(&out);
   return out;
 }

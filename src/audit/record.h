@@ -40,6 +40,11 @@ struct Record {
   std::string reason;
   boost::json::value request = boost::json::object();  // a redacted summary, stored as given
   boost::json::value facts = boost::json::array();
+  // Already serialized (valid JSON, redacted): written instead of `request` / `facts` when not
+  // empty. The daemon's hot path writes these directly rather than building a JSON tree to be
+  // serialized again.
+  std::string request_json;
+  std::string facts_json;
 };
 
 // The record's members from "decision_id" to "facts", as `"decision_id":…,…,"facts":…` (no

@@ -176,15 +176,16 @@ void RegisterServe(CLI::App& app, Runner* run) {
   cmd->add_option("--tls-cert", args->tls_cert, "Serve HTTPS with this PEM certificate chain (with --tls-key)");
   cmd->add_option("--tls-key", args->tls_key, "The PEM private key for --tls-cert");
   cmd->add_option("--rate-limit", args->rate_limits,
-                  "Rate limits over the defaults (repeatable): default=100/min, expensive=30/min, auth-failure=10/min, "
-                  "CLASS=N/UNIT,burst=B, ban=5/1h or ban=off, max-keys=N");
+                  "Rate limits over the defaults and the policy's rate_limits (repeatable): default=100/min, "
+                  "expensive=30/min, auth-failure=10/min, CLASS=N/UNIT,burst=B, ban=5/1h or ban=off, max-keys=N");
   cmd->add_option("--stage-off", args->stages_off, "Switch a security stage off (repeatable; for measuring what each costs): "
                                                    "authn, ratelimit, validate, authz, audit or all")
       ->check(CLI::IsMember({"authn", "ratelimit", "validate", "authz", "audit", "all"}));
   cmd->add_option("--anonymous-role", args->anonymous_role, "With --stage-off authn: the role every caller gets");
   cmd->add_flag("--server-timing", args->timing_always, "Send Server-Timing on every response (else only when the client sends Warden-Timing: 1)");
   cmd->add_option("--max-body", args->max_body, "Largest request body in bytes (default 65536; more gets 413)")->check(CLI::Range(1024, 16 << 20));
-  cmd->add_option("--max-connections", args->max_connections, "HTTP connections at once (default 4096; more get 503)")
+  cmd->add_option("--max-connections", args->max_connections, "HTTP connections at once (default 4096): at the limit the one waiting longest for a request is closed; "
+                  "503 only when all are busy")
       ->check(CLI::Range(1, 1 << 20));
   cmd->add_option("--request-timeout", args->request_timeout_s,
                   "Seconds a client has to send a whole request, and an idle keep-alive connection lives (default 10)")

@@ -160,19 +160,6 @@ std::string RememberKey(const policy::Request& req) {
 }
 
 // Secrets out of every string of a JSON value (facts carry argv and paths).
-// What the audit record says of the request: enough to know what was asked, redacted, with
-// long commands cut at 4 KiB.
-json::object RequestSummary(const policy::Request& req) {
-  json::object o = RequestJson(req);
-  if (auto* c = o.if_contains("command"); c && c->is_string() && c->as_string().size() > 4096) {
-    *c = json::string(std::string_view(c->as_string()).substr(0, 4096)) ;
-    o["truncated"] = true;
-  }
-  json::value v = std::move(o);
-  RedactJson(v);
-  return std::move(v.as_object());
-}
-
 }  // namespace
 
 class Daemon::Impl final : public HttpBackend {
@@ -433,10 +420,15 @@ class Daemon::Impl final : public HttpBackend {
     if (req.kind == policy::RequestKind::kAction) rec.subject = req.subject;
     if (!subject.empty()) rec.subject = subject;  // the HTTP caller (token id or JWT subject)
     rec.reason = RedactSecrets(std::string_view(reply.at("reason").as_string()));
-    rec.request = RequestSummary(req);
-    json::value facts = reply.at("facts");
-    RedactJson(facts);
-    rec.facts = std::move(facts);
+    rec.request_json = RequestSummaryJson(req);
+    const json::value& facts = reply.at("facts");
+    if (JsonMayHoldSecret(facts)) {  // copy only when something needs redacting
+      json::value redacted = facts;
+      RedactJson(redacted);
+      rec.facts_json = json::serialize(redacted);
+    } else {
+      rec.facts_json = json::serialize(facts);
+    }
     auto seq = audit_->Append(rec);
     if (!seq.ok()) {
       counts_.audit_errors++;

@@ -89,5 +89,32 @@ TEST(ProtocolTest, RepliesAreOneLineWithOk) {
   EXPECT_FALSE(ev.as_object().contains("id"));
 }
 
+TEST(ProtocolTest, TheSerializedSummaryIsTheSummarySerialized) {
+  std::vector<std::string> requests = {
+      R"({"kind":"exec","command":"mysql -u root -phunter2 -e 'select \"x\"'\tdone\n","cwd":"/w","workspace":"/w","home":"/h"})",
+      R"({"kind":"exec","argv":["curl","-H","Authorization: Bearer abc.def.ghi","https://x/?token=1"],"context":"human"})",
+      R"({"kind":"file","op":"write","path":"/tmp/a\u0001b\\c","cwd":"/"})",
+      R"({"kind":"http","method":"GET","url":"https://user:pw@example.com/a?key=s3cret"})",
+      R"({"kind":"http","method":"POST","path":"/v1/items?page=2"})",
+      R"({"kind":"action","subject":"alice","action":"read","resource":{"type":"doc","id":"42"},"context":"service"})",
+      R"({"kind":"action","subject":"wdn_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde","action":"r","resource":{"type":"t"}})",
+  };
+  std::string long_command = "echo " + std::string(5000, 'x') + " password=swordfish";
+  requests.push_back(json::serialize(json::object{{"kind", "exec"}, {"command", long_command}}));
+  for (const auto& text : requests) {
+    auto req = policy::ParseRequestJson(text);
+    ASSERT_TRUE(req.ok()) << text << ": " << req.status().message();
+    std::string direct = RequestSummaryJson(*req);
+    EXPECT_EQ(direct, json::serialize(RequestSummary(*req))) << text;
+    EXPECT_NO_THROW(json::parse(direct)) << direct;
+  }
+  auto secret = policy::ParseRequestJson(requests[0]);
+  EXPECT_EQ(RequestSummaryJson(*secret).find("hunter2"), std::string::npos);
+  auto cut = policy::ParseRequestJson(requests.back());
+  std::string summary = RequestSummaryJson(*cut);
+  EXPECT_NE(summary.find(",\"truncated\":true}"), std::string::npos);
+  EXPECT_LT(summary.size(), 4300u);
+}
+
 }  // namespace
 }  // namespace warden::server
