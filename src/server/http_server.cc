@@ -99,6 +99,10 @@ std::string_view HttpDate() {
 }
 
 void AppendHeaderValue(std::string* w, std::string_view v) {
+  if (v.find_first_of("\r\n") == std::string_view::npos) {
+    w->append(v);
+    return;
+  }
   for (char c : v) {
     if (c != '\r' && c != '\n') w->push_back(c);  // no header can be split into two
   }
