@@ -6,6 +6,8 @@
 //                                      + index lookup + constant-time compare)
 //   BM_Stage/<stage>                   each stage's Run + Finish on a typical /v1/check exchange,
 //                                      including a copy of the exchange (BM_StageBaseline)
+//   BM_JwtVerify/<alg>/<cache>          JwtVerifier::Verify of a valid token: HS256, RS256 (2048-bit),
+//                                      EdDSA; cache 0 = every call checks the signature, 1 = hits
 //   BM_Chain                           the whole chain (authn → ratelimit → validate → authz →
 //                                      audit with a no-op sink), Run + Finish
 // Google Benchmark reports the mean per operation.
@@ -23,6 +25,10 @@
 #include "security/ratelimit/rate_limiter.h"
 #include "security/schema.h"
 #include "security/stages.h"
+#if WARDEN_HAVE_JWT
+#include "security/jwt/jwt.h"
+#include "security/jwt/test_keys.h"
+#endif
 
 namespace warden::security {
 namespace {
@@ -198,6 +204,38 @@ void BM_Chain(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_Chain);
+
+#if WARDEN_HAVE_JWT
+void BM_JwtVerify(benchmark::State& state) {
+  static testing::RsaTestKey rsa(2048);
+  const std::string secret = "an HS256 secret of 32 bytes!!!!!";
+  std::string jwks = R"({"keys":[{"kty":"oct","kid":"h","alg":"HS256","k":")" + testing::B64(secret) + R"("},)" +
+                     rsa.Jwk("r") + R"(,{"kty":"OKP","crv":"Ed25519","kid":"e","x":")" + std::string(testing::kRfc8037X) +
+                     "\"}]}";
+  JwtOptions o;
+  o.cache_entries = state.range(1) ? 4096 : 0;
+  auto v = JwtVerifier::FromJwks(jwks, o, "bench");
+  if (!v.ok()) {
+    state.SkipWithError(v.status().message().c_str());
+    return;
+  }
+  const char* algs[] = {"HS256", "RS256", "EdDSA"};
+  const char* kids[] = {"h", "r", "e"};
+  int a = static_cast<int>(state.range(0));
+  std::string head = testing::B64(std::string(R"({"alg":")") + algs[a] + R"(","kid":")" + kids[a] + "\"}") + "." +
+                     testing::B64(R"({"sub":"billing","role":"service","exp":)" + std::to_string(std::time(nullptr) + 3600) + "}");
+  std::string sig = a == 0 ? testing::HmacSha256(secret, head) : a == 1 ? rsa.Sign(head) : testing::Ed25519Sign(head);
+  std::string token = head + "." + testing::B64(sig);
+  int64_t now = std::time(nullptr);
+  state.SetLabel(std::string(algs[a]) + (state.range(1) ? " cached" : ""));
+  for (auto _ : state) {
+    JwtResult r = (*v)->Verify(token, now);
+    if (!r.ok()) state.SkipWithError(r.detail.c_str());
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_JwtVerify)->ArgsProduct({{0, 1, 2}, {0, 1}});
+#endif
 
 }  // namespace
 }  // namespace warden::security
