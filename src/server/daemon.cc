@@ -636,9 +636,22 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   // Thread-safe: queues a line (an event) for this connection.
+  // A subscriber that falls this far behind is disconnected rather than let the queue grow.
+  static constexpr size_t kMaxQueuedEvents = 4096;
+
   void Push(std::string line) {
     auto self = shared_from_this();
-    asio::post(sock_.get_executor(), [self, line = std::move(line)]() mutable { self->Send(std::move(line), false); });
+    asio::post(sock_.get_executor(), [self, line = std::move(line)]() mutable {
+      if (self->closed_) return;
+      if (self->out_.size() >= kMaxQueuedEvents) {
+        self->d_->counts().dropped_subscribers++;
+        Log("disconnected a subscriber (pid " + std::to_string(self->pid_) + ") that fell " +
+            std::to_string(kMaxQueuedEvents) + " events behind");
+        self->Close();
+        return;
+      }
+      self->Send(std::move(line), false);
+    });
   }
 
   int pid() const { return pid_; }
@@ -1049,6 +1062,7 @@ json::object Daemon::Impl::StatusJson() {
   c["errors"] = counts_.errors.load();
   c["connections"] = counts_.connections.load();
   c["refused"] = counts_.refused.load();
+  c["dropped_subscribers"] = counts_.dropped_subscribers.load();
   c["reloads"] = counts_.reloads.load();
   c["failed_reloads"] = counts_.failed_reloads.load();
   o["counts"] = std::move(c);

@@ -71,6 +71,7 @@ struct DaemonCounts {
   std::atomic<uint64_t> refused{0};      // peers of another uid, or ops an allowed uid may not use
   std::atomic<uint64_t> reloads{0}, failed_reloads{0};
   std::atomic<uint64_t> audit_errors{0};  // records that could not be written (those decisions were refused)
+  std::atomic<uint64_t> dropped_subscribers{0};  // event subscribers cut off for falling 4096 events behind
 };
 
 class Daemon {

@@ -231,6 +231,38 @@ TEST_F(DaemonTest, SubscribersSeeDecisions) {
   EXPECT_EQ((*ev)["request"].at("command").as_string(), "rm -rf /");
 }
 
+// A subscriber that never reads is cut off once 4096 events wait for it; the daemon's memory
+// does not grow with it, and deciding goes on.
+TEST_F(DaemonTest, ASubscriberThatDoesNotReadIsDisconnected) {
+  StartDaemon();
+  auto sub = Client::Connect(socket_);
+  ASSERT_TRUE(sub.ok());
+  json::object m;
+  m["op"] = "subscribe";
+  ASSERT_TRUE(sub->Call(m).ok());
+  auto c = Client::Connect(socket_);
+  ASSERT_TRUE(c.ok());
+  // Long commands make each event large, so the socket's buffers fill early.
+  std::string command = "echo " + std::string(2000, 'x');
+  uint64_t dropped = 0;
+  for (int i = 0; i < 20000 && dropped == 0; ++i) {
+    Decide(*c, command);
+    if (i % 500 == 499) {
+      json::object st;
+      st["op"] = "status";
+      auto s = c->Call(st);
+      ASSERT_TRUE(s.ok());
+      dropped = (*s)["counts"].at("dropped_subscribers").to_number<uint64_t>();
+    }
+  }
+  EXPECT_EQ(dropped, 1u);
+  json::object st;
+  st["op"] = "status";
+  auto s = c->Call(st);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ((*s)["subscribers"].to_number<uint64_t>(), 0u);
+}
+
 std::string ApproverKey(const fs::path& state) {
   std::ifstream in(state / "approver.key");
   std::string key;
