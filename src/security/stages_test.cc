@@ -137,7 +137,8 @@ TEST_F(StagesTest, BruteForcingTokensGetsTheAddressLimitedThenBanned) {
     ex.endpoint = &kCheck;
     ex.client_address = "203.0.113.9";
     ex.now_ns = 1'000'000'000'000 + i;
-    ex.authorization = "Bearer wdn_guess" + std::to_string(i);
+    std::string header = "Bearer wdn_guess" + std::to_string(i);  // outlives the exchange's view of it
+    ex.authorization = header;
     authn.Run(ex);
     statuses.push_back(ex.error.status);
     if (i == 7) {
