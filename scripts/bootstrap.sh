@@ -17,7 +17,7 @@ packages=(
   libtree-sitter-dev libre2-dev libyaml-dev libboost1.81-dev libboost-json1.81-dev
   libcli11-dev libfmt-dev libsodium-dev libncurses-dev libsqlite3-dev libssl-dev prometheus-cpp-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev hyperfine zsh tmux nginx-light wrk curl
+  libgtest-dev libgmock-dev libbenchmark-dev hyperfine zsh tmux nginx-light wrk curl openssl
 )
 
 sudo_cmd=()
