@@ -57,3 +57,21 @@ if [ ! -f "$stamp" ] || ! cmp -s "$stamp" "$grammars/package-lock.json"; then
 else
   say "grammar sources: up to date"
 fi
+
+# Real MCP peers for tests/e2e/mcp_test.sh (the TypeScript SDK, the reference filesystem and
+# everything servers), pinned by tests/mcp/package-lock.json. They need Node.js >= 20; on an
+# older Node they are not installed and that test skips. No install scripts are needed.
+mcp=$here/tests/mcp
+stamp=$mcp/node_modules/.warden-lock-stamp
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  say "MCP test peers: skipped (Node.js $node_major < 20; tests/e2e/mcp_test.sh will skip)"
+elif [ ! -f "$stamp" ] || ! cmp -s "$stamp" "$mcp/package-lock.json"; then
+  say "npm ci (MCP test peers)"
+  if [ "$quiet" = 1 ]; then exec 3>/dev/null; else exec 3>&1; fi
+  (cd "$mcp" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&3)
+  exec 3>&-
+  cp "$mcp/package-lock.json" "$stamp"
+else
+  say "MCP test peers: up to date"
+fi
