@@ -111,9 +111,10 @@ int StartHook(const HookArgs& a) {
 
 constexpr const char* kHookHelp =
     R"(Reads the agent's hook JSON on stdin and answers in the agent's format: allow, ask or deny
-for shell commands, file reads/writes and Claude Code's URL fetches (WebFetch); web searches and
-MCP tools are passed through with the agent's "no opinion" answer. A malformed payload, a policy with errors or any failure blocks the
-call with the reason. Details and limits: docs/HOOKS.md.
+for shell commands, file reads/writes, Claude Code's URL fetches (WebFetch) and MCP tool calls
+(mcp__SERVER__TOOL: the policy's mcp rules, and its file and command rules for the arguments
+mcp_tools declares); web searches are passed through with the agent's "no opinion" answer.
+A malformed payload, a policy with errors or any failure blocks the call with the reason. Details and limits: docs/HOOKS.md.
 
 Install (merge into the agent's settings file):
   Claude Code  ~/.claude/settings.json (or .claude/settings.json)

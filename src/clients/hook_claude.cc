@@ -79,7 +79,12 @@ Result<HookCall> ToolCall(HookCall call, const Fields& input, const Place& place
     return call;
   }
   if (tool == "WebSearch") return Unsupported(std::move(call), tool + ": web searches are not checked by Warden");
-  if (IsMcpTool(tool)) return Unsupported(std::move(call), tool + ": MCP tool calls are not checked by hooks yet");
+  if (IsMcpTool(tool)) {
+    auto request = McpRequest(place, tool, input.object());
+    if (!request.ok()) return request.status();
+    call.requests.push_back(std::move(request).value());
+    return call;
+  }
   return Unsupported(std::move(call), tool + ": Warden does not check this tool");
 }
 

@@ -112,7 +112,10 @@ Result<HookCall> ToolCall(HookCall call, const Fields& input, const Place& place
   }
   if (call.tool == "apply_patch") return PatchCall(std::move(call), input, place);
   if (IsMcpTool(call.tool)) {
-    return Unsupported(std::move(call), call.tool + ": MCP tool calls are not checked by hooks yet");
+    auto request = McpRequest(place, call.tool, input.object());
+    if (!request.ok()) return request.status();
+    call.requests.push_back(std::move(request).value());
+    return call;
   }
   return Unsupported(std::move(call), call.tool + ": Warden does not check this tool");
 }

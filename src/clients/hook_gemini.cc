@@ -109,7 +109,12 @@ Result<HookCall> ToolCall(HookCall call, const Fields& input, const Place& place
   if (tool == "web_fetch" || tool == "google_web_search") {
     return Unsupported(std::move(call), tool + ": web requests are not checked by Warden yet");
   }
-  if (IsMcpTool(tool)) return Unsupported(std::move(call), tool + ": MCP tool calls are not checked by hooks yet");
+  if (IsMcpTool(tool)) {
+    auto request = McpRequest(place, tool, input.object());
+    if (!request.ok()) return request.status();
+    call.requests.push_back(std::move(request).value());
+    return call;
+  }
   return Unsupported(std::move(call), tool + ": Warden does not check this tool");
 }
 

@@ -160,6 +160,26 @@ Result<policy::Request> HttpRequest(const Place& place, std::string_view url, st
   return r;
 }
 
+Result<policy::Request> McpRequest(const Place& place, std::string_view tool, const json::object& arguments) {
+  // mcp__SERVER__TOOL: the server's name ends at the first "__" after the prefix.
+  std::string_view rest = tool.substr(5);
+  size_t sep = rest.find("__");
+  if (sep == std::string_view::npos || sep == 0 || sep + 2 >= rest.size()) {
+    return Status::InvalidArgument("tool_name '" + Printable(tool, 80) + "' is not mcp__SERVER__TOOL");
+  }
+  if (rest.size() > 2 * policy::kMaxNameBytes) return Status::InvalidArgument("tool_name is too long");
+  policy::Request r;
+  r.kind = policy::RequestKind::kMcp;
+  r.context = place.context;
+  r.server = std::string(rest.substr(0, sep));
+  r.tool = std::string(rest.substr(sep + 2));
+  r.arguments = arguments;
+  r.cwd = place.cwd;
+  r.workspace = place.workspace;
+  r.home = place.home;
+  return r;
+}
+
 HookCall Unsupported(HookCall call, std::string why) {
   call.requests.clear();
   call.unsupported = std::move(why);

@@ -46,6 +46,7 @@ class Fields {
   Result<std::optional<std::string>> OptionalStringAlias(std::initializer_list<std::string_view> keys,
                                                          size_t max = kMaxFieldBytes) const;
   Result<Fields> Object(std::string_view key) const;
+  const json::object& object() const { return *object_; }
 
  private:
   Result<std::string> AsString(const json::value& v, std::string_view key, size_t max) const;
@@ -77,6 +78,9 @@ Result<policy::Request> FileRequest(const Place& place, shell::FileOp op, std::s
 
 // A GET of `url` (an absolute http or https URL, normalized; `field` names it in errors).
 Result<policy::Request> HttpRequest(const Place& place, std::string_view url, std::string_view field);
+
+// A call of MCP tool `tool` (mcp__SERVER__TOOL) with `arguments` (the tool_input object).
+Result<policy::Request> McpRequest(const Place& place, std::string_view tool, const json::object& arguments);
 
 // A call Warden has no opinion on.
 HookCall Unsupported(HookCall call, std::string why);

@@ -19,9 +19,9 @@ rules:
   EXPECT_TRUE(HasDiagnostic(r, "duplicate-id", 4)) << testing::Diagnostics(r);
 }
 
-TEST(ChecksTest, ReservedKinds) {
-  auto r = Load("version: 1\nrules:\n  - {id: a, kind: mcp, match: {}, decision: deny}\n");
-  EXPECT_TRUE(HasDiagnostic(r, "unsupported-kind", 3));
+TEST(ChecksTest, AllKindsSupported) {
+  auto r = Load("version: 1\nrules:\n  - {id: a, kind: mcp, match: {server: fs, tool: \"read_*\"}, decision: deny}\n");
+  EXPECT_TRUE(r.ok()) << testing::Diagnostics(r);
   auto http = Load("version: 1\nrules:\n  - {id: a, kind: http, match: {}, decision: deny}\n");
   EXPECT_TRUE(http.ok()) << testing::Diagnostics(http);
 }

@@ -75,6 +75,7 @@ class RuleCompiler {
       case RequestKind::kFile: File(spec.file, &r); break;
       case RequestKind::kAction: Action(spec.action, &r); break;
       case RequestKind::kHttp: Http(spec.http, &r); break;
+      case RequestKind::kMcp: Mcp(spec.mcp, &r); break;
       default: break;
     }
     return r;
@@ -154,6 +155,18 @@ class RuleCompiler {
       }
     }
     r->url = Text(m.url);
+  }
+
+  void Mcp(const McpMatch& m, CompiledRule* r) {
+    for (const auto& s : m.server) {
+      if (auto g = GlobOf(s, Glob::Mode::kText)) r->mcp_servers.push_back(std::move(*g));
+    }
+    for (const auto& s : m.tool) {
+      if (auto g = GlobOf(s, Glob::Mode::kText)) r->mcp_tools.push_back(std::move(*g));
+    }
+    for (const auto& a : m.args) {
+      r->mcp_args.push_back({a.pointer.value, SplitJsonPointer(a.pointer.value), Arg(a.arg)});
+    }
   }
 
   // A host glob (lowercased; an IP address written canonically, brackets dropped) or a network.
@@ -451,6 +464,32 @@ std::shared_ptr<const Snapshot> Compile(const std::vector<PolicyFile>& layers, s
       }
     }
   }
+  // MCP tool declarations
+  for (const auto& file : layers) {
+    for (const auto& spec : file.mcp_tools) {
+      McpToolDecl decl;
+      bool ok = true;
+      auto globs = [&](const Strings& in, std::vector<Glob>* out) {
+        for (const auto& s : in) {
+          auto g = Glob::Compile(s.value, Glob::Mode::kText);
+          if (!g.ok()) {
+            local.Error("bad-glob", file.path, s.mark,
+                        "mcp_tools: bad pattern '" + Printable(s.value, 60) + "': " + g.status().message());
+            ok = false;
+            continue;
+          }
+          out->push_back(std::move(g).value());
+        }
+      };
+      globs(spec.server, &decl.servers);
+      globs(spec.tool, &decl.tools);
+      for (size_t op = 0; op < spec.paths.size(); ++op) {
+        for (const auto& p : spec.paths[op]) decl.paths[op].push_back(SplitJsonPointer(p.value));
+      }
+      for (const auto& p : spec.commands) decl.commands.push_back(SplitJsonPointer(p.value));
+      if (ok) snap->mcp_tools.push_back(std::move(decl));
+    }
+  }
   // Indexes
   for (uint32_t i = 0; i < snap->rules.size(); ++i) {
     const CompiledRule& r = snap->rules[i];
@@ -468,7 +507,7 @@ std::shared_ptr<const Snapshot> Compile(const std::vector<PolicyFile>& layers, s
       case RequestKind::kFile: IndexFileRule(r, i, &snap->files); break;
       case RequestKind::kAction: snap->action_rules.push_back(i); break;
       case RequestKind::kHttp: IndexHttpRule(r, i, snap.get()); break;
-      default: break;
+      case RequestKind::kMcp: snap->mcp_rules.push_back(i); break;
     }
   }
   for (auto& [name, list] : snap->exec_by_name) Dedupe(&list);

@@ -1,5 +1,7 @@
 #include "policy/evaluator.h"
 
+#include <boost/json.hpp>
+
 #include <algorithm>
 #include <optional>
 
@@ -60,6 +62,7 @@ class Evaluation {
       case RequestKind::kFile: File(); break;
       case RequestKind::kAction: Action(); return;
       case RequestKind::kHttp: Http(); break;
+      case RequestKind::kMcp: Mcp(); break;
       default:
         out_->decision = Decision::kDeny;
         out_->reason = "requests of kind " + std::string(KindName(req_.kind)) + " are not supported yet";
@@ -274,6 +277,82 @@ class Evaluation {
     Settle(verdict, d, Default());
   }
 
+  void Mcp() {
+    uint32_t verdict = NewVerdict(FactType::kMcp, 0);
+    Decider d;
+    Consider(snap_.mcp_rules, verdict, &d,
+             [&](const CompiledRule& r, std::string* why) { return MatchMcp(r, req_, env_, why); });
+    Settle(verdict, d, Default());
+    // Arguments that name files or hold shell commands are decided as such too.
+    std::vector<const boost::json::value*> values;
+    for (const McpToolDecl& decl : snap_.mcp_tools) {
+      if (!decl.Applies(req_.server, req_.tool)) continue;
+      for (size_t op = 0; op < decl.paths.size(); ++op) {
+        for (const auto& pointer : decl.paths[op]) {
+          values.clear();
+          CollectPointer(req_.arguments, pointer, &values);
+          for (const boost::json::value* v : values) AddMcpPath(static_cast<shell::FileOp>(op), *v);
+        }
+      }
+      for (const auto& pointer : decl.commands) {
+        values.clear();
+        CollectPointer(req_.arguments, pointer, &values);
+        for (const boost::json::value* v : values) AddMcpCommand(*v);
+      }
+    }
+    EvaluateFacts();
+  }
+
+  void AddMcpPath(shell::FileOp op, const boost::json::value& v) {
+    shell::FileFact f;
+    f.op = op;
+    f.source = "mcp:" + req_.tool;
+    if (!v.is_string() || v.get_string().empty() || std::string_view(v.get_string()).find('\0') != std::string_view::npos) {
+      // Declared a path but not one: what it names is unknown (never below ask).
+      out_->facts.signals.push_back({std::string(shell::kSignalUnknownConstruct),
+                                     "an argument of " + Printable(req_.tool, 80) + " declared a path is not a path", -1});
+      return;
+    } else {
+      f.path = ResolvePath(std::string_view(v.get_string()), env_.cwd, env_.home);
+      if (opt_.resolve_symlinks) {
+        std::string real = SymlinkResolver().Resolve(f.path);
+        if (real != f.path) {
+          f.lexical = f.path;
+          f.path = std::move(real);
+        }
+      }
+    }
+    out_->facts.files.push_back(std::move(f));
+  }
+
+  void AddMcpCommand(const boost::json::value& v) {
+    shell::Facts facts;
+    shell::AnalyzeOptions ao;
+    ao.cwd = env_.cwd;
+    ao.home = env_.home;
+    ao.resolve_symlinks = opt_.resolve_symlinks;
+    if (v.is_string()) {
+      facts = shell::AnalyzeCommand(std::string_view(v.get_string()), ao);
+    } else if (v.is_array() && !v.get_array().empty() &&
+               std::all_of(v.get_array().begin(), v.get_array().end(), [](const auto& a) { return a.is_string(); })) {
+      std::vector<std::string> argv;
+      for (const auto& a : v.get_array()) argv.emplace_back(a.get_string());
+      facts = shell::AnalyzeArgv(argv, ao);
+    } else {
+      facts.signals.push_back({std::string(shell::kSignalDynamicCommand), "a command argument that is not a string", -1});
+    }
+    const int base = static_cast<int>(out_->facts.commands.size());
+    for (auto& c : facts.commands) out_->facts.commands.push_back(std::move(c));
+    for (auto& f : facts.files) {
+      if (f.command >= 0) f.command += base;
+      out_->facts.files.push_back(std::move(f));
+    }
+    for (auto& s : facts.signals) {
+      if (s.command >= 0) s.command += base;
+      out_->facts.signals.push_back(std::move(s));
+    }
+  }
+
   void Action() {
     uint32_t verdict = NewVerdict(FactType::kAction, 0);
     const std::vector<const RolePerms*>* roles = nullptr;
@@ -400,6 +479,9 @@ std::string DescribeFact(const Outcome& out, const FactVerdict& v, const Request
       return s.type + ": " + Printable(s.detail, 200);
     }
     case FactType::kAction: return "action";
+    case FactType::kMcp:
+      if (req == nullptr) return "mcp tool call";
+      return "tool " + Printable(req->tool, 80) + " on " + Printable(req->server, 60);
     case FactType::kHttp: {
       if (req == nullptr) return "http request";
       const HttpTarget& t = req->http;

@@ -8,7 +8,9 @@
 // are never below ask. The request's decision is the strictest over its facts. Action
 // requests are allowed when a role of the subject grants type:action (or an action rule says
 // so) and denied otherwise. An http request is one fact (its normalized target), decided by
-// the http rules and the context's default like any other fact.
+// the http rules and the context's default like any other fact. An mcp request (a tool call)
+// is one fact decided by the mcp rules, plus a file fact per argument that `mcp_tools`
+// declares a path and the shell analysis' facts of each argument declared a command.
 //
 // Evaluate is thread-safe for a shared Snapshot. The Outcome points into the Snapshot (rule
 // pointers): keep the Snapshot alive while using it.
@@ -24,7 +26,7 @@
 
 namespace warden::policy {
 
-enum class FactType : uint8_t { kCommand, kFile, kSignal, kAction, kHttp };
+enum class FactType : uint8_t { kCommand, kFile, kSignal, kAction, kHttp, kMcp };
 
 struct FactVerdict {
   FactType type = FactType::kCommand;

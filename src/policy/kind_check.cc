@@ -5,13 +5,6 @@ namespace warden::policy {
 void KindCheck::Run(const std::vector<PolicyFile>& layers, Diagnostics* d) const {
   for (const auto& file : layers) {
     for (const auto& rule : file.rules) {
-      if (rule.kind == RequestKind::kMcp) {
-        d->Error("unsupported-kind", file.path, rule.kind_mark,
-                 "rule '" + rule.id.value + "': kind '" + std::string(KindName(rule.kind)) +
-                     "' is reserved and not supported by this version",
-                 "use exec, file, http or action");
-        continue;
-      }
       if (rule.kind != RequestKind::kExec || rule.exec.fact.empty()) {
         if (rule.kind == RequestKind::kExec && !rule.exec.detail.empty()) {
           d->Error("bad-value", file.path, rule.match_mark,

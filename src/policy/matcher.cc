@@ -1,6 +1,9 @@
 #include "policy/matcher.h"
 
+#include <boost/json.hpp>
+
 #include <algorithm>
+#include <charconv>
 
 #include "core/path.h"
 #include "core/strings.h"
@@ -361,6 +364,74 @@ bool MatchHttp(const CompiledRule& r, const HttpTarget& t, std::string* why) {
   }
   if (!r.url_paths.empty() && !AnyGlob(r.url_paths, t.path)) WHY_NOT("the path is " + Quoted(t.path));
   if (!r.url.empty() && !r.url.Match(t.url)) WHY_NOT("the URL does not match 'url'");
+  return true;
+}
+
+void CollectPointer(const boost::json::value& root, const JsonPointerTokens& tokens,
+                    std::vector<const boost::json::value*>* out) {
+  // Iterative over a small explicit stack: a pointer is short, "*" fans out.
+  struct Step {
+    const boost::json::value* v;
+    size_t depth;
+  };
+  std::vector<Step> stack{{&root, 0}};
+  while (!stack.empty()) {
+    Step s = stack.back();
+    stack.pop_back();
+    if (s.depth == tokens.size()) {
+      out->push_back(s.v);
+      continue;
+    }
+    const std::string& t = tokens[s.depth];
+    if (s.v->is_object()) {
+      const auto& o = s.v->get_object();
+      if (t == "*") {
+        for (const auto& [k, v] : o) stack.push_back({&v, s.depth + 1});
+      } else if (const boost::json::value* v = o.if_contains(t)) {
+        stack.push_back({v, s.depth + 1});
+      }
+    } else if (s.v->is_array()) {
+      const auto& a = s.v->get_array();
+      if (t == "*") {
+        for (const auto& v : a) stack.push_back({&v, s.depth + 1});
+        continue;
+      }
+      size_t idx = 0;
+      auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), idx);
+      if (ec == std::errc() && p == t.data() + t.size() && !t.empty() && (t == "0" || t[0] != '0') && idx < a.size()) {
+        stack.push_back({&a[idx], s.depth + 1});
+      }
+    }
+  }
+}
+
+std::string JsonText(const boost::json::value& v) {
+  if (v.is_string()) return std::string(v.get_string());
+  return boost::json::serialize(v);
+}
+
+bool MatchMcp(const CompiledRule& r, const Request& req, const PathEnv& env, std::string* why) {
+  if (!r.mcp_servers.empty() && !AnyGlob(r.mcp_servers, req.server)) WHY_NOT("the server is " + Quoted(req.server));
+  if (!r.mcp_tools.empty() && !AnyGlob(r.mcp_tools, req.tool)) WHY_NOT("the tool is " + Quoted(req.tool));
+  std::vector<const boost::json::value*> values;
+  for (const McpArgPredicate& p : r.mcp_args) {
+    values.clear();
+    CollectPointer(req.arguments, p.tokens, &values);
+    if (values.empty()) WHY_NOT("the arguments have no " + p.pointer);
+    const bool certain = r.decision == Decision::kAllow;
+    auto holds = [&](const boost::json::value* v) {
+      std::string text = JsonText(*v);
+      if (!p.arg.text.empty() && !p.arg.text.Match(text)) return false;
+      if (p.arg.path.empty()) return true;
+      if (!v->is_string() || text.empty() || text.find('\0') != std::string::npos) return false;
+      std::string path = ResolvePath(text, env.cwd, env.home);
+      PathView view{path, false, false, false, nullptr, nullptr};
+      return MatchPath(p.arg.path, view, env, nullptr, certain);
+    };
+    // An allow rule needs every selected value to satisfy it; deny and ask need one.
+    bool ok = certain ? std::all_of(values.begin(), values.end(), holds) : std::any_of(values.begin(), values.end(), holds);
+    if (!ok) WHY_NOT(p.pointer + " does not match");
+  }
   return true;
 }
 

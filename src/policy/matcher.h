@@ -71,6 +71,17 @@ bool MatchAction(const CompiledRule& r, const Request& req, const std::vector<co
 // Allocates nothing unless `why` is asked for.
 bool MatchHttp(const CompiledRule& r, const HttpTarget& t, std::string* why);
 
+// An mcp tool call: server, tool and every `args` predicate (each pointer's values: any may
+// satisfy it; an absent one does not).
+bool MatchMcp(const CompiledRule& r, const Request& req, const PathEnv& env, std::string* why);
+
+// The values a JSON pointer (SplitJsonPointer) selects in `root`; "*" takes every element of
+// an array or object. Absent → nothing.
+void CollectPointer(const boost::json::value& root, const JsonPointerTokens& tokens,
+                    std::vector<const boost::json::value*>* out);
+// A JSON value as text predicates see it: a string as is, anything else as JSON.
+std::string JsonText(const boost::json::value& v);
+
 // The directory part of a glob path before its first pattern character ("/" for "/*").
 std::string_view LiteralDir(std::string_view path);
 

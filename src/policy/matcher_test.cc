@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <boost/json.hpp>
+
 #include <utility>
 
 #include "policy/compiler.h"
@@ -103,6 +106,57 @@ TEST(MatcherTest, UnderOutsideIs) {
   EXPECT_FALSE(May(is, "/home"));
   EXPECT_TRUE(May(is, "/home/*", false, true));
   EXPECT_FALSE(May(is, "/h*", false, true));
+}
+
+TEST(McpMatchTest, JsonPointers) {
+  EXPECT_EQ(SplitJsonPointer("/a/b"), (JsonPointerTokens{"a", "b"}));
+  EXPECT_EQ(SplitJsonPointer("/a~1b/c~0d"), (JsonPointerTokens{"a/b", "c~d"}));
+  EXPECT_EQ(SplitJsonPointer("/"), (JsonPointerTokens{""}));
+  EXPECT_EQ(SplitJsonPointer("/paths/*"), (JsonPointerTokens{"paths", "*"}));
+  boost::json::value doc = boost::json::parse(R"({"a":{"b":1},"paths":["x","y"],"":7,"m":{"k1":"v1","k2":"v2"}})");
+  auto texts = [&](std::string_view p) {
+    std::vector<const boost::json::value*> out;
+    CollectPointer(doc, SplitJsonPointer(p), &out);
+    std::vector<std::string> t;
+    for (const auto* v : out) t.push_back(JsonText(*v));
+    std::sort(t.begin(), t.end());
+    return t;
+  };
+  EXPECT_EQ(texts("/a/b"), (std::vector<std::string>{"1"}));
+  EXPECT_EQ(texts("/paths/*"), (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(texts("/paths/1"), (std::vector<std::string>{"y"}));
+  EXPECT_TRUE(texts("/paths/01").empty());  // no leading zeros (RFC 6901)
+  EXPECT_TRUE(texts("/paths/2").empty());
+  EXPECT_TRUE(texts("/paths/-1").empty());
+  EXPECT_EQ(texts("/m/*"), (std::vector<std::string>{"v1", "v2"}));
+  EXPECT_EQ(texts("/"), (std::vector<std::string>{"7"}));
+  EXPECT_TRUE(texts("/a/b/c").empty());
+  EXPECT_TRUE(texts("/nope").empty());
+}
+
+TEST(McpMatchTest, AllowNeedsEveryValueDenyAny) {
+  auto r = testing::Load(R"(version: 1
+rules:
+  - {id: ok, kind: mcp, match: {tool: t, args: {/p/*: {path: {under: [/srv]}}}}, decision: allow}
+  - {id: no, kind: mcp, match: {tool: t, args: {/p/*: {path: {under: [/etc]}}}}, decision: deny}
+)");
+  ASSERT_TRUE(r.ok()) << testing::Diagnostics(r);
+  Request req;
+  req.kind = RequestKind::kMcp;
+  req.server = "s";
+  req.tool = "t";
+  req.arguments = boost::json::parse(R"({"p":["/srv/a","/etc/passwd"]})");
+  const auto& allow = r.snapshot->rules[0];
+  const auto& deny = r.snapshot->rules[1];
+  std::string why;
+  EXPECT_FALSE(MatchMcp(allow, req, Env(), &why));  // one value outside /srv
+  EXPECT_NE(why.find("/p/*"), std::string::npos) << why;
+  EXPECT_TRUE(MatchMcp(deny, req, Env(), nullptr));  // one value under /etc
+  req.arguments = boost::json::parse(R"({"p":["/srv/a","../../../srv/b"]})");
+  EXPECT_TRUE(MatchMcp(allow, req, Env(), nullptr));  // relative to the cwd /home/u/p
+  req.arguments = boost::json::parse(R"({"q":1})");
+  EXPECT_FALSE(MatchMcp(deny, req, Env(), &why));
+  EXPECT_NE(why.find("no /p/*"), std::string::npos) << why;
 }
 
 }  // namespace

@@ -71,6 +71,13 @@ json::array FactsJson(const Outcome& out, const Request* req) {
         if (!v.role.empty()) o["role"] = v.role;
         break;
       case FactType::kHttp: HttpFact(req, &o); break;
+      case FactType::kMcp:
+        o["type"] = "mcp";
+        if (req) {
+          o["server"] = req->server;
+          o["tool"] = req->tool;
+        }
+        break;
     }
     o["decision"] = std::string(DecisionName(v.decision));
     o["rule"] = v.rule ? json::value(v.rule->id) : json::value(nullptr);

@@ -101,6 +101,30 @@ struct HttpMatch {
   TextSpec url;    // the whole normalized URL
 };
 
+// One `args:` entry of an mcp rule: a JSON pointer into the tool call's arguments ("/path";
+// "*" as a segment stands for every element: "/paths/*") and what its value must satisfy.
+struct McpArgSpec {
+  Located<std::string> pointer;
+  ArgSpec arg;
+};
+
+struct McpMatch {
+  Strings server;  // globs over the server's name (warden mcp --name, or mcp__SERVER__ in hooks)
+  Strings tool;    // globs over the tool's name
+  std::vector<McpArgSpec> args;  // all must hold
+};
+
+// An `mcp_tools:` entry: which arguments of which tools name files (read, write, delete,
+// exec) or hold shell commands. Those values are decided by the file rules and the shell
+// analysis as well as by the mcp rules.
+struct McpToolSpec {
+  Mark mark;
+  Strings server;  // globs; none = every server
+  Strings tool;    // globs; at least one
+  std::array<Strings, 4> paths;  // JSON pointers, by shell::FileOp
+  Strings commands;              // JSON pointers to shell command strings
+};
+
 struct RuleSpec {
   Located<std::string> id;
   Mark mark;
@@ -118,6 +142,7 @@ struct RuleSpec {
   FileMatch file;
   ActionMatch action;
   HttpMatch http;
+  McpMatch mcp;
 };
 
 struct RoleSpec {
@@ -149,6 +174,7 @@ struct PolicyFile {
   std::vector<RoleSpec> roles;
   std::vector<SubjectSpec> subjects;
   Strings rate_limits;  // "NAME=VALUE" specs (core/rate_spec.h), checked by the reader
+  std::vector<McpToolSpec> mcp_tools;
   std::vector<PolicyTest> tests;
   Strings disable;
 };

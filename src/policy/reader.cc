@@ -26,7 +26,7 @@ using Type = YamlNode::Type;
 
 // Keys allowed at each place, in the order docs/POLICY.md lists them.
 const std::vector<std::string_view> kTopKeys = {"version", "name", "defaults", "disable", "rules",
-                                                "roles", "subjects", "rate_limits", "tests"};
+                                                "roles", "subjects", "rate_limits", "mcp_tools", "tests"};
 const std::vector<std::string_view> kRuleKeys = {"id", "kind", "match", "decision", "reason",
                                                  "context", "priority", "final"};
 const std::vector<std::string_view> kExecKeys = {"command", "subcommand", "flags", "args", "line", "stdin",
@@ -34,6 +34,8 @@ const std::vector<std::string_view> kExecKeys = {"command", "subcommand", "flags
 const std::vector<std::string_view> kFileKeys = {"op", "path", "under", "outside", "is", "recursive",
                                                  "dynamic", "guessed", "direct", "command"};
 const std::vector<std::string_view> kHttpKeys = {"method", "scheme", "host", "port", "path", "url"};
+const std::vector<std::string_view> kMcpKeys = {"server", "tool", "args"};
+const std::vector<std::string_view> kMcpToolKeys = {"server", "tool", "read", "write", "delete", "exec", "command"};
 const std::vector<std::string_view> kActionKeys = {"subject", "action", "role", "resource"};
 const std::vector<std::string_view> kResourceKeys = {"type", "id"};
 const std::vector<std::string_view> kFlagsKeys = {"all", "any", "none"};
@@ -164,6 +166,8 @@ class Reader {
         Subjects(v, out);
       } else if (key == "rate_limits") {
         RateLimits(v, out);
+      } else if (key == "mcp_tools") {
+        McpTools(v, out);
       } else if (key == "tests") {
         Tests(v, out);
       }
@@ -311,14 +315,14 @@ class Reader {
     }
     const YamlNode* kind = n.Find("kind");
     if (!kind) {
-      Error("missing-key", n.mark, "rule '" + rule.id.value + "' has no 'kind'", "use exec, file, http or action");
+      Error("missing-key", n.mark, "rule '" + rule.id.value + "' has no 'kind'", "use exec, file, http, mcp or action");
       ok = false;
     } else if (auto s = Str(*kind, "kind")) {
       rule.kind_mark = kind->mark;
       if (auto k = ParseKind(*s)) {
         rule.kind = *k;
       } else {
-        Error("bad-value", kind->mark, "unknown rule kind '" + Printable(*s, 40) + "'", "use exec, file, http or action");
+        Error("bad-value", kind->mark, "unknown rule kind '" + Printable(*s, 40) + "'", "use exec, file, http, mcp or action");
         ok = false;
       }
     }
@@ -352,7 +356,7 @@ class Reader {
           case RequestKind::kFile: FileMatchOf(*match, &rule.file); break;
           case RequestKind::kAction: ActionMatchOf(*match, &rule.action); break;
           case RequestKind::kHttp: HttpMatchOf(*match, &rule.http); break;
-          case RequestKind::kMcp: break;  // reported by the checker (unsupported-kind)
+          case RequestKind::kMcp: McpMatchOf(*match, &rule.mcp); break;
         }
       }
     }
@@ -512,6 +516,95 @@ class Reader {
       } else if (key == "url") {
         Text(v, "url", &m->url);
       }
+    }
+  }
+
+  // match: {server: fs, tool: "write_*", args: {/path: {path: {under: [/etc]}}, /mode: {glob: "7*"}}}
+  void McpMatchOf(const YamlNode& n, McpMatch* m) {
+    CheckKeys(n, kMcpKeys, "in an mcp match");
+    for (const auto& [k, v] : n.entries) {
+      const std::string& key = k.scalar;
+      if (key == "server") {
+        m->server = StrList(v, "server");
+      } else if (key == "tool") {
+        m->tool = StrList(v, "tool");
+      } else if (key == "args") {
+        if (!IsMapping(v, "args (a JSON pointer → predicate map)")) continue;
+        for (const auto& [pk, pv] : v.entries) {
+          if (!JsonPointer(pk.scalar, pk.mark)) continue;
+          McpArgSpec a;
+          a.pointer = {pk.scalar, pk.mark};
+          Arg(pv, "args." + pk.scalar, &a.arg);
+          m->args.push_back(std::move(a));
+        }
+      }
+    }
+  }
+
+  // RFC 6901, plus "*" as a whole segment for "every element".
+  bool JsonPointer(const std::string& p, Mark mark) {
+    if (p.empty() || p[0] != '/') {
+      Error("bad-value", mark, "'" + Printable(p, 60) + "' is not a JSON pointer",
+            "point into the tool's arguments from the top: \"/path\", \"/paths/*\", \"/options/mode\"");
+      return false;
+    }
+    for (size_t i = 0; i < p.size(); ++i) {
+      if (p[i] == '~' && (i + 1 >= p.size() || (p[i + 1] != '0' && p[i + 1] != '1'))) {
+        Error("bad-value", mark, "JSON pointer '" + Printable(p, 60) + "' has a '~' not followed by 0 or 1",
+              "write '~0' for '~' and '~1' for '/'");
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // mcp_tools:
+  //   - {server: "*", tool: [read_text_file, read_file], read: [/path]}
+  //   - {tool: move_file, delete: /source, write: /destination}
+  //   - {tool: run_command, command: /command}
+  void McpTools(const YamlNode& n, PolicyFile* out) {
+    if (!IsSequence(n, "mcp_tools")) return;
+    for (const auto& t : n.items) {
+      if (!IsMapping(t, "an mcp_tools entry")) continue;
+      CheckKeys(t, kMcpToolKeys, "in an mcp_tools entry");
+      McpToolSpec spec;
+      spec.mark = t.mark;
+      bool any = false;
+      for (const auto& [k, v] : t.entries) {
+        const std::string& key = k.scalar;
+        Strings* pointers = nullptr;
+        if (key == "server") {
+          spec.server = StrList(v, "server");
+        } else if (key == "tool") {
+          spec.tool = StrList(v, "tool");
+        } else if (key == "read") {
+          pointers = &spec.paths[static_cast<size_t>(shell::FileOp::kRead)];
+        } else if (key == "write") {
+          pointers = &spec.paths[static_cast<size_t>(shell::FileOp::kWrite)];
+        } else if (key == "delete") {
+          pointers = &spec.paths[static_cast<size_t>(shell::FileOp::kDelete)];
+        } else if (key == "exec") {
+          pointers = &spec.paths[static_cast<size_t>(shell::FileOp::kExec)];
+        } else if (key == "command") {
+          pointers = &spec.commands;
+        }
+        if (!pointers) continue;
+        for (auto& p : StrList(v, key)) {
+          if (!JsonPointer(p.value, p.mark)) continue;
+          pointers->push_back(std::move(p));
+          any = true;
+        }
+      }
+      if (spec.tool.empty()) {
+        Error("missing-key", t.mark, "this mcp_tools entry has no 'tool'", "name the tools it describes (globs allowed)");
+        continue;
+      }
+      if (!any) {
+        Error("missing-key", t.mark, "this mcp_tools entry declares no argument",
+              "list JSON pointers under read, write, delete, exec (paths) or command (shell commands)");
+        continue;
+      }
+      out->mcp_tools.push_back(std::move(spec));
     }
   }
 

@@ -18,22 +18,19 @@ class RequestReader {
   Result<Request> Read() {
     Request r;
     const json::value* kind = obj_.if_contains("kind");
-    if (!kind) return Status::InvalidArgument("request: 'kind' is missing (exec, file, http or action)");
+    if (!kind) return Status::InvalidArgument("request: 'kind' is missing (exec, file, http, mcp or action)");
     auto k = String(*kind, "kind");
     if (!k.ok()) return k.status();
     auto parsed = ParseKind(*k);
-    if (!parsed) return Status::InvalidArgument("request: unknown kind '" + Printable(*k, 40) + "' (exec, file, http or action)");
+    if (!parsed) return Status::InvalidArgument("request: unknown kind '" + Printable(*k, 40) + "' (exec, file, http, mcp or action)");
     r.kind = *parsed;
-    if (r.kind == RequestKind::kMcp) {
-      return Status::InvalidArgument("request: kind '" + *k + "' is not supported by this version of Warden");
-    }
     std::vector<std::string_view> allowed = {"kind", "context"};
     switch (r.kind) {
       case RequestKind::kExec: allowed.insert(allowed.end(), {"command", "argv", "cwd", "workspace", "home"}); break;
       case RequestKind::kFile: allowed.insert(allowed.end(), {"op", "path", "cwd", "workspace", "home"}); break;
       case RequestKind::kAction: allowed.insert(allowed.end(), {"subject", "action", "resource"}); break;
       case RequestKind::kHttp: allowed.insert(allowed.end(), {"method", "url", "path", "cwd", "workspace", "home"}); break;
-      default: break;
+      case RequestKind::kMcp: allowed.insert(allowed.end(), {"server", "tool", "arguments", "cwd", "workspace", "home"}); break;
     }
     for (const auto& [key, v] : obj_) {
       (void)v;
@@ -57,7 +54,7 @@ class RequestReader {
       case RequestKind::kFile: s = File(&r); break;
       case RequestKind::kAction: s = Action(&r); break;
       case RequestKind::kHttp: s = Http(&r); break;
-      default: break;
+      case RequestKind::kMcp: s = Mcp(&r); break;
     }
     if (!s.ok()) return s;
     return r;
@@ -186,6 +183,24 @@ class RequestReader {
       if (!m.ok()) return m.status();
       if (Status s = CheckHttpMethod(*m, "'method'"); !s.ok()) return Status::InvalidArgument("request: " + s.message());
       r->http.method = std::move(m).value();
+    }
+    return Place(r);
+  }
+
+  Status Mcp(Request* r) {
+    for (auto [name, target] : {std::pair{"server", &r->server}, std::pair{"tool", &r->tool}}) {
+      const json::value* v = obj_.if_contains(name);
+      if (!v) return Status::InvalidArgument(std::string("request: an mcp request needs '") + name + "'");
+      auto s = String(*v, name, kMaxNameBytes);
+      if (!s.ok()) return s.status();
+      if (s->empty()) return Status::InvalidArgument(std::string("request: '") + name + "' must not be empty");
+      *target = std::move(s).value();
+    }
+    if (const json::value* a = obj_.if_contains("arguments")) {
+      if (!a->is_object() && !a->is_null()) return Status::InvalidArgument("request: 'arguments' must be an object");
+      r->arguments = a->is_null() ? json::value(json::object()) : *a;
+    } else {
+      r->arguments = json::object();
     }
     return Place(r);
   }

@@ -7,6 +7,7 @@
 //   {"kind":"action","subject":"alice","action":"read","resource":{"type":"doc","id":"42"}}
 //   {"kind":"http","method":"GET","url":"https://example.com/docs","context":"ai","cwd":"…"}
 //   {"kind":"http","method":"POST","path":"/v1/users?x=1","context":"service"}
+//   {"kind":"mcp","server":"filesystem","tool":"read_text_file","arguments":{"path":"/etc/passwd"}}
 //
 // An http request gives `url` (an absolute http or https URL) or `path` (an API request's
 // "/path?query"), not both; `method` defaults to GET. Both are normalized (http_target.h).
@@ -49,6 +50,10 @@ struct Request {
   std::string resource_id;
   // http
   HttpTarget http;
+  // mcp: a tool call (tools/call) on a named server; `arguments` is the call's JSON object
+  std::string server;
+  std::string tool;
+  boost::json::value arguments;
 };
 
 // Which of cwd/workspace/home the JSON gave; the caller fills in the rest.
@@ -66,5 +71,6 @@ Result<Request> ParseRequestValue(const boost::json::value& json, RequestPresenc
 // Limits on fields (bytes).
 inline constexpr size_t kMaxRequestJsonBytes = 1 << 20;
 inline constexpr size_t kMaxPathBytes = 4096;
+inline constexpr size_t kMaxNameBytes = 256;  // mcp server and tool names
 
 }  // namespace warden::policy

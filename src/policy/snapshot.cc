@@ -1,5 +1,7 @@
 #include "policy/snapshot.h"
 
+#include <algorithm>
+
 #include "core/strings.h"
 
 namespace warden::policy {
@@ -80,5 +82,39 @@ void PathTrie::CollectBelow(uint32_t node, std::vector<uint32_t>* out) const {
 }
 
 void PathTrie::CollectAll(std::vector<uint32_t>* out) const { CollectBelow(0, out); }
+
+}  // namespace warden::policy
+
+namespace warden::policy {
+
+JsonPointerTokens SplitJsonPointer(std::string_view pointer) {
+  JsonPointerTokens out;
+  if (pointer.empty()) return out;
+  size_t i = pointer[0] == '/' ? 1 : 0;
+  while (true) {
+    size_t end = pointer.find('/', i);
+    std::string_view raw = pointer.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i);
+    std::string token;
+    for (size_t k = 0; k < raw.size(); ++k) {
+      if (raw[k] == '~' && k + 1 < raw.size() && (raw[k + 1] == '0' || raw[k + 1] == '1')) {
+        token.push_back(raw[k + 1] == '0' ? '~' : '/');
+        ++k;
+      } else {
+        token.push_back(raw[k]);
+      }
+    }
+    out.push_back(std::move(token));
+    if (end == std::string_view::npos) break;
+    i = end + 1;
+  }
+  return out;
+}
+
+bool McpToolDecl::Applies(std::string_view server, std::string_view tool) const {
+  auto any = [](const std::vector<Glob>& globs, std::string_view s) {
+    return std::any_of(globs.begin(), globs.end(), [&](const Glob& g) { return g.Match(s); });
+  };
+  return (servers.empty() || any(servers, server)) && any(tools, tool);
+}
 
 }  // namespace warden::policy

@@ -6,6 +6,7 @@
 //   file rules    by literal path prefix in one trie per anchor (/, ~, $WORKSPACE, $CWD),
 //                 by basename ("**/.env") and by extension ("**/*.pem")
 //   http rules    by literal host (plus those with host globs, networks or no host)
+//   mcp rules     not indexed (few per policy)
 //   RBAC          subject → roles → permission sets (hash lookups)
 // Thread-safety: all members are const after Compile(); concurrent reads are safe.
 #pragma once
@@ -109,6 +110,26 @@ struct HostPattern {
   bool Match(const HttpTarget& t) const;
 };
 
+// A JSON pointer split into unescaped tokens; "*" stands for every element.
+using JsonPointerTokens = std::vector<std::string>;
+JsonPointerTokens SplitJsonPointer(std::string_view pointer);
+
+// One `args:` predicate of an mcp rule.
+struct McpArgPredicate {
+  std::string pointer;  // as written, for messages
+  JsonPointerTokens tokens;
+  CompiledArg arg;
+};
+
+// An `mcp_tools:` declaration, compiled.
+struct McpToolDecl {
+  std::vector<Glob> servers;  // empty: every server
+  std::vector<Glob> tools;
+  std::array<std::vector<JsonPointerTokens>, 4> paths;  // by shell::FileOp
+  std::vector<JsonPointerTokens> commands;
+  bool Applies(std::string_view server, std::string_view tool) const;
+};
+
 struct CompiledRule {
   // identity
   std::string id;
@@ -151,6 +172,9 @@ struct CompiledRule {
   std::vector<uint16_t> ports;
   std::vector<Glob> url_paths;
   CompiledText url;
+  // mcp
+  std::vector<Glob> mcp_servers, mcp_tools;
+  std::vector<McpArgPredicate> mcp_args;
 
   bool is_signal_rule() const { return !signals.empty(); }
 };
@@ -216,6 +240,8 @@ class Snapshot {
   std::vector<uint32_t> action_rules;
   StringMap<std::vector<uint32_t>> http_by_host;  // rules whose hosts are all literal
   std::vector<uint32_t> http_any;                 // the other http rules
+  std::vector<uint32_t> mcp_rules;
+  std::vector<McpToolDecl> mcp_tools;  // in layer order
   StringMap<std::vector<const RolePerms*>> subjects;
   std::vector<std::unique_ptr<RolePerms>> roles;
   StringMap<const RolePerms*> role_by_name;  // a token's or JWT's role (HTTP API authorization)

@@ -134,6 +134,11 @@ json::object RequestJson(const policy::Request& req) {
       o["method"] = req.http.method;
       o[req.http.has_host() ? "url" : "path"] = req.http.url;
       break;
+    case policy::RequestKind::kMcp:
+      o["server"] = req.server;
+      o["tool"] = req.tool;
+      o["arguments"] = req.arguments;
+      break;
     case policy::RequestKind::kAction: {
       o["subject"] = req.subject;
       o["action"] = req.action;
@@ -203,12 +208,22 @@ json::object RequestSummary(const policy::Request& req) {
     *c = json::string(std::string_view(c->as_string()).substr(0, kMaxSummaryCommand));
     o["truncated"] = true;
   }
+  // A tool call's arguments may carry a whole file (write_file): the audit keeps the start.
+  if (auto* a = o.if_contains("arguments"); a && json::serialize(*a).size() > kMaxSummaryCommand) {
+    std::string text = json::serialize(*a);
+    size_t cut = kMaxSummaryCommand;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // whole UTF-8 sequences
+    text.resize(cut);
+    *a = json::object{{"json_start", json::string(text)}};
+    o["truncated"] = true;
+  }
   json::value v = std::move(o);
   RedactJson(v);
   return std::move(v.as_object());
 }
 
 std::string RequestSummaryJson(const policy::Request& req) {
+  if (req.kind == policy::RequestKind::kMcp) return json::serialize(RequestSummary(req));  // rare enough
   std::string out;
   out.reserve(128 + std::min(req.command.size(), kMaxSummaryCommand));
   out += "{\"kind\":";
