@@ -98,6 +98,7 @@ void RegisterInit(CLI::App& app, Runner* run);
 void RegisterInstall(CLI::App& app, Runner* run);
 void RegisterMonitor(CLI::App& app, Runner* run);
 void RegisterToken(CLI::App& app, Runner* run);   // token create|list|revoke
+void RegisterMcp(CLI::App& app, Runner* run);     // mcp, mcp pins, mcp accept
 // `warden shell ARGS…` / a `warden-shell` link: bash's arguments, not parsed by CLI11.
 int RunShell(const std::vector<std::string>& args);
 

@@ -68,7 +68,7 @@ Run 'warden COMMAND --help' for a command's flags and examples.
       {"check", RegisterCheck}, {"explain", RegisterExplain}, {"policy", RegisterPolicy}, {"bench", RegisterBench},
       {"audit", RegisterAudit}, {"hook", RegisterHook},       {"status", RegisterStatus},
       {"exec", RegisterExec},   {"approvals", RegisterApprovals}, {"init", RegisterInit}, {"install", RegisterInstall}, {"monitor", RegisterMonitor},
-      {"token", RegisterToken}};
+      {"token", RegisterToken}, {"mcp", RegisterMcp}};
   std::string_view first = argc > 1 ? std::string_view(argv[1]) : std::string_view();
   if (first == "approve" || first == "deny") first = "approvals";  // registered together
   const bool known = std::any_of(std::begin(kCommands), std::end(kCommands), [&](const auto& c) { return c.first == first; });

@@ -241,10 +241,15 @@ expect_contains "$(line 3)" "[REDACTED:" "scan: an AWS key in a result is redact
 expect_lacks "$(line 3)" "$AWS_KEY" "scan: the AWS key is gone"
 expect_contains "$(line 4)" "[REDACTED:" "scan: a GitHub token in a result is redacted"
 expect_lacks "$(line 4)" "$GH_TOKEN" "scan: the GitHub token is gone"
-# An "<IMPORTANT>" injection in a result: flagged or refused, but the proxy answers.
+# An "<IMPORTANT>" injection in a result: flagged (stderr) and passed on by default …
 important=$(line 5)
-if [ "$(jq_get "$important" .ok)" = true ] || [ "$(jq_get "$important" .code)" = -32001 ]; then ok
-else fail "scan: a result with an <IMPORTANT> marker gets no answer: ${important:0:300}"; fi
+expect_ok "$important" "scan: a result with an <IMPORTANT> marker is passed on by default"
+expect_contains "$(cat "$TMP/stderr.log")" "warden mcp[scan]: injection sample" "scan: the marker is flagged on stderr"
+# … withheld with --block-injection.
+client run '[{"op":"call","tool":"sample","args":{"name":"important"}},{"op":"call","tool":"echo","args":{"text":"fine"}}]' \
+  -- "$WARDEN" mcp --name scan --block-injection --state-dir "$TMP/scan-state" -- node "$DRIFT" "$TMP/scan-marker"
+expect_denied "$(line 1)" "scan --block-injection: the result with the marker is withheld"
+expect_eq fine "$(result_text "$(line 2)")" "scan --block-injection: the session goes on"
 expect_no_leftovers "scan: nothing left running"
 
 # ==== the message size cap ==========================================================================

@@ -1,0 +1,278 @@
+// `warden mcp [flags] -- SERVER_COMMAND ARGS…`: the MCP security proxy (stdio). An MCP client
+// starts Warden in place of the server; Warden starts the server and relays JSON-RPC both ways
+// (clients/mcp_relay.h), deciding each tools/call by the policy, pinning tool descriptions and
+// scanning what comes back (clients/mcp_proxy.h). Decisions go to the daemon when it runs
+// (audited there, and an ask waits for a person), else they are made in-process (an ask is then
+// refused with the reason). `warden mcp pins` and `warden mcp accept` manage the pins.
+//
+// stdout belongs to the protocol: everything Warden has to say goes to stderr (the client's
+// log of the server), one line per event, prefixed "warden mcp[NAME]:".
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+
+#include "audit/record.h"
+#include "cli/common.h"
+#include "cli/daemon_flags.h"
+#include "cli/decide_client.h"
+#include "clients/mcp_proxy.h"
+#include "core/path.h"
+#include "core/rate_spec.h"
+#include "core/strings.h"
+#include "scan/scanner.h"
+#include "security/ratelimit/rate_limiter.h"
+#include "server/paths.h"
+
+namespace warden::cli {
+namespace {
+
+namespace json = boost::json;
+
+struct McpArgs {
+  DecideOptions decide;
+  std::string name;
+  std::string context = "ai";
+  size_t max_message_bytes = mcp::kDefaultMaxMessageBytes;
+  std::string rate_limit;
+  bool no_scan = false;
+  bool no_pins = false;
+  bool block_injection = false;
+  int wait_s = 120;
+  bool quiet = false;
+  // pins / accept
+  std::string server;
+  std::string tool;
+  bool json = false;
+};
+
+int64_t UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+int Fail(const std::string& message, int code) {
+  std::cerr << "warden mcp: " << message << "\n";
+  return code;
+}
+
+// A name for the server when --name is not given: the package or script it runs
+// ("npx -y @modelcontextprotocol/server-filesystem /d" → "server-filesystem").
+std::string DefaultName(const std::vector<std::string>& argv) {
+  static const char* kRunners[] = {"npx", "node", "uvx", "uv", "python", "python3", "bunx", "bun", "deno", "pnpm", "yarn", "docker"};
+  size_t i = 0;
+  std::string first(Basename(argv[0]));
+  for (const char* r : kRunners) {
+    if (first == r) {
+      for (i = 1; i < argv.size() && (argv[i].empty() || argv[i][0] == '-' || argv[i] == "run" || argv[i] == "dlx"); ++i) {
+      }
+      if (i == argv.size()) i = 0;
+      break;
+    }
+  }
+  std::string n(Basename(argv[i]));
+  if (size_t at = n.find('@', 1); at != std::string::npos) n.resize(at);  // "pkg@1.2.3"
+  for (std::string_view ext : {".js", ".mjs", ".py", ".ts"}) {
+    if (n.size() > ext.size() && n.ends_with(ext)) n.resize(n.size() - ext.size());
+  }
+  return n.empty() ? "server" : n;
+}
+
+int RunProxy(const McpArgs& a) {
+  const auto& argv = CommandTail();
+  if (!HasCommandTail() || argv.empty() || argv[0].empty()) {
+    return Fail("no server command: warden mcp [--name NAME] -- SERVER_COMMAND ARGS…", kExitUsage);
+  }
+  auto ctx = policy::ParseContext(a.context);
+  if (!ctx) return Fail("unknown context '" + a.context + "': use ai, human or service", kExitUsage);
+  if (a.max_message_bytes < 1024) return Fail("--max-message-bytes must be at least 1024", kExitUsage);
+  const std::string name = a.name.empty() ? DefaultName(argv) : a.name;
+  if (name.size() > policy::kMaxNameBytes) return Fail("--name is longer than 256 bytes", kExitUsage);
+  const std::string prefix = "warden mcp[" + Printable(name, 60) + "]: ";
+
+  std::unique_ptr<mcp::PinStore> pins;
+  if (!a.no_pins) {
+    std::string dir = a.decide.daemon.StateDir();
+    if (Status s = server::PrivateDir(dir); !s.ok()) return Fail(s.message(), kExitInternal);
+    auto p = mcp::PinStore::Open(dir);
+    if (!p.ok()) return Fail(p.status().message() + " (--no-pins runs without pinning)", kExitInternal);
+    pins = std::move(p).value();
+  }
+  std::unique_ptr<security::RateLimiter> limiter;
+  if (!a.rate_limit.empty()) {
+    security::RateLimitConfig cfg;
+    if (Status s = security::ApplyRateLimitSpec("default=" + a.rate_limit, &cfg); !s.ok()) {
+      return Fail("--rate-limit: " + s.message(), kExitUsage);
+    }
+    cfg.ban_after = 0;
+    cfg.max_keys = 4096;
+    limiter = std::make_unique<security::RateLimiter>(cfg);
+  }
+
+  mcp::ProxyOptions o;
+  o.server = name;
+  o.context = *ctx;
+  o.cwd = CurrentDir();
+  o.home = HomeDir();
+  o.workspace = FindWorkspace(o.cwd);
+  o.pins = pins.get();
+  o.scanner = a.no_scan ? nullptr : &scan::Scanner::Default();
+  o.block_injection = a.block_injection;
+  o.limiter = limiter.get();
+  DecideOptions d = a.decide;
+  d.wait_ms = a.wait_s * 1000;
+  d.quiet = true;
+  bool announced = false;
+  o.decide = [d, prefix, announced](const policy::Request& req) mutable {
+    Verdict v = DecideRequest(d, req);
+    mcp::ProxyVerdict out;
+    out.decided = v.decided;
+    out.decision = v.decision;
+    out.reason = v.reason;
+    out.rule = v.rule;
+    out.error = v.error;
+    if (v.in_process && !announced) {
+      std::cerr << prefix << "no daemon; deciding in-process (an ask is refused: nobody can approve it)\n";
+      announced = true;
+    }
+    if (v.decided && v.in_process && v.decision == policy::Decision::kAsk) {
+      out.reason += " (needs a person's approval, and no daemon runs to ask one: start `warden serve`)";
+    }
+    return out;
+  };
+  const bool quiet = a.quiet;
+  o.on_event = [prefix, quiet](const mcp::ProxyEvent& e) {
+    if (quiet && e.decision != "deny") return;
+    if (e.type == "call" && e.decision == "allow") return;  // the daemon's audit has every call
+    std::cerr << prefix << e.type << (e.tool.empty() ? "" : " " + Printable(e.tool, 80)) << ": " << e.detail << "\n";
+  };
+
+  mcp::Relay relay;
+  mcp::Proxy proxy(&relay, std::move(o));
+  mcp::RelayOptions ro;
+  ro.argv = argv;
+  ro.max_message_bytes = a.max_message_bytes;
+  auto status = relay.Run(ro);
+  if (!status.ok()) return Fail(status.status().message(), mcp::ExitCodeForRunError(status.status()));
+  return *status;
+}
+
+Result<std::unique_ptr<mcp::PinStore>> OpenPins(const McpArgs& a) {
+  std::string dir = a.decide.daemon.StateDir();
+  if (Status s = server::PrivateDir(dir); !s.ok()) return s;
+  return mcp::PinStore::Open(dir);
+}
+
+std::string When(int64_t unix_s) { return unix_s ? audit::FormatTimestamp(unix_s * 1'000'000) : "-"; }
+
+int RunPins(const McpArgs& a) {
+  auto store = OpenPins(a);
+  if (!store.ok()) return Fail(store.status().message(), kExitInternal);
+  auto pins = (*store)->List(a.server);
+  if (!pins.ok()) return Fail(pins.status().message(), kExitInternal);
+  if (a.json) {
+    json::array out;
+    for (const auto& p : *pins) {
+      json::object o{{"server", p.server}, {"tool", p.tool}, {"status", p.changed ? "changed" : "pinned"},
+                     {"hash", p.hash}, {"description", p.description}, {"first_seen", When(p.first_seen)},
+                     {"accepted", p.accepted ? json::value(When(p.accepted)) : json::value(nullptr)}};
+      if (p.changed) {
+        o["changed_at"] = When(p.changed_at);
+        o["new_hash"] = p.seen_hash;
+        o["new_description"] = p.seen_description;
+      }
+      out.push_back(std::move(o));
+    }
+    PrintJson(out);
+    return 0;
+  }
+  if (pins->empty()) {
+    std::cout << "no pinned tools" << (a.server.empty() ? "" : " for server '" + a.server + "'") << "\n";
+    return 0;
+  }
+  size_t changed = 0;
+  for (const auto& p : *pins) {
+    std::cout << (p.changed ? "CHANGED " : "pinned  ") << p.server << " " << p.tool << "  " << p.hash.substr(0, 12)
+              << "  since " << When(p.first_seen) << "\n";
+    if (p.changed) {
+      ++changed;
+      std::cout << "        was: " << Printable(p.description, 200) << "\n"
+                << "        now: " << Printable(p.seen_description, 200) << "\n"
+                << "        accept: warden mcp accept " << p.server << " " << p.tool << "\n";
+    }
+  }
+  std::cout << pins->size() << " tools, " << changed << " changed\n";
+  return 0;
+}
+
+int RunAccept(const McpArgs& a) {
+  auto store = OpenPins(a);
+  if (!store.ok()) return Fail(store.status().message(), kExitInternal);
+  auto p = (*store)->Accept(a.server, a.tool, UnixNow());
+  if (!p.ok()) return Fail(p.status().message(), p.status().code() == Status::Code::kNotFound ? 1 : kExitInternal);
+  if (a.json) {
+    PrintJson(json::object{{"server", p->server}, {"tool", p->tool}, {"hash", p->hash}, {"status", "pinned"}});
+  } else {
+    std::cout << "accepted: " << p->server << " " << p->tool << " is pinned at " << p->hash.substr(0, 12) << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+void RegisterMcp(CLI::App& app, Runner* run) {
+  auto args = std::make_shared<McpArgs>();
+  CLI::App* cmd = app.add_subcommand("mcp", "Run an MCP server behind Warden (stdio): policy per tool, pinning, scanning");
+  AddDaemonFlags(cmd, &args->decide.daemon);
+  AddPolicyFlags(cmd, &args->decide.policy);
+  cmd->add_option("--name", args->name, "The server's name in policies, pins and the audit log (default: from the command)");
+  cmd->add_option("--context", args->context, "Who is acting: ai (default), human or service");
+  cmd->add_flag("--no-daemon", args->decide.no_daemon, "Decide in-process even if the daemon runs (an ask is refused)");
+  cmd->add_option("--max-message-bytes", args->max_message_bytes, "Longest JSON-RPC line either way (default 16777216)");
+  cmd->add_option("--rate-limit", args->rate_limit, "Per-tool limit, e.g. 60/min or \"10/s, burst=20\" (default: none)");
+  cmd->add_option("--wait", args->wait_s, "On ask, wait this many seconds for a person (daemon only; default 120)");
+  cmd->add_flag("--no-scan", args->no_scan, "Do not scan results and descriptions (no redaction)");
+  cmd->add_flag("--no-pins", args->no_pins, "Do not pin tool descriptions");
+  cmd->add_flag("--block-injection", args->block_injection,
+                "Withhold results (and hide tools) that hold prompt-injection markers instead of flagging them");
+  cmd->add_flag("-q,--quiet", args->quiet, "Say on stderr only what was refused");
+  cmd->footer(R"(An MCP client starts Warden instead of the server. Each tools/call is decided by the policy
+(kind mcp: server, tool, arguments; path and command arguments by the file and command rules,
+see docs/POLICY.md) before it reaches the server: a denied call gets a JSON-RPC error
+(-32001) with the reason and is never forwarded. Tools are pinned on first sight (name,
+description, input schema): a changed tool is hidden and refused until accepted. Results have
+secrets redacted ([REDACTED:aws-access-key]) and terminal escapes stripped; prompt-injection
+markers are flagged on stderr and in the audit log. A line over --max-message-bytes gets a
+-32002 error and the proxy keeps running. Decisions go to the daemon when it runs.
+
+Examples:
+  warden mcp --name filesystem -- npx -y @modelcontextprotocol/server-filesystem ~/project
+  warden mcp --name github --rate-limit 30/min -- docker run -i --rm ghcr.io/github/github-mcp-server
+  warden mcp pins                          list pinned tools (CHANGED ones wait for you)
+  warden mcp accept filesystem read_file   accept a tool's new description
+
+Claude Code (.mcp.json) / Cursor (~/.cursor/mcp.json):
+  {"mcpServers": {"filesystem": {"command": "warden",
+     "args": ["mcp", "--name", "filesystem", "--", "npx", "-y", "@modelcontextprotocol/server-filesystem", "/home/me/project"]}}}
+
+Exit status: the server's (128 + signal if it was killed); 127 when it cannot be started.)");
+
+  CLI::App* pins = cmd->add_subcommand("pins", "List pinned tools and changes waiting to be accepted");
+  pins->add_option("--server", args->server, "Only this server's tools");
+  pins->add_flag("--json", args->json, "Print a JSON array");
+  AddDaemonFlags(pins, &args->decide.daemon);
+  pins->callback([run, args] { *run = [args] { return RunPins(*args); }; });
+
+  CLI::App* accept = cmd->add_subcommand("accept", "Accept a changed tool: its new description becomes the pin");
+  accept->add_option("server", args->server, "The server's name (as in warden mcp pins)")->required();
+  accept->add_option("tool", args->tool, "The tool's name")->required();
+  accept->add_flag("--json", args->json, "Print a JSON object");
+  AddDaemonFlags(accept, &args->decide.daemon);
+  accept->callback([run, args] { *run = [args] { return RunAccept(*args); }; });
+
+  cmd->callback([run, args, pins, accept] {
+    if (pins->parsed() || accept->parsed()) return;
+    *run = [args] { return RunProxy(*args); };
+  });
+}
+
+}  // namespace warden::cli
