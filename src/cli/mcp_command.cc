@@ -10,7 +10,12 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <iostream>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "audit/record.h"
 #include "cli/common.h"
@@ -22,6 +27,7 @@
 #include "core/strings.h"
 #include "scan/scanner.h"
 #include "security/ratelimit/rate_limiter.h"
+#include "server/client.h"
 #include "server/paths.h"
 
 namespace warden::cli {
@@ -44,6 +50,57 @@ struct McpArgs {
   std::string server;
   std::string tool;
   bool json = false;
+};
+
+// Sends the proxy's own events to the daemon's audit log (op "record"), off the relay's
+// thread. Without a daemon they are only said on stderr. Bounded: a daemon that stops
+// answering costs events, never the relay.
+class AuditSink {
+ public:
+  AuditSink(std::string socket, std::string server, std::string context)
+      : socket_(std::move(socket)), server_(std::move(server)), context_(std::move(context)) {
+    std::thread([this] { Run(); }).detach();  // the process ends with ExitNow: never joined
+  }
+  void Add(const mcp::ProxyEvent& e) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (queue_.size() >= 4096) return;
+    queue_.push_back(e);
+    cv_.notify_one();
+  }
+
+ private:
+  void Run() {
+    std::optional<server::Client> client;
+    bool gone = false;
+    while (true) {
+      mcp::ProxyEvent e;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return !queue_.empty(); });
+        e = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      if (!client) {
+        if (gone) continue;
+        auto c = server::Client::Connect(socket_);
+        if (!c.ok()) {
+          gone = true;  // no daemon: stderr has the events
+          continue;
+        }
+        client.emplace(std::move(c).value());
+      }
+      json::object event{{"kind", "mcp"}, {"server", server_}, {"tool", e.tool}, {"type", e.type},
+                         {"decision", e.decision.empty() ? std::string("allow") : e.decision},
+                         {"detail", e.detail.substr(0, 2000)}, {"context", context_}};
+      auto r = client->Call(json::object{{"op", "record"}, {"event", std::move(event)}}, 2000);
+      if (!r.ok()) client.reset();
+    }
+  }
+
+  std::string socket_, server_, context_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<mcp::ProxyEvent> queue_;
 };
 
 int64_t UnixNow() {
@@ -140,9 +197,13 @@ int RunProxy(const McpArgs& a) {
     return out;
   };
   const bool quiet = a.quiet;
-  o.on_event = [prefix, quiet](const mcp::ProxyEvent& e) {
+  std::shared_ptr<AuditSink> sink;
+  if (!a.decide.no_daemon) sink = std::make_shared<AuditSink>(a.decide.daemon.Socket(), name, a.context);
+  o.on_event = [prefix, quiet, sink](const mcp::ProxyEvent& e) {
+    // Calls are audited by the daemon when it decides them; the rest is recorded here.
+    if (sink && e.type != "call") sink->Add(e);
     if (quiet && e.decision != "deny") return;
-    if (e.type == "call" && e.decision == "allow") return;  // the daemon's audit has every call
+    if (e.type == "call" && e.decision == "allow") return;
     std::cerr << prefix << e.type << (e.tool.empty() ? "" : " " + Printable(e.tool, 80)) << ": " << e.detail << "\n";
   };
 

@@ -759,6 +759,7 @@ std::string_view OpName(Op op) {
     case Op::kApprovals: return "approvals";
     case Op::kApprove: return "approve";
     case Op::kDeny: return "deny";
+    case Op::kRecord: return "record";
   }
   return "?";
 }
@@ -795,6 +796,24 @@ std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, b
       Subscribe(from);
       json::object o;
       o["subscribed"] = true;
+      return ReplyLine(std::move(o), m.id);
+    }
+    case Op::kRecord: {
+      audit::Record rec;
+      rec.kind = "mcp";
+      rec.context = std::string(policy::ContextName(m.request.context));
+      rec.decision = m.event_decision;
+      rec.rule = "mcp-proxy:" + m.event_type;
+      rec.reason = m.reason;
+      json::object req{{"kind", "mcp"}, {"server", m.request.server}, {"tool", m.request.tool}, {"event", m.event_type},
+                       {"reported_by_pid", from->pid()}};
+      rec.request = std::move(req);
+      if (Status s = AppendAudit(std::move(rec)); !s.ok()) {
+        counts_.errors++;
+        return ErrorLine({kErrInternal, "audit log: " + s.message(), m.id});
+      }
+      json::object o;
+      o["recorded"] = true;
       return ReplyLine(std::move(o), m.id);
     }
     case Op::kDecide: break;

@@ -24,6 +24,7 @@ bool ParseOp(std::string_view name, Op* op) {
   else if (name == "approvals") *op = Op::kApprovals;
   else if (name == "approve") *op = Op::kApprove;
   else if (name == "deny") *op = Op::kDeny;
+  else if (name == "record") *op = Op::kRecord;
   else return false;
   return true;
 }
@@ -33,6 +34,7 @@ bool AllowedField(Op op, std::string_view key) {
     case Op::kDecide: return key == "request" || key == "wait_ms";
     case Op::kApprove: return key == "approval" || key == "key" || key == "remember_s";
     case Op::kDeny: return key == "approval" || key == "key" || key == "reason";
+    case Op::kRecord: return key == "event";
     default: return false;
   }
 }
@@ -64,6 +66,35 @@ bool ApprovalFields(const json::object& o, Message* out, ProtocolError* error) {
   return true;
 }
 
+// {"kind":"mcp","server":S,"tool":T,"type":TYPE,"decision":D,"detail":TEXT,"context":C}
+bool RecordFields(const json::object& o, Message* out, ProtocolError* error) {
+  const json::value* e = o.if_contains("event");
+  if (e == nullptr || !e->is_object()) return Fail(error, kErrBadMessage, "record needs \"event\" (an object)");
+  const json::object& ev = e->as_object();
+  for (const auto& [key, value] : ev) {
+    (void)value;
+    if (key != "kind" && key != "server" && key != "tool" && key != "type" && key != "decision" && key != "detail" &&
+        key != "context") {
+      return Fail(error, kErrBadMessage, "unknown field \"event." + std::string(key.substr(0, 40)) + "\"");
+    }
+  }
+  std::string kind, context = "ai";
+  if (!StringField(ev, "kind", 16, true, &kind, error)) return false;
+  if (kind != "mcp") return Fail(error, kErrBadMessage, "\"event.kind\" must be mcp");
+  out->request.kind = policy::RequestKind::kMcp;
+  if (!StringField(ev, "server", policy::kMaxNameBytes, true, &out->request.server, error)) return false;
+  if (!StringField(ev, "tool", policy::kMaxNameBytes, false, &out->request.tool, error)) return false;
+  if (!StringField(ev, "type", 40, true, &out->event_type, error)) return false;
+  if (!StringField(ev, "decision", 8, true, &out->event_decision, error)) return false;
+  if (!policy::ParseDecision(out->event_decision)) return Fail(error, kErrBadMessage, "\"event.decision\" must be allow, ask or deny");
+  if (!StringField(ev, "detail", 2000, false, &out->reason, error)) return false;
+  if (!StringField(ev, "context", 16, false, &context, error)) return false;
+  auto ctx = policy::ParseContext(context);
+  if (!ctx) return Fail(error, kErrBadMessage, "\"event.context\" must be ai, human or service");
+  out->request.context = *ctx;
+  return true;
+}
+
 }  // namespace
 
 bool ParseMessage(std::string_view line, Message* out, ProtocolError* error) {
@@ -87,13 +118,14 @@ bool ParseMessage(std::string_view line, Message* out, ProtocolError* error) {
   if (op == nullptr || !op->is_string()) return Fail(error, kErrBadMessage, "\"op\" (a string) is missing");
   if (!ParseOp(std::string_view(op->as_string()), &out->op)) {
     return Fail(error, kErrBadMessage,
-                "unknown op \"" + std::string(std::string_view(op->as_string()).substr(0, 40)) + "\": use decide, status, reload, subscribe, approvals, approve or deny");
+                "unknown op \"" + std::string(std::string_view(op->as_string()).substr(0, 40)) + "\": use decide, status, reload, subscribe, approvals, approve, deny or record");
   }
   for (const auto& [key, value] : o) {
     if (key == "op" || key == "id" || AllowedField(out->op, key)) continue;
     return Fail(error, kErrBadMessage, "unknown field \"" + std::string(key.substr(0, 40)) + "\"");
   }
   if (out->op == Op::kApprove || out->op == Op::kDeny) return ApprovalFields(o, out, error);
+  if (out->op == Op::kRecord) return RecordFields(o, out, error);
   if (out->op != Op::kDecide) return true;
   if (const json::value* w = o.if_contains("wait_ms")) {
     if (!w->is_int64() && !w->is_uint64()) return Fail(error, kErrBadMessage, "\"wait_ms\" must be an integer");

@@ -10,6 +10,11 @@
 //   {"op":"approvals"}              the pending approvals
 //   {"op":"approve","approval":ID,"key":KEY[,"remember_s":S]}
 //   {"op":"deny","approval":ID,"key":KEY[,"reason":TEXT]}
+//   {"op":"record","event":{"kind":"mcp","server":S,"tool":T,"type":TYPE,"decision":D,
+//                           "detail":TEXT,"context":C}}
+//                                   an audit record of something a client enforced itself
+//                                   (warden mcp: a result redacted, an injection flagged, a
+//                                   pin changed); the daemon's own user only
 //
 // "id" is optional and echoed in the reply. Every reply is one line with "ok": true, or
 // "ok": false and "error": {"code","message"}. A line that is not such a message (bad JSON,
@@ -30,7 +35,7 @@ namespace warden::server {
 // A request of up to 1 MiB plus its envelope.
 inline constexpr size_t kMaxMessageBytes = policy::kMaxRequestJsonBytes + 4096;
 
-enum class Op { kDecide, kStatus, kReload, kSubscribe, kApprovals, kApprove, kDeny };
+enum class Op { kDecide, kStatus, kReload, kSubscribe, kApprovals, kApprove, kDeny, kRecord };
 
 inline constexpr int64_t kMaxWaitMs = 10 * 60 * 1000;
 inline constexpr int64_t kMaxRememberS = 24 * 3600;
@@ -44,7 +49,9 @@ struct Message {
   std::string approval;               // kApprove/kDeny: the pending approval's id
   std::string key;                    // kApprove/kDeny: the approver key (hex)
   int64_t remember_s = 0;             // kApprove: also allow the same request for this long
-  std::string reason;                 // kDeny: said to the waiting client
+  std::string reason;                 // kDeny: said to the waiting client; kRecord: the detail
+  std::string event_type;             // kRecord: what happened (redacted, injection, pin-changed, …)
+  std::string event_decision;         // kRecord: allow, ask or deny
 };
 
 // Stable error codes of the protocol.

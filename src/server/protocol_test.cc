@@ -19,6 +19,25 @@ TEST(ProtocolTest, ParsesDecideWithItsRequest) {
   EXPECT_FALSE(m.present.home);
 }
 
+TEST(ProtocolTest, ParsesRecord) {
+  Message m;
+  ProtocolError e;
+  ASSERT_TRUE(ParseMessage(
+      R"({"op":"record","event":{"kind":"mcp","server":"fs","tool":"read","type":"redacted","decision":"allow","detail":"x"}})",
+      &m, &e))
+      << e.message;
+  EXPECT_EQ(m.op, Op::kRecord);
+  EXPECT_EQ(m.request.server, "fs");
+  EXPECT_EQ(m.event_type, "redacted");
+  EXPECT_EQ(m.event_decision, "allow");
+  for (const char* bad : {R"({"op":"record"})", R"({"op":"record","event":{"kind":"exec","server":"s","type":"t","decision":"allow"}})",
+                          R"({"op":"record","event":{"kind":"mcp","server":"s","type":"t","decision":"maybe"}})",
+                          R"({"op":"record","event":{"kind":"mcp","server":"s","type":"t","decision":"allow","x":1}})"}) {
+    Message b;
+    EXPECT_FALSE(ParseMessage(bad, &b, &e)) << bad;
+  }
+}
+
 TEST(ProtocolTest, ParsesTheOtherOps) {
   for (auto [text, op] : {std::pair{"status", Op::kStatus}, {"reload", Op::kReload}, {"subscribe", Op::kSubscribe}}) {
     Message m;
@@ -98,6 +117,7 @@ TEST(ProtocolTest, TheSerializedSummaryIsTheSummarySerialized) {
       R"({"kind":"http","method":"POST","path":"/v1/items?page=2"})",
       R"({"kind":"action","subject":"alice","action":"read","resource":{"type":"doc","id":"42"},"context":"service"})",
       R"({"kind":"action","subject":"wdn_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde","action":"r","resource":{"type":"t"}})",
+      R"({"kind":"mcp","server":"fs","tool":"write_file","arguments":{"path":"/w/a","content":"password=hunter3"}})",
   };
   std::string long_command = "echo " + std::string(5000, 'x') + " password=swordfish";
   requests.push_back(json::serialize(json::object{{"kind", "exec"}, {"command", long_command}}));
@@ -110,6 +130,20 @@ TEST(ProtocolTest, TheSerializedSummaryIsTheSummarySerialized) {
   }
   auto secret = policy::ParseRequestJson(requests[0]);
   EXPECT_EQ(RequestSummaryJson(*secret).find("hunter2"), std::string::npos);
+  auto mcp = policy::ParseRequestJson(requests[requests.size() - 2]);
+  EXPECT_EQ(RequestSummaryJson(*mcp).find("hunter3"), std::string::npos);
+  // A tool call's arguments are cut (whole UTF-8 sequences) when they are large.
+  std::string accents;
+  for (int i = 0; i < 3000; ++i) accents += "\xc3\xa9";
+  json::object big{{"kind", "mcp"}, {"server", "fs"}, {"tool", "write_file"},
+                   {"arguments", json::object{{"content", std::string(3001, 'x') + accents}}}};
+  std::string big_text = json::serialize(big);
+  auto large = policy::ParseRequestJson(big_text);
+  ASSERT_TRUE(large.ok()) << large.status().message();
+  std::string s = RequestSummaryJson(*large);
+  EXPECT_NO_THROW(json::parse(s)) << s.substr(0, 200);
+  EXPECT_NE(s.find("\"truncated\":true"), std::string::npos);
+  EXPECT_LT(s.size(), 4600u);
   auto cut = policy::ParseRequestJson(requests.back());
   std::string summary = RequestSummaryJson(*cut);
   EXPECT_NE(summary.find(",\"truncated\":true}"), std::string::npos);

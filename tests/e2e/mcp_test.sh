@@ -272,5 +272,27 @@ expect_contains "$(jq -c 'select(.id == 3)' 2>/dev/null <<<"$out")" '"name":"ech
 expect_lacks "$(cat "$CAP_LOG")" "xxxxxxxxxx" "size cap: the oversize line never reached the server"
 expect_no_leftovers "size cap: nothing left running"
 
+# ==== with the daemon: decisions and the proxy's own events in the audit log =======================
+DSTATE=$TMP/daemon-state
+"$WARDEN" serve --socket "$TMP/warden.sock" --state-dir "$DSTATE" >"$TMP/daemon.log" 2>&1 &
+DAEMON_PID=$!
+for _ in $(seq 200); do [ -S "$TMP/warden.sock" ] && break; sleep 0.05; done
+[ -S "$TMP/warden.sock" ] || { echo "the daemon did not start:"; cat "$TMP/daemon.log"; }
+client run "[$(read_step read_text_file "$DIR/hello.txt"),$(read_step read_text_file "$DIR/warden/approver.key"),
+             $(read_step read_text_file "$DIR/notes.txt"),{\"op\":\"list\"}]" \
+  -- "$WARDEN" mcp --name filesystem --socket "$TMP/warden.sock" --state-dir "$DSTATE" -- "$FS_SERVER" "$DIR"
+expect_eq "hello from the mcp test" "$(result_text "$(line 1)")" "daemon: an allowed read"
+expect_denied "$(line 2)" "daemon: the approver key is denied by the daemon"
+expect_contains "$(line 3)" "[REDACTED:" "daemon: redaction"
+sleep 0.3  # the proxy's events reach the daemon off the relay's thread
+audit=$("$WARDEN" audit query --kind mcp --state-dir "$DSTATE" --json 2>&1)
+expect_contains "$audit" '"tool":"read_text_file"' "daemon: tool calls are in the audit log"
+expect_contains "$audit" '"rule":"warden-approver-key-read"' "daemon: the denied call is audited with its rule"
+expect_contains "$audit" '"rule":"mcp-proxy:redacted"' "daemon: the redaction is audited"
+expect_contains "$audit" '"rule":"mcp-proxy:pin-new"' "daemon: the pins taken on first use are audited"
+expect_lacks "$audit" "$AWS_KEY" "daemon: no secret in the audit log"
+"$WARDEN" audit verify --state-dir "$DSTATE" >/dev/null 2>&1 && ok || fail "daemon: audit verify"
+kill "$DAEMON_PID" 2>/dev/null; wait "$DAEMON_PID" 2>/dev/null
+
 echo "mcp_test: $checks checks passed, $failures failed"
 [ "$failures" = 0 ]
