@@ -28,6 +28,7 @@
 #include "scan/scanner.h"
 #include "security/ratelimit/rate_limiter.h"
 #include "server/client.h"
+#include "server/protocol.h"
 #include "server/paths.h"
 
 namespace warden::cli {
@@ -103,6 +104,86 @@ class AuditSink {
   std::deque<mcp::ProxyEvent> queue_;
 };
 
+// Decides the proxy's tool calls (on its worker thread): through the daemon when one runs —
+// one connection kept open, audited there, an ask waits for a person — else in-process with
+// the policy loaded once (an ask is refused: nobody can approve it). A daemon that appears
+// later is used from then on (tried at most once a second); one that goes away falls back.
+std::function<mcp::ProxyVerdict(const policy::Request&)> Decider(const McpArgs& a, const std::string& prefix) {
+  struct State {
+    DecideOptions o;
+    std::string prefix;
+    std::optional<server::Client> client;
+    std::chrono::steady_clock::time_point next_try{};
+    policy::LoadResult loaded;
+    std::shared_ptr<const policy::Snapshot> snap;
+    bool announced = false;
+  };
+  auto st = std::make_shared<State>();
+  st->o = a.decide;
+  st->o.wait_ms = a.wait_s * 1000;
+  st->prefix = prefix;
+  return [st](const policy::Request& req) {
+    mcp::ProxyVerdict v;
+    auto now = std::chrono::steady_clock::now();
+    if (!st->o.no_daemon && !st->client && now >= st->next_try) {
+      auto c = server::Client::Connect(st->o.daemon.Socket());
+      if (c.ok()) {
+        st->client.emplace(std::move(c).value());
+        st->announced = false;
+      } else {
+        st->next_try = now + std::chrono::seconds(1);
+      }
+    }
+    if (st->client) {
+      json::object m{{"op", "decide"}, {"request", server::RequestJson(req)}};
+      if (st->o.wait_ms > 0) m["wait_ms"] = st->o.wait_ms;
+      auto r = st->client->Call(m);
+      if (r.ok() && r->contains("pending") && r->at("pending").is_bool() && r->at("pending").as_bool()) {
+        std::string id = r->at("approval_id").is_string() ? std::string(r->at("approval_id").as_string()) : "?";
+        std::cerr << st->prefix << "waiting up to " << st->o.wait_ms / 1000 << " s for a person: warden approve " << id
+                  << " (or warden monitor)\n";
+        r = st->client->Next(st->o.wait_ms + 5000);
+      }
+      if (!r.ok()) {
+        st->client.reset();
+        v.error = "the daemon did not answer: " + r.status().message();
+        return v;
+      }
+      const json::value* ok = r->if_contains("ok");
+      const json::value* d = r->if_contains("decision");
+      if (!ok || !ok->is_bool() || !ok->as_bool() || !d || !d->is_string() || !policy::ParseDecision(d->as_string())) {
+        const json::value* err = r->if_contains("error");
+        v.error = "the daemon could not decide: " + (err ? json::serialize(*err) : json::serialize(*r));
+        st->client.reset();
+        return v;
+      }
+      v.decided = true;
+      v.decision = *policy::ParseDecision(d->as_string());
+      if (const json::value* x = r->if_contains("reason"); x && x->is_string()) v.reason = std::string(x->as_string());
+      if (const json::value* x = r->if_contains("rule"); x && x->is_string()) v.rule = std::string(x->as_string());
+      return v;
+    }
+    if (!st->announced) {
+      std::cerr << st->prefix << "no daemon; deciding in-process (an ask is refused: nobody can approve it)\n";
+      st->announced = true;
+    }
+    if (!st->snap) st->snap = LoadFromFlags(st->o.policy, req.cwd, false, &st->loaded);
+    if (!st->snap) {
+      v.error = "the policy has errors";
+      return v;
+    }
+    policy::Outcome out = policy::Evaluate(*st->snap, req);
+    v.decided = true;
+    v.decision = out.decision;
+    v.reason = out.reason;
+    v.rule = out.rule_id;
+    if (v.decision == policy::Decision::kAsk) {
+      v.reason += " (needs a person's approval, and no daemon runs to ask one: start `warden serve`)";
+    }
+    return v;
+  };
+}
+
 int64_t UnixNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -175,27 +256,7 @@ int RunProxy(const McpArgs& a) {
   o.scanner = a.no_scan ? nullptr : &scan::Scanner::Default();
   o.block_injection = a.block_injection;
   o.limiter = limiter.get();
-  DecideOptions d = a.decide;
-  d.wait_ms = a.wait_s * 1000;
-  d.quiet = true;
-  bool announced = false;
-  o.decide = [d, prefix, announced](const policy::Request& req) mutable {
-    Verdict v = DecideRequest(d, req);
-    mcp::ProxyVerdict out;
-    out.decided = v.decided;
-    out.decision = v.decision;
-    out.reason = v.reason;
-    out.rule = v.rule;
-    out.error = v.error;
-    if (v.in_process && !announced) {
-      std::cerr << prefix << "no daemon; deciding in-process (an ask is refused: nobody can approve it)\n";
-      announced = true;
-    }
-    if (v.decided && v.in_process && v.decision == policy::Decision::kAsk) {
-      out.reason += " (needs a person's approval, and no daemon runs to ask one: start `warden serve`)";
-    }
-    return out;
-  };
+  o.decide = Decider(a, prefix);
   const bool quiet = a.quiet;
   std::shared_ptr<AuditSink> sink;
   if (!a.decide.no_daemon) sink = std::make_shared<AuditSink>(a.decide.daemon.Socket(), name, a.context);
