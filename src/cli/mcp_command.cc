@@ -257,6 +257,7 @@ int RunProxy(const McpArgs& a) {
   o.block_injection = a.block_injection;
   o.limiter = limiter.get();
   o.decide = Decider(a, prefix);
+  o.decide_inline = a.decide.no_daemon;  // in-process only: microseconds, never a wait
   const bool quiet = a.quiet;
   std::shared_ptr<AuditSink> sink;
   if (!a.decide.no_daemon) sink = std::make_shared<AuditSink>(a.decide.daemon.Socket(), name, a.context);

@@ -232,6 +232,11 @@ void Proxy::ToolCall(std::string_view line, const Message& m) {
   req.cwd = o_.cwd;
   req.workspace = o_.workspace;
   req.home = o_.home;
+  if (o_.decide_inline) {
+    ProxyVerdict v = o_.decide ? o_.decide(req) : ProxyVerdict{};
+    Finish(m.id, tool, std::string(line), v);
+    return;
+  }
   {
     std::lock_guard<std::mutex> lock(worker_->mu);
     worker_->jobs.push_back(Worker::Job{m.id, tool, std::string(line), std::move(req)});

@@ -60,6 +60,9 @@ struct ProxyOptions {
   std::string cwd, workspace, home;
   // Decides one request; runs on the worker thread and may block (an approval).
   std::function<ProxyVerdict(const policy::Request&)> decide;
+  // Call decide on the relay's thread instead (it must not block): for in-process decisions,
+  // which take microseconds, a thread hop would cost more than the decision.
+  bool decide_inline = false;
   PinStore* pins = nullptr;                     // null: no pinning
   const scan::Scanner* scanner = nullptr;       // null: no scanning
   bool block_injection = false;
