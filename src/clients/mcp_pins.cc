@@ -159,6 +159,7 @@ Result<PinCheck> PinStore::Observe(std::string_view server, std::string_view too
     if (ins.Step() != SQLITE_DONE) return DbError(db_, path_);
     return PinCheck::kNew;
   }
+  blocked_read_ = {};  // re-read on the next Blocked
   if (rc != SQLITE_ROW) return DbError(db_, path_);
   std::string pinned = q.Col(0);
   bool changed = q.ColInt(1) != 0;
@@ -183,14 +184,23 @@ Result<PinCheck> PinStore::Observe(std::string_view server, std::string_view too
   return PinCheck::kChanged;
 }
 
-Result<bool> PinStore::Blocked(std::string_view server, std::string_view tool) {
-  Stmt q(db_, "SELECT changed FROM mcp_pins WHERE server = ?1 AND tool = ?2");
+Status PinStore::RefreshBlocked() {
+  Stmt q(db_, "SELECT server, tool FROM mcp_pins WHERE changed = 1");
   if (!q.ok()) return DbError(db_, path_);
-  q.Text(1, server).Text(2, tool);
-  int rc = q.Step();
-  if (rc == SQLITE_DONE) return false;
-  if (rc != SQLITE_ROW) return DbError(db_, path_);
-  return q.ColInt(0) != 0;
+  std::set<std::pair<std::string, std::string>, std::less<>> fresh;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) fresh.emplace(q.Col(0), q.Col(1));
+  if (rc != SQLITE_DONE) return DbError(db_, path_);
+  blocked_ = std::move(fresh);
+  blocked_read_ = std::chrono::steady_clock::now();
+  return Status::Ok();
+}
+
+Result<bool> PinStore::Blocked(std::string_view server, std::string_view tool) {
+  if (std::chrono::steady_clock::now() - blocked_read_ > std::chrono::seconds(1)) {
+    if (Status s = RefreshBlocked(); !s.ok()) return s;
+  }
+  return blocked_.count(std::pair<std::string, std::string>(server, tool)) > 0;
 }
 
 Result<std::vector<Pin>> PinStore::List(std::string_view server) {
@@ -213,9 +223,8 @@ Result<Pin> PinStore::Accept(std::string_view server, std::string_view tool, int
   if (!up.ok()) return DbError(db_, path_);
   up.Text(1, server).Text(2, tool).Int(3, now);
   if (up.Step() != SQLITE_DONE) return DbError(db_, path_);
+  blocked_read_ = {};
   if (sqlite3_changes(db_) == 0) {
-    auto blocked = Blocked(server, tool);
-    if (!blocked.ok()) return blocked.status();
     auto all = List(server);
     bool known = all.ok() && std::any_of(all->begin(), all->end(), [&](const Pin& p) { return p.tool == tool; });
     return Status::NotFound(known ? "tool '" + std::string(tool) + "' of server '" + std::string(server) +
@@ -235,6 +244,7 @@ Status PinStore::Forget(std::string_view server, std::string_view tool) {
   if (!del.ok()) return DbError(db_, path_);
   del.Text(1, server).Text(2, tool);
   if (del.Step() != SQLITE_DONE) return DbError(db_, path_);
+  blocked_read_ = {};
   if (sqlite3_changes(db_) == 0) return Status::NotFound("no pin for tool '" + std::string(tool) + "' of server '" + std::string(server) + "'");
   return Status::Ok();
 }

@@ -13,8 +13,10 @@
 
 #include <boost/json/value.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,7 +53,10 @@ class PinStore {
   // clears a pending change when the tool is back to the pinned version.
   Result<PinCheck> Observe(std::string_view server, std::string_view tool, std::string_view hash,
                            std::string_view description, int64_t now);
-  // Whether calls to the tool are refused (its pin is changed and not accepted).
+  // Whether calls to the tool are refused (its pin is changed and not accepted). Answered
+  // from memory: the set of changed pins is re-read from the DB at most once a second (so an
+  // accept by another process takes effect within a second); this store's own Observe and
+  // Accept update it at once. A call costs a hash lookup, not a query.
   Result<bool> Blocked(std::string_view server, std::string_view tool);
   Result<std::vector<Pin>> List(std::string_view server = {});
   // Makes the pending version the pin. NotFound when there is no pin or no pending change.
@@ -61,8 +66,11 @@ class PinStore {
 
  private:
   PinStore() = default;
+  Status RefreshBlocked();
   sqlite3* db_ = nullptr;
   std::string path_;
+  std::set<std::pair<std::string, std::string>, std::less<>> blocked_;  // (server, tool) changed
+  std::chrono::steady_clock::time_point blocked_read_{};
 };
 
 }  // namespace warden::mcp
