@@ -126,6 +126,11 @@ json::object RequestJson(const policy::Request& r) {
     o["url"] = r.http.url;
     o["host"] = r.http.host;
   }
+  if (r.kind == policy::RequestKind::kMcp) {
+    o["server"] = r.server;
+    o["tool"] = r.tool;
+    o["arguments"] = r.arguments;
+  }
   o["cwd"] = r.cwd;
   o["workspace"] = r.workspace;
   o["home"] = r.home;
