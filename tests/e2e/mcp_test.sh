@@ -274,7 +274,12 @@ expect_no_leftovers "size cap: nothing left running"
 
 # ==== with the daemon: decisions and the proxy's own events in the audit log =======================
 DSTATE=$TMP/daemon-state
-"$WARDEN" serve --socket "$TMP/warden.sock" --state-dir "$DSTATE" >"$TMP/daemon.log" 2>&1 &
+cat >"$TMP/ask-add.yaml" <<'EOF'
+version: 1
+rules:
+  - {id: test-ask-add, kind: mcp, match: {server: drift, tool: add}, decision: ask, reason: Adding needs a person.}
+EOF
+"$WARDEN" serve --socket "$TMP/warden.sock" --state-dir "$DSTATE" --policy "$TMP/ask-add.yaml" >"$TMP/daemon.log" 2>&1 &
 DAEMON_PID=$!
 for _ in $(seq 200); do [ -S "$TMP/warden.sock" ] && break; sleep 0.05; done
 [ -S "$TMP/warden.sock" ] || { echo "the daemon did not start:"; cat "$TMP/daemon.log"; }
@@ -291,6 +296,27 @@ expect_contains "$audit" '"rule":"warden-approver-key-read"' "daemon: the denied
 expect_contains "$audit" '"rule":"mcp-proxy:redacted"' "daemon: the redaction is audited"
 expect_contains "$audit" '"rule":"mcp-proxy:pin-new"' "daemon: the pins taken on first use are audited"
 expect_lacks "$audit" "$AWS_KEY" "daemon: no secret in the audit log"
+# ask: the call waits for a person; approved, it goes through; denied, the client gets the error
+approve_next() {  # approve_next approve|deny: answers the first pending approval (within 10 s)
+  for _ in $(seq 200); do
+    id=$("$WARDEN" approvals --socket "$TMP/warden.sock" --state-dir "$DSTATE" --json 2>/dev/null | jq -r '.[0].id // .[0].approval_id // empty' 2>/dev/null)
+    if [ -n "$id" ]; then
+      "$WARDEN" "$1" "$id" --socket "$TMP/warden.sock" --state-dir "$DSTATE" >/dev/null 2>&1 && echo "$1 $id" >>"$TMP/answered.log"
+      return
+    fi
+    sleep 0.05
+  done
+}
+DRIFT_MCP=("$WARDEN" mcp --name drift --wait 10 --socket "$TMP/warden.sock" --state-dir "$DSTATE" -- node "$DRIFT" "$TMP/ask-marker")
+approve_next approve & approver=$!
+client run '[{"op":"call","tool":"add","args":{"a":2,"b":5}}]' -- "${DRIFT_MCP[@]}"
+wait "$approver"
+expect_eq 7 "$(result_text "$(line 1)")" "daemon: an ask waits for a person and, approved, goes through"
+expect_contains "$(cat "$TMP/answered.log" 2>/dev/null)" "approve " "daemon: the call was pending until a person approved it"
+approve_next deny & approver=$!
+client run '[{"op":"call","tool":"add","args":{"a":1,"b":1}}]' -- "${DRIFT_MCP[@]}"
+wait "$approver"
+expect_denied "$(line 1)" "daemon: an ask a person denies is refused"
 "$WARDEN" audit verify --state-dir "$DSTATE" >/dev/null 2>&1 && ok || fail "daemon: audit verify"
 kill "$DAEMON_PID" 2>/dev/null; wait "$DAEMON_PID" 2>/dev/null
 
