@@ -223,6 +223,11 @@ TEST_F(ProxyTest, ChangedToolsAreHiddenAndRefusedUntilAccepted) {
   std::string reordered = Result(11, R"({"tools":[{"inputSchema":{"type":"object"},"description":"Echo the input","name":"echo"},{"name":"add","description":"Add","inputSchema":{"type":"object"}}]})");
   Send(reordered);
   EXPECT_EQ(Read(), reordered);
+  // The server says its tools changed: the notification reaches the client as it is, and
+  // the listing the client asks for next is checked against the pins.
+  std::string list_changed = R"({"jsonrpc":"2.0","method":"notifications/tools/list_changed"})";
+  Send(list_changed);
+  EXPECT_EQ(Read(), list_changed);
   // A new description: echo is hidden, add stays.
   Send(List(12));
   ASSERT_TRUE(Read());
