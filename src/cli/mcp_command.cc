@@ -58,9 +58,12 @@ struct McpArgs {
 // answering costs events, never the relay.
 class AuditSink {
  public:
-  AuditSink(std::string socket, std::string server, std::string context)
-      : socket_(std::move(socket)), server_(std::move(server)), context_(std::move(context)) {
-    std::thread([this] { Run(); }).detach();  // the process ends with ExitNow: never joined
+  // The sending thread owns a reference: the sink lives until the process ends (ExitNow), so
+  // nothing destroys it (its mutex and condition variable) under the waiting thread.
+  static std::shared_ptr<AuditSink> Start(std::string socket, std::string server, std::string context) {
+    std::shared_ptr<AuditSink> s(new AuditSink(std::move(socket), std::move(server), std::move(context)));
+    std::thread([s] { s->Run(); }).detach();
+    return s;
   }
   void Add(const mcp::ProxyEvent& e) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -70,6 +73,9 @@ class AuditSink {
   }
 
  private:
+  AuditSink(std::string socket, std::string server, std::string context)
+      : socket_(std::move(socket)), server_(std::move(server)), context_(std::move(context)) {}
+
   void Run() {
     std::optional<server::Client> client;
     bool gone = false;
@@ -260,7 +266,7 @@ int RunProxy(const McpArgs& a) {
   o.decide_inline = a.decide.no_daemon;  // in-process only: microseconds, never a wait
   const bool quiet = a.quiet;
   std::shared_ptr<AuditSink> sink;
-  if (!a.decide.no_daemon) sink = std::make_shared<AuditSink>(a.decide.daemon.Socket(), name, a.context);
+  if (!a.decide.no_daemon) sink = AuditSink::Start(a.decide.daemon.Socket(), name, a.context);
   o.on_event = [prefix, quiet, sink](const mcp::ProxyEvent& e) {
     // Calls are audited by the daemon when it decides them; the rest is recorded here.
     if (sink && e.type != "call") sink->Add(e);

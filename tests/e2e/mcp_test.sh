@@ -272,6 +272,12 @@ expect_contains "$(jq -c 'select(.id == 3)' 2>/dev/null <<<"$out")" '"name":"ech
 expect_lacks "$(cat "$CAP_LOG")" "xxxxxxxxxx" "size cap: the oversize line never reached the server"
 expect_no_leftovers "size cap: nothing left running"
 
+# ==== the proxy ends by itself when its client closes stdin (no SIGTERM needed) ====================
+out=$(printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"ping"}' |
+  timeout 10 "$WARDEN" mcp --name eof --state-dir "$TMP/eof-state" -- cat 2>>"$TMP/stderr.log"); rc=$?
+expect_eq 0 "$rc" "client EOF: the proxy exits by itself with the server's status"
+expect_contains "$out" '"method":"ping"' "client EOF: what was sent before is relayed"
+
 # ==== with the daemon: decisions and the proxy's own events in the audit log =======================
 DSTATE=$TMP/daemon-state
 cat >"$TMP/ask-add.yaml" <<'EOF'
