@@ -286,7 +286,7 @@ void Proxy::OnServerLine(std::string_view line) {
     relay_->SendToClient(line);
     return;
   }
-  bool changed = p.method == "tools/list" ? ToolsList(m.id, m.json) : ScanResult(p, m.json);
+  bool changed = p.method == "tools/list" ? ToolsList(m.json) : ScanResult(p, m.json);
   if (!changed) {
     relay_->SendToClient(line);
     return;
@@ -294,8 +294,7 @@ void Proxy::OnServerLine(std::string_view line) {
   relay_->SendToClient(json::serialize(m.json));
 }
 
-bool Proxy::ToolsList(const std::string& id, json::value& msg) {
-  (void)id;
+bool Proxy::ToolsList(json::value& msg) {
   json::value& result = msg.as_object()["result"];
   json::array* tools = result.is_object() && result.as_object().contains("tools") ? result.as_object()["tools"].if_array() : nullptr;
   if (tools == nullptr) return false;

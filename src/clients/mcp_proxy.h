@@ -95,7 +95,7 @@ class Proxy {
   void OnServerLine(std::string_view line);
   void ToolCall(std::string_view line, const Message& m);
   void Finish(const std::string& id, const std::string& tool, const std::string& line, const ProxyVerdict& v);
-  bool ToolsList(const std::string& id, boost::json::value& msg);
+  bool ToolsList(boost::json::value& msg);
   bool ScanResult(const Pending& p, boost::json::value& msg);
   void Event(std::string type, std::string tool, std::string decision, std::string detail);
 

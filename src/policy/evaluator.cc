@@ -86,6 +86,13 @@ class Evaluation {
     f.op = req_.op;
     f.path = ResolvePath(req_.path, env_.cwd, env_.home);
     f.source = "request";
+    AddFileFact(std::move(f));
+    EvaluateFacts();
+  }
+
+  // A file fact named by the request itself (not found by the analyzer): symlinks resolved,
+  // the path as written kept as `lexical` when that changed it.
+  void AddFileFact(shell::FileFact f) {
     if (opt_.resolve_symlinks) {
       std::string real = SymlinkResolver().Resolve(f.path);
       if (real != f.path) {
@@ -94,7 +101,6 @@ class Evaluation {
       }
     }
     out_->facts.files.push_back(std::move(f));
-    EvaluateFacts();
   }
 
   void EvaluateFacts() {
@@ -312,17 +318,9 @@ class Evaluation {
       out_->facts.signals.push_back({std::string(shell::kSignalUnknownConstruct),
                                      "an argument of " + Printable(req_.tool, 80) + " declared a path is not a path", -1});
       return;
-    } else {
-      f.path = ResolvePath(std::string_view(v.get_string()), env_.cwd, env_.home);
-      if (opt_.resolve_symlinks) {
-        std::string real = SymlinkResolver().Resolve(f.path);
-        if (real != f.path) {
-          f.lexical = f.path;
-          f.path = std::move(real);
-        }
-      }
     }
-    out_->facts.files.push_back(std::move(f));
+    f.path = ResolvePath(std::string_view(v.get_string()), env_.cwd, env_.home);
+    AddFileFact(std::move(f));
   }
 
   void AddMcpCommand(const boost::json::value& v) {
