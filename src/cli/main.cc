@@ -44,7 +44,8 @@ int Main(int argc, char** argv) {
   if (argc > 1 && std::string_view(argv[1]) == "shell") return RunShell(std::vector<std::string>(argv + 2, argv + argc));
   if (argc > 1 && std::string_view(argv[1]) == "serve") return ExecServe(argv);
   CLI::App app{"Warden: a policy gate for what AI agents and services do.\n"
-               "It decides allow, ask or deny for shell commands, file accesses and RBAC actions."};
+               "It decides allow, ask or deny for shell commands, file accesses, URL fetches, MCP tool calls\n"
+               "and RBAC actions."};
   app.name("warden");
   app.set_version_flag("--version", WARDEN_VERSION);
   app.require_subcommand(1);
@@ -57,6 +58,7 @@ int Main(int argc, char** argv) {
   warden serve &   warden exec -- git status   warden status
   warden serve --http 127.0.0.1:8181 &   warden token create --role service
   warden shell -c 'make test'           (a drop-in $SHELL: see warden shell --help)
+  warden mcp --name fs -- npx -y @modelcontextprotocol/server-filesystem ~/project   (warden mcp --help)
 
 Run 'warden COMMAND --help' for a command's flags and examples.
 )") + kExitCodesHelp);
