@@ -19,6 +19,14 @@ Stream LiteralStream(std::string text, std::string source) {
   return s;
 }
 
+Stream MakeStream(Stream::Kind kind, std::string source, std::string text) {
+  Stream s;
+  s.kind = kind;
+  s.source = std::move(source);
+  s.text = std::move(text);
+  return s;
+}
+
 bool HasGlobChar(std::string_view s) {
   if (s.find_first_of("*?[") != std::string_view::npos) return true;
   for (size_t open = s.find('{'); open != std::string_view::npos; open = s.find('{', open + 1)) {

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "shell/analyzer_impl.h"
+#include "shell/analysis_state.h"
 
 namespace warden::shell {
 
@@ -15,6 +15,7 @@ inline constexpr size_t kMaxFiles = 4096;
 
 Stream UnknownStream(std::string source = {});
 Stream LiteralStream(std::string text, std::string source);
+Stream MakeStream(Stream::Kind kind, std::string source, std::string text = {});
 inline bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\n'; }
 
 // Unquoted characters that make a word a pattern: * ? [ and a brace expansion ({a,b} or

@@ -100,85 +100,94 @@ size_t ExpansionEnd(std::string_view s, size_t i, bool allow_substitution) {
   return std::string_view::npos;
 }
 
+constexpr size_t kRefuse = std::string_view::npos;
+
+// The end of the '…' string at s[i], or npos (unterminated, or a control character in it).
+size_t SingleQuoteEnd(std::string_view s, size_t i) {
+  size_t close = s.find('\'', i + 1);
+  if (close == kRefuse) return kRefuse;
+  for (size_t k = i + 1; k < close; ++k) {
+    if (static_cast<unsigned char>(s[k]) < 0x20 && s[k] != '\t') return kRefuse;
+  }
+  return close + 1;
+}
+
+// "((" and a parenthesis in a string with an expansion read as something else to the grammar
+// ("$D(x", "((${D}").
+bool RefusedParen(std::string_view s, size_t open_quote, size_t k, size_t last_in_quotes) {
+  if (s[k] == '(' && k + 1 < s.size() && s[k + 1] == '(') return true;
+  size_t close = k;
+  while (close < s.size() && s[close] != '"') close += s[close] == '\\' ? 2 : 1;
+  std::string_view body = s.substr(open_quote, close - open_quote);
+  return body.find('$') != std::string_view::npos || last_in_quotes != kRefuse;
+}
+
+// The end of the "…" string at s[i], or npos when it holds something the readers disagree on.
+size_t DoubleQuoteEnd(std::string_view s, size_t i) {
+  size_t k = i + 1;
+  size_t last_in_quotes = kRefuse;  // where the last expansion inside ended
+  for (; k < s.size() && s[k] != '"'; ++k) {
+    char d = s[k];
+    if (d == '\\') {
+      // Only the escapes that mean the same to both readers.
+      if (k + 1 >= s.size() || (s[k + 1] != '"' && s[k + 1] != '\\' && s[k + 1] != '$')) return kRefuse;
+      ++k;
+    } else if (d == '$') {
+      // Blanks before a '$' right after the opening quote or after another expansion: the
+      // grammar puts them into the expansion ("$A $B" reads as $A and "$ B").
+      size_t blanks_from = last_in_quotes == kRefuse ? i + 1 : last_in_quotes;
+      if (k > blanks_from && s.find_first_not_of(" \t", blanks_from) == k) return kRefuse;
+      size_t e = ExpansionEnd(s, k, false);
+      if (e == kRefuse) return e;
+      last_in_quotes = e;
+      k = e - 1;
+    } else if (d == '`' || (static_cast<unsigned char>(d) < 0x20 && d != '\t')) {
+      return kRefuse;
+    } else if ((d == '(' || d == ')') && RefusedParen(s, i, k, last_in_quotes)) {
+      return kRefuse;
+    }
+  }
+  return k >= s.size() ? kRefuse : k + 1;
+}
+
+// Whether the backslash at s[i] escapes something both readers read the same way.
+bool BackslashAgrees(std::string_view s, size_t i, size_t start, size_t last_expansion_end) {
+  if (i + 1 >= s.size() || s[i + 1] == '\n' || static_cast<unsigned char>(s[i + 1]) < 0x20) return false;
+  // An escaped blank at either end of a word the grammar reads differently.
+  if (IsSpace(s[i + 1]) && (i == start || i + 2 >= s.size() || EndsWord(s[i + 2]))) return false;
+  // The grammar starts a new word at a backslash right after a quote or an expansion ("''\m"
+  // is two words to it, one to bash): leave those to tree-sitter.
+  if (i == start) return true;
+  char p = s[i - 1];
+  return !(p == '\'' || p == '"' || p == ')' || p == '}' || p == '{' ||
+           (p != '\\' && IsIdentChar(p) && last_expansion_end == i));
+}
+
 // The end of the raw word starting at s[i], or npos when it holds something to refuse.
 size_t WordEnd(std::string_view s, size_t i) {
   const size_t start = i;
-  size_t last_expansion_end = std::string_view::npos;
+  size_t last_expansion_end = kRefuse;
   bool seen_quote = false;
   int expansions = 0;
-  while (i < s.size() && !EndsWord(s[i])) {
+  while (i < s.size() && !EndsWord(s[i]) && i != kRefuse) {
     char c = s[i];
     if (c == '\'' || c == '"') seen_quote = true;
     if (c == '\'') {
-      size_t close = s.find('\'', i + 1);
-      if (close == std::string_view::npos) return close;
-      for (size_t k = i + 1; k < close; ++k) {
-        if (static_cast<unsigned char>(s[k]) < 0x20 && s[k] != '\t') return std::string_view::npos;
-      }
-      i = close + 1;
+      i = SingleQuoteEnd(s, i);
     } else if (c == '"') {
-      size_t k = i + 1;
-      size_t last_in_quotes = std::string_view::npos;  // where the last expansion inside ended
-      for (; k < s.size() && s[k] != '"'; ++k) {
-        char d = s[k];
-        if (d == '\\') {
-          // Only the escapes that mean the same to both readers.
-          if (k + 1 >= s.size() || (s[k + 1] != '"' && s[k + 1] != '\\' && s[k + 1] != '$')) {
-            return std::string_view::npos;
-          }
-          ++k;
-        } else if (d == '$') {
-          // Blanks before a '$' right after the opening quote or after another expansion: the
-          // grammar puts them into the expansion ("$A $B" reads as $A and "$ B").
-          size_t blanks_from = last_in_quotes == std::string_view::npos ? i + 1 : last_in_quotes;
-          if (k > blanks_from && s.find_first_not_of(" \t", blanks_from) == k) return std::string_view::npos;
-          size_t e = ExpansionEnd(s, k, false);
-          if (e == std::string_view::npos) return e;
-          last_in_quotes = e;
-          k = e - 1;
-        } else if (d == '`' || (static_cast<unsigned char>(d) < 0x20 && d != '\t')) {
-          return std::string_view::npos;
-        } else if (d == '(' || d == ')') {
-          // "((" and a parenthesis in a string with an expansion read as something else to the
-          // grammar ("$D(x", "((${D}").
-          if (d == '(' && k + 1 < s.size() && s[k + 1] == '(') return std::string_view::npos;
-          size_t close = k;
-          while (close < s.size() && s[close] != '"') close += s[close] == '\\' ? 2 : 1;
-          std::string_view body = s.substr(i, close - i);
-          if (body.find('$') != std::string_view::npos || last_in_quotes != std::string_view::npos) {
-            return std::string_view::npos;
-          }
-        }
-      }
-      if (k >= s.size()) return std::string_view::npos;
-      i = k + 1;
+      i = DoubleQuoteEnd(s, i);
     } else if (c == '\\') {
-      if (i + 1 >= s.size() || s[i + 1] == '\n' || static_cast<unsigned char>(s[i + 1]) < 0x20) {
-        return std::string_view::npos;
-      }
-      // An escaped blank at either end of a word the grammar reads differently.
-      if (IsSpace(s[i + 1]) && (i == start || i + 2 >= s.size() || EndsWord(s[i + 2]))) return std::string_view::npos;
-      // The grammar starts a new word at a backslash right after a quote or an expansion
-      // ("''\m" is two words to it, one to bash): leave those to tree-sitter.
-      if (i > start && (s[i - 1] == '\'' || s[i - 1] == '"' || s[i - 1] == ')' || s[i - 1] == '}' || s[i - 1] == '{' ||
-                        (s[i - 1] != '\\' && IsIdentChar(s[i - 1]) && last_expansion_end == i))) {
-        return std::string_view::npos;
-      }
+      if (!BackslashAgrees(s, i, start, last_expansion_end)) return kRefuse;
       i += 2;
     } else if (c == '$') {
       // After a quote, or after an expansion and more text, the grammar reads a '$' as a
-      // literal and splits the word there ("''/$HOME", "$(a)b$HOME").
-      if (seen_quote || (last_expansion_end != std::string_view::npos && last_expansion_end != i)) {
-        return std::string_view::npos;
-      }
-      // Nor does it always agree on a second expansion ("f$(b)$HOME").
-      if (++expansions > 1) return std::string_view::npos;
-      size_t e = ExpansionEnd(s, i, true);
-      if (e == std::string_view::npos) return e;
-      i = e;
-      last_expansion_end = e;
+      // literal and splits the word there ("''/$HOME", "$(a)b$HOME"); nor does it always
+      // agree on a second expansion ("f$(b)$HOME").
+      if (seen_quote || (last_expansion_end != kRefuse && last_expansion_end != i)) return kRefuse;
+      if (++expansions > 1) return kRefuse;
+      i = last_expansion_end = ExpansionEnd(s, i, true);
     } else if (RefusedUnquoted(static_cast<unsigned char>(c))) {
-      return std::string_view::npos;
+      return kRefuse;
     } else {
       ++i;
     }
@@ -232,136 +241,162 @@ bool HasLiteralBrace(std::string_view word) {
   return false;
 }
 
-// Splits into words, operators and redirections; false when something needs tree-sitter.
-bool Tokenize(std::string_view s, std::vector<Token>* out) {
-  size_t i = 0;
-  while (i < s.size()) {
-    char c = s[i];
-    if (IsSpace(c)) {
-      ++i;
-      continue;
-    }
-    const auto at = static_cast<uint32_t>(i);
-    if (c == '#' ) {
-      size_t nl = s.find('\n', i);
-      i = nl == std::string_view::npos ? s.size() : nl;
-      continue;
-    }
-    if (c == '\n') {
-      // The grammar runs a newline followed by a backslash into the next word.
-      size_t next = i + 1;
-      while (next < s.size() && IsSpace(s[next])) ++next;
-      if (next < s.size() && s[next] == '\\') return false;
-      out->push_back({Token::Kind::kOperator, s.substr(i, 1), at});
-      ++i;
-      continue;
-    }
-    // Redirections: [N]> [N]>> [N]< [N]>&M &> &>> (N a whole word of digits).
-    size_t op_start = i;
-    int fd = -1;
-    if (IsDigit(c)) {
-      size_t k = i;
-      while (k < s.size() && IsDigit(s[k])) ++k;
-      // The grammar reads the descriptor of "N<" as a word: only "N>" forms here.
-      if (k < s.size() && s[k] == '>' && k - i <= 4 && c != '0') {  // "0>": a word to the grammar
-        fd = std::stoi(std::string(s.substr(i, k - i)));
-        op_start = k;
-      }
-    }
-    std::string_view op;
-    if (s.compare(op_start, 3, "&>>") == 0 && fd < 0) {
-      op = s.substr(op_start, 3);
-    } else if (s.compare(op_start, 2, "&>") == 0 && fd < 0) {
-      op = s.substr(op_start, 2);
-    } else if (s.compare(op_start, 2, ">>") == 0 || s.compare(op_start, 2, ">&") == 0) {
-      op = s.substr(op_start, 2);
-    } else if (op_start < s.size() && (s[op_start] == '>' || s[op_start] == '<')) {
-      op = s.substr(op_start, 1);
-    }
-    if (!op.empty()) {
-      // The grammar drops a "-" word before a redirection with a descriptor ("x - 2>&1"), and
-      // after a substitution reads the descriptor as a word ("$(a) 0<f").
-      if (fd >= 0 && !out->empty() && out->back().kind == Token::Kind::kWord &&
-          (out->back().text == "-" || out->back().text.find("$(") != std::string_view::npos)) {
-        return false;
-      }
-      size_t after = op_start + op.size();
-      // Here-documents, here-strings, <&, <>, >|, >( and <( are left to tree-sitter.
-      if (after < s.size() && (s[after] == '<' || s[after] == '>' || s[after] == '|' || s[after] == '(' ||
-                               s[after] == '&')) {
-        return false;
-      }
-      while (after < s.size() && IsSpace(s[after])) ++after;
-      size_t end = WordEnd(s, after);
-      if (end == std::string_view::npos || end == after) return false;
-      std::string_view target = s.substr(after, end - after);
-      if (target.find('$') != std::string_view::npos || target.find('{') != std::string_view::npos ||
-          target.find('}') != std::string_view::npos || target.find('#') != std::string_view::npos) {
-        return false;
-      }
-      if (op == ">&" && (target == "-" || !std::all_of(target.begin(), target.end(), IsDigit))) return false;
-      Token t;
-      t.kind = Token::Kind::kRedirect;
-      t.offset = at;
-      t.fd = fd;
-      t.op = op;
-      t.target = target;
-      t.target_offset = static_cast<uint32_t>(after);
-      out->push_back(t);
-      i = end;
-      continue;
-    }
-    if (c == ';' || c == '&' || c == '|') {
-      size_t n = (i + 1 < s.size() && s[i + 1] == c && c != ';') ? 2 : 1;
-      std::string_view o = s.substr(i, n);
-      if (o == "|" && i + 1 < s.size() && s[i + 1] == '&') return false;  // |&
-      if (o == ";" && i + 1 < s.size() && s[i + 1] == ';') return false;  // ;;
-      out->push_back({Token::Kind::kOperator, o, at});
-      i += n;
-      continue;
-    }
-    size_t end = WordEnd(s, i);
-    if (end == std::string_view::npos) return false;
-    std::string_view word = s.substr(i, end - i);
-    // '#' inside a word is literal to bash, but the grammar reads some of those as comments;
-    // keep only the plain case ("a#b"). "==" starts a test operator to the grammar.
-    if (word.find('#') != std::string_view::npos && word.find_first_of("$'\"\\=") != std::string_view::npos) {
-      return false;
-    }
-    if (word[0] == '=' && word.size() > 1) return false;
-    // After a '#' that follows a digit or a brace the grammar sees a comment or "base#number";
-    // a word starting with '}', or an '=' before an expansion in a word that does not start
-    // plainly, it splits differently from bash.
-    for (size_t k = word.find('#'); k != std::string_view::npos; k = word.find('#', k + 1)) {
-      if (k > 0 && (IsDigit(word[k - 1]) || word[k - 1] == '{' || word[k - 1] == '}')) return false;
-    }
-    if (word[0] == '}') return false;
-    // Brace sequences ({1..9}) and nested braces the grammar reads differently.
-    if (size_t open = word.find('{'); open != std::string_view::npos &&
-        (word.find("..", open) != std::string_view::npos || word.find('{', open + 1) != std::string_view::npos)) {
-      return false;
-    }
-    // A brace and an expansion in one word ("{}$HOME"), or two '=' before one ("X=$AX=$B"):
-    // the grammar splits those words in two.
-    if (word.find('$') != std::string_view::npos &&
-        (HasLiteralBrace(word) || std::count(word.begin(), word.end(), '=') > 1)) {
-      return false;
-    }
-    if (size_t eq = word.find('='); eq != std::string_view::npos && word.find('$', eq) != std::string_view::npos &&
-        !IsOneDoubleQuotedString(word)) {
-      for (size_t k = 0; k < eq; ++k) {
-        char ch = word[k];
-        if (!(IsIdentChar(ch) || ch == '-' || ch == '.' || ch == '/')) return false;
-      }
-    }
-    // "a2>f" is the word a2 and a redirection for bash, but the grammar's reading of a word
-    // run into '>' differs: leave such lines to tree-sitter.
-    if (end < s.size() && (s[end] == '>' || s[end] == '<') && !word.empty() && IsDigit(word.back())) return false;
-    out->push_back({Token::Kind::kWord, word, at});
-    i = end;
+// A plain word the grammar reads the way bash does (see the comments for what it does not).
+bool WordAgrees(std::string_view s, std::string_view word, size_t end) {
+  // '#' inside a word is literal to bash, but the grammar reads some of those as comments;
+  // keep only the plain case ("a#b"). "==" starts a test operator to the grammar.
+  if (word.find('#') != std::string_view::npos && word.find_first_of("$'\"\\=") != std::string_view::npos) return false;
+  if (word[0] == '=' && word.size() > 1) return false;
+  // After a '#' that follows a digit or a brace the grammar sees a comment or "base#number";
+  // a word starting with '}' it splits differently from bash.
+  for (size_t k = word.find('#'); k != std::string_view::npos; k = word.find('#', k + 1)) {
+    if (k > 0 && (IsDigit(word[k - 1]) || word[k - 1] == '{' || word[k - 1] == '}')) return false;
   }
-  return true;
+  if (word[0] == '}') return false;
+  // Brace sequences ({1..9}) and nested braces the grammar reads differently.
+  if (size_t open = word.find('{'); open != std::string_view::npos &&
+      (word.find("..", open) != std::string_view::npos || word.find('{', open + 1) != std::string_view::npos)) {
+    return false;
+  }
+  // A brace and an expansion in one word ("{}$HOME"), or two '=' before one ("X=$AX=$B"):
+  // the grammar splits those words in two.
+  if (word.find('$') != std::string_view::npos && (HasLiteralBrace(word) || std::count(word.begin(), word.end(), '=') > 1)) {
+    return false;
+  }
+  // An '=' before an expansion in a word that does not start plainly.
+  if (size_t eq = word.find('='); eq != std::string_view::npos && word.find('$', eq) != std::string_view::npos &&
+      !IsOneDoubleQuotedString(word)) {
+    for (size_t k = 0; k < eq; ++k) {
+      char ch = word[k];
+      if (!(IsIdentChar(ch) || ch == '-' || ch == '.' || ch == '/')) return false;
+    }
+  }
+  // "a2>f" is the word a2 and a redirection for bash, but the grammar's reading of a word run
+  // into '>' differs: leave such lines to tree-sitter.
+  return !(end < s.size() && (s[end] == '>' || s[end] == '<') && IsDigit(word.back()));
 }
+
+// Splits a line into words, operators and redirections; Run is false when something needs
+// tree-sitter.
+class Tokenizer {
+ public:
+  Tokenizer(std::string_view s, std::vector<Token>* out) : s_(s), out_(out) {}
+
+  bool Run() {
+    while (i_ < s_.size()) {
+      if (!Next()) return false;
+    }
+    return true;
+  }
+
+ private:
+  bool Next() {
+    char c = s_[i_];
+    if (IsSpace(c)) {
+      ++i_;
+      return true;
+    }
+    if (c == '#') {
+      size_t nl = s_.find('\n', i_);
+      i_ = nl == std::string_view::npos ? s_.size() : nl;
+      return true;
+    }
+    if (c == '\n') return Newline();
+    int fd = -1;
+    size_t op_start = Descriptor(&fd);
+    if (std::string_view op = RedirectOperator(op_start, fd); !op.empty()) return Redirection(op, op_start, fd);
+    if (c == ';' || c == '&' || c == '|') return Operator(c);
+    return WordToken();
+  }
+
+  bool Newline() {
+    // The grammar runs a newline followed by a backslash into the next word.
+    size_t next = i_ + 1;
+    while (next < s_.size() && IsSpace(s_[next])) ++next;
+    if (next < s_.size() && s_[next] == '\\') return false;
+    out_->push_back({Token::Kind::kOperator, s_.substr(i_, 1), At()});
+    ++i_;
+    return true;
+  }
+
+  // "N>" (N a whole word of digits): where the operator starts, with *fd = N.
+  size_t Descriptor(int* fd) const {
+    if (!IsDigit(s_[i_])) return i_;
+    size_t k = i_;
+    while (k < s_.size() && IsDigit(s_[k])) ++k;
+    // The grammar reads the descriptor of "N<" (and of "0>") as a word: only "N>" forms here.
+    if (k < s_.size() && s_[k] == '>' && k - i_ <= 4 && s_[i_] != '0') {
+      *fd = std::stoi(std::string(s_.substr(i_, k - i_)));
+      return k;
+    }
+    return i_;
+  }
+
+  // Redirections: [N]> [N]>> [N]< [N]>&M &> &>>.
+  std::string_view RedirectOperator(size_t op_start, int fd) const {
+    if (s_.compare(op_start, 3, "&>>") == 0 && fd < 0) return s_.substr(op_start, 3);
+    if (s_.compare(op_start, 2, "&>") == 0 && fd < 0) return s_.substr(op_start, 2);
+    if (s_.compare(op_start, 2, ">>") == 0 || s_.compare(op_start, 2, ">&") == 0) return s_.substr(op_start, 2);
+    if (op_start < s_.size() && (s_[op_start] == '>' || s_[op_start] == '<')) return s_.substr(op_start, 1);
+    return {};
+  }
+
+  bool Redirection(std::string_view op, size_t op_start, int fd) {
+    // The grammar drops a "-" word before a redirection with a descriptor ("x - 2>&1"), and
+    // after a substitution reads the descriptor as a word ("$(a) 0<f").
+    if (fd >= 0 && !out_->empty() && out_->back().kind == Token::Kind::kWord &&
+        (out_->back().text == "-" || out_->back().text.find("$(") != std::string_view::npos)) {
+      return false;
+    }
+    size_t after = op_start + op.size();
+    // Here-documents, here-strings, <&, <>, >|, >( and <( are left to tree-sitter.
+    if (after < s_.size() && std::string_view("<>|(&").find(s_[after]) != std::string_view::npos) return false;
+    while (after < s_.size() && IsSpace(s_[after])) ++after;
+    size_t end = WordEnd(s_, after);
+    if (end == std::string_view::npos || end == after) return false;
+    std::string_view target = s_.substr(after, end - after);
+    if (target.find_first_of("${}#") != std::string_view::npos) return false;
+    if (op == ">&" && (target == "-" || !std::all_of(target.begin(), target.end(), IsDigit))) return false;
+    Token t;
+    t.kind = Token::Kind::kRedirect;
+    t.offset = At();
+    t.fd = fd;
+    t.op = op;
+    t.target = target;
+    t.target_offset = static_cast<uint32_t>(after);
+    out_->push_back(t);
+    i_ = end;
+    return true;
+  }
+
+  bool Operator(char c) {
+    size_t n = (i_ + 1 < s_.size() && s_[i_ + 1] == c && c != ';') ? 2 : 1;
+    std::string_view o = s_.substr(i_, n);
+    if (o == "|" && i_ + 1 < s_.size() && s_[i_ + 1] == '&') return false;  // |&
+    if (o == ";" && i_ + 1 < s_.size() && s_[i_ + 1] == ';') return false;  // ;;
+    out_->push_back({Token::Kind::kOperator, o, At()});
+    i_ += n;
+    return true;
+  }
+
+  bool WordToken() {
+    size_t end = WordEnd(s_, i_);
+    if (end == std::string_view::npos) return false;
+    std::string_view word = s_.substr(i_, end - i_);
+    if (!WordAgrees(s_, word, end)) return false;
+    out_->push_back({Token::Kind::kWord, word, At()});
+    i_ = end;
+    return true;
+  }
+
+  uint32_t At() const { return static_cast<uint32_t>(i_); }
+
+  std::string_view s_;
+  std::vector<Token>* out_;
+  size_t i_ = 0;
+};
+
+bool Tokenize(std::string_view s, std::vector<Token>* out) { return Tokenizer(s, out).Run(); }
 
 std::optional<ParseResult> ReadLine(std::string_view source, int depth);
 

@@ -876,69 +876,20 @@ class Reader {
       case T::kRegex:
         AppendUnquoted(Text(n), w);
         return;
-      case T::kRawString: {
-        std::string_view t = Text(n);
-        if (t.size() >= 2 && t.front() == '\'' && t.back() == '\'') t = t.substr(1, t.size() - 2);
-        AppendQuotedText(t, w);
-        return;
-      }
-      case T::kAnsiCString: {
-        std::string_view t = Text(n);
-        if (t.size() >= 3 && t.substr(0, 2) == "$'" && t.back() == '\'') t = t.substr(2, t.size() - 3);
-        AppendQuotedText(DecodeAnsiC(t), w);
-        return;
-      }
+      case T::kRawString: return RawString(n, w);
+      case T::kAnsiCString: return AnsiCString(n, w);
       case T::kString: return DoubleQuoted(n, w, depth);
       case T::kTranslatedString:
         for (const Child& c : Children(n)) {
           if (c.named) AppendParts(c.node, c.type, w, depth + 1);
         }
         return;
-      case T::kSimpleExpansion: {
-        WordPart p;
-        p.kind = WordPart::Kind::kParam;
-        std::string_view t = Text(n);
-        p.text = std::string(t.size() > 1 ? t.substr(1) : t);
-        w->parts.push_back(std::move(p));
-        return;
-      }
+      case T::kSimpleExpansion: return SimpleExpansion(n, w);
       case T::kExpansion: return Expansion(n, w, depth);
-      case T::kCommandSubstitution: {
-        WordPart p;
-        p.kind = WordPart::Kind::kCommandSub;
-        p.body.push_back(Substitution(n, depth));
-        w->parts.push_back(std::move(p));
-        return;
-      }
-      case T::kProcessSubstitution: {
-        WordPart p;
-        p.kind = WordPart::Kind::kProcessSub;
-        std::string_view t = Text(n);
-        p.direction = t.empty() ? '<' : t.front();
-        p.body.push_back(Statements(n, depth + 1));
-        w->parts.push_back(std::move(p));
-        return;
-      }
-      case T::kArithmeticExpansion: {
-        WordPart p;
-        p.kind = WordPart::Kind::kArith;
-        p.text = std::string(Text(n));
-        for (const Child& c : Children(n)) {
-          if (c.named) CollectWords(c.node, &p.inner, depth + 1);
-        }
-        w->parts.push_back(std::move(p));
-        return;
-      }
-      case T::kArray: {
-        WordPart p;
-        p.kind = WordPart::Kind::kOpaque;
-        p.text = std::string(Text(n));
-        for (const Child& c : Children(n)) {
-          if (c.named && IsWordLike(c.type)) p.inner.push_back(ConvertWord(c.node, depth + 1));
-        }
-        w->parts.push_back(std::move(p));
-        return;
-      }
+      case T::kCommandSubstitution: return CommandSubstitution(n, w, depth);
+      case T::kProcessSubstitution: return ProcessSubstitution(n, w, depth);
+      case T::kArithmeticExpansion: return ArithmeticExpansion(n, w, depth);
+      case T::kArray: return Array(n, w, depth);
       case T::kError: {
         Word e = ErrorWord(n, depth);
         for (auto& p : e.parts) w->parts.push_back(std::move(p));
@@ -947,6 +898,62 @@ class Reader {
       default:
         return Concatenation(n, w, depth);
     }
+  }
+
+  void RawString(TSNode n, Word* w) {
+    std::string_view t = Text(n);
+    if (t.size() >= 2 && t.front() == '\'' && t.back() == '\'') t = t.substr(1, t.size() - 2);
+    AppendQuotedText(t, w);
+  }
+
+  void AnsiCString(TSNode n, Word* w) {
+    std::string_view t = Text(n);
+    if (t.size() >= 3 && t.substr(0, 2) == "$'" && t.back() == '\'') t = t.substr(2, t.size() - 3);
+    AppendQuotedText(DecodeAnsiC(t), w);
+  }
+
+  void SimpleExpansion(TSNode n, Word* w) {
+    WordPart p;
+    p.kind = WordPart::Kind::kParam;
+    std::string_view t = Text(n);
+    p.text = std::string(t.size() > 1 ? t.substr(1) : t);
+    w->parts.push_back(std::move(p));
+  }
+
+  void CommandSubstitution(TSNode n, Word* w, int depth) {
+    WordPart p;
+    p.kind = WordPart::Kind::kCommandSub;
+    p.body.push_back(Substitution(n, depth));
+    w->parts.push_back(std::move(p));
+  }
+
+  void ProcessSubstitution(TSNode n, Word* w, int depth) {
+    WordPart p;
+    p.kind = WordPart::Kind::kProcessSub;
+    std::string_view t = Text(n);
+    p.direction = t.empty() ? '<' : t.front();
+    p.body.push_back(Statements(n, depth + 1));
+    w->parts.push_back(std::move(p));
+  }
+
+  void ArithmeticExpansion(TSNode n, Word* w, int depth) {
+    WordPart p;
+    p.kind = WordPart::Kind::kArith;
+    p.text = std::string(Text(n));
+    for (const Child& c : Children(n)) {
+      if (c.named) CollectWords(c.node, &p.inner, depth + 1);
+    }
+    w->parts.push_back(std::move(p));
+  }
+
+  void Array(TSNode n, Word* w, int depth) {
+    WordPart p;
+    p.kind = WordPart::Kind::kOpaque;
+    p.text = std::string(Text(n));
+    for (const Child& c : Children(n)) {
+      if (c.named && IsWordLike(c.type)) p.inner.push_back(ConvertWord(c.node, depth + 1));
+    }
+    w->parts.push_back(std::move(p));
   }
 
   // Parts inside double quotes or a here-document: expansions there are not split or globbed.

@@ -1,4 +1,4 @@
-#include "shell/command_specs.h"
+#include "shell/command_model.h"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,63 @@
+// Call: the shorthands command handlers use, each a thin layer over the analyzer's services.
+#include "shell/analyzer_impl.h"
+#include "shell/analyzer_util.h"
+
+namespace warden::shell {
+
+const CommandFact& Call::fact() const { return an.Cmd(index); }
+
+void Call::Operand(FileOp op, uint32_t arg, bool recursive, bool guessed) {
+  an.AddOperandFile(op, index, arg, recursive, name(), st, guessed);
+}
+
+void Call::Operands(size_t first, FileOp op, bool recursive) {
+  const CommandFact& f = fact();
+  for (size_t k = first; k < f.operands.size(); ++k) {
+    if (f.argv[f.operands[k]] != "-") an.AddOperandFile(op, index, f.operands[k], recursive, f.name, st);
+  }
+}
+
+void Call::File(FileOp op, std::string_view path, uint8_t bits, bool recursive, std::string_view source) {
+  an.AddFile(op, path, bits, recursive, source.empty() ? std::string_view(name()) : source, index, st);
+}
+
+void Call::Signal(std::string_view type, std::string detail) { an.Signal(type, std::move(detail), index); }
+
+Stream Call::Run(std::vector<Expanded> words, std::string_view via) {
+  return an.Exec(std::move(words), st, an.Inner(ctx, via, false), in);
+}
+
+Stream Call::RunCode(const Expanded& code, std::string_view origin, std::string_view via, const Stream& input) {
+  return an.CodeString(code, origin, st, an.Inner(ctx, via, false), {}, input);
+}
+
+Stream Call::RunCode(std::string text, std::string_view origin, std::string_view via, const Stream& input) {
+  return RunCode(PlainWord(std::move(text)), origin, via, input);
+}
+
+Stream Call::PassThrough() const { return in.tainted() ? in : UnknownStream(name()); }
+
+Expanded JoinWords(const std::vector<Expanded>& argv, size_t from, size_t to) {
+  Expanded code;
+  to = std::min(to, argv.size());
+  for (size_t k = from; k < to; ++k) {
+    if (k > from) code.text += ' ';
+    code.text += argv[k].text;
+    code.bits |= argv[k].bits;
+    if (argv[k].taint.tainted()) code.taint = argv[k].taint;
+  }
+  return code;
+}
+
+std::vector<Expanded> Slice(const std::vector<Expanded>& argv, size_t from) {
+  return std::vector<Expanded>(argv.begin() + static_cast<std::ptrdiff_t>(std::min(from, argv.size())), argv.end());
+}
+
+Expanded PlainWord(std::string text, uint8_t bits) {
+  Expanded e;
+  e.text = std::move(text);
+  e.bits = bits;
+  return e;
+}
+
+}  // namespace warden::shell

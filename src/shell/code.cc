@@ -1,0 +1,175 @@
+// Code run one level deeper: shell strings (bash -c, eval, trap, …) analyzed as scripts with
+// their own positional parameters, what a shell reads from its input, script files (their text
+// known when written earlier in the same string, a download when fetched earlier), and the
+// shell strings inline interpreter code hands to a shell (os.system('…'), `…`, awk pipes).
+#include <re2/re2.h>
+
+#include <algorithm>
+
+#include "core/path.h"
+#include "core/strings.h"
+#include "shell/analyzer_impl.h"
+#include "shell/analyzer_util.h"
+
+namespace warden::shell {
+
+Stream Analyzer::CodeString(const Expanded& code, std::string_view origin, State& st, const Ctx& ctx,
+                            const std::vector<Expanded>& params, const Stream& in, bool same_shell) {
+  Ctx c = Inner(ctx, "", false, origin);
+  c.depth = ctx.depth + 1;
+  if (code.bits & kArgDynamic) {
+    if (code.taint.tainted()) {
+      Signal(kSignalRce, std::string(origin) + " runs code from " + code.taint.source);
+    } else {
+      Signal(kSignalDynamicScript,
+             std::string(origin) + " runs code that is only known at run time: " + Printable(code.text, 80));
+    }
+  }
+  // Analyze what is visible, with unknown parts left as ${…} / $(…) placeholders.
+  State copy = st;
+  State& target = same_shell ? st : copy;
+  if (!params.empty()) {
+    Value all;
+    all.known = true;
+    for (size_t i = 0; i < params.size() && i < 10; ++i) {
+      Value v;
+      v.known = !(params[i].bits & kArgDynamic);
+      v.text = v.known ? params[i].text : std::string();
+      v.bits = params[i].bits & (kArgGlob | kArgTree | kArgPattern);
+      v.taint = params[i].taint;
+      target.vars[std::to_string(i)] = v;
+      if (i == 0) continue;
+      if (i > 1) all.text += ' ';
+      all.text += params[i].text;
+      all.known = all.known && v.known;
+      all.bits |= v.bits;
+    }
+    target.vars["@"] = all;
+    target.vars["*"] = all;
+    Value count;
+    count.known = true;
+    count.text = std::to_string(params.size() - 1);
+    target.vars["#"] = count;
+  }
+  return Script(code.text, target, c, in);
+}
+
+Stream Analyzer::CodeStream(const Stream& s, std::string_view sink, int index, State& st, const Ctx& ctx,
+                            bool same_shell) {
+  switch (s.kind) {
+    case Stream::Kind::kNone: return UnknownStream(std::string(sink));
+    case Stream::Kind::kLiteral: {
+      Expanded code;
+      code.text = s.text;
+      return CodeString(code, std::string(sink) + " < " + (s.source.empty() ? "input" : s.source), st, ctx, {}, {},
+                        same_shell);
+    }
+    case Stream::Kind::kFetched:
+    case Stream::Kind::kDecoded:
+      Signal(kSignalRce, std::string(sink) + " runs code piped from " + s.source, index);
+      return UnknownStream(std::string(sink));
+    case Stream::Kind::kFile: {
+      Expanded file;
+      file.text = s.text;
+      ScriptFile(file, sink, index, st, ctx, Stream{}, same_shell);
+      return UnknownStream(std::string(sink));
+    }
+    case Stream::Kind::kPaths:
+    case Stream::Kind::kUnknown:
+      Signal(kSignalDynamicScript,
+             std::string(sink) + " runs commands read from the output of " +
+                 (s.source.empty() ? std::string("another command") : "'" + s.source + "'"),
+             index);
+      return UnknownStream(std::string(sink));
+  }
+  return UnknownStream();
+}
+
+void Analyzer::ScriptFile(const Expanded& arg, std::string_view sink, int index, State& st, const Ctx& ctx,
+                          const Stream& in, bool same_shell) {
+  if (arg.procsub) {
+    CodeStream(arg.procsub_stream, sink, index, st, ctx, same_shell);
+    return;
+  }
+  if (arg.text == "/dev/stdin" || arg.text == "-" || arg.text == "/dev/fd/0" || arg.text == "/proc/self/fd/0") {
+    CodeStream(in, sink, index, st, ctx, same_shell);
+    return;
+  }
+  if (arg.taint.tainted()) Signal(kSignalRce, std::string(sink) + " runs a script named by " + arg.taint.source, index);
+  if (sink != "exec") AddFile(FileOp::kExec, arg.text, arg.bits, false, sink, index, st);
+  std::string source;
+  if (IsTainted(arg.text, st, &source)) {
+    Signal(kSignalRce, std::string(sink) + " runs " + arg.text + ", downloaded by " + source + " earlier", index);
+  }
+  // A script written earlier in the same command: its text is known.
+  bool dynamic = false;
+  for (const auto& p : Resolve(arg.text, st, &dynamic)) {
+    if (dynamic) break;
+    auto it = mem_.contents.find(FollowLinks(p));
+    if (it == mem_.contents.end()) continue;
+    Expanded code;
+    code.text = it->second;
+    CodeString(code, std::string(sink) + " " + arg.text, st, ctx, {}, in, same_shell);
+    break;
+  }
+}
+
+void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interpreter, int index, State& st,
+                                  const Ctx& ctx) {
+  // Literal command strings handed to a shell from inline code: os.system('…'),
+  // subprocess.run('…', shell=True), system("…"), `…`, execSync('…'), shell_exec("…").
+  // RE2 only: the code comes from the agent, so matching must stay linear-time.
+  static const RE2 kCall(
+      R"re((?:system|popen|getoutput|getstatusoutput|check_output|check_call|run|call|Popen|execSync|exec|spawnSync|shell_exec|passthru|proc_open|qx)\s*\(\s*[rbf]?(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'))re");
+  static const RE2 kBackticks(R"(`([^`]+)`)");
+  static const RE2 kForkBomb(
+      R"(fork\s*(?:\(\s*\))?\s*while\s*fork|while\s*\(?\s*(?:1|true|True)\s*\)?\s*[:{]?\s*(?:os\.)?fork)");
+  re2::StringPiece text(code.data(), std::min<size_t>(code.size(), 16 * 1024));
+  Ctx inner = Inner(ctx, std::string(interpreter), false, std::string(interpreter) + " shell string");
+  auto run = [&](const std::string& s) {
+    if (s.empty()) return;
+    Expanded e;
+    e.text = s;
+    CodeString(e, std::string(interpreter) + " shell string", st, inner);
+  };
+  {
+    re2::StringPiece input = text;
+    std::string dq, sq;
+    int guard = 0;
+    while (guard++ < 64 && RE2::FindAndConsume(&input, kCall, &dq, &sq)) run(dq.empty() ? sq : dq);
+  }
+  {
+    re2::StringPiece input = text;
+    std::string body;
+    int guard = 0;
+    while (guard++ < 64 && RE2::FindAndConsume(&input, kBackticks, &body)) run(body);
+  }
+  if (RE2::PartialMatch(text, kForkBomb)) {
+    Signal(kSignalForkBomb, std::string(interpreter) + " code forks in a loop", index);
+  }
+  // awk: print "TEXT" | "CMD" feeds TEXT to CMD; "CMD" | getline runs CMD; print > "FILE" writes.
+  if (LookupCommand(interpreter).name.find("awk") != std::string_view::npos) {
+    static const RE2 kPrintPipe(R"re(print[f]?\s*\(?\s*"((?:[^"\\]|\\.)*)"\s*\)?\s*\|\s*"((?:[^"\\]|\\.)*)")re");
+    static const RE2 kGetline(R"re("((?:[^"\\]|\\.)*)"\s*\|\s*getline)re");
+    static const RE2 kPrintFile(R"re(print[f]?[^;{}]*>>?\s*"((?:[^"\\]|\\.)*)")re");
+    re2::StringPiece input = text;
+    std::string printed, cmd;
+    int guard = 0;
+    while (guard++ < 16 && RE2::FindAndConsume(&input, kPrintPipe, &printed, &cmd)) {
+      Expanded e;
+      e.text = cmd;
+      CodeString(e, std::string(interpreter) + " pipe", st, inner, {}, LiteralStream(printed + "\n", "awk print"));
+    }
+    input = text;
+    guard = 0;
+    while (guard++ < 16 && RE2::FindAndConsume(&input, kGetline, &cmd)) run(cmd);
+    input = text;
+    std::string file;
+    guard = 0;
+    while (guard++ < 16 && RE2::FindAndConsume(&input, kPrintFile, &file)) {
+      AddFile(FileOp::kWrite, file, 0, false, std::string(interpreter) + " print >", index, st);
+    }
+  }
+}
+
+}  // namespace warden::shell

@@ -1,0 +1,132 @@
+// Archives and compressors: tar -c reads its operands (whole trees) and writes the archive,
+// tar -x writes every file below -C DIR (or its operands); options that make tar run commands
+// (--to-command, --checkpoint-action=exec=, -I/--use-compress-program, -F/--info-script) are
+// shell strings. zip writes its archive (and -TT is a command), unzip writes below -d DIR,
+// gzip and friends replace their operands (or decode to standard output).
+#include "core/path.h"
+#include "shell/analyzer_impl.h"
+#include "shell/analyzer_util.h"
+#include "shell/commands/families.h"
+
+namespace warden::shell {
+namespace {
+
+constexpr std::string_view kBundledLetters = "abcdfhijklmnoprstuvwxzABCGJKLMNOPSTUVWXZ";
+
+// The command a tar option runs, or "" (the option's value may be the next word).
+std::string TarCommand(const std::vector<std::string>& argv, size_t k) {
+  const std::string& t = argv[k];
+  if (t.rfind("--checkpoint-action=exec=", 0) == 0) return t.substr(25);
+  if (t.rfind("--to-command=", 0) == 0 || t.rfind("--info-script=", 0) == 0 ||
+      t.rfind("--new-volume-script=", 0) == 0 || t.rfind("--use-compress-program=", 0) == 0) {
+    return t.substr(t.find('=') + 1);
+  }
+  if ((t == "-I" || t == "-F" || t == "--to-command" || t == "--use-compress-program") && k + 1 < argv.size()) {
+    return argv[k + 1];
+  }
+  return {};
+}
+
+void TarCommands(Call& c) {
+  const std::vector<std::string>& argv = c.fact().argv;
+  for (size_t k = 1; k < argv.size(); ++k) {
+    std::string cmd = TarCommand(argv, k);
+    if (!cmd.empty()) c.RunCode(cmd, "tar " + argv[k].substr(0, argv[k].find('=')), "tar");
+  }
+}
+
+// Old style "tar czf out.tgz dir": the first word is a bundle of options.
+CommandFact TarFact(const CommandFact& fact) {
+  CommandFact f = fact;
+  if (f.argv.size() > 1 && !f.argv[1].empty() && f.argv[1][0] != '-' &&
+      f.argv[1].find_first_not_of(kBundledLetters) == std::string::npos) {
+    f.argv[1] = "-" + f.argv[1];
+    f.options.clear();
+    f.operands.clear();
+    size_t stop;
+    ParseOptions(LookupCommand("tar"), f.argv, 1, &f.options, &f.operands, &stop);
+  }
+  return f;
+}
+
+void TarExtract(Call& c, const CommandFact& f, const State& where) {
+  if (f.operands.empty()) {
+    c.an.AddFile(FileOp::kWrite, "**", kArgPattern, true, "tar -x", c.index, where);
+    return;
+  }
+  for (uint32_t op : f.operands) c.an.AddFile(FileOp::kWrite, f.argv[op], f.arg_bits[op], true, "tar -x", c.index, where);
+}
+
+Stream Tar(Call& c) {
+  TarCommands(c);
+  CommandFact f = TarFact(c.fact());
+  State where = c.st;
+  if (const Option* d = FindOption(f.options, {"-C", "--directory"}); d && d->has_value) {
+    c.an.ChangeDirectory({PlainWord("cd"), PlainWord(d->value)}, where);
+  }
+  const Option* file = FindOption(f.options, {"-f", "--file"});
+  std::string archive = file && file->has_value ? file->value : "-";
+  if (HasOption(f.options, {"-c", "--create", "-r", "--append", "-u", "--update"})) {
+    if (archive != "-") c.File(FileOp::kWrite, archive, 0, false, "tar");
+    for (uint32_t op : f.operands) c.an.AddFile(FileOp::kRead, f.argv[op], f.arg_bits[op], true, "tar", c.index, where);
+    return UnknownStream(c.name());
+  }
+  if (archive != "-") c.File(FileOp::kRead, archive, 0, false, "tar");
+  if (HasOption(f.options, {"-x", "--extract", "--get"})) TarExtract(c, f, where);
+  return UnknownStream(c.name());
+}
+
+// zip -TT CMD / --unzip-command CMD: the test command is a shell command.
+Stream Zip(Call& c) {
+  const CommandFact& f = c.fact();
+  for (const auto& o : f.options) {
+    if ((o.name == "-TT" || o.name == "--unzip-command") && o.has_value) c.RunCode(o.value, "zip -TT", "zip");
+  }
+  for (size_t k = 0; k + 1 < f.argv.size(); ++k) {
+    if (f.argv[k] == "-TT") c.RunCode(f.argv[k + 1], "zip -TT", "zip");
+  }
+  if (!f.operands.empty()) c.Operand(FileOp::kWrite, f.operands[0]);
+  c.Operands(1, FileOp::kRead, HasOption(f.options, {"-r", "-R", "--recursive"}));
+  return Stream{};
+}
+
+Stream Unzip(Call& c) {
+  const CommandFact& f = c.fact();
+  if (!f.operands.empty()) c.Operand(FileOp::kRead, f.operands[0]);
+  std::string dir = ".";
+  if (const Option* d = FindOption(f.options, {"-d"}); d && d->has_value) dir = d->value;
+  c.File(FileOp::kWrite, JoinPath(dir, "**"), kArgPattern, true);
+  return Stream{};
+}
+
+Stream Compress(Call& c) {
+  const CommandFact& f = c.fact();
+  bool to_stdout = HasOption(f.options, {"-c", "--stdout", "--to-stdout"});
+  bool decompress = f.name == "gunzip" || HasOption(f.options, {"-d", "--decompress", "--uncompress"});
+  bool recursive = HasOption(f.options, {"-r", "-R", "--recursive"});
+  c.Operands(0, FileOp::kRead, recursive);
+  if (!to_stdout) c.Operands(0, FileOp::kWrite, recursive);
+  if (decompress && (to_stdout || f.operands.empty())) {
+    return c.in.tainted() ? c.in : MakeStream(Stream::Kind::kDecoded, f.name + " -d");
+  }
+  return Stream{};
+}
+
+using F = Family;
+
+constexpr CommandSpec kModels[] = {
+    {"tar", F::kEffects, "fCTXbgKLNVIF", "file directory files-from exclude-from exclude blocking-factor listed-incremental starting-file newer after-date label transform use-compress-program to-command info-script new-volume-script", false, 0, 0, "", false, Tar},
+    {"zip", F::kEffects, "bnttxi", "unzip-command", false, 0, 0, "", false, Zip},
+    {"unzip", F::kEffects, "dxZ", "", false, 0, 0, "", false, Unzip},
+    {"gzip", F::kEffects, "S", "suffix", false, 0, 0, "", false, Compress},
+    {"gunzip", F::kEffects, "S", "suffix", false, 0, 0, "", false, Compress},
+    {.name = "bzip2", .family = F::kEffects, .run = Compress},
+    {.name = "xz", .family = F::kEffects, .run = Compress},
+    {"zstd", F::kEffects, "oD", "output", false, 0, 0, "", false, Compress},
+};
+
+}  // namespace
+
+ModelTable ArchiveCommands() { return kModels; }
+
+}  // namespace warden::shell

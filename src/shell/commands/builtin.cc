@@ -1,0 +1,216 @@
+// Shell builtins (and a few commands) that change what the analysis knows: cd and friends,
+// eval and source, alias and hash, trap, set and shift, read and unset, which/type (their
+// output names a command) and mktemp (its output has a known shape), at/batch (they read the
+// commands to run later). Builtins are matched by their exact name.
+#include "core/path.h"
+#include "core/strings.h"
+#include "shell/analyzer_impl.h"
+#include "shell/analyzer_util.h"
+#include "shell/commands/families.h"
+
+namespace warden::shell {
+namespace {
+
+constexpr const char* kPositional[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"};
+
+Stream ChangeDir(Call& c) {
+  c.an.ChangeDirectory(c.argv, c.st);
+  return Stream{};
+}
+
+Stream Eval(Call& c) {
+  Expanded code = JoinWords(c.argv, 1);
+  return c.an.CodeString(code, "eval", c.st, c.an.Inner(c.ctx, "eval", false), {}, c.in, true);
+}
+
+Stream Source(Call& c) {
+  const CommandFact& f = c.fact();
+  if (!f.operands.empty()) {
+    Expanded arg = c.argv[f.operands[0]];
+    c.an.ScriptFile(arg, c.name(), c.index, c.st, c.an.Inner(c.ctx, c.name(), false), c.in, true);
+  }
+  return UnknownStream();
+}
+
+Stream Alias(Call& c) {
+  for (size_t k = 1; k < c.argv.size(); ++k) {
+    size_t eq = c.argv[k].text.find('=');
+    if (eq == std::string::npos) continue;
+    Expanded value = c.argv[k];
+    value.text = c.argv[k].text.substr(eq + 1);
+    c.an.memory().aliases[c.argv[k].text.substr(0, eq)] = value.text;
+    State copy = c.st;
+    c.an.CodeString(value, "alias", copy, c.an.Inner(c.ctx, "alias", false));
+  }
+  return Stream{};
+}
+
+Stream Unalias(Call& c) {
+  for (size_t k = 1; k < c.argv.size(); ++k) c.an.memory().aliases.erase(c.argv[k].text);
+  return Stream{};
+}
+
+// hash -p /bin/rm ls: from now on "ls" runs /bin/rm.
+Stream Hash(Call& c) {
+  for (size_t k = 1; k + 2 < c.argv.size() + 1; ++k) {
+    if (c.argv[k].text == "-p" && k + 2 < c.argv.size()) c.an.memory().hashed[c.argv[k + 2].text] = c.argv[k + 1].text;
+  }
+  return Stream{};
+}
+
+Stream Trap(Call& c) {
+  size_t k = 1;
+  while (k < c.argv.size() && (c.argv[k].text == "--" || c.argv[k].text == "-p" || c.argv[k].text == "-l")) ++k;
+  if (k + 1 < c.argv.size() && c.argv[k].text != "-" && !c.argv[k].text.empty()) {
+    c.an.CodeString(c.argv[k], "trap", c.st, c.an.Inner(c.ctx, "trap", false), {}, {}, true);
+  }
+  return Stream{};
+}
+
+}  // namespace
+
+// Their output names the command: $(which rm) is a path ending in /rm.
+Stream Which(Call& c) {
+  std::string text;
+  for (uint32_t op : c.fact().operands) {
+    if (c.argv[op].bits & kArgDynamic) return Stream{};
+    text += "/usr/bin/" + c.argv[op].text + "\n";
+  }
+  return LiteralStream(text, c.name());
+}
+
+namespace {
+
+// set -- a b, or set a b: new positional parameters.
+void SetPositional(Call& c, size_t k) {
+  for (const char* p : kPositional) c.st.vars.erase(p);
+  Value all;
+  all.known = true;
+  for (size_t i = k; i < c.argv.size(); ++i) {
+    Value v;
+    v.known = !(c.argv[i].bits & kArgDynamic);
+    v.text = c.argv[i].text;
+    v.bits = c.argv[i].bits & (kArgGlob | kArgPattern | kArgTree);
+    if (i - k + 1 <= 9) c.st.vars[std::to_string(i - k + 1)] = v;
+    all.text += (i > k ? " " : "") + c.argv[i].text;
+    all.known = all.known && v.known;
+  }
+  c.st.vars["@"] = all;
+  c.st.vars["*"] = all;
+}
+
+Stream Set(Call& c) {
+  size_t k = 1;
+  while (k < c.argv.size()) {
+    const std::string& t = c.argv[k].text;
+    if (t == "--") {
+      SetPositional(c, k + 1);
+      return Stream{};
+    }
+    if (t.size() < 2 || (t[0] != '-' && t[0] != '+')) {
+      SetPositional(c, k);
+      return Stream{};
+    }
+    if ((t == "-o" || t == "+o") && k + 1 < c.argv.size()) ++k;
+    ++k;
+  }
+  return Stream{};
+}
+
+Stream Shift(Call& c) {
+  for (const char* p : kPositional) c.st.vars[p] = Value{};
+  return Stream{};
+}
+
+Stream Shopt(Call& c) {
+  bool set = HasOption(c.fact().options, {"-s"});
+  for (uint32_t op : c.fact().operands) {
+    if (c.argv[op].text == "cdable_vars") c.an.memory().cdable_vars = set;
+  }
+  return Stream{};
+}
+
+// read, unset, mapfile, let, test, [, wait: their arguments may be evaluated (subscripts,
+// arithmetic); the variables read or unset are no longer known.
+Stream Evaluates(Call& c) {
+  for (size_t k = 1; k < c.argv.size(); ++k) c.an.ScanEvaluated(c.argv[k].text, c.name(), c.st, c.ctx);
+  const std::string& n = c.name();
+  if (n == "read" || n == "mapfile" || n == "readarray" || n == "unset") {
+    for (size_t k = 1; k < c.argv.size(); ++k) {
+      if (IsIdentifier(c.argv[k].text)) c.st.vars[c.argv[k].text] = Value{};
+    }
+  }
+  return Stream{};
+}
+
+// Its output is a new path with a known shape: /tmp/tmp.XXXXXXXXXX by default.
+Stream Mktemp(Call& c) {
+  const CommandFact& f = c.fact();
+  std::string dir = "/tmp";
+  Value scratch;
+  if (const Value* t = c.an.Lookup("TMPDIR", c.st, &scratch)) {
+    if (!t->known) return Stream{};
+    dir = t->text;
+  }
+  std::string tmpl = "tmp.XXXXXXXXXX";
+  bool in_dir = true;
+  if (const Option* p = FindOption(f.options, {"-p", "--tmpdir"}); p && p->has_value) dir = p->value;
+  if (!f.operands.empty()) {
+    tmpl = c.argv[f.operands[0]].text;
+    in_dir = HasOption(f.options, {"-p", "--tmpdir", "-t"});
+  }
+  size_t x = tmpl.find_last_not_of('X');
+  tmpl = tmpl.substr(0, x == std::string::npos ? 0 : x + 1) + "*";
+  bool dynamic = false;
+  std::vector<std::string> abs = c.an.Resolve(in_dir ? JoinPath(dir, tmpl) : tmpl, c.st, &dynamic);
+  if (dynamic || abs.size() != 1) return Stream{};
+  Stream s = LiteralStream(abs[0] + "\n", "mktemp");
+  s.bits = kArgPattern;
+  return s;
+}
+
+// They read the commands to run later from standard input (or -f FILE).
+Stream At(Call& c) {
+  Ctx inner = c.an.Inner(c.ctx, c.name(), false);
+  if (const Option* f = FindOption(c.fact().options, {"-f"}); f && f->has_value) {
+    c.an.ScriptFile(PlainWord(f->value), c.name(), c.index, c.st, inner, c.in);
+  } else {
+    c.an.CodeStream(c.in, c.name(), c.index, c.st, inner);
+  }
+  return Stream{};
+}
+
+constexpr CommandSpec kModels[] = {
+    {.name = "cd", .family = Family::kBuiltin, .run = ChangeDir},
+    {.name = "pushd", .family = Family::kBuiltin, .run = ChangeDir},
+    {.name = "popd", .family = Family::kBuiltin, .run = ChangeDir},
+    {.name = "eval", .family = Family::kBuiltin, .run = Eval},
+    {.name = "source", .family = Family::kBuiltin, .posix_order = true, .run = Source},
+    {.name = ".", .family = Family::kBuiltin, .posix_order = true, .run = Source},
+    {.name = "alias", .family = Family::kBuiltin, .run = Alias},
+    {.name = "unalias", .family = Family::kBuiltin, .run = Unalias},
+    {.name = "hash", .family = Family::kBuiltin, .run = Hash},
+    {.name = "trap", .family = Family::kBuiltin, .run = Trap},
+    {.name = "which", .family = Family::kBuiltin, .run = Which},
+    {.name = "type", .family = Family::kBuiltin, .run = Which},
+    {.name = "set", .family = Family::kBuiltin, .run = Set},
+    {.name = "shift", .family = Family::kBuiltin, .run = Shift},
+    {.name = "shopt", .family = Family::kBuiltin, .run = Shopt},
+    {.name = "read", .family = Family::kBuiltin, .run = Evaluates},
+    {.name = "unset", .family = Family::kBuiltin, .run = Evaluates},
+    {.name = "mapfile", .family = Family::kBuiltin, .run = Evaluates},
+    {.name = "readarray", .family = Family::kBuiltin, .run = Evaluates},
+    {.name = "let", .family = Family::kBuiltin, .run = Evaluates},
+    {.name = "test", .family = Family::kBuiltin, .run = Evaluates},
+    {.name = "[", .family = Family::kBuiltin, .run = Evaluates},
+    {.name = "wait", .family = Family::kBuiltin, .run = Evaluates},
+    {.name = "mktemp", .family = Family::kBuiltin, .run = Mktemp},
+    {.name = "at", .family = Family::kBuiltin, .run = At},
+    {.name = "batch", .family = Family::kBuiltin, .run = At},
+};
+
+}  // namespace
+
+ModelTable BuiltinCommands() { return kModels; }
+
+}  // namespace warden::shell

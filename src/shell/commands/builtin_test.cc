@@ -1,0 +1,61 @@
+#include <gtest/gtest.h>
+
+#include "shell/test_util.h"
+
+namespace warden::shell {
+namespace {
+
+using namespace testing;
+
+TEST(BuiltinCommandsTest, CdMovesLaterCommands) {
+  Facts f = Analyze("cd / && rm -rf *");
+  EXPECT_NE(FindFile(f, FileOp::kDelete, "/*"), nullptr) << Dump(f);
+}
+
+TEST(BuiltinCommandsTest, EvalAndSource) {
+  Facts f = Analyze("eval 'rm -rf ~'");
+  EXPECT_NE(FindFile(f, FileOp::kDelete, "/home/dev"), nullptr) << Dump(f);
+  Facts g = Analyze("echo 'rm -rf /' > s; . ./s");
+  EXPECT_TRUE(HasCommandLine(g, "rm -rf /")) << Dump(g);
+}
+
+TEST(BuiltinCommandsTest, AliasesExpand) {
+  Facts f = Analyze("alias ls='rm -rf /'; ls");
+  EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << Dump(f);
+}
+
+TEST(BuiltinCommandsTest, HashRenamesACommand) {
+  Facts f = Analyze("hash -p /bin/rm ls; ls -rf /");
+  EXPECT_NE(FindFile(f, FileOp::kDelete, "/"), nullptr) << Dump(f);
+}
+
+TEST(BuiltinCommandsTest, TrapCodeRuns) {
+  Facts f = Analyze("trap 'rm -rf ~' EXIT");
+  EXPECT_NE(FindFile(f, FileOp::kDelete, "/home/dev"), nullptr) << Dump(f);
+}
+
+TEST(BuiltinCommandsTest, SetDashDashSetsPositionalParameters) {
+  Facts f = Analyze("set -- /etc; rm -rf \"$1\"");
+  EXPECT_NE(FindFile(f, FileOp::kDelete, "/etc"), nullptr) << Dump(f);
+}
+
+TEST(BuiltinCommandsTest, WhichPrintsAPathAndMktempAPattern) {
+  Facts f = Analyze("$(which rm) -rf /");
+  EXPECT_NE(FindFile(f, FileOp::kDelete, "/"), nullptr) << Dump(f);
+  Facts g = Analyze("d=$(mktemp -d); rm -rf \"$d\"");
+  EXPECT_NE(FindFile(g, FileOp::kDelete, "/tmp/tmp.*"), nullptr) << Dump(g);
+}
+
+TEST(BuiltinCommandsTest, AtReadsCommandsFromItsInput) {
+  Facts f = Analyze("echo 'rm -rf /' | at now + 1 minute");
+  EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << Dump(f);
+}
+
+TEST(BuiltinCommandsTest, ReadMakesAVariableUnknown) {
+  Facts f = Analyze("d=/tmp/x; read d; rm -rf \"$d\"");
+  ASSERT_FALSE(f.files.empty()) << Dump(f);
+  EXPECT_TRUE(f.files.back().dynamic) << Dump(f);
+}
+
+}  // namespace
+}  // namespace warden::shell

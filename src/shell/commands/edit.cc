@@ -1,0 +1,125 @@
+// Editors: they read and write the files they are given. sed's script can run commands (`e`,
+// `s///e`) and write files (`w FILE`); -i edits in place. vim's -c/--cmd/+CMD commands can run
+// shell commands (`:!CMD`) and are inline code otherwise.
+#include <re2/re2.h>
+
+#include "core/strings.h"
+#include "shell/analyzer_impl.h"
+#include "shell/analyzer_util.h"
+#include "shell/commands/families.h"
+
+namespace warden::shell {
+namespace {
+
+Stream Edit(Call& c) {
+  c.Operands(0, FileOp::kRead);
+  c.Operands(0, FileOp::kWrite);
+  return Stream{};
+}
+
+// vim -c CMD / --cmd CMD / +CMD: `:!CMD` runs a shell command; anything else is inline code.
+void VimCommands(Call& c) {
+  for (size_t k = 1; k < c.argv.size(); ++k) {
+    std::string t = c.argv[k].text;
+    std::string cmd;
+    if ((t == "-c" || t == "--cmd") && k + 1 < c.argv.size()) {
+      cmd = c.argv[++k].text;
+    } else if (t.size() > 1 && t[0] == '+') {
+      cmd = t.substr(1);
+    } else {
+      continue;
+    }
+    std::string_view v = Trim(cmd);
+    if (!v.empty() && v[0] == ':') v.remove_prefix(1);
+    if (!v.empty() && v[0] == '!') {
+      c.RunCode(std::string(v.substr(1)), c.name() + " -c !", c.name());
+    } else if (!v.empty()) {
+      c.Signal(kSignalInlineCode, c.name() + ": " + std::string(v));
+    }
+  }
+}
+
+Stream Vim(Call& c) {
+  VimCommands(c);
+  return Edit(c);
+}
+
+Stream View(Call& c) {
+  VimCommands(c);
+  return Reader(c);
+}
+
+Stream Ex(Call& c) {
+  VimCommands(c);
+  return c.Unknown();
+}
+
+// The sed scripts: every -e/--expression, or the first operand.
+std::vector<std::string> SedScripts(const CommandFact& f, bool script_given) {
+  std::vector<std::string> scripts;
+  for (const auto& o : f.options) {
+    if ((o.name == "-e" || o.name == "--expression") && o.has_value) scripts.push_back(o.value);
+  }
+  if (!script_given && !f.operands.empty()) scripts.push_back(f.argv[f.operands[0]]);
+  return scripts;
+}
+
+bool SubstituteExecutes(const std::string& script) {
+  return script.size() > 3 && script[0] == 's' &&
+         (script.back() == 'e' || script.find("/e;") != std::string::npos || script.find("/ge") != std::string::npos ||
+          script.find("/eg") != std::string::npos);
+}
+
+// `e CMD` runs CMD, `s///e` runs the result, `w FILE` writes FILE.
+void SedScript(Call& c, const std::string& script) {
+  static const RE2 kExec(R"((?:^|[;\n{}])\s*(?:[0-9$,]+|/[^/]*/)?\s*e\s+([^;\n}]+))");
+  static const RE2 kWrite(R"((?:^|[;\n{}])\s*(?:[0-9$,]+|/[^/]*/)?\s*[wW]\s+(\S+))");
+  re2::StringPiece input(script);
+  std::string cmd;
+  int guard = 0;
+  while (guard++ < 16 && RE2::FindAndConsume(&input, kExec, &cmd)) c.RunCode(cmd, "sed e", "sed");
+  input = re2::StringPiece(script);
+  std::string file;
+  guard = 0;
+  while (guard++ < 16 && RE2::FindAndConsume(&input, kWrite, &file)) c.File(FileOp::kWrite, file, 0, false, "sed w");
+  if (!SubstituteExecutes(script)) return;
+  c.Signal(kSignalDynamicScript, "sed s///e runs the text it produces as a command");
+  // The replacement is (part of) what runs: analyze it too.
+  char sep = script[1];
+  size_t a = script.find(sep, 2), b = a == std::string::npos ? a : script.find(sep, a + 1);
+  if (b != std::string::npos) c.RunCode(script.substr(a + 1, b - a - 1), "sed s///e", "sed");
+}
+
+Stream Sed(Call& c) {
+  const CommandFact& f = c.fact();
+  bool script_given = HasOption(f.options, {"-e", "-f", "--expression", "--file"});
+  if (const Option* o = FindOption(f.options, {"-f", "--file"}); o && o->has_value) c.File(FileOp::kRead, o->value);
+  for (const auto& script : SedScripts(f, script_given)) SedScript(c, script);
+  size_t first = script_given ? 0 : 1;
+  c.Operands(first, FileOp::kRead);
+  if (HasOption(f.options, {"-i", "--in-place"})) c.Operands(first, FileOp::kWrite);
+  if (c.in.tainted()) return c.in;
+  return UnknownStream(c.name());
+}
+
+using F = Family;
+
+constexpr CommandSpec kModels[] = {
+    {"sed", F::kEffects, "efl", "expression file line-length", false, 0, 0, "", false, Sed},
+    {"vim", F::kEffects, "cSTutwWioO", "cmd", false, 0, 0, "", false, Vim},
+    {"vi", F::kEffects, "cSTutwWioO", "cmd", false, 0, 0, "", false, Vim},
+    {"nvim", F::kEffects, "cSTuiwW", "cmd", false, 0, 0, "", false, Vim},
+    {.name = "view", .family = F::kEffects, .run = View},
+    {.name = "ex", .family = F::kRunner, .run = Ex},
+    {.name = "rvim", .family = F::kRunner, .run = Ex},
+    {.name = "nano", .family = F::kEffects, .run = Edit},
+    {.name = "emacs", .family = F::kEffects, .run = Edit},
+    {.name = "code", .family = F::kEffects, .run = Edit},
+    {"ed", F::kEffects, "p", "prompt", false, 0, 0, "", false, Edit},
+};
+
+}  // namespace
+
+ModelTable EditCommands() { return kModels; }
+
+}  // namespace warden::shell

@@ -1,0 +1,46 @@
+// The tables of command models, one per file in src/shell/commands/. Each file holds one
+// family: its rows (name, family, option table, handler) and the handlers. command_table.cc
+// indexes them all; a name appears in exactly one table.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "shell/command_model.h"
+
+namespace warden::shell {
+
+using ModelTable = std::span<const CommandSpec>;
+
+ModelTable BuiltinCommands();      // cd, eval, source, set, alias, trap, mktemp, at, …
+ModelTable EchoCommands();         // echo, printf
+ModelTable WrapperCommands();      // sudo, nice, timeout, nohup, strace, … (the command follows)
+ModelTable EnvCommands();          // env
+ModelTable XargsCommands();        // xargs, parallel
+ModelTable RunnerCommands();       // poetry run, npm exec, npx, nix develop -c, ld.so, bwrap, …
+ModelTable TerminalCommands();     // tmux, screen, expect
+ModelTable DebuggerCommands();     // gdb
+ModelTable ShellCommands();        // bash, sh, zsh, …
+ModelTable InterpreterCommands();  // python, node, perl, ruby, php, awk, …
+ModelTable DeleteCommands();       // rm, unlink, rmdir, shred, rimraf, …
+ModelTable CopyCommands();         // cp, mv, install, ln
+ModelTable WriteCommands();        // tee, touch, mkdir, truncate, dd, sponge, patch, chmod, …
+ModelTable ReadCommands();         // cat, head, wc, base64, sort, uniq, jq, …
+ModelTable SearchCommands();       // grep, rg, ag, ack
+ModelTable EditCommands();         // sed, vim, nano, emacs, ed, …
+ModelTable ArchiveCommands();      // tar, zip, unzip, gzip, xz, …
+ModelTable DownloadCommands();     // curl, wget, aria2c
+ModelTable RemoteCommands();       // ssh, scp, rsync, sftp, nc, socat
+ModelTable FindCommands();         // find
+ModelTable GitCommands();          // git
+ModelTable BuildCommands();        // make, cmake, ninja, compilers
+ModelTable NoFileCommands();       // known to touch no files through their operands
+
+const std::vector<ModelTable>& AllFamilies();
+
+// Handlers one family borrows from another.
+Stream Which(Call& c);  // builtin.cc: the output of which, type and command -v
+Stream Wrap(Call& c);   // wrapper.cc: the command that follows a wrapper's options
+Stream Reader(Call& c); // read.cc: reads the files its operands name
+
+}  // namespace warden::shell

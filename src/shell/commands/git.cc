@@ -1,0 +1,146 @@
+// git: settings that make git run commands (`-c alias.x=!CMD`, core.sshCommand, core.pager,
+// filters, `git config KEY VALUE` for such keys), -u/--upload-pack/--receive-pack/--exec
+// programs, and the subcommands with file effects — clean (everything below), rm, checkout
+// and restore of paths (writes), diff --no-index (reads), config (writes its file).
+#include <re2/re2.h>
+
+#include <algorithm>
+
+#include "core/path.h"
+#include "core/strings.h"
+#include "shell/analyzer_impl.h"
+#include "shell/analyzer_util.h"
+#include "shell/commands/families.h"
+
+namespace warden::shell {
+namespace {
+
+void RunGitCommand(Call& c, std::string text, std::string_view origin) {
+  if (!text.empty() && text[0] == '!') text.erase(0, 1);
+  c.RunCode(std::move(text), origin, "git");
+}
+
+// Configuration whose value git runs as a command.
+bool RunsCommand(std::string_view key, std::string_view value) {
+  std::string k = ToLower(key);
+  if (k.rfind("alias.", 0) == 0) return !value.empty() && value[0] == '!';
+  static constexpr std::string_view kKeys[] = {"core.fsmonitor", "core.sshcommand", "core.pager", "core.editor",
+                                               "core.askpass", "sequence.editor", "diff.external",
+                                               "credential.helper", "gpg.program", "pager.", "uploadpack.packobjectshook"};
+  for (auto k2 : kKeys) {
+    if (k == k2 || (k2.back() == '.' && k.rfind(k2, 0) == 0)) return true;
+  }
+  static const RE2 kPattern(R"(^(filter\..*\.(clean|smudge|process)|merge\..*\.driver|diff\..*\.(textconv|command)|(difftool|mergetool)\..*\.cmd|core\.hookspath)$)");
+  return RE2::FullMatch(k, kPattern);
+}
+
+bool HasOperand(const CommandFact& f, std::initializer_list<std::string_view> words) {
+  return std::any_of(f.operands.begin(), f.operands.end(), [&](uint32_t op) {
+    return std::find(words.begin(), words.end(), f.argv[op]) != words.end();
+  });
+}
+
+// -u/--upload-pack for clone/fetch/pull/ls-remote and --exec for archive run commands (-u is
+// also push's --set-upstream, which takes no value, so look at the words themselves).
+void PackPrograms(Call& c) {
+  const CommandFact& f = c.fact();
+  const bool pack_verb = HasOperand(f, {"clone", "fetch", "pull", "ls-remote", "archive", "push"});
+  const bool is_push = HasOperand(f, {"push"});
+  for (size_t k = 1; k + 1 < f.argv.size(); ++k) {
+    const std::string& t = f.argv[k];
+    bool takes = t == "-u" || t == "--upload-pack" || t == "--receive-pack" || t == "--exec";
+    bool value_is_operand = std::find(f.operands.begin(), f.operands.end(), k + 1) != f.operands.end();
+    if (takes && pack_verb && (t != "-u" || value_is_operand) && !(t == "-u" && is_push)) {
+      RunGitCommand(c, f.argv[k + 1], "git " + t);
+    }
+    if (t.rfind("--upload-pack=", 0) == 0 || t.rfind("--receive-pack=", 0) == 0 || t.rfind("--exec=", 0) == 0) {
+      RunGitCommand(c, t.substr(t.find('=') + 1), "git " + t.substr(0, t.find('=')));
+    }
+  }
+}
+
+void ConfigOptions(Call& c) {
+  for (const auto& o : c.fact().options) {
+    if (o.name != "-c" || !o.has_value) continue;
+    size_t eq = o.value.find('=');
+    if (eq != std::string::npos && RunsCommand(o.value.substr(0, eq), o.value.substr(eq + 1))) {
+      RunGitCommand(c, o.value.substr(eq + 1), "git -c " + o.value.substr(0, eq));
+    }
+  }
+}
+
+// git -C DIR: the subcommand runs there.
+State Where(const Call& c) {
+  const CommandFact& f = c.fact();
+  State where = c.st;
+  if (const Option* o = FindOption(f.options, {"-C"}); o && o->has_value) {
+    Expanded dir = PlainWord(o->value, f.arg_bits[std::min<size_t>(o->arg_index + 1, f.arg_bits.size() - 1)]);
+    c.an.ChangeDirectory({PlainWord("cd"), dir}, where);
+  }
+  return where;
+}
+
+void PathsAfterDashDash(Call& c, const State& where, FileOp op, std::string_view source) {
+  const CommandFact& f = c.fact();
+  bool after = false;
+  for (size_t k = f.operands[0] + 1; k < f.argv.size(); ++k) {
+    if (f.argv[k] == "--") {
+      after = true;
+    } else if (after) {
+      c.an.AddFile(op, f.argv[k], f.arg_bits[k], false, source, c.index, where);
+    }
+  }
+}
+
+// git config [--global|--system|--file F] KEY VALUE writes a config file; some keys make git
+// run commands later.
+void Config(Call& c, const State& where) {
+  const CommandFact& f = c.fact();
+  bool reading = HasOption(f.options, {"--get", "--get-all", "--get-regexp", "-l", "--list", "--show-origin"});
+  if (reading || f.operands.size() < 3) return;
+  std::string file = ".git/config";
+  if (HasOption(f.options, {"--global"})) file = JoinPath(c.an.options().home, ".gitconfig");
+  if (HasOption(f.options, {"--system"})) file = "/etc/gitconfig";
+  if (const Option* fo = FindOption(f.options, {"-f", "--file"}); fo && fo->has_value) file = fo->value;
+  c.an.AddFile(FileOp::kWrite, file, 0, false, "git config", c.index, where);
+  const std::string& key = f.argv[f.operands[1]];
+  const std::string& value = f.argv[f.operands[2]];
+  if (RunsCommand(key, value)) RunGitCommand(c, value, "git config " + key);
+}
+
+void Subcommand(Call& c) {
+  const CommandFact& f = c.fact();
+  State where = Where(c);
+  const std::string& sub = f.argv[f.operands[0]];
+  if (sub == "clean" && !HasOption(f.options, {"-n", "--dry-run"})) {
+    c.an.AddFile(FileOp::kDelete, "**", kArgPattern, true, "git clean", c.index, where);
+  } else if (sub == "rm") {
+    bool recursive = HasOption(f.options, {"-r"});
+    for (size_t k = 1; k < f.operands.size(); ++k) c.an.AddOperandFile(FileOp::kDelete, c.index, f.operands[k], recursive, "git rm", where);
+  } else if (sub == "checkout" || sub == "restore") {
+    PathsAfterDashDash(c, where, FileOp::kWrite, "git " + sub);
+    if (sub != "restore") return;
+    for (size_t k = 1; k < f.operands.size(); ++k) c.an.AddOperandFile(FileOp::kWrite, c.index, f.operands[k], true, "git restore", where);
+  } else if (sub == "diff" && HasOption(f.options, {"--no-index"})) {
+    for (size_t k = 1; k < f.operands.size(); ++k) c.an.AddOperandFile(FileOp::kRead, c.index, f.operands[k], false, "git diff", where);
+  } else if (sub == "config") {
+    Config(c, where);
+  }
+}
+
+Stream Git(Call& c) {
+  PackPrograms(c);
+  ConfigOptions(c);
+  if (!c.fact().operands.empty()) Subcommand(c);
+  return UnknownStream(c.name());
+}
+
+constexpr CommandSpec kModels[] = {
+    {"git", Family::kEffects, "CcmFo", "git-dir work-tree namespace super-prefix exec-path config-env message file push-option author date", false, 0, 0, "", false, Git},
+};
+
+}  // namespace
+
+ModelTable GitCommands() { return kModels; }
+
+}  // namespace warden::shell

@@ -1,0 +1,49 @@
+#include <gtest/gtest.h>
+
+#include "shell/test_util.h"
+
+namespace warden::shell {
+namespace {
+
+using namespace testing;
+
+TEST(GitCommandsTest, CleanDeletesEverythingBelowUnlessDryRun) {
+  Facts f = Analyze("git clean -fdx");
+  EXPECT_NE(FindFile(f, FileOp::kDelete, "/home/dev/project/**"), nullptr) << Dump(f);
+  Facts g = Analyze("git clean -n");
+  EXPECT_TRUE(g.files.empty()) << Dump(g);
+}
+
+TEST(GitCommandsTest, DashCMovesTheSubcommand) {
+  Facts f = Analyze("git -C /srv/repo clean -f");
+  EXPECT_NE(FindFile(f, FileOp::kDelete, "/srv/repo/**"), nullptr) << Dump(f);
+}
+
+TEST(GitCommandsTest, ConfigValuesThatRunCommands) {
+  for (std::string_view cmd : {"git -c core.pager='rm -rf /' log", "git -c alias.x='!rm -rf /' x",
+                               "git config core.fsmonitor 'rm -rf /'", "git -c core.sshCommand='rm -rf /' fetch"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << cmd << ": " << Dump(f);
+  }
+}
+
+TEST(GitCommandsTest, UploadPackRuns) {
+  Facts f = Analyze("git clone --upload-pack='rm -rf ~' host:repo");
+  EXPECT_NE(FindFile(f, FileOp::kDelete, "/home/dev"), nullptr) << Dump(f);
+  Facts push = Analyze("git push -u origin main");
+  EXPECT_EQ(push.commands.size(), 1u) << "push -u takes no command: " << Dump(push);
+}
+
+TEST(GitCommandsTest, RestoreAndCheckoutOfPathsWrite) {
+  Facts f = Analyze("git checkout -- src/a.c; git restore b.c");
+  EXPECT_NE(FindFile(f, FileOp::kWrite, "/home/dev/project/src/a.c"), nullptr) << Dump(f);
+  EXPECT_NE(FindFile(f, FileOp::kWrite, "/home/dev/project/b.c"), nullptr) << Dump(f);
+}
+
+TEST(GitCommandsTest, ConfigWritesItsFile) {
+  Facts f = Analyze("git config --global user.name me");
+  EXPECT_NE(FindFile(f, FileOp::kWrite, "/home/dev/.gitconfig"), nullptr) << Dump(f);
+}
+
+}  // namespace
+}  // namespace warden::shell

@@ -1,0 +1,183 @@
+// Interpreters: inline code (python -c, node -e/-p, perl -e, ruby -e, php -r, lua -e, …) is an
+// inline_code signal the policy reads, and the shell strings it hands to a shell are analyzed;
+// a script file is executed (its text known when written earlier); code read from standard
+// input is the input's text; `python -m zipfile/tarfile -e` and `-m http.server` have file
+// effects; perl/ruby -i edit the files they read. awk and deno have their own shapes.
+#include "core/path.h"
+#include "shell/analyzer_impl.h"
+#include "shell/analyzer_util.h"
+#include "shell/commands/families.h"
+
+namespace warden::shell {
+namespace {
+
+// Code text made of the operands from `first` on (python -c takes argv after it).
+Expanded CodeFrom(const Call& c, size_t first) {
+  Expanded code;
+  const auto& ops = c.fact().operands;
+  for (size_t k = first; k < ops.size(); ++k) {
+    const Expanded& a = c.argv[ops[k]];
+    if (k > first) code.text += ' ';
+    code.text += a.text;
+    code.bits |= a.bits;
+    if (a.taint.tainted()) code.taint = a.taint;
+  }
+  return code;
+}
+
+void InlineCode(Call& c, const Expanded& code) {
+  if (code.bits & kArgDynamic) {
+    if (code.taint.tainted()) {
+      c.Signal(kSignalRce, c.name() + " runs code from " + code.taint.source);
+    } else {
+      c.Signal(kSignalDynamicScript, c.name() + " runs code that is only known at run time");
+    }
+  }
+  // The code itself, unescaped (policies match it); printing escapes it.
+  c.Signal(kSignalInlineCode, c.name() + ": " + code.text.substr(0, 16 * 1024));
+  c.an.ShellStringsInCode(code.text, c.name(), c.index, c.st, c.an.Inner(c.ctx, c.name(), false));
+}
+
+// In-place editing: perl -pi / -i, ruby -i, gawk -i inplace write the files they read.
+void InPlace(Call& c, size_t first_file) {
+  const auto& ops = c.fact().operands;
+  for (size_t k = first_file; k < ops.size(); ++k) c.an.AddOperandFile(FileOp::kWrite, c.index, ops[k], false, c.name() + " -i", c.st);
+}
+
+void ReadOperands(Call& c, size_t first, bool guessed) {
+  const auto& ops = c.fact().operands;
+  for (size_t k = first; k < ops.size(); ++k) c.Operand(FileOp::kRead, ops[k], false, guessed);
+}
+
+bool PerlLike(std::string_view family) { return family == "perl" || family == "ruby"; }
+
+// The option whose value (or first operand) is code: -c, -e, --eval, node's -p/--print.
+const Option* CodeOption(const Call& c, const CommandSpec& spec) {
+  const std::vector<Option>& options = c.fact().options;
+  const Option* o = nullptr;
+  if (spec.code_flag) o = FindOption(options, {std::string("-") + spec.code_flag});
+  if (!o && !spec.code_long.empty()) o = FindOption(options, {"--" + std::string(spec.code_long)});
+  if (!o && (spec.name == "node" || spec.name == "nodejs" || spec.name == "bun")) o = FindOption(options, {"-p", "--print"});
+  return o;
+}
+
+Stream WithCodeOption(Call& c, const CommandSpec& spec, const Option& code_opt) {
+  const auto& ops = c.fact().operands;
+  const bool perl_like = PerlLike(spec.name);
+  size_t files_from = ops.size();
+  if (code_opt.has_value) {
+    InlineCode(c, PlainWord(code_opt.value, c.fact().arg_bits[code_opt.arg_index]));
+    files_from = 0;
+  } else if (!ops.empty()) {
+    // perl/ruby -e CODE FILES…: only the first operand is code; python -c takes argv after it.
+    InlineCode(c, perl_like ? c.argv[ops[0]] : CodeFrom(c, 0));
+    files_from = perl_like ? 1 : ops.size();
+  }
+  if (perl_like) ReadOperands(c, files_from, false);
+  if (perl_like && HasOption(c.fact().options, {"-i"})) InPlace(c, files_from);
+  return UnknownStream(c.name());
+}
+
+// python -m module: a few modules run code or write files.
+Stream Module(Call& c, const Option& m) {
+  const auto& ops = c.fact().operands;
+  const auto& options = c.fact().options;
+  if ((m.value == "zipfile" || m.value == "tarfile") && HasOption(options, {"-e", "--extract"}) && ops.size() >= 2) {
+    c.File(FileOp::kWrite, JoinPath(c.argv[ops.back()].text, "**"), kArgPattern, true, c.name() + " -m " + m.value);
+  }
+  if (m.value == "http.server") {
+    const Option* d = FindOption(options, {"-d", "--directory"});
+    std::string dir = d && d->has_value ? d->value : ".";
+    c.File(FileOp::kRead, dir, 0, true, "http.server");
+    c.Signal(kSignalUpload, "python -m http.server serves " +
+                                (d && d->has_value ? d->value : std::string("the current directory")) +
+                                " to the network");
+  }
+  return UnknownStream(c.name());
+}
+
+Stream Interpreter(Call& c) {
+  const CommandSpec& spec = LookupCommand(c.name());
+  const auto& ops = c.fact().operands;
+  Ctx inner = c.an.Inner(c.ctx, c.name(), false);
+  if (const Option* code_opt = CodeOption(c, spec)) return WithCodeOption(c, spec, *code_opt);
+  if (const Option* m = FindOption(c.fact().options, {"-m"}); m && m->has_value) return Module(c, *m);
+  if (!ops.empty() && c.argv[ops[0]].text != "-") {
+    c.an.ScriptFile(c.argv[ops[0]], c.name(), c.index, c.st, inner, c.in);
+    ReadOperands(c, 1, true);
+    if (PerlLike(spec.name) && HasOption(c.fact().options, {"-i"})) InPlace(c, 1);
+    return UnknownStream(c.name());
+  }
+  if (c.in.kind == Stream::Kind::kLiteral) {
+    InlineCode(c, PlainWord(c.in.text));
+    return UnknownStream(c.name());
+  }
+  c.an.CodeStream(c.in, c.name(), c.index, c.st, inner);
+  return UnknownStream(c.name());
+}
+
+// awk 'PROGRAM' FILES… (or -f PROGFILE); `-i inplace` (gawk) writes the files.
+Stream Awk(Call& c) {
+  const auto& options = c.fact().options;
+  const auto& ops = c.fact().operands;
+  bool inplace = false;
+  for (const auto& o : options) {
+    if ((o.name == "-i" || o.name == "--include") && o.value == "inplace") inplace = true;
+  }
+  size_t files_from = 0;
+  if (const Option* f = FindOption(options, {"-f", "--file"}); f && f->has_value) {
+    c.File(FileOp::kRead, f->value);
+  } else if (!ops.empty()) {
+    InlineCode(c, c.argv[ops[0]]);
+    files_from = 1;
+  }
+  for (size_t k = files_from; k < ops.size(); ++k) {
+    if (c.argv[ops[k]].text.find('=') == std::string::npos) c.Operand(FileOp::kRead, ops[k]);
+  }
+  if (inplace) InPlace(c, files_from);
+  return c.PassThrough();
+}
+
+// deno run FILE|URL, deno eval CODE.
+Stream Deno(Call& c) {
+  const auto& ops = c.fact().operands;
+  if (ops.size() < 2 || (c.argv[ops[0]].text != "run" && c.argv[ops[0]].text != "eval")) return UnknownStream(c.name());
+  const Expanded& target = c.argv[ops[1]];
+  if (c.argv[ops[0]].text == "eval") {
+    InlineCode(c, CodeFrom(c, 1));
+  } else if (target.text.rfind("http://", 0) == 0 || target.text.rfind("https://", 0) == 0) {
+    c.Signal(kSignalRce, "deno runs code straight from " + target.text);
+  } else {
+    c.an.ScriptFile(target, c.name(), c.index, c.st, c.an.Inner(c.ctx, c.name(), false), c.in);
+  }
+  return UnknownStream(c.name());
+}
+
+using F = Family;
+
+constexpr CommandSpec kModels[] = {
+    {"python", F::kInterpreter, "mWXQ", "", true, 0, 'c', "", false, Interpreter},
+    {"pypy", F::kInterpreter, "mWXQ", "", true, 0, 'c', "", false, Interpreter},
+    {"node", F::kInterpreter, "rC", "require import loader conditions input-type", true, 0, 'e', "eval", false, Interpreter},
+    {"nodejs", F::kInterpreter, "rC", "require import loader conditions input-type", true, 0, 'e', "eval", false, Interpreter},
+    {"deno", F::kInterpreter, "", "", true, 0, 0, "", false, Deno},
+    {"bun", F::kInterpreter, "", "", true, 0, 'e', "eval", false, Interpreter},
+    {"perl", F::kInterpreter, "IMmx", "", true, 0, 'e', "", false, Interpreter},
+    {"ruby", F::kInterpreter, "IrCEK", "", true, 0, 'e', "", false, Interpreter},
+    {"php", F::kInterpreter, "cdz", "", true, 0, 'r', "", false, Interpreter},
+    {"lua", F::kInterpreter, "l", "", true, 0, 'e', "", false, Interpreter},
+    {"luajit", F::kInterpreter, "lj", "", true, 0, 'e', "", false, Interpreter},
+    {"Rscript", F::kInterpreter, "", "", true, 0, 'e', "", false, Interpreter},
+    {"osascript", F::kInterpreter, "ls", "", true, 0, 'e', "", false, Interpreter},
+    {"tclsh", F::kInterpreter, "", "", true, 0, 0, "", false, Interpreter},
+    {"awk", F::kInterpreter, "Ffv", "field-separator file assign", false, 0, 0, "", false, Awk},
+    {"gawk", F::kInterpreter, "FfvEil", "field-separator file assign include load", false, 0, 0, "", false, Awk},
+    {"mawk", F::kInterpreter, "Ffv", "", false, 0, 0, "", false, Awk},
+    {"nawk", F::kInterpreter, "Ffv", "", false, 0, 0, "", false, Awk},
+};
+
+}  // namespace
+
+ModelTable InterpreterCommands() { return kModels; }
+
+}  // namespace warden::shell

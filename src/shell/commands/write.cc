@@ -1,0 +1,124 @@
+// Writers: commands that create or change the files their operands name — tee (which also
+// passes its input on, and remembers what it wrote), touch, mkdir, truncate, sponge, dd of=,
+// patch (the files its input names), and the mode changers (chmod, chown, chattr, setfacl),
+// recursive with -R.
+#include <algorithm>
+
+#include "core/path.h"
+#include "shell/analyzer_impl.h"
+#include "shell/analyzer_util.h"
+#include "shell/commands/families.h"
+
+namespace warden::shell {
+namespace {
+
+Stream Tee(Call& c) {
+  c.Operands(0, FileOp::kWrite);
+  ScriptMemory& mem = c.an.memory();
+  for (uint32_t op : c.fact().operands) {
+    bool dynamic = false;
+    for (const auto& p : c.an.Resolve(c.fact().argv[op], c.st, &dynamic)) {
+      if (dynamic) break;
+      std::string real = c.an.FollowLinks(p);
+      if (c.in.tainted()) mem.tainted[real] = c.in.source;
+      if (c.in.kind == Stream::Kind::kLiteral) mem.contents[real] = c.in.text;
+    }
+  }
+  return c.in;
+}
+
+Stream Create(Call& c) {
+  c.Operands(0, FileOp::kWrite);
+  return Stream{};
+}
+
+// patch writes the files its input names: unknown here, so anything below the directory.
+Stream Patch(Call& c) {
+  const CommandFact& f = c.fact();
+  std::string dir = ".";
+  if (const Option* d = FindOption(f.options, {"-d", "--directory"}); d && d->has_value) dir = d->value;
+  if (const Option* o = FindOption(f.options, {"-o", "--output"}); o && o->has_value) {
+    c.File(FileOp::kWrite, o->value);
+  } else if (!f.operands.empty()) {
+    c.Operand(FileOp::kWrite, f.operands[0]);
+  } else {
+    c.File(FileOp::kWrite, JoinPath(dir, "**"), kArgPattern, true);
+  }
+  return Stream{};
+}
+
+Stream Truncate(Call& c) {
+  if (const Option* r = FindOption(c.fact().options, {"-r", "--reference"}); r && r->has_value) {
+    c.File(FileOp::kRead, r->value);
+  }
+  c.Operands(0, FileOp::kWrite);
+  return Stream{};
+}
+
+Stream Dd(Call& c) {
+  const CommandFact& f = c.fact();
+  bool has_of = false;
+  Stream out = c.in;
+  for (uint32_t op : f.operands) {
+    const std::string& a = f.argv[op];
+    if (a.rfind("if=", 0) == 0) {
+      c.File(FileOp::kRead, a.substr(3), f.arg_bits[op], false, "dd");
+      out = MakeStream(Stream::Kind::kFile, "dd", a.substr(3));
+    } else if (a.rfind("of=", 0) == 0) {
+      c.File(FileOp::kWrite, a.substr(3), f.arg_bits[op], false, "dd");
+      has_of = true;
+    }
+  }
+  return has_of ? Stream{} : out;
+}
+
+bool LooksLikeMode(std::string_view s) {
+  if (s.empty()) return false;
+  if (s.find_first_not_of("01234567") == std::string_view::npos) return true;
+  return s.find_first_not_of("ugoarwxXst+-=,01234567") == std::string_view::npos &&
+         s.find_first_of("+-=") != std::string_view::npos;
+}
+
+// Whether the first operand is the mode/owner/attribute rather than a file.
+bool FirstIsSpec(const CommandFact& f) {
+  if (HasOption(f.options, {"--reference"}) || f.operands.empty() || f.name == "setfacl") return false;
+  const std::string& a = f.argv[f.operands[0]];
+  if (f.name == "chattr") return a[0] == '+' || a[0] == '=';
+  if (f.name != "chmod") return true;
+  // chmod -w FILE: the mode is written as an option.
+  bool option_mode = std::any_of(f.options.begin(), f.options.end(), [](const Option& o) {
+    return o.name.size() == 2 && std::string_view("rwxXst").find(o.name[1]) != std::string_view::npos;
+  });
+  return LooksLikeMode(a) || !option_mode;
+}
+
+Stream Mode(Call& c) {
+  const CommandFact& f = c.fact();
+  c.Operands(FirstIsSpec(f) ? 1 : 0, FileOp::kWrite, HasOption(f.options, {"-r", "-R", "--recursive"}));
+  return Stream{};
+}
+
+using F = Family;
+
+constexpr CommandSpec kModels[] = {
+    {.name = "tee", .family = F::kEffects, .run = Tee},
+    {"touch", F::kEffects, "dtr", "date reference time", false, 0, 0, "", false, Create},
+    {"mkdir", F::kEffects, "m", "mode context", false, 0, 0, "", false, Create},
+    {"mkfifo", F::kEffects, "m", "mode context", false, 0, 0, "", false, Create},
+    {"mknod", F::kEffects, "m", "mode context", false, 0, 0, "", false, Create},
+    {"truncate", F::kEffects, "sr", "size reference", false, 0, 0, "", false, Truncate},
+    {.name = "dd", .family = F::kEffects, .run = Dd},
+    {.name = "sponge", .family = F::kEffects, .run = Create},
+    {"patch", F::kEffects, "pdoiDrBVzY", "strip directory output input reject-file backup-if-mismatch suffix", false, 0, 0, "", false, Patch},
+    {"chmod", F::kEffects, "", "reference", false, 0, 0, "", false, Mode},
+    {"chown", F::kEffects, "", "reference from", false, 0, 0, "", false, Mode},
+    {"chgrp", F::kEffects, "", "reference", false, 0, 0, "", false, Mode},
+    {"chattr", F::kEffects, "pv", "", false, 0, 0, "", false, Mode},
+    {"setfacl", F::kEffects, "mMxX", "modify modify-file remove remove-file set set-file", false, 0, 0, "", false, Mode},
+};
+
+}  // namespace
+
+ModelTable WriteCommands() { return kModels; }
+
+}  // namespace warden::shell

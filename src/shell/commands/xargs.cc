@@ -1,0 +1,172 @@
+// xargs and GNU parallel: a command run once per item of their input (or of `:::` lists).
+// Items known as text (a here-string, echo, printf) are substituted where the command names
+// them ({} or -I STR) or appended; a list of paths from find stands for every file below its
+// root; anything else is one unknown item.
+#include <algorithm>
+
+#include "core/strings.h"
+#include "shell/analyzer_impl.h"
+#include "shell/analyzer_util.h"
+#include "shell/commands/families.h"
+
+namespace warden::shell {
+namespace {
+
+constexpr size_t kMaxItems = 16;
+
+struct XargsOptions {
+  std::string replace;    // -I STR / -i: where each item goes
+  std::string delimiter;  // -0 / -d: what separates items
+  bool delimited = false;
+  size_t stop = 0;        // where the command starts
+};
+
+XargsOptions ReadXargsOptions(const Call& c) {
+  const CommandSpec& spec = LookupCommand("xargs");
+  std::vector<std::string> texts;
+  for (const auto& a : c.argv) texts.push_back(a.text);
+  std::vector<Option> options;
+  std::vector<uint32_t> operands;
+  XargsOptions x;
+  ParseOptions(spec, texts, 1, &options, &operands, &x.stop);
+  if (const Option* o = FindOption(options, {"-I", "--replace"}); o) x.replace = o->has_value ? o->value : "{}";
+  if (HasOption(options, {"-i"})) x.replace = "{}";
+  if (HasOption(options, {"-0", "--null"})) {
+    x.delimiter = std::string(1, '\0');
+    x.delimited = true;
+  } else if (const Option* d = FindOption(options, {"-d", "--delimiter"}); d && d->has_value) {
+    x.delimiter = d->value == "\\n" ? "\n" : d->value.substr(0, 1);
+    x.delimited = true;
+  }
+  return x;
+}
+
+// Literal input split the way xargs would: by the delimiter, by lines with -I, else by blanks
+// and quotes.
+std::vector<std::string> LiteralItems(const std::string& text, const XargsOptions& x) {
+  std::vector<std::string> pieces;
+  if (x.delimited) {
+    for (auto p : Split(text, x.delimiter.empty() ? '\n' : x.delimiter[0])) {
+      if (!p.empty()) pieces.emplace_back(p);
+    }
+    if (x.delimiter == std::string(1, '\0') && pieces.size() == 1) pieces[0] = std::string(Trim(pieces[0]));
+    return pieces;
+  }
+  if (x.replace.empty()) return SplitQuoted(text);
+  for (auto p : Split(text, '\n')) {
+    if (!Trim(p).empty()) pieces.emplace_back(Trim(p));
+  }
+  return pieces;
+}
+
+std::vector<Expanded> Items(const Stream& in, const XargsOptions& x) {
+  std::vector<Expanded> items;
+  if (in.kind == Stream::Kind::kPaths) {
+    items.push_back(PlainWord(in.text, kArgTree | (HasGlobChar(in.text) ? kArgPattern : 0)));
+  } else if (in.kind == Stream::Kind::kLiteral) {
+    for (auto& p : LiteralItems(in.text, x)) {
+      items.push_back(PlainWord(std::move(p)));
+      if (items.size() >= kMaxItems) break;
+    }
+  }
+  if (items.empty()) {
+    Expanded item = PlainWord("…", kArgDynamic);
+    if (in.tainted()) item.taint = in;
+    items.push_back(item);
+  }
+  return items;
+}
+
+// Every occurrence of `mark` in the words replaced by `item`.
+std::vector<Expanded> Substituted(std::vector<Expanded> cmd, const std::string& mark, const Expanded& item) {
+  for (auto& w : cmd) {
+    size_t at = w.text.find(mark);
+    if (at == std::string::npos) continue;
+    while (at != std::string::npos) {
+      w.text.replace(at, mark.size(), item.text);
+      at = w.text.find(mark, at + item.text.size());
+    }
+    w.bits |= item.bits;
+    if (item.taint.tainted()) w.taint = item.taint;
+  }
+  return cmd;
+}
+
+Stream Xargs(Call& c) {
+  XargsOptions x = ReadXargsOptions(c);
+  std::vector<Expanded> items = Items(c.in, x);
+  std::vector<Expanded> base = Slice(c.argv, x.stop);
+  if (base.empty()) base.push_back(PlainWord("echo"));
+  Ctx inner = c.an.Inner(c.ctx, "xargs", false, "xargs");
+  if (x.replace.empty()) {
+    for (auto& item : items) base.push_back(item);
+    return c.an.Exec(std::move(base), c.st, inner, Stream{});
+  }
+  Stream out;
+  for (const auto& item : items) out = c.an.Exec(Substituted(base, x.replace, item), c.st, inner, Stream{});
+  return out;
+}
+
+bool IsSeparator(const std::string& t) { return t == ":::" || t == "::::" || t == ":::+"; }
+
+// Where parallel's own options end.
+size_t ParallelCommandStart(const std::vector<Expanded>& argv) {
+  static constexpr std::string_view kValued[] = {"-j", "--jobs", "-S", "--sshlogin", "--joblog", "--results",
+                                                 "-d", "--delimiter", "-a", "--arg-file", "--tmpdir", "-I"};
+  size_t i = 1;
+  while (i < argv.size() && argv[i].text.size() > 1 && argv[i].text[0] == '-' && argv[i].text != ":::" &&
+         argv[i].text != "::::") {
+    if (std::find(std::begin(kValued), std::end(kValued), argv[i].text) != std::end(kValued)) ++i;
+    ++i;
+  }
+  return i;
+}
+
+// Arguments from standard input: its lines when known, else one unknown argument.
+std::vector<Expanded> ParallelInput(const Stream& in) {
+  if (in.kind != Stream::Kind::kLiteral) return {PlainWord("…", kArgDynamic)};
+  std::vector<Expanded> args;
+  for (auto line : Split(in.text, '\n')) {
+    if (!Trim(line).empty()) args.push_back(PlainWord(std::string(Trim(line))));
+  }
+  return args;
+}
+
+// GNU parallel: parallel [options] COMMAND ::: ARGS … ; without COMMAND, each ARG is a command.
+Stream Parallel(Call& c) {
+  size_t i = ParallelCommandStart(c.argv);
+  size_t sep = i;
+  while (sep < c.argv.size() && !IsSeparator(c.argv[sep].text)) ++sep;
+  std::vector<Expanded> command(c.argv.begin() + static_cast<std::ptrdiff_t>(i),
+                                c.argv.begin() + static_cast<std::ptrdiff_t>(sep));
+  std::vector<Expanded> args;
+  for (size_t k = sep + 1; k < c.argv.size(); ++k) {
+    if (!IsSeparator(c.argv[k].text)) args.push_back(c.argv[k]);
+  }
+  if (sep >= c.argv.size()) args = ParallelInput(c.in);
+  Ctx inner = c.an.Inner(c.ctx, "parallel", false, "parallel");
+  Stream out;
+  if (command.empty()) {
+    for (const auto& a : args) out = c.an.CodeString(a, "parallel", c.st, inner);
+    return out;
+  }
+  // The command is a shell command line: {} (or the end) gets the argument.
+  std::string line = JoinWords(command, 0).text;
+  for (const auto& a : args) {
+    std::string code = line.find("{}") == std::string::npos ? line + " " + a.text
+                                                             : Substituted({PlainWord(line)}, "{}", a)[0].text;
+    out = c.an.CodeString(PlainWord(code, a.bits & kArgDynamic), "parallel", c.st, inner);
+  }
+  return out;
+}
+
+constexpr CommandSpec kModels[] = {
+    {"xargs", Family::kWrapper, "adEILnPs", "arg-file delimiter eof replace max-lines max-args max-procs max-chars process-slot-var", true, 0, 0, "", false, Xargs},
+    {"parallel", Family::kWrapper, "", "", true, 0, 0, "", false, Parallel},
+};
+
+}  // namespace
+
+ModelTable XargsCommands() { return kModels; }
+
+}  // namespace warden::shell

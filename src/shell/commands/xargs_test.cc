@@ -1,0 +1,44 @@
+#include <gtest/gtest.h>
+
+#include "shell/test_util.h"
+
+namespace warden::shell {
+namespace {
+
+using namespace testing;
+
+TEST(XargsCommandsTest, LiteralItemsAreAppended) {
+  Facts f = Analyze("echo / | xargs rm -rf");
+  EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << Dump(f);
+}
+
+TEST(XargsCommandsTest, ReplaceStringTakesEachItem) {
+  Facts f = Analyze("printf '%s\\n' /etc ~ | xargs -I@ rm -rf @");
+  EXPECT_NE(FindFile(f, FileOp::kDelete, "/etc"), nullptr) << Dump(f);
+  EXPECT_NE(FindFile(f, FileOp::kDelete, "/home/dev"), nullptr) << Dump(f);
+}
+
+TEST(XargsCommandsTest, FindOutputStandsForTheTree) {
+  Facts f = Analyze("find ~ -type f | xargs rm");
+  const FileFact* d = FindFile(f, FileOp::kDelete, "/home/dev/**");
+  ASSERT_NE(d, nullptr) << Dump(f);
+  EXPECT_TRUE(d->recursive);
+}
+
+TEST(XargsCommandsTest, UnknownInputIsOneDynamicItem) {
+  Facts f = Analyze("cat list | xargs rm -rf");
+  ASSERT_FALSE(f.files.empty()) << Dump(f);
+  EXPECT_TRUE(std::any_of(f.files.begin(), f.files.end(), [](const FileFact& x) { return x.op == FileOp::kDelete && x.dynamic; }))
+      << Dump(f);
+}
+
+TEST(XargsCommandsTest, ParallelArgumentsAndTemplates) {
+  Facts f = Analyze("parallel rm -rf {} ::: /srv ~");
+  EXPECT_NE(FindFile(f, FileOp::kDelete, "/srv"), nullptr) << Dump(f);
+  EXPECT_NE(FindFile(f, FileOp::kDelete, "/home/dev"), nullptr) << Dump(f);
+  Facts g = Analyze("parallel ::: 'rm -rf /'");
+  EXPECT_TRUE(HasCommandLine(g, "rm -rf /")) << Dump(g);
+}
+
+}  // namespace
+}  // namespace warden::shell

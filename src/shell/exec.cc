@@ -1,0 +1,170 @@
+// A simple command after expansion: its name resolved the way bash would (aliases, functions,
+// `hash -p`, a binary copied or linked earlier in the same string, a glob in the name), its
+// CommandFact recorded with the options its model parses, then its model's handler.
+#include <glob.h>
+
+#include "core/path.h"
+#include "core/strings.h"
+#include "shell/analyzer_impl.h"
+#include "shell/analyzer_util.h"
+
+namespace warden::shell {
+
+Ctx Analyzer::Inner(const Ctx& ctx, std::string_view via, bool privileged, std::string_view origin) const {
+  Ctx c = ctx;
+  if (!via.empty()) c.via.emplace_back(via);
+  c.privileged = c.privileged || privileged;
+  if (!origin.empty()) c.origin = ctx.origin.empty() ? std::string(origin) : ctx.origin + " › " + std::string(origin);
+  return c;
+}
+
+Stream Analyzer::Exec(std::vector<Expanded> argv, State& st, const Ctx& ctx, const Stream& in) {
+  if (!Budget()) return UnknownStream();
+  if (argv.empty()) return Stream{};
+  // Each wrapper level copies the rest of the line: unbounded, it is quadratic memory and deep
+  // recursion ("sudo sudo sudo …", "find -exec find -exec …").
+  if (exec_nesting_ >= kMaxExecNesting) {
+    Signal(kSignalDepthLimit, "commands nested more than " + std::to_string(kMaxExecNesting) +
+                                  " levels deep (sudo, env, xargs, find -exec, …) were not analyzed");
+    return UnknownStream();
+  }
+  ++exec_nesting_;
+  struct Unnest {
+    int* nesting;
+    ~Unnest() { --*nesting; }
+  } unnest{&exec_nesting_};
+  Stream out;
+  if (!ExecHeadKnown(argv, st, ctx, in, &out)) return out;
+  const Expanded& head = argv[0];
+  if (head.text.empty()) return Stream{};
+  std::string name(Basename(head.text));
+  const bool plain_name = head.text.find('/') == std::string::npos;
+  // Aliases, functions and `hash -p` come before commands (for names without a '/').
+  if (plain_name && ctx.depth <= opt_.max_depth && ExecAliasOrFunction(&name, argv, st, ctx, in, &out)) return out;
+  if (!plain_name) name = ProgramName(head, st);
+  const CommandSpec& spec = LookupCommand(name);
+  int idx = AddCommand(argv, name, spec, st, ctx, in);
+  if (!plain_name) {
+    AddFile(FileOp::kExec, head.text, head.bits, false, "exec", idx, st);
+    Expanded self = head;
+    ScriptFile(self, "exec", idx, st, Inner(ctx, "", false), in);
+  }
+  Call call{*this, idx, argv, st, ctx, in};
+  return Dispatch(spec, call);
+}
+
+Stream Analyzer::Dispatch(const CommandSpec& spec, Call& call) {
+  if (spec.run) return spec.run(call);
+  if (spec.family == Family::kUnknown) return call.Unknown();
+  return call.PassThrough();
+}
+
+// False when the command's name is not known before it runs (a variable, a substitution) or
+// is a glob; `*out` is then the result. A glob that matches files here runs the first match.
+bool Analyzer::ExecHeadKnown(const std::vector<Expanded>& argv, State& st, const Ctx& ctx, const Stream& in,
+                             Stream* out) {
+  const Expanded& head = argv[0];
+  if (head.bits & kArgDynamic) {
+    if (head.taint.tainted()) Signal(kSignalRce, "runs a command whose name comes from " + head.taint.source);
+    Signal(kSignalDynamicCommand, "the command '" + Printable(head.text, 60) + "' is only known at run time");
+    *out = UnknownStream();
+    return false;
+  }
+  if (!(head.bits & kArgGlob)) return true;
+  // bash expands the pattern against the files here; the first match is the command.
+  std::vector<Expanded> expanded;
+  if (opt_.resolve_symlinks && head.text.find('/') != std::string::npos) {
+    std::string pattern = head.text;
+    if (pattern.front() != '/' && !st.cwd_unknown && st.cwds.size() == 1) pattern = JoinPath(st.cwds[0], pattern);
+    glob_t g{};
+    if (pattern.front() == '/' && glob(pattern.c_str(), 0, nullptr, &g) == 0) {
+      for (size_t i = 0; i < g.gl_pathc && i < 16; ++i) expanded.push_back(PlainWord(g.gl_pathv[i]));
+    }
+    globfree(&g);
+  }
+  if (!expanded.empty()) {
+    for (size_t i = 1; i < argv.size(); ++i) expanded.push_back(argv[i]);
+    *out = Exec(std::move(expanded), st, ctx, in);
+    return false;
+  }
+  Signal(kSignalDynamicCommand, "the command name '" + Printable(head.text, 60) + "' is a glob pattern");
+  *out = UnknownStream();
+  return false;
+}
+
+// True when an alias or a function of that name ran (`*out` is its output); a `hash -p` entry
+// renames the command.
+bool Analyzer::ExecAliasOrFunction(std::string* name, const std::vector<Expanded>& argv, State& st,
+                                   const Ctx& ctx, const Stream& in, Stream* out) {
+  if (auto a = mem_.aliases.find(*name); a != mem_.aliases.end()) {
+    std::string code = a->second;
+    for (size_t i = 1; i < argv.size(); ++i) {
+      std::string quoted = "'";
+      for (char c : argv[i].text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      code += " " + quoted + "'";
+    }
+    std::string alias_name = *name;
+    mem_.aliases.erase(a);  // an alias is not expanded inside its own expansion
+    *out = CodeString(PlainWord(code), "alias " + alias_name, st, ctx, {}, in, true);
+    return true;
+  }
+  if (functions_.count(*name)) {
+    *out = CallFunction(*name, argv, st, ctx, in);
+    return true;
+  }
+  if (auto h = mem_.hashed.find(*name); h != mem_.hashed.end()) *name = std::string(Basename(h->second));
+  return false;
+}
+
+// The name a program run by path goes by: a binary copied or linked earlier in the same
+// command keeps its original name.
+std::string Analyzer::ProgramName(const Expanded& head, const State& st) const {
+  std::string name(Basename(head.text));
+  bool dynamic = false;
+  for (const auto& p : Resolve(head.text, st, &dynamic)) {
+    if (dynamic) break;
+    std::string real = FollowLinks(p);
+    if (auto it = mem_.exec_names.find(real); it != mem_.exec_names.end()) {
+      name = it->second;
+    } else if (real != p) {
+      name = std::string(Basename(real));
+    }
+  }
+  return name;
+}
+
+int Analyzer::AddCommand(const std::vector<Expanded>& argv, const std::string& name, const CommandSpec& spec,
+                         const State& st, const Ctx& ctx, const Stream& in) {
+  CommandFact f;
+  f.name = name;
+  for (const auto& a : argv) {
+    f.argv.push_back(a.text);
+    f.arg_bits.push_back(a.bits);
+  }
+  size_t stop;
+  // tar/ar take old-style bundled options without a dash ("tar xzf a.tgz").
+  const bool bundled = (spec.name == "tar" || name == "ar") && f.argv.size() > 1 && !f.argv[1].empty() &&
+                       f.argv[1][0] != '-' &&
+                       f.argv[1].find_first_not_of("abcdfhijklmnoprstuvwxzABCGJKLMNOPSTUVWXZ") == std::string::npos;
+  if (bundled) {
+    std::vector<std::string> dashed = f.argv;
+    dashed[1] = "-" + dashed[1];
+    ParseOptions(spec, dashed, 1, &f.options, &f.operands, &stop);
+  } else {
+    ParseOptions(spec, f.argv, 1, &f.options, &f.operands, &stop);
+  }
+  f.cwds = st.cwds;
+  f.cwd_unknown = st.cwd_unknown;
+  f.via = ctx.via;
+  f.privileged = ctx.privileged;
+  f.origin = ctx.origin;
+  f.depth = ctx.depth;
+  if (in.kind == Stream::Kind::kLiteral) {
+    f.stdin_text = in.text.substr(0, kMaxStdinText);
+    f.stdin_known = true;
+  }
+  out_->commands.push_back(std::move(f));
+  return static_cast<int>(out_->commands.size() - 1);
+}
+
+}  // namespace warden::shell

@@ -1,0 +1,513 @@
+// Statements: the IR walked the way bash would run it — sequences, pipelines, subshells,
+// groups, conditionals and loops (each branch analyzed, their states merged), functions,
+// assignments, redirections and simple commands, which go on to Exec.
+#include <algorithm>
+#include <optional>
+
+#include "core/path.h"
+#include "core/strings.h"
+#include "shell/analyzer_impl.h"
+#include "shell/analyzer_util.h"
+#include "shell/parser.h"
+
+namespace warden::shell {
+namespace {
+
+// A line continuation with no blank on either side: it joins two pieces of one word.
+bool HasWordJoin(std::string_view s) {
+  for (size_t i = 1; i + 2 < s.size(); ++i) {
+    if (s[i] == '\\' && s[i + 1] == '\n' && !IsBlank(s[i - 1]) && !IsBlank(s[i + 2])) return true;
+  }
+  return false;
+}
+
+// "{rm,-rf,/}" at the start of a command: bash brace-expands it into a command line that the
+// grammar does not recognize. The text as plain words.
+bool IsBraceCommand(const Node& n) {
+  return !n.text.empty() && n.text[0] == '{' && n.text.find(',') != std::string::npos &&
+         n.text.find('}') != std::string::npos;
+}
+
+}  // namespace
+
+Stream Analyzer::Script(std::string_view source, State& st, const Ctx& ctx, const Stream& in) {
+  if (ctx.depth > opt_.max_depth) {
+    Signal(kSignalDepthLimit, "shell code nested more than " + std::to_string(opt_.max_depth) +
+                                  " levels deep (bash -c, eval, …) was not analyzed");
+    return UnknownStream();
+  }
+  if (!HasWordJoin(source)) return ScriptOnce(source, st, ctx, in);
+  // bash removes "\<newline>" before it splits words, so "r\<newline>m" is "rm"; tree-sitter
+  // reads it as two words. Analyze both readings and keep both sets of facts: the union is
+  // what either reading could run.
+  State copy = st;
+  ScriptOnce(source, copy, ctx, in);
+  std::string joined;
+  for (size_t i = 0; i < source.size(); ++i) {
+    if (source[i] == '\\' && i + 1 < source.size() && source[i + 1] == '\n') {
+      ++i;
+      continue;
+    }
+    joined += source[i];
+  }
+  Stream s = ScriptOnce(joined, st, ctx, in);
+  Merge(st, copy);
+  return s;
+}
+
+Stream Analyzer::ScriptOnce(std::string_view source, State& st, const Ctx& ctx, const Stream& in) {
+  ParseResult pr = Parse(source);
+  size_t shown = 0;
+  for (const auto& e : pr.errors) {
+    if (++shown > 3) break;
+    Signal(kSignalParseError, e.message + " (offset " + std::to_string(e.offset) + ")");
+  }
+  if (pr.too_deep) Signal(kSignalDepthLimit, "the command nests deeper than the parser follows");
+  return Walk(pr.root, st, ctx, in);
+}
+
+Stream Analyzer::Walk(const Node& n, State& st, const Ctx& ctx, const Stream& in) {
+  if (!Budget()) return UnknownStream();
+  if (n.kind == Node::Kind::kSimple) return Simple(n, st, ctx, in);
+  std::vector<std::pair<std::string, bool>> outputs;
+  Stream input = Redirects(n.redirects, st, ctx, in, &outputs);
+  Stream out = Compound(n, st, ctx, input);
+  if (outputs.empty()) return out;
+  Outputs(outputs, out, st);
+  return Stream{};
+}
+
+Stream Analyzer::Compound(const Node& n, State& st, const Ctx& ctx, const Stream& in) {
+  Stream out;
+  switch (n.kind) {
+    case Node::Kind::kSequence: return Sequence(n, st, ctx, in);
+    case Node::Kind::kPipeline: return Pipeline(n, st, ctx, in);
+    case Node::Kind::kSubshell: {
+      State copy = st;
+      for (const auto& c : n.children) out = Walk(c, copy, ctx, in);
+      return out;
+    }
+    case Node::Kind::kGroup:
+    case Node::Kind::kNegated:
+      for (const auto& c : n.children) out = Walk(c, st, ctx, in);
+      return out;
+    case Node::Kind::kTest: return Test(n, st, ctx, in);
+    case Node::Kind::kIf:
+    case Node::Kind::kLoop:
+    case Node::Kind::kCase: return Branches(n, st, ctx, in);
+    case Node::Kind::kFor: return For(n, st, ctx, in);
+    case Node::Kind::kFunction: Function(n, st, ctx); return out;
+    case Node::Kind::kError: return Error(n, st, ctx, in);
+    case Node::Kind::kUnknown:
+      Signal(kSignalUnknownConstruct, "the shell construct '" + n.text + "' is not understood");
+      Branches(n, st, ctx, in);
+      return UnknownStream();
+    case Node::Kind::kSimple: break;
+  }
+  return out;
+}
+
+// if/while/case (and what a parser could not name): the words are expanded, each part may run.
+Stream Analyzer::Branches(const Node& n, State& st, const Ctx& ctx, const Stream& in) {
+  ScanWords(n.words, st, ctx);
+  Stream out;
+  for (const auto& c : n.children) out = Maybe(c, st, ctx, in);
+  return out;
+}
+
+// [[ a -eq b ]] evaluates its operands' values as arithmetic.
+Stream Analyzer::Test(const Node& n, State& st, const Ctx& ctx, const Stream& in) {
+  Value scratch;
+  for (const auto& w : n.words) {
+    for (const auto& p : w.parts) {
+      if (p.kind != WordPart::Kind::kParam || !p.op.empty()) continue;
+      if (const Value* v = Lookup(p.text, st, &scratch); v && v->known) ScanEvaluated(v->text, "[[ … ]]", st, ctx);
+    }
+    if (w.parts.size() != 1 || w.parts[0].kind != WordPart::Kind::kText) continue;
+    // A quoted operand such as 'a[$(cmd)]' is evaluated by -v and arithmetic operators.
+    ScanEvaluated(w.parts[0].text, "[[ … ]]", st, ctx);
+    if (!IsIdentifier(w.parts[0].text)) continue;
+    if (const Value* v = Lookup(w.parts[0].text, st, &scratch); v && v->known) ScanEvaluated(v->text, "[[ … ]]", st, ctx);
+  }
+  return Branches(n, st, ctx, in);
+}
+
+Stream Analyzer::Error(const Node& n, State& st, const Ctx& ctx, const Stream& in) {
+  Branches(n, st, ctx, in);
+  if (!IsBraceCommand(n)) return UnknownStream();
+  WordPart p;
+  p.text = n.text.substr(0, n.text.find_first_of(" \t\n;&|"));
+  Word w;
+  w.parts.push_back(p);
+  std::vector<Expanded> argv = ExpandWords({w}, st, ctx);
+  for (size_t i = 1; i < n.words.size(); ++i) {
+    auto more = ExpandWords({n.words[i]}, st, ctx);
+    argv.insert(argv.end(), more.begin(), more.end());
+  }
+  State copy = st;
+  Exec(std::move(argv), copy, ctx, in);
+  return UnknownStream();
+}
+
+Stream Analyzer::Sequence(const Node& n, State& st, const Ctx& ctx, const Stream& in) {
+  Stream last, taint;
+  size_t produced = 0;
+  for (size_t i = 0; i < n.children.size(); ++i) {
+    const Node& child = n.children[i];
+    std::string_view before = i > 0 && i - 1 < n.ops.size() ? std::string_view(n.ops[i - 1]) : ";";
+    bool background = i < n.ops.size() && n.ops[i] == "&";
+    Stream s;
+    if (background) {
+      Ctx c = ctx;
+      c.concurrent = true;
+      State copy = st;
+      s = Walk(child, copy, c, in);
+    } else if (before == "&&" || before == "||") {
+      s = Maybe(child, st, ctx, in);
+    } else {
+      s = Walk(child, st, ctx, in);
+    }
+    if (s.kind != Stream::Kind::kNone) {
+      ++produced;
+      last = s;
+    }
+    if (s.tainted()) taint = s;
+  }
+  if (taint.tainted()) return taint;
+  if (produced > 1) return UnknownStream();
+  return last;
+}
+
+Stream Analyzer::Pipeline(const Node& n, State& st, const Ctx& ctx, const Stream& in) {
+  Stream s = in;
+  Ctx c = ctx;
+  if (n.children.size() > 1) c.concurrent = true;
+  for (const auto& child : n.children) {
+    State copy = st;  // every stage runs in a subshell
+    s = Walk(child, copy, c, s);
+  }
+  return s;
+}
+
+Stream Analyzer::Maybe(const Node& n, State& st, const Ctx& ctx, const Stream& in) {
+  State copy = st;
+  Stream s = Walk(n, copy, ctx, in);
+  Merge(st, copy);
+  return s;
+}
+
+void Analyzer::Merge(State& into, const State& other) {
+  for (const auto& c : other.cwds) {
+    if (std::find(into.cwds.begin(), into.cwds.end(), c) == into.cwds.end()) into.cwds.push_back(c);
+  }
+  into.cwd_unknown = into.cwd_unknown || other.cwd_unknown || into.cwds.size() > kMaxCwds;
+  if (into.cwds.size() > kMaxCwds) into.cwds.clear();
+  // Variables: what both sides agree on stays known (nothing to do if they share storage).
+  bool differ = false;
+  for (const auto& [name, v] : into.vars) {
+    auto it = other.vars.find(name);
+    if (it == other.vars.end() || it->second.known != v.known || it->second.text != v.text) differ = true;
+  }
+  if (differ) {
+    for (auto& [name, v] : into.vars.Mutable()) {
+      auto it = other.vars.find(name);
+      if (it == other.vars.end() || it->second.known != v.known || it->second.text != v.text) {
+        v.known = false;
+        if (it != other.vars.end() && it->second.taint.tainted()) v.taint = it->second.taint;
+      }
+    }
+  }
+  for (const auto& [name, v] : other.vars) {
+    if (into.vars.find(name) == into.vars.end()) {
+      Value u;
+      u.taint = v.taint;
+      into.vars.emplace(name, u);
+    }
+  }
+}
+
+Stream Analyzer::For(const Node& n, State& st, const Ctx& ctx, const Stream& in) {
+  std::vector<Expanded> items = ExpandWords(n.words, st, ctx);
+  bool all_known = std::none_of(items.begin(), items.end(), [](const Expanded& e) { return e.bits & kArgDynamic; });
+  if (n.children.empty()) return Stream{};
+  const Node& body = n.children[0];
+  Stream out;
+  // Literal lists run once per value, as long as nested loops stay small.
+  int product = ctx.loop_product * static_cast<int>(std::max<size_t>(items.size(), 1));
+  if (all_known && items.size() <= kMaxLoopItems && product <= kMaxLoopProduct) {
+    Ctx c = ctx;
+    c.loop_product = product;
+    for (const auto& item : items) {
+      State copy = st;
+      Value v;
+      v.text = item.text;
+      v.known = true;
+      v.bits = item.bits;
+      copy.vars[n.text] = v;
+      out = Walk(body, copy, c, in);
+      Merge(st, copy);
+    }
+    return out;
+  }
+  State copy = st;
+  Value v;
+  for (const auto& item : items) {
+    if (item.taint.tainted()) v.taint = item.taint;
+  }
+  copy.vars[n.text] = v;
+  out = Walk(body, copy, ctx, in);
+  Merge(st, copy);
+  return out;
+}
+
+void Analyzer::Function(const Node& n, State& st, const Ctx& ctx) {
+  if (n.children.empty()) return;
+  FunctionDef& def = functions_[n.text];
+  def.body = std::make_shared<Node>(n.children[0]);
+  def.state = st;
+  def.ctx = ctx;
+}
+
+Stream Analyzer::CallFunction(const std::string& name, const std::vector<Expanded>& argv, State& st, const Ctx& ctx,
+                              const Stream& in) {
+  FunctionDef& def = functions_[name];
+  def.called = true;
+  if (std::find(call_stack_.begin(), call_stack_.end(), name) != call_stack_.end()) {
+    if (ctx.concurrent) {
+      Signal(kSignalForkBomb, "function '" + name + "' starts copies of itself in the background or a pipeline");
+    }
+    return UnknownStream(name);
+  }
+  if (static_cast<int>(call_stack_.size()) >= kMaxCallDepth) {
+    Signal(kSignalDepthLimit, "functions call each other more than " + std::to_string(kMaxCallDepth) + " levels deep");
+    return UnknownStream(name);
+  }
+  std::shared_ptr<Node> body = def.body;  // keep alive if redefined while running
+  // Positional parameters for the call; the caller's come back afterwards.
+  std::map<std::string, Value> saved;
+  for (const char* k : {"1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*", "#"}) {
+    if (auto it = st.vars.find(k); it != st.vars.end()) saved[k] = it->second;
+    st.vars.erase(k);
+  }
+  Value all;
+  all.known = true;
+  for (size_t i = 1; i < argv.size() && i < 10; ++i) {
+    Value v;
+    v.known = !(argv[i].bits & kArgDynamic);
+    v.text = argv[i].text;
+    v.bits = argv[i].bits & (kArgGlob | kArgTree | kArgPattern);
+    v.taint = argv[i].taint;
+    st.vars[std::to_string(i)] = v;
+    all.text += (i > 1 ? " " : "") + argv[i].text;
+    all.known = all.known && v.known;
+  }
+  st.vars["@"] = all;
+  st.vars["*"] = all;
+  call_stack_.push_back(name);
+  Stream out = Walk(*body, st, Inner(ctx, "", false, "function " + name), in);
+  call_stack_.pop_back();
+  for (const char* k : {"1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*", "#"}) st.vars.erase(k);
+  for (auto& [k, v] : saved) st.vars[k] = v;
+  return out;
+}
+
+void Analyzer::AnalyzeUncalledFunctions() {
+  // A function never called here may still be called later (or by a script it is sourced
+  // into): analyze its body once, with unknown arguments.
+  for (bool again = true; again;) {
+    again = false;
+    for (auto& [name, def] : functions_) {
+      if (def.called || !def.body) continue;
+      def.called = true;
+      State st = def.state;
+      std::vector<Expanded> none{Expanded{}};
+      none[0].text = name;
+      Value unknown;
+      for (const char* k : {"1", "2", "3", "@", "*"}) st.vars[k] = unknown;
+      call_stack_.push_back(name);
+      std::shared_ptr<Node> body = def.body;  // keep alive if redefined while running
+      Walk(*body, st, Inner(def.ctx, "", false, "function " + name), Stream{});
+      call_stack_.pop_back();
+      again = true;
+      break;
+    }
+  }
+}
+
+void Analyzer::ScanWords(const std::vector<Word>& words, State& st, const Ctx& ctx) {
+  for (const auto& w : words) Expand(w, st, ctx);
+}
+
+Stream Analyzer::Redirects(const std::vector<Redirect>& redirects, State& st, const Ctx& ctx, const Stream& in,
+                           std::vector<std::pair<std::string, bool>>* outputs) {
+  Stream input = in;
+  for (const auto& r : redirects) {
+    if (r.op == "<<" || r.op == "<<-") {
+      Expanded body = Expand(r.heredoc, st, ctx);
+      if (body.bits & kArgDynamic) {
+        input = body.taint.tainted() ? body.taint : UnknownStream("here-document");
+      } else {
+        input = LiteralStream(body.text, "here-document");
+      }
+      continue;
+    }
+    Expanded t = Expand(r.target, st, ctx);
+    if (r.op == "<<<") {
+      if (t.bits & kArgDynamic) {
+        input = t.taint.tainted() ? t.taint : UnknownStream("here-string");
+      } else {
+        input = LiteralStream(t.text + "\n", "here-string");
+      }
+      continue;
+    }
+    bool fd_dup = (r.op == ">&" || r.op == "<&") &&
+                  (t.text == "-" || (!t.text.empty() && t.text.find_first_not_of("0123456789-") == std::string::npos));
+    if (fd_dup) continue;
+    std::string source = "redirect " + r.op;
+    if (r.op == "<") {
+      if (t.procsub) {
+        input = t.procsub_stream;
+        continue;
+      }
+      AddFile(FileOp::kRead, t.text, t.bits, false, source, -1, st);
+      Stream f;
+      f.kind = Stream::Kind::kFile;
+      f.text = t.text;
+      f.source = "file";
+      input = f;
+    } else if (r.op == "<>") {
+      AddFile(FileOp::kRead, t.text, t.bits, false, source, -1, st);
+      AddFile(FileOp::kWrite, t.text, t.bits, false, source, -1, st);
+    } else {
+      if (t.procsub) continue;  // > >(cmd): the command was analyzed during expansion
+      AddFile(FileOp::kWrite, t.text, t.bits, false, source, -1, st);
+      if (r.fd <= 1 && !(t.bits & kArgDynamic)) outputs->emplace_back(t.text, r.op == ">>" || r.op == "&>>");
+    }
+  }
+  return input;
+}
+
+// What a command's output does to the files it is redirected to: they hold known text, or
+// they are downloads (then running them is running downloaded code).
+void Analyzer::Outputs(const std::vector<std::pair<std::string, bool>>& outputs, const Stream& out, const State& st) {
+  for (const auto& [path, append] : outputs) {
+    bool dynamic = false;
+    for (const auto& p : Resolve(path, st, &dynamic)) {
+      if (dynamic) break;
+      std::string real = FollowLinks(p);
+      if (out.tainted()) mem_.tainted[real] = out.source;
+      if (out.kind == Stream::Kind::kLiteral) {
+        mem_.contents[real] = append && mem_.contents.count(real) ? mem_.contents[real] + out.text : out.text;
+      } else {
+        mem_.contents.erase(real);
+      }
+    }
+  }
+}
+
+void Analyzer::Assign(const std::string& name, const Expanded& value, bool nameref, State& st, const Ctx& ctx) {
+  Value val;
+  if (nameref) {
+    // declare -n r=HOME: r is another name for HOME.
+    Value scratch;
+    if (const Value* target = Lookup(value.text, st, &scratch)) val = *target;
+    st.vars[name] = val;
+    return;
+  }
+  val.known = !(value.bits & kArgDynamic) && value.text.size() <= kMaxValueBytes && IsIdentifier(name);
+  if (val.known) val.text = value.text;
+  val.bits = value.bits & (kArgGlob | kArgPattern | kArgTree);
+  val.taint = value.taint;
+  st.vars[name] = std::move(val);
+  // Values the shell itself evaluates later: prompts and PROMPT_COMMAND, and array
+  // subscripts in values assigned to integer variables or used in arithmetic.
+  if (name == "PROMPT_COMMAND") {
+    CodeString(value, "PROMPT_COMMAND", st, ctx, {}, {}, true);
+  } else if (name == "PS0" || name == "PS1" || name == "PS2" || name == "PS4") {
+    ScanEvaluated(value.text, name, st, ctx);
+  } else if (value.text.find("[$(") != std::string::npos || value.text.find("[`") != std::string::npos) {
+    ScanEvaluated(value.text, "subscript", st, ctx);
+  }
+}
+
+Stream Analyzer::Simple(const Node& n, State& st, const Ctx& ctx, const Stream& in) {
+  std::vector<std::pair<std::string, Expanded>> assigns;
+  for (const auto& a : n.assignments) {
+    Expanded v = Expand(a.value, st, ctx, true);
+    if (a.array || a.append) v.bits |= kArgDynamic;
+    assigns.emplace_back(a.name, std::move(v));
+  }
+  std::vector<Expanded> argv = ExpandWords(n.words, st, ctx);
+  std::vector<std::pair<std::string, bool>> outputs;
+  Stream input = Redirects(n.redirects, st, ctx, in, &outputs);
+  if (argv.empty() || n.declaration) {
+    Declare(assigns, argv, st, ctx);
+    if (!argv.empty()) return Stream{};  // export/declare/local …
+    if (outputs.empty()) return input.kind == Stream::Kind::kLiteral ? input : Stream{};
+    Outputs(outputs, input, st);
+    return Stream{};
+  }
+  // "(( expr ))" reads as a command whose only word is arithmetic: nothing runs.
+  if (n.words.size() == 1 && n.words[0].parts.size() == 1 && n.words[0].parts[0].kind == WordPart::Kind::kArith) {
+    return Stream{};
+  }
+  CommandVariables(assigns, st, ctx);
+  Stream out = WithTemporaryVariables(assigns, std::move(argv), st, ctx, input);
+  if (outputs.empty()) return out;
+  Outputs(outputs, out, st);
+  return Stream{};
+}
+
+// NAME=value alone, or export/declare/local/readonly NAME=value: the variables stay set.
+void Analyzer::Declare(const std::vector<std::pair<std::string, Expanded>>& assigns,
+                       const std::vector<Expanded>& argv, State& st, const Ctx& ctx) {
+  bool nameref = false;
+  for (size_t i = 1; i < argv.size(); ++i) {
+    const std::string& t = argv[i].text;
+    if (t.size() > 1 && t[0] == '-' && t.find('n') != std::string::npos) nameref = true;
+  }
+  for (const auto& [name, v] : assigns) Assign(name, v, nameref, st, ctx);
+  // The arguments may hold subscripts that get evaluated.
+  for (size_t i = 1; i < argv.size(); ++i) ScanEvaluated(argv[i].text, argv[0].text, st, ctx);
+}
+
+// Variables set for one command (VAR=val cmd) that make tools run commands.
+void Analyzer::CommandVariables(const std::vector<std::pair<std::string, Expanded>>& assigns, State& st,
+                                const Ctx& ctx) {
+  static constexpr std::string_view kCommandVars[] = {
+      "GIT_SSH_COMMAND", "GIT_EXTERNAL_DIFF", "GIT_EDITOR", "GIT_PAGER", "GIT_SEQUENCE_EDITOR", "GIT_ASKPASS",
+      "SSH_ASKPASS", "EDITOR", "VISUAL", "PAGER", "MANPAGER", "BROWSER", "LESSOPEN", "LESSCLOSE", "BASH_ENV",
+      "ENV", "PROMPT_COMMAND", "SUDO_ASKPASS"};
+  for (const auto& [name, v] : assigns) {
+    if (std::find(std::begin(kCommandVars), std::end(kCommandVars), name) == std::end(kCommandVars)) continue;
+    Expanded c = v;
+    if (!c.text.empty() && c.text[0] == '|') c.text.erase(0, 1);  // LESSOPEN='|cmd %s'
+    CodeString(c, name, st, ctx);
+  }
+}
+
+// VAR=value cmd: the variables hold for this command only (a builtin like cd sees them).
+Stream Analyzer::WithTemporaryVariables(const std::vector<std::pair<std::string, Expanded>>& assigns,
+                                        std::vector<Expanded> argv, State& st, const Ctx& ctx, const Stream& in) {
+  std::vector<std::pair<std::string, std::optional<Value>>> saved;
+  for (const auto& [name, v] : assigns) {
+    if (!IsIdentifier(name)) continue;
+    auto it = st.vars.find(name);
+    saved.emplace_back(name, it == st.vars.end() ? std::nullopt : std::optional<Value>(it->second));
+    Value val;
+    val.known = !(v.bits & kArgDynamic);
+    val.text = val.known ? v.text : std::string();
+    st.vars[name] = val;
+  }
+  Stream out = Exec(std::move(argv), st, ctx, in);
+  for (auto it = saved.rbegin(); it != saved.rend(); ++it) {
+    if (it->second) {
+      st.vars[it->first] = *it->second;
+    } else {
+      st.vars.erase(it->first);
+    }
+  }
+  return out;
+}
+
+}  // namespace warden::shell
