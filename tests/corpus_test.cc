@@ -4,7 +4,9 @@
 // with a header of "# name: …" / "# description: …" lines; other "#" lines are comments.
 // The shared corpus (../shared/corpora/commands.tsv) must pass 100%; so must ours.
 // Every command runs with context ai, cwd = workspace = /home/dev/project, HOME=/home/dev,
-// the machine's files left out (no symlink resolution), exactly like the shared corpus.
+// the machine's files left out (no symlink resolution), exactly like the shared corpus; Warden
+// itself lives where it would for that user: ~/.config/warden, ~/.local/state/warden and
+// /run/user/1000/warden/warden.sock, its daemon pid 4242.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -45,7 +47,13 @@ class CorpusTest : public ::testing::TestWithParam<Corpus> {
   static void SetUpTestSuite() {
     std::vector<policy::PolicyText> texts;
     policy::BuiltinProfile("default", &texts);
-    auto r = policy::LoadPolicyTexts(texts);
+    WardenSelf self;
+    self.config_dir = "/home/dev/.config/warden";
+    self.state_dir = "/home/dev/.local/state/warden";
+    self.socket = "/run/user/1000/warden/warden.sock";
+    self.runtime_dir = "/run/user/1000/warden";
+    self.pids = {4242};
+    auto r = policy::LoadPolicyTexts(texts, self);
     ASSERT_TRUE(r.ok());
     snap_ = r.snapshot;
   }

@@ -50,7 +50,7 @@ void AddPlaceFlags(CLI::App* app, PlaceFlags* flags) {
 }
 
 std::shared_ptr<const policy::Snapshot> LoadFromFlags(const PolicyFlags& flags, const std::string& cwd, bool quiet,
-                                                      policy::LoadResult* result) {
+                                                      policy::LoadResult* result, const WardenSelf* self) {
   policy::LoadOptions opts;
   opts.profile = flags.profile.empty() ? "default" : flags.profile;
   opts.user_layer = !flags.isolated;
@@ -59,6 +59,7 @@ std::shared_ptr<const policy::Snapshot> LoadFromFlags(const PolicyFlags& flags, 
   opts.home = HomeDir();
   if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x == '/') opts.config_home = x;
   opts.files = flags.files;
+  if (self) opts.self = *self;
   policy::LoadResult local;
   policy::LoadResult& r = result ? *result : local;
   r = policy::LoadPolicy(opts);

@@ -57,9 +57,11 @@ struct PlaceFlags {
 void AddPlaceFlags(CLI::App* app, PlaceFlags* flags);
 
 // Loads the layered policy the flags describe. Diagnostics are printed to stderr (as text),
-// or kept for the caller when `quiet`. Returns null when the policy has errors.
+// or kept for the caller when `quiet`. Returns null when the policy has errors. `self`: where
+// Warden lives (the --socket/--state-dir in effect); unset, from the environment.
 std::shared_ptr<const policy::Snapshot> LoadFromFlags(const PolicyFlags& flags, const std::string& cwd,
-                                                      bool quiet, policy::LoadResult* result = nullptr);
+                                                      bool quiet, policy::LoadResult* result = nullptr,
+                                                      const WardenSelf* self = nullptr);
 
 std::string CurrentDir();
 std::string HomeDir();

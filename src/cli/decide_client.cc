@@ -71,7 +71,8 @@ Verdict InProcess(const DecideOptions& o, const policy::Request& req) {
   Verdict v;
   v.in_process = true;
   static policy::LoadResult loaded;  // kept to the end: one-shot commands leave with ExitNow/exec
-  auto snap = LoadFromFlags(o.policy, req.cwd, false, &loaded);
+  WardenSelf self = WardenSelf::FromEnvironment(o.daemon.socket, o.daemon.state_dir);
+  auto snap = LoadFromFlags(o.policy, req.cwd, false, &loaded, &self);
   if (!snap) {
     v.error = "the policy has errors";
     return v;

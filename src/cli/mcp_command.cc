@@ -173,7 +173,10 @@ std::function<mcp::ProxyVerdict(const policy::Request&)> Decider(const McpArgs& 
       std::cerr << st->prefix << "no daemon; deciding in-process (an ask is refused: nobody can approve it)\n";
       st->announced = true;
     }
-    if (!st->snap) st->snap = LoadFromFlags(st->o.policy, req.cwd, false, &st->loaded);
+    if (!st->snap) {
+      WardenSelf self = WardenSelf::FromEnvironment(st->o.daemon.socket, st->o.daemon.state_dir);
+      st->snap = LoadFromFlags(st->o.policy, req.cwd, false, &st->loaded, &self);
+    }
     if (!st->snap) {
       v.error = "the policy has errors";
       return v;

@@ -52,6 +52,7 @@ Result<HookCall> SearchCall(HookCall call, const Fields& input, const Place& pla
   if (!path.ok()) return path.status();
   auto request = FileRequest(place, shell::FileOp::kRead, path->value_or(place.cwd), input.Name("path"));
   if (!request.ok()) return request.status();
+  request->recursive = call.tool != "LS";  // Glob and Grep search the whole tree
   call.requests.push_back(std::move(request).value());
   return call;
 }

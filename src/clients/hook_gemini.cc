@@ -69,6 +69,7 @@ Result<HookCall> SearchCall(HookCall call, const Fields& input, const Place& pla
   std::string path = dir->has_value() && !(*dir)->empty() ? **dir : place.cwd;
   auto request = FileRequest(place, shell::FileOp::kRead, path, input.Name("dir_path"));
   if (!request.ok()) return request.status();
+  request->recursive = call.tool != "list_directory";  // glob and the searches walk the whole tree
   call.requests.push_back(std::move(request).value());
   return call;
 }

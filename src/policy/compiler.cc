@@ -10,6 +10,31 @@ namespace {
 
 bool HasGlobSyntax(std::string_view s) { return s.find_first_of("*?[{\\") != std::string_view::npos; }
 
+std::string EscapeGlob(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (std::string_view("*?[]{}\\").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+// "$WARDEN_STATE/x" → "<state dir>/x" (and $WARDEN_CONFIG, $WARDEN_RUNTIME, $WARDEN_SOCKET, ${…} forms): Warden's
+// own places for this process. `escape` for glob patterns. Anything else is returned as is.
+std::string ExpandSelf(std::string_view text, const WardenSelf& self, bool escape) {
+  const std::pair<std::string_view, const std::string*> kVars[] = {
+      {"$WARDEN_CONFIG", &self.config_dir}, {"${WARDEN_CONFIG}", &self.config_dir},
+      {"$WARDEN_STATE", &self.state_dir},   {"${WARDEN_STATE}", &self.state_dir},
+      {"$WARDEN_RUNTIME", &self.runtime_dir}, {"${WARDEN_RUNTIME}", &self.runtime_dir},
+      {"$WARDEN_SOCKET", &self.socket},     {"${WARDEN_SOCKET}", &self.socket}};
+  for (auto [name, value] : kVars) {
+    if (text.substr(0, name.size()) != name || (text.size() > name.size() && text[name.size()] != '/')) continue;
+    std::string base = value->empty() ? std::string("/nonexistent/warden") : NormalizePath(*value);
+    return (escape ? EscapeGlob(base) : base) + std::string(text.substr(name.size()));
+  }
+  return std::string(text);
+}
+
 // Splits "$NAME/rest", "~/rest" into an anchor and the rest ("" for the anchor itself).
 bool SplitAnchor(std::string_view text, Anchor* anchor, std::string_view* rest, std::string* error) {
   auto after = [&](size_t n) {
@@ -41,7 +66,8 @@ bool SplitAnchor(std::string_view text, Anchor* anchor, std::string_view* rest, 
     }
   }
   if (!text.empty() && text.front() == '$') {
-    *error = "unknown variable in '" + std::string(text) + "' (use $HOME, $WORKSPACE or $CWD)";
+    *error = "unknown variable in '" + std::string(text) +
+             "' (use $HOME, $WORKSPACE, $CWD, $WARDEN_CONFIG, $WARDEN_STATE or $WARDEN_RUNTIME)";
     return false;
   }
   if (text.substr(0, 1) == "~") {
@@ -55,7 +81,7 @@ bool SplitAnchor(std::string_view text, Anchor* anchor, std::string_view* rest, 
 
 class RuleCompiler {
  public:
-  RuleCompiler(const PolicyFile& file, Diagnostics* d) : file_(file), d_(d) {}
+  RuleCompiler(const PolicyFile& file, const WardenSelf& self, Diagnostics* d) : file_(file), self_(self), d_(d) {}
 
   CompiledRule Compile(const RuleSpec& spec) {
     CompiledRule r;
@@ -116,6 +142,7 @@ class RuleCompiler {
     r->recursive = m.recursive;
     r->dynamic = m.dynamic;
     r->guessed = m.guessed;
+    r->glob = m.glob;
     r->direct = m.direct;
     for (const auto& c : m.command) {
       if (auto g = GlobOf(c, Glob::Mode::kText)) r->sources.push_back(std::move(*g));
@@ -236,7 +263,8 @@ class RuleCompiler {
 
   CompiledPath Path(const PathSpec& p) {
     CompiledPath c;
-    for (const auto& g : p.glob) {
+    for (const auto& written : p.glob) {
+      Located<std::string> g{ExpandSelf(written.value, self_, true), written.mark};
       Anchor anchor;
       std::string_view rest;
       std::string error;
@@ -274,7 +302,7 @@ class RuleCompiler {
       for (const auto& s : in) {
         Root root;
         std::string error;
-        if (!ParseRoot(s.value, &root, &error)) {
+        if (!ParseRoot(s.value, self_, &root, &error)) {
           d_->Error("bad-value", file_.path, s.mark, "rule '" + rule_->id.value + "': " + error);
           continue;
         }
@@ -298,6 +326,7 @@ class RuleCompiler {
   }
 
   const PolicyFile& file_;
+  const WardenSelf& self_;
   Diagnostics* d_;
   const RuleSpec* rule_ = nullptr;
 };
@@ -386,15 +415,22 @@ void Dedupe(std::vector<uint32_t>* v) {
 
 }  // namespace
 
-bool ParseRoot(std::string_view text, Root* root, std::string* error) {
-  if (text.empty()) {
+bool ParseRoot(std::string_view written, const WardenSelf& self, Root* root, std::string* error) {
+  if (written.empty()) {
     *error = "an empty path";
     return false;
   }
-  if (HasGlobSyntax(text)) {
-    *error = "'" + std::string(text) + "' is a pattern; under/outside/is take plain paths (use path: for globs)";
+  // A leading ${NAME} is an anchor, not a brace pattern.
+  std::string_view after_anchor = written;
+  if (written.substr(0, 2) == "${" && written.find('}') != std::string_view::npos) {
+    after_anchor = written.substr(written.find('}') + 1);
+  }
+  if (HasGlobSyntax(after_anchor)) {
+    *error = "'" + std::string(written) + "' is a pattern; under/outside/is take plain paths (use path: for globs)";
     return false;
   }
+  std::string expanded = ExpandSelf(written, self, false);
+  std::string_view text = expanded;
   std::string_view rest;
   if (!SplitAnchor(text, &root->anchor, &rest, error)) return false;
   root->rel = root->anchor == Anchor::kAbsolute ? NormalizePath(rest) : NormalizePath(rest);
@@ -407,9 +443,10 @@ bool ParseRoot(std::string_view text, Root* root, std::string* error) {
 }
 
 std::shared_ptr<const Snapshot> Compile(const std::vector<PolicyFile>& layers, std::string revision,
-                                        Diagnostics* diags) {
+                                        const WardenSelf& self, Diagnostics* diags) {
   auto snap = std::make_shared<Snapshot>();
   snap->revision = std::move(revision);
+  snap->self = self;
   Diagnostics local;
   // Effective rules, in order; a later rule with the same id replaces the earlier one.
   std::vector<std::pair<const RuleSpec*, const PolicyFile*>> effective;
@@ -438,7 +475,7 @@ std::shared_ptr<const Snapshot> Compile(const std::vector<PolicyFile>& layers, s
   snap->rules.reserve(effective.size());  // compiled rules are large: grow once
   for (const auto& [spec, file] : effective) {
     if (spec == nullptr) continue;
-    snap->rules.push_back(RuleCompiler(*file, &local).Compile(*spec));
+    snap->rules.push_back(RuleCompiler(*file, self, &local).Compile(*spec));
   }
   // RBAC
   StringMap<RolePerms*> roles;

@@ -12,17 +12,20 @@
 #include <string>
 #include <vector>
 
+#include "core/warden_self.h"
 #include "policy/diagnostic.h"
 #include "policy/policy_ast.h"
 #include "policy/snapshot.h"
 
 namespace warden::policy {
 
+// `self` gives $WARDEN_CONFIG, $WARDEN_STATE and $WARDEN_RUNTIME in paths their values.
 std::shared_ptr<const Snapshot> Compile(const std::vector<PolicyFile>& layers, std::string revision,
-                                        Diagnostics* diags);
+                                        const WardenSelf& self, Diagnostics* diags);
 
-// Parses a root such as "/etc", "~", "~/.ssh", "$HOME/x", "$WORKSPACE", "$CWD/build".
-// Relative roots are taken below $WORKSPACE. Returns false (with `error`) for bad ones.
-bool ParseRoot(std::string_view text, Root* root, std::string* error);
+// Parses a root such as "/etc", "~", "~/.ssh", "$HOME/x", "$WORKSPACE", "$CWD/build",
+// "$WARDEN_STATE". Relative roots are taken below $WORKSPACE. Returns false (with `error`)
+// for bad ones.
+bool ParseRoot(std::string_view text, const WardenSelf& self, Root* root, std::string* error);
 
 }  // namespace warden::policy

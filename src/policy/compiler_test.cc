@@ -35,17 +35,45 @@ rules:
 TEST(CompilerTest, RootsAndAnchors) {
   Root root;
   std::string error;
-  ASSERT_TRUE(ParseRoot("~/.ssh", &root, &error));
+  ASSERT_TRUE(ParseRoot("~/.ssh", WardenSelf{}, &root, &error));
   EXPECT_EQ(root.anchor, Anchor::kHome);
   EXPECT_EQ(root.rel, ".ssh");
-  ASSERT_TRUE(ParseRoot("$WORKSPACE", &root, &error));
+  ASSERT_TRUE(ParseRoot("$WORKSPACE", WardenSelf{}, &root, &error));
   EXPECT_EQ(root.anchor, Anchor::kWorkspace);
   EXPECT_EQ(root.rel, "");
-  ASSERT_TRUE(ParseRoot("/etc//x/", &root, &error));
+  ASSERT_TRUE(ParseRoot("/etc//x/", WardenSelf{}, &root, &error));
   EXPECT_EQ(root.rel, "/etc/x");
-  EXPECT_FALSE(ParseRoot("$NOPE/x", &root, &error));
-  EXPECT_FALSE(ParseRoot("/etc/*", &root, &error));
-  EXPECT_FALSE(ParseRoot("$HOME/../x", &root, &error));
+  EXPECT_FALSE(ParseRoot("$NOPE/x", WardenSelf{}, &root, &error));
+  EXPECT_FALSE(ParseRoot("/etc/*", WardenSelf{}, &root, &error));
+  EXPECT_FALSE(ParseRoot("$HOME/../x", WardenSelf{}, &root, &error));
+}
+
+TEST(CompilerTest, WardenAnchorsTakeThisProcessesLocations) {
+  WardenSelf self;
+  self.config_dir = "/cfg/warden";
+  self.state_dir = "/srv/w[1]/state";
+  self.runtime_dir = "/run/user/7/warden";
+  Root root;
+  std::string error;
+  ASSERT_TRUE(ParseRoot("$WARDEN_STATE/audit", self, &root, &error)) << error;
+  EXPECT_EQ(root.anchor, Anchor::kAbsolute);
+  EXPECT_EQ(root.rel, "/srv/w[1]/state/audit");
+  ASSERT_TRUE(ParseRoot("${WARDEN_RUNTIME}", self, &root, &error)) << error;
+  EXPECT_EQ(root.rel, "/run/user/7/warden");
+  EXPECT_FALSE(ParseRoot("$WARDEN_STATEX", self, &root, &error)) << "only the whole name is an anchor";
+  std::vector<PolicyText> texts{{"p.yaml", LayerKind::kCommandLine, R"(version: 1
+rules:
+  - id: own
+    kind: file
+    match: {op: write, path: ["$WARDEN_STATE/**", "$WARDEN_CONFIG"]}
+    decision: deny
+)"}};
+  LoadResult r = LoadPolicyTexts(texts, self);
+  ASSERT_TRUE(r.ok()) << testing::Diagnostics(r);
+  const auto& globs = r.snapshot->rules[0].path.globs;
+  ASSERT_EQ(globs.size(), 2u);
+  EXPECT_TRUE(globs[0].glob.Match("/srv/w[1]/state/approver.key")) << "the location is escaped in the pattern";
+  EXPECT_TRUE(globs[1].glob.Match("/cfg/warden"));
 }
 
 TEST(CompilerTest, LaterLayersReplaceAndDisable) {

@@ -77,6 +77,7 @@ class Evaluation {
     ao.cwd = env_.cwd;
     ao.home = env_.home;
     ao.resolve_symlinks = opt_.resolve_symlinks;
+    ao.self = &snap_.self;
     out_->facts = req_.has_argv ? shell::AnalyzeArgv(req_.argv, ao) : shell::AnalyzeCommand(req_.command, ao);
     EvaluateFacts();
   }
@@ -85,6 +86,7 @@ class Evaluation {
     shell::FileFact f;
     f.op = req_.op;
     f.path = ResolvePath(req_.path, env_.cwd, env_.home);
+    f.recursive = req_.recursive;
     f.source = "request";
     AddFileFact(std::move(f));
     EvaluateFacts();
@@ -329,6 +331,7 @@ class Evaluation {
     ao.cwd = env_.cwd;
     ao.home = env_.home;
     ao.resolve_symlinks = opt_.resolve_symlinks;
+    ao.self = &snap_.self;
     if (v.is_string()) {
       facts = shell::AnalyzeCommand(std::string_view(v.get_string()), ao);
     } else if (v.is_array() && !v.get_array().empty() &&

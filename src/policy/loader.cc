@@ -88,6 +88,10 @@ bool BuiltinProfile(std::string_view name, std::vector<PolicyText>* out) {
 }
 
 LoadResult LoadPolicyTexts(const std::vector<PolicyText>& texts) {
+  return LoadPolicyTexts(texts, WardenSelf::FromEnvironment());
+}
+
+LoadResult LoadPolicyTexts(const std::vector<PolicyText>& texts, const WardenSelf& self) {
   LoadResult result;
   bool read_ok = true;
   for (const auto& t : texts) {
@@ -103,7 +107,7 @@ LoadResult LoadPolicyTexts(const std::vector<PolicyText>& texts) {
   const bool builtin_only = std::all_of(texts.begin(), texts.end(), [](const PolicyText& t) { return t.layer == LayerKind::kBuiltin; });
   if (!builtin_only) RunChecks(result.layers, &result.diagnostics);
   if (result.diagnostics.has_errors()) return result;
-  result.snapshot = Compile(result.layers, Revision(texts), &result.diagnostics);
+  result.snapshot = Compile(result.layers, Revision(texts), self, &result.diagnostics);
   return result;
 }
 
@@ -137,7 +141,7 @@ LoadResult LoadPolicy(const LoadOptions& options) {
   }
   for (const auto& f : options.files) add_file(f, LayerKind::kCommandLine, true);
   if (failed.diagnostics.has_errors()) return failed;
-  return LoadPolicyTexts(texts);
+  return LoadPolicyTexts(texts, options.self ? *options.self : WardenSelf::FromEnvironment());
 }
 
 }  // namespace warden::policy

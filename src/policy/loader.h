@@ -11,9 +11,11 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/warden_self.h"
 #include "policy/diagnostic.h"
 #include "policy/policy_ast.h"
 #include "policy/snapshot.h"
@@ -31,6 +33,9 @@ struct LoadOptions {
   std::string home;                 // for the user file
   std::string config_home;          // $XDG_CONFIG_HOME, if set
   std::vector<std::string> files;   // --policy
+  // Where Warden lives for this process ($WARDEN_CONFIG, $WARDEN_STATE, $WARDEN_RUNTIME in
+  // rules); unset: from the environment.
+  std::optional<WardenSelf> self;
 };
 
 struct PolicyText {
@@ -49,8 +54,10 @@ struct LoadResult {
 
 LoadResult LoadPolicy(const LoadOptions& options);
 
-// The same, from texts already in memory (tests, fuzzing, embedded policies).
+// The same, from texts already in memory (tests, fuzzing, embedded policies); Warden's own
+// locations from the environment unless given.
 LoadResult LoadPolicyTexts(const std::vector<PolicyText>& texts);
+LoadResult LoadPolicyTexts(const std::vector<PolicyText>& texts, const WardenSelf& self);
 
 // The built-in profile's texts ("default", "strict", "none"); false for an unknown name.
 bool BuiltinProfile(std::string_view name, std::vector<PolicyText>* out);

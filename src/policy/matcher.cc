@@ -310,6 +310,7 @@ bool MatchFile(const CompiledRule& r, const shell::FileFact& f, const FactPatter
     WHY_NOT(f.dynamic ? "the path is only known at run time" : "the path is known");
   }
   if (r.guessed && *r.guessed != f.guessed) WHY_NOT(f.guessed ? "the access is a guess" : "the access is certain");
+  if (r.glob && *r.glob != f.glob) WHY_NOT(f.glob ? "the path is a pattern" : "the path is not a pattern");
   if (!r.sources.empty() && !AnyGlob(r.sources, f.source)) WHY_NOT("it comes from " + Quoted(f.source));
   // Allow rules must hold for every path the fact may touch; deny and ask rules for any.
   const bool certain = r.decision == Decision::kAllow;

@@ -81,7 +81,7 @@ struct ExecMatch {
 struct FileMatch {
   std::vector<Located<shell::FileOp>> ops;
   PathSpec path;
-  std::optional<bool> recursive, dynamic, guessed;
+  std::optional<bool> recursive, dynamic, guessed, glob;
   // direct: match only paths the fact names itself — not the contents of a tree it recurses
   // into, nor what a pattern (rm -rf *, tar -x DIR) may include.
   bool direct = false;

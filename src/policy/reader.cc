@@ -32,7 +32,7 @@ const std::vector<std::string_view> kRuleKeys = {"id", "kind", "match", "decisio
 const std::vector<std::string_view> kExecKeys = {"command", "subcommand", "flags", "args", "line", "stdin",
                                                  "privileged", "via", "cwd", "fact", "detail"};
 const std::vector<std::string_view> kFileKeys = {"op", "path", "under", "outside", "is", "recursive",
-                                                 "dynamic", "guessed", "direct", "command"};
+                                                 "dynamic", "guessed", "glob", "direct", "command"};
 const std::vector<std::string_view> kHttpKeys = {"method", "scheme", "host", "port", "path", "url"};
 const std::vector<std::string_view> kMcpKeys = {"server", "tool", "args"};
 const std::vector<std::string_view> kMcpToolKeys = {"server", "tool", "read", "write", "delete", "exec", "command"};
@@ -434,9 +434,11 @@ class Reader {
             m->ops.push_back({shell::FileOp::kDelete, s.mark});
           } else if (s.value == "exec") {
             m->ops.push_back({shell::FileOp::kExec, s.mark});
+          } else if (s.value == "access") {
+            m->ops.push_back({shell::FileOp::kAccess, s.mark});
           } else {
             Error("bad-value", s.mark, "unknown file operation '" + Printable(s.value, 40) + "'",
-                  "use read, write, delete or exec");
+                  "use read, write, delete, exec or access");
           }
         }
       } else if (key == "path") {
@@ -453,6 +455,8 @@ class Reader {
         m->dynamic = Bool(v, "dynamic");
       } else if (key == "guessed") {
         m->guessed = Bool(v, "guessed");
+      } else if (key == "glob") {
+        m->glob = Bool(v, "glob");
       } else if (key == "direct") {
         if (auto b = Bool(v, "direct")) m->direct = *b;
       } else if (key == "command") {

@@ -29,15 +29,17 @@
 //                args: {any|all|none: ARG, min: INT, max: INT}
 //                line: TEXT   stdin: TEXT   privileged: BOOL   via: NAME|[…]   cwd: PATH
 //                fact: SIGNAL|[…]   detail: TEXT      (signal rules: no command keys)
-//   file MATCH   op: read|write|delete|exec|[…]   path: GLOB|[…]   under|outside|is: [ROOT…]
-//                recursive: BOOL   dynamic: BOOL   guessed: BOOL   command: NAME|[…]
+//   file MATCH   op: read|write|delete|exec|access|[…]   path: GLOB|[…]   under|outside|is: [ROOT…]
+//                recursive: BOOL   dynamic: BOOL   guessed: BOOL   glob: BOOL   direct: BOOL
+//                command: NAME|[…]
 //   http MATCH   method: GLOB|[…]   scheme: http|https|[…]   host: HOST|[…]   port: INT|[…]
 //                path: GLOB|[…] (a URL path: '*' within a segment, '**' across)   url: TEXT
 //   action MATCH subject|action|role: GLOB|[…]   resource: {type: GLOB|[…], id: GLOB|[…]}
 //   ARG          glob: GLOB|[…]   regex: RE2   path: PATH   dynamic: BOOL
 //   PATH         glob: GLOB|[…]   under|outside|is: [ROOT…]   (or just a GLOB / list of GLOBs)
 //   TEXT         glob: GLOB|[…]   regex: RE2   (or just an RE2 string)
-//   ROOT         /abs, ~, ~/x, $HOME, $WORKSPACE, $CWD, each optionally followed by /sub/path
+//   ROOT         /abs, ~, ~/x, $HOME, $WORKSPACE, $CWD, $WARDEN_CONFIG, $WARDEN_STATE,
+//                $WARDEN_RUNTIME, each optionally followed by /sub/path (globs too)
 //   HOST         a glob, case-insensitive ("*.example.com", "localhost", "::1", "[::1]"), or a
 //                network in CIDR notation ("10.0.0.0/8", "fc00::/7")
 #pragma once

@@ -27,7 +27,7 @@ class RequestReader {
     std::vector<std::string_view> allowed = {"kind", "context"};
     switch (r.kind) {
       case RequestKind::kExec: allowed.insert(allowed.end(), {"command", "argv", "cwd", "workspace", "home"}); break;
-      case RequestKind::kFile: allowed.insert(allowed.end(), {"op", "path", "cwd", "workspace", "home"}); break;
+      case RequestKind::kFile: allowed.insert(allowed.end(), {"op", "path", "recursive", "cwd", "workspace", "home"}); break;
       case RequestKind::kAction: allowed.insert(allowed.end(), {"subject", "action", "resource"}); break;
       case RequestKind::kHttp: allowed.insert(allowed.end(), {"method", "url", "path", "cwd", "workspace", "home"}); break;
       case RequestKind::kMcp: allowed.insert(allowed.end(), {"server", "tool", "arguments", "cwd", "workspace", "home"}); break;
@@ -133,6 +133,10 @@ class RequestReader {
     if (p->empty()) return Status::InvalidArgument("request: 'path' must not be empty");
     if (p->find('\0') != std::string::npos) return Status::InvalidArgument("request: 'path' contains a NUL byte");
     r->path = std::move(p).value();
+    if (const json::value* rec = obj_.if_contains("recursive")) {
+      if (!rec->is_bool()) return Status::InvalidArgument("request: 'recursive' must be true or false");
+      r->recursive = rec->as_bool();
+    }
     return Place(r);
   }
 

@@ -43,6 +43,7 @@ struct Request {
   // file
   shell::FileOp op = shell::FileOp::kRead;
   std::string path;
+  bool recursive = false;  // the whole tree below path (a search tool, a recursive listing)
   // action
   std::string subject;
   std::string action;

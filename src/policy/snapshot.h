@@ -21,6 +21,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/warden_self.h"
 #include "core/glob.h"
 #include "policy/decision.h"
 #include "policy/http_target.h"
@@ -159,7 +160,7 @@ struct CompiledRule {
   // file
   uint8_t ops = 0;  // bit per shell::FileOp; 0 = any
   CompiledPath path;
-  std::optional<bool> recursive, dynamic, guessed;
+  std::optional<bool> recursive, dynamic, guessed, glob;
   bool direct = false;
   std::vector<Glob> sources;
   // action
@@ -230,6 +231,7 @@ class Snapshot {
   std::array<Decision, kContextCount> defaults{Decision::kAllow, Decision::kAllow, Decision::kDeny};
   std::vector<PolicySource> sources;
   std::string revision;
+  WardenSelf self;  // where Warden lives for the process that compiled this (the analyzer protects it)
 
   // indexes (rule indices into `rules`)
   StringMap<std::vector<uint32_t>> exec_by_name;

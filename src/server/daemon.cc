@@ -149,7 +149,9 @@ std::string RememberKey(const policy::Request& req) {
   }
   switch (req.kind) {  // every kind names what it does in full: a remembered ask covers nothing more
     case policy::RequestKind::kExec: break;
-    case policy::RequestKind::kFile: k += std::string(shell::FileOpName(req.op)) + "\x1f" + req.path; break;
+    case policy::RequestKind::kFile:
+      k += std::string(shell::FileOpName(req.op)) + (req.recursive ? "\x1fR" : "") + "\x1f" + req.path;
+      break;
     case policy::RequestKind::kHttp: k += req.http.method + "\x1f" + req.http.url; break;
     case policy::RequestKind::kAction:
       k += req.subject + "\x1f" + req.action + "\x1f" + req.resource_type + "\x1f" + req.resource_id;
@@ -308,6 +310,8 @@ class Daemon::Impl final : public HttpBackend {
     lo.home = opt_.home;
     lo.config_home = opt_.config_home;
     lo.files = opt_.policy_files;
+    lo.self = WardenSelf::FromEnvironment(opt_.socket_path, opt_.state_dir);
+    lo.self->pids.push_back(static_cast<int>(getpid()));
     return lo;
   }
 

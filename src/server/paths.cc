@@ -9,33 +9,13 @@
 #include <cstring>
 
 #include "core/path.h"
+#include "core/warden_self.h"
 
 namespace warden::server {
-namespace {
 
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v && *v ? std::string(v) : std::string();
-}
+std::string DefaultStateDir() { return DefaultWardenStateDir(); }
 
-std::string Home() {
-  if (const char* h = std::getenv("HOME"); h && *h == '/') return h;
-  if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_dir) return pw->pw_dir;
-  return "/";
-}
-
-}  // namespace
-
-std::string DefaultStateDir() {
-  if (std::string s = Env("WARDEN_STATE_DIR"); !s.empty()) return s;
-  return JoinPath(Home(), ".local/state/warden");
-}
-
-std::string DefaultSocketPath() {
-  if (std::string s = Env("WARDEN_SOCKET"); !s.empty()) return s;
-  if (std::string run = Env("XDG_RUNTIME_DIR"); !run.empty() && run.front() == '/') return JoinPath(run, "warden/warden.sock");
-  return JoinPath(DefaultStateDir(), "warden.sock");
-}
+std::string DefaultSocketPath() { return DefaultWardenSocket(DefaultStateDir()); }
 
 Status PrivateDir(const std::string& dir) {
   if (dir.empty()) return Status::InvalidArgument("empty directory path");

@@ -161,6 +161,7 @@ json::object RequestJson(const policy::Request& req) {
     case policy::RequestKind::kFile:
       o["op"] = std::string(shell::FileOpName(req.op));
       o["path"] = req.path;
+      if (req.recursive) o["recursive"] = true;
       break;
     case policy::RequestKind::kHttp:  // the normalized target parses back to itself
       o["method"] = req.http.method;
@@ -279,6 +280,7 @@ std::string RequestSummaryJson(const policy::Request& req) {
     case policy::RequestKind::kFile:
       AppendField(&out, "op", shell::FileOpName(req.op));
       AppendField(&out, "path", req.path);
+      if (req.recursive) out += ",\"recursive\":true";
       break;
     case policy::RequestKind::kHttp:
       AppendField(&out, "method", req.http.method);

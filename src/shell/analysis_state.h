@@ -31,6 +31,9 @@ struct Stream {
   std::string text;    // kLiteral: the text; kFile: the path; kPaths: the root pattern
   std::string source;  // the command that produced it ("curl", "base64 -d")
   uint8_t bits = 0;    // kLiteral: ArgBits the text carries (mktemp's pattern)
+  // It may name Warden's processes or files: it came from a lookup of Warden (pgrep warden,
+  // `warden status`, a file in Warden's state directory), perhaps through filters.
+  bool warden = false;
   bool tainted() const { return kind == Kind::kFetched || kind == Kind::kDecoded; }
 };
 

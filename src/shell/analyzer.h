@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/warden_self.h"
 #include "shell/facts.h"
 
 namespace warden::shell {
@@ -25,6 +26,9 @@ struct AnalyzeOptions {
   // Look at this machine's files: resolve symlinks in paths, expand a glob in a command name
   // ("/bin/r?") the way bash would. Off for corpora and tests that must not depend on it.
   bool resolve_symlinks = true;
+  // Where Warden lives and its daemon's pids: what reaches them is a warden_tamper signal
+  // (processes, sockets, Warden's own programs); null: nothing of Warden's is known.
+  const WardenSelf* self = nullptr;
 };
 
 Facts AnalyzeCommand(std::string_view command, const AnalyzeOptions& options);

@@ -59,6 +59,7 @@ class Analyzer {
                   const Stream& in, bool same_shell = false);
   void ShellStringsInCode(std::string_view code, std::string_view interpreter, int index, State& st,
                           const Ctx& ctx);
+  void PathsInCode(std::string_view code, std::string_view interpreter, int index, const State& st);
   Stream CallFunction(const std::string& name, const std::vector<Expanded>& argv, State& st, const Ctx& ctx,
                       const Stream& in);
 
@@ -142,6 +143,7 @@ class Analyzer {
   int AddCommand(const std::vector<Expanded>& argv, const std::string& name, const CommandSpec& spec,
                  const State& st, const Ctx& ctx, const Stream& in);
   Stream Dispatch(const CommandSpec& spec, Call& call);
+  bool RefersToWarden(int index) const;
 
   bool Budget();
 

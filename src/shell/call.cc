@@ -1,6 +1,7 @@
 // Call: the shorthands command handlers use, each a thin layer over the analyzer's services.
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
+#include "shell/self_protection.h"
 
 namespace warden::shell {
 
@@ -22,6 +23,13 @@ void Call::File(FileOp op, std::string_view path, uint8_t bits, bool recursive, 
 }
 
 void Call::Signal(std::string_view type, std::string detail) { an.Signal(type, std::move(detail), index); }
+
+void Call::Socket(std::string_view path, uint8_t bits, std::string_view how) {
+  an.AddFile(FileOp::kAccess, path, bits, false, how, index, st);
+  if (NamesWarden(path, an.options().self)) {
+    Signal(kSignalWardenTamper, std::string(how) + " talks to Warden's socket (" + std::string(path) + ")");
+  }
+}
 
 Stream Call::Run(std::vector<Expanded> words, std::string_view via) {
   return an.Exec(std::move(words), st, an.Inner(ctx, via, false), in);

@@ -10,6 +10,7 @@
 #include "core/strings.h"
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
+#include "shell/self_protection.h"
 
 namespace warden::shell {
 
@@ -35,7 +36,7 @@ Stream Analyzer::CodeString(const Expanded& code, std::string_view origin, State
       Value v;
       v.known = !(params[i].bits & kArgDynamic);
       v.text = v.known ? params[i].text : std::string();
-      v.bits = params[i].bits & (kArgGlob | kArgTree | kArgPattern);
+      v.bits = params[i].bits & (kArgGlob | kArgTree | kArgPattern | kArgWarden);
       v.taint = params[i].taint;
       target.vars[std::to_string(i)] = v;
       if (i == 0) continue;
@@ -169,6 +170,26 @@ void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interp
     while (guard++ < 16 && RE2::FindAndConsume(&input, kPrintFile, &file)) {
       AddFile(FileOp::kWrite, file, 0, false, std::string(interpreter) + " print >", index, st);
     }
+  }
+  PathsInCode(std::string_view(text.data(), text.size()), interpreter, index, st);
+}
+
+// Paths written as literals in inline code ('/etc/x', "~/.ssh/id_rsa"): what the code does with
+// them is not known, so each is an access (the policy decides which places matter). Code that
+// names Warden — its socket, its directories, its variables — is a warden_tamper signal.
+void Analyzer::PathsInCode(std::string_view code, std::string_view interpreter, int index, const State& st) {
+  // A quoted path: absolute, ~/…, ./…, ../…, a dotfile, or a relative name with a '/'.
+  static const RE2 kLiteral(R"re((?:^|[^\w])["'`]((?:~|\.{1,2})?/?[\w.@%+=,-]+(?:/[\w.@%+=,-]*)*)["'`])re");
+  re2::StringPiece input(code.data(), code.size());
+  std::string path;
+  int guard = 0;
+  while (guard++ < 64 && RE2::FindAndConsume(&input, kLiteral, &path)) {
+    bool pathlike = path[0] == '/' || path[0] == '~' || path[0] == '.' || path.find('/') != std::string::npos;
+    if (!pathlike || path.size() > 400 || path == "." || path == "..") continue;
+    AddFile(FileOp::kAccess, ExpandTilde(path, opt_.home), 0, false, std::string(interpreter) + " code", index, st, true);
+  }
+  if (NamesWarden(code, opt_.self) || code.find("WARDEN_") != std::string_view::npos) {
+    Signal(kSignalWardenTamper, std::string(interpreter) + " code names Warden's files, socket or settings", index);
   }
 }
 

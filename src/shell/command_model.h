@@ -41,6 +41,10 @@ enum class Family : uint8_t {
 
 // What running the command does; returns what flows out of it (its standard output).
 using Handler = Stream (*)(Call& call);
+struct CommandSpec;
+// For commands with subcommands (git push, docker run, …): the option table of the words after
+// the subcommand, or null for one without its own.
+using VerbSpecs = const CommandSpec* (*)(std::string_view verb);
 
 // One row of a family's table.
 struct CommandSpec {
@@ -56,6 +60,7 @@ struct CommandSpec {
   std::string_view code_long;     // same, long form ("command", "eval")
   bool privileged = false;        // sudo, doas, su, pkexec, run0
   Handler run = nullptr;          // null: nothing beyond what the family implies
+  VerbSpecs verbs = nullptr;      // options after the subcommand are the subcommand's
 };
 
 // One command being analyzed, as its handler sees it: the fact recorded for it (name, argv,
@@ -79,6 +84,8 @@ struct Call {
   void Operands(size_t first, FileOp op, bool recursive = false);
   void File(FileOp op, std::string_view path, uint8_t bits = 0, bool recursive = false, std::string_view source = {});
   void Signal(std::string_view type, std::string detail);
+  // A Unix socket the command talks to (an access; Warden's own is a warden_tamper signal).
+  void Socket(std::string_view path, uint8_t bits, std::string_view how);
 
   // Analyzes argv as a command started by this one (via `via`, "" for none).
   Stream Run(std::vector<Expanded> words, std::string_view via);

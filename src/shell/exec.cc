@@ -3,10 +3,13 @@
 // CommandFact recorded with the options its model parses, then its model's handler.
 #include <glob.h>
 
+#include <algorithm>
+
 #include "core/path.h"
 #include "core/strings.h"
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
+#include "shell/self_protection.h"
 
 namespace warden::shell {
 
@@ -50,7 +53,37 @@ Stream Analyzer::Exec(std::vector<Expanded> argv, State& st, const Ctx& ctx, con
     ScriptFile(self, "exec", idx, st, Inner(ctx, "", false), in);
   }
   Call call{*this, idx, argv, st, ctx, in};
-  return Dispatch(spec, call);
+  out = Dispatch(spec, call);
+  // What a lookup of Warden prints names Warden, through whatever filters it passes.
+  if (in.warden || RefersToWarden(idx)) out.warden = true;
+  return out;
+}
+
+// Whether the command looks Warden up: Warden's own program, an argument naming it (its name,
+// its directories, its socket), a process pattern that matches it, or a value from such a lookup.
+bool Analyzer::RefersToWarden(int index) const {
+  const CommandFact& f = Cmd(index);
+  if (IsWardenProgram(f.name)) return true;
+  for (size_t i = 1; i < f.argv.size(); ++i) {
+    if ((f.arg_bits[i] & kArgWarden) || NamesWarden(f.argv[i], opt_.self)) return true;
+  }
+  // Process patterns: pgrep/pkill/pidof/killall name patterns (command lines with -f), and the
+  // patterns of text filters, which see `ps` lines (command lines too).
+  static constexpr std::string_view kNamePatterns[] = {"pgrep", "pkill", "pidof", "killall"};
+  static constexpr std::string_view kLinePatterns[] = {"grep", "egrep", "fgrep", "rg", "ag", "awk", "gawk",
+                                                       "mawk", "nawk", "sed"};
+  const std::string_view family = LookupCommand(f.name).name;
+  const bool names = std::find(std::begin(kNamePatterns), std::end(kNamePatterns), family) != std::end(kNamePatterns);
+  const bool lines = std::find(std::begin(kLinePatterns), std::end(kLinePatterns), family) != std::end(kLinePatterns);
+  if (!names && !lines) return false;
+  const bool full = lines || HasOption(f.options, {"-f", "--full"});
+  for (uint32_t op : f.operands) {
+    if (PatternMatchesWarden(f.argv[op], opt_.self, full)) return true;
+  }
+  for (const Option& o : f.options) {
+    if ((o.name == "-e" || o.name == "--regexp") && o.has_value && PatternMatchesWarden(o.value, opt_.self, full)) return true;
+  }
+  return false;
 }
 
 Stream Analyzer::Dispatch(const CommandSpec& spec, Call& call) {

@@ -193,6 +193,7 @@ void Analyzer::TildeInto(std::string_view prefix, const State& st, Expanded* e) 
 void Analyzer::ExpandSubstitution(const WordPart& p, bool split, State& st, const Ctx& ctx, Expanded* e) {
   size_t from = e->text.size();
   Stream s = Substitute(p.body, st, ctx);
+  if (s.warden) e->bits |= kArgWarden;
   if (s.kind != Stream::Kind::kLiteral) {
     e->bits |= kArgDynamic;
     if (s.tainted()) e->taint = s;

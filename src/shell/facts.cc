@@ -20,6 +20,7 @@ std::string_view FileOpName(FileOp op) {
     case FileOp::kWrite: return "write";
     case FileOp::kDelete: return "delete";
     case FileOp::kExec: return "exec";
+    case FileOp::kAccess: return "access";
   }
   return "?";
 }
@@ -28,7 +29,7 @@ const std::vector<std::string_view>& SignalNames() {
   static const std::vector<std::string_view> kNames = {
       kSignalRce, kSignalUpload, kSignalParseError, kSignalDepthLimit, kSignalDynamicCommand,
       kSignalDynamicScript, kSignalForkBomb, kSignalTooLarge, kSignalUnknownConstruct, kSignalEmpty,
-      kSignalInlineCode};
+      kSignalInlineCode, kSignalWardenTamper};
   return kNames;
 }
 

@@ -26,6 +26,7 @@ enum ArgBits : uint8_t {
   kArgTree = 4,     // stands for every file under a directory (find -exec {}, find | xargs)
   kArgPattern = 8,  // a pattern Warden made (find ROOT/**/NAME, tar -x DIR/**): '**' crosses
                     // directories and '*' matches dotfiles; kArgGlob alone means bash globbing
+  kArgWarden = 16,  // came from a lookup of Warden's processes or files ($(pgrep warden), its pid)
 };
 
 struct Option {
@@ -54,7 +55,8 @@ struct CommandFact {
   std::string Line() const;         // argv joined by spaces, for `line` rules and messages
 };
 
-enum class FileOp : uint8_t { kRead, kWrite, kDelete, kExec };
+// kAccess: a program Warden has no model for names the path — it may read, write or delete it.
+enum class FileOp : uint8_t { kRead, kWrite, kDelete, kExec, kAccess };
 std::string_view FileOpName(FileOp op);
 
 struct FileFact {
@@ -88,6 +90,9 @@ inline constexpr std::string_view kSignalTooLarge = "too_large";
 inline constexpr std::string_view kSignalUnknownConstruct = "unknown_construct";
 inline constexpr std::string_view kSignalEmpty = "empty";
 inline constexpr std::string_view kSignalInlineCode = "inline_code";     // python -c, node -e, …
+// Something that would loosen, stop or bypass Warden itself: its own programs with flags or
+// subcommands that change the decision, WARDEN_* variables, its socket, its daemon's process.
+inline constexpr std::string_view kSignalWardenTamper = "warden_tamper";
 
 // All signal names, for the policy checker.
 const std::vector<std::string_view>& SignalNames();

@@ -63,6 +63,10 @@ class OptionParser {
       *stop_ = i_;
       only_operands_ = true;
     }
+    // The first operand of a command with subcommands: its own options follow.
+    if (operands_->empty() && spec_.verbs != nullptr && !only_operands_) {
+      if (const CommandSpec* verb = spec_.verbs(argv_[i_])) spec_ = *verb;
+    }
     operands_->push_back(Index());
   }
 
@@ -103,7 +107,7 @@ class OptionParser {
 
   uint32_t Index() const { return static_cast<uint32_t>(i_); }
 
-  const CommandSpec& spec_;
+  CommandSpec spec_;  // a copy: a subcommand's table replaces it
   const std::vector<std::string>& argv_;
   std::vector<Option>* options_;
   std::vector<uint32_t>* operands_;

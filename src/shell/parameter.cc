@@ -154,6 +154,7 @@ void Analyzer::ExpandParam(const WordPart& p, State& st, const Ctx& ctx, Expande
   const std::string& op = p.op;
   auto dynamic = [&](const Value* v) {
     out->bits |= kArgDynamic;
+    if (v) out->bits |= v->bits & kArgWarden;
     if (v && v->taint.tainted()) out->taint = v->taint;
     out->text += "${" + p.text + "}";
   };

@@ -9,6 +9,7 @@
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
 #include "shell/parser.h"
+#include "shell/self_protection.h"
 
 namespace warden::shell {
 namespace {
@@ -295,7 +296,7 @@ Stream Analyzer::CallFunction(const std::string& name, const std::vector<Expande
     Value v;
     v.known = !(argv[i].bits & kArgDynamic);
     v.text = argv[i].text;
-    v.bits = argv[i].bits & (kArgGlob | kArgTree | kArgPattern);
+    v.bits = argv[i].bits & (kArgGlob | kArgTree | kArgPattern | kArgWarden);
     v.taint = argv[i].taint;
     st.vars[std::to_string(i)] = v;
     all.text += (i > 1 ? " " : "") + argv[i].text;
@@ -416,7 +417,7 @@ void Analyzer::Assign(const std::string& name, const Expanded& value, bool namer
   }
   val.known = !(value.bits & kArgDynamic) && value.text.size() <= kMaxValueBytes && IsIdentifier(name);
   if (val.known) val.text = value.text;
-  val.bits = value.bits & (kArgGlob | kArgPattern | kArgTree);
+  val.bits = value.bits & (kArgGlob | kArgPattern | kArgTree | kArgWarden);
   val.taint = value.taint;
   st.vars[name] = std::move(val);
   // Values the shell itself evaluates later: prompts and PROMPT_COMMAND, and array
@@ -466,9 +467,15 @@ void Analyzer::Declare(const std::vector<std::pair<std::string, Expanded>>& assi
     const std::string& t = argv[i].text;
     if (t.size() > 1 && t[0] == '-' && t.find('n') != std::string::npos) nameref = true;
   }
-  for (const auto& [name, v] : assigns) Assign(name, v, nameref, st, ctx);
+  for (const auto& [name, v] : assigns) {
+    if (IsWardenVariable(name)) Signal(kSignalWardenTamper, "sets " + name + ", which Warden's programs read");
+    Assign(name, v, nameref, st, ctx);
+  }
   // The arguments may hold subscripts that get evaluated.
-  for (size_t i = 1; i < argv.size(); ++i) ScanEvaluated(argv[i].text, argv[0].text, st, ctx);
+  for (size_t i = 1; i < argv.size(); ++i) {
+    if (IsWardenVariable(argv[i].text)) Signal(kSignalWardenTamper, argv[0].text + " " + argv[i].text + ", which Warden's programs read");
+    ScanEvaluated(argv[i].text, argv[0].text, st, ctx);
+  }
 }
 
 // Variables set for one command (VAR=val cmd) that make tools run commands.
@@ -479,6 +486,7 @@ void Analyzer::CommandVariables(const std::vector<std::pair<std::string, Expande
       "SSH_ASKPASS", "EDITOR", "VISUAL", "PAGER", "MANPAGER", "BROWSER", "LESSOPEN", "LESSCLOSE", "BASH_ENV",
       "ENV", "PROMPT_COMMAND", "SUDO_ASKPASS"};
   for (const auto& [name, v] : assigns) {
+    if (IsWardenVariable(name)) Signal(kSignalWardenTamper, "sets " + name + ", which Warden's programs read");
     if (std::find(std::begin(kCommandVars), std::end(kCommandVars), name) == std::end(kCommandVars)) continue;
     Expanded c = v;
     if (!c.text.empty() && c.text[0] == '|') c.text.erase(0, 1);  // LESSOPEN='|cmd %s'

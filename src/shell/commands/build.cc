@@ -24,12 +24,50 @@ Stream Make(Call& c) {
   return c.PassThrough();
 }
 
+// cmake -E TOOL ARGS: portable file tools, each the command it stands for.
+std::vector<Expanded> CmakeTool(const std::string& tool, std::vector<Expanded> args) {
+  static constexpr std::pair<std::string_view, std::string_view> kTools[] = {
+      {"rm", "rm"}, {"remove", "rm -f"}, {"remove_directory", "rm -rf"}, {"copy", "cp"},
+      {"copy_if_different", "cp"}, {"copy_if_newer", "cp"}, {"copy_directory", "cp -r"},
+      {"copy_directory_if_different", "cp -r"}, {"rename", "mv"}, {"make_directory", "mkdir -p"},
+      {"touch", "touch"}, {"touch_nocreate", "touch"}, {"create_symlink", "ln -s"}, {"create_hardlink", "ln"},
+      {"tar", "tar"}, {"env", "env"}, {"time", "time"}, {"cat", "cat"}, {"echo", "echo"},
+      {"echo_append", "echo"}, {"md5sum", "md5sum"}, {"sha1sum", "sha1sum"}, {"sha256sum", "sha256sum"},
+      {"sha512sum", "sha512sum"}, {"true", "true"}, {"false", "false"}};
+  for (auto [name, equivalent] : kTools) {
+    if (tool != name) continue;
+    std::vector<Expanded> words;
+    for (auto w : Split(equivalent, ' ')) words.push_back(PlainWord(std::string(w)));
+    words.insert(words.end(), args.begin(), args.end());
+    return words;
+  }
+  return {};
+}
+
+Stream Cmake(Call& c) {
+  if (c.argv.size() < 3 || c.argv[1].text != "-E") {
+    if (const Option* p = FindOption(c.fact().options, {"-P"}); p && p->has_value) c.File(FileOp::kExec, p->value);
+    return c.PassThrough();
+  }
+  const std::string& tool = c.argv[2].text;
+  std::vector<Expanded> rest = Slice(c.argv, 3);
+  if (tool == "chdir" && !rest.empty()) {
+    State moved = c.st;
+    c.an.ChangeDirectory({PlainWord("cd"), rest[0]}, moved);
+    return c.an.Exec(Slice(rest, 1), moved, c.an.Inner(c.ctx, "cmake -E chdir", false), c.in);
+  }
+  std::vector<Expanded> words = CmakeTool(tool, std::move(rest));
+  if (words.empty()) return c.PassThrough();
+  return c.Run(std::move(words), "cmake -E");
+}
+
 using F = Family;
 
 constexpr CommandSpec kModels[] = {
     {"make", F::kNoFiles, "fCIjlo", "file makefile directory include-dir jobs load-average old-file assume-old what-if new-file assume-new", false, 0, 0, "", false, Make},
     {"gmake", F::kNoFiles, "fCIjlo", "file makefile directory include-dir jobs load-average old-file", false, 0, 0, "", false, Make},
-    {.name = "cmake", .family = F::kNoFiles}, {.name = "ctest", .family = F::kNoFiles},
+    {"cmake", F::kNoFiles, "SBGTACDUP", "build install preset target config parallel", false, 0, 0, "", false, Cmake},
+    {.name = "ctest", .family = F::kNoFiles},
     {.name = "ninja", .family = F::kNoFiles}, {.name = "pip", .family = F::kNoFiles},
     {.name = "pip3", .family = F::kNoFiles}, {.name = "pytest", .family = F::kNoFiles},
     {"cargo", F::kNoFiles, "", "manifest-path target-dir config", false},

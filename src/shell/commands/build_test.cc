@@ -18,5 +18,15 @@ TEST(BuildCommandsTest, OrdinaryBuildsTouchNoFiles) {
   EXPECT_TRUE(f.signals.empty()) << Dump(f);
 }
 
+TEST(BuildCommandsTest, CmakeDashEToolsAreTheCommandsTheyStandFor) {
+  Facts f = Analyze("cmake -E remove_directory ~/.config/warden");
+  const FileFact* d = FindFile(f, FileOp::kDelete, "/home/dev/.config/warden");
+  ASSERT_NE(d, nullptr) << Dump(f);
+  EXPECT_TRUE(d->recursive);
+  Facts g = Analyze("cmake -E copy evil.json .claude/settings.json");
+  EXPECT_NE(FindFile(g, FileOp::kWrite, "/home/dev/project/.claude/settings.json"), nullptr) << Dump(g);
+  Facts h = Analyze("cmake -E chdir / rm -rf etc");
+  EXPECT_NE(FindFile(h, FileOp::kDelete, "/etc"), nullptr) << Dump(h);
+}
 }  // namespace
 }  // namespace warden::shell

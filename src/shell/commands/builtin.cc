@@ -7,6 +7,7 @@
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
 #include "shell/commands/families.h"
+#include "shell/self_protection.h"
 
 namespace warden::shell {
 namespace {
@@ -90,7 +91,7 @@ void SetPositional(Call& c, size_t k) {
     Value v;
     v.known = !(c.argv[i].bits & kArgDynamic);
     v.text = c.argv[i].text;
-    v.bits = c.argv[i].bits & (kArgGlob | kArgPattern | kArgTree);
+    v.bits = c.argv[i].bits & (kArgGlob | kArgPattern | kArgTree | kArgWarden);
     if (i - k + 1 <= 9) c.st.vars[std::to_string(i - k + 1)] = v;
     all.text += (i > k ? " " : "") + c.argv[i].text;
     all.known = all.known && v.known;
@@ -137,6 +138,7 @@ Stream Evaluates(Call& c) {
   const std::string& n = c.name();
   if (n == "read" || n == "mapfile" || n == "readarray" || n == "unset") {
     for (size_t k = 1; k < c.argv.size(); ++k) {
+      if (IsWardenVariable(c.argv[k].text)) c.Signal(kSignalWardenTamper, n + " " + c.argv[k].text + ", which Warden's programs read");
       if (IsIdentifier(c.argv[k].text)) c.st.vars[c.argv[k].text] = Value{};
     }
   }

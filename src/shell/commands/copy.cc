@@ -124,7 +124,8 @@ Stream Link(Call& c) {
   } else {
     link = std::string(Basename(f.argv[targets[0]]));
   }
-  c.File(FileOp::kWrite, link);
+  // -n/-T replace a link to a directory (and so everything seen through it).
+  c.File(FileOp::kWrite, link, 0, HasOption(f.options, {"-n", "--no-dereference", "-T", "--no-target-directory"}));
   if (targets.size() != 1 || (f.arg_bits[targets[0]] & kArgDynamic)) return Stream{};
   RememberLink(c, link, f.argv[targets[0]], HasOption(f.options, {"-s", "--symbolic"}));
   return Stream{};

@@ -50,5 +50,11 @@ TEST(CopyCommandsTest, InstallDirectoryCreatesIt) {
   EXPECT_NE(FindFile(f, FileOp::kWrite, "/usr/local/share/x"), nullptr) << Dump(f);
 }
 
+TEST(CopyCommandsTest, ReplacingALinkReplacesWhatLiesBelow) {
+  Facts f = Analyze("ln -sfn /tmp/evil ~/.config");
+  const FileFact* w = FindFile(f, FileOp::kWrite, "/home/dev/.config");
+  ASSERT_NE(w, nullptr) << Dump(f);
+  EXPECT_TRUE(w->recursive);
+}
 }  // namespace
 }  // namespace warden::shell

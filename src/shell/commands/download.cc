@@ -77,6 +77,8 @@ void CurlFiles(Call& c, const Option& o) {
     c.File(FileOp::kWrite, o.value, 0, false, "curl");
   } else if (n == "-n" || n == "--netrc") {
     c.File(FileOp::kRead, JoinPath(c.an.options().home, ".netrc"), 0, false, "curl");
+  } else if (n == "--unix-socket" && o.has_value) {
+    c.Socket(o.value, c.fact().arg_bits[std::min<size_t>(o.arg_index + 1, c.fact().arg_bits.size() - 1)], "curl --unix-socket");
   }
 }
 
@@ -180,7 +182,7 @@ Stream Aria2c(Call& c) {
 using F = Family;
 
 constexpr CommandSpec kModels[] = {
-    {"curl", F::kEffects, "AbcdDeEFhHKmoPQrTuUwxXyYzC", "user-agent cookie cookie-jar data data-ascii data-binary data-raw data-urlencode dump-header referer cert form form-string header config max-time output ftp-port quote range upload-file user proxy-user write-out proxy request speed-limit speed-time time-cond continue-at json output-dir cacert capath key connect-timeout retry resolve url", false, 0, 0, "", false, Curl},
+    {"curl", F::kEffects, "AbcdDeEFhHKmoPQrTuUwxXyYzC", "user-agent cookie cookie-jar data data-ascii data-binary data-raw data-urlencode dump-header referer cert form form-string header config max-time output ftp-port quote range upload-file user proxy-user write-out proxy request speed-limit speed-time time-cond continue-at json output-dir cacert capath key connect-timeout retry resolve url unix-socket abstract-unix-socket netrc-file trace trace-ascii", false, 0, 0, "", false, Curl},
     {"wget", F::kEffects, "oaOePiBtTwQUYlAR", "output-file append-output output-document execute directory-prefix input-file base tries timeout wait quota user-agent level accept reject post-data post-file body-data body-file header user password method", false, 0, 0, "", false, Wget},
     {"aria2c", F::kEffects, "odi", "out dir input-file", false, 0, 0, "", false, Aria2c},
 };

@@ -6,6 +6,7 @@
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
 #include "shell/commands/families.h"
+#include "shell/self_protection.h"
 
 namespace warden::shell {
 namespace {
@@ -45,6 +46,7 @@ class EnvLine {
     if (!options_done_ && t.size() > 1 && t[0] == '-') return Cluster(t);
     size_t eq = t.find('=');
     if (eq == std::string::npos || eq == 0 || !IsIdentifier(std::string_view(t).substr(0, eq))) return false;
+    WardenVariable(t.substr(0, eq), "sets");
     ++i_;  // NAME=VALUE for the child's environment
     return true;
   }
@@ -65,8 +67,9 @@ class EnvLine {
         return true;
       }
       chdir_ = value;
-    } else if (LongMatches(t, "--unset") && eq == std::string::npos) {
-      ++i_;
+    } else if (LongMatches(t, "--unset")) {
+      if (eq == std::string::npos && i_ + 1 < words_.size()) ++i_;
+      WardenVariable(eq == std::string::npos ? words_[i_].text : t.substr(eq + 1), "unsets");
     }
     ++i_;
     return true;
@@ -85,11 +88,16 @@ class EnvLine {
         return true;
       }
       if (ch == 'C') chdir_ = value;
+      if (ch == 'u') WardenVariable(value.text, "unsets");
       ++i_;
       return true;
     }
     ++i_;
     return true;
+  }
+
+  void WardenVariable(const std::string& name, std::string_view how) {
+    if (IsWardenVariable(name)) c_.Signal(kSignalWardenTamper, "env " + std::string(how) + " " + name + ", which Warden's programs read");
   }
 
   // The value of the option at words_[i_]: glued after `glued_at`, or the next word.

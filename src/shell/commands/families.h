@@ -34,6 +34,10 @@ ModelTable RemoteCommands();       // ssh, scp, rsync, sftp, nc, socat
 ModelTable FindCommands();         // find
 ModelTable GitCommands();          // git
 ModelTable BuildCommands();        // make, cmake, ninja, compilers
+ModelTable ContainerCommands();    // docker, podman, nerdctl
+ModelTable CryptoCommands();       // openssl, ssh-keygen
+ModelTable ProcessCommands();      // kill, pkill, killall, fuser, systemctl, loginctl, renice
+ModelTable WardenCommands();       // warden, warden-shell, warden-serve
 ModelTable NoFileCommands();       // known to touch no files through their operands
 
 const std::vector<ModelTable>& AllFamilies();
@@ -42,5 +46,6 @@ const std::vector<ModelTable>& AllFamilies();
 Stream Which(Call& c);  // builtin.cc: the output of which, type and command -v
 Stream Wrap(Call& c);   // wrapper.cc: the command that follows a wrapper's options
 Stream Reader(Call& c); // read.cc: reads the files its operands name
+Stream RunShell(Call& c);  // shell.cc: -c STRING, a script file, or standard input
 
 }  // namespace warden::shell

@@ -40,22 +40,19 @@ bool HasOperand(const CommandFact& f, std::initializer_list<std::string_view> wo
   });
 }
 
-// -u/--upload-pack for clone/fetch/pull/ls-remote and --exec for archive run commands (-u is
-// also push's --set-upstream, which takes no value, so look at the words themselves).
+// --upload-pack (-u) of clone/fetch/pull/ls-remote, --receive-pack and --exec of push and
+// archive: programs git runs (on the "remote", which may be this machine).
 void PackPrograms(Call& c) {
   const CommandFact& f = c.fact();
-  const bool pack_verb = HasOperand(f, {"clone", "fetch", "pull", "ls-remote", "archive", "push"});
-  const bool is_push = HasOperand(f, {"push"});
-  for (size_t k = 1; k + 1 < f.argv.size(); ++k) {
-    const std::string& t = f.argv[k];
-    bool takes = t == "-u" || t == "--upload-pack" || t == "--receive-pack" || t == "--exec";
-    bool value_is_operand = std::find(f.operands.begin(), f.operands.end(), k + 1) != f.operands.end();
-    if (takes && pack_verb && (t != "-u" || value_is_operand) && !(t == "-u" && is_push)) {
-      RunGitCommand(c, f.argv[k + 1], "git " + t);
-    }
-    if (t.rfind("--upload-pack=", 0) == 0 || t.rfind("--receive-pack=", 0) == 0 || t.rfind("--exec=", 0) == 0) {
-      RunGitCommand(c, t.substr(t.find('=') + 1), "git " + t.substr(0, t.find('=')));
-    }
+  if (f.operands.empty()) return;
+  const std::string& verb = f.argv[f.operands[0]];
+  const bool fetches = verb == "clone" || verb == "fetch" || verb == "pull" || verb == "ls-remote";
+  const bool sends = verb == "push" || verb == "archive" || verb == "send-pack";
+  for (const Option& o : f.options) {
+    if (!o.has_value) continue;
+    bool upload = fetches && (o.name == "-u" || o.name == "--upload-pack");
+    bool receive = sends && (o.name == "--receive-pack" || o.name == "--exec");
+    if (upload || receive) RunGitCommand(c, o.value, "git " + o.name);
   }
 }
 
@@ -119,8 +116,11 @@ void Subcommand(Call& c) {
     for (size_t k = 1; k < f.operands.size(); ++k) c.an.AddOperandFile(FileOp::kDelete, c.index, f.operands[k], recursive, "git rm", where);
   } else if (sub == "checkout" || sub == "restore") {
     PathsAfterDashDash(c, where, FileOp::kWrite, "git " + sub);
-    if (sub != "restore") return;
-    for (size_t k = 1; k < f.operands.size(); ++k) c.an.AddOperandFile(FileOp::kWrite, c.index, f.operands[k], true, "git restore", where);
+    // restore PATHS…, checkout REV PATHS…: the paths are overwritten (checkout BRANCH alone switches).
+    size_t first = sub == "restore" ? 1 : 2;
+    for (size_t k = first; k < f.operands.size(); ++k) {
+      c.an.AddOperandFile(FileOp::kWrite, c.index, f.operands[k], true, "git " + sub, where);
+    }
   } else if (sub == "diff" && HasOption(f.options, {"--no-index"})) {
     for (size_t k = 1; k < f.operands.size(); ++k) c.an.AddOperandFile(FileOp::kRead, c.index, f.operands[k], false, "git diff", where);
   } else if (sub == "config") {
@@ -135,8 +135,44 @@ Stream Git(Call& c) {
   return UnknownStream(c.name());
 }
 
+// The options of git's subcommands that take a value: "git checkout -bfix" creates a branch
+// named fix (it is not -b -f -i -x), "git config -f FILE KEY VALUE" writes FILE.
+constexpr CommandSpec kVerbs[] = {
+    {"checkout", Family::kEffects, "bB", "orphan conflict pathspec-from-file"},
+    {"switch", Family::kEffects, "cC", "orphan conflict create force-create"},
+    {"restore", Family::kEffects, "s", "source pathspec-from-file conflict"},
+    {"commit", Family::kEffects, "mFCct", "message file reuse-message reedit-message fixup squash author date template cleanup trailer pathspec-from-file"},
+    {"config", Family::kEffects, "f", "file blob type default comment"},
+    {"push", Family::kEffects, "o", "push-option receive-pack exec repo"},
+    {"branch", Family::kEffects, "u", "set-upstream-to contains no-contains merged no-merged points-at sort format"},
+    {"rebase", Family::kEffects, "xsX", "exec onto strategy strategy-option"},
+    {"stash", Family::kEffects, "m", "message pathspec-from-file"},
+    {"clean", Family::kEffects, "e", "exclude"},
+    {"worktree", Family::kEffects, "b", "reason"},
+    {"clone", Family::kEffects, "bocuj", "branch origin upload-pack config depth reference separate-git-dir template jobs filter shallow-since shallow-exclude"},
+    {"fetch", Family::kEffects, "uj", "upload-pack depth deepen shallow-since jobs refmap negotiation-tip server-option"},
+    {"pull", Family::kEffects, "uj", "upload-pack depth deepen shallow-since jobs strategy strategy-option"},
+    {"log", Family::kEffects, "n", "max-count format pretty since until author grep skip"},
+    {"tag", Family::kEffects, "mFu", "message file local-user contains sort format"},
+    {"merge", Family::kEffects, "msSX", "message strategy strategy-option into-name"},
+    {"remote", Family::kEffects, "tm", ""},
+    {"reset", Family::kEffects, "", "pathspec-from-file"},
+    {"rm", Family::kEffects, "", "pathspec-from-file"},
+    {"submodule", Family::kEffects, "b", "branch reference depth name"},
+    {"archive", Family::kEffects, "o", "output format prefix remote exec"},
+    {"ls-remote", Family::kEffects, "u", "upload-pack sort server-option"},
+    {"send-pack", Family::kEffects, "", "receive-pack exec"},
+};
+
+const CommandSpec* GitVerb(std::string_view verb) {
+  for (const CommandSpec& v : kVerbs) {
+    if (v.name == verb) return &v;
+  }
+  return nullptr;
+}
+
 constexpr CommandSpec kModels[] = {
-    {"git", Family::kEffects, "CcmFo", "git-dir work-tree namespace super-prefix exec-path config-env message file push-option author date", false, 0, 0, "", false, Git},
+    {"git", Family::kEffects, "CcmFo", "git-dir work-tree namespace super-prefix exec-path config-env message file push-option author date", false, 0, 0, "", false, Git, GitVerb},
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "shell/command_model.h"
 #include "shell/test_util.h"
 
 namespace warden::shell {
@@ -45,5 +46,22 @@ TEST(GitCommandsTest, ConfigWritesItsFile) {
   EXPECT_NE(FindFile(f, FileOp::kWrite, "/home/dev/.gitconfig"), nullptr) << Dump(f);
 }
 
+TEST(GitCommandsTest, SubcommandOptionsTakeTheirValues) {
+  Facts f = Analyze("git checkout -bfix");
+  const CommandFact* g = FindCommand(f, "git");
+  ASSERT_NE(g, nullptr);
+  EXPECT_FALSE(HasOption(g->options, {"-f", "--force"})) << "-bfix names a branch: " << Dump(f);
+  Facts c = Analyze("git config -f ~/.gitconfig core.pager 'rm -rf /'");
+  EXPECT_NE(FindFile(c, FileOp::kWrite, "/home/dev/.gitconfig"), nullptr) << Dump(c);
+  EXPECT_TRUE(HasCommandLine(c, "rm -rf /")) << Dump(c);
+}
+
+TEST(GitCommandsTest, CheckoutOfRevisionPathsWritesThem) {
+  Facts f = Analyze("git checkout HEAD~3 src/main.c docs/");
+  EXPECT_NE(FindFile(f, FileOp::kWrite, "/home/dev/project/src/main.c"), nullptr) << Dump(f);
+  EXPECT_NE(FindFile(f, FileOp::kWrite, "/home/dev/project/docs"), nullptr) << Dump(f);
+  Facts g = Analyze("git checkout feature/x");
+  EXPECT_TRUE(g.files.empty()) << "a branch switch: " << Dump(g);
+}
 }  // namespace
 }  // namespace warden::shell

@@ -51,5 +51,13 @@ TEST(InterpreterCommandsTest, DenoRunFromAUrl) {
   EXPECT_TRUE(HasSignal(f, kSignalRce)) << Dump(f);
 }
 
+TEST(InterpreterCommandsTest, PathLiteralsInCodeAreAccesses) {
+  Facts f = Analyze("python3 -c \"import json;p='.claude/settings.local.json';json.load(open(p))\"");
+  EXPECT_NE(FindFile(f, FileOp::kAccess, "/home/dev/project/.claude/settings.local.json"), nullptr) << Dump(f);
+  Facts g = Analyze("node -e \"require('fs').unlinkSync('/home/dev/.bashrc')\"");
+  EXPECT_NE(FindFile(g, FileOp::kAccess, "/home/dev/.bashrc"), nullptr) << Dump(g);
+  Facts h = Analyze("python3 -c \"import socket,os;s=socket.socket(socket.AF_UNIX);s.connect(os.environ['XDG_RUNTIME_DIR']+'/warden/warden.sock')\"");
+  EXPECT_TRUE(HasSignal(h, kSignalWardenTamper)) << Dump(h);
+}
 }  // namespace
 }  // namespace warden::shell

@@ -11,15 +11,9 @@ using F = Family;
 
 constexpr CommandSpec kModels[] = {
     // Global options with values come before the subcommand; knowing them finds the subcommand.
-    {"docker", F::kNoFiles, "Hcl", "host context config log-level tlscacert tlscert tlskey", false},
-    {"podman", F::kNoFiles, "c", "connection url identity root runroot storage-driver log-level", false},
     {"kubectl", F::kNoFiles, "nslv", "namespace context cluster kubeconfig server user token selector output as request-timeout v", false},
     {"helm", F::kNoFiles, "n", "namespace kube-context kubeconfig", false},
     {"gh", F::kNoFiles, "R", "repo hostname", false},
-    {"kill", F::kNoFiles, "sn", "signal", false},
-    {"pgrep", F::kNoFiles, "ugUGPtsFd", "euid uid group pgroup session terminal parent pidfile delimiter ns nslist", false},
-    {"pkill", F::kNoFiles, "ugUGPtsFe", "euid uid group pgroup session terminal parent pidfile signal ns nslist", false},
-    {"killall", F::kNoFiles, "usnoyO", "user signal ns older-than younger-than", false},
     {.name = "true", .family = F::kNoFiles}, {.name = "false", .family = F::kNoFiles},
     {.name = ":", .family = F::kNoFiles}, {.name = "sleep", .family = F::kNoFiles},
     {.name = "export", .family = F::kNoFiles}, {.name = "declare", .family = F::kNoFiles},
@@ -45,7 +39,7 @@ constexpr CommandSpec kModels[] = {
     {.name = "psql", .family = F::kNoFiles}, {.name = "mysql", .family = F::kNoFiles},
     {.name = "sqlite3", .family = F::kNoFiles}, {.name = "redis-cli", .family = F::kNoFiles},
     {.name = "mongo", .family = F::kNoFiles}, {.name = "mongosh", .family = F::kNoFiles},
-    {.name = "systemctl", .family = F::kNoFiles}, {.name = "service", .family = F::kNoFiles},
+    {.name = "service", .family = F::kNoFiles},
     {.name = "shutdown", .family = F::kNoFiles}, {.name = "reboot", .family = F::kNoFiles},
     {.name = "halt", .family = F::kNoFiles}, {.name = "poweroff", .family = F::kNoFiles},
     {.name = "apt", .family = F::kNoFiles}, {.name = "apt-get", .family = F::kNoFiles},
@@ -56,7 +50,7 @@ constexpr CommandSpec kModels[] = {
     {.name = "swapoff", .family = F::kNoFiles}, {.name = "clear", .family = F::kNoFiles},
     {.name = "tput", .family = F::kNoFiles}, {.name = "man", .family = F::kNoFiles},
     {.name = "help", .family = F::kNoFiles}, {.name = "info", .family = F::kNoFiles},
-    {.name = "warden", .family = F::kNoFiles}, {.name = "open", .family = F::kNoFiles},
+    {.name = "open", .family = F::kNoFiles},
     {.name = "xdg-open", .family = F::kNoFiles}, {.name = "ping", .family = F::kNoFiles},
     {.name = "dig", .family = F::kNoFiles}, {.name = "nslookup", .family = F::kNoFiles},
     {.name = "host", .family = F::kNoFiles}, {.name = "getent", .family = F::kNoFiles},

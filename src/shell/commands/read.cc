@@ -10,8 +10,7 @@ namespace warden::shell {
 namespace {
 
 bool Decodes(std::string_view family, const std::vector<Option>& options) {
-  if (family == "base64" || family == "base32" || family == "basenc") return HasOption(options, {"-d", "--decode"});
-  return family == "xxd" && HasOption(options, {"-r", "--revert"});
+  return (family == "base64" || family == "base32" || family == "basenc") && HasOption(options, {"-d", "--decode"});
 }
 
 // cat FILE: the output is the file — its text if it was written earlier in this command.
@@ -55,11 +54,28 @@ Stream Sort(Call& c) {
   return c.in.tainted() ? c.in : MakeStream(Stream::Kind::kUnknown, c.name());
 }
 
-// jq FILTER FILES… (or -f FILTERFILE FILES…).
+// jq FILTER FILES… (or -f FILTERFILE FILES…); yq -i edits the files in place.
 Stream Jq(Call& c) {
   bool filter_file = HasOption(c.fact().options, {"-f", "--from-file"});
   c.Operands(filter_file ? 0 : 1, FileOp::kRead);
+  if (HasOption(c.fact().options, {"-i", "--inplace", "--in-place"})) c.Operands(filter_file ? 0 : 1, FileOp::kWrite);
   return c.in.tainted() ? c.in : MakeStream(Stream::Kind::kUnknown, c.name());
+}
+
+// xxd [INFILE [OUTFILE]] (-r turns a dump back into bytes): the second operand is written.
+Stream Xxd(Call& c) {
+  const CommandFact& f = c.fact();
+  if (!f.operands.empty() && f.argv[f.operands[0]] != "-") c.Operand(FileOp::kRead, f.operands[0]);
+  if (f.operands.size() > 1) c.Operand(FileOp::kWrite, f.operands[1]);
+  if (f.operands.size() > 1) return Stream{};
+  if (HasOption(f.options, {"-r", "-revert"})) return c.in.tainted() ? c.in : MakeStream(Stream::Kind::kDecoded, "xxd -r");
+  return MakeStream(Stream::Kind::kUnknown, c.name());
+}
+
+// iconv -o FILE / --output=FILE writes the converted text there.
+Stream Iconv(Call& c) {
+  if (const Option* o = FindOption(c.fact().options, {"-o", "--output"}); o && o->has_value) c.File(FileOp::kWrite, o->value);
+  return Reader(c);
 }
 
 using F = Family;
@@ -78,7 +94,7 @@ constexpr CommandSpec kModels[] = {
     {"strings", F::kEffects, "nteT", "bytes radix encoding target", false, 0, 0, "", false, Reader},
     {"od", F::kEffects, "AjNSstw", "address-radix skip-bytes read-bytes strings format width", false, 0, 0, "", false, Reader},
     {"hexdump", F::kEffects, "ensf", "", false, 0, 0, "", false, Reader},
-    {"xxd", F::kEffects, "cglosn", "", false, 0, 0, "", false, Reader},
+    {"xxd", F::kEffects, "cglosn", "", false, 0, 0, "", false, Xxd},
     {"base64", F::kEffects, "w", "wrap", false, 0, 0, "", false, Reader},
     {"base32", F::kEffects, "w", "wrap", false, 0, 0, "", false, Reader},
     {"basenc", F::kEffects, "w", "wrap", false, 0, 0, "", false, Reader},
@@ -101,13 +117,13 @@ constexpr CommandSpec kModels[] = {
     {"fmt", F::kEffects, "pw", "prefix width", false, 0, 0, "", false, Reader},
     {"expand", F::kEffects, "t", "tabs", false, 0, 0, "", false, Reader},
     {"unexpand", F::kEffects, "t", "tabs", false, 0, 0, "", false, Reader},
-    {"iconv", F::kEffects, "fto", "from-code to-code output", false, 0, 0, "", false, Reader},
+    {"iconv", F::kEffects, "fto", "from-code to-code output", false, 0, 0, "", false, Iconv},
     {"diff", F::kEffects, "CUFIxXSL", "ifdef show-function-line ignore-matching-lines exclude exclude-from starting-file label horizon-lines", false, 0, 0, "", false, Reader},
     {"cmp", F::kEffects, "inI", "ignore-initial bytes", false, 0, 0, "", false, Reader},
     {"comm", F::kEffects, "", "output-delimiter", false, 0, 0, "", false, Reader},
     {"file", F::kEffects, "mfFeP", "magic-file files-from separator exclude parameter", false, 0, 0, "", false, Reader},
     {"jq", F::kEffects, "fL", "from-file arg argjson slurpfile rawfile indent", false, 0, 0, "", false, Jq},
-    {.name = "yq", .family = F::kEffects, .run = Jq},
+    {"yq", F::kEffects, "pIo", "input-format output-format indent expression from-file", false, 0, 0, "", false, Jq},
 };
 
 }  // namespace

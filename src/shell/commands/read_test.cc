@@ -40,5 +40,13 @@ TEST(ReadCommandsTest, JqSkipsItsFilter) {
   EXPECT_EQ(FindFile(f, FileOp::kRead, "/home/dev/project/.name"), nullptr) << Dump(f);
 }
 
+TEST(ReadCommandsTest, WritersThatLookLikeReaders) {
+  Facts f = Analyze("yq -i '.a = 1' conf.yaml; xxd -r dump.hex out.bin; iconv -f utf-8 -t ascii -o /etc/motd in.txt");
+  EXPECT_NE(FindFile(f, FileOp::kWrite, "/home/dev/project/conf.yaml"), nullptr) << Dump(f);
+  EXPECT_NE(FindFile(f, FileOp::kWrite, "/home/dev/project/out.bin"), nullptr) << Dump(f);
+  EXPECT_NE(FindFile(f, FileOp::kWrite, "/etc/motd"), nullptr) << Dump(f);
+  Facts g = Analyze("echo 726d202d7266202f | xxd -r -p | sh");
+  EXPECT_TRUE(HasSignal(g, kSignalRce)) << Dump(g);
+}
 }  // namespace
 }  // namespace warden::shell

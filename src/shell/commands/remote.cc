@@ -79,7 +79,43 @@ void SendsInput(Call& c, std::string_view where) {
 
 Stream Netcat(Call& c) {
   SendsInput(c, " over the network");
+  // nc -U PATH: a Unix socket, whatever listens there.
+  const CommandFact& f = c.fact();
+  if (HasOption(f.options, {"-U", "--unixsock"}) && !f.operands.empty()) {
+    c.Socket(f.argv[f.operands[0]], f.arg_bits[f.operands[0]], c.name() + " -U");
+  }
   return MakeStream(Stream::Kind::kFetched, c.name());
+}
+
+// One socat address: TYPE:PARAMS,OPTIONS (or a bare path). Files are opened (read and
+// written), Unix sockets are talked to, EXEC and SYSTEM run commands.
+void SocatAddress(Call& c, const std::string& address) {
+  size_t colon = address.find(':');
+  std::string type = ToLower(address.substr(0, std::min(colon, address.find(','))));
+  std::string param = colon == std::string::npos ? std::string() : address.substr(colon + 1);
+  std::string target = param.substr(0, param.find(','));
+  if (!address.empty() && address[0] == '/') {
+    type = "gopen";
+    target = address.substr(0, address.find(','));
+  }
+  if (type == "open" || type == "gopen" || type == "create" || type == "creat" || type == "file" || type == "pipe") {
+    c.File(FileOp::kRead, target, 0, false, "socat " + type);
+    c.File(FileOp::kWrite, target, 0, false, "socat " + type);
+  } else if (type == "unix-listen" || type == "unix-recv") {
+    c.File(FileOp::kWrite, target, 0, false, "socat " + type);
+  } else if (type.rfind("unix", 0) == 0 || type.rfind("abstract", 0) == 0) {
+    c.Socket(target, 0, "socat " + type);
+  } else if (type == "system") {
+    c.RunCode(target, "socat system:", "socat");
+  } else if (type == "exec") {
+    c.RunCode(target, "socat exec:", "socat");
+  }
+}
+
+Stream Socat(Call& c) {
+  const CommandFact& f = c.fact();
+  for (uint32_t op : f.operands) SocatAddress(c, f.argv[op]);
+  return Netcat(c);
 }
 
 // -o ProxyCommand=… / LocalCommand=… / KnownHostsCommand=… run locally through a shell.
@@ -139,9 +175,9 @@ constexpr CommandSpec kModels[] = {
     {"scp", F::kEffects, "cFiJloPS", "", false, 0, 0, "", false, RemoteCopy},
     {.name = "sftp", .family = F::kNoFiles, .posix_order = true},
     {"nc", F::kEffects, "ipqsTwXxOIPvW", "", false, 0, 0, "", false, Netcat},
-    {"ncat", F::kEffects, "ipqswd", "", false, 0, 0, "", false, Netcat},
+    {"ncat", F::kEffects, "ipqswd", "sh-exec exec lua-exec proxy proxy-type proxy-auth source", false, 0, 0, "", false, Netcat},
     {"netcat", F::kEffects, "ipqswd", "", false, 0, 0, "", false, Netcat},
-    {.name = "socat", .family = F::kEffects, .run = Netcat},
+    {"socat", F::kEffects, "Ttb", "", false, 0, 0, "", false, Socat},
     {"ssh", F::kEffects, "bcDEeFIiJLlmOopQRSWw", "", true, 0, 0, "", false, Ssh},
 };
 

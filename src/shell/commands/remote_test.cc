@@ -37,5 +37,22 @@ TEST(RemoteCommandsTest, NetcatSendsItsInput) {
   EXPECT_TRUE(HasSignal(f, kSignalUpload)) << Dump(f);
 }
 
+TEST(RemoteCommandsTest, UnixSocketsAreAccessesAndWardensIsTamper) {
+  Facts f = Analyze("echo '{}' | nc -U /var/run/app.sock");
+  EXPECT_NE(FindFile(f, FileOp::kAccess, "/var/run/app.sock"), nullptr) << Dump(f);
+  for (std::string_view cmd : {"nc -U \"$XDG_RUNTIME_DIR/warden/warden.sock\"",
+                               "socat - UNIX-CONNECT:$XDG_RUNTIME_DIR/warden/warden.sock",
+                               "curl --unix-socket /run/user/1000/warden/warden.sock http://x/"}) {
+    Facts g = Analyze(cmd);
+    EXPECT_TRUE(HasSignal(g, kSignalWardenTamper)) << cmd << ": " << Dump(g);
+  }
+}
+
+TEST(RemoteCommandsTest, SocatFilesAreWrittenAndExecRuns) {
+  Facts f = Analyze("socat -u TCP-LISTEN:9000 OPEN:/home/dev/.bashrc,creat,append");
+  EXPECT_NE(FindFile(f, FileOp::kWrite, "/home/dev/.bashrc"), nullptr) << Dump(f);
+  Facts g = Analyze("socat TCP:h:1 SYSTEM:'rm -rf /'");
+  EXPECT_TRUE(HasCommandLine(g, "rm -rf /")) << Dump(g);
+}
 }  // namespace
 }  // namespace warden::shell

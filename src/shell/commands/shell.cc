@@ -8,7 +8,9 @@
 namespace warden::shell {
 namespace {
 
-Stream Shell(Call& c) {
+}  // namespace
+
+Stream RunShell(Call& c) {
   const CommandSpec& spec = LookupCommand(c.name());
   const std::vector<Option>& options = c.fact().options;
   const std::vector<uint32_t>& operands = c.fact().operands;
@@ -29,22 +31,24 @@ Stream Shell(Call& c) {
   return c.an.CodeStream(c.in, c.name(), c.index, c.st, inner);
 }
 
+namespace {
+
 using F = Family;
 
 constexpr CommandSpec kModels[] = {
-    {"sh", F::kShell, "oO", "init-file rcfile", true, 0, 'c', "", false, Shell},
-    {"bash", F::kShell, "oO", "init-file rcfile", true, 0, 'c', "", false, Shell},
-    {"rbash", F::kShell, "oO", "init-file rcfile", true, 0, 'c', "", false, Shell},
-    {"dash", F::kShell, "o", "", true, 0, 'c', "", false, Shell},
-    {"zsh", F::kShell, "o", "", true, 0, 'c', "", false, Shell},
-    {"ksh", F::kShell, "o", "", true, 0, 'c', "", false, Shell},
-    {"mksh", F::kShell, "o", "", true, 0, 'c', "", false, Shell},
-    {"ash", F::kShell, "o", "", true, 0, 'c', "", false, Shell},
-    {"yash", F::kShell, "o", "", true, 0, 'c', "", false, Shell},
-    {"fish", F::kShell, "C", "init-command", true, 0, 'c', "command", false, Shell},
-    {"csh", F::kShell, "", "", true, 0, 'c', "", false, Shell},
-    {"tcsh", F::kShell, "", "", true, 0, 'c', "", false, Shell},
-    {"pwsh", F::kShell, "", "", true, 0, 'c', "command", false, Shell},
+    {"sh", F::kShell, "oO", "init-file rcfile", true, 0, 'c', "", false, RunShell},
+    {"bash", F::kShell, "oO", "init-file rcfile", true, 0, 'c', "", false, RunShell},
+    {"rbash", F::kShell, "oO", "init-file rcfile", true, 0, 'c', "", false, RunShell},
+    {"dash", F::kShell, "o", "", true, 0, 'c', "", false, RunShell},
+    {"zsh", F::kShell, "o", "", true, 0, 'c', "", false, RunShell},
+    {"ksh", F::kShell, "o", "", true, 0, 'c', "", false, RunShell},
+    {"mksh", F::kShell, "o", "", true, 0, 'c', "", false, RunShell},
+    {"ash", F::kShell, "o", "", true, 0, 'c', "", false, RunShell},
+    {"yash", F::kShell, "o", "", true, 0, 'c', "", false, RunShell},
+    {"fish", F::kShell, "C", "init-command", true, 0, 'c', "command", false, RunShell},
+    {"csh", F::kShell, "", "", true, 0, 'c', "", false, RunShell},
+    {"tcsh", F::kShell, "", "", true, 0, 'c', "", false, RunShell},
+    {"pwsh", F::kShell, "", "", true, 0, 'c', "command", false, RunShell},
 };
 
 }  // namespace

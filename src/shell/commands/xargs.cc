@@ -74,6 +74,9 @@ std::vector<Expanded> Items(const Stream& in, const XargsOptions& x) {
     if (in.tainted()) item.taint = in;
     items.push_back(item);
   }
+  if (in.warden) {
+    for (auto& item : items) item.bits |= kArgWarden;
+  }
   return items;
 }
 

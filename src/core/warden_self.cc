@@ -1,0 +1,78 @@
+#include "core/warden_self.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "core/path.h"
+
+namespace warden {
+namespace {
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::string(v) : std::string();
+}
+
+std::string Home() {
+  if (const char* h = std::getenv("HOME"); h && *h == '/') return h;
+  if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_dir) return pw->pw_dir;
+  return "/";
+}
+
+std::string Parent(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// Relative locations (WARDEN_STATE_DIR=state) are taken from the working directory.
+std::string Absolute(const std::string& path) {
+  if (path.empty() || path.front() == '/') return path;
+  char buf[4096];
+  return getcwd(buf, sizeof buf) != nullptr ? NormalizePath(JoinPath(buf, path)) : path;
+}
+
+}  // namespace
+
+std::string DefaultWardenStateDir() {
+  if (std::string s = Env("WARDEN_STATE_DIR"); !s.empty()) return s;
+  return JoinPath(Home(), ".local/state/warden");
+}
+
+std::string DefaultWardenSocket(const std::string& state_dir) {
+  if (std::string s = Env("WARDEN_SOCKET"); !s.empty()) return s;
+  if (std::string run = Env("XDG_RUNTIME_DIR"); !run.empty() && run.front() == '/') return JoinPath(run, "warden/warden.sock");
+  return JoinPath(state_dir, "warden.sock");
+}
+
+std::string DefaultWardenConfigDir() {
+  std::string base = Env("XDG_CONFIG_HOME");
+  if (base.empty() || base.front() != '/') base = JoinPath(Home(), ".config");
+  return JoinPath(base, "warden");
+}
+
+WardenSelf WardenSelf::FromEnvironment(const std::string& socket_flag, const std::string& state_dir_flag) {
+  WardenSelf s;
+  s.config_dir = DefaultWardenConfigDir();
+  s.state_dir = Absolute(state_dir_flag.empty() ? DefaultWardenStateDir() : state_dir_flag);
+  s.socket = Absolute(socket_flag.empty() ? DefaultWardenSocket(s.state_dir) : socket_flag);
+  std::string dir = Parent(s.socket);
+  std::string_view name = Basename(dir);
+  if (name.rfind("warden", 0) == 0 || NormalizePath(dir) == NormalizePath(s.state_dir)) s.runtime_dir = dir;
+  return s;
+}
+
+std::vector<std::string> WardenSelf::Directories() const {
+  std::vector<std::string> out;
+  for (const std::string* d : {&config_dir, &state_dir, &runtime_dir}) {
+    if (d->empty() || d->front() != '/') continue;
+    std::string n = NormalizePath(*d);
+    if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(std::move(n));
+  }
+  return out;
+}
+
+}  // namespace warden

@@ -1,0 +1,39 @@
+// Where Warden itself lives for this process — its configuration, its state, its socket — as
+// the environment and the flags in effect say, and the daemon's process ids when known. The
+// policy's $WARDEN_CONFIG, $WARDEN_STATE and $WARDEN_RUNTIME resolve to these, and the shell
+// analyzer protects them (and the processes) wherever they are:
+//
+//   config   $XDG_CONFIG_HOME/warden, else ~/.config/warden
+//   state    --state-dir, else $WARDEN_STATE_DIR, else ~/.local/state/warden
+//   socket   --socket, else $WARDEN_SOCKET, else $XDG_RUNTIME_DIR/warden/warden.sock, else
+//            <state>/warden.sock
+//   runtime  the socket's directory, when it is Warden's own (named warden*, or the state
+//            directory); "" when the socket lies in a shared directory such as /tmp
+//
+// Plain values. FromEnvironment reads the environment (not thread-safe against setenv).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace warden {
+
+struct WardenSelf {
+  std::string config_dir;
+  std::string state_dir;
+  std::string socket;
+  std::string runtime_dir;
+  std::vector<int> pids;  // the daemon's, when known (the daemon itself adds its own)
+
+  // `socket_flag` and `state_dir_flag` are the --socket and --state-dir in effect, "" if none.
+  static WardenSelf FromEnvironment(const std::string& socket_flag = {}, const std::string& state_dir_flag = {});
+  // Every directory above, absolute and normalized, without duplicates.
+  std::vector<std::string> Directories() const;
+};
+
+// The defaults above, each from the environment.
+std::string DefaultWardenStateDir();
+std::string DefaultWardenSocket(const std::string& state_dir);
+std::string DefaultWardenConfigDir();
+
+}  // namespace warden
