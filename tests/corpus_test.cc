@@ -6,7 +6,7 @@
 // Every command runs with context ai, cwd = workspace = /home/dev/project, HOME=/home/dev,
 // the machine's files left out (no symlink resolution), exactly like the shared corpus; Warden
 // itself lives where it would for that user: ~/.config/warden, ~/.local/state/warden and
-// /run/user/1000/warden/warden.sock, its daemon pid 4242.
+// /run/user/1000/warden/warden.sock (XDG_RUNTIME_DIR=/run/user/1000), its daemon pid 4242.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -53,6 +53,7 @@ class CorpusTest : public ::testing::TestWithParam<Corpus> {
     self.socket = "/run/user/1000/warden/warden.sock";
     self.runtime_dir = "/run/user/1000/warden";
     self.pids = {4242};
+    self.env = {{"XDG_RUNTIME_DIR", "/run/user/1000"}};
     auto r = policy::LoadPolicyTexts(texts, self);
     ASSERT_TRUE(r.ok());
     snap_ = r.snapshot;

@@ -59,6 +59,9 @@ WardenSelf WardenSelf::FromEnvironment(const std::string& socket_flag, const std
   s.config_dir = DefaultWardenConfigDir();
   s.state_dir = Absolute(state_dir_flag.empty() ? DefaultWardenStateDir() : state_dir_flag);
   s.socket = Absolute(socket_flag.empty() ? DefaultWardenSocket(s.state_dir) : socket_flag);
+  for (const char* name : {"XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR", "WARDEN_STATE_DIR", "WARDEN_SOCKET"}) {
+    if (std::string v = Env(name); !v.empty()) s.env.emplace_back(name, std::move(v));
+  }
   std::string dir = Parent(s.socket);
   std::string_view name = Basename(dir);
   if (name.rfind("warden", 0) == 0 || NormalizePath(dir) == NormalizePath(s.state_dir)) s.runtime_dir = dir;

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace warden {
@@ -24,6 +25,9 @@ struct WardenSelf {
   std::string socket;
   std::string runtime_dir;
   std::vector<int> pids;  // the daemon's, when known (the daemon itself adds its own)
+  // The environment variables behind these locations, as this process saw them (the analysis
+  // starts from them: "$XDG_RUNTIME_DIR/warden/warden.sock" is a known path).
+  std::vector<std::pair<std::string, std::string>> env;
 
   // `socket_flag` and `state_dir_flag` are the --socket and --state-dir in effect, "" if none.
   static WardenSelf FromEnvironment(const std::string& socket_flag = {}, const std::string& state_dir_flag = {});

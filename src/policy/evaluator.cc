@@ -447,11 +447,7 @@ class Evaluation {
 
 }  // namespace
 
-bool IsAnalysisProblem(std::string_view signal) {
-  return signal == shell::kSignalParseError || signal == shell::kSignalDepthLimit ||
-         signal == shell::kSignalDynamicCommand || signal == shell::kSignalDynamicScript ||
-         signal == shell::kSignalTooLarge || signal == shell::kSignalUnknownConstruct;
-}
+bool IsAnalysisProblem(std::string_view signal) { return shell::IsAnalysisProblem(signal); }
 
 Outcome Evaluate(const Snapshot& snap, const Request& req, const EvalOptions& options) {
   Outcome out;
@@ -465,6 +461,7 @@ std::string DescribeFact(const Outcome& out, const FactVerdict& v, const Request
       const auto& c = out.facts.commands[v.index];
       std::string s = "command: " + Printable(c.Line(), 100);
       if (!c.via.empty()) s += " (via " + Join(c.via, ", ") + ")";
+      if (c.speculative) s += " (speculative)";
       return s;
     }
     case FactType::kFile: {
@@ -473,11 +470,12 @@ std::string DescribeFact(const Outcome& out, const FactVerdict& v, const Request
       if (!f.lexical.empty()) s += " (via symlink " + Printable(f.lexical, 60) + ")";
       if (f.recursive) s += " (recursive)";
       if (f.dynamic) s += " (only known at run time)";
+      if (f.speculative) s += " (speculative)";
       return s;
     }
     case FactType::kSignal: {
       const auto& s = out.facts.signals[v.index];
-      return s.type + ": " + Printable(s.detail, 200);
+      return s.type + ": " + Printable(s.detail, 200) + (s.speculative ? " (speculative)" : "");
     }
     case FactType::kAction: return "action";
     case FactType::kMcp:

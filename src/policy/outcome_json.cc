@@ -44,6 +44,7 @@ json::array FactsJson(const Outcome& out, const Request* req) {
         }
         if (c.privileged) o["privileged"] = true;
         if (!c.origin.empty()) o["origin"] = c.origin;
+        if (c.speculative) o["speculative"] = true;
         break;
       }
       case FactType::kFile: {
@@ -56,6 +57,7 @@ json::array FactsJson(const Outcome& out, const Request* req) {
         if (f.dynamic) o["dynamic"] = true;
         if (f.glob) o["glob"] = true;
         if (f.guessed) o["guessed"] = true;
+        if (f.speculative) o["speculative"] = true;
         o["source"] = f.source;
         break;
       }
@@ -64,6 +66,7 @@ json::array FactsJson(const Outcome& out, const Request* req) {
         o["type"] = "signal";
         o["signal"] = s.type;
         o["detail"] = s.detail;
+        if (s.speculative) o["speculative"] = true;
         break;
       }
       case FactType::kAction:

@@ -34,6 +34,9 @@ struct Stream {
   // It may name Warden's processes or files: it came from a lookup of Warden (pgrep warden,
   // `warden status`, a file in Warden's state directory), perhaps through filters.
   bool warden = false;
+  // kLiteral text Warden decoded itself (base64 -d, xxd -r -p, rev of known text): known, but
+  // running it is still running something hidden.
+  bool decoded = false;
   bool tainted() const { return kind == Kind::kFetched || kind == Kind::kDecoded; }
 };
 
@@ -43,7 +46,14 @@ struct Value {
   bool known = false;
   uint8_t bits = 0;  // ArgBits of the value (glob, pattern, tree)
   Stream taint;      // the value came from fetched/decoded data
+  // $@ and $*: the positional parameters one by one ("$@" expands to one word each); `text`
+  // holds them joined by blanks.
+  std::vector<std::string> words;
 };
+
+// The names that hold positional parameters.
+inline constexpr const char* kPositionalNames[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*", "#"};
+
 
 // Shell variables, copied on write: branches, pipeline stages and subshells copy the State,
 // and most never assign a variable.
@@ -104,5 +114,9 @@ struct Expanded {
   // Byte ranges of `text` that came from unquoted expansions: field splitting happens there.
   std::vector<std::pair<uint32_t, uint32_t>> fields;
 };
+
+// $1…$9, $@, $* and $# from words[first…] (what a function call, `bash -c CODE NAME ARGS` or
+// `set -- ARGS` gives); earlier ones are removed.
+void SetPositional(State& st, const std::vector<Expanded>& words, size_t first);
 
 }  // namespace warden::shell

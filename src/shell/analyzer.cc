@@ -17,6 +17,14 @@ State InitialState(const AnalyzeOptions& o) {
   home.text = o.home;
   home.known = true;
   st.vars["HOME"] = home;
+  if (o.self != nullptr) {
+    for (const auto& [name, value] : o.self->env) {
+      Value v;
+      v.text = value;
+      v.known = true;
+      st.vars[name] = v;
+    }
+  }
   return st;
 }
 

@@ -7,7 +7,9 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,6 +33,7 @@ struct ScriptMemory {
   std::map<std::string, std::string> exec_names;  // copied binary path → original name
   std::map<std::string, std::string> aliases;     // alias name → text
   std::map<std::string, std::string> hashed;      // hash -p: name → command it runs
+  std::set<std::string> warden_files;             // files a lookup of Warden was written to
   bool cdable_vars = false;                       // shopt -s cdable_vars
 };
 
@@ -57,6 +60,11 @@ class Analyzer {
                     bool same_shell = false);
   void ScriptFile(const Expanded& arg, std::string_view sink, int index, State& st, const Ctx& ctx,
                   const Stream& in, bool same_shell = false);
+  // The text of the script `arg` names, when it is known: a file written earlier in this
+  // command, or standard input (/dev/stdin, -) or a <(…) whose text is known. `*decoded`: the
+  // text was decoded from an opaque string.
+  std::optional<std::string> ScriptText(const Expanded& arg, const State& st, const Stream& in, bool* decoded) const;
+  std::optional<std::string> KnownContents(std::string_view path, const State& st) const;
   void ShellStringsInCode(std::string_view code, std::string_view interpreter, int index, State& st,
                           const Ctx& ctx);
   void PathsInCode(std::string_view code, std::string_view interpreter, int index, const State& st);
@@ -70,11 +78,27 @@ class Analyzer {
   // Bash evaluates some values (arithmetic, subscripts, prompts): code hidden in them runs.
   void ScanEvaluated(std::string_view text, std::string_view origin, State& st, const Ctx& ctx);
 
+  // Speculative analysis (commands/unknown.cc): while a Speculation lives, the facts found are
+  // marked speculative, and what the analyzer cannot see through is not reported (a guess
+  // that does not parse is no evidence of anything).
+  class Speculation {
+   public:
+    explicit Speculation(Analyzer& a) : a_(a) { ++a_.speculative_; }
+    ~Speculation() { --a_.speculative_; }
+    Speculation(const Speculation&) = delete;
+    Speculation& operator=(const Speculation&) = delete;
+
+   private:
+    Analyzer& a_;
+  };
+  bool speculating() const { return speculative_ > 0; }
+
   // Facts (file_facts.cc).
   void AddFile(FileOp op, std::string_view text, uint8_t bits, bool recursive, std::string_view source,
                int command, const State& st, bool guessed = false);
   void AddOperandFile(FileOp op, int index, uint32_t arg, bool recursive, std::string_view source,
                       const State& st, bool guessed = false);
+  void AddDynamicPattern(const FileFact& dynamic_fact, std::string_view text, const State& st);
   void Signal(std::string_view type, std::string detail, int command = -1);
   void Taint(std::string_view path, uint8_t bits, const State& st, std::string_view source);
   bool IsTainted(std::string_view path, const State& st, std::string* source) const;
@@ -107,6 +131,8 @@ class Analyzer {
   void Function(const Node& n, State& st, const Ctx& ctx);
   void AnalyzeUncalledFunctions();
   void Assign(const std::string& name, const Expanded& value, bool nameref, State& st, const Ctx& ctx);
+  std::optional<std::vector<Expanded>> ArrayItems(const Word& value, State& st, const Ctx& ctx);
+  void SetArray(const std::string& name, const std::vector<Expanded>& items, State& st);
   void Declare(const std::vector<std::pair<std::string, Expanded>>& assigns, const std::vector<Expanded>& argv,
                State& st, const Ctx& ctx);
   void CommandVariables(const std::vector<std::pair<std::string, Expanded>>& assigns, State& st, const Ctx& ctx);
@@ -116,6 +142,7 @@ class Analyzer {
   Stream Redirects(const std::vector<Redirect>& redirects, State& st, const Ctx& ctx, const Stream& in,
                    std::vector<std::pair<std::string, bool>>* outputs);
   void Outputs(const std::vector<std::pair<std::string, bool>>& outputs, const Stream& out, const State& st);
+  void CopiedProgram(const std::string& from, const std::string& to, const State& st);
   static void Merge(State& into, const State& other);
 
   // ---- words (expansion.cc) ----
@@ -124,12 +151,14 @@ class Analyzer {
   Expanded Expand(const Word& w, State& st, const Ctx& ctx, bool assignment = false);
 
  private:
+  bool PositionalList(const Word& word, const State& st, std::vector<Expanded>* out) const;
   void ExpandText(const WordPart& p, bool first, bool last, bool assignment, const State& st, Expanded* e) const;
   std::string_view LeadingTilde(std::string_view text, bool last, bool assignment, const State& st, Expanded* e) const;
   std::string_view AssignmentTildes(std::string_view text, const State& st, Expanded* e) const;
   void TildeInto(std::string_view prefix, const State& st, Expanded* e) const;
   void ExpandParam(const WordPart& p, State& st, const Ctx& ctx, Expanded* out);
   void ScanIndex(const WordPart& p, State& st, const Ctx& ctx);
+  std::optional<std::string> ArrayItem(const WordPart& p, const State& st) const;
   void ExpandSubstitution(const WordPart& p, bool split, State& st, const Ctx& ctx, Expanded* e);
   void ExpandProcessSub(const WordPart& p, State& st, const Ctx& ctx, Expanded* e);
   void ExpandArith(const WordPart& p, State& st, const Ctx& ctx, Expanded* e);
@@ -144,6 +173,7 @@ class Analyzer {
                  const State& st, const Ctx& ctx, const Stream& in);
   Stream Dispatch(const CommandSpec& spec, Call& call);
   bool RefersToWarden(int index) const;
+  bool FiltersOutWarden(int index) const;
 
   bool Budget();
 
@@ -162,6 +192,7 @@ class Analyzer {
   size_t steps_ = 0;
   bool budget_reported_ = false;
   int exec_nesting_ = 0;  // Exec calls in progress, each inside the one before
+  int speculative_ = 0;   // Speculations in progress
 };
 
 }  // namespace warden::shell

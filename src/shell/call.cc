@@ -26,8 +26,9 @@ void Call::Signal(std::string_view type, std::string detail) { an.Signal(type, s
 
 void Call::Socket(std::string_view path, uint8_t bits, std::string_view how) {
   an.AddFile(FileOp::kAccess, path, bits, false, how, index, st);
-  if (NamesWarden(path, an.options().self)) {
-    Signal(kSignalWardenTamper, std::string(how) + " talks to Warden's socket (" + std::string(path) + ")");
+  // A socket only known at run time (or found by a lookup of Warden) may be Warden's.
+  if (NamesWarden(path, an.options().self) || (bits & (kArgWarden | kArgDynamic))) {
+    Signal(kSignalWardenTamper, std::string(how) + " talks to a socket that is or may be Warden's (" + std::string(path) + ")");
   }
 }
 

@@ -30,27 +30,11 @@ Stream Analyzer::CodeString(const Expanded& code, std::string_view origin, State
   State copy = st;
   State& target = same_shell ? st : copy;
   if (!params.empty()) {
-    Value all;
-    all.known = true;
-    for (size_t i = 0; i < params.size() && i < 10; ++i) {
-      Value v;
-      v.known = !(params[i].bits & kArgDynamic);
-      v.text = v.known ? params[i].text : std::string();
-      v.bits = params[i].bits & (kArgGlob | kArgTree | kArgPattern | kArgWarden);
-      v.taint = params[i].taint;
-      target.vars[std::to_string(i)] = v;
-      if (i == 0) continue;
-      if (i > 1) all.text += ' ';
-      all.text += params[i].text;
-      all.known = all.known && v.known;
-      all.bits |= v.bits;
-    }
-    target.vars["@"] = all;
-    target.vars["*"] = all;
-    Value count;
-    count.known = true;
-    count.text = std::to_string(params.size() - 1);
-    target.vars["#"] = count;
+    SetPositional(target, params, 1);
+    Value zero;
+    zero.known = !(params[0].bits & kArgDynamic);
+    zero.text = zero.known ? params[0].text : std::string();
+    target.vars["0"] = zero;
   }
   return Script(code.text, target, c, in);
 }
@@ -60,6 +44,7 @@ Stream Analyzer::CodeStream(const Stream& s, std::string_view sink, int index, S
   switch (s.kind) {
     case Stream::Kind::kNone: return UnknownStream(std::string(sink));
     case Stream::Kind::kLiteral: {
+      if (s.decoded) Signal(kSignalRce, std::string(sink) + " runs code decoded by " + s.source, index);
       Expanded code;
       code.text = s.text;
       return CodeString(code, std::string(sink) + " < " + (s.source.empty() ? "input" : s.source), st, ctx, {}, {},
@@ -84,6 +69,31 @@ Stream Analyzer::CodeStream(const Stream& s, std::string_view sink, int index, S
       return UnknownStream(std::string(sink));
   }
   return UnknownStream();
+}
+
+namespace {
+
+bool IsStdinPath(std::string_view p) { return p == "/dev/stdin" || p == "-" || p == "/dev/fd/0" || p == "/proc/self/fd/0"; }
+
+}  // namespace
+
+std::optional<std::string> Analyzer::KnownContents(std::string_view path, const State& st) const {
+  bool dynamic = false;
+  for (const auto& p : Resolve(path, st, &dynamic)) {
+    if (dynamic) break;
+    if (auto it = mem_.contents.find(FollowLinks(p)); it != mem_.contents.end()) return it->second;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Analyzer::ScriptText(const Expanded& arg, const State& st, const Stream& in,
+                                                bool* decoded) const {
+  const Stream* s = arg.procsub ? &arg.procsub_stream : IsStdinPath(arg.text) ? &in : nullptr;
+  if (s == nullptr) return (arg.bits & kArgDynamic) ? std::nullopt : KnownContents(arg.text, st);
+  *decoded = s->decoded;
+  if (s->kind == Stream::Kind::kLiteral) return s->text;
+  if (s->kind == Stream::Kind::kFile) return KnownContents(s->text, st);
+  return std::nullopt;
 }
 
 void Analyzer::ScriptFile(const Expanded& arg, std::string_view sink, int index, State& st, const Ctx& ctx,
@@ -152,7 +162,7 @@ void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interp
   if (LookupCommand(interpreter).name.find("awk") != std::string_view::npos) {
     static const RE2 kPrintPipe(R"re(print[f]?\s*\(?\s*"((?:[^"\\]|\\.)*)"\s*\)?\s*\|\s*"((?:[^"\\]|\\.)*)")re");
     static const RE2 kGetline(R"re("((?:[^"\\]|\\.)*)"\s*\|\s*getline)re");
-    static const RE2 kPrintFile(R"re(print[f]?[^;{}]*>>?\s*"((?:[^"\\]|\\.)*)")re");
+    static const RE2 kPrintFile(R"re(print[f]?\s*(?:"(?:[^"\\]|\\.)*"|[^;{}>"])*>>?\s*"((?:[^"\\]|\\.)*)")re");
     re2::StringPiece input = text;
     std::string printed, cmd;
     int guard = 0;
@@ -178,6 +188,14 @@ void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interp
 // them is not known, so each is an access (the policy decides which places matter). Code that
 // names Warden — its socket, its directories, its variables — is a warden_tamper signal.
 void Analyzer::PathsInCode(std::string_view code, std::string_view interpreter, int index, const State& st) {
+  // Code that writes or deletes files: each path it names may be what it writes or deletes.
+  static const RE2 kWrites(
+      R"re((?i)open\s*\([^)]*,\s*['"][wax+]|\.write(_text|_bytes|FileSync|File|Sync)?\s*\(|json\.dump\s*\(|\bdump\s*\(|writeFile|appendFile|createWriteStream|copyfile|copytree|shutil\.(copy|move)|os\.(rename|replace)|\brename(Sync)?\s*\(|File\.write|IO\.write|FileUtils\.(cp|mv|touch)|\bputs\s|file_put_contents|fwrite|truncate|symlink|chmod)re");
+  static const RE2 kDeletes(
+      R"re((?i)\bunlink|\bremove\s*\(|rmtree|rmdir|\brm(Sync)?\s*\(|\bdelete\s*\(|File\.delete|FileUtils\.rm|os\.remove|fs\.rm)re");
+  re2::StringPiece whole(code.data(), code.size());
+  const bool writes = RE2::PartialMatch(whole, kWrites);
+  const bool deletes = RE2::PartialMatch(whole, kDeletes);
   // A quoted path: absolute, ~/…, ./…, ../…, a dotfile, or a relative name with a '/'.
   static const RE2 kLiteral(R"re((?:^|[^\w])["'`]((?:~|\.{1,2})?/?[\w.@%+=,-]+(?:/[\w.@%+=,-]*)*)["'`])re");
   re2::StringPiece input(code.data(), code.size());
@@ -186,7 +204,11 @@ void Analyzer::PathsInCode(std::string_view code, std::string_view interpreter, 
   while (guard++ < 64 && RE2::FindAndConsume(&input, kLiteral, &path)) {
     bool pathlike = path[0] == '/' || path[0] == '~' || path[0] == '.' || path.find('/') != std::string::npos;
     if (!pathlike || path.size() > 400 || path == "." || path == "..") continue;
-    AddFile(FileOp::kAccess, ExpandTilde(path, opt_.home), 0, false, std::string(interpreter) + " code", index, st, true);
+    std::string expanded = ExpandTilde(path, opt_.home);
+    const std::string source = std::string(interpreter) + " code";
+    AddFile(FileOp::kAccess, expanded, 0, false, source, index, st, true);
+    if (writes) AddFile(FileOp::kWrite, expanded, 0, false, source, index, st, true);
+    if (deletes) AddFile(FileOp::kDelete, expanded, 0, false, source, index, st, true);
   }
   if (NamesWarden(code, opt_.self) || code.find("WARDEN_") != std::string_view::npos) {
     Signal(kSignalWardenTamper, std::string(interpreter) + " code names Warden's files, socket or settings", index);

@@ -51,7 +51,7 @@ const std::vector<ModelTable>& AllFamilies() {
       TerminalCommands(), DebuggerCommands(), ShellCommands(), InterpreterCommands(), DeleteCommands(),
       CopyCommands(),    WriteCommands(),   ReadCommands(),   SearchCommands(),   EditCommands(),
       ArchiveCommands(), DownloadCommands(), RemoteCommands(), FindCommands(),     GitCommands(),
-      BuildCommands(),   ContainerCommands(), CryptoCommands(), ProcessCommands(), WardenCommands(), NoFileCommands()};
+      BuildCommands(),   ContainerCommands(), CryptoCommands(), DatabaseCommands(), PathNameCommands(), ProcessCommands(), WardenCommands(), NoFileCommands()};
   return kFamilies;
 }
 

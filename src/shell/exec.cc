@@ -54,9 +54,50 @@ Stream Analyzer::Exec(std::vector<Expanded> argv, State& st, const Ctx& ctx, con
   }
   Call call{*this, idx, argv, st, ctx, in};
   out = Dispatch(spec, call);
-  // What a lookup of Warden prints names Warden, through whatever filters it passes.
-  if (in.warden || RefersToWarden(idx)) out.warden = true;
+  // What a lookup of Warden prints names Warden, through whatever filters it passes — unless
+  // a filter keeps only lines that cannot be Warden's (ps aux | grep node).
+  const bool filtered = in.warden && FiltersOutWarden(idx);
+  if (RefersToWarden(idx) || (in.warden && !filtered)) {
+    out.warden = true;
+  } else if (filtered) {
+    out.warden = false;
+  }
   return out;
+}
+
+// grep PATTERN (not -v) over lines that name Warden keeps only the lines its pattern matches.
+bool Analyzer::FiltersOutWarden(int index) const {
+  const CommandFact& f = Cmd(index);
+  static constexpr std::string_view kGreps[] = {"grep", "egrep", "fgrep", "rg", "ag"};
+  const std::string_view family = LookupCommand(f.name).name;
+  if (std::find(std::begin(kGreps), std::end(kGreps), family) == std::end(kGreps)) return false;
+  if (HasOption(f.options, {"-v", "--invert-match"})) return false;
+  std::vector<std::string> patterns;
+  for (const Option& o : f.options) {
+    if ((o.name == "-e" || o.name == "--regexp") && o.has_value) patterns.push_back(o.value);
+  }
+  if (patterns.empty() && !f.operands.empty()) patterns.push_back(f.argv[f.operands[0]]);
+  if (patterns.empty()) return false;
+  // Sound only for a plain word that names something else: a pattern that matches other parts
+  // of a line (a number, pid=, the user's name) keeps Warden's line too.
+  const std::string user(Basename(opt_.home));
+  for (const auto& p : patterns) {
+    bool plain = p.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./ ") == std::string::npos;
+    size_t letters = std::count_if(p.begin(), p.end(), [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)); });
+    if (!plain || letters < 3 || PatternMatchesWarden(p, opt_.self, true) || p.find(user) != std::string::npos) return false;
+  }
+  return true;
+}
+
+// ps without a narrowing selection, pgrep of a user's (or every) process, pgrep -v: Warden's
+// daemon is among what they list.
+static bool ListsEveryProcess(const CommandFact& f) {
+  if (f.name == "ps") {
+    return !HasOption(f.options, {"-p", "--pid", "-C", "-q", "--quick-pid", "--ppid", "--sid"});
+  }
+  if (f.name != "pgrep" && f.name != "pidof") return false;
+  if (HasOption(f.options, {"-v", "--inverse"})) return true;
+  return f.name == "pgrep" && f.operands.empty();
 }
 
 // Whether the command looks Warden up: Warden's own program, an argument naming it (its name,
@@ -64,6 +105,12 @@ Stream Analyzer::Exec(std::vector<Expanded> argv, State& st, const Ctx& ctx, con
 bool Analyzer::RefersToWarden(int index) const {
   const CommandFact& f = Cmd(index);
   if (IsWardenProgram(f.name)) return true;
+  // A file this command reads that names Warden, or that an earlier lookup of Warden filled.
+  for (const FileFact& file : out_->files) {
+    if (file.command != index || file.op != FileOp::kRead) continue;
+    if (NamesWarden(file.path, opt_.self) || mem_.warden_files.count(file.path)) return true;
+  }
+  if (ListsEveryProcess(f)) return true;
   for (size_t i = 1; i < f.argv.size(); ++i) {
     if ((f.arg_bits[i] & kArgWarden) || NamesWarden(f.argv[i], opt_.self)) return true;
   }
@@ -78,6 +125,8 @@ bool Analyzer::RefersToWarden(int index) const {
   if (!names && !lines) return false;
   const bool full = lines || HasOption(f.options, {"-f", "--full"});
   for (uint32_t op : f.operands) {
+    // A pattern only known at run time may be Warden's name.
+    if (names && (f.arg_bits[op] & kArgDynamic)) return true;
     if (PatternMatchesWarden(f.argv[op], opt_.self, full)) return true;
   }
   for (const Option& o : f.options) {
@@ -176,7 +225,7 @@ int Analyzer::AddCommand(const std::vector<Expanded>& argv, const std::string& n
   }
   size_t stop;
   // tar/ar take old-style bundled options without a dash ("tar xzf a.tgz").
-  const bool bundled = (spec.name == "tar" || name == "ar") && f.argv.size() > 1 && !f.argv[1].empty() &&
+  const bool bundled = (spec.name == "tar" || spec.name == "bsdtar" || name == "ar") && f.argv.size() > 1 && !f.argv[1].empty() &&
                        f.argv[1][0] != '-' &&
                        f.argv[1].find_first_not_of("abcdfhijklmnoprstuvwxzABCGJKLMNOPSTUVWXZ") == std::string::npos;
   if (bundled) {
@@ -192,6 +241,7 @@ int Analyzer::AddCommand(const std::vector<Expanded>& argv, const std::string& n
   f.privileged = ctx.privileged;
   f.origin = ctx.origin;
   f.depth = ctx.depth;
+  f.speculative = speculating();
   if (in.kind == Stream::Kind::kLiteral) {
     f.stdin_text = in.text.substr(0, kMaxStdinText);
     f.stdin_known = true;

@@ -82,6 +82,7 @@ std::vector<Expanded> Analyzer::ExpandWords(const std::vector<Word>& words, Stat
   const bool ifs_known = ifs_value && ifs_value->known;
   const std::string ifs = ifs_known ? ifs_value->text : std::string(kDefaultIfs);
   for (const auto& word : words) {
+    if (PositionalList(word, st, &out)) continue;
     for (const auto& w : BraceWord(word, kMaxBraceWords)) {
       Expanded e = Expand(w, st, ctx);
       if (!e.fields.empty() && ifs_known) {
@@ -93,6 +94,34 @@ std::vector<Expanded> Analyzer::ExpandWords(const std::vector<Word>& words, Stat
     }
   }
   return out;
+}
+
+// "$@" (and ${@}): one word per positional parameter when they are known one by one; unquoted,
+// each is split further at blanks.
+bool Analyzer::PositionalList(const Word& word, const State& st, std::vector<Expanded>* out) const {
+  if (word.parts.size() != 1 || word.parts[0].kind != WordPart::Kind::kParam) return false;
+  const WordPart& p = word.parts[0];
+  std::string name;
+  if (p.text == "@" && p.op.empty()) {
+    name = "@";
+  } else if (p.op == "[]" && p.inner.size() == 1 && p.inner[0].parts.size() == 1 &&
+             p.inner[0].parts[0].kind == WordPart::Kind::kText && p.inner[0].parts[0].text == "@") {
+    name = p.text.substr(0, p.text.find('['));  // "${a[@]}": every item of a
+  } else {
+    return false;
+  }
+  auto it = st.vars.find(name);
+  if (it == st.vars.end() || !it->second.known) return false;
+  const Value& all = it->second;
+  for (const std::string& w : all.words) {
+    std::vector<std::string> pieces = word.parts[0].quoted ? std::vector<std::string>{w} : SplitFields(w, kDefaultIfs);
+    for (auto& p : pieces) {
+      Expanded e = PlainWord(std::move(p), static_cast<uint8_t>(all.bits & ~kArgDynamic));
+      e.taint = all.taint;
+      out->push_back(std::move(e));
+    }
+  }
+  return true;
 }
 
 Expanded Analyzer::Expand(const Word& w, State& st, const Ctx& ctx, bool assignment) {
@@ -194,6 +223,12 @@ void Analyzer::ExpandSubstitution(const WordPart& p, bool split, State& st, cons
   size_t from = e->text.size();
   Stream s = Substitute(p.body, st, ctx);
   if (s.warden) e->bits |= kArgWarden;
+  if (s.kind == Stream::Kind::kPaths && !s.text.empty()) {
+    // $(find ROOT …): the paths below ROOT (a pattern, as for find | xargs).
+    e->text += s.text;
+    e->bits |= kArgTree | (HasGlobChar(s.text) ? kArgPattern : 0);
+    return;
+  }
   if (s.kind != Stream::Kind::kLiteral) {
     e->bits |= kArgDynamic;
     if (s.tainted()) e->taint = s;

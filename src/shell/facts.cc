@@ -33,4 +33,9 @@ const std::vector<std::string_view>& SignalNames() {
   return kNames;
 }
 
+bool IsAnalysisProblem(std::string_view signal) {
+  return signal == kSignalParseError || signal == kSignalDepthLimit || signal == kSignalDynamicCommand ||
+         signal == kSignalDynamicScript || signal == kSignalTooLarge || signal == kSignalUnknownConstruct;
+}
+
 }  // namespace warden::shell

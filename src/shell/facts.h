@@ -51,6 +51,9 @@ struct CommandFact {
   int depth = 0;                    // nesting of shell strings (bash -c, eval, …)
   std::string stdin_text;           // literal here-document / here-string / piped text
   bool stdin_known = false;
+  // Found by speculative analysis: a command a program without a model may run (its argv
+  // from a known command name on, or an operand that reads as a command line).
+  bool speculative = false;
 
   std::string Line() const;         // argv joined by spaces, for `line` rules and messages
 };
@@ -70,12 +73,14 @@ struct FileFact {
   bool guessed = false;      // an operand of a command whose behaviour Warden does not know
   std::string source;        // what produced it: "rm", "redirect >", "cp", "request", …
   int command = -1;          // index into Facts::commands, -1 if none
+  bool speculative = false;  // from speculative analysis (see CommandFact)
 };
 
 struct SignalFact {
   std::string type;    // see kSignal* below
   std::string detail;  // plain words: what and where
   int command = -1;
+  bool speculative = false;  // from speculative analysis (see CommandFact)
 };
 
 // Signal types (stable names, used in policies).
@@ -96,6 +101,10 @@ inline constexpr std::string_view kSignalWardenTamper = "warden_tamper";
 
 // All signal names, for the policy checker.
 const std::vector<std::string_view>& SignalNames();
+
+// True for signals that mean "the analyzer could not see through this" (parse errors, dynamic
+// commands and scripts, depth limit, too large, unknown constructs).
+bool IsAnalysisProblem(std::string_view signal);
 
 struct Facts {
   // A deque: the analyzer keeps references to a command while it adds the ones it runs.

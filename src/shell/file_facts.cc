@@ -52,6 +52,7 @@ void Analyzer::AddFile(FileOp op, std::string_view text, uint8_t bits, bool recu
     f.glob = bits & (kArgGlob | kArgPattern);
     f.shell_glob = f.glob && !(bits & kArgPattern);
     f.guessed = guessed;
+    f.speculative = speculating();
     f.source = std::string(source);
     f.command = command;
     if (!dynamic && !p.empty() && p.front() == '/') {
@@ -66,7 +67,63 @@ void Analyzer::AddFile(FileOp op, std::string_view text, uint8_t bits, bool recu
     }
     f.path = std::move(p);
     out_->files.push_back(std::move(f));
+    if (dynamic && op != FileOp::kRead && op != FileOp::kExec) AddDynamicPattern(out_->files.back(), text, st);
   }
+}
+
+namespace {
+
+// A path with parts only known at run time, as a pattern: each unknown part (${X}, $(…),
+// $((…)), an unknown item) may be anything, '/' included. Empty when nothing is unknown.
+std::string DynamicPattern(std::string_view text) {
+  std::string out;
+  bool any = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    size_t end = std::string_view::npos;
+    if (text.compare(i, 2, "${") == 0) end = text.find('}', i);
+    if (text.compare(i, 5, "$((…") == 0) end = text.find("))", i) == std::string_view::npos ? end : text.find("))", i) + 1;
+    if (text.compare(i, 5, "$(…)") == 0) end = i + 4;
+    if (text.compare(i, 3, "…") == 0) end = i + 2;
+    if (end != std::string_view::npos) {
+      out += "**";
+      any = true;
+      i = end;
+      continue;
+    }
+    if (std::string_view("*?[]{}\\").find(text[i]) != std::string_view::npos) out += '\\';
+    out += text[i];
+  }
+  return any ? out : std::string();
+}
+
+}  // namespace
+
+// A write, delete or access of a path with unknown parts but a deep known start
+// (~/.config/ward${x}en/policy.yaml): a pattern fact too, so rules about the places it may
+// reach apply. A shallow start (${OUT}/log, /tmp/$X) says nothing and adds nothing.
+void Analyzer::AddDynamicPattern(const FileFact& dynamic_fact, std::string_view text, const State& st) {
+  std::string pattern = DynamicPattern(text);
+  if (pattern.empty() || pattern.rfind("**", 0) == 0) return;  // an unknown start may be anywhere
+  bool dyn = false;
+  auto resolved = Resolve(pattern, st, &dyn);
+  if (dyn || resolved.size() != 1) return;
+  const std::string& p = resolved[0];
+  size_t star = p.find("**");
+  if (star == std::string::npos) return;
+  // Deep enough to say where: something named below the home directory (~/.cl${x}…), or three
+  // levels from / (/etc/app/${X} says nothing more than /etc/app).
+  std::string_view known = std::string_view(p).substr(0, star);
+  const std::string& home = opt_.home;
+  bool below_home = known.size() > home.size() + 1 && known.substr(0, home.size() + 1) == home + "/";
+  bool deep = below_home || std::count(known.begin(), known.end(), '/') >= 4;
+  if (!deep) return;
+  FileFact g = dynamic_fact;
+  g.dynamic = false;
+  g.glob = true;
+  g.shell_glob = false;
+  g.path = p;
+  g.lexical.clear();
+  out_->files.push_back(std::move(g));
 }
 
 void Analyzer::AddOperandFile(FileOp op, int index, uint32_t arg, bool recursive, std::string_view source,
@@ -79,11 +136,12 @@ void Analyzer::AddOperandFile(FileOp op, int index, uint32_t arg, bool recursive
 }
 
 void Analyzer::Signal(std::string_view type, std::string detail, int command) {
+  if (speculating() && IsAnalysisProblem(type)) return;
   for (const auto& s : out_->signals) {
     if (s.type == type && s.detail == detail) return;
   }
   if (out_->signals.size() >= kMaxSignals) return;
-  out_->signals.push_back(SignalFact{std::string(type), std::move(detail), command});
+  out_->signals.push_back(SignalFact{std::string(type), std::move(detail), command, speculating()});
 }
 
 void Analyzer::Taint(std::string_view path, uint8_t bits, const State& st, std::string_view source) {

@@ -2,6 +2,7 @@
 // both front ends so that they produce the same IR for the same text. Pure functions.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,13 @@ void AppendHeredocText(std::string_view raw, Word* w);
 
 // The value of $'…' (without the $' and '): \n \t \xHH \NNN \uHHHH \cX and friends.
 std::string DecodeAnsiC(std::string_view raw);
+
+// Static decoding of data an agent may hide commands in: base64 (standard or URL alphabet,
+// blanks ignored, padding optional), base32, hex (xxd -r -p). nullopt when `text` is not
+// that encoding.
+std::optional<std::string> DecodeBase64(std::string_view text);
+std::optional<std::string> DecodeBase32(std::string_view text);
+std::optional<std::string> DecodeHex(std::string_view text);
 
 // Joins neighbouring text parts with the same quoting, so equal words have equal IR.
 void MergeTextParts(Word* w);

@@ -7,6 +7,7 @@
 #include "core/glob.h"
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
+#include "shell/self_protection.h"
 
 namespace warden::shell {
 namespace {
@@ -129,6 +130,25 @@ const Value* Analyzer::Lookup(std::string_view name, const State& st, Value* scr
   return scratch;
 }
 
+// ${a[N]} and ${a[*]} of an array whose items are known.
+std::optional<std::string> Analyzer::ArrayItem(const WordPart& p, const State& st) const {
+  if (p.inner.size() != 1 || p.inner[0].parts.size() != 1 || p.inner[0].parts[0].kind != WordPart::Kind::kText) {
+    return std::nullopt;
+  }
+  auto it = st.vars.find(p.text.substr(0, p.text.find('[')));
+  if (it == st.vars.end() || !it->second.known || it->second.words.empty()) return std::nullopt;
+  const std::string& index = p.inner[0].parts[0].text;
+  const auto& words = it->second.words;
+  if (index == "*" || index == "@") {
+    std::string joined;
+    for (size_t i = 0; i < words.size(); ++i) joined += (i ? " " : "") + words[i];
+    return joined;
+  }
+  if (index.empty() || index.size() > 6 || index.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  size_t i = std::stoul(index);
+  return i < words.size() ? std::optional<std::string>(words[i]) : std::optional<std::string>(std::string());
+}
+
 // ${a[i]}: the index is arithmetic, so a variable named there is evaluated.
 void Analyzer::ScanIndex(const WordPart& p, State& st, const Ctx& ctx) {
   Value scratch;
@@ -158,7 +178,16 @@ void Analyzer::ExpandParam(const WordPart& p, State& st, const Ctx& ctx, Expande
     if (v && v->taint.tainted()) out->taint = v->taint;
     out->text += "${" + p.text + "}";
   };
-  if (op == "[]") ScanIndex(p, st, ctx);
+  if ((op == ":=" || op == "=") && IsWardenVariable(p.text)) {
+    Signal(kSignalWardenTamper, "${" + p.text + op + "…} assigns a variable Warden's programs read");
+  }
+  if (op == "[]") {
+    ScanIndex(p, st, ctx);
+    if (auto item = ArrayItem(p, st)) {
+      out->text += *item;
+      return;
+    }
+  }
   if (op == "[]" || op == "indirect") return dynamic(nullptr);
   const Value* v = Lookup(p.text, st, &scratch);
   if (!v || !v->known) {

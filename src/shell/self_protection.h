@@ -30,6 +30,8 @@ bool UnitMatchesWarden(std::string_view unit);
 
 // WARDEN_*: the variables Warden's programs read (context, profile, socket, fail-open, …).
 inline bool IsWardenVariable(std::string_view name) { return name.rfind("WARDEN_", 0) == 0; }
+// A word that names one (an assignment, ${!WARDEN_*}, a reference to one).
+inline bool MentionsWardenVariable(std::string_view text) { return text.find("WARDEN_") != std::string_view::npos; }
 
 // Whether `pid` (a literal) is the daemon's: one of self->pids, or — when the analysis may
 // look at this machine — a process whose name is one of Warden's programs.

@@ -215,6 +215,7 @@ void Analyzer::Merge(State& into, const State& other) {
       if (it == other.vars.end() || it->second.known != v.known || it->second.text != v.text) {
         v.known = false;
         if (it != other.vars.end() && it->second.taint.tainted()) v.taint = it->second.taint;
+        if (it != other.vars.end()) v.bits |= it->second.bits & kArgWarden;
       }
     }
   }
@@ -222,12 +223,14 @@ void Analyzer::Merge(State& into, const State& other) {
     if (into.vars.find(name) == into.vars.end()) {
       Value u;
       u.taint = v.taint;
+      u.bits = v.bits & kArgWarden;
       into.vars.emplace(name, u);
     }
   }
 }
 
 Stream Analyzer::For(const Node& n, State& st, const Ctx& ctx, const Stream& in) {
+  if (IsWardenVariable(n.text)) Signal(kSignalWardenTamper, "the loop assigns " + n.text + ", which Warden's programs read");
   std::vector<Expanded> items = ExpandWords(n.words, st, ctx);
   bool all_known = std::none_of(items.begin(), items.end(), [](const Expanded& e) { return e.bits & kArgDynamic; });
   if (n.children.empty()) return Stream{};
@@ -254,6 +257,7 @@ Stream Analyzer::For(const Node& n, State& st, const Ctx& ctx, const Stream& in)
   Value v;
   for (const auto& item : items) {
     if (item.taint.tainted()) v.taint = item.taint;
+    v.bits |= item.bits & kArgWarden;
   }
   copy.vars[n.text] = v;
   out = Walk(body, copy, ctx, in);
@@ -286,28 +290,14 @@ Stream Analyzer::CallFunction(const std::string& name, const std::vector<Expande
   std::shared_ptr<Node> body = def.body;  // keep alive if redefined while running
   // Positional parameters for the call; the caller's come back afterwards.
   std::map<std::string, Value> saved;
-  for (const char* k : {"1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*", "#"}) {
+  for (const char* k : kPositionalNames) {
     if (auto it = st.vars.find(k); it != st.vars.end()) saved[k] = it->second;
-    st.vars.erase(k);
   }
-  Value all;
-  all.known = true;
-  for (size_t i = 1; i < argv.size() && i < 10; ++i) {
-    Value v;
-    v.known = !(argv[i].bits & kArgDynamic);
-    v.text = argv[i].text;
-    v.bits = argv[i].bits & (kArgGlob | kArgTree | kArgPattern | kArgWarden);
-    v.taint = argv[i].taint;
-    st.vars[std::to_string(i)] = v;
-    all.text += (i > 1 ? " " : "") + argv[i].text;
-    all.known = all.known && v.known;
-  }
-  st.vars["@"] = all;
-  st.vars["*"] = all;
+  SetPositional(st, argv, 1);
   call_stack_.push_back(name);
   Stream out = Walk(*body, st, Inner(ctx, "", false, "function " + name), in);
   call_stack_.pop_back();
-  for (const char* k : {"1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*", "#"}) st.vars.erase(k);
+  for (const char* k : kPositionalNames) st.vars.erase(k);
   for (auto& [k, v] : saved) st.vars[k] = v;
   return out;
 }
@@ -375,6 +365,11 @@ Stream Analyzer::Redirects(const std::vector<Redirect>& redirects, State& st, co
       f.kind = Stream::Kind::kFile;
       f.text = t.text;
       f.source = "file";
+      bool dynamic = false;
+      for (const auto& p : Resolve(t.text, st, &dynamic)) {
+        f.warden = f.warden || NamesWarden(p, opt_.self) || mem_.warden_files.count(FollowLinks(p));
+      }
+      f.warden = f.warden || (t.bits & kArgWarden);
       input = f;
     } else if (r.op == "<>") {
       AddFile(FileOp::kRead, t.text, t.bits, false, source, -1, st);
@@ -402,14 +397,26 @@ void Analyzer::Outputs(const std::vector<std::pair<std::string, bool>>& outputs,
       } else {
         mem_.contents.erase(real);
       }
+      if (out.kind == Stream::Kind::kFile && !append) CopiedProgram(out.text, real, st);
+      if (out.warden) mem_.warden_files.insert(real);
     }
   }
+}
+
+// `cat /usr/bin/warden > x` copies a program as surely as cp does: x keeps its name.
+void Analyzer::CopiedProgram(const std::string& from, const std::string& to, const State& st) {
+  bool dynamic = false;
+  auto sources = Resolve(from, st, &dynamic);
+  if (dynamic || sources.size() != 1) return;
+  std::string a = FollowLinks(sources[0]);
+  mem_.exec_names[to] = mem_.exec_names.count(a) ? mem_.exec_names[a] : std::string(Basename(a));
 }
 
 void Analyzer::Assign(const std::string& name, const Expanded& value, bool nameref, State& st, const Ctx& ctx) {
   Value val;
   if (nameref) {
     // declare -n r=HOME: r is another name for HOME.
+    if (MentionsWardenVariable(value.text)) Signal(kSignalWardenTamper, name + " refers to " + value.text + ", which Warden's programs read");
     Value scratch;
     if (const Value* target = Lookup(value.text, st, &scratch)) val = *target;
     st.vars[name] = val;
@@ -431,11 +438,61 @@ void Analyzer::Assign(const std::string& name, const Expanded& value, bool namer
   }
 }
 
+// NAME=(a b c): the items, when each is known.
+std::optional<std::vector<Expanded>> Analyzer::ArrayItems(const Word& value, State& st, const Ctx& ctx) {
+  if (value.parts.size() != 1 || value.parts[0].kind != WordPart::Kind::kOpaque) return std::nullopt;
+  std::vector<Expanded> items = ExpandWords(value.parts[0].inner, st, ctx);
+  for (const auto& e : items) {
+    if (e.bits & kArgDynamic) return std::nullopt;
+  }
+  return items;
+}
+
+void Analyzer::SetArray(const std::string& name, const std::vector<Expanded>& items, State& st) {
+  Value v;
+  v.known = true;
+  for (const auto& e : items) {
+    v.words.push_back(e.text);
+    v.bits |= e.bits & (kArgGlob | kArgPattern | kArgTree | kArgWarden);
+  }
+  v.text = v.words.empty() ? std::string() : v.words[0];  // $a is ${a[0]}
+  st.vars[name] = std::move(v);
+}
+
+void SetPositional(State& st, const std::vector<Expanded>& words, size_t first) {
+  for (const char* k : kPositionalNames) st.vars.erase(k);
+  Value all;
+  all.known = true;
+  for (size_t i = first; i < words.size(); ++i) {
+    Value v;
+    v.known = !(words[i].bits & kArgDynamic);
+    v.text = v.known ? words[i].text : std::string();
+    v.bits = words[i].bits & (kArgGlob | kArgTree | kArgPattern | kArgWarden);
+    v.taint = words[i].taint;
+    if (i - first < 9) st.vars[std::to_string(i - first + 1)] = v;
+    all.text += (i > first ? " " : "") + words[i].text;
+    all.words.push_back(words[i].text);
+    all.known = all.known && v.known;
+    all.bits |= v.bits;
+    if (v.taint.tainted()) all.taint = v.taint;
+  }
+  st.vars["@"] = all;
+  st.vars["*"] = all;
+  Value count;
+  count.known = true;
+  count.text = std::to_string(words.size() > first ? words.size() - first : 0);
+  st.vars["#"] = count;
+}
+
 Stream Analyzer::Simple(const Node& n, State& st, const Ctx& ctx, const Stream& in) {
   std::vector<std::pair<std::string, Expanded>> assigns;
+  std::map<std::string, std::vector<Expanded>> arrays;  // NAME=(a b c) with every item known
   for (const auto& a : n.assignments) {
     Expanded v = Expand(a.value, st, ctx, true);
-    if (a.array || a.append) v.bits |= kArgDynamic;
+    if (a.array && !a.append) {
+      if (auto items = ArrayItems(a.value, st, ctx)) arrays[a.name] = std::move(*items);
+    }
+    if ((a.array && !arrays.count(a.name)) || a.append) v.bits |= kArgDynamic;
     assigns.emplace_back(a.name, std::move(v));
   }
   std::vector<Expanded> argv = ExpandWords(n.words, st, ctx);
@@ -443,13 +500,18 @@ Stream Analyzer::Simple(const Node& n, State& st, const Ctx& ctx, const Stream& 
   Stream input = Redirects(n.redirects, st, ctx, in, &outputs);
   if (argv.empty() || n.declaration) {
     Declare(assigns, argv, st, ctx);
+    for (const auto& [name, items] : arrays) SetArray(name, items, st);
     if (!argv.empty()) return Stream{};  // export/declare/local …
-    if (outputs.empty()) return input.kind == Stream::Kind::kLiteral ? input : Stream{};
+    // Only a redirection: "$(< file)" is the file's text.
+    if (outputs.empty()) return input.kind == Stream::Kind::kLiteral || input.kind == Stream::Kind::kFile ? input : Stream{};
     Outputs(outputs, input, st);
     return Stream{};
   }
-  // "(( expr ))" reads as a command whose only word is arithmetic: nothing runs.
+  // "(( expr ))" reads as a command whose only word is arithmetic: nothing runs (but it may assign).
   if (n.words.size() == 1 && n.words[0].parts.size() == 1 && n.words[0].parts[0].kind == WordPart::Kind::kArith) {
+    if (MentionsWardenVariable(n.words[0].parts[0].text)) {
+      Signal(kSignalWardenTamper, "arithmetic assigns a WARDEN_ variable, which Warden's programs read");
+    }
     return Stream{};
   }
   CommandVariables(assigns, st, ctx);
@@ -473,7 +535,9 @@ void Analyzer::Declare(const std::vector<std::pair<std::string, Expanded>>& assi
   }
   // The arguments may hold subscripts that get evaluated.
   for (size_t i = 1; i < argv.size(); ++i) {
-    if (IsWardenVariable(argv[i].text)) Signal(kSignalWardenTamper, argv[0].text + " " + argv[i].text + ", which Warden's programs read");
+    if (MentionsWardenVariable(argv[i].text) || (argv[i].bits & kArgWarden)) {
+      Signal(kSignalWardenTamper, argv[0].text + " " + argv[i].text + ", which Warden's programs read");
+    }
     ScanEvaluated(argv[i].text, argv[0].text, st, ctx);
   }
 }

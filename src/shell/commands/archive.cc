@@ -44,7 +44,7 @@ CommandFact TarFact(const CommandFact& fact) {
     f.options.clear();
     f.operands.clear();
     size_t stop;
-    ParseOptions(LookupCommand("tar"), f.argv, 1, &f.options, &f.operands, &stop);
+    ParseOptions(LookupCommand(f.name), f.argv, 1, &f.options, &f.operands, &stop);
   }
   return f;
 }
@@ -68,7 +68,11 @@ Stream Tar(Call& c) {
   std::string archive = file && file->has_value ? file->value : "-";
   if (HasOption(f.options, {"-c", "--create", "-r", "--append", "-u", "--update"})) {
     if (archive != "-") c.File(FileOp::kWrite, archive, 0, false, "tar");
-    for (uint32_t op : f.operands) c.an.AddFile(FileOp::kRead, f.argv[op], f.arg_bits[op], true, "tar", c.index, where);
+    const bool removes = HasOption(f.options, {"--remove-files"});
+    for (uint32_t op : f.operands) {
+      c.an.AddFile(FileOp::kRead, f.argv[op], f.arg_bits[op], true, "tar", c.index, where);
+      if (removes) c.an.AddFile(FileOp::kDelete, f.argv[op], f.arg_bits[op], true, "tar --remove-files", c.index, where);
+    }
     return UnknownStream(c.name());
   }
   if (archive != "-") c.File(FileOp::kRead, archive, 0, false, "tar");
@@ -86,7 +90,34 @@ Stream Zip(Call& c) {
     if (f.argv[k] == "-TT") c.RunCode(f.argv[k + 1], "zip -TT", "zip");
   }
   if (!f.operands.empty()) c.Operand(FileOp::kWrite, f.operands[0]);
-  c.Operands(1, FileOp::kRead, HasOption(f.options, {"-r", "-R", "--recursive"}));
+  const bool recursive = HasOption(f.options, {"-r", "-R", "--recursive"});
+  c.Operands(1, FileOp::kRead, recursive);
+  if (HasOption(f.options, {"-m", "--move"})) c.Operands(1, FileOp::kDelete, recursive);  // moved into the archive
+  return Stream{};
+}
+
+// Extractors that write below a directory: 7z x|e -oDIR, cpio -i (here), unrar/rar x|e [DIR],
+// ar x, jar xf; 7z a / rar a / cpio -o write their archive.
+Stream Extract(Call& c) {
+  const CommandFact& f = c.fact();
+  const std::string sub = f.operands.empty() ? std::string() : f.argv[f.operands[0]];
+  std::string dir = ".";
+  for (size_t k = 1; k < f.argv.size(); ++k) {
+    if (f.argv[k].rfind("-o", 0) == 0 && f.argv[k].size() > 2 && f.name.rfind("7z", 0) == 0) dir = f.argv[k].substr(2);
+  }
+  const bool cpio_in = f.name == "cpio" && HasOption(f.options, {"-i", "--extract"});
+  const bool cpio_pass = f.name == "cpio" && HasOption(f.options, {"-p", "--pass-through"});
+  const bool extracts = cpio_in || sub == "x" || sub == "e" || (f.name == "jar" && sub.find('x') != std::string::npos) ||
+                        (f.name == "ar" && sub.find('x') != std::string::npos);
+  if ((f.name == "unrar" || f.name == "rar") && extracts && f.operands.size() >= 3) dir = f.argv[f.operands.back()];
+  if (cpio_pass && !f.operands.empty()) dir = f.argv[f.operands.back()];
+  if (extracts || cpio_pass) {
+    c.File(FileOp::kWrite, JoinPath(dir, "**"), kArgPattern, true, c.name() + " extract");
+  } else if (f.operands.size() >= 2) {
+    c.Operand(FileOp::kWrite, f.operands[1]);  // 7z a ARCHIVE FILES…
+    c.Operands(2, FileOp::kRead, true);
+  }
+  if (f.operands.size() >= 2 && extracts) c.Operand(FileOp::kRead, f.operands[1]);
   return Stream{};
 }
 
@@ -123,6 +154,15 @@ constexpr CommandSpec kModels[] = {
     {.name = "bzip2", .family = F::kEffects, .run = Compress},
     {.name = "xz", .family = F::kEffects, .run = Compress},
     {"zstd", F::kEffects, "oD", "output", false, 0, 0, "", false, Compress},
+    {"bsdtar", F::kEffects, "fCTXbgKLNVIF", "file directory files-from exclude-from exclude", false, 0, 0, "", false, Tar},
+    {.name = "7z", .family = F::kEffects, .run = Extract},
+    {.name = "7za", .family = F::kEffects, .run = Extract},
+    {.name = "7zr", .family = F::kEffects, .run = Extract},
+    {"cpio", F::kEffects, "EFHIMOR", "pattern-file file format message owner", false, 0, 0, "", false, Extract},
+    {.name = "unrar", .family = F::kEffects, .run = Extract},
+    {.name = "rar", .family = F::kEffects, .run = Extract},
+    {.name = "ar", .family = F::kEffects, .run = Extract},
+    {.name = "jar", .family = F::kEffects, .run = Extract},
 };
 
 }  // namespace

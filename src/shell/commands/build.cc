@@ -9,17 +9,39 @@
 namespace warden::shell {
 namespace {
 
-// make -f - / -f /dev/stdin with a literal Makefile: the recipes are shell commands.
-Stream Make(Call& c) {
-  const Option* f = FindOption(c.fact().options, {"-f", "--file", "--makefile"});
-  if (!f || !f->has_value || (f->value != "-" && f->value != "/dev/stdin")) return c.PassThrough();
+// A Makefile's recipes (tab-indented lines) and $(shell …) calls are shell commands.
+void Recipes(Call& c, std::string_view makefile) {
   Ctx inner = c.an.Inner(c.ctx, c.name(), false);
-  if (c.in.kind != Stream::Kind::kLiteral) {
-    c.an.CodeStream(c.in, "make -f -", c.index, c.st, inner);
+  for (auto line : Split(makefile, '\n')) {
+    if (!line.empty() && line[0] == '\t') c.an.CodeString(PlainWord(std::string(line.substr(1))), "make recipe", c.st, inner);
+    for (size_t at = line.find("$(shell "); at != std::string_view::npos; at = line.find("$(shell ", at + 1)) {
+      size_t close = line.find(')', at);
+      if (close == std::string_view::npos) break;
+      c.an.CodeString(PlainWord(std::string(line.substr(at + 8, close - at - 8))), "make $(shell)", c.st, inner);
+    }
+  }
+}
+
+// make reads -f FILE (or - for standard input), else GNUmakefile, makefile or Makefile in its
+// directory (-C DIR): when that text is known (written earlier, piped in), its recipes run.
+Stream Make(Call& c) {
+  const std::vector<Option>& options = c.fact().options;
+  State where = c.st;
+  if (const Option* d = FindOption(options, {"-C", "--directory"}); d && d->has_value) {
+    c.an.ChangeDirectory({PlainWord("cd"), PlainWord(d->value)}, where);
+  }
+  const Option* f = FindOption(options, {"-f", "--file", "--makefile"});
+  std::vector<std::string> names = {"GNUmakefile", "makefile", "Makefile"};
+  if (f && f->has_value) names = {f->value};
+  for (const std::string& name : names) {
+    bool decoded = false;
+    auto text = c.an.ScriptText(PlainWord(name), where, c.in, &decoded);
+    if (!text) continue;
+    Recipes(c, *text);
     return c.PassThrough();
   }
-  for (auto line : Split(c.in.text, '\n')) {
-    if (!line.empty() && line[0] == '\t') c.an.CodeString(PlainWord(std::string(line.substr(1))), "make recipe", c.st, inner);
+  if (f && f->has_value && (f->value == "-" || f->value == "/dev/stdin")) {
+    c.an.CodeStream(c.in, "make -f -", c.index, c.st, c.an.Inner(c.ctx, c.name(), false));
   }
   return c.PassThrough();
 }

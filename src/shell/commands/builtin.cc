@@ -2,6 +2,9 @@
 // eval and source, alias and hash, trap, set and shift, read and unset, which/type (their
 // output names a command) and mktemp (its output has a known shape), at/batch (they read the
 // commands to run later). Builtins are matched by their exact name.
+#include <algorithm>
+#include <cstdlib>
+
 #include "core/path.h"
 #include "core/strings.h"
 #include "shell/analyzer_impl.h"
@@ -12,7 +15,6 @@
 namespace warden::shell {
 namespace {
 
-constexpr const char* kPositional[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"};
 
 Stream ChangeDir(Call& c) {
   c.an.ChangeDirectory(c.argv, c.st);
@@ -82,34 +84,16 @@ Stream Which(Call& c) {
 
 namespace {
 
-// set -- a b, or set a b: new positional parameters.
-void SetPositional(Call& c, size_t k) {
-  for (const char* p : kPositional) c.st.vars.erase(p);
-  Value all;
-  all.known = true;
-  for (size_t i = k; i < c.argv.size(); ++i) {
-    Value v;
-    v.known = !(c.argv[i].bits & kArgDynamic);
-    v.text = c.argv[i].text;
-    v.bits = c.argv[i].bits & (kArgGlob | kArgPattern | kArgTree | kArgWarden);
-    if (i - k + 1 <= 9) c.st.vars[std::to_string(i - k + 1)] = v;
-    all.text += (i > k ? " " : "") + c.argv[i].text;
-    all.known = all.known && v.known;
-  }
-  c.st.vars["@"] = all;
-  c.st.vars["*"] = all;
-}
-
 Stream Set(Call& c) {
   size_t k = 1;
   while (k < c.argv.size()) {
     const std::string& t = c.argv[k].text;
     if (t == "--") {
-      SetPositional(c, k + 1);
+      SetPositional(c.st, c.argv, k + 1);
       return Stream{};
     }
     if (t.size() < 2 || (t[0] != '-' && t[0] != '+')) {
-      SetPositional(c, k);
+      SetPositional(c.st, c.argv, k);
       return Stream{};
     }
     if ((t == "-o" || t == "+o") && k + 1 < c.argv.size()) ++k;
@@ -118,8 +102,17 @@ Stream Set(Call& c) {
   return Stream{};
 }
 
+// shift [N]: the positional parameters move down by N (all unknown when they were).
 Stream Shift(Call& c) {
-  for (const char* p : kPositional) c.st.vars[p] = Value{};
+  const size_t n = c.argv.size() > 1 ? static_cast<size_t>(std::max(0, std::atoi(c.argv[1].text.c_str()))) : 1;
+  auto all = c.st.vars.find("@");
+  if (all == c.st.vars.end() || !all->second.known || (c.argv.size() > 1 && (c.argv[1].bits & kArgDynamic))) {
+    for (const char* p : kPositionalNames) c.st.vars[p] = Value{};
+    return Stream{};
+  }
+  std::vector<Expanded> rest;
+  for (size_t i = n; i < all->second.words.size(); ++i) rest.push_back(PlainWord(all->second.words[i], all->second.bits));
+  SetPositional(c.st, rest, 0);
   return Stream{};
 }
 
@@ -136,10 +129,23 @@ Stream Shopt(Call& c) {
 Stream Evaluates(Call& c) {
   for (size_t k = 1; k < c.argv.size(); ++k) c.an.ScanEvaluated(c.argv[k].text, c.name(), c.st, c.ctx);
   const std::string& n = c.name();
+  if (n == "getopts" && c.argv.size() > 2 && MentionsWardenVariable(c.argv[2].text)) {
+    c.Signal(kSignalWardenTamper, "getopts assigns " + c.argv[2].text + ", which Warden's programs read");
+  }
+  if (n == "let") {
+    for (size_t k = 1; k < c.argv.size(); ++k) {
+      if (MentionsWardenVariable(c.argv[k].text)) c.Signal(kSignalWardenTamper, "let " + c.argv[k].text + ", which Warden's programs read");
+    }
+  }
   if (n == "read" || n == "mapfile" || n == "readarray" || n == "unset") {
     for (size_t k = 1; k < c.argv.size(); ++k) {
-      if (IsWardenVariable(c.argv[k].text)) c.Signal(kSignalWardenTamper, n + " " + c.argv[k].text + ", which Warden's programs read");
-      if (IsIdentifier(c.argv[k].text)) c.st.vars[c.argv[k].text] = Value{};
+      if (MentionsWardenVariable(c.argv[k].text) || (n == "unset" && (c.argv[k].bits & kArgWarden))) {
+        c.Signal(kSignalWardenTamper, n + " " + c.argv[k].text + ", which Warden's programs read");
+      }
+      if (!IsIdentifier(c.argv[k].text)) continue;
+      Value v;
+      if (n != "unset" && c.in.warden) v.bits = kArgWarden;  // read p < pidfile
+      c.st.vars[c.argv[k].text] = v;
     }
   }
   return Stream{};
@@ -206,6 +212,7 @@ constexpr CommandSpec kModels[] = {
     {.name = "test", .family = Family::kBuiltin, .run = Evaluates},
     {.name = "[", .family = Family::kBuiltin, .run = Evaluates},
     {.name = "wait", .family = Family::kBuiltin, .run = Evaluates},
+    {.name = "getopts", .family = Family::kBuiltin, .run = Evaluates},
     {.name = "mktemp", .family = Family::kBuiltin, .run = Mktemp},
     {.name = "at", .family = Family::kBuiltin, .run = At},
     {.name = "batch", .family = Family::kBuiltin, .run = At},

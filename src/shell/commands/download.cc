@@ -2,6 +2,8 @@
 // downloaded code) or save it (-o/-O/--output-dir, wget's URL name or -r tree, aria2c -o/-d):
 // a saved download is remembered, so running the file later is seen. Uploads (curl -T,
 // -d @FILE, -F name=@FILE, wget --post-file) read the file and are upload signals.
+#include <re2/re2.h>
+
 #include "core/path.h"
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
@@ -92,8 +94,23 @@ void CurlRemoteNames(Call& c, const std::string& out_dir) {
   }
 }
 
+// curl -K FILE written earlier in the same command: its unix-socket and output settings.
+void CurlConfig(Call& c, const std::string& file) {
+  bool dynamic = false;
+  for (const auto& p : c.an.Resolve(file, c.st, &dynamic)) {
+    auto it = c.an.memory().contents.find(c.an.FollowLinks(p));
+    if (dynamic || it == c.an.memory().contents.end()) continue;
+    static const RE2 kSocket(R"((?m)^\s*-{0,2}unix-socket\s*[= :]\s*"?([^"\s]+))");
+    static const RE2 kOutput(R"((?m)^\s*-{0,2}(?:output|o)\s*[= :]\s*"?([^"\s]+))");
+    std::string value;
+    if (RE2::PartialMatch(it->second, kSocket, &value)) c.Socket(value, 0, "curl -K unix-socket");
+    if (RE2::PartialMatch(it->second, kOutput, &value)) c.File(FileOp::kWrite, value, 0, false, "curl -K output");
+  }
+}
+
 Stream Curl(Call& c) {
   const CommandFact& f = c.fact();
+  if (const Option* k = FindOption(f.options, {"-K", "--config"}); k && k->has_value) CurlConfig(c, k->value);
   bool to_stdout = true;
   std::string out_dir;
   if (const Option* d = FindOption(f.options, {"--output-dir"}); d && d->has_value) out_dir = d->value;

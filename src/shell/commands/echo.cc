@@ -7,6 +7,7 @@
 #include "shell/analyzer_util.h"
 #include "shell/commands/families.h"
 #include "shell/literal.h"
+#include "shell/self_protection.h"
 
 namespace warden::shell {
 namespace {
@@ -135,6 +136,7 @@ Stream Echo(Call& c) {
 Stream PrintfCommand(Call& c) {
   std::string var;  // printf -v VAR
   size_t i = PrintfOptions(c.argv, &var);
+  if (MentionsWardenVariable(var)) c.Signal(kSignalWardenTamper, "printf -v " + var + ", which Warden's programs read");
   Stream out;
   auto words = KnownWords(c, i, var, &out);
   if (!words) return out;

@@ -3,6 +3,7 @@
 // shell commands (`:!CMD`) and are inline code otherwise.
 #include <re2/re2.h>
 
+#include "core/path.h"
 #include "core/strings.h"
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
@@ -17,12 +18,30 @@ Stream Edit(Call& c) {
   return Stream{};
 }
 
+// An ex command's effects: `w FILE`, `saveas FILE`, `wq FILE` write FILE; `r !CMD` and
+// system('CMD') run CMD; `source FILE` reads it.
+void ExCommand(Call& c, std::string_view cmd) {
+  static const RE2 kWrite(R"(^(?:w|write|wq|x|xit|exi|exit|sav|saveas|up|update|wa|wall)!?\s+(\S+))");
+  static const RE2 kReadCommand(R"(^r(?:ead)?!?\s*!(.+)$)");
+  static const RE2 kSystem(R"re(system\s*\(\s*(?:"([^"]*)"|'([^']*)'))re");
+  static const RE2 kSource(R"(^so(?:urce)?!?\s+(\S+))");
+  std::string file, run, run2;
+  re2::StringPiece text(cmd.data(), cmd.size());
+  if (RE2::PartialMatch(text, kWrite, &file)) c.File(FileOp::kWrite, ExpandTilde(file, c.an.options().home), 0, false, c.name() + " :w");
+  if (RE2::PartialMatch(text, kSource, &file)) c.File(FileOp::kRead, ExpandTilde(file, c.an.options().home), 0, false, c.name() + " :source");
+  if (RE2::PartialMatch(text, kReadCommand, &run)) c.RunCode(run, c.name() + " :r !", c.name());
+  int guard = 0;
+  while (guard++ < 8 && RE2::FindAndConsume(&text, kSystem, &run, &run2)) c.RunCode(run.empty() ? run2 : run, c.name() + " system()", c.name());
+}
+
 // vim -c CMD / --cmd CMD / +CMD: `:!CMD` runs a shell command; anything else is inline code.
 void VimCommands(Call& c) {
   for (size_t k = 1; k < c.argv.size(); ++k) {
     std::string t = c.argv[k].text;
     std::string cmd;
-    if ((t == "-c" || t == "--cmd") && k + 1 < c.argv.size()) {
+    // -c CMD, --cmd CMD, or a cluster ending in c (ex -sc CMD).
+    const bool cluster = t.size() > 2 && t[0] == '-' && t[1] != '-' && t.back() == 'c';
+    if ((t == "-c" || t == "--cmd" || cluster) && k + 1 < c.argv.size()) {
       cmd = c.argv[++k].text;
     } else if (t.size() > 1 && t[0] == '+') {
       cmd = t.substr(1);
@@ -35,6 +54,7 @@ void VimCommands(Call& c) {
       c.RunCode(std::string(v.substr(1)), c.name() + " -c !", c.name());
     } else if (!v.empty()) {
       c.Signal(kSignalInlineCode, c.name() + ": " + std::string(v));
+      ExCommand(c, v);
     }
   }
 }
@@ -51,7 +71,7 @@ Stream View(Call& c) {
 
 Stream Ex(Call& c) {
   VimCommands(c);
-  return c.Unknown();
+  return Edit(c);
 }
 
 // The sed scripts: every -e/--expression, or the first operand.
@@ -110,8 +130,8 @@ constexpr CommandSpec kModels[] = {
     {"vi", F::kEffects, "cSTutwWioO", "cmd", false, 0, 0, "", false, Vim},
     {"nvim", F::kEffects, "cSTuiwW", "cmd", false, 0, 0, "", false, Vim},
     {.name = "view", .family = F::kEffects, .run = View},
-    {.name = "ex", .family = F::kRunner, .run = Ex},
-    {.name = "rvim", .family = F::kRunner, .run = Ex},
+    {"ex", F::kEffects, "cSTutwWioO", "cmd", false, 0, 0, "", false, Ex},
+    {"rvim", F::kEffects, "cSTutwWioO", "cmd", false, 0, 0, "", false, Ex},
     {.name = "nano", .family = F::kEffects, .run = Edit},
     {.name = "emacs", .family = F::kEffects, .run = Edit},
     {.name = "code", .family = F::kEffects, .run = Edit},

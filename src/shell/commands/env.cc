@@ -27,10 +27,18 @@ class EnvLine {
     if (i_ >= words_.size()) return UnknownStream("env");
     std::vector<Expanded> rest = Slice(words_, i_);
     Ctx inner = c_.an.Inner(c_.ctx, "env", false);
-    if (!chdir_) return c_.an.Exec(std::move(rest), c_.st, inner, c_.in);
-    State moved = c_.st;
-    c_.an.ChangeDirectory({PlainWord("cd"), *chdir_}, moved);
-    return c_.an.Exec(std::move(rest), moved, inner, c_.in);
+    // The child's environment: cleared (-i), then unset (-u), then NAME=VALUE.
+    State child = c_.st;
+    if (clear_) child.vars = Vars{};
+    for (const std::string& name : unset_) child.vars.erase(name);
+    for (const auto& [name, value] : assigned_) {
+      Value v;
+      v.known = !(value.bits & kArgDynamic);
+      v.text = v.known ? value.text : std::string();
+      child.vars[name] = v;
+    }
+    if (chdir_) c_.an.ChangeDirectory({PlainWord("cd"), *chdir_}, child);
+    return c_.an.Exec(std::move(rest), child, inner, c_.in);
   }
 
  private:
@@ -42,11 +50,19 @@ class EnvLine {
       ++i_;
       return true;
     }
+    if (!options_done_ && t == "-") {
+      clear_ = true;
+      ++i_;
+      return true;
+    }
     if (!options_done_ && t.size() > 1 && t[0] == '-' && t[1] == '-') return Long(t);
     if (!options_done_ && t.size() > 1 && t[0] == '-') return Cluster(t);
     size_t eq = t.find('=');
     if (eq == std::string::npos || eq == 0 || !IsIdentifier(std::string_view(t).substr(0, eq))) return false;
     WardenVariable(t.substr(0, eq), "sets");
+    Expanded value = words_[i_];
+    value.text = t.substr(eq + 1);
+    assigned_.emplace_back(t.substr(0, eq), value);
     ++i_;  // NAME=VALUE for the child's environment
     return true;
   }
@@ -69,7 +85,9 @@ class EnvLine {
       chdir_ = value;
     } else if (LongMatches(t, "--unset")) {
       if (eq == std::string::npos && i_ + 1 < words_.size()) ++i_;
-      WardenVariable(eq == std::string::npos ? words_[i_].text : t.substr(eq + 1), "unsets");
+      Unset(eq == std::string::npos ? words_[i_].text : t.substr(eq + 1));
+    } else if (LongMatches(t, "--ignore-environment")) {
+      clear_ = true;
     }
     ++i_;
     return true;
@@ -79,6 +97,7 @@ class EnvLine {
   bool Cluster(const std::string& t) {
     for (size_t k = 1; k < t.size(); ++k) {
       char ch = t[k];
+      if (ch == 'i') clear_ = true;
       if (ch != 'u' && ch != 'C' && ch != 'S' && ch != 'P') continue;
       Expanded value;
       size_t at = i_;
@@ -88,12 +107,17 @@ class EnvLine {
         return true;
       }
       if (ch == 'C') chdir_ = value;
-      if (ch == 'u') WardenVariable(value.text, "unsets");
+      if (ch == 'u') Unset(value.text);
       ++i_;
       return true;
     }
     ++i_;
     return true;
+  }
+
+  void Unset(const std::string& name) {
+    WardenVariable(name, "unsets");
+    unset_.push_back(name);
   }
 
   void WardenVariable(const std::string& name, std::string_view how) {
@@ -149,6 +173,9 @@ class EnvLine {
   size_t i_ = 0;
   bool options_done_ = false;
   std::optional<Expanded> chdir_;
+  bool clear_ = false;
+  std::vector<std::string> unset_;
+  std::vector<std::pair<std::string, Expanded>> assigned_;
 };
 
 Stream Env(Call& c) { return EnvLine(c).Run(); }

@@ -36,6 +36,8 @@ ModelTable GitCommands();          // git
 ModelTable BuildCommands();        // make, cmake, ninja, compilers
 ModelTable ContainerCommands();    // docker, podman, nerdctl
 ModelTable CryptoCommands();       // openssl, ssh-keygen
+ModelTable DatabaseCommands();     // sqlite3
+ModelTable PathNameCommands();     // dirname, basename, realpath, readlink -f, pwd
 ModelTable ProcessCommands();      // kill, pkill, killall, fuser, systemctl, loginctl, renice
 ModelTable WardenCommands();       // warden, warden-shell, warden-serve
 ModelTable NoFileCommands();       // known to touch no files through their operands

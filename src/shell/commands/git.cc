@@ -105,6 +105,37 @@ void Config(Call& c, const State& where) {
   if (RunsCommand(key, value)) RunGitCommand(c, value, "git config " + key);
 }
 
+// The operands after the subcommand, as paths written (or read) where git runs.
+void OperandsFrom(Call& c, size_t first, FileOp op, bool recursive, std::string_view source, const State& where) {
+  const CommandFact& f = c.fact();
+  for (size_t k = first; k < f.operands.size(); ++k) c.an.AddOperandFile(op, c.index, f.operands[k], recursive, source, where);
+}
+
+// clone and init write a repository; stash and mv of paths rewrite them; apply and am write
+// the files their patches name (anywhere below); hash-object reads what it stores.
+void MoreEffects(Call& c, const std::string& sub, const State& where) {
+  const CommandFact& f = c.fact();
+  const size_t n = f.operands.size();
+  if (sub == "clone" && n >= 3) {
+    c.an.AddOperandFile(FileOp::kWrite, c.index, f.operands[2], true, "git clone", where);
+  } else if (sub == "init") {
+    c.an.AddFile(FileOp::kWrite, n >= 2 ? JoinPath(f.argv[f.operands[1]], ".git") : std::string(".git"), 0, true,
+                 "git init", c.index, where);
+  } else if (sub == "stash") {
+    PathsAfterDashDash(c, where, FileOp::kWrite, "git stash");
+  } else if (sub == "mv" && n >= 3) {
+    for (size_t k = 1; k + 1 < n; ++k) {
+      c.an.AddOperandFile(FileOp::kDelete, c.index, f.operands[k], false, "git mv", where);  // a file
+      c.an.AddOperandFile(FileOp::kDelete, c.index, f.operands[k], true, "git mv", where);   // or a directory
+    }
+    c.an.AddOperandFile(FileOp::kWrite, c.index, f.operands.back(), true, "git mv", where);
+  } else if (sub == "apply" || sub == "am") {
+    c.an.AddFile(FileOp::kWrite, "**", kArgPattern, true, "git " + sub, c.index, where);
+  } else if (sub == "hash-object") {
+    OperandsFrom(c, 1, FileOp::kRead, false, "git hash-object", where);
+  }
+}
+
 void Subcommand(Call& c) {
   const CommandFact& f = c.fact();
   State where = Where(c);
@@ -116,15 +147,19 @@ void Subcommand(Call& c) {
     for (size_t k = 1; k < f.operands.size(); ++k) c.an.AddOperandFile(FileOp::kDelete, c.index, f.operands[k], recursive, "git rm", where);
   } else if (sub == "checkout" || sub == "restore") {
     PathsAfterDashDash(c, where, FileOp::kWrite, "git " + sub);
-    // restore PATHS…, checkout REV PATHS…: the paths are overwritten (checkout BRANCH alone switches).
+    // restore PATHS…, checkout REV PATHS…: the paths are overwritten (checkout BRANCH alone
+    // switches); a path may be a file or a whole directory.
     size_t first = sub == "restore" ? 1 : 2;
     for (size_t k = first; k < f.operands.size(); ++k) {
+      c.an.AddOperandFile(FileOp::kWrite, c.index, f.operands[k], false, "git " + sub, where);
       c.an.AddOperandFile(FileOp::kWrite, c.index, f.operands[k], true, "git " + sub, where);
     }
   } else if (sub == "diff" && HasOption(f.options, {"--no-index"})) {
     for (size_t k = 1; k < f.operands.size(); ++k) c.an.AddOperandFile(FileOp::kRead, c.index, f.operands[k], false, "git diff", where);
   } else if (sub == "config") {
     Config(c, where);
+  } else {
+    MoreEffects(c, sub, where);
   }
 }
 

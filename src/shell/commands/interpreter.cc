@@ -3,6 +3,8 @@
 // a script file is executed (its text known when written earlier); code read from standard
 // input is the input's text; `python -m zipfile/tarfile -e` and `-m http.server` have file
 // effects; perl/ruby -i edit the files they read. awk and deno have their own shapes.
+#include <optional>
+
 #include "core/path.h"
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
@@ -96,23 +98,31 @@ Stream Module(Call& c, const Option& m) {
   return UnknownStream(c.name());
 }
 
+// A script the interpreter runs: when its text is known (written earlier, a here-document on
+// /dev/stdin, a <(…)), it is read as this interpreter's code — never as shell.
+void RunScript(Call& c, const Expanded& arg) {
+  bool decoded = false;
+  if (auto text = c.an.ScriptText(arg, c.st, c.in, &decoded)) {
+    if (!arg.procsub && arg.text != "-" && arg.text.rfind("/dev/", 0) != 0) c.File(FileOp::kExec, arg.text, arg.bits);
+    if (decoded) c.Signal(kSignalRce, c.name() + " runs code decoded from an opaque string");
+    InlineCode(c, PlainWord(*text));
+    return;
+  }
+  c.an.ScriptFile(arg, c.name(), c.index, c.st, c.an.Inner(c.ctx, c.name(), false), c.in);
+}
+
 Stream Interpreter(Call& c) {
   const CommandSpec& spec = LookupCommand(c.name());
   const auto& ops = c.fact().operands;
-  Ctx inner = c.an.Inner(c.ctx, c.name(), false);
   if (const Option* code_opt = CodeOption(c, spec)) return WithCodeOption(c, spec, *code_opt);
   if (const Option* m = FindOption(c.fact().options, {"-m"}); m && m->has_value) return Module(c, *m);
-  if (!ops.empty() && c.argv[ops[0]].text != "-") {
-    c.an.ScriptFile(c.argv[ops[0]], c.name(), c.index, c.st, inner, c.in);
+  if (!ops.empty()) {
+    RunScript(c, c.argv[ops[0]]);
     ReadOperands(c, 1, true);
     if (PerlLike(spec.name) && HasOption(c.fact().options, {"-i"})) InPlace(c, 1);
     return UnknownStream(c.name());
   }
-  if (c.in.kind == Stream::Kind::kLiteral) {
-    InlineCode(c, PlainWord(c.in.text));
-    return UnknownStream(c.name());
-  }
-  c.an.CodeStream(c.in, c.name(), c.index, c.st, inner);
+  RunScript(c, PlainWord("-"));
   return UnknownStream(c.name());
 }
 
@@ -170,10 +180,12 @@ constexpr CommandSpec kModels[] = {
     {"Rscript", F::kInterpreter, "", "", true, 0, 'e', "", false, Interpreter},
     {"osascript", F::kInterpreter, "ls", "", true, 0, 'e', "", false, Interpreter},
     {"tclsh", F::kInterpreter, "", "", true, 0, 0, "", false, Interpreter},
-    {"awk", F::kInterpreter, "Ffv", "field-separator file assign", false, 0, 0, "", false, Awk},
+    // Any awk may be gawk (Debian's awk is whichever is installed): gawk's options for all.
+    {"awk", F::kInterpreter, "FfvEil", "field-separator file assign include load", false, 0, 0, "", false, Awk},
     {"gawk", F::kInterpreter, "FfvEil", "field-separator file assign include load", false, 0, 0, "", false, Awk},
-    {"mawk", F::kInterpreter, "Ffv", "", false, 0, 0, "", false, Awk},
-    {"nawk", F::kInterpreter, "Ffv", "", false, 0, 0, "", false, Awk},
+    {"mawk", F::kInterpreter, "FfvEil", "field-separator file assign include load", false, 0, 0, "", false, Awk},
+    {"nawk", F::kInterpreter, "FfvEil", "field-separator file assign include load", false, 0, 0, "", false, Awk},
+    {"busybox-awk", F::kInterpreter, "FfvEil", "field-separator file assign include load", false, 0, 0, "", false, Awk},
 };
 
 }  // namespace

@@ -23,9 +23,14 @@ bool WardenPid(const Call& c, uint32_t arg) {
   return (f.arg_bits[arg] & kArgWarden) || IsWardenPid(f.argv[arg], c.an.options());
 }
 
+// A target (pid, unit, name) decoded or downloaded from an opaque string: there is no reason
+// to hide it, so it may be Warden's.
+bool Hidden(const Call& c, uint32_t arg) { return arg < c.argv.size() && c.argv[arg].taint.tainted(); }
+
 Stream Kill(Call& c) {
   for (uint32_t op : c.fact().operands) {
     if (WardenPid(c, op)) Tamper(c, "signals Warden's daemon (" + c.fact().argv[op] + ")");
+    if (Hidden(c, op)) Tamper(c, "signals a process whose pid is decoded from " + c.argv[op].taint.source);
   }
   return c.PassThrough();
 }
@@ -46,7 +51,25 @@ Stream Pkill(Call& c) {
   }
   for (uint32_t op : f.operands) {
     bool matches = (f.arg_bits[op] & kArgWarden) || PatternMatchesWarden(f.argv[op], c.an.options().self, full);
-    if (matches != inverse) Tamper(c, "the pattern '" + f.argv[op] + "' reaches Warden's daemon");
+    if (matches != inverse || Hidden(c, op)) Tamper(c, "the pattern '" + f.argv[op] + "' reaches Warden's daemon");
+  }
+  // -F PIDFILE: the pids in a file (Warden's state holds its own).
+  if (const Option* pf = FindOption(f.options, {"-F", "--pidfile"}); pf && pf->has_value) {
+    if (NamesWarden(pf->value, c.an.options().self)) Tamper(c, "signals the pids in " + pf->value);
+  }
+  return c.PassThrough();
+}
+
+// skill/snice [SIGNAL] [-c COMMAND | -u USER | -p PID | -t TTY | WORD]…: any word may select.
+Stream Skill(Call& c) {
+  const CommandFact& f = c.fact();
+  for (size_t k = 1; k < f.argv.size(); ++k) {
+    const std::string& w = f.argv[k];
+    if (w == "-u" || w == "--user") Tamper(c, "signals every process of a user, Warden's daemon among them");
+    if ((f.arg_bits[k] & kArgWarden) || IsWardenPid(w, c.an.options()) ||
+        (!w.empty() && w[0] != '-' && PatternMatchesWarden(w, c.an.options().self, false))) {
+      Tamper(c, "'" + w + "' selects Warden's daemon");
+    }
   }
   return c.PassThrough();
 }
@@ -81,6 +104,20 @@ Stream Fuser(Call& c) {
   return c.PassThrough();
 }
 
+// systemctl set-environment/unset-environment/import-environment: the user manager's
+// environment, which services (Warden's among them) start with.
+void ManagerEnvironment(Call& c) {
+  const CommandFact& f = c.fact();
+  const std::string& verb = f.argv[f.operands[0]];
+  if (verb != "set-environment" && verb != "unset-environment" && verb != "import-environment") return;
+  for (size_t k = 1; k < f.operands.size(); ++k) {
+    const std::string& w = f.argv[f.operands[k]];
+    if (w.rfind("WARDEN_", 0) == 0 || (f.arg_bits[f.operands[k]] & kArgDynamic)) {
+      Tamper(c, verb + " " + w + " changes the environment Warden's service starts with");
+    }
+  }
+}
+
 bool StopsUnits(std::string_view verb) {
   static constexpr std::string_view kVerbs[] = {
       "stop", "kill", "restart", "try-restart", "reload-or-restart", "try-reload-or-restart", "condrestart",
@@ -90,11 +127,50 @@ bool StopsUnits(std::string_view verb) {
 
 Stream Systemctl(Call& c) {
   const CommandFact& f = c.fact();
-  if (f.operands.empty() || !StopsUnits(f.argv[f.operands[0]])) return c.PassThrough();
+  if (f.operands.empty()) return c.PassThrough();
+  const std::string& verb = f.argv[f.operands[0]];
+  ManagerEnvironment(c);
+  const bool user = HasOption(f.options, {"--user"});
+  // The user manager going away, or switching target, stops Warden's user service.
+  if (user && (verb == "exit" || verb == "isolate" || verb == "daemon-reexec" || verb == "kill")) {
+    if (verb != "kill" || f.operands.size() == 1) Tamper(c, "systemctl --user " + verb + " stops every user service");
+  }
+  if (!StopsUnits(verb)) return c.PassThrough();
   for (size_t k = 1; k < f.operands.size(); ++k) {
     const std::string& unit = f.argv[f.operands[k]];
-    if (UnitMatchesWarden(unit)) Tamper(c, f.argv[f.operands[0]] + " " + unit + " reaches Warden's service");
+    bool slice = unit.size() > 6 && unit.compare(unit.size() - 6, 6, ".slice") == 0;
+    if (UnitMatchesWarden(unit) || slice || Hidden(c, f.operands[k]) || (f.arg_bits[f.operands[k]] & kArgDynamic)) {
+      Tamper(c, verb + " " + unit + " may reach Warden's service");
+    }
   }
+  return c.PassThrough();
+}
+
+// dbus-update-activation-environment [--systemd] NAME=VALUE…: services started later see them.
+Stream ActivationEnvironment(Call& c) {
+  for (size_t k = 1; k < c.argv.size(); ++k) {
+    if (MentionsWardenVariable(c.argv[k].text) || (c.argv[k].bits & kArgDynamic)) {
+      Tamper(c, c.argv[k].text + " changes the environment services start with");
+    }
+  }
+  return c.PassThrough();
+}
+
+// busctl/dbus-send/gdbus: a systemd or logind method that stops units or sessions.
+Stream Dbus(Call& c) {
+  static const std::string_view kMethods[] = {"StopUnit", "KillUnit", "RestartUnit", "TryRestartUnit",
+                                              "ReloadOrRestartUnit", "MaskUnitFiles", "DisableUnitFiles",
+                                              "KillSession", "KillUser", "TerminateUser", "TerminateSession", "Exit"};
+  const CommandFact& f = c.fact();
+  bool stops = false, reaches = false;
+  for (size_t k = 1; k < f.argv.size(); ++k) {
+    const std::string& w = f.argv[k];
+    for (std::string_view m : kMethods) stops = stops || w.find(m) != std::string::npos;
+    reaches = reaches || UnitMatchesWarden(w) || w.find(".slice") != std::string::npos || (f.arg_bits[k] & kArgDynamic) ||
+              w.find("KillUser") != std::string::npos || w.find("TerminateUser") != std::string::npos ||
+              w.find("Exit") != std::string::npos;
+  }
+  if (stops && reaches) Tamper(c, "a D-Bus call that stops units or sessions may reach Warden's service");
   return c.PassThrough();
 }
 
@@ -136,6 +212,13 @@ constexpr CommandSpec kModels[] = {
     {"systemctl", F::kNoFiles, "tpHMnos", "type property state host machine lines output signal kill-whom kill-value job-mode root what timestamp message", false, 0, 0, "", false, Systemctl},
     {"loginctl", F::kNoFiles, "pHMns", "property host machine lines output signal kill-whom", false, 0, 0, "", false, Loginctl},
     {"renice", F::kNoFiles, "ngpu", "priority relative pgrp pid user", false, 0, 0, "", false, ChangesProcess},
+    {"gcore", F::kNoFiles, "o", "", false, 0, 0, "", false, ChangesProcess},
+    {.name = "skill", .family = F::kNoFiles, .run = Skill},
+    {.name = "snice", .family = F::kNoFiles, .run = Skill},
+    {"busctl", F::kNoFiles, "HM", "host machine address timeout", false, 0, 0, "", false, Dbus},
+    {.name = "dbus-update-activation-environment", .family = F::kNoFiles, .run = ActivationEnvironment},
+    {.name = "dbus-send", .family = F::kNoFiles, .run = Dbus},
+    {.name = "gdbus", .family = F::kNoFiles, .run = Dbus},
 };
 
 }  // namespace

@@ -2,9 +2,13 @@
 // from them (cat, head, wc, sha256sum, base64, diff, sort, uniq, jq, …). base64 -d and xxd -r
 // decode (their output is obfuscated data); cat of a file written earlier in the same string
 // prints its known text; sort -o and uniq's second operand write.
+#include <optional>
+
+#include "core/strings.h"
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
 #include "shell/commands/families.h"
+#include "shell/literal.h"
 
 namespace warden::shell {
 namespace {
@@ -27,11 +31,27 @@ Stream CatOutput(Call& c, const std::string& file) {
 
 }  // namespace
 
+// Known text decoded by Warden itself: what it hides is analyzed (and running it is still
+// running something hidden).
+Stream DecodedLiteral(std::optional<std::string> text, std::string source) {
+  if (!text) return MakeStream(Stream::Kind::kDecoded, std::move(source));
+  Stream s = LiteralStream(std::move(*text), std::move(source));
+  s.decoded = true;
+  return s;
+}
+
+Stream Decode(Call& c, std::string_view family) {
+  if (c.in.tainted()) return c.in;
+  const std::string source = c.name() + " -d";
+  if (c.in.kind != Stream::Kind::kLiteral || !c.fact().operands.empty()) return MakeStream(Stream::Kind::kDecoded, source);
+  return DecodedLiteral(family == "base32" ? DecodeBase32(c.in.text) : DecodeBase64(c.in.text), source);
+}
+
 Stream Reader(Call& c) {
   const CommandFact& f = c.fact();
   c.Operands(0, FileOp::kRead);
   const std::string_view family = LookupCommand(c.name()).name;
-  if (Decodes(family, f.options)) return c.in.tainted() ? c.in : MakeStream(Stream::Kind::kDecoded, c.name() + " -d");
+  if (Decodes(family, f.options)) return Decode(c, family);
   if (family == "cat" && f.operands.size() == 1 && f.argv[f.operands[0]] != "-") return CatOutput(c, f.argv[f.operands[0]]);
   if (family == "cat" && f.operands.empty()) return c.in;
   return c.in.tainted() ? c.in : MakeStream(Stream::Kind::kUnknown, c.name());
@@ -68,8 +88,54 @@ Stream Xxd(Call& c) {
   if (!f.operands.empty() && f.argv[f.operands[0]] != "-") c.Operand(FileOp::kRead, f.operands[0]);
   if (f.operands.size() > 1) c.Operand(FileOp::kWrite, f.operands[1]);
   if (f.operands.size() > 1) return Stream{};
-  if (HasOption(f.options, {"-r", "-revert"})) return c.in.tainted() ? c.in : MakeStream(Stream::Kind::kDecoded, "xxd -r");
-  return MakeStream(Stream::Kind::kUnknown, c.name());
+  if (!HasOption(f.options, {"-r", "-revert"})) return MakeStream(Stream::Kind::kUnknown, c.name());
+  if (c.in.tainted()) return c.in;
+  if (c.in.kind == Stream::Kind::kLiteral && f.operands.empty() && HasOption(f.options, {"-p", "-ps", "-plain"})) {
+    return DecodedLiteral(DecodeHex(c.in.text), "xxd -r -p");
+  }
+  return MakeStream(Stream::Kind::kDecoded, "xxd -r");
+}
+
+// rev: each line of known text reversed.
+Stream Rev(Call& c) {
+  c.Operands(0, FileOp::kRead);
+  if (c.in.kind != Stream::Kind::kLiteral || !c.fact().operands.empty()) return c.PassThrough();
+  std::string out;
+  for (auto line : Split(c.in.text, '\n')) {
+    out += std::string(line.rbegin(), line.rend());
+    out += '\n';
+  }
+  if (!c.in.text.empty() && c.in.text.back() != '\n' && !out.empty()) out.pop_back();
+  return DecodedLiteral(out, "rev");
+}
+
+// The characters a tr SET stands for (ranges a-z, escapes left out): "" when it holds classes.
+std::string TrSet(std::string_view set) {
+  std::string out;
+  for (size_t i = 0; i < set.size(); ++i) {
+    if (set[i] == '[' || set[i] == '\\') return {};
+    if (i + 2 < set.size() && set[i + 1] == '-' && set[i] <= set[i + 2]) {
+      for (int ch = set[i]; ch <= set[i + 2]; ++ch) out += static_cast<char>(ch);
+      i += 2;
+    } else {
+      out += set[i];
+    }
+  }
+  return out;
+}
+
+// tr SET1 SET2 over known text (rot13 and friends).
+Stream Tr(Call& c) {
+  const CommandFact& f = c.fact();
+  if (c.in.kind != Stream::Kind::kLiteral || f.operands.size() != 2 || !f.options.empty()) return c.PassThrough();
+  std::string from = TrSet(f.argv[f.operands[0]]), to = TrSet(f.argv[f.operands[1]]);
+  if (from.empty() || to.empty()) return UnknownStream(c.name());
+  std::string out = c.in.text;
+  for (char& ch : out) {
+    size_t at = from.find(ch);
+    if (at != std::string::npos) ch = to[std::min(at, to.size() - 1)];
+  }
+  return DecodedLiteral(out, "tr");
 }
 
 // iconv -o FILE / --output=FILE writes the converted text there.
@@ -123,6 +189,8 @@ constexpr CommandSpec kModels[] = {
     {"comm", F::kEffects, "", "output-delimiter", false, 0, 0, "", false, Reader},
     {"file", F::kEffects, "mfFeP", "magic-file files-from separator exclude parameter", false, 0, 0, "", false, Reader},
     {"jq", F::kEffects, "fL", "from-file arg argjson slurpfile rawfile indent", false, 0, 0, "", false, Jq},
+    {.name = "rev", .family = F::kEffects, .run = Rev},
+    {.name = "tr", .family = F::kNoFiles, .run = Tr},
     {"yq", F::kEffects, "pIo", "input-format output-format indent expression from-file", false, 0, 0, "", false, Jq},
 };
 

@@ -57,10 +57,12 @@ Stream RemoteCopy(Call& c) {
   bool recursive = HasOption(f.options, {"-r", "-a", "--recursive", "--archive"});
   uint32_t dest = f.operands.back();
   bool dest_remote = IsRemoteSpec(f.argv[dest]);
+  const bool removes = HasOption(f.options, {"--remove-source-files", "--remove-sent-files"});
   for (size_t k = 0; k + 1 < f.operands.size(); ++k) {
     uint32_t s = f.operands[k];
     if (IsRemoteSpec(f.argv[s])) continue;
     c.Operand(FileOp::kRead, s, recursive);
+    if (removes) c.Operand(FileOp::kDelete, s, recursive);
     if (dest_remote) c.Signal(kSignalUpload, c.name() + " sends " + f.argv[s] + " to " + f.argv[dest]);
   }
   if (!dest_remote && f.operands.size() >= 2) LocalDestination(c, recursive);
@@ -89,7 +91,7 @@ Stream Netcat(Call& c) {
 
 // One socat address: TYPE:PARAMS,OPTIONS (or a bare path). Files are opened (read and
 // written), Unix sockets are talked to, EXEC and SYSTEM run commands.
-void SocatAddress(Call& c, const std::string& address) {
+void SocatAddress(Call& c, const std::string& address, uint8_t bits) {
   size_t colon = address.find(':');
   std::string type = ToLower(address.substr(0, std::min(colon, address.find(','))));
   std::string param = colon == std::string::npos ? std::string() : address.substr(colon + 1);
@@ -104,7 +106,7 @@ void SocatAddress(Call& c, const std::string& address) {
   } else if (type == "unix-listen" || type == "unix-recv") {
     c.File(FileOp::kWrite, target, 0, false, "socat " + type);
   } else if (type.rfind("unix", 0) == 0 || type.rfind("abstract", 0) == 0) {
-    c.Socket(target, 0, "socat " + type);
+    c.Socket(target, bits, "socat " + type);
   } else if (type == "system") {
     c.RunCode(target, "socat system:", "socat");
   } else if (type == "exec") {
@@ -114,7 +116,7 @@ void SocatAddress(Call& c, const std::string& address) {
 
 Stream Socat(Call& c) {
   const CommandFact& f = c.fact();
-  for (uint32_t op : f.operands) SocatAddress(c, f.argv[op]);
+  for (uint32_t op : f.operands) SocatAddress(c, f.argv[op], f.arg_bits[op]);
   return Netcat(c);
 }
 
@@ -135,6 +137,17 @@ void SshLocalCommands(Call& c) {
       if (lower.rfind(key, 0) != 0) continue;
       size_t sep = opt.find_first_of("= ", key.size());
       if (sep != std::string::npos) c.RunCode(opt.substr(sep + 1), "ssh -o " + std::string(key), "ssh");
+    }
+  }
+}
+
+// ssh -L/-R/-D [bind:]PORT:/path/to.sock or /local.sock:/remote.sock: a forwarded Unix socket
+// is reachable from the other side.
+void SshForwards(Call& c) {
+  for (const Option& o : c.fact().options) {
+    if ((o.name != "-L" && o.name != "-R") || !o.has_value) continue;
+    for (auto part : Split(o.value, ':')) {
+      if (!part.empty() && part[0] == '/') c.Socket(part, 0, "ssh " + o.name);
     }
   }
 }
@@ -164,6 +177,7 @@ Stream Ssh(Call& c) {
                                 " to a remote host");
   }
   SshLocalCommands(c);
+  SshForwards(c);
   if (c.fact().operands.size() > 1) SshRemoteCommand(c);
   return MakeStream(Stream::Kind::kFetched, "ssh");
 }

@@ -4,6 +4,7 @@
 // else they are asked to do is treated as the command without a model it then is.
 #include <optional>
 
+#include "core/path.h"
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
 #include "shell/commands/families.h"
@@ -68,7 +69,18 @@ Stream Npx(Call& c) {
   return FromOperand(c, 0);
 }
 
-Stream Direnv(Call& c) { return Sub(c, 0) == "exec" ? FromOperand(c, 2) : c.Unknown(); }
+// direnv exec DIR CMD runs CMD; direnv allow/reload/load source DIR/.envrc (shell code).
+Stream Direnv(Call& c) {
+  const std::string verb = Sub(c, 0);
+  if (verb == "exec") return FromOperand(c, 2);
+  if (verb == "allow" || verb == "permit" || verb == "grant" || verb == "reload" || verb == "load") {
+    std::string dir = Sub(c, 1).empty() ? std::string(".") : Sub(c, 1);
+    std::string rc = dir.size() > 6 && dir.compare(dir.size() - 6, 6, ".envrc") == 0 ? dir : JoinPath(dir, ".envrc");
+    c.an.ScriptFile(PlainWord(rc), "direnv " + verb, c.index, c.st, c.an.Inner(c.ctx, "direnv", false), Stream{});
+    return c.PassThrough();
+  }
+  return c.Unknown();
+}
 
 // nix-shell --run CMD / --command CMD, nix develop -c CMD…: a shell string.
 bool DevShell(Call& c, Stream* out) {

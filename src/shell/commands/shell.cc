@@ -1,6 +1,8 @@
 // Shells: `sh -c STRING [NAME ARGS…]` runs the string with ARGS as $0, $1, …; `sh FILE` runs
 // a script (its text known when written earlier in the same string); plain `sh` (or -s) runs
 // what it reads from standard input.
+#include <algorithm>
+
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
 #include "shell/commands/families.h"
@@ -15,6 +17,14 @@ Stream RunShell(Call& c) {
   const std::vector<Option>& options = c.fact().options;
   const std::vector<uint32_t>& operands = c.fact().operands;
   Ctx inner = c.an.Inner(c.ctx, c.name(), false);
+  // --rcfile FILE / --init-file FILE: read before anything else (a <(…) included).
+  for (const Option& o : options) {
+    if ((o.name == "--rcfile" || o.name == "--init-file") && o.has_value) {
+      const uint32_t at = std::min<uint32_t>(o.arg_index + 1, static_cast<uint32_t>(c.argv.size() - 1));
+      c.an.ScriptFile(c.argv[at].text == o.value ? c.argv[at] : PlainWord(o.value), c.name() + " --rcfile", c.index,
+                      c.st, inner, Stream{});
+    }
+  }
   std::string short_flag = std::string("-") + spec.code_flag;
   bool has_c = HasOption(options, {short_flag}) ||
                (!spec.code_long.empty() && HasOption(options, {"--" + std::string(spec.code_long)}));

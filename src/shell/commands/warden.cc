@@ -28,20 +28,35 @@ bool LooseningFlag(std::string_view tok) {
 }
 
 bool ForPeopleOnly(std::string_view sub) {
-  static constexpr std::string_view kSubs[] = {"approve", "deny",  "approvals", "serve",
-                                               "install", "init",  "token",     "monitor"};
+  static constexpr std::string_view kSubs[] = {"approve", "deny", "approvals", "serve", "install", "init", "token", "monitor"};
+  return std::find(std::begin(kSubs), std::end(kSubs), sub) != std::end(kSubs);
+}
+
+// The subcommands an agent may run: everything else (approve, deny, approvals, monitor, serve,
+// install, init, token — or a word only known at run time) acts for a person.
+bool ForAgents(std::string_view sub) {
+  static constexpr std::string_view kSubs[] = {"check", "explain", "exec", "shell", "hook", "status", "audit", "policy",
+                                               "bench", "version", "help", "mcp", "--help", "-h", "--version"};
   return std::find(std::begin(kSubs), std::end(kSubs), sub) != std::end(kSubs);
 }
 
 // Where Warden looks for its policy and daemon follows HOME and XDG_*: set by the script,
 // they point it elsewhere.
 void MovedEnvironment(Call& c) {
-  for (const char* name : {"XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR"}) {
-    if (c.st.vars.count(name)) Tamper(c, std::string("runs with ") + name + " set by the command");
-  }
-  auto home = c.st.vars.find("HOME");
-  if (home != c.st.vars.end() && (!home->second.known || home->second.text != c.an.options().home)) {
-    Tamper(c, "runs with HOME set by the command");
+  const WardenSelf* self = c.an.options().self;
+  for (const char* name : {"HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR"}) {
+    auto it = c.st.vars.find(name);
+    // What the analysis started from: HOME, and the variables behind Warden's own locations.
+    std::string start = std::string(name) == "HOME" ? c.an.options().home : std::string();
+    bool started = std::string(name) == "HOME";
+    if (self != nullptr) {
+      for (const auto& [var, value] : self->env) {
+        if (var == name) start = value, started = true;
+      }
+    }
+    bool same = started ? (it != c.st.vars.end() && it->second.known && it->second.text == start)
+                        : it == c.st.vars.end();
+    if (!same) Tamper(c, std::string("runs with ") + name + " changed by the command");
   }
 }
 
@@ -80,12 +95,20 @@ Stream Warden(Call& c) {
   MovedEnvironment(c);
   const size_t own_end = OwnWordsEnd(c.argv);
   for (size_t k = 1; k < own_end; ++k) {
-    if (LooseningFlag(c.argv[k].text)) Tamper(c, c.argv[k].text + " changes the decision Warden makes");
+    const Expanded& w = c.argv[k];
+    if (LooseningFlag(w.text)) Tamper(c, w.text + " changes the decision Warden makes");
+    // A word of Warden's own only known at run time could be any flag or subcommand.
+    if ((w.bits & (kArgDynamic | kArgGlob)) && !c.an.speculating()) Tamper(c, "'" + w.text + "' is only known at run time");
   }
   const std::string sub = c.argv.size() > 1 ? c.argv[1].text : std::string();
-  const std::string verb = c.argv.size() > 2 ? c.argv[2].text : std::string();
-  if (ForPeopleOnly(sub)) Tamper(c, "'" + sub + "' is for a person, not an agent");
-  if (sub == "mcp" && verb == "accept") Tamper(c, "accepting a changed MCP tool is for a person");
+  // A guess (another program's argv that mentions warden) is held to the explicit list only.
+  const bool for_people = c.an.speculating() ? ForPeopleOnly(sub) : c.argv.size() > 1 && !ForAgents(sub);
+  if (for_people) Tamper(c, "'" + sub + "' is for a person, not an agent");
+  if (sub == "mcp") {
+    for (size_t k = 2; k < own_end; ++k) {
+      if (c.argv[k].text == "accept") Tamper(c, "accepting a changed MCP tool is for a person");
+    }
+  }
   if (sub == "exec" || (sub == "mcp" && own_end < c.argv.size())) return RunsProgram(c, own_end);
   if (sub == "shell") return ShellString(c);
   return c.PassThrough();

@@ -2,10 +2,13 @@
 // (and, for some, a fixed number of operands: `timeout DURATION`, `chroot DIR`). A wrapper's
 // -c option (su -c, flock -c, script -c) is a shell string instead. sudo, doas, su, pkexec,
 // run0 and runuser mark what they run as privileged.
+#include <algorithm>
+
 #include "core/path.h"
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
 #include "shell/commands/families.h"
+#include "shell/self_protection.h"
 
 namespace warden::shell {
 namespace {
@@ -62,16 +65,28 @@ Stream RunFrom(Call& c, const Wrapped& w, size_t start, State& where) {
 
 size_t Start(const Wrapped& w) { return w.stop + static_cast<size_t>(w.spec->skip_operands); }
 
-// sudo -D DIR / --chdir=DIR: the command runs elsewhere.
+// sudo -D DIR / --chdir=DIR: the command runs elsewhere; sudo NAME=VALUE… CMD sets variables
+// for it, as env does.
 Stream Sudo(Call& c) {
   Wrapped w = Parse(c);
   Stream out;
   if (CodeOption(c, w, &out)) return out;
-  const Option* d = FindOption(w.options, {"-D", "--chdir"});
-  if (!d || !d->has_value) return RunFrom(c, w, Start(w), c.st);
-  State moved = c.st;
-  c.an.ChangeDirectory({PlainWord("cd"), PlainWord(d->value)}, moved);
-  return RunFrom(c, w, Start(w), moved);
+  State child = c.st;
+  if (const Option* d = FindOption(w.options, {"-D", "--chdir"}); d && d->has_value) {
+    c.an.ChangeDirectory({PlainWord("cd"), PlainWord(d->value)}, child);
+  }
+  size_t start = Start(w);
+  for (; start < c.argv.size(); ++start) {
+    const std::string& t = c.argv[start].text;
+    size_t eq = t.find('=');
+    if (eq == std::string::npos || eq == 0 || !IsIdentifier(std::string_view(t).substr(0, eq))) break;
+    if (IsWardenVariable(t.substr(0, eq))) c.Signal(kSignalWardenTamper, c.name() + " sets " + t.substr(0, eq) + ", which Warden's programs read");
+    Value v;
+    v.known = !(c.argv[start].bits & kArgDynamic);
+    v.text = v.known ? t.substr(eq + 1) : std::string();
+    child.vars[t.substr(0, eq)] = v;
+  }
+  return RunFrom(c, w, start, child);
 }
 
 // watch CMD…: the words are joined into a shell string (unless -x).
@@ -100,6 +115,25 @@ Stream Flock(Call& c) {
   Stream out;
   if (CodeOption(c, w, &out)) return out;
   if (w.stop < c.argv.size()) c.File(FileOp::kWrite, c.argv[w.stop].text, c.argv[w.stop].bits, false, "flock");
+  return RunFrom(c, w, Start(w), c.st);
+}
+
+// strace/ltrace/prlimit -p PID attach to (or change) a running process; -o FILE is written.
+Stream Tracer(Call& c) {
+  Wrapped w = Parse(c);
+  for (const Option& o : w.options) {
+    if (!o.has_value) continue;
+    if (o.name == "-p" || o.name == "--pid" || o.name == "--attach") {
+      const uint32_t at = std::min<uint32_t>(o.arg_index + 1, static_cast<uint32_t>(c.argv.size() - 1));
+      const bool from_lookup = (c.argv[at].bits & kArgWarden) || c.argv[at].taint.tainted();
+      if (from_lookup || IsWardenPid(o.value, c.an.options())) {
+        c.Signal(kSignalWardenTamper, c.name() + " attaches to or changes Warden's daemon (pid " + o.value + ")");
+      }
+    } else if (o.name == "-o" || o.name == "--output") {
+      c.File(FileOp::kWrite, o.value);
+    }
+  }
+  if (w.stop >= c.argv.size()) return c.PassThrough();
   return RunFrom(c, w, Start(w), c.st);
 }
 
@@ -143,8 +177,9 @@ constexpr CommandSpec kModels[] = {
     {"nsenter", F::kWrapper, "tSGrw", "target setuid setgid root wd", true, 0, 0, "", false, Wrap},
     {"firejail", F::kWrapper, "", "", true, 0, 0, "", false, Wrap},
     {"systemd-run", F::kWrapper, "pEuMH", "property setenv unit machine host description slice uid gid working-directory", true, 0, 0, "", false, Wrap},
-    {"strace", F::kWrapper, "abeEIoOpPsSuU", "output", true, 0, 0, "", false, Wrap},
-    {"ltrace", F::kWrapper, "aAeEfnloOpsuDTx", "output", true, 0, 0, "", false, Wrap},
+    {"strace", F::kWrapper, "abeEIoOpPsSuUX", "output attach trace signal status decode-fds string-limit columns summary-columns", true, 0, 0, "", false, Tracer},
+    {"ltrace", F::kWrapper, "aAeEfnloOpsuDTx", "output", true, 0, 0, "", false, Tracer},
+    {"prlimit", F::kWrapper, "po", "pid output", true, 0, 0, "", false, Tracer},
     {"valgrind", F::kWrapper, "", "", true, 0, 0, "", false, Wrap},
     {"fakeroot", F::kWrapper, "lsi", "lib faked", true, 0, 0, "", false, Wrap},
     {"faketime", F::kWrapper, "f", "", true, 1, 0, "", false, Wrap},

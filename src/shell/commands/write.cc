@@ -22,6 +22,7 @@ Stream Tee(Call& c) {
       std::string real = c.an.FollowLinks(p);
       if (c.in.tainted()) mem.tainted[real] = c.in.source;
       if (c.in.kind == Stream::Kind::kLiteral) mem.contents[real] = c.in.text;
+      if (c.in.warden) mem.warden_files.insert(real);
     }
   }
   return c.in;
