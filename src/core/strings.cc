@@ -42,6 +42,20 @@ std::string ToLower(std::string_view s) {
   return out;
 }
 
+bool ContainsLower(std::string_view s, std::string_view lower_needle) {
+  if (lower_needle.empty()) return true;
+  for (size_t i = 0; i + lower_needle.size() <= s.size(); ++i) {
+    size_t k = 0;
+    for (; k < lower_needle.size(); ++k) {
+      char c = s[i + k];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (c != lower_needle[k]) break;
+    }
+    if (k == lower_needle.size()) return true;
+  }
+  return false;
+}
+
 std::string ToUpper(std::string_view s) {
   std::string out(s);
   for (char& c : out) {

@@ -13,6 +13,8 @@ std::string_view Trim(std::string_view s);
 std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 std::string ToLower(std::string_view s);  // ASCII letters only
 std::string ToUpper(std::string_view s);  // ASCII letters only
+// True if `s` contains `lower_needle` ignoring ASCII case; the needle must be lower case.
+bool ContainsLower(std::string_view s, std::string_view lower_needle);
 
 // Levenshtein distance, capped: returns cap + 1 as soon as the distance exceeds cap.
 size_t EditDistance(std::string_view a, std::string_view b, size_t cap = 8);

@@ -56,24 +56,24 @@ std::string DefaultWardenConfigDir() {
 
 WardenSelf WardenSelf::FromEnvironment(const std::string& socket_flag, const std::string& state_dir_flag) {
   WardenSelf s;
-  s.config_dir = DefaultWardenConfigDir();
-  s.state_dir = Absolute(state_dir_flag.empty() ? DefaultWardenStateDir() : state_dir_flag);
-  s.socket = Absolute(socket_flag.empty() ? DefaultWardenSocket(s.state_dir) : socket_flag);
+  s.config_dir = NormalizePath(DefaultWardenConfigDir());
+  s.state_dir = NormalizePath(Absolute(state_dir_flag.empty() ? DefaultWardenStateDir() : state_dir_flag));
+  s.socket = NormalizePath(Absolute(socket_flag.empty() ? DefaultWardenSocket(s.state_dir) : socket_flag));
   for (const char* name : {"XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR", "WARDEN_STATE_DIR", "WARDEN_SOCKET"}) {
     if (std::string v = Env(name); !v.empty()) s.env.emplace_back(name, std::move(v));
   }
   std::string dir = Parent(s.socket);
   std::string_view name = Basename(dir);
-  if (name.rfind("warden", 0) == 0 || NormalizePath(dir) == NormalizePath(s.state_dir)) s.runtime_dir = dir;
+  if (name.rfind("warden", 0) == 0 || dir == s.state_dir) s.runtime_dir = dir;
   return s;
 }
 
-std::vector<std::string> WardenSelf::Directories() const {
-  std::vector<std::string> out;
+std::array<std::string_view, 3> WardenSelf::Directories() const {
+  std::array<std::string_view, 3> out;
+  size_t n = 0;
   for (const std::string* d : {&config_dir, &state_dir, &runtime_dir}) {
-    if (d->empty() || d->front() != '/') continue;
-    std::string n = NormalizePath(*d);
-    if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(std::move(n));
+    if (d->empty() || d->front() != '/' || std::find(out.begin(), out.begin() + n, *d) != out.begin() + n) continue;
+    out[n++] = *d;
   }
   return out;
 }

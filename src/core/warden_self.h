@@ -10,10 +10,13 @@
 //   runtime  the socket's directory, when it is Warden's own (named warden*, or the state
 //            directory); "" when the socket lies in a shared directory such as /tmp
 //
-// Plain values. FromEnvironment reads the environment (not thread-safe against setenv).
+// Plain values, paths absolute and normalized (FromEnvironment makes them so; a hand-built one
+// must be). FromEnvironment reads the environment (not thread-safe against setenv).
 #pragma once
 
+#include <array>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -31,8 +34,9 @@ struct WardenSelf {
 
   // `socket_flag` and `state_dir_flag` are the --socket and --state-dir in effect, "" if none.
   static WardenSelf FromEnvironment(const std::string& socket_flag = {}, const std::string& state_dir_flag = {});
-  // Every directory above, absolute and normalized, without duplicates.
-  std::vector<std::string> Directories() const;
+  // The directories above that are set and absolute, without duplicates; "" in the other
+  // slots. Views into this object, no allocation (the analyzer asks for every word).
+  std::array<std::string_view, 3> Directories() const;
 };
 
 // The defaults above, each from the environment.

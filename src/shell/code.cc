@@ -10,6 +10,7 @@
 #include "core/strings.h"
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
+#include "shell/code_literals.h"
 #include "shell/self_protection.h"
 
 namespace warden::shell {
@@ -73,6 +74,12 @@ Stream Analyzer::CodeStream(const Stream& s, std::string_view sink, int index, S
 
 namespace {
 
+std::string SingleQuoted(std::string_view word) {
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 bool IsStdinPath(std::string_view p) { return p == "/dev/stdin" || p == "-" || p == "/dev/fd/0" || p == "/proc/self/fd/0"; }
 
 }  // namespace
@@ -131,11 +138,20 @@ void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interp
   // subprocess.run('…', shell=True), system("…"), `…`, execSync('…'), shell_exec("…").
   // RE2 only: the code comes from the agent, so matching must stay linear-time.
   static const RE2 kCall(
-      R"re((?:system|popen|getoutput|getstatusoutput|check_output|check_call|run|call|Popen|execSync|exec|spawnSync|shell_exec|passthru|proc_open|qx)\s*\(\s*[rbf]?(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'))re");
+      R"re((?:system|popen|getoutput|getstatusoutput|check_output|check_call|run|call|Popen|execSync|exec|execute|spawnSync|shell_exec|passthru|proc_open|qx|io\.popen)\s*\(\s*[rbf]?(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'))re");
   static const RE2 kBackticks(R"(`([^`]+)`)");
+  // Groovy's and Kotlin scripts' "…".execute().
+  static const RE2 kExecuteMethod(R"re("((?:[^"\\]|\\.)*)"\s*\.\s*execute\s*\()re");
+  // Without parentheses: Perl's and Ruby's `system "…"`, Lisp's `(system "…")`, Emacs'
+  // (shell-command "…").
+  static const RE2 kBareCall(
+      R"re(\b(?:system|exec|shell_exec|passthru|popen|shell-command|run-shell-command|os\.system)\s+[rbf]?(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'))re");
+  // Tcl: exec rm -rf /   (words up to the end of the command).
+  static const RE2 kTclExec(R"((?:^|[\[;\n{])\s*exec\s+([^\]\n;}]+))");
   static const RE2 kForkBomb(
       R"(fork\s*(?:\(\s*\))?\s*while\s*fork|while\s*\(?\s*(?:1|true|True)\s*\)?\s*[:{]?\s*(?:os\.)?fork)");
-  re2::StringPiece text(code.data(), std::min<size_t>(code.size(), 16 * 1024));
+  const std::string normalized = NormalizeQuoteOperators(code.substr(0, std::min<size_t>(code.size(), 16 * 1024)));
+  re2::StringPiece text(normalized);
   Ctx inner = Inner(ctx, std::string(interpreter), false, std::string(interpreter) + " shell string");
   auto run = [&](const std::string& s) {
     if (s.empty()) return;
@@ -149,11 +165,32 @@ void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interp
     int guard = 0;
     while (guard++ < 64 && RE2::FindAndConsume(&input, kCall, &dq, &sq)) run(dq.empty() ? sq : dq);
   }
-  {
+  for (const RE2* re : {&kBackticks, &kExecuteMethod}) {
     re2::StringPiece input = text;
     std::string body;
     int guard = 0;
-    while (guard++ < 64 && RE2::FindAndConsume(&input, kBackticks, &body)) run(body);
+    while (guard++ < 64 && RE2::FindAndConsume(&input, *re, &body)) run(body);
+  }
+  {
+    re2::StringPiece input = text;
+    std::string dq, sq;
+    int guard = 0;
+    while (guard++ < 64 && RE2::FindAndConsume(&input, kBareCall, &dq, &sq)) run(dq.empty() ? sq : dq);
+  }
+  // Argument vectors: subprocess.run(["rm", "-rf", "/"]), spawnSync("sh", ["-c", "…"]), when the
+  // first item names a program Warden models (or an absolute path).
+  for (const auto& argv : LiteralLists(normalized)) {
+    const std::string& program = argv[0];
+    if (program.empty() || (program[0] != '/' && LookupCommand(program).family == Family::kUnknown)) continue;
+    std::string line;
+    for (const auto& word : argv) line += (line.empty() ? "" : " ") + SingleQuoted(word);
+    run(line);
+  }
+  if (interpreter == "tclsh" || interpreter == "wish" || interpreter == "expect") {
+    re2::StringPiece input = text;
+    std::string words;
+    int guard = 0;
+    while (guard++ < 32 && RE2::FindAndConsume(&input, kTclExec, &words)) run(words);
   }
   if (RE2::PartialMatch(text, kForkBomb)) {
     Signal(kSignalForkBomb, std::string(interpreter) + " code forks in a loop", index);
@@ -181,7 +218,7 @@ void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interp
       AddFile(FileOp::kWrite, file, 0, false, std::string(interpreter) + " print >", index, st);
     }
   }
-  PathsInCode(std::string_view(text.data(), text.size()), interpreter, index, st);
+  PathsInCode(normalized, interpreter, index, st);
 }
 
 // Paths written as literals in inline code ('/etc/x', "~/.ssh/id_rsa"): what the code does with

@@ -28,9 +28,12 @@ const ModelIndex& Index() {
   return index;
 }
 
-// "python3.11" → "python", "mkfs.ext4" → "mkfs", "pip3.12" → "pip3", "ld-linux-x86-64.so.2" → "ld.so".
+// "python3.11" → "python", "ksh93" → "ksh", "bash5.2" → "bash", "mkfs.ext4" → "mkfs",
+// "pip3.12" → "pip3", "ld-linux-x86-64.so.2" → "ld.so".
 std::string_view FamilyName(std::string_view name) {
-  static constexpr std::string_view kVersioned[] = {"python", "pypy", "perl", "ruby", "php", "lua", "node", "pip"};
+  static constexpr std::string_view kVersioned[] = {"python", "pypy", "perl", "ruby", "php", "lua", "node", "pip",
+                                                    "bash", "ksh", "zsh", "dash", "mksh", "tclsh", "wish", "guile",
+                                                    "julia", "Rscript", "ruby", "luajit", "gawk", "sh"};
   for (auto base : kVersioned) {
     if (name.size() > base.size() && name.substr(0, base.size()) == base) {
       std::string_view rest = name.substr(base.size());
@@ -47,8 +50,8 @@ std::string_view FamilyName(std::string_view name) {
 
 const std::vector<ModelTable>& AllFamilies() {
   static const std::vector<ModelTable> kFamilies = {
-      BuiltinCommands(), EchoCommands(), WrapperCommands(), EnvCommands(),    XargsCommands(),    RunnerCommands(),
-      TerminalCommands(), DebuggerCommands(), ShellCommands(), InterpreterCommands(), DeleteCommands(),
+      BuiltinCommands(), EchoCommands(), WrapperCommands(), EnvCommands(),    XargsCommands(),    AnsibleCommands(), RunnerCommands(),
+      TerminalCommands(), DebuggerCommands(), ShellCommands(), InterpreterCommands(), PowerShellCommands(), DeleteCommands(),
       CopyCommands(),    WriteCommands(),   ReadCommands(),   SearchCommands(),   EditCommands(),
       ArchiveCommands(), DownloadCommands(), RemoteCommands(), FindCommands(),     GitCommands(),
       BuildCommands(),   ContainerCommands(), CryptoCommands(), DatabaseCommands(), PathNameCommands(), ProcessCommands(), WardenCommands(), NoFileCommands()};

@@ -1,10 +1,11 @@
 #include "shell/self_protection.h"
 
+#include <fnmatch.h>
 #include <re2/re2.h>
 
 #include <algorithm>
 #include <cctype>
-#include <fnmatch.h>
+#include <optional>
 
 #include "core/file.h"
 #include "core/path.h"
@@ -29,7 +30,7 @@ std::vector<std::string> CommandLines(const WardenSelf* self) {
   return lines;
 }
 
-bool HoldsWarden(std::string_view text) { return ToLower(text).find("warden") != std::string::npos; }
+bool HoldsWarden(std::string_view text) { return ContainsLower(text, "warden"); }
 
 }  // namespace
 
@@ -40,20 +41,26 @@ bool IsWardenProgram(std::string_view name) {
 bool NamesWarden(std::string_view text, const WardenSelf* self) {
   if (HoldsWarden(text)) return true;
   if (self == nullptr) return false;
-  for (const std::string& dir : self->Directories()) {
-    if (text.find(dir) != std::string_view::npos) return true;
+  for (std::string_view dir : self->Directories()) {
+    if (!dir.empty() && text.find(dir) != std::string_view::npos) return true;
   }
   std::string_view socket_name = Basename(self->socket);
   return !socket_name.empty() && text.find(socket_name) != std::string_view::npos;
 }
 
 bool PatternMatchesWarden(std::string_view pattern, const WardenSelf* self, bool full) {
-  RE2::Options o;
-  o.set_case_sensitive(false);
-  o.set_log_errors(false);
-  RE2 re(pattern, o);
+  // A pattern without regex syntax is a substring: no regex to compile (most grep patterns).
+  const bool plain = pattern.find_first_of("\\^$.|?*+()[]{}") == std::string_view::npos;
+  const std::string lower_pattern = ToLower(pattern);
+  std::optional<RE2> re;
+  if (!plain) {
+    RE2::Options o;
+    o.set_case_sensitive(false);
+    o.set_log_errors(false);
+    re.emplace(pattern, o);
+  }
   auto matches = [&](std::string_view subject) {
-    return re.ok() ? RE2::PartialMatch(subject, re) : ToLower(subject).find(ToLower(pattern)) != std::string::npos;
+    return re && re->ok() ? RE2::PartialMatch(subject, *re) : ContainsLower(subject, lower_pattern);
   };
   for (std::string_view name : kPrograms) {
     if (matches(name)) return true;
@@ -89,8 +96,8 @@ bool IsWardenPid(std::string_view pid, const AnalyzeOptions& opt) {
 bool UnderWardenDir(std::string_view path, const WardenSelf* self) {
   if (self == nullptr || path.empty() || path.front() != '/') return false;
   std::string p = NormalizePath(path);
-  for (const std::string& dir : self->Directories()) {
-    if (IsUnder(p, dir)) return true;
+  for (std::string_view dir : self->Directories()) {
+    if (!dir.empty() && IsUnder(p, dir)) return true;
   }
   return !self->socket.empty() && p == NormalizePath(self->socket);
 }

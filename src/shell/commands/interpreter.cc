@@ -4,6 +4,7 @@
 // input is the input's text; `python -m zipfile/tarfile -e` and `-m http.server` have file
 // effects; perl/ruby -i edit the files they read. awk and deno have their own shapes.
 #include <optional>
+#include <span>
 
 #include "core/path.h"
 #include "shell/analyzer_impl.h"
@@ -27,6 +28,8 @@ Expanded CodeFrom(const Call& c, size_t first) {
   return code;
 }
 
+bool ShellLike(std::string_view family) { return family == "xonsh" || family == "nu" || family == "elvish"; }
+
 void InlineCode(Call& c, const Expanded& code) {
   if (code.bits & kArgDynamic) {
     if (code.taint.tainted()) {
@@ -38,6 +41,9 @@ void InlineCode(Call& c, const Expanded& code) {
   // The code itself, unescaped (policies match it); printing escapes it.
   c.Signal(kSignalInlineCode, c.name() + ": " + code.text.substr(0, 16 * 1024));
   c.an.ShellStringsInCode(code.text, c.name(), c.index, c.st, c.an.Inner(c.ctx, c.name(), false));
+  // Shells with their own language (xonsh, nu, elvish) run command lines as a POSIX shell would
+  // for the simple commands that matter: `rm -rf /` there is rm.
+  if (ShellLike(c.name())) c.RunCode(code.text, c.name() + " -c", c.name());
 }
 
 // In-place editing: perl -pi / -i, ruby -i, gawk -i inplace write the files they read.
@@ -53,13 +59,33 @@ void ReadOperands(Call& c, size_t first, bool guessed) {
 
 bool PerlLike(std::string_view family) { return family == "perl" || family == "ruby"; }
 
-// The option whose value (or first operand) is code: -c, -e, --eval, node's -p/--print.
+// Code flags besides the row's own: perl -E, php -R/-B/-E (code per line, before, after),
+// node/bun/ts-node -p/--print, julia -E, ruby -n… use -e.
+std::span<const std::string_view> MoreCodeFlags(std::string_view family) {
+  static constexpr std::string_view kPerl[] = {"-E"};
+  static constexpr std::string_view kPhp[] = {"-R", "-B", "-E", "--process-code", "--process-begin", "--process-end"};
+  static constexpr std::string_view kNode[] = {"-p", "--print", "--eval"};
+  static constexpr std::string_view kJulia[] = {"-E", "--print", "--eval"};
+  static constexpr std::string_view kLisp[] = {"--eval", "-eval"};
+  static constexpr std::string_view kEval[] = {"--eval", "-p"};
+  if (family == "perl") return kPerl;
+  if (family == "php") return kPhp;
+  if (family == "node" || family == "nodejs" || family == "bun" || family == "ts-node" || family == "tsx") return kNode;
+  if (family == "julia") return kJulia;
+  if (family == "sbcl" || family == "ecl") return kLisp;
+  if (family == "racket" || family == "elixir" || family == "R" || family == "csi") return kEval;
+  return {};
+}
+
+// The option whose value (or first operand) is code: -c, -e, --eval, node's -p/--print, ….
 const Option* CodeOption(const Call& c, const CommandSpec& spec) {
   const std::vector<Option>& options = c.fact().options;
   const Option* o = nullptr;
   if (spec.code_flag) o = FindOption(options, {std::string("-") + spec.code_flag});
   if (!o && !spec.code_long.empty()) o = FindOption(options, {"--" + std::string(spec.code_long)});
-  if (!o && (spec.name == "node" || spec.name == "nodejs" || spec.name == "bun")) o = FindOption(options, {"-p", "--print"});
+  for (std::string_view flag : MoreCodeFlags(spec.name)) {
+    if (!o) o = FindOption(options, {flag});
+  }
   return o;
 }
 
@@ -148,6 +174,18 @@ Stream Awk(Call& c) {
   return c.PassThrough();
 }
 
+// bun x PKG, bun run SCRIPT, bun -e CODE, bun FILE.
+Stream Bun(Call& c) {
+  const auto& ops = c.fact().operands;
+  if (!ops.empty() && c.argv[ops[0]].text == "x" && ops.size() > 1) {
+    std::vector<Expanded> words = Slice(c.argv, ops[1]);
+    std::string& t = words[0].text;
+    if (size_t at = t.find('@', t[0] == '@' ? 1 : 0); at != std::string::npos && at > 0) t.resize(at);
+    return c.Run(std::move(words), "bun x");
+  }
+  return Interpreter(c);
+}
+
 // deno run FILE|URL, deno eval CODE.
 Stream Deno(Call& c) {
   const auto& ops = c.fact().operands;
@@ -171,7 +209,33 @@ constexpr CommandSpec kModels[] = {
     {"node", F::kInterpreter, "rC", "require import loader conditions input-type", true, 0, 'e', "eval", false, Interpreter},
     {"nodejs", F::kInterpreter, "rC", "require import loader conditions input-type", true, 0, 'e', "eval", false, Interpreter},
     {"deno", F::kInterpreter, "", "", true, 0, 0, "", false, Deno},
-    {"bun", F::kInterpreter, "", "", true, 0, 'e', "eval", false, Interpreter},
+    {"bun", F::kInterpreter, "", "", true, 0, 'e', "eval", false, Bun},
+    {"ts-node", F::kInterpreter, "rP", "require project compiler", true, 0, 'e', "eval", false, Interpreter},
+    {"tsx", F::kInterpreter, "r", "require import tsconfig", true, 0, 'e', "eval", false, Interpreter},
+    {"ipython", F::kInterpreter, "m", "profile", true, 0, 'c', "", false, Interpreter},
+    {"ipython3", F::kInterpreter, "m", "profile", true, 0, 'c', "", false, Interpreter},
+    {"python-ipython", F::kInterpreter, "m", "", true, 0, 'c', "", false, Interpreter},
+    {"R", F::kInterpreter, "f", "file", true, 0, 'e', "", false, Interpreter},
+    {"julia", F::kInterpreter, "LJp", "load sysimage project threads", true, 0, 'e', "eval", false, Interpreter},
+    {"racket", F::kInterpreter, "tlrfS", "", true, 0, 'e', "eval", false, Interpreter},
+    {"guile", F::kInterpreter, "lsLx", "", true, 0, 'c', "", false, Interpreter},
+    {"sbcl", F::kInterpreter, "", "load core dynamic-space-size script", true, 0, 0, "eval", false, Interpreter},
+    {"clisp", F::kInterpreter, "iEL", "", true, 0, 'x', "", false, Interpreter},
+    {"ecl", F::kInterpreter, "", "load", true, 0, 0, "eval", false, Interpreter},
+    {"csi", F::kInterpreter, "", "", true, 0, 'e', "eval", false, Interpreter},
+    {"gosh", F::kInterpreter, "IAlum", "", true, 0, 'e', "", false, Interpreter},
+    {"elixir", F::kInterpreter, "r", "require", true, 0, 'e', "eval", false, Interpreter},
+    {"erl", F::kInterpreter, "", "", true, 0, 0, "eval", false, Interpreter},
+    {"groovy", F::kInterpreter, "", "", true, 0, 'e', "", false, Interpreter},
+    {"scala", F::kInterpreter, "", "", true, 0, 'e', "", false, Interpreter},
+    {"jshell", F::kInterpreter, "", "", true, 0, 0, "", false, Interpreter},
+    {"swift", F::kInterpreter, "", "", true, 0, 'e', "", false, Interpreter},
+    {"crystal", F::kInterpreter, "", "", true, 0, 0, "", false, Interpreter},
+    {"xonsh", F::kInterpreter, "", "", true, 0, 'c', "", false, Interpreter},
+    {"nu", F::kInterpreter, "", "", true, 0, 'c', "commands", false, Interpreter},
+    {"elvish", F::kInterpreter, "", "", true, 0, 'c', "", false, Interpreter},
+    {"wish", F::kInterpreter, "", "", true, 0, 0, "", false, Interpreter},
+    {"php-cgi", F::kInterpreter, "cdz", "", true, 0, 'r', "", false, Interpreter},
     {"perl", F::kInterpreter, "IMmx", "", true, 0, 'e', "", false, Interpreter},
     {"ruby", F::kInterpreter, "IrCEK", "", true, 0, 'e', "", false, Interpreter},
     {"php", F::kInterpreter, "cdz", "", true, 0, 'r', "", false, Interpreter},

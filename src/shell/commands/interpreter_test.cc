@@ -59,5 +59,16 @@ TEST(InterpreterCommandsTest, PathLiteralsInCodeAreAccesses) {
   Facts h = Analyze("python3 -c \"import socket,os;s=socket.socket(socket.AF_UNIX);s.connect(os.environ['XDG_RUNTIME_DIR']+'/warden/warden.sock')\"");
   EXPECT_TRUE(HasSignal(h, kSignalWardenTamper)) << Dump(h);
 }
+TEST(InterpreterCommandsTest, EveryInterpretersCodeFlagsAreCode) {
+  for (std::string_view cmd : {"ruby -e 'system \"rm -rf /\"'", "perl -E 'system q(rm -rf /)'", "php -r 'system(\"rm -rf /\");'",
+                               "node -p 'require(\"child_process\").execSync(\"rm -rf /\")'", "julia -e 'run(`rm -rf /`)'",
+                               "R -e 'system(\"rm -rf /\")'", "tclsh <<< 'exec rm -rf /'", "bun -e 'Bun.spawnSync([\"sh\",\"-c\",\"rm -rf /\"])'",
+                               "elixir -e 'System.cmd(\"sh\", [\"-c\", \"rm -rf /\"])'"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_NE(FindFile(f, FileOp::kDelete, "/"), nullptr) << cmd << ": " << Dump(f);
+    EXPECT_TRUE(HasSignal(f, kSignalInlineCode)) << cmd;
+  }
+}
+
 }  // namespace
 }  // namespace warden::shell

@@ -38,17 +38,74 @@ struct RunVerb {
   std::string_view tool, verb;
 };
 constexpr RunVerb kRunVerbs[] = {
-    {"poetry", "run"}, {"uv", "run"}, {"pipenv", "run"}, {"pdm", "run"}, {"hatch", "run"}, {"rye", "run"},
-    {"bundle", "exec"}, {"npm", "exec"}, {"pnpm", "exec"}, {"pnpm", "dlx"}, {"yarn", "exec"}, {"yarn", "dlx"},
-    {"conda", "run"}, {"mamba", "run"}, {"micromamba", "run"}, {"devbox", "run"}, {"mise", "exec"},
-    {"asdf", "exec"}, {"rbenv", "exec"}, {"pyenv", "exec"}, {"nix", "shell"}, {"flatpak", "run"}};
+    {"poetry", "run"}, {"uv", "run"}, {"uv", "tool"}, {"pipenv", "run"}, {"pdm", "run"}, {"hatch", "run"},
+    {"rye", "run"}, {"bundle", "exec"}, {"npm", "exec"}, {"pnpm", "exec"}, {"pnpm", "dlx"}, {"yarn", "exec"},
+    {"yarn", "dlx"}, {"bun", "x"}, {"pipx", "run"}, {"conda", "run"}, {"mamba", "run"}, {"micromamba", "run"},
+    {"devbox", "run"}, {"mise", "exec"}, {"mise", "x"}, {"asdf", "exec"}, {"rbenv", "exec"}, {"pyenv", "exec"},
+    {"nix", "shell"}, {"nix", "run"}, {"flatpak", "run"}, {"toolbox", "run"}, {"distrobox", "enter"}};
+
+// The options of the run verbs that take a value, so that the command is found after them.
+constexpr CommandSpec kRunVerbSpecs[] = {
+    {"run", Family::kRunner, "pnmC", "with with-editable with-requirements python project directory env-file extra group package index index-url extra-index-url prefix cwd name spec pip-args container"},
+    {"exec", Family::kRunner, "pcCw", "package call filter workspace dir"},
+    {"dlx", Family::kRunner, "p", "package"},
+    {"x", Family::kRunner, "p", "package"},
+    {"tool", Family::kRunner, "p", "with from python"},
+    {"shell", Family::kRunner, "", "arg argstr impure-env keep unset"},
+    {"enter", Family::kRunner, "n", "name"},
+};
+
+const CommandSpec* RunVerbSpec(std::string_view verb) {
+  for (const CommandSpec& v : kRunVerbSpecs) {
+    if (v.name == verb) return &v;
+  }
+  return nullptr;
+}
+
+// A package to run, named as npx/pnpm dlx/bunx/uvx take it ("rimraf@5", "@scope/cli@1.2"): the
+// program is the package's name.
+Expanded ProgramOfPackage(Expanded word) {
+  std::string& t = word.text;
+  size_t at = t.find('@', t[0] == '@' ? 1 : 0);
+  if (at != std::string::npos && at > 0) t.resize(at);
+  if (t[0] == '@' && t.find('/') != std::string::npos) t = t.substr(t.find('/') + 1);
+  return word;
+}
+
+// The command from the k-th operand on, its name taken as a package's.
+Stream PackageFromOperand(Call& c, size_t k) {
+  const auto& ops = c.fact().operands;
+  if (k >= ops.size()) return UnknownStream(c.name());
+  std::vector<Expanded> words = Slice(c.argv, ops[k]);
+  if (!words.empty() && !words[0].text.empty() && !(words[0].bits & kArgDynamic)) words[0] = ProgramOfPackage(words[0]);
+  return c.Run(std::move(words), c.name());
+}
+
+// -c/--call 'STRING' (npm exec, npx, pnpm exec): a shell command line.
+bool CallOption(Call& c, Stream* out) {
+  const Option* o = FindOption(c.fact().options, {"-c", "--call"});
+  if (!o || !o->has_value) return false;
+  *out = c.RunCode(o->value, c.name() + " -c", c.name());
+  return true;
+}
+
+bool RunsPackage(std::string_view tool, std::string_view verb) {
+  return verb == "dlx" || (tool == "npm" && verb == "exec") || (tool == "bun" && verb == "x") ||
+         (tool == "pipx" && verb == "run") || (tool == "uv" && verb == "tool");
+}
 
 // TOOL VERB [options] [--] CMD…: true when this is the tool's run verb (`*out` its result).
 bool RunVerb(Call& c, Stream* out) {
   for (auto [tool, verb] : kRunVerbs) {
     if (c.name() != tool || Sub(c, 0) != verb) continue;
-    auto dd = AfterDashDash(c);
-    *out = dd ? c.Run(Slice(c.argv, *dd), c.name()) : FromOperand(c, 1);
+    if (CallOption(c, out)) return true;
+    if (auto dd = AfterDashDash(c)) {
+      *out = c.Run(Slice(c.argv, *dd), c.name());
+    } else {
+      // uv tool run PKG: the package follows the second verb.
+      size_t first = tool == "uv" && verb == "tool" ? 2 : 1;
+      *out = RunsPackage(tool, verb) ? PackageFromOperand(c, first) : FromOperand(c, first);
+    }
     return true;
   }
   return false;
@@ -64,9 +121,12 @@ Stream PackageManager(Call& c) {
   return RunVerb(c, &out) ? out : c.PassThrough();
 }
 
+// npx [-p PKG] [-c 'STRING'] PKG[@VERSION] ARGS…, bunx, pnpx, uvx.
 Stream Npx(Call& c) {
+  Stream out;
+  if (CallOption(c, &out)) return out;
   if (auto dd = AfterDashDash(c)) return c.Run(Slice(c.argv, *dd), c.name());
-  return FromOperand(c, 0);
+  return PackageFromOperand(c, 0);
 }
 
 // direnv exec DIR CMD runs CMD; direnv allow/reload/load source DIR/.envrc (shell code).
@@ -83,13 +143,18 @@ Stream Direnv(Call& c) {
 }
 
 // nix-shell --run CMD / --command CMD, nix develop -c CMD…: a shell string.
+// nix-shell --run/--command STRING: a shell string; nix develop|shell -c/--command CMD ARGS…:
+// a program and its arguments.
 bool DevShell(Call& c, Stream* out) {
   const bool nix = c.name() == "nix";
   for (const char* flag : {"--run", "--command", "-c"}) {
     for (size_t k = 1; k + 1 < c.argv.size(); ++k) {
       if (c.argv[k].text != flag) continue;
-      Expanded code = JoinWords(c.argv, k + 1, nix ? c.argv.size() : k + 2);
-      *out = c.an.CodeString(code, c.name(), c.st, c.an.Inner(c.ctx, c.name(), false), {}, c.in);
+      if (nix) {
+        *out = c.Run(Slice(c.argv, k + 1), c.name());
+      } else {
+        *out = c.an.CodeString(c.argv[k + 1], c.name(), c.st, c.an.Inner(c.ctx, c.name(), false), {}, c.in);
+      }
       return true;
     }
   }
@@ -103,8 +168,8 @@ Stream NixShell(Call& c) {
 
 Stream Nix(Call& c) {
   Stream out;
+  if ((Sub(c, 0) == "develop" || Sub(c, 0) == "shell") && DevShell(c, &out)) return out;
   if (RunVerb(c, &out)) return out;
-  if (Sub(c, 0) == "develop" && DevShell(c, &out)) return out;
   return c.Unknown();
 }
 
@@ -120,10 +185,6 @@ Stream DynamicLoader(Call& c) {
   return UnknownStream(c.name());
 }
 
-Stream Cpulimit(Call& c) {
-  if (auto dd = AfterDashDash(c)) return c.Run(Slice(c.argv, *dd), c.name());
-  return c.Unknown();
-}
 
 int BwrapArity(std::string_view opt) {
   static constexpr std::pair<std::string_view, int> kArity[] = {
@@ -154,37 +215,92 @@ Stream Bwrap(Call& c) {
   return UnknownStream(c.name());
 }
 
+// ip netns exec NS CMD…, ip vrf exec NAME CMD…
+Stream Ip(Call& c) {
+  if (Sub(c, 1) == "exec" && (Sub(c, 0) == "netns" || Sub(c, 0) == "vrf" || Sub(c, 0) == "-n")) return FromOperand(c, 3);
+  return c.PassThrough();
+}
+
+// perf stat|record|trace|… [OPTIONS] CMD…
+constexpr CommandSpec kPerfVerb = {"perf-verb", Family::kRunner, "eoptCFcGrIjm", "event output pid tid cpu call-graph freq count cgroup repeat interval-print mmap-pages"};
+const CommandSpec* PerfVerb(std::string_view verb) {
+  return verb == "stat" || verb == "record" || verb == "trace" || verb == "top" || verb == "sched" ? &kPerfVerb : nullptr;
+}
+
+Stream Perf(Call& c) {
+  const std::string verb = Sub(c, 0);
+  if (verb != "stat" && verb != "record" && verb != "trace") return c.PassThrough();
+  if (const Option* o = FindOption(c.fact().options, {"-o", "--output"}); o && o->has_value) c.File(FileOp::kWrite, o->value);
+  return FromOperand(c, 1);
+}
+
+// hyperfine 'CMD'…: every command (and --prepare/--setup/--cleanup/--conclude) is a shell string.
+Stream Hyperfine(Call& c) {
+  for (const Option& o : c.fact().options) {
+    bool code = o.name == "-p" || o.name == "--prepare" || o.name == "-s" || o.name == "--setup" || o.name == "-c" ||
+                o.name == "--cleanup" || o.name == "--conclude";
+    if (code && o.has_value) c.RunCode(o.value, "hyperfine " + o.name, c.name());
+    if (o.has_value && o.name.rfind("--export", 0) == 0) c.File(FileOp::kWrite, o.value);
+  }
+  for (uint32_t op : c.fact().operands) c.RunCode(c.argv[op], "hyperfine", c.name());
+  return c.PassThrough();
+}
+
+// watchexec [OPTIONS] -- CMD ARGS… (a program), or watchexec [OPTIONS] 'CMD' (a shell string).
+Stream Watchexec(Call& c) {
+  if (auto dd = AfterDashDash(c)) return c.Run(Slice(c.argv, *dd), c.name());
+  const auto& ops = c.fact().operands;
+  if (ops.empty()) return c.PassThrough();
+  return c.RunCode(JoinWords(c.argv, ops[0]), "watchexec", c.name());
+}
+
+// entr [-acdnprsz] UTILITY ARGS… (-s: UTILITY is a shell string).
+Stream Entr(Call& c) {
+  const auto& ops = c.fact().operands;
+  if (ops.empty()) return c.PassThrough();
+  if (HasOption(c.fact().options, {"-s"})) return c.RunCode(c.argv[ops[0]], "entr -s", c.name());
+  return FromOperand(c, 0);
+}
+
 using F = Family;
 
 constexpr CommandSpec kModels[] = {
-    {.name = "poetry", .family = F::kRunner, .run = Subcommand},
-    {.name = "uv", .family = F::kRunner, .run = Subcommand},
-    {.name = "pipenv", .family = F::kRunner, .run = Subcommand},
-    {.name = "pdm", .family = F::kRunner, .run = Subcommand},
-    {.name = "hatch", .family = F::kRunner, .run = Subcommand},
-    {.name = "rye", .family = F::kRunner, .run = Subcommand},
-    {.name = "bundle", .family = F::kRunner, .run = Subcommand},
-    {.name = "conda", .family = F::kRunner, .run = Subcommand},
-    {.name = "mamba", .family = F::kRunner, .run = Subcommand},
-    {.name = "micromamba", .family = F::kRunner, .run = Subcommand},
-    {.name = "devbox", .family = F::kRunner, .run = Subcommand},
-    {.name = "mise", .family = F::kRunner, .run = Subcommand},
-    {.name = "asdf", .family = F::kRunner, .run = Subcommand},
-    {.name = "rbenv", .family = F::kRunner, .run = Subcommand},
-    {.name = "pyenv", .family = F::kRunner, .run = Subcommand},
-    {.name = "flatpak", .family = F::kRunner, .run = Subcommand},
-    {"npm", F::kNoFiles, "w", "prefix workspace userconfig registry loglevel cache", false, 0, 0, "", false, PackageManager},
-    {.name = "pnpm", .family = F::kNoFiles, .run = PackageManager},
-    {.name = "yarn", .family = F::kNoFiles, .run = PackageManager},
-    {.name = "npx", .family = F::kNoFiles, .run = Npx},
-    {.name = "bunx", .family = F::kRunner, .run = Npx},
-    {.name = "pnpx", .family = F::kRunner, .run = Npx},
+    {.name = "poetry", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
+    {.name = "uv", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
+    {.name = "pipenv", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
+    {.name = "pdm", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
+    {.name = "hatch", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
+    {.name = "rye", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
+    {.name = "bundle", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
+    {.name = "pipx", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
+    {"conda", F::kRunner, "", "", false, 0, 0, "", false, Subcommand, RunVerbSpec},
+    {"mamba", F::kRunner, "", "", false, 0, 0, "", false, Subcommand, RunVerbSpec},
+    {"micromamba", F::kRunner, "", "", false, 0, 0, "", false, Subcommand, RunVerbSpec},
+    {.name = "devbox", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
+    {.name = "mise", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
+    {.name = "asdf", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
+    {.name = "rbenv", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
+    {.name = "pyenv", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
+    {.name = "flatpak", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
+    {.name = "toolbox", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
+    {.name = "distrobox", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
+    {"npm", F::kNoFiles, "w", "prefix workspace userconfig registry loglevel cache", false, 0, 0, "", false, PackageManager, RunVerbSpec},
+    {.name = "pnpm", .family = F::kNoFiles, .run = PackageManager, .verbs = RunVerbSpec},
+    {.name = "yarn", .family = F::kNoFiles, .run = PackageManager, .verbs = RunVerbSpec},
+    {"npx", F::kNoFiles, "pc", "package call", true, 0, 0, "", false, Npx},
+    {"bunx", F::kRunner, "p", "package", true, 0, 0, "", false, Npx},
+    {"pnpx", F::kRunner, "p", "package", true, 0, 0, "", false, Npx},
+    {"uvx", F::kRunner, "p", "with from python", true, 0, 0, "", false, Npx},
     {.name = "direnv", .family = F::kRunner, .run = Direnv},
-    {.name = "nix", .family = F::kRunner, .run = Nix},
+    {.name = "nix", .family = F::kRunner, .run = Nix, .verbs = RunVerbSpec},
     {.name = "nix-shell", .family = F::kRunner, .run = NixShell},
     {.name = "ld.so", .family = F::kRunner, .run = DynamicLoader},
-    {.name = "cpulimit", .family = F::kRunner, .run = Cpulimit},
     {.name = "bwrap", .family = F::kRunner, .run = Bwrap},
+    {.name = "ip", .family = F::kNoFiles, .run = Ip},
+    {"perf", F::kRunner, "eopt", "event output pid tid cpu call-graph freq count cgroup repeat interval-print", false, 0, 0, "", false, Perf, PerfVerb},
+    {"hyperfine", F::kRunner, "wmMrpcsPDLSun", "warmup min-runs max-runs runs prepare cleanup setup conclude parameter-scan parameter-step-size parameter-list shell time-unit export-json export-csv export-markdown export-asciidoc export-orgmode command-name style sort output input", false, 0, 0, "", false, Hyperfine},
+    {"watchexec", F::kRunner, "wefidsE", "watch exts filter ignore debounce signal stop-signal stop-timeout shell env delay-run project-origin workdir on-busy-update filter-file emit-events-to", false, 0, 0, "", false, Watchexec},
+    {"entr", F::kRunner, "", "", true, 0, 0, "", false, Entr},
 };
 
 }  // namespace

@@ -36,5 +36,22 @@ TEST(RunnerCommandsTest, LoaderSandboxAndLimiterRunTheirProgram) {
   }
 }
 
+TEST(RunnerCommandsTest, PackageVersionsAndCallStringsAreRuns) {
+  Facts f = Analyze("npx -y rimraf@5.0.0 /etc");
+  EXPECT_NE(FindFile(f, FileOp::kDelete, "/etc"), nullptr) << Dump(f);
+  for (std::string_view cmd : {"npm exec -c 'rm -rf /'", "npx -c 'rm -rf /'", "uvx --from x==1 rm -rf /",
+                               "pipx run --spec x rm -rf /", "ip netns exec ns1 rm -rf /", "perf stat -- rm -rf /",
+                               "hyperfine --runs 1 'rm -rf /'", "watchexec -- rm -rf /", "toolbox run rm -rf /"}) {
+    Facts g = Analyze(cmd);
+    EXPECT_NE(FindFile(g, FileOp::kDelete, "/"), nullptr) << cmd << ": " << Dump(g);
+  }
+}
+
+TEST(RunnerCommandsTest, OrdinaryToolRunsHaveNoFileEffects) {
+  Facts f = Analyze("uvx ruff@0.4 check");
+  for (const auto& file : f.files) EXPECT_TRUE(file.op == FileOp::kAccess || file.op == FileOp::kRead) << Dump(f);
+  EXPECT_NE(FindCommand(f, "ruff"), nullptr) << Dump(f);
+}
+
 }  // namespace
 }  // namespace warden::shell

@@ -58,8 +58,13 @@ constexpr CommandSpec kModels[] = {
     {"fish", F::kShell, "C", "init-command", true, 0, 'c', "command", false, RunShell},
     {"csh", F::kShell, "", "", true, 0, 'c', "", false, RunShell},
     {"tcsh", F::kShell, "", "", true, 0, 'c', "", false, RunShell},
-    {"pwsh", F::kShell, "", "", true, 0, 'c', "command", false, RunShell},
-};
+    {"osh", F::kShell, "o", "", true, 0, 'c', "", false, RunShell},
+    {"posh", F::kShell, "o", "", true, 0, 'c', "", false, RunShell},
+    {"loksh", F::kShell, "o", "", true, 0, 'c', "", false, RunShell},
+    {"oksh", F::kShell, "o", "", true, 0, 'c', "", false, RunShell},
+    {"busybox-sh", F::kShell, "o", "", true, 0, 'c', "", false, RunShell},
+    {"es", F::kShell, "", "", true, 0, 'c', "", false, RunShell},
+    {"rc", F::kShell, "", "", true, 0, 'c', "", false, RunShell},};
 
 }  // namespace
 

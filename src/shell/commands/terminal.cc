@@ -1,7 +1,7 @@
 // Terminal multiplexers and scripted terminals: `tmux new-session 'CMD'` (and new-window,
 // split-window, respawn, run-shell, popup) runs a shell command; `screen CMD` runs a command;
-// `tmux send-keys` types into another shell, which cannot be followed; `expect -c` spawns the
-// programs its Tcl script names.
+// what `tmux send-keys` and `screen -X stuff` type into another shell runs there; `expect -c`
+// spawns the programs its Tcl script names.
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -32,6 +32,60 @@ size_t TmuxCommandStart(const std::vector<Expanded>& argv, size_t verb_at) {
   return k;
 }
 
+// What is typed into another shell runs there as command lines — an unfinished line too, since
+// the next send of Enter runs it; what depends on run-time values is not known.
+Stream TypedKeys(Call& c, const Expanded& typed, std::string_view via) {
+  if (typed.bits & kArgDynamic) {
+    c.Signal(kSignalDynamicScript, std::string(via) + " types text only known at run time into another shell");
+  }
+  if (!typed.text.empty()) c.RunCode(typed.text, via, c.name());
+  return UnknownStream(c.name());
+}
+
+// tmux send-keys [-lRMX] [-t PANE] [-N N] KEYS…: key names (Enter, C-m, Space, Tab) are keys, other
+// words are typed as they are (-l: every word literally).
+Expanded TmuxKeys(const std::vector<Expanded>& argv, size_t verb_at) {
+  Expanded typed;
+  bool literal = false;
+  size_t k = verb_at + 1;
+  for (; k < argv.size() && argv[k].text.size() > 1 && argv[k].text[0] == '-'; ++k) {
+    const std::string& t = argv[k].text;
+    literal = literal || t.find('l') != std::string::npos;
+    if (t == "-t" || t == "-N" || t == "-c") ++k;
+  }
+  for (; k < argv.size(); ++k) {
+    const std::string& key = argv[k].text;
+    typed.bits |= argv[k].bits;
+    if (!literal && (key == "Enter" || key == "C-m" || key == "KPEnter" || key == "C-j" || key == "^M")) {
+      typed.text += '\n';
+    } else if (!literal && key == "Space") {
+      typed.text += ' ';
+    } else if (!literal && key == "Tab") {
+      typed.text += '\t';
+    } else {
+      typed.text += key;
+    }
+  }
+  return typed;
+}
+
+// screen's stuff text: ^M, \n and \r end a line.
+Expanded ScreenStuff(const Expanded& arg) {
+  Expanded typed = arg;
+  typed.text.clear();
+  for (size_t i = 0; i < arg.text.size(); ++i) {
+    const char ch = arg.text[i];
+    const char next = i + 1 < arg.text.size() ? arg.text[i + 1] : 0;
+    if ((ch == '\\' && (next == 'n' || next == 'r')) || (ch == '^' && next == 'M')) {
+      typed.text += '\n';
+      ++i;
+    } else {
+      typed.text += ch == '\r' ? '\n' : ch;
+    }
+  }
+  return typed;
+}
+
 Stream Tmux(Call& c) {
   const auto& ops = c.fact().operands;
   std::string verb = ops.empty() ? std::string() : c.argv[ops[0]].text;
@@ -40,9 +94,7 @@ Stream Tmux(Call& c) {
     if (k < c.argv.size()) return c.RunCode(JoinWords(c.argv, k), "tmux " + verb, c.name());
     return UnknownStream(c.name());
   }
-  if (verb == "send-keys" || verb == "send") {
-    c.Signal(kSignalDynamicScript, "tmux send-keys types into another shell: what runs there is not known");
-  }
+  if (verb == "send-keys" || verb == "send") return TypedKeys(c, TmuxKeys(c.argv, ops[0]), "tmux send-keys");
   return UnknownStream(c.name());
 }
 
@@ -53,6 +105,14 @@ Stream Screen(Call& c) {
     const std::string& t = c.argv[k].text;
     if (t.size() == 2 && kScreenValued.find(t[1]) != std::string_view::npos) ++k;
     ++k;
+  }
+  // screen -S NAME -X stuff 'TEXT' types into a session; -X screen CMD / exec CMD run a program.
+  for (size_t x = 1; x + 1 < c.argv.size(); ++x) {
+    if (c.argv[x].text != "-X") continue;
+    const std::string& verb = c.argv[x + 1].text;
+    if (verb == "stuff" && x + 2 < c.argv.size()) return TypedKeys(c, ScreenStuff(c.argv[x + 2]), "screen stuff");
+    if ((verb == "screen" || verb == "exec") && x + 2 < c.argv.size()) return c.Run(Slice(c.argv, x + 2), "screen -X");
+    return UnknownStream(c.name());
   }
   if (k < c.argv.size()) return c.Run(Slice(c.argv, k), c.name());
   return UnknownStream(c.name());

@@ -14,8 +14,14 @@ TEST(TerminalCommandsTest, TmuxNewSessionRunsItsCommand) {
   }
 }
 
-TEST(TerminalCommandsTest, SendKeysCannotBeFollowed) {
-  Facts f = Analyze("tmux send-keys -t x 'rm -rf /' Enter");
+TEST(TerminalCommandsTest, TypedKeysRunInTheOtherShell) {
+  for (std::string_view cmd : {"tmux send-keys -t x 'rm -rf /' Enter", "tmux send -t 0 rm Space -rf Space / C-m",
+                               "tmux send-keys -l 'rm -rf /'", "screen -S s -X stuff 'rm -rf /\\n'",
+                               "screen -S s -X stuff 'rm -rf /^M'", "screen -S s -X exec rm -rf /"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << cmd << ": " << Dump(f);
+  }
+  Facts f = Analyze("tmux send-keys -t x \"$CMD\" Enter");
   EXPECT_TRUE(HasSignal(f, kSignalDynamicScript)) << Dump(f);
 }
 

@@ -97,14 +97,14 @@ void Speculate(Call& c) {
       c.an.Exec(Slice(c.argv, k), copy, inner, Stream{});
     } else if (LooksLikeCommandLine(w.text)) {
       ++starts;
-      c.an.CodeString(w, c.name() + " (speculative)", copy, inner);
+      c.an.CodeString(w, c.name(), copy, inner);
     }
   }
   for (const Option& o : c.fact().options) {
     if (!o.has_value || starts >= kMaxStarts || !LooksLikeCommandLine(o.value)) continue;
     ++starts;
     State copy = c.st;
-    c.an.CodeString(PlainWord(o.value), c.name() + " " + o.name + " (speculative)", copy, inner);
+    c.an.CodeString(PlainWord(o.value), c.name() + " " + o.name, copy, inner);
   }
 }
 

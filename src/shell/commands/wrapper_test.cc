@@ -42,5 +42,16 @@ TEST(WrapperCommandsTest, CommandDashVPrintsAPath) {
   EXPECT_NE(FindFile(f, FileOp::kDelete, "/"), nullptr) << Dump(f);
 }
 
+TEST(WrapperCommandsTest, PrivilegeAndEnvironmentWrappersRunTheirProgram) {
+  for (std::string_view cmd : {"setpriv --reuid=1000 rm -rf /", "gosu root rm -rf /", "su-exec root rm -rf /",
+                               "chpst -u nobody rm -rf /", "envdir ./env rm -rf /", "eatmydata rm -rf /",
+                               "proot -r /tmp/r rm -rf /", "flatpak-spawn --host rm -rf /",
+                               "systemd-inhibit --what=idle rm -rf /", "dtach -n /tmp/s rm -rf /", "timelimit -t 5 rm -rf /",
+                               "dbus-run-session -- rm -rf /", "lxc-attach -n c1 -- rm -rf /", "schroot -c s -- rm -rf /"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_NE(FindFile(f, FileOp::kDelete, "/"), nullptr) << cmd << ": " << Dump(f);
+  }
+}
+
 }  // namespace
 }  // namespace warden::shell

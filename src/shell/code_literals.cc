@@ -1,0 +1,174 @@
+#include "shell/code_literals.h"
+
+#include <cctype>
+
+namespace warden::shell {
+namespace {
+
+char Closer(char open) {
+  switch (open) {
+    case '(': return ')';
+    case '{': return '}';
+    case '[': return ']';
+    case '<': return '>';
+    default: return open;
+  }
+}
+
+bool IsWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// The body of a quote operator starting at code[open] (the delimiter); `*end` is past its closer.
+std::string_view DelimitedBody(std::string_view code, size_t open, size_t* end) {
+  const char o = code[open];
+  const char c = Closer(o);
+  int depth = 1;
+  size_t k = open + 1;
+  for (; k < code.size(); ++k) {
+    if (code[k] == '\\') {
+      ++k;
+    } else if (c != o && code[k] == o) {
+      ++depth;
+    } else if (code[k] == c && --depth == 0) {
+      break;
+    }
+  }
+  *end = k < code.size() ? k + 1 : code.size();
+  return code.substr(open + 1, std::min(k, code.size()) - open - 1);
+}
+
+// The quote operator at code[k] ("qx", "%w", …) and its kind: '"' string, '`' shell, 'w' words.
+size_t QuoteOperator(std::string_view code, size_t k, char* kind) {
+  if (k > 0 && (IsWordChar(code[k - 1]) || code[k - 1] == '$' || code[k - 1] == '@')) return 0;
+  std::string_view rest = code.substr(k);
+  struct Op {
+    std::string_view text;
+    char kind;
+  };
+  static constexpr Op kOps[] = {{"qx", '`'}, {"qq", '"'}, {"qw", 'w'}, {"q", '"'},  {"%x", '`'},
+                                {"%Q", '"'}, {"%q", '"'}, {"%w", 'w'}, {"%W", 'w'}};
+  for (const Op& op : kOps) {
+    if (rest.substr(0, op.text.size()) != op.text) continue;
+    size_t d = op.text.size();
+    while (d < rest.size() && rest[d] == ' ' && op.text[0] == 'q') ++d;
+    if (d >= rest.size()) return 0;
+    const char delim = rest[d];
+    const bool bracket = delim == '(' || delim == '{' || delim == '[' || delim == '<';
+    if (IsWordChar(delim) || std::isspace(static_cast<unsigned char>(delim)) || delim == ',' || delim == ';' ||
+        delim == '=' || delim == ')' || (d > op.text.size() && !bracket)) {
+      return 0;
+    }
+    *kind = op.kind;
+    return d;
+  }
+  return 0;
+}
+
+std::string Words(std::string_view body) {
+  std::string out = "(";
+  size_t k = 0;
+  while (k < body.size()) {
+    while (k < body.size() && std::isspace(static_cast<unsigned char>(body[k]))) ++k;
+    size_t start = k;
+    while (k < body.size() && !std::isspace(static_cast<unsigned char>(body[k]))) ++k;
+    if (k > start) out += (out.size() > 1 ? ", \"" : "\"") + std::string(body.substr(start, k - start)) + "\"";
+  }
+  return out + ")";
+}
+
+// A string literal at code[k]; `*end` is past its closing quote, `*text` its unescaped text.
+bool ReadLiteral(std::string_view code, size_t k, size_t* end, std::string* text) {
+  const char q = code[k];
+  text->clear();
+  for (size_t i = k + 1; i < code.size(); ++i) {
+    if (code[i] == '\\' && i + 1 < code.size()) {
+      const char n = code[++i];
+      *text += n == 'n' ? '\n' : n == 't' ? '\t' : n;
+    } else if (code[i] == q) {
+      *end = i + 1;
+      return true;
+    } else {
+      *text += code[i];
+    }
+  }
+  return false;
+}
+
+// Text between two literals of one list: blanks, commas, opening brackets, list constructors.
+bool ListSeparator(std::string_view between) {
+  size_t k = 0;
+  bool comma_or_blank = false;
+  while (k < between.size()) {
+    const char c = between[k];
+    const bool empty_brackets = c == ']' && k > 0 && between[k - 1] == '[';  // new String[]{…}
+    if (std::isspace(static_cast<unsigned char>(c)) || c == ',' || c == '[' || c == '(' || c == '{' || empty_brackets) {
+      comma_or_blank = true;
+      ++k;
+      continue;
+    }
+    size_t start = k;
+    while (k < between.size() && (IsWordChar(between[k]) || between[k] == '.' || between[k] == '!')) ++k;
+    if (k == start) return false;
+    static constexpr std::string_view kConstructors[] = {"list", "vector", "vec!", "array", "Array", "List.of",
+                                                         "Arrays.asList", "arrayOf", "listOf", "new", "String",
+                                                         "Array.of", "Vec", "c"};
+    std::string_view word = between.substr(start, k - start);
+    bool known = false;
+    for (auto ctor : kConstructors) known = known || word == ctor;
+    if (!known) return false;
+  }
+  return comma_or_blank;
+}
+
+}  // namespace
+
+std::string NormalizeQuoteOperators(std::string_view code) {
+  std::string out;
+  out.reserve(code.size());
+  size_t k = 0;
+  while (k < code.size()) {
+    char kind = 0;
+    const size_t d = (code[k] == 'q' || code[k] == '%') ? QuoteOperator(code, k, &kind) : 0;
+    if (d == 0) {
+      out += code[k++];
+      continue;
+    }
+    size_t end = 0;
+    std::string_view body = DelimitedBody(code, k + d, &end);
+    if (kind == 'w') {
+      out += Words(body);
+    } else {
+      const char q = kind == '`' ? '`' : '"';
+      out += q;
+      for (char c : body) {
+        if (c == q) out += '\\';
+        out += c;
+      }
+      out += q;
+    }
+    k = end;
+  }
+  return out;
+}
+
+std::vector<std::vector<std::string>> LiteralLists(std::string_view code) {
+  std::vector<std::vector<std::string>> lists;
+  std::vector<std::string> current;
+  size_t last_end = 0;
+  for (size_t k = 0; k < code.size(); ++k) {
+    if (code[k] != '"' && code[k] != '\'') continue;
+    size_t end = 0;
+    std::string text;
+    if (!ReadLiteral(code, k, &end, &text)) break;
+    if (!current.empty() && !ListSeparator(code.substr(last_end, k - last_end))) {
+      if (current.size() >= 2) lists.push_back(std::move(current));
+      current.clear();
+    }
+    current.push_back(std::move(text));
+    last_end = end;
+    k = end - 1;
+  }
+  if (current.size() >= 2) lists.push_back(std::move(current));
+  return lists;
+}
+
+}  // namespace warden::shell
