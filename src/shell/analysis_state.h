@@ -118,5 +118,7 @@ struct Expanded {
 // $1…$9, $@, $* and $# from words[first…] (what a function call, `bash -c CODE NAME ARGS` or
 // `set -- ARGS` gives); earlier ones are removed.
 void SetPositional(State& st, const std::vector<Expanded>& words, size_t first);
+// An indexed array NAME=(items…): ${NAME[@]} gives them one by one, $NAME the first.
+void SetArray(State& st, const std::string& name, const std::vector<Expanded>& items);
 
 }  // namespace warden::shell

@@ -132,7 +132,6 @@ class Analyzer {
   void AnalyzeUncalledFunctions();
   void Assign(const std::string& name, const Expanded& value, bool nameref, State& st, const Ctx& ctx);
   std::optional<std::vector<Expanded>> ArrayItems(const Word& value, State& st, const Ctx& ctx);
-  void SetArray(const std::string& name, const std::vector<Expanded>& items, State& st);
   void Declare(const std::vector<std::pair<std::string, Expanded>>& assigns, const std::vector<Expanded>& argv,
                State& st, const Ctx& ctx);
   void CommandVariables(const std::vector<std::pair<std::string, Expanded>>& assigns, State& st, const Ctx& ctx);

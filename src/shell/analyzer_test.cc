@@ -345,6 +345,19 @@ TEST(AnalyzerTest, UnknownVariablesAreDynamic) {
   EXPECT_TRUE(HasSignal(Analyze("/bin/r? -rf /"), kSignalDynamicCommand));
 }
 
+TEST(AnalyzerTest, StaticDefaultsAreTheValue) {
+  for (std::string_view cmd : {"rm -rf ${X:-/}", "rm -rf ${X:=/}", ": ${D:=/}; rm -rf $D", "X=''; rm -rf ${X:-/}",
+                               "rm -rf ${1-/}"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_NE(FindFile(f, FileOp::kDelete, "/"), nullptr) << cmd << ": " << Dump(f);
+  }
+  // A variable the command set keeps its value; one set from unknown output stays unknown.
+  Facts f = Analyze("X=build; rm -rf ${X:-/}");
+  EXPECT_EQ(FindFile(f, FileOp::kDelete, "/"), nullptr) << Dump(f);
+  f = Analyze("X=$(cat f); rm -rf ${X:-/}");
+  EXPECT_EQ(FindFile(f, FileOp::kDelete, "/"), nullptr) << Dump(f);
+}
+
 // ---- working directory ------------------------------------------------------------------------
 
 TEST(AnalyzerTest, CdEarlierInTheList) {

@@ -115,4 +115,10 @@ std::vector<std::string> SplitFields(std::string_view s, std::string_view ifs) {
   return out;
 }
 
+std::string SingleQuoted(std::string_view word) {
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 }  // namespace warden::shell

@@ -24,6 +24,9 @@ bool HasGlobChar(std::string_view s);
 bool IsIdentifier(std::string_view s);
 std::string StripTrailingNewlines(std::string s);
 
+// The word in single quotes for a shell ('it'\''s'): what reads back as exactly one word.
+std::string SingleQuoted(std::string_view word);
+
 // Splits the way `env -S` does: blanks separate words, quotes group them.
 std::vector<std::string> SplitQuoted(std::string_view s);
 

@@ -74,12 +74,6 @@ Stream Analyzer::CodeStream(const Stream& s, std::string_view sink, int index, S
 
 namespace {
 
-std::string SingleQuoted(std::string_view word) {
-  std::string out = "'";
-  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 bool IsStdinPath(std::string_view p) { return p == "/dev/stdin" || p == "-" || p == "/dev/fd/0" || p == "/proc/self/fd/0"; }
 
 }  // namespace
@@ -181,7 +175,8 @@ void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interp
   // first item names a program Warden models (or an absolute path).
   for (const auto& argv : LiteralLists(normalized)) {
     const std::string& program = argv[0];
-    if (program.empty() || (program[0] != '/' && LookupCommand(program).family == Family::kUnknown)) continue;
+    // A program Warden models, by name or by path (/bin/rm): not any list that starts with a path.
+    if (program.empty() || LookupCommand(Basename(program)).family == Family::kUnknown) continue;
     std::string line;
     for (const auto& word : argv) line += (line.empty() ? "" : " ") + SingleQuoted(word);
     run(line);
@@ -246,6 +241,10 @@ void Analyzer::PathsInCode(std::string_view code, std::string_view interpreter, 
     AddFile(FileOp::kAccess, expanded, 0, false, source, index, st, true);
     if (writes) AddFile(FileOp::kWrite, expanded, 0, false, source, index, st, true);
     if (deletes) AddFile(FileOp::kDelete, expanded, 0, false, source, index, st, true);
+  }
+  // Library calls given a literal path delete or write it for sure: shutil.rmtree('/x').
+  for (const PathCall& call : PathCalls(code)) {
+    AddFile(call.op, ExpandTilde(call.path, opt_.home), 0, call.recursive, std::string(interpreter) + " code", index, st);
   }
   if (NamesWarden(code, opt_.self) || code.find("WARDEN_") != std::string_view::npos) {
     Signal(kSignalWardenTamper, std::string(interpreter) + " code names Warden's files, socket or settings", index);

@@ -1,5 +1,7 @@
 #include "shell/code_literals.h"
 
+#include <re2/re2.h>
+
 #include <cctype>
 
 namespace warden::shell {
@@ -169,6 +171,54 @@ std::vector<std::vector<std::string>> LiteralLists(std::string_view code) {
   }
   if (current.size() >= 2) lists.push_back(std::move(current));
   return lists;
+}
+
+namespace {
+
+// NAME( "LITERAL" …: the call's name (after a module or object prefix) and its first argument.
+std::string CallPattern(std::string_view names) {
+  return R"re((?:^|[^\w])(?:\w+\.)*(?:)re" + std::string(names) + R"re()\s*\(\s*["']([^"'\n]{1,400})["'])re";
+}
+
+}  // namespace
+
+std::vector<PathCall> PathCalls(std::string_view code) {
+  static const RE2 kDeleteTree(CallPattern(
+      "rmtree|rm_rf|rm_r|remove_dir_all|RemoveAll|remove_tree|rimraf|rimrafSync|removeRecursively|deleteRecursively|"
+      "rmSync|rmdirSync|fs\\.rm|fs\\.promises\\.rm|FileUtils\\.rm|FileUtils\\.remove_dir|os\\.remove|emptyDirSync|"
+      "emptyDir|remove_entry|deleteDirectory|forceDelete|Directory\\.Delete|Deno\\.remove|file\\.remove"));
+  static const RE2 kDeleteOne(CallPattern(
+      "unlink|unlinkSync|rmdir|remove_file|File\\.delete|Files\\.delete|File\\.Delete|deleteIfExists|truncate"));
+  static const RE2 kWrite(CallPattern(
+      "writeFileSync|appendFileSync|writeFile|appendFile|createWriteStream|file_put_contents|File\\.write|IO\\.write|"
+      "Files\\.write|File\\.WriteAllText|File\\.AppendAllText|spit|write_file|symlinkSync|chmodSync|os\\.chmod|"
+      "os\\.symlink|os\\.rename|os\\.replace|renameSync|fs\\.rename|os\\.chown|File\\.chmod|Deno\\.writeTextFile"));
+  static const RE2 kOpenForWriting(
+      R"re((?:^|[^\w])(?:open|fopen|File\.open|io\.open|codecs\.open)\s*\(\s*["']([^"'\n]{1,400})["']\s*,\s*(?:mode\s*=\s*)?["'][^"']*[wax+])re");
+  static const RE2 kPathMethod(
+      R"re(Path\s*\(\s*["']([^"'\n]{1,400})["']\s*\)\s*\.\s*(write_text|write_bytes|unlink|rmdir|touch|chmod|symlink_to|rename|replace))re");
+  struct Kind {
+    const RE2* re;
+    FileOp op;
+    bool recursive;
+  };
+  const Kind kinds[] = {{&kDeleteTree, FileOp::kDelete, true}, {&kDeleteOne, FileOp::kDelete, false},
+                        {&kWrite, FileOp::kWrite, false}, {&kOpenForWriting, FileOp::kWrite, false}};
+  std::vector<PathCall> out;
+  const re2::StringPiece text(code.data(), std::min<size_t>(code.size(), 16 * 1024));
+  std::string path, method;
+  for (const Kind& k : kinds) {
+    re2::StringPiece input = text;
+    for (int guard = 0; guard < 32 && RE2::FindAndConsume(&input, *k.re, &path); ++guard) {
+      out.push_back({k.op, k.recursive, path});
+    }
+  }
+  re2::StringPiece input = text;
+  for (int guard = 0; guard < 32 && RE2::FindAndConsume(&input, kPathMethod, &path, &method); ++guard) {
+    const bool deletes = method == "unlink" || method == "rmdir" || method == "rename" || method == "replace";
+    out.push_back({deletes ? FileOp::kDelete : FileOp::kWrite, false, path});
+  }
+  return out;
 }
 
 }  // namespace warden::shell

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "shell/facts.h"
+
 namespace warden::shell {
 
 // q(…), qq{…}, %q[…], %Q<…> become "…"; qx(…) and %x{…} become `…` (they run a shell); qw(a b)
@@ -18,5 +20,15 @@ std::string NormalizeQuoteOperators(std::string_view code);
 // blanks, commas, opening brackets and list constructors — ["sh", "-c", "…"], ("rm", "-rf",
 // "/"), "/bin/rm" (list "-rf" "/"), System.cmd("sh", ["-c", "…"]): candidate argvs.
 std::vector<std::vector<std::string>> LiteralLists(std::string_view code);
+
+// A library call that deletes or writes the path given to it as a literal:
+// shutil.rmtree('/x'), fs.rmSync("/x", …), FileUtils.rm_rf('/x'), open('/x', 'w'),
+// Path('/x').write_text(…), file_put_contents('/x', …), unlink('/x'), os.RemoveAll("/x").
+struct PathCall {
+  FileOp op;
+  bool recursive;
+  std::string path;  // as written (a leading ~ is left to the caller)
+};
+std::vector<PathCall> PathCalls(std::string_view code);
 
 }  // namespace warden::shell

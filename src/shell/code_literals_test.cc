@@ -44,5 +44,19 @@ TEST(CodeLiteralsTest, LiteralsSeparatedByCodeAreNotALlist) {
   EXPECT_TRUE(LiteralLists(R"(unterminated "a", "b)").empty());
 }
 
+TEST(CodeLiteralsTest, PathCallsName) {
+  auto calls = PathCalls("import shutil; shutil.rmtree('/x'); os.remove(\"/y\"); open('/z', 'w'); open('/r')");
+  ASSERT_EQ(calls.size(), 3u);
+  EXPECT_EQ(calls[0].path, "/x");
+  EXPECT_TRUE(calls[0].recursive);
+  EXPECT_EQ(calls[1].path, "/y");
+  EXPECT_EQ(calls[2].op, FileOp::kWrite);
+  EXPECT_EQ(calls[2].path, "/z");
+  EXPECT_TRUE(PathCalls("s.replace('/etc/passwd', ''); f.write('/etc/x'); d.delete('/k')").empty());
+  auto path = PathCalls("Path('/a').write_text('x'); Path('/b').unlink()");
+  ASSERT_EQ(path.size(), 2u);
+  EXPECT_EQ(path[1].op, FileOp::kDelete);
+}
+
 }  // namespace
 }  // namespace warden::shell

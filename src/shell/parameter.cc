@@ -190,6 +190,15 @@ void Analyzer::ExpandParam(const WordPart& p, State& st, const Ctx& ctx, Expande
   }
   if (op == "[]" || op == "indirect") return dynamic(nullptr);
   const Value* v = Lookup(p.text, st, &scratch);
+  const bool defaulting = op == ":-" || op == "-" || op == ":=" || op == "=";
+  if (defaulting && (v == nullptr || (v->known && v->text.empty() && op.size() == 2))) {
+    // ${X:-/}: a variable neither the command nor the environment Warden knows of sets takes its
+    // default — the reading the command is written for; an empty one takes it for sure.
+    if (operands.empty() || !operands[0]) return dynamic(v);
+    out->text += *operands[0];
+    if (op.back() == '=' && IsIdentifier(p.text)) st.vars[p.text] = Value{.text = *operands[0], .known = true};
+    return;
+  }
   if (!v || !v->known) {
     // Prompt expansion runs the command substitutions the value holds; unknown stays unknown.
     return dynamic(v);
@@ -205,7 +214,6 @@ void Analyzer::ExpandParam(const WordPart& p, State& st, const Ctx& ctx, Expande
     if (op.empty() && v->taint.tainted()) out->taint = v->taint;
     return;
   }
-  if (op == ":-" || op == "-" || op == ":=" || op == "=") return dynamic(v);  // unset here, the environment may set it
   if (op == ":+" || op == "+") {
     if (!set_nonempty || operands.empty() || !operands[0]) return dynamic(v);
     out->text += *operands[0];

@@ -448,7 +448,7 @@ std::optional<std::vector<Expanded>> Analyzer::ArrayItems(const Word& value, Sta
   return items;
 }
 
-void Analyzer::SetArray(const std::string& name, const std::vector<Expanded>& items, State& st) {
+void SetArray(State& st, const std::string& name, const std::vector<Expanded>& items) {
   Value v;
   v.known = true;
   for (const auto& e : items) {
@@ -500,7 +500,7 @@ Stream Analyzer::Simple(const Node& n, State& st, const Ctx& ctx, const Stream& 
   Stream input = Redirects(n.redirects, st, ctx, in, &outputs);
   if (argv.empty() || n.declaration) {
     Declare(assigns, argv, st, ctx);
-    for (const auto& [name, items] : arrays) SetArray(name, items, st);
+    for (const auto& [name, items] : arrays) SetArray(st, name, items);
     if (!argv.empty()) return Stream{};  // export/declare/local …
     // Only a redirection: "$(< file)" is the file's text.
     if (outputs.empty()) return input.kind == Stream::Kind::kLiteral || input.kind == Stream::Kind::kFile ? input : Stream{};

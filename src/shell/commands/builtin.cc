@@ -124,6 +124,48 @@ Stream Shopt(Call& c) {
   return Stream{};
 }
 
+// read and mapfile from input whose text is known (a here-string, echo, a file written earlier):
+// the variables get that text — `read -r c <<< 'rm -rf ~'; $c` runs rm.
+bool ReadKnownInput(Call& c) {
+  const Stream& in = c.in;
+  std::optional<std::string> text;
+  if (in.kind == Stream::Kind::kLiteral) text = in.text;
+  if (in.kind == Stream::Kind::kFile) text = c.an.KnownContents(in.text, c.st);
+  if (!text || in.warden) return false;
+  const CommandFact& f = c.fact();
+  std::vector<std::string> names;
+  for (uint32_t op : f.operands) {
+    if (!IsIdentifier(c.argv[op].text)) return false;
+    names.push_back(c.argv[op].text);
+  }
+  if (c.name() == "read") {
+    std::string line = text->substr(0, text->find('\n'));
+    std::vector<std::string> fields = SplitFields(line, " \t\n");
+    if (const Option* a = FindOption(f.options, {"-a"}); a && a->has_value) {
+      std::vector<Expanded> items;
+      for (auto& w : fields) items.push_back(PlainWord(w));
+      SetArray(c.st, a->value, items);
+      return true;
+    }
+    if (names.empty()) names.push_back("REPLY");
+    for (size_t k = 0; k < names.size(); ++k) {
+      std::string value = k < fields.size() ? fields[k] : "";
+      if (k + 1 == names.size() && names.size() > 1) {  // the last name gets the rest of the line
+        for (size_t r = k + 1; r < fields.size(); ++r) value += " " + fields[r];
+      } else if (names.size() == 1) {
+        value = std::string(Trim(line));
+      }
+      c.st.vars[names[k]] = Value{.text = value, .known = true};
+    }
+    return true;
+  }
+  std::vector<Expanded> items;  // mapfile/readarray: one item per line
+  for (auto piece : Split(*text, '\n')) items.push_back(PlainWord(std::string(piece)));
+  if (!items.empty() && items.back().text.empty()) items.pop_back();
+  SetArray(c.st, names.empty() ? "MAPFILE" : names.back(), items);
+  return true;
+}
+
 // read, unset, mapfile, let, test, [, wait: their arguments may be evaluated (subscripts,
 // arithmetic); the variables read or unset are no longer known.
 Stream Evaluates(Call& c) {
@@ -138,6 +180,7 @@ Stream Evaluates(Call& c) {
     }
   }
   if (n == "read" || n == "mapfile" || n == "readarray" || n == "unset") {
+    if (n != "unset" && ReadKnownInput(c)) return Stream{};
     for (size_t k = 1; k < c.argv.size(); ++k) {
       if (MentionsWardenVariable(c.argv[k].text) || (n == "unset" && (c.argv[k].bits & kArgWarden))) {
         c.Signal(kSignalWardenTamper, n + " " + c.argv[k].text + ", which Warden's programs read");
@@ -204,10 +247,10 @@ constexpr CommandSpec kModels[] = {
     {.name = "set", .family = Family::kBuiltin, .run = Set},
     {.name = "shift", .family = Family::kBuiltin, .run = Shift},
     {.name = "shopt", .family = Family::kBuiltin, .run = Shopt},
-    {.name = "read", .family = Family::kBuiltin, .run = Evaluates},
+    {.name = "read", .family = Family::kBuiltin, .short_value = "adinNptu", .run = Evaluates},
     {.name = "unset", .family = Family::kBuiltin, .run = Evaluates},
-    {.name = "mapfile", .family = Family::kBuiltin, .run = Evaluates},
-    {.name = "readarray", .family = Family::kBuiltin, .run = Evaluates},
+    {.name = "mapfile", .family = Family::kBuiltin, .short_value = "dnOsuCc", .run = Evaluates},
+    {.name = "readarray", .family = Family::kBuiltin, .short_value = "dnOsuCc", .run = Evaluates},
     {.name = "let", .family = Family::kBuiltin, .run = Evaluates},
     {.name = "test", .family = Family::kBuiltin, .run = Evaluates},
     {.name = "[", .family = Family::kBuiltin, .run = Evaluates},

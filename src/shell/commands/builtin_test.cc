@@ -57,5 +57,16 @@ TEST(BuiltinCommandsTest, ReadMakesAVariableUnknown) {
   EXPECT_TRUE(f.files.back().dynamic) << Dump(f);
 }
 
+TEST(BuiltinCommandsTest, ReadAndMapfileTakeKnownInput) {
+  for (std::string_view cmd : {"read -ra a <<< 'rm -rf /'; \"${a[@]}\"", "mapfile -t a <<< $'rm\\n-rf\\n/'; \"${a[@]}\"",
+                               "read x y <<< 'rm -rf /'; $x $y", "echo / > /tmp/d; read d < /tmp/d; rm -rf $d"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_NE(FindFile(f, FileOp::kDelete, "/"), nullptr) << cmd << ": " << Dump(f);
+  }
+  // Words from a variable are not tilde-expanded: this removes ./~, as bash does.
+  Facts f = Analyze("read -r c <<< 'rm -rf ~'; $c");
+  EXPECT_EQ(FindFile(f, FileOp::kDelete, "/home/dev"), nullptr) << Dump(f);
+}
+
 }  // namespace
 }  // namespace warden::shell

@@ -89,12 +89,28 @@ const Option* CodeOption(const Call& c, const CommandSpec& spec) {
   return o;
 }
 
+// Code glued to its flag in one word: python -c'…', perl -ne'…', ruby -e'…' (the option parser
+// split the word into a cluster of letters).
+std::optional<Expanded> GluedCode(const Call& c, const Option& code_opt) {
+  if (code_opt.name.size() != 2 || code_opt.arg_index >= c.argv.size()) return std::nullopt;
+  const Expanded& word = c.argv[code_opt.arg_index];
+  if (word.text.size() < 3 || word.text[0] != '-' || word.text[1] == '-') return std::nullopt;
+  const size_t at = word.text.find(code_opt.name[1], 1);
+  if (at == std::string::npos || at + 1 >= word.text.size()) return std::nullopt;
+  Expanded code = word;
+  code.text = word.text.substr(at + 1);
+  return code;
+}
+
 Stream WithCodeOption(Call& c, const CommandSpec& spec, const Option& code_opt) {
   const auto& ops = c.fact().operands;
   const bool perl_like = PerlLike(spec.name);
   size_t files_from = ops.size();
   if (code_opt.has_value) {
     InlineCode(c, PlainWord(code_opt.value, c.fact().arg_bits[code_opt.arg_index]));
+    files_from = 0;
+  } else if (auto glued = GluedCode(c, code_opt)) {
+    InlineCode(c, *glued);
     files_from = 0;
   } else if (!ops.empty()) {
     // perl/ruby -e CODE FILES…: only the first operand is code; python -c takes argv after it.

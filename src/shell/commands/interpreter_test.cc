@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "shell/test_util.h"
 
 namespace warden::shell {
@@ -68,6 +70,28 @@ TEST(InterpreterCommandsTest, EveryInterpretersCodeFlagsAreCode) {
     EXPECT_NE(FindFile(f, FileOp::kDelete, "/"), nullptr) << cmd << ": " << Dump(f);
     EXPECT_TRUE(HasSignal(f, kSignalInlineCode)) << cmd;
   }
+}
+
+TEST(InterpreterCommandsTest, CodeGluedToTheFlagIsCode) {
+  for (std::string_view cmd : {"python3 -c'import os; os.system(\"rm -rf /\")'", "perl -e'system q(rm -rf /)'",
+                               "ruby -e'system \"rm -rf /\"'"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_NE(FindFile(f, FileOp::kDelete, "/"), nullptr) << cmd << ": " << Dump(f);
+  }
+}
+
+TEST(InterpreterCommandsTest, LibraryCallsOnLiteralPathsAreFacts) {
+  Facts f = Analyze("python3 -c \"import shutil; shutil.rmtree('/home/dev')\"");
+  const bool certain = std::any_of(f.files.begin(), f.files.end(), [](const FileFact& x) {
+    return x.op == FileOp::kDelete && x.path == "/home/dev" && !x.guessed && x.recursive;
+  });
+  EXPECT_TRUE(certain) << Dump(f);
+  f = Analyze("node -e \"require('fs').writeFileSync('/home/dev/.bashrc', 'x')\"");
+  EXPECT_NE(FindFile(f, FileOp::kWrite, "/home/dev/.bashrc"), nullptr) << Dump(f);
+  f = Analyze("python3 -c \"open('/home/dev/.profile', 'a').write('x')\"");
+  EXPECT_NE(FindFile(f, FileOp::kWrite, "/home/dev/.profile"), nullptr) << Dump(f);
+  f = Analyze("python3 -c \"print(open('/home/dev/project/a.txt').read())\"");
+  for (const auto& file : f.files) EXPECT_NE(file.op, FileOp::kWrite) << Dump(f);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // a script (its text known when written earlier in the same string); plain `sh` (or -s) runs
 // what it reads from standard input.
 #include <algorithm>
+#include <cctype>
+#include <optional>
 
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
@@ -9,6 +11,23 @@
 
 namespace warden::shell {
 namespace {
+
+// `sh -c'rm -rf ~'`: code glued to the flag inside one word ("-crm -rf ~"). A shell would reject
+// the cluster; the command is still read as what it means to run.
+std::optional<Expanded> AttachedCode(const Call& c, char flag) {
+  for (size_t k = 1; k < c.argv.size(); ++k) {
+    const std::string& w = c.argv[k].text;
+    if (w.size() < 3 || w[0] != '-' || w[1] == '-') continue;
+    const size_t at = w.find(flag);
+    if (at == std::string::npos || at + 1 >= w.size()) continue;
+    const std::string rest = w.substr(at + 1);
+    if (std::all_of(rest.begin(), rest.end(), [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)); })) continue;
+    Expanded code = c.argv[k];
+    code.text = rest;
+    return code;
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -28,6 +47,9 @@ Stream RunShell(Call& c) {
   std::string short_flag = std::string("-") + spec.code_flag;
   bool has_c = HasOption(options, {short_flag}) ||
                (!spec.code_long.empty() && HasOption(options, {"--" + std::string(spec.code_long)}));
+  if (spec.code_flag) {
+    if (auto code = AttachedCode(c, spec.code_flag)) return c.an.CodeString(*code, c.name() + " -c", c.st, inner, {}, c.in);
+  }
   if (has_c) {
     if (operands.empty()) return UnknownStream();
     std::vector<Expanded> params;

@@ -32,5 +32,14 @@ TEST(ShellCommandsTest, ScriptFileIsExecuted) {
   EXPECT_NE(FindFile(f, FileOp::kExec, "/home/dev/project/deploy.sh"), nullptr) << Dump(f);
 }
 
+TEST(ShellCommandsTest, CodeGluedToTheFlagRuns) {
+  for (std::string_view cmd : {"sh -c'rm -rf /'", "bash -xc'rm -rf /'"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << cmd << ": " << Dump(f);
+  }
+  Facts f = Analyze("bash -cx 'ls'");
+  EXPECT_TRUE(HasCommandLine(f, "ls")) << Dump(f);
+}
+
 }  // namespace
 }  // namespace warden::shell

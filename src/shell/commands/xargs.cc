@@ -19,6 +19,8 @@ struct XargsOptions {
   std::string delimiter;  // -0 / -d: what separates items
   bool delimited = false;
   size_t stop = 0;        // where the command starts
+  std::string arg_file;   // -a FILE: items come from FILE, not standard input
+  size_t arg_file_at = 0;
 };
 
 XargsOptions ReadXargsOptions(const Call& c) {
@@ -31,6 +33,10 @@ XargsOptions ReadXargsOptions(const Call& c) {
   ParseOptions(spec, texts, 1, &options, &operands, &x.stop);
   if (const Option* o = FindOption(options, {"-I", "--replace"}); o) x.replace = o->has_value ? o->value : "{}";
   if (HasOption(options, {"-i"})) x.replace = "{}";
+  if (const Option* a = FindOption(options, {"-a", "--arg-file"}); a && a->has_value) {
+    x.arg_file = a->value;
+    x.arg_file_at = a->value == texts[a->arg_index] ? a->arg_index : a->arg_index + 1;
+  }
   if (HasOption(options, {"-0", "--null"})) {
     x.delimiter = std::string(1, '\0');
     x.delimited = true;
@@ -95,9 +101,23 @@ std::vector<Expanded> Substituted(std::vector<Expanded> cmd, const std::string& 
   return cmd;
 }
 
+// What the items are read from: -a FILE (a <(…) or a file written earlier in the command), else
+// standard input — a file redirected there is read for its text when that is known.
+Stream ItemSource(const Call& c, const std::string& arg_file, size_t arg_file_at) {
+  if (!arg_file.empty()) {
+    if (arg_file_at < c.argv.size() && c.argv[arg_file_at].procsub) return c.argv[arg_file_at].procsub_stream;
+    if (auto text = c.an.KnownContents(arg_file, c.st)) return LiteralStream(*text, arg_file);
+    return UnknownStream(arg_file);
+  }
+  if (c.in.kind == Stream::Kind::kFile) {
+    if (auto text = c.an.KnownContents(c.in.text, c.st)) return LiteralStream(*text, c.in.text);
+  }
+  return c.in;
+}
+
 Stream Xargs(Call& c) {
   XargsOptions x = ReadXargsOptions(c);
-  std::vector<Expanded> items = Items(c.in, x);
+  std::vector<Expanded> items = Items(ItemSource(c, x.arg_file, x.arg_file_at), x);
   std::vector<Expanded> base = Slice(c.argv, x.stop);
   if (base.empty()) base.push_back(PlainWord("echo"));
   Ctx inner = c.an.Inner(c.ctx, "xargs", false, "xargs");
@@ -125,14 +145,23 @@ size_t ParallelCommandStart(const std::vector<Expanded>& argv) {
   return i;
 }
 
-// Arguments from standard input: its lines when known, else one unknown argument.
-std::vector<Expanded> ParallelInput(const Stream& in) {
-  if (in.kind != Stream::Kind::kLiteral) return {PlainWord("…", kArgDynamic)};
-  std::vector<Expanded> args;
-  for (auto line : Split(in.text, '\n')) {
-    if (!Trim(line).empty()) args.push_back(PlainWord(std::string(Trim(line))));
-  }
-  return args;
+// Arguments from standard input: its lines when known, a tree for find's paths, else one
+// unknown argument.
+std::vector<Expanded> ParallelInput(const Call& c) {
+  XargsOptions lines;
+  lines.delimiter = "\n";
+  lines.delimited = true;
+  return Items(ItemSource(c, "", 0), lines);
+}
+
+// parallel --version, --help, --number-of-cpus…: it prints and runs nothing.
+bool ParallelOnlyInforms(const std::vector<Expanded>& argv) {
+  static constexpr std::string_view kInfo[] = {"--version", "--help", "-h", "--citation", "--bibtex", "--number-of-cpus",
+                                               "--number-of-cores", "--number-of-threads", "--number-of-sockets",
+                                               "--max-line-length-allowed", "--minversion", "--record-env"};
+  return std::any_of(argv.begin() + 1, argv.end(), [](const Expanded& a) {
+    return std::find(std::begin(kInfo), std::end(kInfo), a.text) != std::end(kInfo);
+  });
 }
 
 // GNU parallel: parallel [options] COMMAND ::: ARGS … ; without COMMAND, each ARG is a command.
@@ -146,18 +175,22 @@ Stream Parallel(Call& c) {
   for (size_t k = sep + 1; k < c.argv.size(); ++k) {
     if (!IsSeparator(c.argv[k].text)) args.push_back(c.argv[k]);
   }
-  if (sep >= c.argv.size()) args = ParallelInput(c.in);
+  if (command.empty() && sep >= c.argv.size() && ParallelOnlyInforms(c.argv)) return UnknownStream(c.name());
+  if (sep >= c.argv.size()) args = ParallelInput(c);
   Ctx inner = c.an.Inner(c.ctx, "parallel", false, "parallel");
   Stream out;
   if (command.empty()) {
     for (const auto& a : args) out = c.an.CodeString(a, "parallel", c.st, inner);
     return out;
   }
-  // The command is a shell command line: {} (or the end) gets the argument.
+  // The command is a shell command line: {} (or the end) gets the argument, quoted as parallel
+  // quotes it (`parallel sh -c ::: 'rm -rf ~'` runs sh -c 'rm -rf ~').
   std::string line = JoinWords(command, 0).text;
   for (const auto& a : args) {
-    std::string code = line.find("{}") == std::string::npos ? line + " " + a.text
-                                                             : Substituted({PlainWord(line)}, "{}", a)[0].text;
+    Expanded quoted = a;
+    if (!(a.bits & (kArgDynamic | kArgTree))) quoted.text = SingleQuoted(a.text);
+    std::string code = line.find("{}") == std::string::npos ? line + " " + quoted.text
+                                                             : Substituted({PlainWord(line)}, "{}", quoted)[0].text;
     out = c.an.CodeString(PlainWord(code, a.bits & kArgDynamic), "parallel", c.st, inner);
   }
   return out;

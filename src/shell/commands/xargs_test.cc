@@ -40,5 +40,22 @@ TEST(XargsCommandsTest, ParallelArgumentsAndTemplates) {
   EXPECT_TRUE(HasCommandLine(g, "rm -rf /")) << Dump(g);
 }
 
+TEST(XargsCommandsTest, ItemsFromArgFilesAndRedirectedFiles) {
+  for (std::string_view cmd : {"xargs -a <(echo /) rm -rf", "echo / > /tmp/l; xargs rm -rf < /tmp/l",
+                               "echo / > /tmp/l; xargs -a /tmp/l rm -rf"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_NE(FindFile(f, FileOp::kDelete, "/"), nullptr) << cmd << ": " << Dump(f);
+  }
+}
+
+TEST(XargsCommandsTest, ParallelQuotesItsArguments) {
+  Facts f = Analyze("parallel -j1 sh -c ::: 'rm -rf /'");
+  EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << Dump(f);
+  f = Analyze("find / -name x | parallel rm -rf");
+  EXPECT_NE(FindFile(f, FileOp::kDelete, "/**/x"), nullptr) << Dump(f);
+  f = Analyze("parallel --version");
+  EXPECT_FALSE(HasSignal(f, kSignalDynamicScript)) << Dump(f);
+}
+
 }  // namespace
 }  // namespace warden::shell
