@@ -92,6 +92,7 @@ class Analyzer {
     Analyzer& a_;
   };
   bool speculating() const { return speculative_ > 0; }
+  int speculation_depth() const { return speculative_; }
 
   // Facts (file_facts.cc).
   void AddFile(FileOp op, std::string_view text, uint8_t bits, bool recursive, std::string_view source,

@@ -1,4 +1,5 @@
 // Call: the shorthands command handlers use, each a thin layer over the analyzer's services.
+#include "core/strings.h"
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
 #include "shell/self_protection.h"
@@ -32,12 +33,40 @@ void Call::Socket(std::string_view path, uint8_t bits, std::string_view how) {
   }
 }
 
+namespace {
+
+// The directory a command's chdir option (its row's `chdir`: systemd-run --working-directory,
+// unshare --wd, uv run --directory, …) names, if it has one.
+const Option* ChdirOption(const Call& c) {
+  const CommandSpec& spec = LookupCommand(c.name());
+  if (spec.chdir.empty()) return nullptr;
+  for (const Option& o : c.fact().options) {
+    if (!o.has_value) continue;
+    for (std::string_view name : Split(spec.chdir, ' ')) {
+      if (o.name == name) return &o;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+State* Call::RunState(State* moved) const {
+  const Option* dir = ChdirOption(*this);
+  if (dir == nullptr) return &st;
+  *moved = st;
+  an.ChangeDirectory({PlainWord("cd"), PlainWord(dir->value, fact().arg_bits[dir->arg_index] & kArgDynamic)}, *moved);
+  return moved;
+}
+
 Stream Call::Run(std::vector<Expanded> words, std::string_view via) {
-  return an.Exec(std::move(words), st, an.Inner(ctx, via, false), in);
+  State moved;
+  return an.Exec(std::move(words), *RunState(&moved), an.Inner(ctx, via, false), in);
 }
 
 Stream Call::RunCode(const Expanded& code, std::string_view origin, std::string_view via, const Stream& input) {
-  return an.CodeString(code, origin, st, an.Inner(ctx, via, false), {}, input);
+  State moved;
+  return an.CodeString(code, origin, *RunState(&moved), an.Inner(ctx, via, false), {}, input);
 }
 
 Stream Call::RunCode(std::string text, std::string_view origin, std::string_view via, const Stream& input) {

@@ -74,6 +74,58 @@ Stream Analyzer::CodeStream(const Stream& s, std::string_view sink, int index, S
 
 namespace {
 
+bool StartsWithModelledCommand(std::string_view s) {
+  std::string_view t = Trim(s);
+  std::string_view first = t.substr(0, t.find_first_of(" \t\n;|&"));
+  return !first.empty() && LookupCommand(Basename(first)).family != Family::kUnknown;
+}
+
+// Argument vectors: subprocess.run(["rm", "-rf", "/"]), spawnSync("sh", ["-c", "…"]), when the
+// first item names a program Warden models, by name or by path (/bin/rm); execl's repeated
+// argv[0] ("/bin/sh", "sh", "-c", …) counts once.
+template <typename Run>
+void ArgvListsInCode(std::string_view code, const Run& run) {
+  for (auto argv : LiteralLists(code)) {
+    if (argv[0].empty() || LookupCommand(Basename(argv[0])).family == Family::kUnknown) continue;
+    if (argv.size() > 1 && argv[1] == Basename(argv[0])) argv.erase(argv.begin() + 1);
+    std::string line;
+    for (const auto& word : argv) line += (line.empty() ? "" : " ") + SingleQuoted(word);
+    run(line);
+  }
+}
+
+// Tcl: exec rm -rf / (words to the end of the command); {…} groups a word as quotes do.
+template <typename Run>
+void TclExecs(std::string code, const Run& run) {
+  std::replace(code.begin(), code.end(), '{', '\'');
+  std::replace(code.begin(), code.end(), '}', '\'');
+  static const RE2 kTclExec(R"((?:^|[\[;\n'])\s*exec\s+([^\]\n;]+))");
+  re2::StringPiece input(code);
+  std::string words;
+  int guard = 0;
+  while (guard++ < 32 && RE2::FindAndConsume(&input, kTclExec, &words)) run(words);
+}
+
+// IPython: !cmd, !!cmd, %system cmd, %sx cmd and %%bash/%%sh cells run shell commands.
+template <typename Run>
+void ShellEscapes(std::string_view code, const Run& run) {
+  bool cell = false;
+  for (auto line : Split(code, '\n')) {
+    for (auto statement : Split(line, ';')) {
+      std::string_view t = Trim(statement);
+      if (cell) {
+        run(std::string(t));
+      } else if (t.rfind("%%bash", 0) == 0 || t.rfind("%%sh", 0) == 0 || t.rfind("%%script", 0) == 0) {
+        cell = true;
+      } else if (!t.empty() && t[0] == '!') {
+        run(std::string(t.substr(t.find_first_not_of('!'))));
+      } else if (t.rfind("%system ", 0) == 0 || t.rfind("%sx ", 0) == 0) {
+        run(std::string(t.substr(t.find(' ') + 1)));
+      }
+    }
+  }
+}
+
 bool IsStdinPath(std::string_view p) { return p == "/dev/stdin" || p == "-" || p == "/dev/fd/0" || p == "/proc/self/fd/0"; }
 
 }  // namespace
@@ -131,20 +183,28 @@ void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interp
   // Literal command strings handed to a shell from inline code: os.system('…'),
   // subprocess.run('…', shell=True), system("…"), `…`, execSync('…'), shell_exec("…").
   // RE2 only: the code comes from the agent, so matching must stay linear-time.
+  // NAME("…") and NAME '…': the process APIs of many languages (Python, Ruby, Perl, PHP, Node,
+  // Lua, R, Elixir, Erlang, Haskell, Lisp, Clojure, Tcl, …).
   static const RE2 kCall(
-      R"re((?:system|popen|getoutput|getstatusoutput|check_output|check_call|run|call|Popen|execSync|exec|execute|spawnSync|shell_exec|passthru|proc_open|qx|io\.popen)\s*\(\s*[rbf]?(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'))re");
-  static const RE2 kBackticks(R"(`([^`]+)`)");
-  // Groovy's and Kotlin scripts' "…".execute().
-  static const RE2 kExecuteMethod(R"re("((?:[^"\\]|\\.)*)"\s*\.\s*execute\s*\()re");
+      R"re((?:system|popen|getoutput|getstatusoutput|check_output|check_call|Popen|execSync|exec|execute|spawnSync|spawn|shell_exec|passthru|proc_open|qx|io\.popen|capture2e?|capture3|popen2e?|popen3|pipeline\w*|readpipe|callCommand|spawnCommand|readCreateProcess|runCommand|executeShell|run-program|run_program|execute_command|syscmd|esyscmd)\s*\(\s*(?:~c|[rbf])?(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'))re");
+  // Names that are also ordinary functions (run, call, pipe, shell, cmd, sh, process): only a
+  // string that starts with a program Warden models counts.
+  static const RE2 kLooseCall(
+      R"re(\b(?:run|call|pipe|shell|cmd|sh|process|command|os:cmd|System\.shell)\s*\(\s*(?:~c|[rbf])?(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'))re");
   // Without parentheses: Perl's and Ruby's `system "…"`, Lisp's `(system "…")`, Emacs'
-  // (shell-command "…").
+  // (shell-command "…"), Haskell's callCommand "…".
   static const RE2 kBareCall(
-      R"re(\b(?:system|exec|shell_exec|passthru|popen|shell-command|run-shell-command|os\.system)\s+[rbf]?(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'))re");
-  // Tcl: exec rm -rf /   (words up to the end of the command).
-  static const RE2 kTclExec(R"((?:^|[\[;\n{])\s*exec\s+([^\]\n;}]+))");
-  static const RE2 kForkBomb(
-      R"(fork\s*(?:\(\s*\))?\s*while\s*fork|while\s*\(?\s*(?:1|true|True)\s*\)?\s*[:{]?\s*(?:os\.)?fork)");
-  const std::string normalized = NormalizeQuoteOperators(code.substr(0, std::min<size_t>(code.size(), 16 * 1024)));
+      R"re(\b(?:system|exec|shell_exec|passthru|popen|readpipe|shell-command|run-shell-command|os\.system|run-program|callCommand|spawnCommand|system2?)\s+[rbf]?(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'))re");
+  static const RE2 kLooseBareCall(
+      R"re(\b(?:shell|process|sh)\s+[rbf]?(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'))re");
+  // open("|cmd"), open(F, "cmd|"): a pipe to or from a command (Perl, Ruby).
+  static const RE2 kPipeOpen(
+      R"re(\bopen\s*\(?\s*(?:\w+\s*,\s*(?:["'][<>|+-]*["']\s*,\s*)?)?["']\s*(?:\|\s*([^"'|]+)|([^"'|]+?)\s*\|)\s*["'])re");
+  static const RE2 kBackticks(R"(`([^`]+)`)");
+  // Groovy's "…".execute(), Scala's "…".! and "…".!!.
+  static const RE2 kExecuteMethod(R"re("((?:[^"\\]|\\.)*)"\s*\.\s*(?:execute\s*\(|!!?))re");
+  const std::string normalized =
+      WithHomeLiterals(NormalizeQuoteOperators(code.substr(0, std::min<size_t>(code.size(), 16 * 1024))), opt_.home);
   re2::StringPiece text(normalized);
   Ctx inner = Inner(ctx, std::string(interpreter), false, std::string(interpreter) + " shell string");
   auto run = [&](const std::string& s) {
@@ -153,11 +213,15 @@ void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interp
     e.text = s;
     CodeString(e, std::string(interpreter) + " shell string", st, inner);
   };
-  {
+  for (const RE2* re : {&kCall, &kBareCall, &kPipeOpen, &kLooseCall, &kLooseBareCall}) {
+    const bool loose = re == &kLooseCall || re == &kLooseBareCall;
     re2::StringPiece input = text;
-    std::string dq, sq;
+    std::string a, b;
     int guard = 0;
-    while (guard++ < 64 && RE2::FindAndConsume(&input, kCall, &dq, &sq)) run(dq.empty() ? sq : dq);
+    while (guard++ < 64 && RE2::FindAndConsume(&input, *re, &a, &b)) {
+      const std::string& found = a.empty() ? b : a;
+      if (!loose || StartsWithModelledCommand(found)) run(found);
+    }
   }
   for (const RE2* re : {&kBackticks, &kExecuteMethod}) {
     re2::StringPiece input = text;
@@ -165,28 +229,11 @@ void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interp
     int guard = 0;
     while (guard++ < 64 && RE2::FindAndConsume(&input, *re, &body)) run(body);
   }
-  {
-    re2::StringPiece input = text;
-    std::string dq, sq;
-    int guard = 0;
-    while (guard++ < 64 && RE2::FindAndConsume(&input, kBareCall, &dq, &sq)) run(dq.empty() ? sq : dq);
-  }
-  // Argument vectors: subprocess.run(["rm", "-rf", "/"]), spawnSync("sh", ["-c", "…"]), when the
-  // first item names a program Warden models (or an absolute path).
-  for (const auto& argv : LiteralLists(normalized)) {
-    const std::string& program = argv[0];
-    // A program Warden models, by name or by path (/bin/rm): not any list that starts with a path.
-    if (program.empty() || LookupCommand(Basename(program)).family == Family::kUnknown) continue;
-    std::string line;
-    for (const auto& word : argv) line += (line.empty() ? "" : " ") + SingleQuoted(word);
-    run(line);
-  }
-  if (interpreter == "tclsh" || interpreter == "wish" || interpreter == "expect") {
-    re2::StringPiece input = text;
-    std::string words;
-    int guard = 0;
-    while (guard++ < 32 && RE2::FindAndConsume(&input, kTclExec, &words)) run(words);
-  }
+  ArgvListsInCode(normalized, run);
+  if (interpreter == "tclsh" || interpreter == "wish" || interpreter == "expect") TclExecs(normalized, run);
+  if (interpreter == "ipython") ShellEscapes(normalized, run);
+  static const RE2 kForkBomb(
+      R"(fork\s*(?:\(\s*\))?\s*while\s*fork|while\s*\(?\s*(?:1|true|True)\s*\)?\s*[:{]?\s*(?:os\.)?fork)");
   if (RE2::PartialMatch(text, kForkBomb)) {
     Signal(kSignalForkBomb, std::string(interpreter) + " code forks in a loop", index);
   }

@@ -114,6 +114,11 @@ bool ListSeparator(std::string_view between) {
                                                          "Arrays.asList", "arrayOf", "listOf", "new", "String",
                                                          "Array.of", "Vec", "c"};
     std::string_view word = between.substr(start, k - start);
+    // Deno.Command("rm", {args: [...]}): an options object's argument-list key.
+    if (k < between.size() && between[k] == ':' && (word == "args" || word == "argv" || word == "arguments")) {
+      ++k;
+      continue;
+    }
     bool known = false;
     for (auto ctor : kConstructors) known = known || word == ctor;
     if (!known) return false;
@@ -152,6 +157,19 @@ std::string NormalizeQuoteOperators(std::string_view code) {
   return out;
 }
 
+std::vector<std::string> LiteralStrings(std::string_view code) {
+  std::vector<std::string> out;
+  for (size_t k = 0; k < code.size() && out.size() < 64; ++k) {
+    if (code[k] != '"' && code[k] != '\'') continue;
+    size_t end = 0;
+    std::string text;
+    if (!ReadLiteral(code, k, &end, &text)) break;
+    out.push_back(std::move(text));
+    k = end - 1;
+  }
+  return out;
+}
+
 std::vector<std::vector<std::string>> LiteralLists(std::string_view code) {
   std::vector<std::vector<std::string>> lists;
   std::vector<std::string> current;
@@ -186,7 +204,8 @@ std::vector<PathCall> PathCalls(std::string_view code) {
   static const RE2 kDeleteTree(CallPattern(
       "rmtree|rm_rf|rm_r|remove_dir_all|RemoveAll|remove_tree|rimraf|rimrafSync|removeRecursively|deleteRecursively|"
       "rmSync|rmdirSync|fs\\.rm|fs\\.promises\\.rm|FileUtils\\.rm|FileUtils\\.remove_dir|os\\.remove|emptyDirSync|"
-      "emptyDir|remove_entry|deleteDirectory|forceDelete|Directory\\.Delete|Deno\\.remove|file\\.remove"));
+      "emptyDir|remove_entry|deleteDirectory|forceDelete|Directory\\.Delete|Deno\\.remove|Deno\\.removeSync|removeSync|"
+      "fse?\\.remove|file\\.remove"));
   static const RE2 kDeleteOne(CallPattern(
       "unlink|unlinkSync|rmdir|remove_file|File\\.delete|Files\\.delete|File\\.Delete|deleteIfExists|truncate"));
   static const RE2 kWrite(CallPattern(
@@ -218,6 +237,21 @@ std::vector<PathCall> PathCalls(std::string_view code) {
     const bool deletes = method == "unlink" || method == "rmdir" || method == "rename" || method == "replace";
     out.push_back({deletes ? FileOp::kDelete : FileOp::kWrite, false, path});
   }
+  return out;
+}
+
+std::string WithHomeLiterals(std::string_view code, std::string_view home) {
+  static const RE2 kHome(
+      R"re((?:Path\.home\(\)|pathlib\.Path\.home\(\)|os\.homedir\(\)|Dir\.home(?:\(\))?|homedir\(\)|path\.expand\(\s*["']~["']\s*\)|os\.path\.expanduser\(\s*["']~["']\s*\)|expanduser\(\s*["']~["']\s*\)|System\.user_home!?\(\)|System\.get_env\(\s*"HOME"\s*\)|os\.environ\s*\[\s*["']HOME["']\s*\]|os\.environ\.get\(\s*["']HOME["']\s*\)|os\.getenv\(\s*["']HOME["']\s*\)|process\.env\.HOME|process\.env\[\s*["']HOME["']\s*\]|\$ENV\{\s*["']?HOME["']?\s*\}|ENV\[\s*["']HOME["']\s*\]|ENV\.fetch\(\s*["']HOME["']\s*\)|Sys\.getenv\(\s*["']HOME["']\s*\)|System\.getenv\(\s*"HOME"\s*\)|System\.getProperty\(\s*"user\.home"\s*\)|getenv\(\s*["']HOME["']\s*\)|Deno\.env\.get\(\s*["']HOME["']\s*\)|os\.UserHomeDir\(\)|dirs::home_dir\(\)))re");
+  std::string out(code);
+  if (home.empty() || out.find_first_of("HhDd") == std::string::npos) return out;
+  std::string replacement = "\"" + std::string(home) + "\"";
+  std::string escaped;
+  for (char ch : replacement) {
+    if (ch == '\\') escaped += '\\';
+    escaped += ch;
+  }
+  RE2::GlobalReplace(&out, kHome, escaped);
   return out;
 }
 

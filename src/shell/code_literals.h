@@ -16,10 +16,19 @@ namespace warden::shell {
 // qx!…!) end at their next occurrence. Other text is copied unchanged.
 std::string NormalizeQuoteOperators(std::string_view code);
 
+// Expressions that compute the home directory in many languages — Path.home(), os.homedir(),
+// Dir.home, homedir(), path.expand("~"), os.path.expanduser("~"), System.user_home!(),
+// os.environ["HOME"], process.env.HOME, $ENV{HOME}, getenv("HOME"), user.home — replaced by the
+// literal "`home`", so that shutil.rmtree(Path.home()) names the path it deletes.
+std::string WithHomeLiterals(std::string_view code, std::string_view home);
+
 // Runs of two or more string literals ('…' or "…", backslash escapes undone) separated only by
 // blanks, commas, opening brackets and list constructors — ["sh", "-c", "…"], ("rm", "-rf",
 // "/"), "/bin/rm" (list "-rf" "/"), System.cmd("sh", ["-c", "…"]): candidate argvs.
 std::vector<std::vector<std::string>> LiteralLists(std::string_view code);
+
+// Every string literal ('…' or "…", escapes undone) in the code, in order; at most 64.
+std::vector<std::string> LiteralStrings(std::string_view code);
 
 // A library call that deletes or writes the path given to it as a literal:
 // shutil.rmtree('/x'), fs.rmSync("/x", …), FileUtils.rm_rf('/x'), open('/x', 'w'),

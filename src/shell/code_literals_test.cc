@@ -58,5 +58,14 @@ TEST(CodeLiteralsTest, PathCallsName) {
   EXPECT_EQ(path[1].op, FileOp::kDelete);
 }
 
+TEST(CodeLiteralsTest, HomeExpressionsBecomeTheHome) {
+  EXPECT_EQ(WithHomeLiterals("shutil.rmtree(Path.home())", "/h"), "shutil.rmtree(\"/h\")");
+  EXPECT_EQ(WithHomeLiterals("rm(homedir(); recursive=true)", "/h"), "rm(\"/h\"; recursive=true)");
+  EXPECT_EQ(WithHomeLiterals("fs.rmSync(os.homedir())", "/h"), "fs.rmSync(\"/h\")");
+  EXPECT_EQ(WithHomeLiterals("x = os.environ['HOME'] + '/.ssh'", "/h"), "x = \"/h\" + '/.ssh'");
+  EXPECT_EQ(WithHomeLiterals("File.rm_rf(dirs::home_dir())", "/h"), "File.rm_rf(\"/h\")");
+  EXPECT_EQ(WithHomeLiterals("print(1)", "/h"), "print(1)");
+}
+
 }  // namespace
 }  // namespace warden::shell

@@ -61,6 +61,9 @@ struct CommandSpec {
   bool privileged = false;        // sudo, doas, su, pkexec, run0
   Handler run = nullptr;          // null: nothing beyond what the family implies
   VerbSpecs verbs = nullptr;      // options after the subcommand are the subcommand's
+  // Options that set the working directory of what it runs (space separated: "--wd -w"); Run
+  // and RunCode start the command there.
+  std::string_view chdir;
 };
 
 // One command being analyzed, as its handler sees it: the fact recorded for it (name, argv,
@@ -89,6 +92,9 @@ struct Call {
 
   // Analyzes argv as a command started by this one (via `via`, "" for none).
   Stream Run(std::vector<Expanded> words, std::string_view via);
+  // The state what it runs starts from: this one, or a copy in `*moved` after the command's
+  // chdir option (see CommandSpec::chdir).
+  State* RunState(State* moved) const;
   // Analyzes `code` as a shell string this command runs, one level deeper.
   Stream RunCode(const Expanded& code, std::string_view origin, std::string_view via, const Stream& input = {});
   Stream RunCode(std::string text, std::string_view origin, std::string_view via, const Stream& input = {});

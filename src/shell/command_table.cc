@@ -54,7 +54,7 @@ const std::vector<ModelTable>& AllFamilies() {
       TerminalCommands(), DebuggerCommands(), ShellCommands(), InterpreterCommands(), PowerShellCommands(), DeleteCommands(),
       CopyCommands(),    WriteCommands(),   ReadCommands(),   SearchCommands(),   EditCommands(),
       ArchiveCommands(), DownloadCommands(), RemoteCommands(), FindCommands(),     GitCommands(),
-      BuildCommands(),   ContainerCommands(), CryptoCommands(), DatabaseCommands(), PathNameCommands(), ProcessCommands(), WardenCommands(), NoFileCommands()};
+      BuildCommands(),   ContainerCommands(), CryptoCommands(), DatabaseCommands(), DiskCommands(), PathNameCommands(), ProcessCommands(), WardenCommands(), NoFileCommands()};
   return kFamilies;
 }
 

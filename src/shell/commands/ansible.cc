@@ -1,9 +1,12 @@
 // Ansible ad-hoc commands: `ansible PATTERN -m MODULE -a ARGS` — the shell, command and raw
 // modules run ARGS as a command line (on the hosts of PATTERN, which may be this machine: it is
 // analyzed like ssh's remote command); file, copy, template, get_url, lineinfile, unarchive and
-// script have the file effects their key=value arguments say (state=absent deletes the path).
+// script have the file effects their key=value arguments say (state=absent deletes the path);
+// authorized_key writes the user's authorized_keys, user/group /etc/passwd, cron the crontab,
+// systemd/service stop or restart their unit.
 #include <algorithm>
 
+#include "core/path.h"
 #include "core/strings.h"
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
@@ -26,6 +29,14 @@ std::string ModuleName(std::string_view m) {
   return std::string(dot == std::string_view::npos ? m : m.substr(dot + 1));
 }
 
+// The home of the user a module names (this user's for none or for the user whose home is
+// $HOME; /root for root; /home/NAME otherwise).
+std::string UserHome(const Call& c, const std::string& user) {
+  const std::string& home = c.an.options().home;
+  if (user.empty() || user == Basename(home)) return home;
+  return user == "root" ? "/root" : "/home/" + user;
+}
+
 void ModuleEffects(Call& c, const std::string& module, const std::string& args_text) {
   std::vector<std::string> args = SplitQuoted(args_text);
   const std::string source = "ansible -m " + module;
@@ -46,6 +57,15 @@ void ModuleEffects(Call& c, const std::string& module, const std::string& args_t
     c.File(FileOp::kWrite, path + "/**", kArgPattern, true, source);
   } else if (module == "script") {
     if (!args.empty()) c.File(FileOp::kExec, args[0], 0, false, source);
+  } else if (module == "authorized_key") {
+    c.File(FileOp::kWrite, JoinPath(UserHome(c, Arg(args, "user")), ".ssh/authorized_keys"), 0, false, source);
+  } else if (module == "user" || module == "group") {
+    c.File(FileOp::kWrite, "/etc/passwd", 0, false, source);
+  } else if (module == "cron") {
+    c.File(FileOp::kWrite, "/var/spool/cron/crontabs/" + Arg(args, "user"), 0, false, source);
+  } else if (module == "systemd" || module == "service" || module == "systemd_service") {
+    c.RunCode("systemctl " + std::string(Arg(args, "state") == "stopped" ? "stop " : "restart ") + Arg(args, "name"),
+              source, "ansible");
   }
 }
 

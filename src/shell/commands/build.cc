@@ -85,6 +85,22 @@ Stream Cmake(Call& c) {
 
 using F = Family;
 
+// mvn exec:exec -Dexec.executable=PROG -Dexec.args='ARGS' runs PROG ARGS.
+Stream Maven(Call& c) {
+  std::string program, args;
+  for (const Option& o : c.fact().options) {
+    if (o.name != "-D" || !o.has_value) continue;
+    if (o.value.rfind("exec.executable=", 0) == 0) program = o.value.substr(16);
+    if (o.value.rfind("exec.args=", 0) == 0) args = o.value.substr(10);
+  }
+  for (uint32_t op : c.fact().operands) {
+    const std::string& w = c.argv[op].text;
+    if (w.rfind("-Dexec.executable=", 0) == 0) program = w.substr(18);
+  }
+  if (program.empty()) return UnknownStream(c.name());
+  return c.RunCode(SingleQuoted(program) + " " + args, "mvn exec", c.name());
+}
+
 constexpr CommandSpec kModels[] = {
     {"make", F::kNoFiles, "fCIjlo", "file makefile directory include-dir jobs load-average old-file assume-old what-if new-file assume-new", false, 0, 0, "", false, Make},
     {"gmake", F::kNoFiles, "fCIjlo", "file makefile directory include-dir jobs load-average old-file", false, 0, 0, "", false, Make},
@@ -98,7 +114,13 @@ constexpr CommandSpec kModels[] = {
     {.name = "cc", .family = F::kNoFiles}, {.name = "c++", .family = F::kNoFiles},
     {.name = "clang", .family = F::kNoFiles}, {.name = "clang++", .family = F::kNoFiles},
     {.name = "javac", .family = F::kNoFiles}, {.name = "java", .family = F::kNoFiles},
-    {.name = "mvn", .family = F::kNoFiles}, {.name = "gradle", .family = F::kNoFiles},
+    {"mvn", F::kNoFiles, "DfPplsS", "file projects settings", false, 0, 0, "", false, Maven},
+    {.name = "gradle", .family = F::kNoFiles},
+    // Configuring a build: --prefix=/usr names where an install would go, not a file touched now.
+    {.name = "configure", .family = F::kNoFiles}, {.name = "meson", .family = F::kNoFiles},
+    {.name = "autoreconf", .family = F::kNoFiles}, {.name = "autoconf", .family = F::kNoFiles},
+    {.name = "automake", .family = F::kNoFiles}, {.name = "bazel", .family = F::kNoFiles},
+    {.name = "bazelisk", .family = F::kNoFiles},
 };
 
 }  // namespace

@@ -39,6 +39,7 @@ ModelTable BuildCommands();        // make, cmake, ninja, compilers
 ModelTable ContainerCommands();    // docker, podman, nerdctl
 ModelTable CryptoCommands();       // openssl, ssh-keygen
 ModelTable DatabaseCommands();     // sqlite3
+ModelTable DiskCommands();         // mkfs, wipefs, partitioners, blkdiscard, nvme, zpool, mdadm, …
 ModelTable PathNameCommands();     // dirname, basename, realpath, readlink -f, pwd
 ModelTable ProcessCommands();      // kill, pkill, killall, fuser, systemctl, loginctl, renice
 ModelTable WardenCommands();       // warden, warden-shell, warden-serve

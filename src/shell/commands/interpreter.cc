@@ -3,6 +3,7 @@
 // a script file is executed (its text known when written earlier); code read from standard
 // input is the input's text; `python -m zipfile/tarfile -e` and `-m http.server` have file
 // effects; perl/ruby -i edit the files they read. awk and deno have their own shapes.
+#include <algorithm>
 #include <optional>
 #include <span>
 
@@ -72,13 +73,14 @@ std::span<const std::string_view> MoreCodeFlags(std::string_view family) {
   if (family == "php") return kPhp;
   if (family == "node" || family == "nodejs" || family == "bun" || family == "ts-node" || family == "tsx") return kNode;
   if (family == "julia") return kJulia;
-  if (family == "sbcl" || family == "ecl") return kLisp;
+  if (family == "sbcl" || family == "ecl" || family == "erl") return kLisp;
   if (family == "racket" || family == "elixir" || family == "R" || family == "csi") return kEval;
   return {};
 }
 
-// The option whose value (or first operand) is code: -c, -e, --eval, node's -p/--print, ….
-const Option* CodeOption(const Call& c, const CommandSpec& spec) {
+// The option whose value (or first operand) is code: -c, -e, --eval, node's -p/--print, …;
+// single-dash long flags (erl -eval, ecl -eval) are found as words.
+std::optional<Option> CodeOption(const Call& c, const CommandSpec& spec) {
   const std::vector<Option>& options = c.fact().options;
   const Option* o = nullptr;
   if (spec.code_flag) o = FindOption(options, {std::string("-") + spec.code_flag});
@@ -86,7 +88,14 @@ const Option* CodeOption(const Call& c, const CommandSpec& spec) {
   for (std::string_view flag : MoreCodeFlags(spec.name)) {
     if (!o) o = FindOption(options, {flag});
   }
-  return o;
+  if (o) return *o;
+  for (std::string_view flag : MoreCodeFlags(spec.name)) {
+    if (flag.size() < 3 || flag[1] == '-') continue;
+    for (size_t k = 1; k + 1 < c.argv.size(); ++k) {
+      if (c.argv[k].text == flag) return Option{std::string(flag), c.argv[k + 1].text, true, static_cast<uint32_t>(k + 1)};
+    }
+  }
+  return std::nullopt;
 }
 
 // Code glued to its flag in one word: python -c'…', perl -ne'…', ruby -e'…' (the option parser
@@ -156,7 +165,11 @@ void RunScript(Call& c, const Expanded& arg) {
 Stream Interpreter(Call& c) {
   const CommandSpec& spec = LookupCommand(c.name());
   const auto& ops = c.fact().operands;
-  if (const Option* code_opt = CodeOption(c, spec)) return WithCodeOption(c, spec, *code_opt);
+  if (auto code_opt = CodeOption(c, spec)) return WithCodeOption(c, spec, *code_opt);
+  if (spec.name == "crystal" && !ops.empty() && c.argv[ops[0]].text == "eval") {  // crystal eval CODE
+    InlineCode(c, CodeFrom(c, 1));
+    return UnknownStream(c.name());
+  }
   if (const Option* m = FindOption(c.fact().options, {"-m"}); m && m->has_value) return Module(c, *m);
   if (!ops.empty()) {
     RunScript(c, c.argv[ops[0]]);
@@ -202,17 +215,30 @@ Stream Bun(Call& c) {
   return Interpreter(c);
 }
 
-// deno run FILE|URL, deno eval CODE.
+// deno run [flags] FILE|URL|- [ARGS], deno eval [flags] CODE.
+size_t DenoTarget(const Call& c, size_t verb_at) {
+  static constexpr std::string_view kValued[] = {"-c", "--config", "--import-map", "--lock", "--cert", "--location",
+                                                 "-L", "--log-level", "--env-file", "--seed", "--v8-flags", "--ext"};
+  size_t k = verb_at + 1;
+  while (k < c.argv.size() && c.argv[k].text.size() > 1 && c.argv[k].text[0] == '-') {
+    const std::string_view t = c.argv[k].text;
+    k += std::find(std::begin(kValued), std::end(kValued), t) != std::end(kValued) ? 2 : 1;
+  }
+  return k;
+}
+
 Stream Deno(Call& c) {
   const auto& ops = c.fact().operands;
-  if (ops.size() < 2 || (c.argv[ops[0]].text != "run" && c.argv[ops[0]].text != "eval")) return UnknownStream(c.name());
-  const Expanded& target = c.argv[ops[1]];
+  if (ops.empty() || (c.argv[ops[0]].text != "run" && c.argv[ops[0]].text != "eval")) return UnknownStream(c.name());
+  const size_t at = DenoTarget(c, ops[0]);
+  if (at >= c.argv.size()) return UnknownStream(c.name());
+  const Expanded& target = c.argv[at];
   if (c.argv[ops[0]].text == "eval") {
-    InlineCode(c, CodeFrom(c, 1));
+    InlineCode(c, JoinWords(c.argv, at));
   } else if (target.text.rfind("http://", 0) == 0 || target.text.rfind("https://", 0) == 0) {
     c.Signal(kSignalRce, "deno runs code straight from " + target.text);
   } else {
-    c.an.ScriptFile(target, c.name(), c.index, c.st, c.an.Inner(c.ctx, c.name(), false), c.in);
+    RunScript(c, target);
   }
   return UnknownStream(c.name());
 }

@@ -42,8 +42,6 @@ constexpr CommandSpec kModels[] = {
     {.name = "halt", .family = F::kNoFiles}, {.name = "poweroff", .family = F::kNoFiles},
     {.name = "apt", .family = F::kNoFiles}, {.name = "apt-get", .family = F::kNoFiles},
     {.name = "dpkg", .family = F::kNoFiles}, {.name = "brew", .family = F::kNoFiles},
-    {.name = "mkfs", .family = F::kNoFiles}, {.name = "fdisk", .family = F::kNoFiles},
-    {.name = "parted", .family = F::kNoFiles}, {.name = "wipefs", .family = F::kNoFiles},
     {.name = "mount", .family = F::kNoFiles}, {.name = "umount", .family = F::kNoFiles},
     {.name = "swapoff", .family = F::kNoFiles}, {.name = "clear", .family = F::kNoFiles},
     {.name = "tput", .family = F::kNoFiles}, {.name = "man", .family = F::kNoFiles},

@@ -3,6 +3,8 @@
 // || and newlines, and the cmdlets (and their aliases) that touch files, run programs or fetch
 // code become facts — Remove-Item -Recurse is a recursive delete, Set-Content a write,
 // Invoke-Expression on fetched text is remote code. The code itself is an inline_code signal.
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <optional>
 
@@ -63,6 +65,26 @@ std::vector<std::string> Words(std::string_view statement, const std::string& ho
 
 void Script(Call& c, std::string_view code, int depth);
 
+// Splits at `sep` outside '…' and "…" (a `|` or `;` inside a string is text).
+std::vector<std::string_view> SplitOutsideQuotes(std::string_view text, char sep) {
+  std::vector<std::string_view> out;
+  char quote = 0;
+  size_t start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (quote) {
+      if (ch == quote) quote = 0;
+    } else if (ch == '\'' || ch == '"') {
+      quote = ch;
+    } else if (ch == sep) {
+      out.push_back(text.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  out.push_back(text.substr(start));
+  return out;
+}
+
 // A string argument's text without its quotes ('…' or "…"), when it has no $ to expand.
 std::optional<std::string> LiteralString(std::string_view word) {
   if (word.size() >= 2 && (word.front() == '\'' || word.front() == '"') && word.back() == word.front()) {
@@ -91,7 +113,11 @@ void StartProcess(Call& c, const std::vector<std::string>& words) {
     if (lower == "-argumentlist" || lower == "-args") {
       if (k + 1 < words.size()) {
         auto list = LiteralString(words[++k]);
-        for (auto& w : SplitQuoted(list ? *list : words[k])) argv.push_back(w);
+        for (auto& w : SplitQuoted(list ? *list : words[k])) {
+          for (auto item : Split(w, ',')) {  // -ArgumentList "-rf","/x": a list
+            if (!item.empty()) argv.emplace_back(item);
+          }
+        }
       }
     } else if (lower[0] == '-') {
       if (lower != "-wait" && lower != "-nonewwindow" && lower != "-passthru" && k + 1 < words.size()) ++k;
@@ -114,6 +140,16 @@ bool TakesValue(std::string_view lower) {
     if (p.starts_with(lower)) return true;
   }
   return false;
+}
+
+// [Diagnostics.Process]::Start("prog", "args"): a program and its argument string.
+std::optional<std::vector<std::string>> ProcessStart(std::string_view statement) {
+  static const RE2 kStart(R"re((?i)Process\]::Start\(\s*["']([^"']+)["']\s*(?:,\s*["']([^"']*)["'])?)re");
+  std::string program, args;
+  if (!RE2::PartialMatch(re2::StringPiece(statement.data(), statement.size()), kStart, &program, &args)) return std::nullopt;
+  std::vector<std::string> argv = {program};
+  for (auto& w : SplitQuoted(args)) argv.push_back(w);
+  return argv;
 }
 
 bool IsCmdletName(std::string_view word) { return word.find('-') != std::string_view::npos && word[0] != '-'; }
@@ -149,6 +185,7 @@ void Statement(Call& c, std::string_view statement, bool fetched_input, int dept
     return;
   }
   if (verb == "&" || verb == ".") return Native(c, {words.begin() + 1, words.end()});
+  if (auto started = ProcessStart(statement)) return Native(c, *started);
   if (verb == "start-process" || verb == "saps" || verb == "start") return StartProcess(c, words);
   const Cmdlet* cmdlet = FindCmdlet(verb);
   if (cmdlet == nullptr) {
@@ -185,25 +222,56 @@ bool NativeStage(std::string_view stage, const std::string& home) {
 
 // One statement: a pipeline of native programs passes bytes as a shell's does and is analyzed as
 // one; otherwise stage by stage, a stage fed by a download being fetched input.
+// A stage that is one string literal: its text.
+std::optional<std::string> StringStage(std::string_view stage) {
+  stage = Trim(stage);
+  if (stage.size() < 2 || (stage.front() != '"' && stage.front() != '\'') || stage.back() != stage.front()) return std::nullopt;
+  if (stage.substr(1, stage.size() - 2).find(stage.front()) != std::string_view::npos) return std::nullopt;
+  return std::string(stage.substr(1, stage.size() - 2));
+}
+
+// `STATEMENT > FILE`, `>> FILE`, `*> FILE`, `2> FILE`: FILE is written; the statement without it.
+std::string_view Redirections(Call& c, std::string_view statement) {
+  std::vector<std::string_view> parts = SplitOutsideQuotes(statement, '>');
+  for (size_t k = 1; k < parts.size(); ++k) {
+    std::string_view target = Trim(parts[k]);
+    if (target.empty()) continue;  // the second > of >>
+    std::vector<std::string> words = Words(target, c.an.options().home);
+    if (!words.empty() && words[0] != "$null") c.File(FileOp::kWrite, words[0], 0, false, "pwsh >");
+  }
+  std::string_view head = parts[0];
+  while (!head.empty() && (head.back() == '2' || head.back() == '*')) head.remove_suffix(1);
+  return head;
+}
+
 void Pipeline(Call& c, std::string_view statement, int depth) {
-  std::vector<std::string_view> stages = Split(statement, '|');
+  statement = Redirections(c, statement);
+  std::vector<std::string_view> stages = SplitOutsideQuotes(statement, '|');
   const std::string& home = c.an.options().home;
   if (stages.size() > 1 && std::all_of(stages.begin(), stages.end(), [&](auto st) { return NativeStage(st, home); })) {
     c.RunCode(std::string(statement), c.name(), c.name());
     return;
   }
   bool fetched = false;
-  for (auto stage : stages) {
-    Statement(c, Trim(stage), fetched, depth);
-    fetched = fetched || FetchStage(ToLower(Trim(stage)));
+  for (size_t k = 0; k < stages.size(); ++k) {
+    std::string_view stage = Trim(stages[k]);
+    const std::string next = k + 1 < stages.size() ? ToLower(Trim(stages[k + 1])) : std::string();
+    // "CODE" | iex: the string is the code.
+    if (auto literal = StringStage(stage); literal && (next == "iex" || next == "invoke-expression") && depth < 4) {
+      Script(c, *literal, depth + 1);
+      ++k;
+      continue;
+    }
+    Statement(c, stage, fetched, depth);
+    fetched = fetched || FetchStage(ToLower(stage));
   }
 }
 
 // The statements of a PowerShell script.
 void Script(Call& c, std::string_view code, int depth) {
   c.Signal(kSignalInlineCode, c.name() + ": " + std::string(code.substr(0, 16 * 1024)));
-  for (auto line : Split(code, '\n')) {
-    for (auto statement : Split(line, ';')) Pipeline(c, statement, depth);
+  for (auto line : SplitOutsideQuotes(code, '\n')) {
+    for (auto statement : SplitOutsideQuotes(line, ';')) Pipeline(c, statement, depth);
   }
 }
 
@@ -218,6 +286,11 @@ Stream PowerShell(Call& c) {
   for (size_t k = 1; k < c.argv.size(); ++k) {
     const std::string flag = ToLower(c.argv[k].text);
     if (k + 1 >= c.argv.size()) break;
+    const bool from_stdin = c.argv[k + 1].text == "-";
+    if (from_stdin && (flag == "-command" || flag == "-c" || flag == "-file" || flag == "-f")) {
+      if (c.in.kind == Stream::Kind::kLiteral) Script(c, c.in.text, 0);
+      return UnknownStream(c.name());
+    }
     if (flag == "-command" || flag == "-c" || flag == "-cmd") {
       Script(c, JoinWords(c.argv, k + 1).text, 0);
       return UnknownStream(c.name());

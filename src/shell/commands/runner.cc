@@ -2,6 +2,8 @@
 // `poetry run CMD`, `npm exec -- CMD`, `npx PKG`, `direnv exec DIR CMD`, `nix develop -c CMD`,
 // `nix-shell --run CMD`, the dynamic loader, `bwrap … CMD`, `cpulimit … -- CMD`. Anything
 // else they are asked to do is treated as the command without a model it then is.
+#include <algorithm>
+
 #include <optional>
 
 #include "core/path.h"
@@ -39,7 +41,7 @@ struct RunVerb {
 };
 constexpr RunVerb kRunVerbs[] = {
     {"poetry", "run"}, {"uv", "run"}, {"uv", "tool"}, {"pipenv", "run"}, {"pdm", "run"}, {"hatch", "run"},
-    {"rye", "run"}, {"bundle", "exec"}, {"npm", "exec"}, {"pnpm", "exec"}, {"pnpm", "dlx"}, {"yarn", "exec"},
+    {"rye", "run"}, {"bundle", "exec"}, {"npm", "exec"}, {"npm", "x"}, {"pnpm", "exec"}, {"pnpm", "dlx"}, {"yarn", "exec"},
     {"yarn", "dlx"}, {"bun", "x"}, {"pipx", "run"}, {"conda", "run"}, {"mamba", "run"}, {"micromamba", "run"},
     {"devbox", "run"}, {"mise", "exec"}, {"mise", "x"}, {"asdf", "exec"}, {"rbenv", "exec"}, {"pyenv", "exec"},
     {"nix", "shell"}, {"nix", "run"}, {"flatpak", "run"}, {"toolbox", "run"}, {"distrobox", "enter"}};
@@ -90,8 +92,27 @@ bool CallOption(Call& c, Stream* out) {
 }
 
 bool RunsPackage(std::string_view tool, std::string_view verb) {
-  return verb == "dlx" || (tool == "npm" && verb == "exec") || (tool == "bun" && verb == "x") ||
+  return verb == "dlx" || (tool == "npm" && (verb == "exec" || verb == "x")) || (tool == "bun" && verb == "x") ||
          (tool == "pipx" && verb == "run") || (tool == "uv" && verb == "tool");
+}
+
+// `uv run -`, `poetry run -`: a script read from standard input, in the tool's language.
+std::vector<Expanded> StdinScript(std::string_view tool, std::vector<Expanded> words) {
+  static constexpr std::string_view kPython[] = {"uv", "poetry", "pdm", "hatch", "rye", "pipenv", "conda", "mamba", "micromamba"};
+  if (words.empty() || words[0].text != "-") return words;
+  if (std::find(std::begin(kPython), std::end(kPython), tool) == std::end(kPython)) return words;
+  words.insert(words.begin(), PlainWord("python"));
+  return words;
+}
+
+// proto run TOOL [VERSION] [-- ARGS…]: the tool with its arguments.
+Stream Proto(Call& c) {
+  if (Sub(c, 0) != "run" || c.fact().operands.size() < 2) return c.PassThrough();
+  std::vector<Expanded> words = {c.argv[c.fact().operands[1]]};
+  if (auto dd = AfterDashDash(c)) {
+    for (size_t k = *dd; k < c.argv.size(); ++k) words.push_back(c.argv[k]);
+  }
+  return c.Run(std::move(words), c.name());
 }
 
 // TOOL VERB [options] [--] CMD…: true when this is the tool's run verb (`*out` its result).
@@ -100,7 +121,9 @@ bool RunVerb(Call& c, Stream* out) {
     if (c.name() != tool || Sub(c, 0) != verb) continue;
     if (CallOption(c, out)) return true;
     if (auto dd = AfterDashDash(c)) {
-      *out = c.Run(Slice(c.argv, *dd), c.name());
+      *out = c.Run(StdinScript(tool, Slice(c.argv, *dd)), c.name());
+    } else if (Sub(c, 1) == "-") {
+      *out = c.Run(StdinScript(tool, {PlainWord("-")}), c.name());
     } else {
       // uv tool run PKG: the package follows the second verb.
       size_t first = tool == "uv" && verb == "tool" ? 2 : 1;
@@ -116,8 +139,27 @@ Stream Subcommand(Call& c) {
   return RunVerb(c, &out) ? out : c.Unknown();
 }
 
+// Package managers: their run verbs; `pnpm -c exec 'CMD'` (shell mode) runs a command line;
+// `yarn workspace NAME CMD…` and `yarn workspaces foreach [options] CMD…` are yarn CMD….
 Stream PackageManager(Call& c) {
   Stream out;
+  const std::string verb = Sub(c, 0);
+  if (c.name() == "pnpm" && verb == "exec" && HasOption(c.fact().options, {"-c", "--shell-mode"}) &&
+      c.fact().operands.size() > 1) {
+    return c.RunCode(JoinWords(c.argv, c.fact().operands[1]), "pnpm exec -c", c.name());
+  }
+  if (c.name() == "yarn" && verb == "node") return FromOperand(c, 0);  // yarn node ARGS: node with the project's setup
+  if (c.name() == "yarn" && c.fact().operands.size() > 1 &&
+      (verb == "workspace" || (verb == "workspaces" && Sub(c, 1) == "foreach"))) {
+    size_t k = c.fact().operands[1] + 1;  // after the workspace's NAME, or after "foreach"
+    if (verb == "workspaces") {
+      while (k < c.argv.size() && c.argv[k].text.size() > 1 && c.argv[k].text[0] == '-') ++k;  // foreach's flags
+    }
+    if (k >= c.argv.size()) return c.PassThrough();
+    std::vector<Expanded> words = {PlainWord("yarn")};
+    for (size_t i = k; i < c.argv.size(); ++i) words.push_back(c.argv[i]);
+    return c.Run(std::move(words), c.name());
+  }
   return RunVerb(c, &out) ? out : c.PassThrough();
 }
 
@@ -266,27 +308,27 @@ using F = Family;
 
 constexpr CommandSpec kModels[] = {
     {.name = "poetry", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
-    {.name = "uv", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
+    {.name = "uv", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec, .chdir = "--directory"},
     {.name = "pipenv", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
     {.name = "pdm", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
     {.name = "hatch", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
     {.name = "rye", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
     {.name = "bundle", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
     {.name = "pipx", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
-    {"conda", F::kRunner, "", "", false, 0, 0, "", false, Subcommand, RunVerbSpec},
-    {"mamba", F::kRunner, "", "", false, 0, 0, "", false, Subcommand, RunVerbSpec},
-    {"micromamba", F::kRunner, "", "", false, 0, 0, "", false, Subcommand, RunVerbSpec},
+    {"conda", F::kRunner, "", "", false, 0, 0, "", false, Subcommand, RunVerbSpec, "--cwd"},
+    {"mamba", F::kRunner, "", "", false, 0, 0, "", false, Subcommand, RunVerbSpec, "--cwd"},
+    {"micromamba", F::kRunner, "", "", false, 0, 0, "", false, Subcommand, RunVerbSpec, "--cwd"},
     {.name = "devbox", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
-    {.name = "mise", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
+    {"mise", F::kRunner, "C", "cd", false, 0, 0, "", false, Subcommand, RunVerbSpec, "-C --cd"},
     {.name = "asdf", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
     {.name = "rbenv", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
     {.name = "pyenv", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
     {.name = "flatpak", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
     {.name = "toolbox", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
     {.name = "distrobox", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
-    {"npm", F::kNoFiles, "w", "prefix workspace userconfig registry loglevel cache", false, 0, 0, "", false, PackageManager, RunVerbSpec},
-    {.name = "pnpm", .family = F::kNoFiles, .run = PackageManager, .verbs = RunVerbSpec},
-    {.name = "yarn", .family = F::kNoFiles, .run = PackageManager, .verbs = RunVerbSpec},
+    {"npm", F::kNoFiles, "w", "prefix workspace userconfig registry loglevel cache", false, 0, 0, "", false, PackageManager, RunVerbSpec, "--prefix"},
+    {"pnpm", F::kNoFiles, "CF", "dir filter filter-prod workspace-root reporter loglevel", false, 0, 0, "", false, PackageManager, RunVerbSpec, "-C --dir"},
+    {"yarn", F::kNoFiles, "", "cwd", false, 0, 0, "", false, PackageManager, RunVerbSpec, "--cwd"},
     {"npx", F::kNoFiles, "pc", "package call", true, 0, 0, "", false, Npx},
     {"bunx", F::kRunner, "p", "package", true, 0, 0, "", false, Npx},
     {"pnpx", F::kRunner, "p", "package", true, 0, 0, "", false, Npx},
@@ -296,6 +338,7 @@ constexpr CommandSpec kModels[] = {
     {.name = "nix-shell", .family = F::kRunner, .run = NixShell},
     {.name = "ld.so", .family = F::kRunner, .run = DynamicLoader},
     {.name = "bwrap", .family = F::kRunner, .run = Bwrap},
+    {.name = "proto", .family = F::kRunner, .run = Proto},
     {.name = "ip", .family = F::kNoFiles, .run = Ip},
     {"perf", F::kRunner, "eopt", "event output pid tid cpu call-graph freq count cgroup repeat interval-print", false, 0, 0, "", false, Perf, PerfVerb},
     {"hyperfine", F::kRunner, "wmMrpcsPDLSun", "warmup min-runs max-runs runs prepare cleanup setup conclude parameter-scan parameter-step-size parameter-list shell time-unit export-json export-csv export-markdown export-asciidoc export-orgmode command-name style sort output input", false, 0, 0, "", false, Hyperfine},

@@ -51,6 +51,11 @@ Stream RunShell(Call& c) {
     if (auto code = AttachedCode(c, spec.code_flag)) return c.an.CodeString(*code, c.name() + " -c", c.st, inner, {}, c.in);
   }
   if (has_c) {
+    // fish --command='…': the value is the code.
+    const Option* glued = spec.code_long.empty() ? nullptr : FindOption(options, {"--" + std::string(spec.code_long)});
+    if (glued && glued->has_value) {
+      return c.an.CodeString(PlainWord(glued->value, c.fact().arg_bits[glued->arg_index]), c.name() + " -c", c.st, inner, {}, c.in);
+    }
     if (operands.empty()) return UnknownStream();
     std::vector<Expanded> params;
     for (size_t k = 1; k < operands.size(); ++k) params.push_back(c.argv[operands[k]]);

@@ -20,13 +20,32 @@ bool StartsCommand(std::string_view verb) {
   return std::find(std::begin(kNew), std::end(kNew), verb) != std::end(kNew);
 }
 
-// The shell command is the last operand(s) after the verb's own options.
-size_t TmuxCommandStart(const std::vector<Expanded>& argv, size_t verb_at) {
-  static constexpr std::string_view kTmuxValued = "cFnstxyeSlTEw";
+// The shell command is the last operand(s) after the verb's own options; `*dir` gets -c DIR
+// (the directory it starts in).
+size_t TmuxCommandStart(const std::vector<Expanded>& argv, size_t verb_at, std::string* dir) {
+  const std::string& verb = argv[verb_at].text;
+  const bool popup = verb == "display-popup" || verb == "popup";
+  const std::string_view valued = popup ? "cdehstTwxyb" : "cFnstxyeSlTEw";
   size_t k = verb_at + 1;
   while (k < argv.size() && argv[k].text.size() > 1 && argv[k].text[0] == '-') {
-    char last = argv[k].text.back();
-    if (kTmuxValued.find(last) != std::string_view::npos && argv[k].text.size() == 2) ++k;
+    const std::string& t = argv[k].text;
+    if (t.size() == 2 && valued.find(t[1]) != std::string_view::npos) {
+      if (t[1] == 'c' && k + 1 < argv.size()) *dir = argv[k + 1].text;
+      ++k;
+    }
+    ++k;
+  }
+  return k;
+}
+
+// tmux's own options before the command: -L NAME, -S SOCKET, -f FILE, -T FEATURES; -c CMD runs
+// a shell command.
+size_t TmuxVerbAt(const std::vector<Expanded>& argv, size_t* shell_command) {
+  size_t k = 1;
+  while (k < argv.size() && argv[k].text.size() > 1 && argv[k].text[0] == '-') {
+    const std::string& t = argv[k].text;
+    if (t == "-c" && k + 1 < argv.size()) *shell_command = k + 1;
+    if (t == "-L" || t == "-S" || t == "-f" || t == "-T" || t == "-c") ++k;
     ++k;
   }
   return k;
@@ -86,15 +105,36 @@ Expanded ScreenStuff(const Expanded& arg) {
   return typed;
 }
 
-Stream Tmux(Call& c) {
-  const auto& ops = c.fact().operands;
-  std::string verb = ops.empty() ? std::string() : c.argv[ops[0]].text;
-  if (StartsCommand(verb)) {
-    size_t k = TmuxCommandStart(c.argv, ops[0]);
-    if (k < c.argv.size()) return c.RunCode(JoinWords(c.argv, k), "tmux " + verb, c.name());
-    return UnknownStream(c.name());
+// if-shell [-bF] [-t T] SHELL-COMMAND TMUX-COMMAND [TMUX-COMMAND]: the first runs in a shell,
+// the others are tmux commands (run-shell "…", new-window "…").
+Stream TmuxIfShell(Call& c, size_t verb_at, int depth) {
+  size_t k = verb_at + 1;
+  while (k < c.argv.size() && c.argv[k].text.size() > 1 && c.argv[k].text[0] == '-') k += c.argv[k].text == "-t" ? 2 : 1;
+  if (k < c.argv.size()) c.RunCode(c.argv[k], "tmux if-shell", c.name());
+  for (size_t t = k + 1; t < c.argv.size() && depth < 4; ++t) {
+    std::vector<Expanded> words = {PlainWord("tmux")};
+    for (auto& w : SplitQuoted(c.argv[t].text)) words.push_back(PlainWord(w, c.argv[t].bits & kArgDynamic));
+    c.Run(std::move(words), "tmux if-shell");
   }
-  if (verb == "send-keys" || verb == "send") return TypedKeys(c, TmuxKeys(c.argv, ops[0]), "tmux send-keys");
+  return UnknownStream(c.name());
+}
+
+Stream Tmux(Call& c) {
+  size_t shell_command = 0;
+  const size_t verb_at = TmuxVerbAt(c.argv, &shell_command);
+  if (shell_command) return c.RunCode(c.argv[shell_command], "tmux -c", c.name());
+  if (verb_at >= c.argv.size()) return UnknownStream(c.name());
+  const std::string& verb = c.argv[verb_at].text;
+  if (verb == "if-shell" || verb == "if") return TmuxIfShell(c, verb_at, 0);
+  if (StartsCommand(verb)) {
+    std::string dir;
+    size_t k = TmuxCommandStart(c.argv, verb_at, &dir);
+    if (k >= c.argv.size()) return UnknownStream(c.name());
+    State moved = c.st;
+    if (!dir.empty()) c.an.ChangeDirectory({PlainWord("cd"), PlainWord(dir)}, moved);
+    return c.an.CodeString(JoinWords(c.argv, k), "tmux " + verb, moved, c.an.Inner(c.ctx, c.name(), false));
+  }
+  if (verb == "send-keys" || verb == "send") return TypedKeys(c, TmuxKeys(c.argv, verb_at), "tmux send-keys");
   return UnknownStream(c.name());
 }
 

@@ -89,6 +89,29 @@ Stream Sudo(Call& c) {
   return RunFrom(c, w, start, child);
 }
 
+// runuser -u USER [--] CMD… runs CMD; runuser [-] USER [-c CMD] is su's form: the user first.
+Stream Runuser(Call& c) {
+  Wrapped w = Parse(c);
+  Stream out;
+  if (CodeOption(c, w, &out)) return out;
+  if (FindOption(w.options, {"-u", "--user"})) return RunFrom(c, w, Start(w), c.st);
+  size_t k = Start(w);
+  if (k < c.argv.size() && c.argv[k].text == "-") ++k;
+  return RunFrom(c, w, k + 1, c.st);  // after USER: -c CMD, or nothing to run
+}
+
+// coreutils --coreutils-prog=NAME ARGS… (the multi-call binary) runs NAME.
+Stream Coreutils(Call& c) {
+  for (size_t k = 1; k < c.argv.size(); ++k) {
+    const std::string& t = c.argv[k].text;
+    if (t.rfind("--coreutils-prog=", 0) != 0) continue;
+    std::vector<Expanded> words = {PlainWord(t.substr(17), c.argv[k].bits)};
+    for (size_t i = k + 1; i < c.argv.size(); ++i) words.push_back(c.argv[i]);
+    return c.Run(std::move(words), c.name());
+  }
+  return UnknownStream(c.name());
+}
+
 // watch CMD…: the words are joined into a shell string (unless -x).
 Stream Watch(Call& c) {
   Wrapped w = Parse(c);
@@ -154,7 +177,7 @@ constexpr CommandSpec kModels[] = {
     {"pkexec", F::kWrapper, "", "user", true, 0, 0, "", true, Wrap},
     {"run0", F::kWrapper, "uDg", "user group chdir description slice unit property setenv", true, 0, 0, "", true, Sudo},
     {"su", F::kWrapper, "csgGw", "command shell group supp-group whitelist-environment session-command", false, 0, 'c', "command", true, Wrap},
-    {"runuser", F::kWrapper, "ugGcsw", "user group supp-group command shell whitelist-environment session-command", false, 0, 'c', "command", true, Wrap},
+    {"runuser", F::kWrapper, "ugGcsw", "user group supp-group command shell whitelist-environment session-command", true, 0, 'c', "command", true, Runuser},
     {"sg", F::kWrapper, "c", "", true, 1, 'c', "", false, Sg},
     {"command", F::kWrapper, "", "", true, 0, 0, "", false, CommandBuiltin},
     {"builtin", F::kWrapper, "", "", true, 0, 0, "", false, CommandBuiltin},
@@ -173,10 +196,10 @@ constexpr CommandSpec kModels[] = {
     {"taskset", F::kWrapper, "", "", true, 1, 0, "", false, Wrap},
     {"chrt", F::kWrapper, "TPD", "sched-runtime sched-period sched-deadline", true, 1, 0, "", false, Wrap},
     {"numactl", F::kWrapper, "CNmPpiw", "physcpubind cpunodebind membind preferred interleave", true, 0, 0, "", false, Wrap},
-    {"unshare", F::kWrapper, "SGRw", "setuid setgid root wd map-user map-group propagation", true, 0, 0, "", false, Wrap},
-    {"nsenter", F::kWrapper, "tSGrw", "target setuid setgid root wd", true, 0, 0, "", false, Wrap},
+    {"unshare", F::kWrapper, "SGRw", "setuid setgid root wd map-user map-group propagation", true, 0, 0, "", false, Wrap, nullptr, "-w --wd"},
+    {"nsenter", F::kWrapper, "tSGrw", "target setuid setgid root wd", true, 0, 0, "", false, Wrap, nullptr, "-w --wd"},
     {"firejail", F::kWrapper, "", "", true, 0, 0, "", false, Wrap},
-    {"systemd-run", F::kWrapper, "pEuMH", "property setenv unit machine host description slice uid gid nice working-directory on-active on-boot on-startup on-unit-active on-unit-inactive on-calendar on-clock-change on-timezone-change timer-property path-property socket-property service-type", true, 0, 0, "", false, Wrap},
+    {"systemd-run", F::kWrapper, "pEuMH", "property setenv unit machine host description slice uid gid nice working-directory on-active on-boot on-startup on-unit-active on-unit-inactive on-calendar on-clock-change on-timezone-change timer-property path-property socket-property service-type", true, 0, 0, "", false, Wrap, nullptr, "--working-directory"},
     {"systemd-inhibit", F::kWrapper, "", "what who why mode", true, 0, 0, "", false, Wrap},
     {"setpriv", F::kWrapper, "", "reuid regid groups inh-caps ambient-caps bounding-set securebits pdeathsig selinux-label apparmor-profile landlock-access landlock-rule seccomp-filter", true, 0, 0, "", false, Wrap},
     {"gosu", F::kWrapper, "", "", true, 1, 0, "", true, Wrap},
@@ -189,10 +212,10 @@ constexpr CommandSpec kModels[] = {
     {"nocache", F::kWrapper, "n", "", true, 0, 0, "", false, Wrap},
     {"eatmydata", F::kWrapper, "", "", true, 0, 0, "", false, Wrap},
     {"fakechroot", F::kWrapper, "lsbcde", "lib faked environment bindir config-dir", true, 0, 0, "", false, Wrap},
-    {"proot", F::kWrapper, "rbwmqkv", "rootfs bind cwd mount qemu kernel-release verbose", true, 0, 0, "", false, Wrap},
+    {"proot", F::kWrapper, "rbwmqkv", "rootfs bind cwd mount qemu kernel-release verbose", true, 0, 0, "", false, Wrap, nullptr, "-w --cwd"},
     {"schroot", F::kWrapper, "cudn", "chroot user directory session-name option", true, 0, 0, "", false, Wrap},
     {"lxc-attach", F::kWrapper, "nPesuvg", "name lxcpath elevated-privileges namespaces set-var keep-var uid gid", true, 0, 0, "", false, Wrap},
-    {"flatpak-spawn", F::kWrapper, "", "", true, 0, 0, "", false, Wrap},
+    {"flatpak-spawn", F::kWrapper, "", "directory env forward-fd", true, 0, 0, "", false, Wrap, nullptr, "--directory"},
     {"dbus-run-session", F::kWrapper, "", "config-file dbus-daemon", true, 0, 0, "", false, Wrap},
     {"timelimit", F::kWrapper, "tTsSp", "", true, 0, 0, "", false, Wrap},
     {"ifne", F::kWrapper, "", "", true, 0, 0, "", false, Wrap},
@@ -214,6 +237,7 @@ constexpr CommandSpec kModels[] = {
     {"catchsegv", F::kWrapper, "", "", true, 0, 0, "", false, Wrap},
     {"coproc", F::kWrapper, "", "", true, 0, 0, "", false, Wrap},
     {"busybox", F::kWrapper, "", "", true, 0, 0, "", false, Wrap},
+    {.name = "coreutils", .family = F::kWrapper, .run = Coreutils},
     {"toybox", F::kWrapper, "", "", true, 0, 0, "", false, Wrap},
     {"dbus-launch", F::kWrapper, "", "", true, 0, 0, "", false, Wrap},
     {"xvfb-run", F::kWrapper, "nsfwe", "server-num server-args auth-file wait error-file", true, 0, 0, "", false, Wrap},
@@ -227,7 +251,8 @@ Stream Wrap(Call& c) {
   Wrapped w = Parse(c);
   Stream out;
   if (CodeOption(c, w, &out)) return out;
-  return RunFrom(c, w, Start(w), c.st);
+  State moved;
+  return RunFrom(c, w, Start(w), *c.RunState(&moved));
 }
 
 ModelTable WrapperCommands() { return kModels; }
