@@ -34,6 +34,7 @@ struct ScriptMemory {
   std::map<std::string, std::string> aliases;     // alias name → text
   std::map<std::string, std::string> hashed;      // hash -p: name → command it runs
   std::set<std::string> warden_files;             // files a lookup of Warden was written to
+  std::vector<std::string> history;               // history -s: command lines fc can run again
   bool cdable_vars = false;                       // shopt -s cdable_vars
 };
 
@@ -77,6 +78,10 @@ class Analyzer {
   const Value* Lookup(std::string_view name, const State& st, Value* scratch) const;
   // Bash evaluates some values (arithmetic, subscripts, prompts): code hidden in them runs.
   void ScanEvaluated(std::string_view text, std::string_view origin, State& st, const Ctx& ctx);
+  // A variable set (assigned, exported or given to one command) that a program evaluates later:
+  // PAGER, GIT_SSH_COMMAND, PROMPT_COMMAND and the like run as command lines, prompts are
+  // expanded, BASH_ENV=<(…) is read, BASH_FUNC_NAME%% defines a function, LD_PRELOAD loads code.
+  void EvaluatedLater(const std::string& name, const Expanded& value, State& st, const Ctx& ctx);
 
   // Speculative analysis (commands/unknown.cc): while a Speculation lives, the facts found are
   // marked speculative, and what the analyzer cannot see through is not reported (a guess

@@ -94,6 +94,19 @@ void ArgvListsInCode(std::string_view code, const Run& run) {
   }
 }
 
+// Code that starts processes (system, exec, spawn, popen, subprocess, child_process, Process,
+// Open3, getline pipes, …) with a string built elsewhere — cmd = "rm -rf /"; system(cmd): each
+// string literal that reads as a command line is a guess at what it runs.
+template <typename Run>
+void CommandLinesInProcessCode(std::string_view code, const Run& run) {
+  static const RE2 kProcessWords(
+      R"re(\b(?:system|exec\w*|spawn\w*|popen\w*|Popen|subprocess|child_process|Process|ProcessBuilder|Open3|IO\.popen|shell\w*|getline|run-program|call-process|start-process|os:cmd|callCommand|proc_open|passthru|Command)\b)re");
+  if (!RE2::PartialMatch(re2::StringPiece(code.data(), code.size()), kProcessWords)) return;
+  for (const std::string& literal : LiteralStrings(code)) {
+    if (LooksLikeCommandLine(literal)) run(literal);
+  }
+}
+
 // Tcl: exec rm -rf / (words to the end of the command); {…} groups a word as quotes do.
 template <typename Run>
 void TclExecs(std::string code, const Run& run) {
@@ -230,6 +243,10 @@ void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interp
     while (guard++ < 64 && RE2::FindAndConsume(&input, *re, &body)) run(body);
   }
   ArgvListsInCode(normalized, run);
+  CommandLinesInProcessCode(normalized, [&](const std::string& line) {
+    Speculation guess(*this);
+    run(line);
+  });
   if (interpreter == "tclsh" || interpreter == "wish" || interpreter == "expect") TclExecs(normalized, run);
   if (interpreter == "ipython") ShellEscapes(normalized, run);
   static const RE2 kForkBomb(

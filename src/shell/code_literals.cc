@@ -112,7 +112,7 @@ bool ListSeparator(std::string_view between) {
     if (k == start) return false;
     static constexpr std::string_view kConstructors[] = {"list", "vector", "vec!", "array", "Array", "List.of",
                                                          "Arrays.asList", "arrayOf", "listOf", "new", "String",
-                                                         "Array.of", "Vec", "c"};
+                                                         "Array.of", "Vec", "c", "nil", "t"};
     std::string_view word = between.substr(start, k - start);
     // Deno.Command("rm", {args: [...]}): an options object's argument-list key.
     if (k < between.size() && between[k] == ':' && (word == "args" || word == "argv" || word == "arguments")) {
@@ -240,18 +240,34 @@ std::vector<PathCall> PathCalls(std::string_view code) {
   return out;
 }
 
+namespace {
+
+// The home expressions of many languages (no capture groups: the pattern is embedded).
+constexpr std::string_view kHomeExpression =
+    R"re((?:require\(\s*["']os["']\s*\)\.homedir\(\)|Path\.home\(\)|pathlib\.Path\.home\(\)|os\.homedir\(\)|Dir\.home(?:\(\))?|homedir\(\)|path\.expand\(\s*["']~["']\s*\)|os\.path\.expanduser\(\s*["']~["']\s*\)|expanduser\(\s*["']~["']\s*\)|System\.user_home!?\(\)|System\.get_env\(\s*"HOME"\s*\)|os\.environ\s*\[\s*["']HOME["']\s*\]|os\.environ\.get\(\s*["']HOME["']\s*\)|os\.getenv\(\s*["']HOME["']\s*\)|process\.env\.HOME|process\.env\[\s*["']HOME["']\s*\]|\$ENV\{\s*["']?HOME["']?\s*\}|ENV\[\s*["']HOME["']\s*\]|ENV\.fetch\(\s*["']HOME["']\s*\)|Sys\.getenv\(\s*["']HOME["']\s*\)|System\.getenv\(\s*"HOME"\s*\)|System\.getProperty\(\s*"user\.home"\s*\)|getenv\(\s*["']HOME["']\s*\)|Deno\.env\.get\(\s*["']HOME["']\s*\)|os\.UserHomeDir\(\)|dirs::home_dir\(\)))re";
+
+std::string Escaped(std::string_view replacement) {
+  std::string out;
+  for (char ch : replacement) {
+    if (ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string WithHomeLiterals(std::string_view code, std::string_view home) {
-  static const RE2 kHome(
-      R"re((?:Path\.home\(\)|pathlib\.Path\.home\(\)|os\.homedir\(\)|Dir\.home(?:\(\))?|homedir\(\)|path\.expand\(\s*["']~["']\s*\)|os\.path\.expanduser\(\s*["']~["']\s*\)|expanduser\(\s*["']~["']\s*\)|System\.user_home!?\(\)|System\.get_env\(\s*"HOME"\s*\)|os\.environ\s*\[\s*["']HOME["']\s*\]|os\.environ\.get\(\s*["']HOME["']\s*\)|os\.getenv\(\s*["']HOME["']\s*\)|process\.env\.HOME|process\.env\[\s*["']HOME["']\s*\]|\$ENV\{\s*["']?HOME["']?\s*\}|ENV\[\s*["']HOME["']\s*\]|ENV\.fetch\(\s*["']HOME["']\s*\)|Sys\.getenv\(\s*["']HOME["']\s*\)|System\.getenv\(\s*"HOME"\s*\)|System\.getProperty\(\s*"user\.home"\s*\)|getenv\(\s*["']HOME["']\s*\)|Deno\.env\.get\(\s*["']HOME["']\s*\)|os\.UserHomeDir\(\)|dirs::home_dir\(\)))re");
+  // Inside a string the home is text: "#{Dir.home}", `${os.homedir()}`, f"{Path.home()}", and
+  // Perl's "$ENV{HOME}" (which interpolates by itself); elsewhere it is a string literal.
+  static const RE2 kInterpolated("(?:#\\{|\\$\\{|\\{)\\s*" + std::string(kHomeExpression) + "\\s*\\}");
+  static const RE2 kPerlInString(R"re(\$ENV\{\s*["']?HOME["']?\s*\}([^"']*["']))re");
+  static const RE2 kHome{std::string(kHomeExpression)};
   std::string out(code);
   if (home.empty() || out.find_first_of("HhDd") == std::string::npos) return out;
-  std::string replacement = "\"" + std::string(home) + "\"";
-  std::string escaped;
-  for (char ch : replacement) {
-    if (ch == '\\') escaped += '\\';
-    escaped += ch;
-  }
-  RE2::GlobalReplace(&out, kHome, escaped);
+  RE2::GlobalReplace(&out, kInterpolated, Escaped(home));
+  RE2::GlobalReplace(&out, kPerlInString, Escaped(home) + "\\1");
+  RE2::GlobalReplace(&out, kHome, Escaped("\"" + std::string(home) + "\""));
   return out;
 }
 

@@ -111,6 +111,12 @@ struct Call {
 // exact name.
 const CommandSpec& LookupCommand(std::string_view name);
 
+// A word that names a command Warden has a model for (a name or a path, no blanks).
+bool NamesModelledCommand(std::string_view word);
+// Text that reads as a command line: a modelled command first, or after ; && || | & (words
+// split at blanks and those operators, quotes ignored: this only decides whether to look).
+bool LooksLikeCommandLine(std::string_view text);
+
 // Splits argv[first..] into options and operands according to `spec`. Stops treating words
 // as options after "--" (and, for posix_order specs, at the first operand). `*stop` receives
 // the argv index where parsing stopped (argv.size() if it read everything); for posix-order

@@ -1,6 +1,7 @@
 // The index over every family's table of command models (src/shell/commands/), by name.
 #include <unordered_map>
 
+#include "core/path.h"
 #include "shell/command_model.h"
 #include "shell/commands/families.h"
 
@@ -41,6 +42,7 @@ std::string_view FamilyName(std::string_view name) {
     }
   }
   if (name.rfind("ld-linux", 0) == 0 || name.rfind("ld-musl", 0) == 0) return "ld.so";
+  if (name.rfind("git-", 0) == 0 && name.size() > 4) return "git";  // git-reset: git's dashed names
   size_t dot = name.find('.');
   if (dot != std::string_view::npos && dot > 0) return name.substr(0, dot);
   return name;
@@ -63,6 +65,37 @@ const CommandSpec& LookupCommand(std::string_view name) {
   if (const CommandSpec* s = Index().Find(name)) return *s;
   if (const CommandSpec* s = Index().Find(FamilyName(name)); s && s->family != Family::kBuiltin) return *s;
   return kUnknownSpec;
+}
+
+// A word that names a command Warden has a model for (a name or a path: no blanks).
+bool NamesModelledCommand(std::string_view word) {
+  if (word.empty() || word[0] == '-' || word.size() > 256 || word.find_first_of(" \t\n") != std::string_view::npos) {
+    return false;
+  }
+  return LookupCommand(Basename(word)).family != Family::kUnknown;
+}
+
+// Text that reads as a command line: a modelled command first, or after ; && || | & (words
+// are split at blanks and those operators, quotes ignored: this only decides whether to look).
+bool LooksLikeCommandLine(std::string_view text) {
+  if (text.find_first_of(" \t\n;|&") == std::string_view::npos) return false;
+  bool at_start = true;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t end = text.find_first_of(" \t\n;|&", i);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view word = text.substr(i, end - i);
+    while (!word.empty() && (word.front() == '(' || word.front() == '{' || word.front() == '"' || word.front() == '\'')) {
+      word.remove_prefix(1);
+    }
+    if (!word.empty()) {
+      if (at_start && NamesModelledCommand(word)) return true;
+      at_start = false;
+    }
+    if (end < text.size() && std::string_view(";|&").find(text[end]) != std::string_view::npos) at_start = true;
+    i = end + 1;
+  }
+  return false;
 }
 
 }  // namespace warden::shell

@@ -427,13 +427,10 @@ void Analyzer::Assign(const std::string& name, const Expanded& value, bool namer
   val.bits = value.bits & (kArgGlob | kArgPattern | kArgTree | kArgWarden);
   val.taint = value.taint;
   st.vars[name] = std::move(val);
-  // Values the shell itself evaluates later: prompts and PROMPT_COMMAND, and array
-  // subscripts in values assigned to integer variables or used in arithmetic.
-  if (name == "PROMPT_COMMAND") {
-    CodeString(value, "PROMPT_COMMAND", st, ctx, {}, {}, true);
-  } else if (name == "PS0" || name == "PS1" || name == "PS2" || name == "PS4") {
-    ScanEvaluated(value.text, name, st, ctx);
-  } else if (value.text.find("[$(") != std::string::npos || value.text.find("[`") != std::string::npos) {
+  // Values evaluated later — by the shell (prompts, PROMPT_COMMAND) or the programs it starts
+  // (PAGER, GIT_SSH_COMMAND, …) — and array subscripts in values used in arithmetic.
+  EvaluatedLater(name, value, st, ctx);
+  if (value.text.find("[$(") != std::string::npos || value.text.find("[`") != std::string::npos) {
     ScanEvaluated(value.text, "subscript", st, ctx);
   }
 }
@@ -542,19 +539,49 @@ void Analyzer::Declare(const std::vector<std::pair<std::string, Expanded>>& assi
   }
 }
 
-// Variables set for one command (VAR=val cmd) that make tools run commands.
+// Variables set for one command (VAR=val cmd): what programs evaluate from them.
 void Analyzer::CommandVariables(const std::vector<std::pair<std::string, Expanded>>& assigns, State& st,
                                 const Ctx& ctx) {
-  static constexpr std::string_view kCommandVars[] = {
-      "GIT_SSH_COMMAND", "GIT_EXTERNAL_DIFF", "GIT_EDITOR", "GIT_PAGER", "GIT_SEQUENCE_EDITOR", "GIT_ASKPASS",
-      "SSH_ASKPASS", "EDITOR", "VISUAL", "PAGER", "MANPAGER", "BROWSER", "LESSOPEN", "LESSCLOSE", "BASH_ENV",
-      "ENV", "PROMPT_COMMAND", "SUDO_ASKPASS"};
   for (const auto& [name, v] : assigns) {
     if (IsWardenVariable(name)) Signal(kSignalWardenTamper, "sets " + name + ", which Warden's programs read");
-    if (std::find(std::begin(kCommandVars), std::end(kCommandVars), name) == std::end(kCommandVars)) continue;
-    Expanded c = v;
+    EvaluatedLater(name, v, st, ctx);
+  }
+}
+
+namespace {
+
+// Variables whose value a program runs as a command line: git's and ssh's helpers, editors,
+// pagers, browsers, less's preprocessors, rsync's remote shell.
+bool RunsAsCommand(std::string_view name) {
+  static constexpr std::string_view kCommandVars[] = {
+      "GIT_SSH_COMMAND", "GIT_SSH", "GIT_PROXY_COMMAND", "GIT_EXTERNAL_DIFF", "GIT_EDITOR", "GIT_PAGER",
+      "GIT_SEQUENCE_EDITOR", "GIT_ASKPASS", "SSH_ASKPASS", "SUDO_ASKPASS", "EDITOR", "VISUAL", "FCEDIT", "PAGER",
+      "MANPAGER", "SYSTEMD_PAGER", "BROWSER", "LESSOPEN", "LESSCLOSE", "RSYNC_RSH", "CVS_RSH", "PROMPT_COMMAND"};
+  return std::find(std::begin(kCommandVars), std::end(kCommandVars), name) != std::end(kCommandVars);
+}
+
+}  // namespace
+
+void Analyzer::EvaluatedLater(const std::string& name, const Expanded& value, State& st, const Ctx& ctx) {
+  if (RunsAsCommand(name)) {
+    Expanded c = value;
     if (!c.text.empty() && c.text[0] == '|') c.text.erase(0, 1);  // LESSOPEN='|cmd %s'
-    CodeString(c, name, st, ctx);
+    CodeString(c, name, st, ctx, {}, {}, name == "PROMPT_COMMAND");
+  } else if (name == "PS0" || name == "PS1" || name == "PS2" || name == "PS4") {
+    ScanEvaluated(value.text, name, st, ctx);
+  } else if ((name == "BASH_ENV" || name == "ENV") && value.procsub) {
+    CodeStream(value.procsub_stream, name, -1, st, ctx);  // BASH_ENV=<(…): read by the next shell
+  } else if (name.rfind("BASH_FUNC_", 0) == 0) {
+    // BASH_FUNC_ls%%='() { …; }': bash defines ls from it; the body runs when ls is called.
+    Expanded body = value;
+    const size_t open = body.text.find('{');
+    const size_t close = body.text.rfind('}');
+    body.text = open != std::string::npos && close != std::string::npos && close > open
+                    ? body.text.substr(open + 1, close - open - 1)
+                    : body.text;
+    CodeString(body, name, st, ctx);
+  } else if ((name == "LD_PRELOAD" || name == "LD_AUDIT") && !value.text.empty()) {
+    Signal(kSignalDynamicScript, name + " loads " + Printable(value.text, 80) + " into every program started");
   }
 }
 

@@ -1,6 +1,10 @@
 // Build tools: make's recipes are shell commands — with a Makefile given on standard input
 // (`make -f -`) they are known and analyzed. Compilers and other build drivers touch no files
 // through their operands that a rule decides on.
+#include <re2/re2.h>
+
+#include <map>
+
 #include "core/strings.h"
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
@@ -9,11 +13,79 @@
 namespace warden::shell {
 namespace {
 
-// A Makefile's recipes (tab-indented lines) and $(shell …) calls are shell commands.
+// The recipe on a rule's own line: `target: prerequisites ; recipe`.
+std::string_view InlineRecipe(std::string_view line) {
+  const size_t colon = line.find(':');
+  if (line.empty() || line[0] == '\t' || colon == std::string_view::npos) return {};
+  const size_t semi = line.find(';', colon);
+  return semi == std::string_view::npos ? std::string_view() : Trim(line.substr(semi + 1));
+}
+
+// A recipe as the shell gets it: make's prefixes (@ - +) dropped, $$ a $, $(shell CMD) a command
+// substitution, and make's variables ($(X), ${X}, $@, $<, $*, …) a value only known then.
+using MakeVariables = std::map<std::string, std::string, std::less<>>;
+
+// NAME = VALUE, NAME := VALUE, NAME ?= VALUE lines of a makefile (values without $ only).
+MakeVariables Assignments(std::string_view makefile) {
+  static const RE2 kAssign(R"(^\s*(?:export\s+|override\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:::=|:=|\?=|=)\s*([^$#\n]*?)\s*$)");
+  MakeVariables vars;
+  for (auto line : Split(makefile, '\n')) {
+    std::string name, value;
+    if (!line.empty() && line[0] != '\t' && RE2::FullMatch(re2::StringPiece(line.data(), line.size()), kAssign, &name, &value)) {
+      vars[name] = value;
+    }
+  }
+  return vars;
+}
+
+std::string MakeExpanded(std::string_view recipe, const MakeVariables& vars) {
+  while (!recipe.empty() && (recipe[0] == '@' || recipe[0] == '-' || recipe[0] == '+')) recipe.remove_prefix(1);
+  std::string out;
+  for (size_t i = 0; i < recipe.size(); ++i) {
+    if (recipe[i] != '$' || i + 1 >= recipe.size()) {
+      out += recipe[i];
+      continue;
+    }
+    const char next = recipe[i + 1];
+    if (next == '$') {
+      out += '$';
+      ++i;
+    } else if (next == '(' || next == '{') {
+      const char close = next == '(' ? ')' : '}';
+      size_t depth = 0, j = i + 1;
+      for (; j < recipe.size(); ++j) {
+        if (recipe[j] == next) ++depth;
+        if (recipe[j] == close && --depth == 0) break;
+      }
+      std::string_view inside = recipe.substr(i + 2, std::min(j, recipe.size()) - i - 2);
+      if (inside.rfind("shell ", 0) == 0) {
+        out += "$(" + std::string(inside.substr(6)) + ")";
+      } else if (auto v = vars.find(inside); v != vars.end()) {
+        out += v->second;
+      } else if (IsIdentifier(inside)) {
+        out += "${" + std::string(inside) + "}";  // the environment's (HOME), or unknown
+      } else {
+        out += "${MAKE_VARIABLE}";
+      }
+      i = j;
+    } else {
+      out += "${MAKE_VARIABLE}";  // $@ $< $^ $* $? $% $+ $|
+      ++i;
+    }
+  }
+  return out;
+}
+
+// A Makefile's recipes (tab-indented lines, and after `;` on a rule's line) and $(shell …)
+// calls are shell commands.
 void Recipes(Call& c, std::string_view makefile) {
   Ctx inner = c.an.Inner(c.ctx, c.name(), false);
+  const MakeVariables vars = Assignments(makefile);
   for (auto line : Split(makefile, '\n')) {
-    if (!line.empty() && line[0] == '\t') c.an.CodeString(PlainWord(std::string(line.substr(1))), "make recipe", c.st, inner);
+    if (!line.empty() && line[0] == '\t') c.an.CodeString(PlainWord(MakeExpanded(line.substr(1), vars)), "make recipe", c.st, inner);
+    if (auto recipe = InlineRecipe(line); !recipe.empty()) {
+      c.an.CodeString(PlainWord(MakeExpanded(recipe, vars)), "make recipe", c.st, inner);
+    }
     for (size_t at = line.find("$(shell "); at != std::string_view::npos; at = line.find("$(shell ", at + 1)) {
       size_t close = line.find(')', at);
       if (close == std::string_view::npos) break;
@@ -30,18 +102,24 @@ Stream Make(Call& c) {
   if (const Option* d = FindOption(options, {"-C", "--directory"}); d && d->has_value) {
     c.an.ChangeDirectory({PlainWord("cd"), PlainWord(d->value)}, where);
   }
+  // --eval=TEXT: makefile text read before the makefiles.
+  for (const Option& o : options) {
+    if (o.name == "--eval" && o.has_value) Recipes(c, o.value);
+  }
   const Option* f = FindOption(options, {"-f", "--file", "--makefile"});
-  std::vector<std::string> names = {"GNUmakefile", "makefile", "Makefile"};
-  if (f && f->has_value) names = {f->value};
-  for (const std::string& name : names) {
+  std::vector<Expanded> names = {PlainWord("GNUmakefile"), PlainWord("makefile"), PlainWord("Makefile")};
+  if (f && f->has_value) {
+    // The word itself when the value was separate (its <(…) included), else the glued value.
+    const size_t at = f->arg_index + 1;
+    const bool separate = at < c.argv.size() && c.argv[at].text == f->value;
+    names = {separate ? c.argv[at] : PlainWord(f->value)};
+  }
+  for (const Expanded& name : names) {
     bool decoded = false;
-    auto text = c.an.ScriptText(PlainWord(name), where, c.in, &decoded);
+    auto text = c.an.ScriptText(name, where, c.in, &decoded);
     if (!text) continue;
     Recipes(c, *text);
     return c.PassThrough();
-  }
-  if (f && f->has_value && (f->value == "-" || f->value == "/dev/stdin")) {
-    c.an.CodeStream(c.in, "make -f -", c.index, c.st, c.an.Inner(c.ctx, c.name(), false));
   }
   return c.PassThrough();
 }
@@ -102,8 +180,8 @@ Stream Maven(Call& c) {
 }
 
 constexpr CommandSpec kModels[] = {
-    {"make", F::kNoFiles, "fCIjlo", "file makefile directory include-dir jobs load-average old-file assume-old what-if new-file assume-new", false, 0, 0, "", false, Make},
-    {"gmake", F::kNoFiles, "fCIjlo", "file makefile directory include-dir jobs load-average old-file", false, 0, 0, "", false, Make},
+    {"make", F::kNoFiles, "fCIjlo", "file makefile directory include-dir jobs load-average old-file assume-old what-if new-file assume-new eval", false, 0, 0, "", false, Make},
+    {"gmake", F::kNoFiles, "fCIjlo", "file makefile directory include-dir jobs load-average old-file eval", false, 0, 0, "", false, Make},
     {"cmake", F::kNoFiles, "SBGTACDUP", "build install preset target config parallel", false, 0, 0, "", false, Cmake},
     {.name = "ctest", .family = F::kNoFiles},
     {.name = "ninja", .family = F::kNoFiles}, {.name = "pip", .family = F::kNoFiles},

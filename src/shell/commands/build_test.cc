@@ -28,5 +28,12 @@ TEST(BuildCommandsTest, CmakeDashEToolsAreTheCommandsTheyStandFor) {
   Facts h = Analyze("cmake -E chdir / rm -rf etc");
   EXPECT_NE(FindFile(h, FileOp::kDelete, "/etc"), nullptr) << Dump(h);
 }
+TEST(BuildCommandsTest, EvalAndMakefilesFromSubstitutions) {
+  for (std::string_view cmd : {"make --eval='x:; rm -rf /' x", "make -f <(printf 'x:\\n\\trm -rf /\\n') x"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << cmd << ": " << Dump(f);
+  }
+}
+
 }  // namespace
 }  // namespace warden::shell

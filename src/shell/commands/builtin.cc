@@ -220,6 +220,39 @@ Stream Mktemp(Call& c) {
   return s;
 }
 
+// history -s LINE adds LINE to the history (fc can run it); -r/-n FILE read a history file.
+Stream History(Call& c) {
+  const CommandFact& f = c.fact();
+  if (HasOption(f.options, {"-s"}) && !f.operands.empty()) {
+    c.an.memory().history.push_back(JoinWords(c.argv, f.operands[0]).text);
+  } else if (HasOption(f.options, {"-r", "-n"})) {
+    c.an.memory().history.push_back("");  // lines from a file: not known
+  }
+  return Stream{};
+}
+
+// fc -s [OLD=NEW] [PREFIX] and fc -e - …: run a history line again; fc [-e EDITOR] edits lines
+// and runs the result. Lines added with history -s in the same command are known; others not.
+Stream Fc(Call& c) {
+  const CommandFact& f = c.fact();
+  if (HasOption(f.options, {"-l"})) return Stream{};
+  const Option* e = FindOption(f.options, {"-e"});
+  const bool again = HasOption(f.options, {"-s"}) || (e && e->has_value && e->value == "-");
+  const auto& history = c.an.memory().history;
+  std::string prefix;
+  for (uint32_t op : f.operands) {
+    if (c.argv[op].text.find('=') == std::string::npos) prefix = c.argv[op].text;
+  }
+  if (again) {
+    for (auto it = history.rbegin(); it != history.rend(); ++it) {
+      if (it->empty()) break;
+      if (prefix.empty() || it->rfind(prefix, 0) == 0) return c.RunCode(*it, "fc -s", c.name());
+    }
+  }
+  c.Signal(kSignalDynamicScript, "fc runs a command from the shell's history, which is not known here");
+  return Stream{};
+}
+
 // They read the commands to run later from standard input (or -f FILE).
 Stream At(Call& c) {
   Ctx inner = c.an.Inner(c.ctx, c.name(), false);
@@ -247,6 +280,8 @@ constexpr CommandSpec kModels[] = {
     {.name = "set", .family = Family::kBuiltin, .run = Set},
     {.name = "shift", .family = Family::kBuiltin, .run = Shift},
     {.name = "shopt", .family = Family::kBuiltin, .run = Shopt},
+    {.name = "history", .family = Family::kBuiltin, .short_value = "d", .run = History},
+    {.name = "fc", .family = Family::kBuiltin, .short_value = "e", .run = Fc},
     {.name = "read", .family = Family::kBuiltin, .short_value = "adinNptu", .run = Evaluates},
     {.name = "unset", .family = Family::kBuiltin, .run = Evaluates},
     {.name = "mapfile", .family = Family::kBuiltin, .short_value = "dnOsuCc", .run = Evaluates},

@@ -68,5 +68,25 @@ TEST(BuiltinCommandsTest, ReadAndMapfileTakeKnownInput) {
   EXPECT_EQ(FindFile(f, FileOp::kDelete, "/home/dev"), nullptr) << Dump(f);
 }
 
+TEST(BuiltinCommandsTest, FcRunsHistoryLines) {
+  Facts f = Analyze("history -s 'rm -rf /'; fc -s");
+  EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << Dump(f);
+  f = Analyze("history -s 'rm -rf /'; fc -e - rm");
+  EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << Dump(f);
+  EXPECT_TRUE(HasSignal(Analyze("fc -s"), kSignalDynamicScript));
+  EXPECT_FALSE(HasSignal(Analyze("fc -l"), kSignalDynamicScript));
+}
+
+TEST(BuiltinCommandsTest, VariablesProgramsEvaluateLater) {
+  for (std::string_view cmd : {"export GIT_PAGER='rm -rf /'; git log", "PAGER='rm -rf /'; export PAGER; man ls",
+                               "PS4='$(rm -rf /)' bash -x s.sh", "BASH_ENV=<(echo 'rm -rf /') bash -c true",
+                               "export BASH_ENV=/tmp/x; echo 'rm -rf /' > /tmp/x; bash s.sh",
+                               "env 'BASH_FUNC_ls%%=() { rm -rf /; }' bash -c ls"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << cmd << ": " << Dump(f);
+  }
+  EXPECT_TRUE(HasSignal(Analyze("LD_PRELOAD=/tmp/x.so ls"), kSignalDynamicScript));
+}
+
 }  // namespace
 }  // namespace warden::shell

@@ -21,5 +21,15 @@ TEST(DatabaseCommandsTest, DotCommandsAndAttachWriteOtherFiles) {
   EXPECT_NE(FindFile(f, FileOp::kWrite, "/etc/cron.d/x"), nullptr) << Dump(f);
 }
 
+TEST(DatabaseCommandsTest, SqlClientsRunShellsAndWriteServerFiles) {
+  for (std::string_view cmd : {"psql -c '\\! rm -rf /'", "psql -c \"COPY t FROM PROGRAM 'rm -rf /'\"",
+                               "mysql -e 'system rm -rf /'", "echo '\\! rm -rf /' | psql"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << cmd << ": " << Dump(f);
+  }
+  Facts f = Analyze("mysql -e \"SELECT 1 INTO OUTFILE '/home/dev/.bashrc'\"");
+  EXPECT_NE(FindFile(f, FileOp::kWrite, "/home/dev/.bashrc"), nullptr) << Dump(f);
+}
+
 }  // namespace
 }  // namespace warden::shell

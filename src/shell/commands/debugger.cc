@@ -1,5 +1,6 @@
-// gdb: `-ex '!CMD'`, `-ex 'shell CMD'` and `-ex 'pipe …'` run shell commands; `--args PROG …`
-// runs the program.
+// Debuggers (gdb, lldb): commands given with -ex/-o or in command files (-x/-s FILE) can run
+// shell commands (`!CMD`, `shell CMD`, `platform shell CMD`, `pipe`) and Python; `--args PROG …`
+// runs the program; attaching to Warden's daemon is tampering.
 #include "core/strings.h"
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
@@ -9,20 +10,44 @@
 namespace warden::shell {
 namespace {
 
-bool IsEvalFlag(std::string_view t) { return t == "-ex" || t == "--ex" || t == "-iex" || t == "--eval-command"; }
+bool IsEvalFlag(std::string_view t) {
+  return t == "-ex" || t == "--ex" || t == "-iex" || t == "--eval-command" || t == "--init-eval-command" ||
+         t == "-o" || t == "--one-line" || t == "-O" || t == "--one-line-before-file" || t == "-k" ||
+         t == "--one-line-on-crash";
+}
+bool IsScriptFlag(std::string_view t) {
+  return t == "-x" || t == "--command" || t == "-ix" || t == "--init-command" || t == "-s" || t == "--source" ||
+         t == "-S" || t == "--source-before-file";
+}
 
-// The shell command a gdb command runs, if any.
-void GdbShell(Call& c, const Expanded& word) {
+// One debugger command (gdb or lldb): `!CMD`, `shell CMD`, `pipe … | CMD`, `platform shell CMD`
+// run shell commands; `python CODE`, `py CODE`, `script CODE` and `call system("…")` run code
+// whose process calls are read like any inline code.
+void DebuggerCommand(Call& c, const Expanded& word) {
   std::string_view cmd = Trim(word.text);
   Expanded e = word;
   if (!cmd.empty() && cmd[0] == '!') {
     e.text = std::string(cmd.substr(1));
-  } else if (cmd.rfind("shell ", 0) == 0 || cmd.rfind("pipe ", 0) == 0) {
-    e.text = std::string(cmd.substr(cmd.find(' ') + 1));
+  } else if (cmd.rfind("shell ", 0) == 0) {
+    e.text = std::string(cmd.substr(6));
+  } else if (cmd.rfind("platform shell ", 0) == 0) {
+    e.text = std::string(cmd.substr(15));
+  } else if (cmd.rfind("pipe ", 0) == 0 && cmd.find('|') != std::string_view::npos) {
+    e.text = std::string(cmd.substr(cmd.find('|') + 1));
   } else {
+    c.an.ShellStringsInCode(cmd, "python", c.index, c.st, c.an.Inner(c.ctx, c.name(), false));
     return;
   }
-  c.RunCode(e, "gdb shell", c.name());
+  c.RunCode(e, c.name() + " shell", c.name());
+}
+
+// A command file (-x FILE, -s FILE): its lines, when its text is known; the file is run.
+void CommandFile(Call& c, const Expanded& file) {
+  c.File(FileOp::kExec, file.text, file.bits, false, c.name() + " -x");
+  bool decoded = false;
+  auto text = c.an.ScriptText(file, c.st, c.in, &decoded);
+  if (!text) return;
+  for (auto line : Split(*text, '\n')) DebuggerCommand(c, PlainWord(std::string(line)));
 }
 
 // gdb -p PID, --pid=PID, `gdb PROGRAM PID`, -ex 'attach PID': a debugger attached to Warden's
@@ -36,8 +61,17 @@ void Attaches(Call& c, const Expanded& pid) {
 Stream Gdb(Call& c) {
   for (size_t k = 1; k < c.argv.size(); ++k) {
     const std::string& t = c.argv[k].text;
+    if (t.rfind("--eval-command=", 0) == 0 || t.rfind("--one-line=", 0) == 0) {
+      Expanded value = c.argv[k];
+      value.text = t.substr(t.find('=') + 1);
+      DebuggerCommand(c, value);
+    }
+    if (t.rfind("--command=", 0) == 0 || t.rfind("--source=", 0) == 0) {
+      CommandFile(c, PlainWord(t.substr(t.find('=') + 1), c.argv[k].bits));
+    }
+    if (k + 1 < c.argv.size() && IsScriptFlag(t)) CommandFile(c, c.argv[k + 1]);
     if (k + 1 < c.argv.size() && IsEvalFlag(t)) {
-      GdbShell(c, c.argv[k + 1]);
+      DebuggerCommand(c, c.argv[k + 1]);
       if (MentionsWardenVariable(c.argv[k + 1].text)) {
         c.Signal(kSignalWardenTamper, "gdb sets a WARDEN_ variable in a running process");
       }
@@ -55,6 +89,8 @@ Stream Gdb(Call& c) {
 
 constexpr CommandSpec kModels[] = {
     {.name = "gdb", .family = Family::kRunner, .run = Gdb},
+    {.name = "lldb", .family = Family::kRunner, .run = Gdb},
+    {.name = "cgdb", .family = Family::kRunner, .run = Gdb},
 };
 
 }  // namespace

@@ -19,5 +19,14 @@ TEST(DebuggerCommandsTest, OrdinaryDebuggingRunsNothing) {
   EXPECT_EQ(f.commands.size(), 1u) << Dump(f);
 }
 
+TEST(DebuggerCommandsTest, CommandsAndCommandFilesRunShells) {
+  for (std::string_view cmd : {"gdb -batch -ex 'python import os; os.system(\"rm -rf /\")'", "gdb --eval-command='!rm -rf /'",
+                               "gdb -batch -x <(echo 'shell rm -rf /')", "echo 'shell rm -rf /' > /tmp/c; gdb -x /tmp/c",
+                               "lldb -o 'platform shell rm -rf /'"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << cmd << ": " << Dump(f);
+  }
+}
+
 }  // namespace
 }  // namespace warden::shell

@@ -39,5 +39,28 @@ TEST(EditCommandsTest, EditorsReadAndWrite) {
   EXPECT_NE(FindFile(f, FileOp::kRead, "/home/dev/.bashrc"), nullptr) << Dump(f);
 }
 
+TEST(EditCommandsTest, VimFunctionsAndEmacsLisp) {
+  Facts f = Analyze("vim -c 'call delete(expand(\"~/.bashrc\"))' -c q");
+  EXPECT_NE(FindFile(f, FileOp::kDelete, "/home/dev/.bashrc"), nullptr) << Dump(f);
+  f = Analyze("vim -c 'call writefile([\"k\"], \"/home/dev/.ssh/authorized_keys\")' -c q");
+  EXPECT_NE(FindFile(f, FileOp::kWrite, "/home/dev/.ssh/authorized_keys"), nullptr) << Dump(f);
+  f = Analyze("emacs --batch --eval '(delete-directory \"/etc\" t)'");
+  const FileFact* del = FindFile(f, FileOp::kDelete, "/etc");
+  ASSERT_NE(del, nullptr) << Dump(f);
+  EXPECT_TRUE(del->recursive);
+  for (std::string_view cmd : {"emacs --batch --eval '(shell-command \"rm -rf /\")'",
+                               "emacs --batch --eval '(call-process \"rm\" nil nil nil \"-rf\" \"/\")'",
+                               "echo '(shell-command \"rm -rf /\")' > /tmp/x.el; emacs --batch -l /tmp/x.el",
+                               "nvim --headless -c 'lua os.execute(\"rm -rf /\")' -c q", "vim -c 'execute \"!rm -rf /\"'"}) {
+    Facts g = Analyze(cmd);
+    EXPECT_TRUE(HasCommandLine(g, "rm -rf /")) << cmd << ": " << Dump(g);
+  }
+}
+
+TEST(EditCommandsTest, SedScriptFilesAreRead) {
+  Facts f = Analyze("sed -f <(echo '1e rm -rf /') x.txt");
+  EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << Dump(f);
+}
+
 }  // namespace
 }  // namespace warden::shell

@@ -32,6 +32,7 @@ class EnvLine {
     if (clear_) child.vars = Vars{};
     for (const std::string& name : unset_) child.vars.erase(name);
     for (const auto& [name, value] : assigned_) {
+      c_.an.EvaluatedLater(name, value, child, inner);
       Value v;
       v.known = !(value.bits & kArgDynamic);
       v.text = v.known ? value.text : std::string();
@@ -58,7 +59,8 @@ class EnvLine {
     if (!options_done_ && t.size() > 1 && t[0] == '-' && t[1] == '-') return Long(t);
     if (!options_done_ && t.size() > 1 && t[0] == '-') return Cluster(t);
     size_t eq = t.find('=');
-    if (eq == std::string::npos || eq == 0 || !IsIdentifier(std::string_view(t).substr(0, eq))) return false;
+    // env takes any NAME=VALUE before the command, BASH_FUNC_ls%%=… included (not a path).
+    if (eq == std::string::npos || eq == 0 || t.substr(0, eq).find('/') != std::string::npos) return false;
     WardenVariable(t.substr(0, eq), "sets");
     Expanded value = words_[i_];
     value.text = t.substr(eq + 1);

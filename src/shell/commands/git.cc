@@ -5,6 +5,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "core/path.h"
 #include "core/strings.h"
@@ -30,9 +31,83 @@ bool RunsCommand(std::string_view key, std::string_view value) {
   for (auto k2 : kKeys) {
     if (k == k2 || (k2.back() == '.' && k.rfind(k2, 0) == 0)) return true;
   }
-  static const RE2 kPattern(R"(^(filter\..*\.(clean|smudge|process)|merge\..*\.driver|diff\..*\.(textconv|command)|(difftool|mergetool)\..*\.cmd|core\.hookspath)$)");
+  static const RE2 kPattern(R"(^(filter\..*\.(clean|smudge|process)|merge\..*\.driver|diff\..*\.(textconv|command)|(difftool|mergetool)\..*\.cmd|core\.gitproxy|remote\..*\.(uploadpack|receivepack)|credential\..*\.helper|sendemail\..*\.(smtpserver|tocmd|cccmd)|sendemail\.(smtpserver|tocmd|cccmd)|gpg\..*\.program|web\.browser|browser\..*\.cmd|man\..*\.cmd|instaweb\.httpd)$)");
   return RE2::FullMatch(k, kPattern);
 }
+
+// ext::COMMAND remotes: git runs COMMAND, its words split at blanks ("% " is a blank inside a
+// word, "%%" a %, %S/%s/%G the service and host).
+void ExtRemote(Call& c, std::string_view url) {
+  std::vector<std::string> words(1);
+  for (size_t i = 5; i < url.size(); ++i) {
+    if (url[i] == '%' && i + 1 < url.size()) {
+      const char n = url[++i];
+      words.back() += n == 'S' || n == 's' || n == 'G' ? std::string("x") : std::string(1, n);
+    } else if (url[i] == ' ') {
+      if (!words.back().empty()) words.emplace_back();
+    } else {
+      words.back() += url[i];
+    }
+  }
+  std::string line;
+  for (const auto& w : words) {
+    if (!w.empty()) line += (line.empty() ? "" : " ") + SingleQuoted(w);
+  }
+  RunGitCommand(c, line, "git ext::");
+}
+
+void ExtRemotes(Call& c) {
+  for (uint32_t op : c.fact().operands) {
+    if (c.argv[op].text.rfind("ext::", 0) == 0) ExtRemote(c, c.argv[op].text);
+  }
+}
+
+// Settings whose value is not a command but changes what git runs: hooks from another
+// directory, configuration included from a file.
+bool LoadsCode(std::string_view key) {
+  const std::string k = ToLower(key);
+  return k == "core.hookspath" || k == "include.path" || (k.rfind("includeif.", 0) == 0 && k.size() > 5 && k.substr(k.size() - 5) == ".path");
+}
+
+// One setting given on the command line or in the environment.
+void Setting(Call& c, std::string_view key, std::string_view value, std::string_view origin) {
+  const std::string lower = ToLower(key);
+  // url.BASE.insteadOf=PREFIX: remotes starting with PREFIX become BASE (ext::… runs a command).
+  for (std::string_view suffix : {".insteadof", ".pushinsteadof"}) {
+    if (lower.rfind("url.", 0) == 0 && lower.size() > 4 + suffix.size() && lower.substr(lower.size() - suffix.size()) == suffix) {
+      std::string_view base = key.substr(4, key.size() - 4 - suffix.size());
+      if (base.rfind("ext::", 0) == 0) ExtRemote(c, base);
+      return;
+    }
+  }
+  if (LoadsCode(key)) {
+    c.Signal(kSignalDynamicScript, "git " + std::string(key) + "=" + std::string(value) + " runs hooks or settings from there");
+  } else if (RunsCommand(key, value)) {
+    RunGitCommand(c, std::string(value), std::string(origin) + " " + std::string(key));
+  }
+}
+
+// GIT_CONFIG_PARAMETERS ("'key'='value' …") and GIT_CONFIG_COUNT with GIT_CONFIG_KEY_n and
+// GIT_CONFIG_VALUE_n: settings from the environment, as -c gives them.
+void EnvironmentSettings(Call& c) {
+  Value scratch;
+  if (const Value* p = c.an.Lookup("GIT_CONFIG_PARAMETERS", c.st, &scratch); p && p->known) {
+    for (const std::string& item : SplitQuoted(p->text)) {
+      size_t eq = item.find('=');
+      if (eq != std::string::npos) Setting(c, item.substr(0, eq), item.substr(eq + 1), "GIT_CONFIG_PARAMETERS");
+    }
+  }
+  const Value* count = c.an.Lookup("GIT_CONFIG_COUNT", c.st, &scratch);
+  if (!count || !count->known) return;
+  const int n = std::min(64, std::atoi(count->text.c_str()));
+  for (int i = 0; i < n; ++i) {
+    Value a, b;
+    const Value* key = c.an.Lookup("GIT_CONFIG_KEY_" + std::to_string(i), c.st, &a);
+    const Value* value = c.an.Lookup("GIT_CONFIG_VALUE_" + std::to_string(i), c.st, &b);
+    if (key && value && key->known && value->known) Setting(c, key->text, value->text, "GIT_CONFIG_KEY");
+  }
+}
+
 
 bool HasOperand(const CommandFact& f, std::initializer_list<std::string_view> words) {
   return std::any_of(f.operands.begin(), f.operands.end(), [&](uint32_t op) {
@@ -60,8 +135,30 @@ void ConfigOptions(Call& c) {
   for (const auto& o : c.fact().options) {
     if (o.name != "-c" || !o.has_value) continue;
     size_t eq = o.value.find('=');
-    if (eq != std::string::npos && RunsCommand(o.value.substr(0, eq), o.value.substr(eq + 1))) {
-      RunGitCommand(c, o.value.substr(eq + 1), "git -c " + o.value.substr(0, eq));
+    if (eq != std::string::npos) Setting(c, o.value.substr(0, eq), o.value.substr(eq + 1), "git -c");
+  }
+  EnvironmentSettings(c);
+}
+
+// Subcommands that run a command they are given: rebase -x/--exec CMD, submodule foreach CMD,
+// bisect run CMD ARGS, difftool -x/--extcmd CMD.
+void RunsGiven(Call& c, const std::string& sub) {
+  const CommandFact& f = c.fact();
+  for (const Option& o : f.options) {
+    if (!o.has_value) continue;
+    if ((sub == "rebase" && (o.name == "-x" || o.name == "--exec")) ||
+        ((sub == "difftool" || sub == "mergetool") && (o.name == "-x" || o.name == "--extcmd" || o.name == "--tool-cmd"))) {
+      RunGitCommand(c, o.value, "git " + sub + " " + o.name);
+    }
+  }
+  if ((sub == "submodule" || sub == "bisect") && f.operands.size() > 2) {
+    const std::string& verb = f.argv[f.operands[1]];
+    if (sub == "submodule" && verb == "foreach") {
+      size_t k = f.operands[1] + 1;
+      while (k < c.argv.size() && (c.argv[k].text == "--recursive" || c.argv[k].text == "-q" || c.argv[k].text == "--quiet")) ++k;
+      if (k < c.argv.size()) RunGitCommand(c, JoinWords(c.argv, k).text, "git submodule foreach");
+    } else if (sub == "bisect" && verb == "run") {
+      c.Run(Slice(c.argv, f.operands[2]), "git bisect run");
     }
   }
 }
@@ -98,11 +195,18 @@ void Config(Call& c, const State& where) {
   std::string file = ".git/config";
   if (HasOption(f.options, {"--global"})) file = JoinPath(c.an.options().home, ".gitconfig");
   if (HasOption(f.options, {"--system"})) file = "/etc/gitconfig";
-  if (const Option* fo = FindOption(f.options, {"-f", "--file"}); fo && fo->has_value) file = fo->value;
-  c.an.AddFile(FileOp::kWrite, file, 0, false, "git config", c.index, where);
+  const Option* fo = FindOption(f.options, {"-f", "--file"});
+  if (fo && fo->has_value) file = fo->value;
   const std::string& key = f.argv[f.operands[1]];
   const std::string& value = f.argv[f.operands[2]];
-  if (RunsCommand(key, value)) RunGitCommand(c, value, "git config " + key);
+  // A git configuration file changes what runs later only through the keys that run or load
+  // something (user.name does not); any other file named by -f is written, whatever the key.
+  const std::string lower = ToLower(key);
+  const bool matters = RunsCommand(key, value) || LoadsCode(key) || (lower.rfind("url.", 0) == 0 && lower.find("insteadof") != std::string::npos);
+  if ((fo && fo->has_value) || matters || HasOption(f.options, {"--system"})) {
+    c.an.AddFile(FileOp::kWrite, file, 0, false, "git config", c.index, where);
+  }
+  Setting(c, key, value, "git config");
 }
 
 // The operands after the subcommand, as paths written (or read) where git runs.
@@ -163,10 +267,31 @@ void Subcommand(Call& c) {
   }
 }
 
+// git-reset ARGS (the dashed names git installs in its exec path) and `git -- reset ARGS`: git
+// with that subcommand.
+std::optional<Stream> Respelled(Call& c) {
+  const std::string& name = c.name();
+  if (name.rfind("git-", 0) == 0 && name.size() > 4) {
+    std::vector<Expanded> words = {PlainWord("git"), PlainWord(name.substr(4))};
+    for (size_t k = 1; k < c.argv.size(); ++k) words.push_back(c.argv[k]);
+    return c.Run(std::move(words), "git");
+  }
+  const auto& ops = c.fact().operands;
+  if (ops.empty() || ops[0] < 2 || c.argv[ops[0] - 1].text != "--") return std::nullopt;
+  std::vector<Expanded> words = Slice(c.argv, 0);
+  words.erase(words.begin() + ops[0] - 1);
+  return c.Run(std::move(words), "git");
+}
+
 Stream Git(Call& c) {
+  if (auto respelled = Respelled(c)) return *respelled;
   PackPrograms(c);
   ConfigOptions(c);
-  if (!c.fact().operands.empty()) Subcommand(c);
+  ExtRemotes(c);
+  if (!c.fact().operands.empty()) {
+    RunsGiven(c, c.argv[c.fact().operands[0]].text);
+    Subcommand(c);
+  }
   return UnknownStream(c.name());
 }
 
@@ -181,6 +306,9 @@ constexpr CommandSpec kVerbs[] = {
     {"push", Family::kEffects, "o", "push-option receive-pack exec repo"},
     {"branch", Family::kEffects, "u", "set-upstream-to contains no-contains merged no-merged points-at sort format"},
     {"rebase", Family::kEffects, "xsX", "exec onto strategy strategy-option"},
+    {"difftool", Family::kEffects, "txy", "tool extcmd tool-cmd"},
+    {"mergetool", Family::kEffects, "t", "tool tool-cmd"},
+    {"bisect", Family::kEffects, "", "term-old term-new"},
     {"stash", Family::kEffects, "m", "message pathspec-from-file"},
     {"clean", Family::kEffects, "e", "exclude"},
     {"worktree", Family::kEffects, "b", "reason"},

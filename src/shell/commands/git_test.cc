@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "shell/command_model.h"
 #include "shell/test_util.h"
 
@@ -41,9 +43,35 @@ TEST(GitCommandsTest, RestoreAndCheckoutOfPathsWrite) {
   EXPECT_NE(FindFile(f, FileOp::kWrite, "/home/dev/project/b.c"), nullptr) << Dump(f);
 }
 
-TEST(GitCommandsTest, ConfigWritesItsFile) {
-  Facts f = Analyze("git config --global user.name me");
+TEST(GitCommandsTest, ConfigWritesItsFileForKeysThatRunThings) {
+  Facts f = Analyze("git config --global core.hooksPath /tmp/h");
   EXPECT_NE(FindFile(f, FileOp::kWrite, "/home/dev/.gitconfig"), nullptr) << Dump(f);
+  EXPECT_TRUE(HasSignal(f, kSignalDynamicScript)) << Dump(f);
+  f = Analyze("git config --global user.name me");
+  EXPECT_EQ(FindFile(f, FileOp::kWrite, "/home/dev/.gitconfig"), nullptr) << "user.name runs nothing: " << Dump(f);
+}
+
+TEST(GitCommandsTest, SubcommandsRunTheCommandsTheyAreGiven) {
+  for (std::string_view cmd : {"git rebase --exec 'rm -rf /' HEAD~3", "git rebase -x 'rm -rf /' main",
+                               "git submodule foreach --recursive 'rm -rf /'", "git bisect run rm -rf /",
+                               "git difftool --extcmd='rm -rf /'", "git clone 'ext::sh -c rm% -rf% /' x",
+                               "git -c url.'ext::sh -c rm% -rf% /'.insteadOf=https:// fetch https://x",
+                               "GIT_CONFIG_PARAMETERS=\"'core.pager'='rm -rf /'\" git log",
+                               "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.sshCommand GIT_CONFIG_VALUE_0='rm -rf /' git fetch",
+                               "git -c remote.origin.uploadpack='rm -rf /' fetch origin"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << cmd << ": " << Dump(f);
+  }
+}
+
+TEST(GitCommandsTest, DashedNamesAndDashDashAreGit) {
+  for (std::string_view cmd : {"git-reset --hard", "git -- reset --hard"}) {
+    Facts f = Analyze(cmd);
+    const bool reset = std::any_of(f.commands.begin(), f.commands.end(), [](const CommandFact& c) {
+      return c.name == "git" && c.argv.size() > 2 && c.argv[1] == "reset" && c.argv[2] == "--hard";
+    });
+    EXPECT_TRUE(reset) << cmd << ": " << Dump(f);
+  }
 }
 
 TEST(GitCommandsTest, SubcommandOptionsTakeTheirValues) {

@@ -94,5 +94,15 @@ TEST(InterpreterCommandsTest, LibraryCallsOnLiteralPathsAreFacts) {
   for (const auto& file : f.files) EXPECT_NE(file.op, FileOp::kWrite) << Dump(f);
 }
 
+TEST(InterpreterCommandsTest, AwkProgramFilesAndCommandStringsInVariables) {
+  for (std::string_view cmd : {"awk -f <(echo 'BEGIN{system(\"rm -rf /\")}')", "awk 'BEGIN{c=\"rm -rf /\"; system(c)}'",
+                               "python3 -c 'import subprocess; c=\"rm -rf /\"; subprocess.run(c, shell=True)'"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << cmd << ": " << Dump(f);
+  }
+  Facts g = Analyze("python3 -c 'print(\"rm -rf /\")'");
+  EXPECT_FALSE(HasCommandLine(g, "rm -rf /")) << "no process API: " << Dump(g);
+}
+
 }  // namespace
 }  // namespace warden::shell

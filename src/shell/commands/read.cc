@@ -146,6 +146,16 @@ Stream Iconv(Call& c) {
 
 using F = Family;
 
+// man -P PAGER / --pager=PAGER / -H BROWSER (--html=BROWSER): a command line it runs.
+Stream Man(Call& c) {
+  for (const Option& o : c.fact().options) {
+    if (o.has_value && (o.name == "-P" || o.name == "--pager" || o.name == "-H" || o.name == "--html")) {
+      c.RunCode(o.value, "man " + o.name, c.name());
+    }
+  }
+  return UnknownStream(c.name());
+}
+
 constexpr CommandSpec kModels[] = {
     {.name = "cat", .family = F::kEffects, .run = Reader},
     {"tac", F::kEffects, "s", "separator", false, 0, 0, "", false, Reader},
@@ -173,6 +183,7 @@ constexpr CommandSpec kModels[] = {
     {"b2sum", F::kEffects, "l", "length", false, 0, 0, "", false, Reader},
     {"cksum", F::kEffects, "al", "algorithm length", false, 0, 0, "", false, Reader},
     {.name = "sum", .family = F::kEffects, .run = Reader},
+    {"man", F::kNoFiles, "PHMLmSsCRE", "pager html manpath locale systems sections config-file recode encoding", false, 0, 0, "", false, Man},
     {"ldd", F::kEffects, "", "", false, 0, 0, "", false, Reader},
     {"readelf", F::kEffects, "pRxw", "hex-dump relocated-dump string-dump debug-dump", false, 0, 0, "", false, Reader},
     {"objdump", F::kEffects, "bjmMEF", "section architecture disassembler-options target start-address stop-address", false, 0, 0, "", false, Reader},

@@ -48,5 +48,10 @@ TEST(ReadCommandsTest, WritersThatLookLikeReaders) {
   Facts g = Analyze("echo 726d202d7266202f | xxd -r -p | sh");
   EXPECT_TRUE(HasSignal(g, kSignalRce)) << Dump(g);
 }
+TEST(ReadCommandsTest, ManPagerRuns) {
+  Facts f = Analyze("man -P 'rm -rf /' ls");
+  EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << Dump(f);
+}
+
 }  // namespace
 }  // namespace warden::shell

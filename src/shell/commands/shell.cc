@@ -29,6 +29,21 @@ std::optional<Expanded> AttachedCode(const Call& c, char flag) {
   return std::nullopt;
 }
 
+// What a shell reads before its command: bash the file named by BASH_ENV (when not
+// interactive), sh/dash/ksh and an interactive bash in POSIX mode the one named by ENV.
+void StartupFiles(Call& c, const Ctx& inner) {
+  Value scratch;
+  for (const char* name : {"BASH_ENV", "ENV"}) {
+    const Value* v = c.an.Lookup(name, c.st, &scratch);
+    if (v == nullptr || (v->known && v->text.empty())) continue;
+    if (!v->known) {
+      c.Signal(kSignalDynamicScript, c.name() + " reads the file " + std::string(name) + " names, only known at run time");
+      continue;
+    }
+    c.an.ScriptFile(PlainWord(v->text), c.name() + " " + name, c.index, c.st, inner, Stream{});
+  }
+}
+
 }  // namespace
 
 Stream RunShell(Call& c) {
@@ -44,6 +59,7 @@ Stream RunShell(Call& c) {
                       c.st, inner, Stream{});
     }
   }
+  StartupFiles(c, inner);
   std::string short_flag = std::string("-") + spec.code_flag;
   bool has_c = HasOption(options, {short_flag}) ||
                (!spec.code_long.empty() && HasOption(options, {"--" + std::string(spec.code_long)}));

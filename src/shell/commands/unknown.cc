@@ -82,37 +82,6 @@ void UnknownAccess(Call& c) {
   }
 }
 
-// A word that names a command Warden has a model for (a name or a path: no blanks).
-bool Modelled(std::string_view word) {
-  if (word.empty() || word[0] == '-' || word.size() > 256 || word.find_first_of(" \t\n") != std::string_view::npos) {
-    return false;
-  }
-  return LookupCommand(Basename(word)).family != Family::kUnknown;
-}
-
-// Text that reads as a command line: a modelled command first, or after ; && || | & (words
-// are split at blanks and those operators, quotes ignored: this only decides whether to look).
-bool LooksLikeCommandLine(std::string_view text) {
-  if (text.find_first_of(" \t\n;|&") == std::string_view::npos) return false;
-  bool at_start = true;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t end = text.find_first_of(" \t\n;|&", i);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view word = text.substr(i, end - i);
-    while (!word.empty() && (word.front() == '(' || word.front() == '{' || word.front() == '"' || word.front() == '\'')) {
-      word.remove_prefix(1);
-    }
-    if (!word.empty()) {
-      if (at_start && Modelled(word)) return true;
-      at_start = false;
-    }
-    if (end < text.size() && std::string_view(";|&").find(text[end]) != std::string_view::npos) at_start = true;
-    i = end + 1;
-  }
-  return false;
-}
-
 // The texts a word may carry a command line in: the word, an option's glued or = value
 // (-c'…', --run=…, KEY=…), the word after a shell escape (!cmd, \\! cmd, %system cmd).
 std::vector<std::string_view> Carriers(std::string_view w) {
@@ -169,7 +138,7 @@ void Speculate(Call& c) {
   for (size_t k = 1; k < last && !starts.Full(); ++k) {
     const Expanded& w = c.argv[k];
     if (w.bits & kArgDynamic) continue;
-    if (Modelled(w.text)) {
+    if (NamesModelledCommand(w.text)) {
       starts.Suffix(k);
       continue;
     }
