@@ -186,6 +186,34 @@ void PathsAfterDashDash(Call& c, const State& where, FileOp op, std::string_view
   }
 }
 
+// A word that names files rather than a branch or commit: ./x, ../x, a pattern, :/, or a name
+// with a source file's extension (a tag like v1.2 has digits before its dot).
+bool LooksLikePath(std::string_view w) {
+  static const RE2 kFile(R"(^(\./|\.\./|:/)|[*?\[]|^\.$|\.(py|js|jsx|ts|tsx|c|cc|cpp|h|hpp|go|rs|java|kt|rb|php|md|json|ya?ml|toml|txt|html|css|scss|sh|lock|cfg|ini|xml|sql|swift|cs)$)");
+  return RE2::PartialMatch(re2::StringPiece(w.data(), w.size()), kFile);
+}
+
+// checkout REV PATHS…, checkout -- PATHS…, checkout PATH (when it reads as files), restore
+// [--worktree] PATHS…: the working tree's copies are overwritten — uncommitted changes lost. A
+// path may be a file or a whole directory. restore --staged (without --worktree) only resets
+// the index; checkout BRANCH and checkout -b NAME only switch.
+void CheckoutPaths(Call& c, const std::string& sub, const State& where) {
+  const CommandFact& f = c.fact();
+  const std::string source = "git " + sub;
+  if (sub == "restore" && HasOption(f.options, {"-S", "--staged"}) && !HasOption(f.options, {"-W", "--worktree"})) return;
+  if (sub == "checkout" && HasOption(f.options, {"-b", "-B", "--orphan"})) return;
+  PathsAfterDashDash(c, where, FileOp::kWrite, source);
+  bool dash_dash = false;
+  for (size_t k = f.operands[0] + 1; k < f.argv.size(); ++k) dash_dash = dash_dash || f.argv[k] == "--";
+  if (dash_dash) return;
+  size_t first = sub == "restore" ? 1 : 2;
+  if (sub == "checkout" && f.operands.size() >= 2 && LooksLikePath(f.argv[f.operands[1]])) first = 1;
+  for (size_t k = first; k < f.operands.size(); ++k) {
+    c.an.AddOperandFile(FileOp::kWrite, c.index, f.operands[k], false, source, where);
+    c.an.AddOperandFile(FileOp::kWrite, c.index, f.operands[k], true, source, where);
+  }
+}
+
 // git config [--global|--system|--file F] KEY VALUE writes a config file; some keys make git
 // run commands later.
 void Config(Call& c, const State& where) {
@@ -250,14 +278,7 @@ void Subcommand(Call& c) {
     bool recursive = HasOption(f.options, {"-r"});
     for (size_t k = 1; k < f.operands.size(); ++k) c.an.AddOperandFile(FileOp::kDelete, c.index, f.operands[k], recursive, "git rm", where);
   } else if (sub == "checkout" || sub == "restore") {
-    PathsAfterDashDash(c, where, FileOp::kWrite, "git " + sub);
-    // restore PATHS…, checkout REV PATHS…: the paths are overwritten (checkout BRANCH alone
-    // switches); a path may be a file or a whole directory.
-    size_t first = sub == "restore" ? 1 : 2;
-    for (size_t k = first; k < f.operands.size(); ++k) {
-      c.an.AddOperandFile(FileOp::kWrite, c.index, f.operands[k], false, "git " + sub, where);
-      c.an.AddOperandFile(FileOp::kWrite, c.index, f.operands[k], true, "git " + sub, where);
-    }
+    CheckoutPaths(c, sub, where);
   } else if (sub == "diff" && HasOption(f.options, {"--no-index"})) {
     for (size_t k = 1; k < f.operands.size(); ++k) c.an.AddOperandFile(FileOp::kRead, c.index, f.operands[k], false, "git diff", where);
   } else if (sub == "config") {

@@ -91,5 +91,18 @@ TEST(GitCommandsTest, CheckoutOfRevisionPathsWritesThem) {
   Facts g = Analyze("git checkout feature/x");
   EXPECT_TRUE(g.files.empty()) << "a branch switch: " << Dump(g);
 }
+TEST(GitCommandsTest, CheckoutAndRestoreOfPathsOverwriteThem) {
+  for (std::string_view cmd : {"git checkout -- src/app.py", "git checkout HEAD src/app.py", "git checkout src/app.py",
+                               "git restore src/app.py", "git restore -W -S src/app.py"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_NE(FindFile(f, FileOp::kWrite, "/home/dev/project/src/app.py"), nullptr) << cmd << ": " << Dump(f);
+  }
+  for (std::string_view cmd : {"git restore --staged src/app.py", "git checkout feature/login", "git checkout v1.2.3",
+                               "git checkout -b fix src/app.py"}) {
+    Facts f = Analyze(cmd);
+    for (const auto& file : f.files) EXPECT_NE(file.op, FileOp::kWrite) << cmd << ": " << Dump(f);
+  }
+}
+
 }  // namespace
 }  // namespace warden::shell
