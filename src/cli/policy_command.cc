@@ -1,4 +1,5 @@
-// `warden policy check FILE…` and `warden policy test FILE…`.
+// `warden policy check FILE…`, `warden policy test FILE…` and `warden policy packs`.
+#include <algorithm>
 #include <iostream>
 
 #include "cli/common.h"
@@ -107,6 +108,69 @@ int RunPolicyTest(const PolicyArgs& a) {
   return failed == 0 ? 0 : 1;
 }
 
+// The pack's description: the comment lines after its title line.
+std::string PackDescription(std::string_view text) {
+  std::string out;
+  bool first = true;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    std::string_view line = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    if (line.rfind("# ", 0) != 0) break;
+    if (!first) out += (out.empty() ? "" : " ") + std::string(line.substr(2));
+    first = false;
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+// `warden policy packs`: the built-in rule packs, what they cover, their rules, and whether the
+// built-in profile (with the user's and repository's layers, unless --isolated) turns them on.
+int RunPolicyPacks(const PolicyArgs& a) {
+  PolicyFlags flags;
+  flags.profile = a.profile;
+  flags.isolated = a.strict;  // --isolated
+  policy::LoadResult loaded;
+  LoadFromFlags(flags, CurrentDir(), true, &loaded, nullptr);
+  json::array packs;
+  for (std::string_view name : policy::BuiltinPackNames()) {
+    std::string embedded = "pack_" + std::string(name);
+    std::replace(embedded.begin(), embedded.end(), '-', '_');
+    const std::string_view text = policy::EmbeddedPolicy(embedded);
+    policy::LoadResult one = policy::LoadPolicyTexts({{"pack", policy::LayerKind::kCommandLine, std::string(text)}});
+    json::object o;
+    o["name"] = std::string(name);
+    o["description"] = PackDescription(text);
+    json::array ids;
+    size_t finals = 0;
+    if (one.snapshot) {
+      for (const auto& rule : one.snapshot->rules) {
+        ids.push_back(json::value(rule.id));
+        finals += rule.final ? 1 : 0;
+      }
+    }
+    o["rules"] = std::move(ids);
+    o["final_rules"] = static_cast<int64_t>(finals);
+    bool on = false;
+    for (const auto& layer : loaded.layers) on = on || layer.path == "<builtin:pack/" + std::string(name) + ">";
+    o["on"] = on;
+    packs.push_back(std::move(o));
+  }
+  if (a.json) {
+    json::object o;
+    o["packs"] = std::move(packs);
+    PrintJson(o);
+    return 0;
+  }
+  for (const auto& v : packs) {
+    const auto& o = v.as_object();
+    std::cout << (o.at("on").as_bool() ? "on   " : "off  ") << json::value_to<std::string>(o.at("name")) << "  ("
+              << o.at("rules").as_array().size() << " rules, " << o.at("final_rules").as_int64() << " final)\n     "
+              << json::value_to<std::string>(o.at("description")) << "\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 void RegisterPolicy(CLI::App& app, Runner* run) {
@@ -140,6 +204,19 @@ A test: {name, request: {kind: exec, command: "…"}, expect: allow|ask|deny, ru
 Unless the request says otherwise: context ai, home /home/user, workspace /home/user/project, cwd = workspace.
 Exit codes: 0 all passed · 1 a test failed · 78 policy error · 64 usage error)");
   t->callback([run, test] { *run = [test] { return RunPolicyTest(*test); }; });
+
+  auto packs = std::make_shared<PolicyArgs>();
+  CLI::App* p = policy->add_subcommand("packs", "List the built-in rule packs and whether your policy turns them on");
+  p->add_option("--profile", packs->profile, "Built-in profile: default, strict or none")
+      ->check(CLI::IsMember({"default", "strict", "none"}));
+  p->add_flag("--isolated", packs->strict, "Ignore ~/.config/warden/policy.yaml and .warden/policy.yaml");
+  p->add_flag("--json", packs->json, "Print one JSON object: {packs: [{name, description, rules, final_rules, on}]}");
+  p->footer(R"(Examples:
+  warden policy packs
+  warden policy packs --profile none --json
+
+Turn a pack on in any policy file with `packs: [NAME, …]` (docs/POLICY.md, "Rule packs").)");
+  p->callback([run, packs] { *run = [packs] { return RunPolicyPacks(*packs); }; });
 }
 
 }  // namespace warden::cli

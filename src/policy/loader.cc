@@ -5,10 +5,13 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <memory>
+#include <mutex>
 
 #include "core/file.h"
 #include "core/path.h"
+#include "core/strings.h"
 #include "policy/checks.h"
 #include "policy/compiler.h"
 #include "policy/reader.h"
@@ -55,27 +58,79 @@ std::string FindRepositoryPolicy(const std::string& cwd) {
 
 namespace {
 
-// The build-time tree of an embedded policy, decoded once per process; null if it does not
-// decode (then the text is parsed as usual).
+// The build-time tree of an embedded policy, decoded once per process on first use (a
+// default-profile check never pays for strict); null if it does not decode (then the text is
+// parsed as usual).
 const YamlNode* BuiltinTree(std::string_view name) {
-  // Each profile is decoded on first use only: a default-profile check never pays for strict.
-  auto decode = [](std::string_view n) {
-    auto tree = std::make_unique<YamlNode>();
-    if (!DecodeYamlTree(EmbeddedPolicyTree(n), tree.get())) tree.reset();
-    return tree;
-  };
-  if (name == "default") {
-    static const std::unique_ptr<YamlNode> tree = decode("default");
-    return tree.get();
+  static std::mutex mu;
+  static std::map<std::string, std::unique_ptr<YamlNode>, std::less<>> trees;
+  std::lock_guard<std::mutex> lock(mu);
+  if (auto it = trees.find(name); it != trees.end()) return it->second.get();
+  auto tree = std::make_unique<YamlNode>();
+  if (!DecodeYamlTree(EmbeddedPolicyTree(name), tree.get())) tree.reset();
+  return trees.emplace(std::string(name), std::move(tree)).first->second.get();
+}
+
+constexpr std::string_view kPackPrefix = "pack_";
+
+// Pack "vcs-hosting" is embedded as "pack_vcs_hosting" (an identifier).
+std::string EmbeddedPackName(std::string_view pack) {
+  std::string name = std::string(kPackPrefix) + std::string(pack);
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
+}
+
+// Each layer's packs, read from their embedded files and placed just after the first layer
+// that turns them on, as layers of the same kind (later layers can override or disable their
+// non-final rules); a pack turned on again later is already there. An unknown name is an error.
+void ExpandPacks(std::vector<PolicyFile>* layers, std::vector<PolicyText>* pack_texts, Diagnostics* diags) {
+  std::vector<PolicyFile> out;
+  std::vector<std::string> included;
+  std::vector<std::string_view> known = BuiltinPackNames();
+  for (auto& file : *layers) {
+    const Strings packs = file.packs;
+    const LayerKind layer = file.layer;
+    const std::string path = file.path;
+    out.push_back(std::move(file));
+    for (const auto& pack : packs) {
+      if (std::find(included.begin(), included.end(), pack.value) != included.end()) continue;
+      const std::string embedded = EmbeddedPackName(pack.value);
+      if (std::find(known.begin(), known.end(), pack.value) == known.end()) {
+        std::string hint = ClosestMatch(pack.value, known);
+        diags->Error("unknown-pack", path, pack.mark, "no rule pack is named '" + pack.value + "'",
+                     hint.empty() ? "warden policy packs lists them" : "did you mean '" + hint + "'?");
+        continue;
+      }
+      included.push_back(pack.value);
+      PolicyText text{"<builtin:pack/" + pack.value + ">", layer, std::string(EmbeddedPolicy(embedded)),
+                      BuiltinTree(embedded)};
+      PolicyFile packed;
+      if (text.tree ? ReadPolicyTree(*text.tree, text.path, text.layer, &packed, diags)
+                    : ReadPolicy(text.text, text.path, text.layer, &packed, diags)) {
+        out.push_back(std::move(packed));
+        pack_texts->push_back(std::move(text));
+      }
+    }
   }
-  if (name == "strict") {
-    static const std::unique_ptr<YamlNode> tree = decode("strict");
-    return tree.get();
-  }
-  return nullptr;
+  *layers = std::move(out);
 }
 
 }  // namespace
+
+std::vector<std::string_view> BuiltinPackNames() {
+  // The names as written in policies: pack_vcs_hosting is "vcs-hosting".
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names;
+    for (std::string_view name : EmbeddedPolicyNames()) {
+      if (name.substr(0, kPackPrefix.size()) != kPackPrefix) continue;
+      std::string pack(name.substr(kPackPrefix.size()));
+      std::replace(pack.begin(), pack.end(), '_', '-');
+      names.push_back(std::move(pack));
+    }
+    return names;
+  }();
+  return {kNames.begin(), kNames.end()};
+}
 
 bool BuiltinProfile(std::string_view name, std::vector<PolicyText>* out) {
   if (name == "none") return true;
@@ -102,12 +157,17 @@ LoadResult LoadPolicyTexts(const std::vector<PolicyText>& texts, const WardenSel
     result.layers.push_back(std::move(file));
   }
   if (!read_ok) return result;
+  std::vector<PolicyText> pack_texts;
+  ExpandPacks(&result.layers, &pack_texts, &result.diagnostics);
+  if (result.diagnostics.has_errors()) return result;
+  std::vector<PolicyText> all_texts = texts;
+  all_texts.insert(all_texts.end(), pack_texts.begin(), pack_texts.end());
   // The built-in layers alone were checked when they were written (BuiltinPolicyTest loads
   // them as ordinary files and asserts no diagnostic); any other layer brings the checks back.
   const bool builtin_only = std::all_of(texts.begin(), texts.end(), [](const PolicyText& t) { return t.layer == LayerKind::kBuiltin; });
   if (!builtin_only) RunChecks(result.layers, &result.diagnostics);
   if (result.diagnostics.has_errors()) return result;
-  result.snapshot = Compile(result.layers, Revision(texts), self, &result.diagnostics);
+  result.snapshot = Compile(result.layers, Revision(all_texts), self, &result.diagnostics);
   return result;
 }
 

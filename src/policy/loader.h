@@ -12,6 +12,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -62,10 +63,16 @@ LoadResult LoadPolicyTexts(const std::vector<PolicyText>& texts, const WardenSel
 // The built-in profile's texts ("default", "strict", "none"); false for an unknown name.
 bool BuiltinProfile(std::string_view name, std::vector<PolicyText>* out);
 
-// The embedded policy files by name ("default", "strict"), or "" if there is no such file.
+// The embedded policy files by name ("default", "strict", "pack_disks", …), or "" if there is no
+// such file.
 std::string_view EmbeddedPolicy(std::string_view name);
 // The same files parsed at build time (EncodeYamlTree bytes), or "".
 std::string_view EmbeddedPolicyTree(std::string_view name);
+// The names of every embedded file.
+std::span<const std::string_view> EmbeddedPolicyNames();
+
+// The built-in rule packs a policy's `packs:` can turn on (policies/packs/NAME.yaml), by name.
+std::vector<std::string_view> BuiltinPackNames();
 
 // Where the repository policy for `cwd` is, or "" if none.
 std::string FindRepositoryPolicy(const std::string& cwd);

@@ -177,6 +177,7 @@ struct PolicyFile {
   std::vector<McpToolSpec> mcp_tools;
   std::vector<PolicyTest> tests;
   Strings disable;
+  Strings packs;  // built-in rule packs this layer turns on (policies/packs/NAME.yaml)
 };
 
 }  // namespace warden::policy

@@ -25,7 +25,7 @@ namespace {
 using Type = YamlNode::Type;
 
 // Keys allowed at each place, in the order docs/POLICY.md lists them.
-const std::vector<std::string_view> kTopKeys = {"version", "name", "defaults", "disable", "rules",
+const std::vector<std::string_view> kTopKeys = {"version", "name", "defaults", "disable", "packs", "rules",
                                                 "roles", "subjects", "rate_limits", "mcp_tools", "tests"};
 const std::vector<std::string_view> kRuleKeys = {"id", "kind", "match", "decision", "reason",
                                                  "context", "priority", "final"};
@@ -158,6 +158,8 @@ class Reader {
         Defaults(v, out);
       } else if (key == "disable") {
         out->disable = StrList(v, "disable");
+      } else if (key == "packs") {
+        out->packs = StrList(v, "packs");
       } else if (key == "rules") {
         Rules(v, out);
       } else if (key == "roles") {

@@ -127,6 +127,7 @@ constexpr CommandSpec kModels[] = {
     {"ddrescue", F::kEffects, "bcemiKoOsT", "", false, 0, 0, "", false, Ddrescue},
     {.name = "lsblk", .family = F::kNoFiles},
     {.name = "blkid", .family = F::kNoFiles},
+    {.name = "smartctl", .family = F::kNoFiles},  // health data; its self-tests do not erase
 };
 
 }  // namespace
