@@ -495,9 +495,11 @@ void Relay::HandleSignal(int sig) {
     kill_sent_ = true;
     return;
   }
-  BeginStop();
+  // The signal goes first: closing the server's stdin first would let a server that exits on
+  // end of input finish with 0 before the signal reaches it, hiding why the relay stopped.
   KillGroup(SIGTERM);
   term_sent_ = true;
+  BeginStop();
   kill_at_ = Clock::now() + options_.shutdown_grace;
 }
 
