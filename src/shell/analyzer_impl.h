@@ -128,6 +128,7 @@ class Analyzer {
   Stream Compound(const Node& n, State& st, const Ctx& ctx, const Stream& in);
   Stream Sequence(const Node& n, State& st, const Ctx& ctx, const Stream& in);
   Stream Pipeline(const Node& n, State& st, const Ctx& ctx, const Stream& in);
+  void ShellOverNetwork(size_t first_command);
   Stream Simple(const Node& n, State& st, const Ctx& ctx, const Stream& in);
   Stream Maybe(const Node& n, State& st, const Ctx& ctx, const Stream& in);
   Stream Branches(const Node& n, State& st, const Ctx& ctx, const Stream& in);

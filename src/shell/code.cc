@@ -249,6 +249,17 @@ void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interp
   });
   if (interpreter == "tclsh" || interpreter == "wish" || interpreter == "expect") TclExecs(normalized, run);
   if (interpreter == "ipython") ShellEscapes(normalized, run);
+  // A socket connected, its descriptors given to a shell: a reverse shell in any language.
+  static const RE2 kSocket(R"re((?i)\b(socket\s*\(|socket\.socket|tcpsocket|io::socket|fsockopen|net\.connect|net\.socket|new\s+socket|socket\s+-|socket\s*\w*\s*\(|create_connection|\bsocket\b|require\s*\(\s*["'](node:)?(net|tls|dgram)["']|deno\.connect|bun\.connect))re");
+  static const RE2 kShellOnIt(R"re((?i)(dup2|fdopen|open\s*\(\s*std(in|out|err)\s*,\s*["']>&|pty\.spawn|exec\s*\(?\s*["'](/bin/)?(ba|z|da)?sh|["'](/bin/)?(ba|z|da)?sh["']\s*,\s*["']-i["']|/bin/(ba|z|da)?sh\s+-i|spawn\s*\(\s*["'](/bin/)?(ba|z|da)?sh|cmd\.exe|\.pipe\s*\(\s*\w+\.stdin|popen\s*\(\s*["'](/bin/)?(ba|z|da)?sh))re");
+  // A socket whose input reaches a command runner: commands received from the network.
+  static const RE2 kReadsIt(R"re((?i)(\.gets\b|\.recv\w*\s*\(|\.read\w*\s*\(|readline|\.on\s*\(\s*["']data|<\$?\w+>|sysread|fgets|socket_read|stream_get_line))re");
+  static const RE2 kRunsIt(R"re((?i)(popen|\bsystem\s*\(|\bexec\w*\s*\(|spawn\w*\s*\(|subprocess|child_process|shell_exec|passthru|proc_open|\bqx|`\s*\$|%x|\beval\s*\())re");
+  if (RE2::PartialMatch(text, kSocket) &&
+      (RE2::PartialMatch(text, kShellOnIt) ||
+       (RE2::PartialMatch(text, kReadsIt) && RE2::PartialMatch(text, kRunsIt)))) {
+    Signal(kSignalReverseShell, std::string(interpreter) + " code connects a socket and runs a shell on it", index);
+  }
   static const RE2 kForkBomb(
       R"(fork\s*(?:\(\s*\))?\s*while\s*fork|while\s*\(?\s*(?:1|true|True)\s*\)?\s*[:{]?\s*(?:os\.)?fork)");
   if (RE2::PartialMatch(text, kForkBomb)) {

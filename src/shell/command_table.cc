@@ -55,7 +55,7 @@ const std::vector<ModelTable>& AllFamilies() {
       BuiltinCommands(), EchoCommands(), WrapperCommands(), EnvCommands(),    XargsCommands(),    AnsibleCommands(), RunnerCommands(),
       TerminalCommands(), DebuggerCommands(), ShellCommands(), InterpreterCommands(), PowerShellCommands(), DeleteCommands(),
       CopyCommands(),    WriteCommands(),   ReadCommands(),   SearchCommands(),   EditCommands(),
-      ArchiveCommands(), DownloadCommands(), RemoteCommands(), FindCommands(),     GitCommands(),
+      ArchiveCommands(), DownloadCommands(), RemoteCommands(), TransferCommands(), FindCommands(),     GitCommands(),
       BuildCommands(),   ContainerCommands(), CryptoCommands(), DatabaseCommands(), DiskCommands(), PathNameCommands(), ProcessCommands(), WardenCommands(), NoFileCommands()};
   return kFamilies;
 }

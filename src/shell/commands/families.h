@@ -32,7 +32,8 @@ ModelTable SearchCommands();       // grep, rg, ag, ack
 ModelTable EditCommands();         // sed, vim, nano, emacs, ed, …
 ModelTable ArchiveCommands();      // tar, zip, unzip, gzip, xz, …
 ModelTable DownloadCommands();     // curl, wget, aria2c
-ModelTable RemoteCommands();       // ssh, scp, rsync, sftp, nc, socat
+ModelTable RemoteCommands();       // ssh, scp, rsync, nc, socat
+ModelTable TransferCommands();     // gh gist, kubectl cp, aws s3 cp, rclone, sftp batches: files leaving
 ModelTable FindCommands();         // find
 ModelTable GitCommands();          // git
 ModelTable BuildCommands();        // make, cmake, ninja, compilers

@@ -11,9 +11,7 @@ using F = Family;
 
 constexpr CommandSpec kModels[] = {
     // Global options with values come before the subcommand; knowing them finds the subcommand.
-    {"kubectl", F::kNoFiles, "nslv", "namespace context cluster kubeconfig server user token selector output as request-timeout v", false},
     {"helm", F::kNoFiles, "n", "namespace kube-context kubeconfig", false},
-    {"gh", F::kNoFiles, "R", "repo hostname", false},
     {.name = "true", .family = F::kNoFiles}, {.name = "false", .family = F::kNoFiles},
     {.name = ":", .family = F::kNoFiles}, {.name = "sleep", .family = F::kNoFiles},
     {.name = "export", .family = F::kNoFiles}, {.name = "declare", .family = F::kNoFiles},

