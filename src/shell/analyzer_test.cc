@@ -283,11 +283,11 @@ TEST(AnalyzerTest, Xargs) {
 
 TEST(AnalyzerTest, Find) {
   ExpectRecursiveDelete("find / -delete", "/");
-  ExpectRecursiveDelete("find / -type f -delete", "/**");
+  ExpectRecursiveDelete("find / -type f -delete", "/");
   ExpectRecursiveDelete("find ~ -exec rm {} \\;", "/home/dev");
   ExpectRecursiveDelete("find ~ -execdir rm -f {} +", "/home/dev");
   ExpectRecursiveDelete("find /etc -ok rm {} \\;", "/etc");
-  ExpectRecursiveDelete("find . -name '*.tmp' -delete", "/home/dev/project/**/*.tmp");
+  ExpectRecursiveDelete("find . -name '*.tmp' -delete", "/home/dev/project/**/[!.]*.tmp");
   ExpectRecursiveDelete("find / -exec sh -c 'rm -rf \"$1\"' _ {} \\;", "/");
 }
 

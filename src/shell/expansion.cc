@@ -226,7 +226,7 @@ void Analyzer::ExpandSubstitution(const WordPart& p, bool split, State& st, cons
   if (s.kind == Stream::Kind::kPaths && !s.text.empty()) {
     // $(find ROOT …): the paths below ROOT (a pattern, as for find | xargs).
     e->text += s.text;
-    e->bits |= kArgTree | (HasGlobChar(s.text) ? kArgPattern : 0);
+    e->bits |= s.bits;  // a pattern, and whether it stands for whole trees
     return;
   }
   if (s.kind != Stream::Kind::kLiteral) {

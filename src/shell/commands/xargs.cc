@@ -1,7 +1,7 @@
 // xargs and GNU parallel: a command run once per item of their input (or of `:::` lists).
 // Items known as text (a here-string, echo, printf) are substituted where the command names
-// them ({} or -I STR) or appended; a list of paths from find stands for every file below its
-// root; anything else is one unknown item.
+// them ({} or -I STR) or appended; the paths find prints are one pattern (or whole trees when nothing
+// narrows them); anything else is one unknown item.
 #include <algorithm>
 
 #include "core/strings.h"
@@ -68,7 +68,7 @@ std::vector<std::string> LiteralItems(const std::string& text, const XargsOption
 std::vector<Expanded> Items(const Stream& in, const XargsOptions& x) {
   std::vector<Expanded> items;
   if (in.kind == Stream::Kind::kPaths) {
-    items.push_back(PlainWord(in.text, kArgTree | (HasGlobChar(in.text) ? kArgPattern : 0)));
+    items.push_back(PlainWord(in.text, in.bits));  // find sets whether it stands for whole trees
   } else if (in.kind == Stream::Kind::kLiteral) {
     for (auto& p : LiteralItems(in.text, x)) {
       items.push_back(PlainWord(std::move(p)));
