@@ -217,6 +217,7 @@ bool MatchCommand(const CompiledRule& r, const shell::CommandFact& c, std::strin
       std::find(r.names.begin(), r.names.end(), c.name) == r.names.end() && !AnyGlob(r.name_globs, c.name)) {
     WHY_NOT("the command is " + Quoted(c.name));
   }
+  if (c.dry_run && r.decision == Decision::kAsk && !r.final) WHY_NOT("the command is a dry run");
   const bool certain = r.decision == Decision::kAllow;
   size_t consumed = 0;
   if (!r.subcommands.empty()) {

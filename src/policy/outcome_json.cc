@@ -45,6 +45,7 @@ json::array FactsJson(const Outcome& out, const Request* req) {
         if (c.privileged) o["privileged"] = true;
         if (!c.origin.empty()) o["origin"] = c.origin;
         if (c.speculative) o["speculative"] = true;
+        if (c.dry_run) o["dry_run"] = true;
         break;
       }
       case FactType::kFile: {

@@ -8,6 +8,7 @@
 #include "core/path.h"
 #include "core/strings.h"
 #include "shell/analyzer_impl.h"
+#include "shell/dry_run.h"
 #include "shell/analyzer_util.h"
 #include "shell/self_protection.h"
 
@@ -242,6 +243,7 @@ int Analyzer::AddCommand(const std::vector<Expanded>& argv, const std::string& n
   f.origin = ctx.origin;
   f.depth = ctx.depth;
   f.speculative = speculating();
+  f.dry_run = IsDryRun(f);
   if (in.kind == Stream::Kind::kLiteral) {
     f.stdin_text = in.text.substr(0, kMaxStdinText);
     f.stdin_known = true;

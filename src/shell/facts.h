@@ -54,6 +54,8 @@ struct CommandFact {
   // Found by speculative analysis: a command a program without a model may run (its argv
   // from a known command name on, or an operand that reads as a command line).
   bool speculative = false;
+  // The command's own option asks it only to report what it would do (see dry_run.h).
+  bool dry_run = false;
 
   std::string Line() const;         // argv joined by spaces, for `line` rules and messages
 };
