@@ -122,11 +122,15 @@ Stream WithCodeOption(Call& c, const CommandSpec& spec, const Option& code_opt) 
     InlineCode(c, *glued);
     files_from = 0;
   } else if (!ops.empty()) {
-    // perl/ruby -e CODE FILES…: only the first operand is code; python -c takes argv after it.
+    // perl/ruby -e CODE FILES…: only the first operand is code. python -c CODE ARGS…: the
+    // arguments are read with the code (sbcl and others take more code after it) and are
+    // accessed below.
     InlineCode(c, perl_like ? c.argv[ops[0]] : CodeFrom(c, 0));
-    files_from = perl_like ? 1 : ops.size();
+    files_from = 1;
   }
   if (perl_like) ReadOperands(c, files_from, false);
+  // python -c CODE ARGS…: the code sees its arguments in sys.argv and may do anything with them.
+  for (size_t k = files_from; !perl_like && k < ops.size(); ++k) c.Operand(FileOp::kAccess, ops[k], false, true);
   if (perl_like && HasOption(c.fact().options, {"-i"})) InPlace(c, files_from);
   return UnknownStream(c.name());
 }
