@@ -37,6 +37,8 @@ struct Stream {
   // kLiteral text Warden decoded itself (base64 -d, xxd -r -p, rev of known text): known, but
   // running it is still running something hidden.
   bool decoded = false;
+  // Shell set-up code an installed tool printed (brew shellenv, … completion bash): shell_init.h.
+  bool shell_init = false;
   bool tainted() const { return kind == Kind::kFetched || kind == Kind::kDecoded; }
 };
 

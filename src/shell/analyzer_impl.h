@@ -165,7 +165,7 @@ class Analyzer {
   void ExpandParam(const WordPart& p, State& st, const Ctx& ctx, Expanded* out);
   void ScanIndex(const WordPart& p, State& st, const Ctx& ctx);
   std::optional<std::string> ArrayItem(const WordPart& p, const State& st) const;
-  void ExpandSubstitution(const WordPart& p, bool split, State& st, const Ctx& ctx, Expanded* e);
+  Stream ExpandSubstitution(const WordPart& p, bool split, State& st, const Ctx& ctx, Expanded* e);
   void ExpandProcessSub(const WordPart& p, State& st, const Ctx& ctx, Expanded* e);
   void ExpandArith(const WordPart& p, State& st, const Ctx& ctx, Expanded* e);
   Stream Substitute(const std::vector<Node>& body, State& st, const Ctx& ctx);

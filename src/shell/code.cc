@@ -19,7 +19,14 @@ Stream Analyzer::CodeString(const Expanded& code, std::string_view origin, State
                             const std::vector<Expanded>& params, const Stream& in, bool same_shell) {
   Ctx c = Inner(ctx, "", false, origin);
   c.depth = ctx.depth + 1;
-  if (code.bits & kArgDynamic) {
+  std::string text = code.text;
+  if ((code.bits & kArgDynamic) && (code.bits & kArgShellInit) && !code.taint.tainted()) {
+    // Only a tool's printed set-up code is unknown (shell_init.h): what is around it is analyzed.
+    constexpr std::string_view kPlaceholder = "$(…)";
+    for (size_t at = text.find(kPlaceholder); at != std::string::npos; at = text.find(kPlaceholder, at)) {
+      text.erase(at, kPlaceholder.size());
+    }
+  } else if (code.bits & kArgDynamic) {
     if (code.taint.tainted()) {
       Signal(kSignalRce, std::string(origin) + " runs code from " + code.taint.source);
     } else {
@@ -37,7 +44,7 @@ Stream Analyzer::CodeString(const Expanded& code, std::string_view origin, State
     zero.text = zero.known ? params[0].text : std::string();
     target.vars["0"] = zero;
   }
-  return Script(code.text, target, c, in);
+  return Script(text, target, c, in);
 }
 
 Stream Analyzer::CodeStream(const Stream& s, std::string_view sink, int index, State& st, const Ctx& ctx,
@@ -63,6 +70,7 @@ Stream Analyzer::CodeStream(const Stream& s, std::string_view sink, int index, S
     }
     case Stream::Kind::kPaths:
     case Stream::Kind::kUnknown:
+      if (s.shell_init) return UnknownStream(std::string(sink));  // a tool's set-up code (shell_init.h)
       Signal(kSignalDynamicScript,
              std::string(sink) + " runs commands read from the output of " +
                  (s.source.empty() ? std::string("another command") : "'" + s.source + "'"),

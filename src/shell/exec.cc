@@ -9,6 +9,7 @@
 #include "core/strings.h"
 #include "shell/analyzer_impl.h"
 #include "shell/dry_run.h"
+#include "shell/shell_init.h"
 #include "shell/analyzer_util.h"
 #include "shell/self_protection.h"
 
@@ -55,6 +56,7 @@ Stream Analyzer::Exec(std::vector<Expanded> argv, State& st, const Ctx& ctx, con
   }
   Call call{*this, idx, argv, st, ctx, in};
   out = Dispatch(spec, call);
+  out.shell_init = PrintsShellInit(Cmd(idx));
   // What a lookup of Warden prints names Warden, through whatever filters it passes — unless
   // a filter keeps only lines that cannot be Warden's (ps aux | grep node).
   const bool filtered = in.warden && FiltersOutWarden(idx);

@@ -129,6 +129,7 @@ Expanded Analyzer::Expand(const Word& w, State& st, const Ctx& ctx, bool assignm
   for (size_t i = 0; i < w.parts.size(); ++i) {
     const WordPart& p = w.parts[i];
     const size_t from = e.text.size();
+    if (p.kind != WordPart::Kind::kCommandSub && p.kind != WordPart::Kind::kText) e.bits &= ~kArgShellInit;
     const bool split = !p.quoted && !assignment;
     switch (p.kind) {
       case WordPart::Kind::kText: ExpandText(p, i == 0, i + 1 == w.parts.size(), assignment, st, &e); break;
@@ -136,7 +137,17 @@ Expanded Analyzer::Expand(const Word& w, State& st, const Ctx& ctx, bool assignm
         ExpandParam(p, st, ctx, &e);
         MarkField(from, split, &e);
         break;
-      case WordPart::Kind::kCommandSub: ExpandSubstitution(p, split, st, ctx, &e); break;
+      case WordPart::Kind::kCommandSub: {
+        // kArgShellInit stays only while every unknown part is a tool's printed set-up code.
+        const bool known = !(e.bits & kArgDynamic) || (e.bits & kArgShellInit);
+        const Stream s = ExpandSubstitution(p, split, st, ctx, &e);
+        if (s.shell_init && known) {
+          e.bits |= kArgShellInit;
+        } else if (e.bits & kArgDynamic) {
+          e.bits &= ~kArgShellInit;
+        }
+        break;
+      }
       case WordPart::Kind::kProcessSub: ExpandProcessSub(p, st, ctx, &e); break;
       case WordPart::Kind::kArith: ExpandArith(p, st, ctx, &e); break;
       case WordPart::Kind::kOpaque:
@@ -219,7 +230,7 @@ void Analyzer::TildeInto(std::string_view prefix, const State& st, Expanded* e) 
   }
 }
 
-void Analyzer::ExpandSubstitution(const WordPart& p, bool split, State& st, const Ctx& ctx, Expanded* e) {
+Stream Analyzer::ExpandSubstitution(const WordPart& p, bool split, State& st, const Ctx& ctx, Expanded* e) {
   size_t from = e->text.size();
   Stream s = Substitute(p.body, st, ctx);
   if (s.warden) e->bits |= kArgWarden;
@@ -227,17 +238,18 @@ void Analyzer::ExpandSubstitution(const WordPart& p, bool split, State& st, cons
     // $(find ROOT …): the paths below ROOT (a pattern, as for find | xargs).
     e->text += s.text;
     e->bits |= s.bits;  // a pattern, and whether it stands for whole trees
-    return;
+    return s;
   }
   if (s.kind != Stream::Kind::kLiteral) {
     e->bits |= kArgDynamic;
     if (s.tainted()) e->taint = s;
     e->text += "$(…)";
-    return;
+    return s;
   }
   e->text += StripTrailingNewlines(s.text);
   e->bits |= s.bits;
   MarkField(from, split, e);
+  return s;
 }
 
 void Analyzer::ExpandProcessSub(const WordPart& p, State& st, const Ctx& ctx, Expanded* e) {

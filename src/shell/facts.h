@@ -27,6 +27,7 @@ enum ArgBits : uint8_t {
   kArgPattern = 8,  // a pattern Warden made (find ROOT/**/NAME, tar -x DIR/**): '**' crosses
                     // directories and '*' matches dotfiles; kArgGlob alone means bash globbing
   kArgWarden = 16,  // came from a lookup of Warden's processes or files ($(pgrep warden), its pid)
+  kArgShellInit = 32,  // its only unknown parts are shell set-up code a tool printed (shell_init.h)
 };
 
 struct Option {
