@@ -5,9 +5,11 @@
 #include <algorithm>
 
 #include "core/path.h"
+#include "core/strings.h"
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
 #include "shell/commands/families.h"
+#include "shell/self_protection.h"
 
 namespace warden::shell {
 namespace {
@@ -93,9 +95,69 @@ bool FirstIsSpec(const CommandFact& f) {
   return LooksLikeMode(a) || !option_mode;
 }
 
+// A chmod mode that leaves group and others nothing and sets no special bit — 600, 700, 400,
+// go-rwx, u=rw, go= — is stricter than whatever the file had: it cannot let anyone else read,
+// change or run the file. Symbolic modes also add no x for the owner (that turns a file into a
+// hook or a command in a bin directory); numeric modes keep theirs (700 on ~/.ssh is ordinary).
+bool Tightens(std::string_view mode) {
+  if (!mode.empty() && mode.find_first_not_of("01234567") == std::string_view::npos) {
+    if (mode.size() > 4) return false;
+    const std::string padded = std::string(4 - mode.size(), '0') + std::string(mode);
+    return padded[0] == '0' && padded[2] == '0' && padded[3] == '0';
+  }
+  if (!LooksLikeMode(mode)) return false;
+  for (std::string_view clause : Split(mode, ',')) {
+    const size_t op = clause.find_first_of("+-=");
+    if (op == std::string_view::npos) return false;
+    const std::string_view who = clause.substr(0, op);
+    const bool owner_only = !who.empty() && who.find_first_not_of('u') == std::string_view::npos;
+    for (size_t i = op; i < clause.size(); ++i) {
+      if (clause[i] != '+' && clause[i] != '=') continue;
+      const size_t end = clause.find_first_of("+-=", i + 1);
+      const std::string_view perms = clause.substr(i + 1, end == std::string_view::npos ? end : end - i - 1);
+      if (!perms.empty() && (!owner_only || perms.find_first_of("stxX") != std::string_view::npos)) return false;
+    }
+  }
+  return true;
+}
+
+// Places a tightening chmod still must not touch: Warden's directories, the agents' settings
+// (chmod 000 on them switches hooks off as surely as deleting them) and what holds them.
+bool KeepsOut(const Call& c, const std::string& path) {
+  const AnalyzeOptions& opt = c.an.options();
+  if (opt.self == nullptr || UnderWardenDir(path, opt.self) || IsUnder(opt.home, path)) return true;
+  for (std::string_view dir : opt.self->Directories()) {
+    if (!dir.empty() && IsUnder(dir, path)) return true;
+  }
+  static constexpr std::string_view kSettings[] = {"/.warden", "/.claude", "/.codex", "/.gemini", "/.cursor",
+                                                   "/.qwen", "/.copilot", "/.config/warden"};
+  for (std::string_view d : kSettings) {
+    const size_t at = path.find(d);
+    if (at != std::string::npos && (at + d.size() == path.size() || path[at + d.size()] == '/' ||
+                                    path.compare(at + d.size(), 1, ".") == 0)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 Stream Mode(Call& c) {
   const CommandFact& f = c.fact();
-  c.Operands(FirstIsSpec(f) ? 1 : 0, FileOp::kWrite, HasOption(f.options, {"-r", "-R", "--recursive"}));
+  const size_t first = FirstIsSpec(f) ? 1 : 0;
+  const bool recursive = HasOption(f.options, {"-r", "-R", "--recursive"});
+  if (f.name != "chmod" || first == 0 || !Tightens(f.argv[f.operands[0]])) {
+    c.Operands(first, FileOp::kWrite, recursive);
+    return Stream{};
+  }
+  // A tightening chmod changes no content and lets nobody new in: only places it must keep
+  // out of are writes.
+  for (size_t k = first; k < f.operands.size(); ++k) {
+    bool dynamic = (f.arg_bits[f.operands[k]] & (kArgDynamic | kArgGlob)) != 0;
+    std::vector<std::string> paths = c.an.Resolve(f.argv[f.operands[k]], c.st, &dynamic);
+    if (dynamic || std::any_of(paths.begin(), paths.end(), [&](const std::string& p) { return KeepsOut(c, p); })) {
+      c.Operand(FileOp::kWrite, f.operands[k], recursive);
+    }
+  }
   return Stream{};
 }
 
