@@ -70,27 +70,6 @@ void AppendOptional(std::string* out, std::string_view key, const std::optional<
   }
 }
 
-bool IsAscii(std::string_view s) {
-  uint64_t high = 0;
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t word;
-    std::memcpy(&word, s.data() + i, 8);
-    high |= word;
-  }
-  for (; i < s.size(); ++i) high |= static_cast<uint8_t>(s[i]);
-  return (high & 0x8080808080808080ull) == 0;
-}
-
-// The length of the sequence a lead byte announces, or 0 for a byte no sequence starts with.
-size_t LeadLength(uint8_t c) {
-  if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) return 2;
-  if ((c & 0xF0) == 0xE0) return 3;
-  if ((c & 0xF8) == 0xF0) return 4;
-  return 0;
-}
-
 // Howard Hinnant's days_from_civil / civil_from_days: the proleptic Gregorian calendar
 // without gmtime_r, which takes glibc's time-zone lock.
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
@@ -211,27 +190,7 @@ std::string SerializeRecordFields(const Record& r) {
     out += ",\"facts\":";
     out += r.facts_json;
   }
-  SanitizeUtf8(&out);
-  return out;
-}
-
-bool SanitizeUtf8(std::string* text) {
-  if (IsAscii(*text) || IsValidUtf8(*text)) return false;
-  std::string out;
-  out.reserve(text->size() + 16);
-  std::string_view s = *text;
-  for (size_t i = 0; i < s.size();) {
-    size_t n = LeadLength(static_cast<uint8_t>(s[i]));
-    if (n != 0 && i + n <= s.size() && IsValidUtf8(s.substr(i, n))) {
-      out.append(s.substr(i, n));
-      i += n;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  *text = std::move(out);
-  return true;
+  return JsonSafe(std::move(out));
 }
 
 std::string FormatTimestamp(int64_t unix_micros) {

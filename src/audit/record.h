@@ -71,8 +71,4 @@ Result<std::string> ParseSince(std::string_view text, int64_t now_micros);
 // The current time in microseconds since the epoch.
 int64_t NowMicros();
 
-// Replaces each invalid UTF-8 sequence in `text` with U+FFFD; returns true if it changed
-// anything.
-bool SanitizeUtf8(std::string* text);
-
 }  // namespace warden::audit

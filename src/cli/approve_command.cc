@@ -8,6 +8,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "core/json_text.h"
 #include "cli/common.h"
 #include "cli/daemon_flags.h"
 #include "core/path.h"
@@ -68,7 +69,7 @@ int Fail(const std::string& message, int code) {
 std::string ErrorOf(const json::object& r) {
   const json::value* e = r.if_contains("error");
   const json::value* msg = e && e->is_object() ? e->as_object().if_contains("message") : nullptr;
-  return msg && msg->is_string() ? std::string(msg->as_string()) : json::serialize(r);
+  return msg && msg->is_string() ? std::string(msg->as_string()) : JsonText(r);
 }
 
 int RunAnswer(const AnswerArgs& a, bool approve) {
@@ -115,11 +116,11 @@ int RunList(const ListArgs& a) {
   for (const auto& v : list) {
     const json::object& p = v.as_object();
     const json::object& req = p.at("request").as_object();
-    std::string what = json::serialize(req);
+    std::string what = JsonText(req);
     if (req.contains("command")) {
       what = std::string(req.at("command").as_string());
     } else if (req.contains("argv")) {
-      what = json::serialize(req.at("argv"));
+      what = JsonText(req.at("argv"));
     } else if (const json::value* target = req.contains("url") ? req.if_contains("url") : req.if_contains("path")) {
       const json::value* verb = req.contains("op") ? req.if_contains("op") : req.if_contains("method");  // file or http
       if (target->is_string() && verb && verb->is_string()) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <thread>
 
+#include "core/json_text.h"
 #include "audit/record.h"
 #include "audit/scan.h"
 #include "audit/segment.h"
@@ -47,7 +48,7 @@ std::string RequestSummary(const json::value* request) {
   for (const char* key : {"command", "url", "path", "tool", "action"}) {
     if (const json::value* v = o.if_contains(key); v && v->is_string()) return std::string(v->get_string());
   }
-  return o.empty() ? "" : json::serialize(o);
+  return o.empty() ? "" : JsonText(o);
 }
 
 std::string StringOr(const json::object& o, std::string_view key, std::string_view otherwise) {
@@ -63,7 +64,7 @@ std::string HumanLine(std::string_view line) {
   if (ec || !v.is_object()) return "(not a record) " + Printable(line, 200);
   const json::object& o = v.get_object();
   const json::value* seq = o.if_contains("seq");
-  std::string out = StringOr(o, "ts", "?") + " #" + (seq ? json::serialize(*seq) : "?") + " " +
+  std::string out = StringOr(o, "ts", "?") + " #" + (seq ? JsonText(*seq) : "?") + " " +
                     StringOr(o, "decision", "?") + " " + StringOr(o, "kind", "?") + " " + StringOr(o, "context", "?") +
                     " " + StringOr(o, "rule", std::string(audit::kDefaultRule));
   std::string request = RequestSummary(o.if_contains("request"));

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <iterator>
 
+#include "core/json_text.h"
 #include "core/file.h"
 #include "core/path.h"
 #include "policy/outcome_json.h"
@@ -127,7 +128,7 @@ bool& HasCommandTail() {
   return has;
 }
 
-void PrintJson(const json::value& v) { std::cout << json::serialize(v) << "\n"; }
+void PrintJson(const json::value& v) { std::cout << JsonText(v) << "\n"; }
 
 Result<std::string> ReadRequestArgument(const std::string& value) {
   if (value == "-") {

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "core/json_text.h"
 #include "audit/record.h"
 #include "server/client.h"
 #include "server/paths.h"
@@ -45,7 +46,7 @@ Verdict FromDaemon(server::Client& c, const policy::Request& req, int wait_ms) {
   if (ok == nullptr || !ok->is_bool() || !ok->as_bool()) {
     const json::value* err = o.if_contains("error");
     const json::value* msg = err && err->is_object() ? err->as_object().if_contains("message") : nullptr;
-    v.error = "the daemon could not decide: " + (msg && msg->is_string() ? std::string(msg->as_string()) : json::serialize(o));
+    v.error = "the daemon could not decide: " + (msg && msg->is_string() ? std::string(msg->as_string()) : JsonText(o));
     return v;
   }
   const json::value* d = o.if_contains("decision");
@@ -120,7 +121,7 @@ void RecordFailOpen(const DaemonFlags& daemon, const policy::Request& req, const
   line["uid"] = static_cast<int64_t>(getuid());
   line["request"] = std::move(request);
   line["error"] = server::RedactSecrets(error);
-  std::string text = json::serialize(line) + "\n";
+  std::string text = JsonText(line) + "\n";
   Status made = server::PrivateDir(dir);
   int fd = made.ok() ? ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
   // One write of the whole line: O_APPEND keeps concurrent writers' lines whole.

@@ -14,6 +14,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "core/json_text.h"
 #include "cli/common.h"
 #include "core/path.h"
 
@@ -82,7 +83,7 @@ Target TargetFor(const std::string& agent, const std::string& command) {
 // Whether an event's list already holds a Warden hook for this agent (any path to warden).
 bool HasWardenHook(const json::array& list, const std::string& agent) {
   const std::string needle = "hook " + agent;
-  std::string text = json::serialize(list);
+  std::string text = JsonText(list);
   size_t at = 0;
   while ((at = text.find(needle, at)) != std::string::npos) {
     if (text.rfind("warden", at) != std::string::npos) return true;
@@ -127,7 +128,7 @@ int RunInstall(const InstallArgs& a) {
     json::object root;
     if (t.cursor_version) root["version"] = 1;
     root["hooks"] = std::move(hooks);
-    std::cout << json::serialize(root) << "\n";
+    std::cout << JsonText(root) << "\n";
     return 0;
   }
   std::string base = a.project ? CurrentDir() : HomeDir();
@@ -178,7 +179,7 @@ int RunInstall(const InstallArgs& a) {
       }
       ::chmod(backup.c_str(), mode);
     }
-    if (Status s = WriteAtomically(path, json::serialize(root) + "\n", mode); !s.ok()) {
+    if (Status s = WriteAtomically(path, JsonText(root) + "\n", mode); !s.ok()) {
       std::cerr << "warden install: " << s.message() << "\n";
       return kExitUsage;
     }

@@ -17,6 +17,7 @@
 #include <optional>
 #include <thread>
 
+#include "core/json_text.h"
 #include "audit/record.h"
 #include "cli/common.h"
 #include "cli/daemon_flags.h"
@@ -159,7 +160,7 @@ std::function<mcp::ProxyVerdict(const policy::Request&)> Decider(const McpArgs& 
       const json::value* d = r->if_contains("decision");
       if (!ok || !ok->is_bool() || !ok->as_bool() || !d || !d->is_string() || !policy::ParseDecision(d->as_string())) {
         const json::value* err = r->if_contains("error");
-        v.error = "the daemon could not decide: " + (err ? json::serialize(*err) : json::serialize(*r));
+        v.error = "the daemon could not decide: " + (err ? JsonText(*err) : JsonText(*r));
         st->client.reset();
         return v;
       }

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "core/json_text.h"
 #include "cli/common.h"
 #include "cli/daemon_flags.h"
 #include "cli/decide_client.h"
@@ -99,7 +100,7 @@ int RunStatus(const StatusArgs& a) {
   m["op"] = "status";
   auto r = c->Call(m);
   if (!r.ok() || !(*r)["ok"].is_bool() || !(*r)["ok"].as_bool()) {
-    std::cerr << "warden: the daemon did not answer status: " << (r.ok() ? json::serialize(*r) : r.status().message()) << "\n";
+    std::cerr << "warden: the daemon did not answer status: " << (r.ok() ? JsonText(*r) : r.status().message()) << "\n";
     return kExitUnavailable;
   }
   json::object s = std::move(*r);

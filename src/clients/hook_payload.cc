@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "core/json_text.h"
 #include "core/path.h"
 #include "core/strings.h"
 
@@ -213,7 +214,7 @@ std::string ExplainError(std::string_view message) {
 }
 
 std::string JsonLine(const json::object& object) {
-  return json::serialize(object) + "\n";
+  return JsonText(object) + "\n";
 }
 
 }  // namespace warden::clients::hook_internal

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <optional>
 
+#include "core/json_text.h"
 #include "core/strings.h"
 
 namespace warden::mcp {
@@ -128,7 +129,7 @@ namespace {
 
 // A usable id as JSON text: a string or an integer (or null where allow_null); nullopt otherwise.
 std::optional<std::string> IdText(const json::value& id, bool allow_null) {
-  if (id.is_string() || id.is_int64() || id.is_uint64()) return json::serialize(id);
+  if (id.is_string() || id.is_int64() || id.is_uint64()) return JsonText(id);
   if (id.is_null() && allow_null) return std::string("null");
   return std::nullopt;
 }
@@ -371,7 +372,7 @@ void AppendControl(std::string& out, unsigned char c) {
   }
 }
 
-// True when json::serialize(v) is valid JSON: it writes non-finite numbers as Infinity/NaN and
+// True when JsonText(v) is valid JSON: it writes non-finite numbers as Infinity/NaN and
 // copies string bytes as they are.
 bool SerializesToValidJson(const json::value& v) {
   switch (v.kind()) {
@@ -434,7 +435,7 @@ std::string ErrorResponse(std::string_view id_json, int code, std::string_view m
   AppendJsonString(out, message);
   if (data != nullptr && SerializesToValidJson(*data)) {
     out += R"(,"data":)";
-    out += json::serialize(*data);
+    out += JsonText(*data);
   }
   out += "}}";
   return out;

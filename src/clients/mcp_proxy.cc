@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "core/json_text.h"
 #include "core/strings.h"
 #include "scan/scanner.h"
 #include "security/ratelimit/rate_limiter.h"
@@ -291,7 +292,7 @@ void Proxy::OnServerLine(std::string_view line) {
     relay_->SendToClient(line);
     return;
   }
-  relay_->SendToClient(json::serialize(m.json));
+  relay_->SendToClient(JsonText(m.json));
 }
 
 bool Proxy::ToolsList(json::value& msg) {
@@ -366,7 +367,7 @@ bool Proxy::ScanResult(const Pending& p, json::value& msg) {
           what + " holds " + sum.Flags() + (o_.block_injection ? "; replaced by an error" : "; flagged, passed on"));
     if (o_.block_injection) {
       json::value data = json::object{{"decision", "deny"}, {"reason", "prompt-injection markers"}, {"rule", "mcp-injection"}};
-      std::string id_text = json::serialize(msg.as_object()["id"]);
+      std::string id_text = JsonText(msg.as_object()["id"]);
       json::value err = json::parse(ErrorResponse(id_text, kPolicyDenied,
                                                   "Warden withheld the " + what + ": it holds " + sum.Flags(), &data));
       msg = std::move(err);

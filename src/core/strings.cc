@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 
 namespace warden {
 
@@ -127,6 +128,33 @@ bool IsValidUtf8(std::string_view s) {
     i += n;
   }
   return true;
+}
+
+std::string JsonSafe(std::string json_text) {
+  const std::string_view s = json_text;
+  // The common case, plain ASCII, is returned as it is; it is checked 8 bytes at a time.
+  size_t i = 0;
+  for (uint64_t word; i + 8 <= s.size(); i += 8) {
+    std::memcpy(&word, s.data() + i, 8);
+    if (word & 0x8080808080808080ull) break;
+  }
+  while (i < s.size() && static_cast<uint8_t>(s[i]) < 0x80) ++i;
+  if (i == s.size()) return json_text;
+  std::string out(s.substr(0, i));
+  while (i < s.size()) {
+    const size_t n = Utf8SequenceLength(s, i);
+    if (n == 0) {
+      out += "\\ufffd";
+      ++i;
+    } else if (n == 3 && s.compare(i, 2, "\xE2\x80") == 0 && (s[i + 2] == '\xA8' || s[i + 2] == '\xA9')) {
+      out += s[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
+      i += 3;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
 }
 
 std::string Printable(std::string_view s, size_t max_len) {

@@ -25,6 +25,11 @@ std::string ClosestMatch(std::string_view word, const std::vector<std::string_vi
 // True if `s` is well-formed UTF-8 (no overlongs, no surrogates).
 bool IsValidUtf8(std::string_view s);
 
+// JSON text as every reader accepts it: each malformed UTF-8 byte (a lone surrogate from
+// $'\uD800', a cut sequence) becomes \ufffd and U+2028/U+2029 (line breaks to JavaScript)
+// become \u2028/\u2029. For serializer output, where such bytes only occur inside strings.
+std::string JsonSafe(std::string json_text);
+
 // Shows untrusted text in a message: control bytes and invalid UTF-8 become \xNN, and the
 // result is cut at `max_len` bytes with an ellipsis.
 std::string Printable(std::string_view s, size_t max_len = 120);

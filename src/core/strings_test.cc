@@ -261,5 +261,16 @@ TEST(PrintableTest, CutNeverSplitsACharacterOrEscape) {
   EXPECT_EQ(esc.substr(esc.size() - 3), "…");
 }
 
+TEST(StringsTest, JsonSafeRepairsUtf8AndEscapesLineSeparators) {
+  EXPECT_EQ(JsonSafe(R"({"a":"plain ascii text, long enough for words"})"), R"({"a":"plain ascii text, long enough for words"})");
+  EXPECT_EQ(JsonSafe("{\"a\":\"caf\xc3\xa9 \xf0\x9f\x99\x82\"}"), "{\"a\":\"caf\xc3\xa9 \xf0\x9f\x99\x82\"}");
+  // $'\uD800' gives the bytes of a lone surrogate; a cut sequence; an overlong '/'.
+  EXPECT_EQ(JsonSafe("[\"\xed\xa0\x80\"]"), "[\"\\ufffd\\ufffd\\ufffd\"]");
+  EXPECT_EQ(JsonSafe("[\"\xe2\x82\"]"), "[\"\\ufffd\\ufffd\"]");
+  EXPECT_EQ(JsonSafe("[\"\xc0\xaf\"]"), "[\"\\ufffd\\ufffd\"]");
+  EXPECT_EQ(JsonSafe("[\"a\xe2\x80\xa8" "b\xe2\x80\xa9" "c\"]"), "[\"a\\u2028b\\u2029c\"]");
+  EXPECT_TRUE(IsValidUtf8(JsonSafe("[\"\xff\xfe 12345678 \xed\xbf\xbf\"]")));
+}
+
 }  // namespace
 }  // namespace warden

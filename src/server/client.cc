@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/json_text.h"
 #include "server/protocol.h"
 
 namespace warden::server {
@@ -115,7 +116,7 @@ Result<std::optional<json::object>> Client::Poll() {
 }
 
 Result<json::object> Client::Call(const json::object& message, int timeout_ms) {
-  std::string line = json::serialize(message);
+  std::string line = JsonText(message);
   line += '\n';
   if (Status s = WriteAll(line, timeout_ms); !s.ok()) return s;
   return Next(timeout_ms);

@@ -22,6 +22,7 @@
 #include <set>
 #include <thread>
 
+#include "core/json_text.h"
 #include "audit/scan.h"
 #include "audit/writer.h"
 #include "core/path.h"
@@ -156,7 +157,7 @@ std::string RememberKey(const policy::Request& req) {
     case policy::RequestKind::kAction:
       k += req.subject + "\x1f" + req.action + "\x1f" + req.resource_type + "\x1f" + req.resource_id;
       break;
-    case policy::RequestKind::kMcp: k += json::serialize(RequestJson(req)); break;  // reserved: the whole request
+    case policy::RequestKind::kMcp: k += JsonText(RequestJson(req)); break;  // reserved: the whole request
   }
   return k;
 }
@@ -429,9 +430,9 @@ class Daemon::Impl final : public HttpBackend {
     if (JsonMayHoldSecret(facts)) {  // copy only when something needs redacting
       json::value redacted = facts;
       RedactJson(redacted);
-      rec.facts_json = json::serialize(redacted);
+      rec.facts_json = JsonText(redacted);
     } else {
-      rec.facts_json = json::serialize(facts);
+      rec.facts_json = JsonText(facts);
     }
     auto seq = audit_->Append(rec);
     if (!seq.ok()) {
@@ -1051,7 +1052,7 @@ std::string Daemon::Impl::Answer(const Message& m, std::shared_ptr<Connection> f
 }
 
 void Daemon::Impl::Publish(const json::object& event) {
-  std::string line = json::serialize(event);
+  std::string line = JsonText(event);
   std::lock_guard<std::mutex> lock(subs_mu_);
   for (const auto& [id, sink] : event_sinks_) sink(line);
   line += '\n';

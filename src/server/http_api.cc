@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "core/json_text.h"
 #include "core/strings.h"
 #include "policy/http_target.h"
 #include "security/schema.h"
@@ -137,7 +138,7 @@ bool PathMatches(const Route& r, std::string_view path) {
 
 void Json(HttpOut* out, int status, const json::value& v) {
   out->status = status;
-  out->body = json::serialize(v);
+  out->body = JsonText(v);
 }
 
 void Error(HttpOut* out, int status, std::string_view code, std::string_view message, std::string_view field = {}) {
@@ -156,7 +157,7 @@ std::string ErrorBody(std::string_view code, std::string_view message, std::stri
   e["field"] = field.empty() ? json::value(nullptr) : json::value(Printable(field, 256));
   json::object o;
   o["error"] = std::move(e);
-  return json::serialize(o);
+  return JsonText(o);
 }
 
 HttpApi::HttpApi(HttpBackend* backend, security::Chain chain, HttpApiOptions options,

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "core/json_text.h"
 #include "audit/record.h"
 #include "security/authn/token_store.h"
 
@@ -43,7 +44,7 @@ void TokenEndpoint(security::TokenStore& tokens, security::Exchange& ex, std::st
     for (const auto& t : *list) a.push_back(TokenJson(t, now));
     json::object o;
     o["tokens"] = std::move(a);
-    out->body = json::serialize(o);
+    out->body = JsonText(o);
     return;
   }
   if (ex.method == "DELETE") {
@@ -51,7 +52,7 @@ void TokenEndpoint(security::TokenStore& tokens, security::Exchange& ex, std::st
     if (!r.ok()) return fail(r.status().code() == Status::Code::kNotFound ? 404 : 409, "cannot-revoke", r.status().message());
     json::object o;
     o["revoked"] = TokenJson(*r, now);
-    out->body = json::serialize(o);
+    out->body = JsonText(o);
     return;
   }
   // POST: the validate stage checked the shape when it is on; check what matters here anyway.
@@ -75,7 +76,7 @@ void TokenEndpoint(security::TokenStore& tokens, security::Exchange& ex, std::st
   json::object o = TokenJson(created->info, now);
   o["token"] = created->secret;
   out->status = 201;
-  out->body = json::serialize(o);
+  out->body = JsonText(o);
 }
 
 }  // namespace warden::server

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/json_text.h"
 #include "server/redact.h"
 
 namespace warden::server {
@@ -138,7 +139,7 @@ bool ParseMessage(std::string_view line, Message* out, ProtocolError* error) {
   const json::value* req = o.if_contains("request");
   if (req == nullptr || !req->is_object()) return Fail(error, kErrBadRequest, "decide needs \"request\" (an object)");
   // The request goes through the one request parser every front end uses.
-  Result<policy::Request> r = policy::ParseRequestJson(json::serialize(*req), &out->present);
+  Result<policy::Request> r = policy::ParseRequestJson(JsonText(*req), &out->present);
   if (!r.ok()) return Fail(error, kErrBadRequest, "request: " + r.status().message());
   out->request = std::move(r).value();
   return true;
@@ -242,8 +243,8 @@ json::object RequestSummary(const policy::Request& req) {
     o["truncated"] = true;
   }
   // A tool call's arguments may carry a whole file (write_file): the audit keeps the start.
-  if (auto* a = o.if_contains("arguments"); a && json::serialize(*a).size() > kMaxSummaryCommand) {
-    std::string text = json::serialize(*a);
+  if (auto* a = o.if_contains("arguments"); a && JsonText(*a).size() > kMaxSummaryCommand) {
+    std::string text = JsonText(*a);
     size_t cut = kMaxSummaryCommand;
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // whole UTF-8 sequences
     text.resize(cut);
@@ -256,7 +257,7 @@ json::object RequestSummary(const policy::Request& req) {
 }
 
 std::string RequestSummaryJson(const policy::Request& req) {
-  if (req.kind == policy::RequestKind::kMcp) return json::serialize(RequestSummary(req));  // rare enough
+  if (req.kind == policy::RequestKind::kMcp) return JsonText(RequestSummary(req));  // rare enough
   std::string out;
   out.reserve(128 + std::min(req.command.size(), kMaxSummaryCommand));
   out += "{\"kind\":";
@@ -314,7 +315,7 @@ std::string ErrorLine(const ProtocolError& e) {
   err["code"] = std::string(e.code);
   err["message"] = e.message;
   o["error"] = std::move(err);
-  std::string line = json::serialize(o);
+  std::string line = JsonText(o);
   line += '\n';
   return line;
 }
@@ -324,7 +325,7 @@ std::string ReplyLine(json::object reply, const json::value& id) {
   if (!id.is_null()) o["id"] = id;
   o["ok"] = true;
   for (auto& [k, v] : reply) o[k] = std::move(v);
-  std::string line = json::serialize(o);
+  std::string line = JsonText(o);
   line += '\n';
   return line;
 }

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/json_text.h"
 #include "audit/scan.h"
 #include "core/path.h"
 #include "server/client.h"
@@ -112,7 +113,7 @@ class Monitor {
 
   void OnEvent(const json::object& e) {
     std::string type = Str(e, "event");
-    std::string line = json::serialize(e);
+    std::string line = JsonText(e);
     if (type == "decision") {
       Add(std::move(line), DecisionCode(Str(e, "decision")), KindCode(Str(e, "kind")));
     } else if (type == "approval-pending") {
@@ -236,7 +237,7 @@ class Monitor {
     const json::object& o = v.as_object();
     mvprintw(y, 0, "%.*s", width, ("reason: " + Str(o, "reason")).c_str());
     mvprintw(y + 1, 0, "%.*s", width, ("rule:   " + (Str(o, "rule").empty() ? std::string("(the context's default)") : Str(o, "rule"))).c_str());
-    std::string facts = o.contains("facts") ? json::serialize(o.at("facts")) : "";
+    std::string facts = o.contains("facts") ? JsonText(o.at("facts")) : "";
     mvprintw(y + 2, 0, "%.*s", width, ("facts:  " + facts).c_str());
   }
 
@@ -303,7 +304,7 @@ class Monitor {
     if (!r.ok()) {
       status_ = r.status().message();
     } else if (!r->at("ok").as_bool()) {
-      status_ = json::serialize(r->at("error"));
+      status_ = JsonText(r->at("error"));
     } else {
       status_ = std::string(approve ? "approved " : "denied ") + p.id;
     }
@@ -398,7 +399,7 @@ class Monitor {
     o["ms_p50"] = ms.empty() ? 0.0 : ms[ms.size() / 2];
     o["ms_p99"] = ms.empty() ? 0.0 : ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
     o["ms_max"] = ms.empty() ? 0.0 : ms.back();
-    std::cout << json::serialize(o) << "\n";
+    std::cout << JsonText(o) << "\n";
     return 0;
   }
 

@@ -132,6 +132,19 @@ expect_contains "$LAST" "✗" "explain shows rules that did not match"
 out=$("$WARDEN" explain --isolated "${PLACE[@]}" --json -- 'rm -rf /')
 python3 -c 'import json,sys; o=json.loads(sys.argv[1]); assert o["trace"] and all("matched" in t for t in o["trace"])' "$out" \
   && ok || fail "explain --json trace"
+# --json is valid UTF-8 whatever the command line holds ($'\uD800' is a lone surrogate), and
+# U+2028/U+2029 are escaped.
+utf8_cmd=$(cat <<'CMD'
+echo $'\uD800' $'\u2028' $'\xff'
+CMD
+)
+"$WARDEN" explain --isolated "${PLACE[@]}" --json -- "$utf8_cmd" > "$TMP/utf8.json" || true
+python3 - "$TMP/utf8.json" <<'EOF' && ok || fail "--json is not valid UTF-8: $(head -c 300 "$TMP/utf8.json")"
+import json, sys
+text = open(sys.argv[1], 'rb').read().decode('utf-8')  # raises on any malformed byte
+json.loads(text)
+assert '\u2028' not in text and '\\u2028' in text, text[:300]
+EOF
 
 # ---- policy check / test -----------------------------------------------------------------------
 expect_exit 0 -- policy check "$ROOT/policies/strict.yaml"
