@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/file_kinds.h"
 #include "core/path.h"
 #include "core/strings.h"
 
@@ -51,6 +52,18 @@ bool SamePattern(const AnchoredGlob& g, const PathView& v, const PathEnv& env) {
   return rel == g.glob.pattern();
 }
 
+// A bare-name rule for hidden files (.env.*, .secrets.*) against a pattern whose last component
+// is a wildcard and a source kind (`build/**.html`, `src/*.ts`, what `$X.html` gives): they
+// meet only if the rule's wildcard swallows the extension (.env.html). Files of a source kind
+// are not secrets or settings (core/file_kinds.h), so that is no match.
+bool SwallowsSourceKind(const AnchoredGlob& g, std::string_view path) {
+  std::string_view rule = g.glob.pattern();
+  rule = rule.substr(rule.rfind('/') == std::string_view::npos ? 0 : rule.rfind('/') + 1);
+  const size_t slash = path.rfind('/');
+  return !rule.empty() && rule[0] == '.' &&
+         IsSourceKindPattern(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
 // One anchored glob against the path: may it touch a match (certain=false), or is everything
 // it touches a match (certain=true)?
 bool GlobMatches(const AnchoredGlob& g, const PathView& v, const PathEnv& env, bool certain) {
@@ -58,7 +71,7 @@ bool GlobMatches(const AnchoredGlob& g, const PathView& v, const PathEnv& env, b
     if (certain) return InTree(g, v, env) || (!v.recursive && SamePattern(g, v, env));
     // A pattern path (rm -rf /*, find ~ -name x -delete): does it reach what the rule names?
     const bool tree = v.recursive && v.subtree;
-    if (g.anchor == Anchor::kAnywhere) return g.glob.Intersects(*v.pattern);
+    if (g.anchor == Anchor::kAnywhere) return !SwallowsSourceKind(g, v.path) && g.glob.Intersects(*v.pattern);
     if (g.anchor == Anchor::kAbsolute) return g.glob.Intersects(tree ? *v.subtree : *v.pattern);
     const std::string& anchor = env.Base(g.anchor);
     std::string_view dir = LiteralDir(v.path);

@@ -89,6 +89,26 @@ TEST(MatcherTest, ShellGlobsFollowBash) {
       << "an allow rule does not cover a pattern that may name a private key";
 }
 
+// A pattern Warden made (find -name, a dynamic part: '*' and '**' match dotfiles).
+bool MayPattern(const CompiledPath& p, std::string path) {
+  shell::FileFact f;
+  f.path = std::move(path);
+  f.glob = true;
+  auto pattern = FactPattern(f, false);
+  PathView v{f.path, false, true, false, pattern ? &*pattern : nullptr, nullptr};
+  return MatchPath(p, v, Env(), nullptr, false);
+}
+
+TEST(MatcherTest, SourceKindPatternsAreNotHiddenSecretFiles) {
+  auto env = PathOf({".env", ".env.*"});
+  EXPECT_FALSE(MayPattern(env, "/home/u/p/**/*.ts")) << ".env.* swallowing .ts is source, not a secret";
+  EXPECT_FALSE(MayPattern(env, "/home/u/p/build/**.html"));
+  EXPECT_TRUE(MayPattern(env, "/home/u/p/**/*.local")) << "not a source kind: .env.local may be meant";
+  EXPECT_TRUE(MayPattern(env, "/home/u/p/**/.env*"));
+  EXPECT_TRUE(MayPattern(env, "/home/u/p/**"));
+  EXPECT_TRUE(MayPattern(PathOf({"credentials.json"}), "/home/u/p/**/*.json")) << "data formats keep their meaning";
+}
+
 TEST(MatcherTest, UnderOutsideIs) {
   auto under = PathOf({}, {"$WORKSPACE"});
   EXPECT_TRUE(May(under, "/home/u/p"));

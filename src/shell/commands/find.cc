@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "core/file_kinds.h"
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
 #include "shell/commands/families.h"
@@ -72,23 +73,6 @@ std::string_view BaseName(std::string_view p) {
   return slash == std::string_view::npos ? p : p.substr(slash + 1);
 }
 
-// `*.EXT` for a source-code or log extension: files of that kind. find's '*' matches a leading
-// dot too, so `*.ts` also names `.env.ts`, which secret globs such as `.env.*` then meet; a
-// hidden file with a source extension is source, not a secret, so such a pattern is read as
-// the visible files of that kind. (Data and key formats — json, yaml, pem… — keep the dot:
-// `.credentials.json` is a secret.)
-bool SourceKind(std::string_view name) {
-  static constexpr std::string_view kSource[] = {
-      "ts",  "tsx",  "js",   "jsx", "mjs", "cjs",  "py",   "go", "rs",  "c",     "h",    "cc",   "cpp", "cxx",
-      "hpp", "hh",   "java", "kt",  "rb",  "php",  "cs",   "swift", "m", "mm",  "scala", "sh", "bash", "zsh",
-      "lua", "pl",   "pm",   "r",   "dart", "ex",  "exs",  "erl", "hs", "ml",  "vue",  "svelte", "md", "rst",
-      "html", "css", "scss", "less", "sql", "proto", "log", "o",  "a",  "so",  "pyc",  "class", "tmp", "bak"};
-  if (name.size() < 3 || name[0] != '*' || name[1] != '.') return false;
-  std::string ext(name.substr(2));
-  for (char& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return std::find(std::begin(kSource), std::end(kSource), ext) != std::end(kSource);
-}
-
 // The paths below `root` whose last component matches `name` (and the root itself when its
 // own name matches, as find tests the roots too).
 void AddNamed(const Root& root, const std::string& name, bool fold, PathSet* set) {
@@ -96,7 +80,10 @@ void AddNamed(const Root& root, const std::string& name, bool fold, PathSet* set
   std::string p = root.first;
   if (p.empty() || p.back() != '/') p += '/';
   const std::string leaf = fold ? CaseFolded(name) : name;
-  set->patterns.emplace_back(p + "**/" + (SourceKind(name) ? "[!.]" + leaf : leaf), bits);
+  // find's '*' matches a leading dot too, so `*.ts` also names `.env.ts`, which secret globs
+  // such as `.env.*` then meet; a hidden file of a source kind is source, so such a pattern is
+  // read as the visible files of that kind (core/file_kinds.h). `*.json`, `*.pem` keep the dot.
+  set->patterns.emplace_back(p + "**/" + (IsSourceKindPattern(name) ? "[!.]" + leaf : leaf), bits);
   const std::string base(BaseName(root.first));
   if (fnmatch(name.c_str(), base.c_str(), fold ? FNM_CASEFOLD : 0) == 0) set->patterns.push_back(root);
 }

@@ -327,7 +327,7 @@ constexpr CommandSpec kVerbs[] = {
     {"push", Family::kEffects, "o", "push-option receive-pack exec repo"},
     {"branch", Family::kEffects, "u", "set-upstream-to contains no-contains merged no-merged points-at sort format"},
     {"rebase", Family::kEffects, "xsX", "exec onto strategy strategy-option"},
-    {"difftool", Family::kEffects, "txy", "tool extcmd tool-cmd"},
+    {"difftool", Family::kEffects, "tx", "tool extcmd tool-cmd"},
     {"mergetool", Family::kEffects, "t", "tool tool-cmd"},
     {"bisect", Family::kEffects, "", "term-old term-new"},
     {"stash", Family::kEffects, "m", "message pathspec-from-file"},

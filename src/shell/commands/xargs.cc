@@ -165,6 +165,28 @@ bool ParallelOnlyInforms(const std::vector<Expanded>& argv) {
 }
 
 // GNU parallel: parallel [options] COMMAND ::: ARGS … ; without COMMAND, each ARG is a command.
+// GNU parallel's replacement strings — {}, {.}, {/}, {//}, {/.}, {#}, {%}, {N}, {N.}… — each
+// replaced by `word`.
+std::string ReplacementStrings(std::string_view line, std::string_view word, bool* replaced) {
+  std::string out;
+  for (size_t i = 0; i < line.size();) {
+    const size_t close = line[i] == '{' ? line.find('}', i) : std::string_view::npos;
+    if (close != std::string_view::npos && close - i <= 6) {
+      std::string_view in = line.substr(i + 1, close - i - 1);
+      const size_t digits = in.find_first_not_of("0123456789");
+      std::string_view rest = digits == std::string_view::npos ? std::string_view() : in.substr(digits);
+      if (in == "#" || in == "%" || rest.empty() || rest == "." || rest == "/" || rest == "//" || rest == "/.") {
+        out += word;
+        *replaced = true;
+        i = close + 1;
+        continue;
+      }
+    }
+    out += line[i++];
+  }
+  return out;
+}
+
 Stream Parallel(Call& c) {
   size_t i = ParallelCommandStart(c.argv);
   size_t sep = i;
@@ -185,13 +207,30 @@ Stream Parallel(Call& c) {
   }
   // The command is a shell command line: {} (or the end) gets the argument, quoted as parallel
   // quotes it (`parallel sh -c ::: 'rm -rf ~'` runs sh -c 'rm -rf ~').
+  // An item only known at run time is still one quoted word, not code: it stands in as an
+  // unknown variable, in every replacement string ({}, {.}, {/}, …); unless it came from the
+  // network or a decoder, then the line runs what that gave.
   std::string line = JoinWords(command, 0).text;
   for (const auto& a : args) {
     Expanded quoted = a;
-    if (!(a.bits & (kArgDynamic | kArgTree))) quoted.text = SingleQuoted(a.text);
-    std::string code = line.find("{}") == std::string::npos ? line + " " + quoted.text
-                                                             : Substituted({PlainWord(line)}, "{}", quoted)[0].text;
-    out = c.an.CodeString(PlainWord(code, a.bits & kArgDynamic), "parallel", c.st, inner);
+    const bool opaque = (a.bits & kArgDynamic) && !a.taint.tainted() && !(a.bits & kArgTree);
+    if (opaque) {
+      quoted.text = "\"${__parallel_item}\"";
+    } else if (!(a.bits & (kArgDynamic | kArgTree))) {
+      quoted.text = SingleQuoted(a.text);
+    }
+    std::string code;
+    if (opaque) {
+      bool replaced = false;
+      code = ReplacementStrings(line, quoted.text, &replaced);
+      if (!replaced) code += " " + quoted.text;
+    } else {
+      code = line.find("{}") == std::string::npos ? line + " " + quoted.text
+                                                  : Substituted({PlainWord(line)}, "{}", quoted)[0].text;
+    }
+    Expanded line_code = PlainWord(code, opaque ? 0 : a.bits & kArgDynamic);
+    line_code.taint = a.taint;  // items from the network or a decoder: the line runs what they gave
+    out = c.an.CodeString(line_code, "parallel", c.st, inner);
   }
   return out;
 }

