@@ -66,6 +66,42 @@ void ExCommand(Call& c, std::string_view cmd) {
   VimFunctions(c, cmd);
 }
 
+// Ex modifiers and a range before the command itself: `silent! w! F`, `%!CMD`, `1,$w F`,
+// `'<,'>!sort`, `keepalt noautocmd w F`.
+std::string_view StripExPrefix(std::string_view v) {
+  static const RE2 kModifier(
+      R"(^\s*:*\s*(?:sil(?:ent)?!?|uns(?:ilent)?|noa(?:utocmd)?|keepa(?:lt)?|keepj(?:umps)?|keepp(?:atterns)?|kee(?:pmarks)?|loc(?:kmarks)?|verb(?:ose)?|\d*verb(?:ose)?|vert(?:ical)?|bel(?:owright)?|bo(?:tright)?|to(?:pleft)?|abo(?:veleft)?|lefta(?:bove)?|rightb(?:elow)?|tab|hid(?:e)?|conf(?:irm)?|bro(?:wse)?|sand(?:box)?|noswap(?:file)?|filt(?:er)?!?\s*/[^/]*/)\s+)");
+  static const RE2 kRange(R"(^\s*:*\s*(?:%|[.$]|\d+|'[a-z<>]|/[^/]*/|\?[^?]*\?)(?:\s*[-+]\d*)*(?:\s*[,;]\s*(?:[.$]|\d+|'[a-z<>]|/[^/]*/|\?[^?]*\?)(?:\s*[-+]\d*)*)?)");
+  re2::StringPiece in(v.data(), v.size());
+  for (int guard = 0; guard < 8 && RE2::Consume(&in, kModifier); ++guard) {
+  }
+  RE2::Consume(&in, kRange);
+  std::string_view out(in.data(), in.size());
+  while (!out.empty() && (out.front() == ' ' || out.front() == ':')) out.remove_prefix(1);
+  return out;
+}
+
+// One line of ex commands: `|` separates them, except after `!` (the rest is the shell's).
+void ExLine(Call& c, std::string_view line) {
+  for (int guard = 0; guard < 16 && !Trim(line).empty(); ++guard) {
+    std::string_view v = StripExPrefix(line);
+    if (!v.empty() && v[0] == '!') {  // :!CMD, :%!CMD (a filter): the shell runs CMD
+      c.RunCode(std::string(v.substr(1)), c.name() + " -c !", c.name());
+      return;
+    }
+    static const RE2 kWriteToCommand(R"(^(?:w|write)!?\s+!(.+)$)");
+    std::string run;
+    if (RE2::PartialMatch(re2::StringPiece(v.data(), v.size()), kWriteToCommand, &run)) {
+      c.RunCode(run, c.name() + " :w !", c.name());
+      return;
+    }
+    const size_t bar = v.find('|');
+    ExCommand(c, v.substr(0, bar));
+    if (bar == std::string_view::npos) return;
+    line = v.substr(bar + 1);
+  }
+}
+
 // vim -c CMD / --cmd CMD / +CMD: `:!CMD` runs a shell command; anything else is inline code.
 void VimCommands(Call& c) {
   for (size_t k = 1; k < c.argv.size(); ++k) {
@@ -82,19 +118,38 @@ void VimCommands(Call& c) {
     }
     std::string_view v = Trim(cmd);
     if (!v.empty() && v[0] == ':') v.remove_prefix(1);
-    if (!v.empty() && v[0] == '!') {
-      c.RunCode(std::string(v.substr(1)), c.name() + " -c !", c.name());
-    } else if (!v.empty()) {
-      c.Signal(kSignalInlineCode, c.name() + ": " + std::string(v));
-      ExCommand(c, v);
-    }
+    if (!v.empty() && v[0] != '!') c.Signal(kSignalInlineCode, c.name() + ": " + std::string(v));
+    ExLine(c, v);
   }
 }
 
 // Emacs Lisp: (shell-command "…"), (call-process "PROG" nil nil nil ARGS…) and the other
 // process calls (through the shared reading of inline code), and the file functions.
-void Elisp(Call& c, std::string_view code) {
-  c.Signal(kSignalInlineCode, c.name() + ": " + std::string(code.substr(0, 16 * 1024)));
+// Lisp forms that compute a file name from known parts, folded to the string they give:
+// (getenv "HOME") → "~", (expand-file-name "x" "~") → "~/x", (concat "~" "/x") → "~/x",
+// (file-truename "x") → "x"; so that (delete-directory (expand-file-name "~") t) names ~.
+std::string FoldFileNames(std::string_view code) {
+  static const RE2 kHome(R"re(\(\s*getenv\s+"HOME"\s*\)|\(\s*user-home-directory\s*\))re");
+  static const RE2 kExpand2(R"re(\(\s*expand-file-name\s+"([^"]*)"\s+"([^"]*)"\s*\))re");
+  static const RE2 kExpand1(R"re(\(\s*(?:expand-file-name|file-truename|substitute-in-file-name|abbreviate-file-name|file-name-as-directory|directory-file-name|convert-standard-filename)\s+"([^"]*)"\s*\))re");
+  static const RE2 kConcat(R"re(\(\s*(?:concat|file-name-concat)\s+"([^"]*)"\s+"([^"]*)"\s*\))re");
+  static const RE2 kHomeVar(R"re("\$HOME)re");
+  std::string out(code);
+  for (int round = 0; round < 4; ++round) {
+    int n = RE2::GlobalReplace(&out, kHome, "\"~\"");
+    n += RE2::GlobalReplace(&out, kExpand2, "\"\\2/\\1\"");
+    n += RE2::GlobalReplace(&out, kExpand1, "\"\\1\"");
+    n += RE2::GlobalReplace(&out, kConcat, "\"\\1\\2\"");
+    n += RE2::GlobalReplace(&out, kHomeVar, "\"~");
+    if (n == 0) break;
+  }
+  return out;
+}
+
+void Elisp(Call& c, std::string_view original) {
+  c.Signal(kSignalInlineCode, c.name() + ": " + std::string(original.substr(0, 16 * 1024)));
+  const std::string folded = FoldFileNames(original);
+  const std::string_view code = folded;
   static const RE2 kFileCall(
       R"re(\((delete-file|delete-directory|write-region|append-to-file|copy-file|rename-file|make-symbolic-link|copy-directory|with-temp-file)\s+((?:"(?:[^"\\]|\\.)*"|[^()"\s]+|\s+)*))re");
   const std::string& home = c.an.options().home;

@@ -63,4 +63,27 @@ TEST(EditCommandsTest, SedScriptFilesAreRead) {
 }
 
 }  // namespace
+// Ex modifiers and ranges come before the command: they hide neither writes nor filters.
+TEST(EditCommandsTest, VimModifiersRangesAndFilters) {
+  for (std::string_view cmd : {"vim -c 'silent! w! /home/dev/.bashrc' x", "vim -c 'keepalt noautocmd 1,$w! ~/.bashrc' x",
+                               "vim -c 'sil w ~/.bashrc | q' x"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_NE(FindFile(f, FileOp::kWrite, "/home/dev/.bashrc"), nullptr) << cmd << ": " << Dump(f);
+  }
+  EXPECT_TRUE(HasCommandLine(Analyze("vim -c '%!rm -rf /tmp/x' -c wq notes.txt"), "rm -rf /tmp/x"));
+  EXPECT_TRUE(HasCommandLine(Analyze("vim -c \"'<,'>!rm -rf /tmp/y\" x"), "rm -rf /tmp/y"));
+  EXPECT_TRUE(HasCommandLine(Analyze("vim -c 'w !rm -rf /tmp/z' x"), "rm -rf /tmp/z"));
+  EXPECT_EQ(FindCommand(Analyze("vim +'%s/a/b/g' +wq src/app.py"), "s/a/b/g"), nullptr);
+}
+
+// File names Lisp computes from known parts are folded to the names they give.
+TEST(EditCommandsTest, EmacsComputedFileNames) {
+  Facts f = Analyze("emacs --batch --eval '(delete-directory (expand-file-name \"~\") t)'");
+  const FileFact* d = FindFile(f, FileOp::kDelete, "/home/dev");
+  ASSERT_NE(d, nullptr) << Dump(f);
+  EXPECT_TRUE(d->recursive);
+  Facts g = Analyze("emacs --batch --eval '(delete-file (expand-file-name \".bashrc\" (getenv \"HOME\")))'");
+  EXPECT_NE(FindFile(g, FileOp::kDelete, "/home/dev/.bashrc"), nullptr) << Dump(g);
+}
+
 }  // namespace warden::shell
