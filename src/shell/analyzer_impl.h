@@ -66,6 +66,7 @@ class Analyzer {
   // text was decoded from an opaque string.
   std::optional<std::string> ScriptText(const Expanded& arg, const State& st, const Stream& in, bool* decoded) const;
   std::optional<std::string> KnownContents(std::string_view path, const State& st) const;
+  void ReverseShellInCode(std::string_view code, std::string_view interpreter, int index);
   void ShellStringsInCode(std::string_view code, std::string_view interpreter, int index, State& st,
                           const Ctx& ctx);
   void PathsInCode(std::string_view code, std::string_view interpreter, int index, const State& st);

@@ -199,8 +199,14 @@ void Analyzer::ScriptFile(const Expanded& arg, std::string_view sink, int index,
   }
 }
 
-void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interpreter, int index, State& st,
-                                  const Ctx& ctx) {
+namespace {
+
+// The process APIs whose literal string argument is a shell command line. Built on first use.
+struct ProcessCallPatterns {
+  const RE2 *call, *bare_call, *pipe_open, *loose_call, *loose_bare_call, *backticks, *execute_method;
+};
+
+const ProcessCallPatterns& CallPatterns() {
   // Literal command strings handed to a shell from inline code: os.system('…'),
   // subprocess.run('…', shell=True), system("…"), `…`, execSync('…'), shell_exec("…").
   // RE2 only: the code comes from the agent, so matching must stay linear-time.
@@ -224,6 +230,31 @@ void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interp
   static const RE2 kBackticks(R"(`([^`]+)`)");
   // Groovy's "…".execute(), Scala's "…".! and "…".!!.
   static const RE2 kExecuteMethod(R"re("((?:[^"\\]|\\.)*)"\s*\.\s*(?:execute\s*\(|!!?))re");
+  static const ProcessCallPatterns patterns{&kCall, &kBareCall, &kPipeOpen, &kLooseCall, &kLooseBareCall, &kBackticks,
+                                            &kExecuteMethod};
+  return patterns;
+}
+
+}  // namespace
+
+// A socket connected, its descriptors given to a shell, or what it receives run: a reverse
+// shell in any language.
+void Analyzer::ReverseShellInCode(std::string_view code, std::string_view interpreter, int index) {
+  const re2::StringPiece text(code.data(), code.size());
+  static const RE2 kSocket(R"re((?i)\b(socket\s*\(|socket\.socket|tcpsocket|io::socket|fsockopen|net\.connect|net\.socket|new\s+socket|socket\s+-|socket\s*\w*\s*\(|create_connection|\bsocket\b|require\s*\(\s*["'](node:)?(net|tls|dgram)["']|deno\.connect|bun\.connect))re");
+  static const RE2 kShellOnIt(R"re((?i)(dup2|fdopen|open\s*\(\s*std(in|out|err)\s*,\s*["']>&|pty\.spawn|exec\s*\(?\s*["'](/bin/)?(ba|z|da)?sh|["'](/bin/)?(ba|z|da)?sh["']\s*,\s*["']-i["']|/bin/(ba|z|da)?sh\s+-i|spawn\s*\(\s*["'](/bin/)?(ba|z|da)?sh|cmd\.exe|\.pipe\s*\(\s*\w+\.stdin|popen\s*\(\s*["'](/bin/)?(ba|z|da)?sh))re");
+  // A socket whose input reaches a command runner: commands received from the network.
+  static const RE2 kReadsIt(R"re((?i)(\.gets\b|\.recv\w*\s*\(|\.read\w*\s*\(|readline|\.on\s*\(\s*["']data|<\$?\w+>|sysread|fgets|socket_read|stream_get_line))re");
+  static const RE2 kRunsIt(R"re((?i)(popen|\bsystem\s*\(|\bexec\w*\s*\(|spawn\w*\s*\(|subprocess|child_process|shell_exec|passthru|proc_open|\bqx|`\s*\$|%x|\beval\s*\())re");
+  if (RE2::PartialMatch(text, kSocket) &&
+      (RE2::PartialMatch(text, kShellOnIt) ||
+       (RE2::PartialMatch(text, kReadsIt) && RE2::PartialMatch(text, kRunsIt)))) {
+    Signal(kSignalReverseShell, std::string(interpreter) + " code connects a socket and runs a shell on it", index);
+  }
+}
+
+void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interpreter, int index, State& st,
+                                  const Ctx& ctx) {
   const std::string normalized =
       WithHomeLiterals(NormalizeQuoteOperators(code.substr(0, std::min<size_t>(code.size(), 16 * 1024))), opt_.home);
   re2::StringPiece text(normalized);
@@ -234,8 +265,14 @@ void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interp
     e.text = s;
     CodeString(e, std::string(interpreter) + " shell string", st, inner);
   };
-  for (const RE2* re : {&kCall, &kBareCall, &kPipeOpen, &kLooseCall, &kLooseBareCall}) {
-    const bool loose = re == &kLooseCall || re == &kLooseBareCall;
+  // Every call pattern needs a quoted string; without one (print(1)) nothing is compiled.
+  const bool quoted = normalized.find_first_of("\"'") != std::string::npos;
+  const bool backticks = normalized.find('`') != std::string::npos;
+  const ProcessCallPatterns* p = quoted || backticks ? &CallPatterns() : nullptr;
+  for (const RE2* re : {p ? p->call : nullptr, p ? p->bare_call : nullptr, p ? p->pipe_open : nullptr,
+                        p ? p->loose_call : nullptr, p ? p->loose_bare_call : nullptr}) {
+    if (re == nullptr || !quoted) break;
+    const bool loose = re == p->loose_call || re == p->loose_bare_call;
     re2::StringPiece input = text;
     std::string a, b;
     int guard = 0;
@@ -244,7 +281,8 @@ void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interp
       if (!loose || StartsWithModelledCommand(found)) run(found);
     }
   }
-  for (const RE2* re : {&kBackticks, &kExecuteMethod}) {
+  for (const RE2* re : {p ? p->backticks : nullptr, p ? p->execute_method : nullptr}) {
+    if (re == nullptr) break;
     re2::StringPiece input = text;
     std::string body;
     int guard = 0;
@@ -257,21 +295,18 @@ void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interp
   });
   if (interpreter == "tclsh" || interpreter == "wish" || interpreter == "expect") TclExecs(normalized, run);
   if (interpreter == "ipython") ShellEscapes(normalized, run);
-  // A socket connected, its descriptors given to a shell: a reverse shell in any language.
-  static const RE2 kSocket(R"re((?i)\b(socket\s*\(|socket\.socket|tcpsocket|io::socket|fsockopen|net\.connect|net\.socket|new\s+socket|socket\s+-|socket\s*\w*\s*\(|create_connection|\bsocket\b|require\s*\(\s*["'](node:)?(net|tls|dgram)["']|deno\.connect|bun\.connect))re");
-  static const RE2 kShellOnIt(R"re((?i)(dup2|fdopen|open\s*\(\s*std(in|out|err)\s*,\s*["']>&|pty\.spawn|exec\s*\(?\s*["'](/bin/)?(ba|z|da)?sh|["'](/bin/)?(ba|z|da)?sh["']\s*,\s*["']-i["']|/bin/(ba|z|da)?sh\s+-i|spawn\s*\(\s*["'](/bin/)?(ba|z|da)?sh|cmd\.exe|\.pipe\s*\(\s*\w+\.stdin|popen\s*\(\s*["'](/bin/)?(ba|z|da)?sh))re");
-  // A socket whose input reaches a command runner: commands received from the network.
-  static const RE2 kReadsIt(R"re((?i)(\.gets\b|\.recv\w*\s*\(|\.read\w*\s*\(|readline|\.on\s*\(\s*["']data|<\$?\w+>|sysread|fgets|socket_read|stream_get_line))re");
-  static const RE2 kRunsIt(R"re((?i)(popen|\bsystem\s*\(|\bexec\w*\s*\(|spawn\w*\s*\(|subprocess|child_process|shell_exec|passthru|proc_open|\bqx|`\s*\$|%x|\beval\s*\())re");
-  if (RE2::PartialMatch(text, kSocket) &&
-      (RE2::PartialMatch(text, kShellOnIt) ||
-       (RE2::PartialMatch(text, kReadsIt) && RE2::PartialMatch(text, kRunsIt)))) {
-    Signal(kSignalReverseShell, std::string(interpreter) + " code connects a socket and runs a shell on it", index);
+  // The checks below compile their patterns on first use; a word they all need comes first, so
+  // that code without it (print(1)) costs no compilation in a process that decides once.
+  const std::string_view code_text(text.data(), text.size());
+  if (ContainsLower(code_text, "sock") || ContainsLower(code_text, "net") || ContainsLower(code_text, "connect")) {
+    ReverseShellInCode(code_text, interpreter, index);
   }
-  static const RE2 kForkBomb(
-      R"(fork\s*(?:\(\s*\))?\s*while\s*fork|while\s*\(?\s*(?:1|true|True)\s*\)?\s*[:{]?\s*(?:os\.)?fork)");
-  if (RE2::PartialMatch(text, kForkBomb)) {
-    Signal(kSignalForkBomb, std::string(interpreter) + " code forks in a loop", index);
+  if (ContainsLower(code_text, "fork")) {
+    static const RE2 kForkBomb(
+        R"(fork\s*(?:\(\s*\))?\s*while\s*fork|while\s*\(?\s*(?:1|true|True)\s*\)?\s*[:{]?\s*(?:os\.)?fork)");
+    if (RE2::PartialMatch(text, kForkBomb)) {
+      Signal(kSignalForkBomb, std::string(interpreter) + " code forks in a loop", index);
+    }
   }
   // awk: print "TEXT" | "CMD" feeds TEXT to CMD; "CMD" | getline runs CMD; print > "FILE" writes.
   if (LookupCommand(interpreter).name.find("awk") != std::string_view::npos) {
@@ -303,6 +338,12 @@ void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interp
 // them is not known, so each is an access (the policy decides which places matter). Code that
 // names Warden — its socket, its directories, its variables — is a warden_tamper signal.
 void Analyzer::PathsInCode(std::string_view code, std::string_view interpreter, int index, const State& st) {
+  if (code.find_first_of("\"'`") == std::string_view::npos) {  // no literal, no path (and nothing compiled)
+    if (NamesWarden(code, opt_.self) || code.find("WARDEN_") != std::string_view::npos) {
+      Signal(kSignalWardenTamper, std::string(interpreter) + " code names Warden's files, socket or settings", index);
+    }
+    return;
+  }
   // Code that writes or deletes files: each path it names may be what it writes or deletes.
   static const RE2 kWrites(
       R"re((?i)open\s*\([^)]*,\s*['"][wax+]|\.write(_text|_bytes|FileSync|File|Sync)?\s*\(|json\.dump\s*\(|\bdump\s*\(|writeFile|appendFile|createWriteStream|copyfile|copytree|shutil\.(copy|move)|os\.(rename|replace)|\brename(Sync)?\s*\(|File\.write|IO\.write|FileUtils\.(cp|mv|touch)|\bputs\s|file_put_contents|fwrite|truncate|symlink|chmod)re");

@@ -4,6 +4,8 @@
 
 #include <cctype>
 
+#include "core/strings.h"
+
 namespace warden::shell {
 namespace {
 
@@ -195,12 +197,13 @@ namespace {
 
 // NAME( "LITERAL" …: the call's name (after a module or object prefix) and its first argument.
 std::string CallPattern(std::string_view names) {
-  return R"re((?:^|[^\w])(?:\w+\.)*(?:)re" + std::string(names) + R"re()\s*\(\s*["']([^"'\n]{1,400})["'])re";
+  return R"re((?:^|[^\w])(?:\w+\.)*(?:)re" + std::string(names) + R"re()\s*\(\s*["']([^"'\n]+)["'])re";
 }
 
 }  // namespace
 
 std::vector<PathCall> PathCalls(std::string_view code) {
+  if (code.find_first_of("\"'") == std::string_view::npos) return {};  // calls with a literal path only
   static const RE2 kDeleteTree(CallPattern(
       "rmtree|rm_rf|rm_r|remove_dir_all|RemoveAll|remove_tree|rimraf|rimrafSync|removeRecursively|deleteRecursively|"
       "rmSync|rmdirSync|fs\\.rm|fs\\.promises\\.rm|FileUtils\\.rm|FileUtils\\.remove_dir|os\\.remove|emptyDirSync|"
@@ -213,9 +216,9 @@ std::vector<PathCall> PathCalls(std::string_view code) {
       "Files\\.write|File\\.WriteAllText|File\\.AppendAllText|spit|write_file|symlinkSync|chmodSync|os\\.chmod|"
       "os\\.symlink|os\\.rename|os\\.replace|renameSync|fs\\.rename|os\\.chown|File\\.chmod|Deno\\.writeTextFile"));
   static const RE2 kOpenForWriting(
-      R"re((?:^|[^\w])(?:open|fopen|File\.open|io\.open|codecs\.open)\s*\(\s*["']([^"'\n]{1,400})["']\s*,\s*(?:mode\s*=\s*)?["'][^"']*[wax+])re");
+      R"re((?:^|[^\w])(?:open|fopen|File\.open|io\.open|codecs\.open)\s*\(\s*["']([^"'\n]+)["']\s*,\s*(?:mode\s*=\s*)?["'][^"']*[wax+])re");
   static const RE2 kPathMethod(
-      R"re(Path\s*\(\s*["']([^"'\n]{1,400})["']\s*\)\s*\.\s*(write_text|write_bytes|unlink|rmdir|touch|chmod|symlink_to|rename|replace))re");
+      R"re(Path\s*\(\s*["']([^"'\n]+)["']\s*\)\s*\.\s*(write_text|write_bytes|unlink|rmdir|touch|chmod|symlink_to|rename|replace))re");
   struct Kind {
     const RE2* re;
     FileOp op;
@@ -260,11 +263,13 @@ std::string Escaped(std::string_view replacement) {
 std::string WithHomeLiterals(std::string_view code, std::string_view home) {
   // Inside a string the home is text: "#{Dir.home}", `${os.homedir()}`, f"{Path.home()}", and
   // Perl's "$ENV{HOME}" (which interpolates by itself); elsewhere it is a string literal.
+  std::string out(code);
+  // Every home expression names "home" (any case) or expands "~": without one, nothing to do
+  // and nothing to compile.
+  if (home.empty() || (!ContainsLower(out, "home") && out.find('~') == std::string::npos)) return out;
   static const RE2 kInterpolated("(?:#\\{|\\$\\{|\\{)\\s*" + std::string(kHomeExpression) + "\\s*\\}");
   static const RE2 kPerlInString(R"re(\$ENV\{\s*["']?HOME["']?\s*\}([^"']*["']))re");
   static const RE2 kHome{std::string(kHomeExpression)};
-  std::string out(code);
-  if (home.empty() || out.find_first_of("HhDd") == std::string::npos) return out;
   RE2::GlobalReplace(&out, kInterpolated, Escaped(home));
   RE2::GlobalReplace(&out, kPerlInString, Escaped(home) + "\\1");
   RE2::GlobalReplace(&out, kHome, Escaped("\"" + std::string(home) + "\""));
