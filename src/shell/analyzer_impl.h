@@ -83,6 +83,9 @@ class Analyzer {
   // PAGER, GIT_SSH_COMMAND, PROMPT_COMMAND and the like run as command lines, prompts are
   // expanded, BASH_ENV=<(…) is read, BASH_FUNC_NAME%% defines a function, LD_PRELOAD loads code.
   void EvaluatedLater(const std::string& name, const Expanded& value, State& st, const Ctx& ctx);
+  // Settings whose name says they hold a command (settings.cc).
+  void CommandsInSettings(int index, State& st, const Ctx& ctx);
+  void CommandInSetting(std::string_view name, std::string_view value, State& st, const Ctx& ctx);
 
   // Speculative analysis (commands/unknown.cc): while a Speculation lives, the facts found are
   // marked speculative, and what the analyzer cannot see through is not reported (a guess

@@ -612,6 +612,8 @@ void Analyzer::EvaluatedLater(const std::string& name, const Expanded& value, St
     CodeString(body, name, st, ctx);
   } else if ((name == "LD_PRELOAD" || name == "LD_AUDIT") && !value.text.empty()) {
     Signal(kSignalDynamicScript, name + " loads " + Printable(value.text, 80) + " into every program started");
+  } else if (!(value.bits & kArgDynamic)) {
+    CommandInSetting(name, value.text, st, ctx);  // FOO_RUNNER='CMD', X_COMMAND=… for any tool
   }
 }
 

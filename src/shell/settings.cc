@@ -1,0 +1,118 @@
+// Commands given as the value of a setting whose name says it holds one, for any tool:
+// `--open-files-in-pager='CMD'`, `-o ProxyCommand=CMD`, `-c trailer.x.command=CMD`,
+// `--checkpoint-action exec=CMD`, `-p ExecStartPre=CMD`, `--config 'target.X.runner=[…]'`,
+// `--init-eval-command='shell CMD'`, `FOO_RUNNER='CMD' tool`. The tools that Warden models
+// option by option are read exactly by their handlers; this is the generic net for the long
+// tail of options and settings nobody listed. A value of two words or more is read as a
+// command line; one word is read only if it names a script written earlier in the same
+// command line. The facts are speculative (a guess from a name): deny and ask on them count,
+// analysis problems inside them do not.
+#include <algorithm>
+#include <cctype>
+
+#include "core/strings.h"
+#include "shell/analyzer_impl.h"
+#include "shell/analyzer_util.h"
+
+namespace warden::shell {
+namespace {
+
+// Parts of option, setting and variable names that mean "a command goes here".
+bool NamesACommand(std::string_view name) {
+  static constexpr std::string_view kParts[] = {"command", "cmd",    "exec",   "shell",    "script",  "tunnel",
+                                                "runner",  "pager",  "editor", "program",  "helper",  "hook",
+                                                "-pack",   "launcher", "wrapper", "interpreter"};
+  std::string lower(name);
+  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (lower.find("exec-path") != std::string::npos || lower.find("execpath") != std::string::npos) return false;
+  return std::any_of(std::begin(kParts), std::end(kParts),
+                     [&](std::string_view p) { return lower.find(p) != std::string::npos; });
+}
+
+// KEY=VALUE (or KEY:=VALUE) where KEY is a name: a setting inside a value (-o K=V, -c k.k=v).
+bool SplitSetting(std::string_view text, std::string_view* key, std::string_view* value) {
+  const size_t eq = text.find('=');
+  if (eq == std::string_view::npos || eq == 0) return false;
+  std::string_view k = text.substr(0, eq);
+  if (k.back() == ':') k.remove_suffix(1);
+  const bool name = !k.empty() && std::all_of(k.begin(), k.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-';
+  });
+  if (!name) return false;
+  *key = k;
+  *value = text.substr(eq + 1);
+  return true;
+}
+
+// The command line a setting's value stands for: `!CMD` (git's shell aliases), `|CMD`, or a
+// TOML/JSON list of words (["rm","-rf","/x"]).
+std::string CommandLineOf(std::string_view value) {
+  value = Trim(value);
+  if (!value.empty() && (value[0] == '!' || value[0] == '|')) value.remove_prefix(1);
+  if (value.empty() || value[0] != '[') return std::string(value);
+  std::string line;
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] != '"' && value[i] != '\'') continue;
+    const size_t end = value.find(value[i], i + 1);
+    if (end == std::string_view::npos) break;
+    if (!line.empty()) line += ' ';
+    line += SingleQuoted(value.substr(i + 1, end - i - 1));
+    i = end;
+  }
+  return line;
+}
+
+}  // namespace
+
+void Analyzer::CommandInSetting(std::string_view name, std::string_view value, State& st, const Ctx& ctx) {
+  std::string_view key, inner;
+  if (SplitSetting(value, &key, &inner) &&
+      (NamesACommand(key) || (key.find('.') != std::string_view::npos && !inner.empty() && inner[0] == '!'))) {
+    name = key;  // -o ProxyCommand=CMD, -c alias.x=!CMD, exec=CMD inside a value
+    value = inner;
+  } else if (!NamesACommand(name)) {
+    return;
+  }
+  const std::string line = CommandLineOf(value);
+  if (line.empty()) return;
+  Speculation guess(*this);
+  Expanded code;
+  if (line.find_first_of(" \t\n;|&") == std::string::npos) {
+    const std::optional<std::string> script = KnownContents(line, st);  // a script written earlier
+    if (!script) return;
+    code.text = *script;
+  } else {
+    code.text = line;
+  }
+  CodeString(code, std::string(name) + " setting", st, Inner(ctx, std::string(name), false));
+}
+
+void Analyzer::CommandsInSettings(int index, State& st, const Ctx& ctx) {
+  const CommandFact f = Cmd(index);  // a copy: the analysis below adds commands
+  std::vector<bool> seen(f.argv.size(), false);
+  for (const Option& o : f.options) {
+    if (o.arg_index >= f.argv.size()) continue;
+    if (o.has_value) {
+      CommandInSetting(o.name, o.value, st, ctx);
+      seen[o.arg_index] = true;
+      if (o.arg_index + 1 < f.argv.size() && f.argv[o.arg_index + 1] == o.value) seen[o.arg_index + 1] = true;
+    } else if (NamesACommand(o.name) && o.arg_index + 1 < f.argv.size() && !f.argv[o.arg_index + 1].empty() &&
+               f.argv[o.arg_index + 1][0] != '-') {
+      CommandInSetting(o.name, f.argv[o.arg_index + 1], st, ctx);  // --info-script CMD: a value the model did not know
+      seen[o.arg_index + 1] = true;
+    }
+  }
+  // KEY=VALUE words the model did not read as options: git -c k=v, make X=…, -p K=V of wrappers.
+  for (size_t i = 1; i < f.argv.size(); ++i) {
+    std::string_view key, value;
+    const std::string_view word = f.argv[i];
+    if (seen[i] || word.empty() || (f.arg_bits[i] & kArgDynamic)) continue;
+    if (word[0] == '-' && word.size() > 2 && word[1] == '-' && SplitSetting(word.substr(2), &key, &value)) {
+      CommandInSetting(key, value, st, ctx);  // --name=VALUE
+    } else if (word[0] != '-') {
+      CommandInSetting("", word, st, ctx);
+    }
+  }
+}
+
+}  // namespace warden::shell

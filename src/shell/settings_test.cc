@@ -1,0 +1,47 @@
+#include <gtest/gtest.h>
+
+#include "shell/test_util.h"
+
+namespace warden::shell {
+namespace {
+
+using namespace testing;
+
+bool Runs(std::string_view cmd, std::string_view line) {
+  Facts f = Analyze(cmd);
+  return std::any_of(f.commands.begin(), f.commands.end(),
+                     [&](const CommandFact& c) { return c.Line() == line; });
+}
+
+// A setting whose name says it holds a command has its value read as a command line, for any
+// tool and any spelling of the setting.
+TEST(SettingsTest, ValuesOfCommandSettingsAreCommandLines) {
+  EXPECT_TRUE(Runs("git grep --open-files-in-pager='rm -rf /tmp/a;:' TODO", "rm -rf /tmp/a"));
+  EXPECT_TRUE(Runs("sftp -o ProxyCommand='rm -rf /tmp/b' h", "rm -rf /tmp/b"));
+  EXPECT_TRUE(Runs("git -c trailer.x.command='rm -rf /tmp/c' interpret-trailers", "rm -rf /tmp/c"));
+  EXPECT_TRUE(Runs("tar -cf /dev/null --checkpoint=1 --checkpoint-action 'exec=rm -rf /tmp/d' .",
+                                "rm -rf /tmp/d"));
+  EXPECT_TRUE(Runs("systemd-run --user -p ExecStartPre='/bin/rm -rf /tmp/e' true", "rm -rf /tmp/e"));
+  EXPECT_TRUE(Runs("cargo run --config 'target.x.runner=[\"rm\",\"-rf\",\"/tmp/f\"]'", "rm -rf /tmp/f"));
+  EXPECT_TRUE(Runs("FOO_RUNNER='rm -rf /tmp/g' cargo run", "rm -rf /tmp/g"));
+  EXPECT_TRUE(Runs("git -c submodule.lib.update='!rm -rf /tmp/h' submodule update", "rm -rf /tmp/h"));
+}
+
+TEST(SettingsTest, OneWordIsAScriptOnlyIfWrittenEarlier) {
+  EXPECT_TRUE(Runs("printf 'rm -rf /tmp/i\\n' > /tmp/x.sh; npm --script-shell=/tmp/x.sh run build",
+                                "rm -rf /tmp/i"));
+  Facts f = Analyze("npm test --script-shell=bash");
+  EXPECT_FALSE(std::any_of(f.commands.begin(), f.commands.end(), [](const CommandFact& c) { return c.speculative; }))
+      << Dump(f);
+}
+
+TEST(SettingsTest, OtherSettingsAreData) {
+  for (std::string_view cmd : {"git commit -m 'rm -rf build'", "git log --format='rm -rf %h'",
+                               "git --exec-path=/usr/lib/git-core status", "pytest --override-ini 'addopts=rm -rf x'"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_EQ(FindCommand(f, "rm"), nullptr) << cmd << ": " << Dump(f);
+  }
+}
+
+}  // namespace
+}  // namespace warden::shell
