@@ -291,6 +291,16 @@ TEST(AnalyzerTest, Find) {
   ExpectRecursiveDelete("find / -exec sh -c 'rm -rf \"$1\"' _ {} \\;", "/");
 }
 
+// Slices and indirections of the positional parameters are as known as the parameters.
+TEST(AnalyzerTest, PositionalSlicesAndIndirection) {
+  for (std::string_view cmd : {"set -- rm -rf /; \"${@:1}\"", "set -- x rm -rf /; \"${@:2}\"",
+                               "set -- a /; rm -rf \"${@: -1}\"", "set -- a /; rm -rf \"${!#}\"",
+                               "set -- a b c d e f g h i /; rm -rf \"${10}\"", "f() { \"$1\" \"${@:2}\"; }; f rm -rf /",
+                               "p=d; d=/; rm -rf \"${!p}\""}) {
+    ExpectRecursiveDelete(cmd, "/");
+  }
+}
+
 // ---- words ----------------------------------------------------------------------------------
 
 TEST(AnalyzerTest, AssignmentPrefixes) {

@@ -96,14 +96,45 @@ std::vector<Expanded> Analyzer::ExpandWords(const std::vector<Word>& words, Stat
   return out;
 }
 
+namespace {
+
+// The literal offset and length of ${@:OFFSET:LENGTH} (spaces allowed, "-1" counts from the end).
+bool LiteralSlice(const WordPart& p, long* offset, long* length) {
+  auto number = [](const Word& w, long* out) {
+    std::string text;
+    for (const auto& part : w.parts) {
+      if (part.kind != WordPart::Kind::kText) return false;
+      text += part.text;
+    }
+    const std::string_view t = Trim(text);
+    if (t.empty() || t.size() > 6 || t.find_first_not_of("-0123456789") != std::string_view::npos) return false;
+    try {
+      *out = std::stol(std::string(t));
+    } catch (...) {
+      return false;
+    }
+    return true;
+  };
+  if (p.inner.empty() || !number(p.inner[0], offset)) return false;
+  return p.inner.size() < 2 || number(p.inner[1], length);
+}
+
+}  // namespace
+
 // "$@" (and ${@}): one word per positional parameter when they are known one by one; unquoted,
 // each is split further at blanks.
 bool Analyzer::PositionalList(const Word& word, const State& st, std::vector<Expanded>* out) const {
   if (word.parts.size() != 1 || word.parts[0].kind != WordPart::Kind::kParam) return false;
   const WordPart& p = word.parts[0];
   std::string name;
-  if (p.text == "@" && p.op.empty()) {
+  long offset = 0, length = -1;
+  if ((p.text == "@" || p.text == "*") && p.op == ":") {
+    // "${@:N}", "${@:N:L}", "${@: -1}": a slice of the positional parameters ($0 is offset 0).
+    if (!LiteralSlice(p, &offset, &length)) return false;
     name = "@";
+  } else if (p.text == "@" && p.op.empty()) {
+    name = "@";
+    offset = 1;
   } else if (p.op == "[]" && p.inner.size() == 1 && p.inner[0].parts.size() == 1 &&
              p.inner[0].parts[0].kind == WordPart::Kind::kText && p.inner[0].parts[0].text == "@") {
     name = p.text.substr(0, p.text.find('['));  // "${a[@]}": every item of a
@@ -113,7 +144,22 @@ bool Analyzer::PositionalList(const Word& word, const State& st, std::vector<Exp
   auto it = st.vars.find(name);
   if (it == st.vars.end() || !it->second.known) return false;
   const Value& all = it->second;
-  for (const std::string& w : all.words) {
+  std::vector<std::string> items = all.words;
+  if (name == "@") {
+    // As bash counts them: offset 0 is $0, negative offsets count from the end.
+    const long n = static_cast<long>(items.size()) + 1;
+    long from = offset < 0 ? std::max(0L, n + offset) : offset;
+    long to = length < 0 ? n : std::min(n, from + length);
+    std::vector<std::string> slice;
+    for (long i = std::max(1L, from); i < to; ++i) slice.push_back(items[static_cast<size_t>(i - 1)]);
+    if (from == 0 && to > 0) {
+      auto zero = st.vars.find("0");
+      if (zero == st.vars.end() || !zero->second.known) return false;
+      slice.insert(slice.begin(), zero->second.text);
+    }
+    items = std::move(slice);
+  }
+  for (const std::string& w : items) {
     std::vector<std::string> pieces = word.parts[0].quoted ? std::vector<std::string>{w} : SplitFields(w, kDefaultIfs);
     for (auto& p : pieces) {
       Expanded e = PlainWord(std::move(p), static_cast<uint8_t>(all.bits & ~kArgDynamic));

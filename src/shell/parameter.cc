@@ -188,7 +188,21 @@ void Analyzer::ExpandParam(const WordPart& p, State& st, const Ctx& ctx, Expande
       return;
     }
   }
-  if (op == "[]" || op == "indirect") return dynamic(nullptr);
+  if (op == "indirect") {
+    // ${!name}: the variable name holds — ${!#} is the last positional parameter.
+    const Value* ref = Lookup(p.text, st, &scratch);
+    Value second;
+    const Value* target = ref && ref->known && !ref->text.empty() &&
+                                  (IsIdentifier(ref->text) || ref->text.find_first_not_of("0123456789") == std::string::npos)
+                              ? Lookup(ref->text, st, &second)
+                              : nullptr;
+    if (target == nullptr || !target->known) return dynamic(target);
+    out->text += target->text;
+    out->bits |= target->bits;
+    if (target->taint.tainted()) out->taint = target->taint;
+    return;
+  }
+  if (op == "[]") return dynamic(nullptr);
   const Value* v = Lookup(p.text, st, &scratch);
   const bool defaulting = op == ":-" || op == "-" || op == ":=" || op == "=";
   if (defaulting && (v == nullptr || (v->known && v->text.empty() && op.size() == 2))) {

@@ -496,7 +496,7 @@ void SetPositional(State& st, const std::vector<Expanded>& words, size_t first) 
     v.text = v.known ? words[i].text : std::string();
     v.bits = words[i].bits & (kArgGlob | kArgTree | kArgPattern | kArgWarden);
     v.taint = words[i].taint;
-    if (i - first < 9) st.vars[std::to_string(i - first + 1)] = v;
+    if (i - first < 64) st.vars[std::to_string(i - first + 1)] = v;  // $1…$9, ${10}…
     all.text += (i > first ? " " : "") + words[i].text;
     all.words.push_back(words[i].text);
     all.known = all.known && v.known;

@@ -1041,7 +1041,12 @@ class Reader {
         seen_operand = true;
       }
     }
-    if (!seen_name) p.text = std::string(Text(n));
+    if (!seen_name && prefix == "!#" && !seen_operand) {
+      p.text = "#";  // ${!#}: the last positional parameter, through its number
+      prefix = "!";
+    } else if (!seen_name) {
+      p.text = std::string(Text(n));
+    }
     if (prefix == "#") {
       op = "len";
     } else if (prefix == "!") {
