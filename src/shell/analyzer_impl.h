@@ -83,6 +83,11 @@ class Analyzer {
   // PAGER, GIT_SSH_COMMAND, PROMPT_COMMAND and the like run as command lines, prompts are
   // expanded, BASH_ENV=<(…) is read, BASH_FUNC_NAME%% defines a function, LD_PRELOAD loads code.
   void EvaluatedLater(const std::string& name, const Expanded& value, State& st, const Ctx& ctx);
+  // Code interpreters and shells load because a variable says so (startup_env.cc).
+  bool StartupFromEnvironment(const std::string& name, const Expanded& value, State& st, const Ctx& ctx);
+  void CodeInLanguage(std::string_view code, std::string_view language, State& st, const Ctx& ctx);
+  void FileInLanguage(const Expanded& value, std::string_view path, std::string_view language, State& st,
+                      const Ctx& ctx);
   // Settings whose name says they hold a command (settings.cc).
   void CommandsInSettings(int index, State& st, const Ctx& ctx);
   void CommandInSetting(std::string_view name, std::string_view value, State& st, const Ctx& ctx);

@@ -21,7 +21,7 @@ namespace {
 bool NamesACommand(std::string_view name) {
   static constexpr std::string_view kParts[] = {"command", "cmd",    "exec",   "shell",    "script",  "tunnel",
                                                 "runner",  "pager",  "editor", "program",  "helper",  "hook",
-                                                "-pack",   "launcher", "wrapper", "interpreter"};
+                                                "-pack",   "launcher", "wrapper", "interpreter", "invoke"};
   std::string lower(name);
   for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   if (lower.find("exec-path") != std::string::npos || lower.find("execpath") != std::string::npos) return false;
@@ -34,9 +34,10 @@ bool SplitSetting(std::string_view text, std::string_view* key, std::string_view
   const size_t eq = text.find('=');
   if (eq == std::string_view::npos || eq == 0) return false;
   std::string_view k = text.substr(0, eq);
-  if (k.back() == ':') k.remove_suffix(1);
+  while (!k.empty() && k.back() == ':') k.remove_suffix(1);  // K:=V (make), APT::X::Pre-Invoke::=V
+  if (k.empty()) return false;
   const bool name = !k.empty() && std::all_of(k.begin(), k.end(), [](char ch) {
-    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-';
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-' || ch == ':';
   });
   if (!name) return false;
   *key = k;
@@ -60,6 +61,35 @@ std::string CommandLineOf(std::string_view value) {
     i = end;
   }
   return line;
+}
+
+// Options of particular tools whose value is a command the tool runs, however short their
+// names (-z, -D, -TT): name-guessing cannot see them, so they are listed. Attached values
+// (-TTcmd, -O'cmd') count.
+struct CommandOption {
+  std::string_view command;
+  std::string_view option;
+};
+constexpr CommandOption kCommandOptions[] = {
+    {"zip", "-TT"}, {"zip", "--unzip-command"}, {"tcpdump", "-z"}, {"sftp", "-D"}, {"sftp", "-S"}, {"scp", "-S"},
+    {"git", "-O"}, {"rsync", "--rsh"}, {"dpkg", "--pre-invoke"}, {"dpkg", "--post-invoke"}, {"flock", "-c"},
+    {"flock", "--command"}, {"su", "-c"}, {"runuser", "-c"}, {"script", "-c"}, {"script", "--command"}};
+
+// The value of a listed option in argv[i] (attached or the next word); false if none.
+bool ListedOptionValue(const CommandFact& f, size_t i, std::string* value) {
+  const std::string& t = f.argv[i];
+  for (const CommandOption& o : kCommandOptions) {
+    if (o.command != f.name || t.rfind(o.option, 0) != 0) continue;
+    if (t.size() > o.option.size()) {
+      *value = t.substr(o.option.size() + (t[o.option.size()] == '=' ? 1 : 0));
+      return true;
+    }
+    if (i + 1 < f.argv.size()) {
+      *value = f.argv[i + 1];
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -100,6 +130,12 @@ void Analyzer::CommandsInSettings(int index, State& st, const Ctx& ctx) {
                f.argv[o.arg_index + 1][0] != '-') {
       CommandInSetting(o.name, f.argv[o.arg_index + 1], st, ctx);  // --info-script CMD: a value the model did not know
       seen[o.arg_index + 1] = true;
+    }
+  }
+  for (size_t i = 1; i < f.argv.size(); ++i) {
+    std::string value;
+    if (!(f.arg_bits[i] & kArgDynamic) && ListedOptionValue(f, i, &value)) {
+      CommandInSetting("command", value, st, ctx);  // "command" names a command: always read
     }
   }
   // KEY=VALUE words the model did not read as options: git -c k=v, make X=…, -p K=V of wrappers.

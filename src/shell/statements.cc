@@ -601,6 +601,8 @@ void Analyzer::EvaluatedLater(const std::string& name, const Expanded& value, St
     ScanEvaluated(value.text, name, st, ctx);
   } else if ((name == "BASH_ENV" || name == "ENV") && value.procsub) {
     CodeStream(value.procsub_stream, name, -1, st, ctx);  // BASH_ENV=<(…): read by the next shell
+  } else if (StartupFromEnvironment(name, value, st, ctx)) {
+    // PYTHONSTARTUP, NODE_OPTIONS, ZDOTDIR, BASH_ENV=FILE…: their code, as far as it is known
   } else if (name.rfind("BASH_FUNC_", 0) == 0) {
     // BASH_FUNC_ls%%='() { …; }': bash defines ls from it; the body runs when ls is called.
     Expanded body = value;
