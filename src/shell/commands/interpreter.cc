@@ -166,10 +166,28 @@ void RunScript(Call& c, const Expanded& arg) {
   c.an.ScriptFile(arg, c.name(), c.index, c.st, c.an.Inner(c.ctx, c.name(), false), c.in);
 }
 
+// Every other code flag given too: php -B'…' -R'…' -E'…', perl -e … -e …: each is code.
+void OtherCodeOptions(Call& c, const CommandSpec& spec, const Option& chosen) {
+  const std::span<const std::string_view> more = MoreCodeFlags(spec.name);
+  const std::string own = spec.code_flag ? std::string("-") + spec.code_flag : std::string();
+  for (const Option& o : c.fact().options) {
+    if (o.arg_index == chosen.arg_index) continue;
+    if (o.name != own && std::find(more.begin(), more.end(), o.name) == more.end()) continue;
+    if (o.has_value) {
+      InlineCode(c, PlainWord(o.value, c.fact().arg_bits[o.arg_index]));
+    } else if (auto glued = GluedCode(c, o)) {
+      InlineCode(c, *glued);
+    }
+  }
+}
+
 Stream Interpreter(Call& c) {
   const CommandSpec& spec = LookupCommand(c.name());
   const auto& ops = c.fact().operands;
-  if (auto code_opt = CodeOption(c, spec)) return WithCodeOption(c, spec, *code_opt);
+  if (auto code_opt = CodeOption(c, spec)) {
+    OtherCodeOptions(c, spec, *code_opt);
+    return WithCodeOption(c, spec, *code_opt);
+  }
   if (spec.name == "crystal" && !ops.empty() && c.argv[ops[0]].text == "eval") {  // crystal eval CODE
     InlineCode(c, CodeFrom(c, 1));
     return UnknownStream(c.name());
@@ -287,9 +305,9 @@ constexpr CommandSpec kModels[] = {
     {"elvish", F::kInterpreter, "", "", true, 0, 'c', "", false, Interpreter},
     {"wish", F::kInterpreter, "", "", true, 0, 0, "", false, Interpreter},
     {"php-cgi", F::kInterpreter, "cdz", "", true, 0, 'r', "", false, Interpreter},
-    {"perl", F::kInterpreter, "IMmx", "", true, 0, 'e', "", false, Interpreter},
-    {"ruby", F::kInterpreter, "IrCEK", "", true, 0, 'e', "", false, Interpreter},
-    {"php", F::kInterpreter, "cdz", "", true, 0, 'r', "", false, Interpreter},
+    {"perl", F::kInterpreter, "IMmxeE", "", true, 0, 'e', "", false, Interpreter},
+    {"ruby", F::kInterpreter, "IrCEKe", "", true, 0, 'e', "", false, Interpreter},
+    {"php", F::kInterpreter, "cdzrRBE", "", true, 0, 'r', "", false, Interpreter},
     {"lua", F::kInterpreter, "l", "", true, 0, 'e', "", false, Interpreter},
     {"luajit", F::kInterpreter, "lj", "", true, 0, 'e', "", false, Interpreter},
     {"Rscript", F::kInterpreter, "", "", true, 0, 'e', "", false, Interpreter},
