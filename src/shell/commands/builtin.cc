@@ -140,7 +140,12 @@ bool ReadKnownInput(Call& c) {
   }
   if (c.name() == "read") {
     std::string line = text->substr(0, text->find('\n'));
-    std::vector<std::string> fields = SplitFields(line, " \t\n");
+    std::string ifs = " \t\n";  // IFS=, read a b <<< 'x,y' splits where IFS says
+    if (auto it = c.st.vars.find("IFS"); it != c.st.vars.end()) {
+      if (!it->second.known) return false;
+      ifs = it->second.text;
+    }
+    std::vector<std::string> fields = SplitFields(line, ifs);
     if (const Option* a = FindOption(f.options, {"-a"}); a && a->has_value) {
       std::vector<Expanded> items;
       for (auto& w : fields) items.push_back(PlainWord(w));
@@ -190,6 +195,16 @@ Stream Evaluates(Call& c) {
       if (n != "unset" && c.in.warden) v.bits = kArgWarden;  // read p < pidfile
       c.st.vars[c.argv[k].text] = v;
     }
+  }
+  return Stream{};
+}
+
+// enable -f FILE NAME: bash loads a shared object into itself and runs its code — LD_PRELOAD
+// for the shell that decides.
+Stream Enable(Call& c) {
+  if (const Option* f = FindOption(c.fact().options, {"-f"}); f && f->has_value) {
+    c.File(FileOp::kExec, f->value, c.fact().arg_bits[f->arg_index], false, "enable -f");
+    c.Signal(kSignalDynamicScript, "enable -f loads " + Printable(f->value, 80) + " into the shell");
   }
   return Stream{};
 }
@@ -292,6 +307,7 @@ constexpr CommandSpec kModels[] = {
     {.name = "wait", .family = Family::kBuiltin, .run = Evaluates},
     {.name = "getopts", .family = Family::kBuiltin, .run = Evaluates},
     {.name = "mktemp", .family = Family::kBuiltin, .run = Mktemp},
+    {.name = "enable", .family = Family::kBuiltin, .short_value = "f", .run = Enable},
     {.name = "at", .family = Family::kBuiltin, .run = At},
     {.name = "batch", .family = Family::kBuiltin, .run = At},
 };
