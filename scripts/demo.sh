@@ -41,7 +41,7 @@ done
 echo
 echo "${bold}Why? warden explain shows the facts and every rule considered:${off}"
 # Their exit status is the decision (1 deny, 2 ask), not a failure of the demo.
-{ "$warden" explain "${place[@]}" -- 'cd / && rm -rf *' || true; } | sed -n '1,22p'
+{ "$warden" explain "${place[@]}" -- 'cd / && rm -rf *' || true; } | sed -n '1,36p'
 echo "${dim}…${off}"
 echo
 echo "${bold}Machine-readable: --json${off}"
