@@ -16,6 +16,19 @@ bool InList(std::string_view list, std::string_view word) {
   return false;
 }
 
+// The value-taking long option `word` abbreviates (GNU getopt_long and git take any
+// unambiguous prefix: --exe is --exec); when it abbreviates several, each takes a value, so the
+// shortest stands for them; "" when none.
+std::string_view Completed(std::string_view list, std::string_view word) {
+  std::string_view found;
+  if (word.size() < 2) return found;
+  for (auto w : Split(list, ' ')) {
+    if (w.size() <= word.size() || w.substr(0, word.size()) != word) continue;
+    if (found.empty() || w.size() < found.size()) found = w;
+  }
+  return found;
+}
+
 // Shells take "+x" style options too; cargo/rustc take a "+toolchain" first.
 bool TakesPlusOptions(const CommandSpec& spec) {
   return spec.family == Family::kShell || spec.name == "set" || spec.name == "cargo" || spec.name == "rustc" ||
@@ -81,6 +94,12 @@ class OptionParser {
     } else if (InList(spec_.long_value, std::string_view(o.name).substr(2)) && i_ + 1 < argv_.size()) {
       o.value = argv_[++i_];
       o.has_value = true;
+    } else if (auto full = Completed(spec_.long_value, std::string_view(o.name).substr(2)); !full.empty()) {
+      o.name = "--" + std::string(full);  // an abbreviation is the option it abbreviates
+      if (i_ + 1 < argv_.size()) {
+        o.value = argv_[++i_];
+        o.has_value = true;
+      }
     }
     options_->push_back(std::move(o));
   }

@@ -89,4 +89,20 @@ TEST(CommandSpecsTest, VersionedInterpretersFindTheirFamily) {
 }
 
 }  // namespace
+// GNU getopt_long and git take any unambiguous prefix of a long option: --exe is --exec.
+TEST(OptionsTest, AbbreviatedLongOptionsTakeTheirValue) {
+  CommandSpec spec{.name = "t", .family = Family::kEffects, .long_value = "exec execdir format"};
+  std::vector<std::string> argv = {"t", "--exe", "rm -rf /", "--fo", "x", "op"};
+  std::vector<Option> options;
+  std::vector<uint32_t> operands;
+  size_t stop = 0;
+  ParseOptions(spec, argv, 1, &options, &operands, &stop);
+  ASSERT_EQ(options.size(), 2u);
+  EXPECT_EQ(options[0].name, "--exec");  // --exec and --execdir both take a value: the shorter
+  EXPECT_EQ(options[0].value, "rm -rf /");
+  EXPECT_EQ(options[1].name, "--format");
+  EXPECT_EQ(options[1].value, "x");
+  ASSERT_EQ(operands.size(), 1u);
+}
+
 }  // namespace warden::shell

@@ -96,6 +96,14 @@ bool ListedOptionValue(const CommandFact& f, size_t i, std::string* value) {
 
 void Analyzer::CommandInSetting(std::string_view name, std::string_view value, State& st, const Ctx& ctx) {
   std::string_view key, inner;
+  if (name == "--config-env" && SplitSetting(value, &key, &inner)) {
+    // git --config-env=KEY=VAR: the setting's value is the variable's.
+    auto var = st.vars.find(std::string(inner));
+    if (var == st.vars.end() || !var->second.known) return;
+    const std::string setting = std::string(key) + "=" + var->second.text;  // the analysis may change the variables
+    CommandInSetting("", setting, st, ctx);
+    return;
+  }
   if (SplitSetting(value, &key, &inner) &&
       (NamesACommand(key) || (key.find('.') != std::string_view::npos && !inner.empty() && inner[0] == '!'))) {
     name = key;  // -o ProxyCommand=CMD, -c alias.x=!CMD, exec=CMD inside a value
