@@ -218,30 +218,107 @@ std::vector<std::string> SedScripts(const CommandFact& f, bool script_given) {
   return scripts;
 }
 
-bool SubstituteExecutes(const std::string& script) {
-  return script.size() > 3 && script[0] == 's' &&
-         (script.back() == 'e' || script.find("/e;") != std::string::npos || script.find("/ge") != std::string::npos ||
-          script.find("/eg") != std::string::npos);
+// The address before a sed command: N, $, /RE/, \cREc, first~step, 0,/RE/, ADDR,+N, and !.
+size_t SkipAddress(std::string_view s, size_t i) {
+  auto one = [&](size_t k) {
+    while (k < s.size() && s[k] == ' ') ++k;
+    if (k < s.size() && (s[k] == '/' || s[k] == '\\')) {
+      const char sep = s[k] == '\\' && k + 1 < s.size() ? s[++k] : '/';
+      for (++k; k < s.size() && s[k] != sep; ++k) {
+        if (s[k] == '\\') ++k;
+      }
+      return std::min(s.size(), k + 1);
+    }
+    while (k < s.size() && (std::isdigit(static_cast<unsigned char>(s[k])) || s[k] == '$' || s[k] == '~' || s[k] == '+')) ++k;
+    return k;
+  };
+  size_t k = one(i);
+  if (k < s.size() && s[k] == ',') k = one(k + 1);
+  while (k < s.size() && (s[k] == ' ' || s[k] == '!')) ++k;
+  return k;
 }
 
-// `e CMD` runs CMD, `s///e` runs the result, `w FILE` writes FILE.
+// One sed command (after its address): s///FLAGS with e (runs the result) and w FILE, e [CMD],
+// w/W FILE. The input's lines are what a bare `e` runs.
+void SedCommand(Call& c, std::string_view cmd) {
+  if (cmd.empty()) return;
+  if (cmd[0] == 's' && cmd.size() > 3) {
+    const char sep = cmd[1];
+    auto next = [&](size_t k) {  // the next unescaped separator
+      for (; k < cmd.size(); ++k) {
+        if (cmd[k] == '\\') {
+          ++k;
+        } else if (cmd[k] == sep) {
+          return k;
+        }
+      }
+      return std::string_view::npos;
+    };
+    size_t a = next(2), b = a == std::string_view::npos ? a : next(a + 1);
+    if (b == std::string_view::npos) return;
+    std::string replacement;
+    for (size_t k = a + 1; k < b; ++k) {
+      if (cmd[k] == '\\' && k + 1 < b && cmd[k + 1] == sep) ++k;  // \/ is /
+      replacement += cmd[k];
+    }
+    const std::string_view flags = cmd.substr(b + 1);
+    const size_t w = flags.find('w');
+    const std::string_view before_w = flags.substr(0, w);
+    if (before_w.find('e') != std::string_view::npos) {
+      c.Signal(kSignalDynamicScript, "sed s///e runs the text it produces as a command");
+      c.RunCode(replacement, "sed s///e", "sed");  // (part of) what runs
+    }
+    if (w != std::string_view::npos) c.File(FileOp::kWrite, std::string(Trim(flags.substr(w + 1))), 0, false, "sed w");
+    return;
+  }
+  if (cmd[0] == 'e') {
+    std::string_view rest = Trim(cmd.substr(1));
+    if (!rest.empty()) {
+      c.RunCode(std::string(rest), "sed e", "sed");
+    } else {
+      // The pattern space runs: the input's lines as far as known, as other commands changed them.
+      if (c.in.kind == Stream::Kind::kLiteral) {
+        for (auto line : Split(c.in.text, '\n')) c.RunCode(std::string(line), "sed e", "sed");
+      }
+      c.Signal(kSignalDynamicScript, "sed e runs the pattern space as a command");
+    }
+  } else if (cmd[0] == 'w' || cmd[0] == 'W') {
+    c.File(FileOp::kWrite, std::string(Trim(cmd.substr(1))), 0, false, "sed w");
+  }
+}
+
+// A sed script: commands separated by newlines and ';' (a w FILE or e CMD runs to the end of
+// its line), each after its address; braces group.
 void SedScript(Call& c, const std::string& script) {
-  static const RE2 kExec(R"((?:^|[;\n{}])\s*(?:[0-9$,]+|/[^/]*/)?\s*e\s+([^;\n}]+))");
-  static const RE2 kWrite(R"((?:^|[;\n{}])\s*(?:[0-9$,]+|/[^/]*/)?\s*[wW]\s+(\S+))");
-  re2::StringPiece input(script);
-  std::string cmd;
-  int guard = 0;
-  while (guard++ < 16 && RE2::FindAndConsume(&input, kExec, &cmd)) c.RunCode(cmd, "sed e", "sed");
-  input = re2::StringPiece(script);
-  std::string file;
-  guard = 0;
-  while (guard++ < 16 && RE2::FindAndConsume(&input, kWrite, &file)) c.File(FileOp::kWrite, file, 0, false, "sed w");
-  if (!SubstituteExecutes(script)) return;
-  c.Signal(kSignalDynamicScript, "sed s///e runs the text it produces as a command");
-  // The replacement is (part of) what runs: analyze it too.
-  char sep = script[1];
-  size_t a = script.find(sep, 2), b = a == std::string::npos ? a : script.find(sep, a + 1);
-  if (b != std::string::npos) c.RunCode(script.substr(a + 1, b - a - 1), "sed s///e", "sed");
+  std::string_view s = script;
+  size_t i = 0;
+  for (int guard = 0; guard < 64 && i < s.size(); ++guard) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == ';' || s[i] == '\n' || s[i] == '{' || s[i] == '}')) ++i;
+    i = SkipAddress(s, i);
+    if (i >= s.size()) break;
+    size_t end;
+    if (s[i] == 's' && i + 1 < s.size()) {  // s: skip its three delimited parts before looking for ';'
+      const char sep = s[i + 1];
+      size_t k = i + 2;
+      for (int parts = 0; parts < 2 && k < s.size(); ++k) {
+        if (s[k] == '\\') {
+          ++k;
+        } else if (s[k] == sep) {
+          ++parts;
+        }
+      }
+      end = s.find_first_of(";\n}", k);  // its flags; a w FILE among them runs to the end of the line
+      if (const size_t w = s.find('w', k); w != std::string_view::npos && w < end) end = s.find('\n', k);
+    } else if (s[i] == 'e' || s[i] == 'w' || s[i] == 'W' || s[i] == 'r' || s[i] == 'R' || s[i] == 'a' || s[i] == 'i' ||
+               s[i] == 'c') {
+      end = s.find('\n', i);
+    } else {
+      end = s.find_first_of(";\n}", i);
+    }
+    if (end == std::string_view::npos) end = s.size();
+    SedCommand(c, s.substr(i, end - i));
+    i = end;
+  }
 }
 
 Stream Sed(Call& c) {

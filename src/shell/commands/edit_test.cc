@@ -86,4 +86,17 @@ TEST(EditCommandsTest, EmacsComputedFileNames) {
   EXPECT_NE(FindFile(g, FileOp::kDelete, "/home/dev/.bashrc"), nullptr) << Dump(g);
 }
 
+// sed commands after any address: s///e with N, /re/, first~step, 0,/re/ addresses, e CMD, a
+// bare e (the pattern space runs), s///w FILE and w FILE.
+TEST(EditCommandsTest, SedCommandsAfterAddresses) {
+  EXPECT_TRUE(HasCommandLine(Analyze("sed '1s/.*/rm -rf \\/tmp\\/a/e' a.txt"), "rm -rf /tmp/a"));
+  EXPECT_TRUE(HasCommandLine(Analyze("sed '0,/x/e rm -rf /tmp/b' a.txt"), "rm -rf /tmp/b"));
+  EXPECT_TRUE(HasCommandLine(Analyze("sed '/^#/!e rm -rf /tmp/c' a.txt"), "rm -rf /tmp/c"));
+  EXPECT_TRUE(HasSignal(Analyze("echo x | sed -e 's/x/y/' -e e"), kSignalDynamicScript));
+  EXPECT_NE(FindFile(Analyze("sed 's/a/b/w /home/dev/.bashrc' in"), FileOp::kWrite, "/home/dev/.bashrc"), nullptr);
+  EXPECT_NE(FindFile(Analyze("sed -n '2,$w /home/dev/.profile' in"), FileOp::kWrite, "/home/dev/.profile"), nullptr);
+  Facts f = Analyze("sed -e '/^#/d' -e 's/a/b/g' -e '$a end' x");
+  EXPECT_FALSE(HasSignal(f, kSignalDynamicScript)) << Dump(f);
+}
+
 }  // namespace warden::shell
