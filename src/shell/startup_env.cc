@@ -73,6 +73,13 @@ bool Analyzer::StartupFromEnvironment(const std::string& name, const Expanded& v
     for (std::string_view file : {".zshenv", ".zprofile", ".zshrc", ".zlogin"}) {
       if (auto text = KnownContents(JoinPath(v, file), st)) CodeInLanguage(*text, "sh", st, ctx);
     }
+  } else if (name == "MAKEFLAGS" || name == "GNUMAKEFLAGS" || name == "MFLAGS") {
+    // --eval=… and VAR=… in make's flags: their $(shell …) calls run.
+    for (size_t at = v.find("$(shell "); at != std::string::npos; at = v.find("$(shell ", at + 1)) {
+      const size_t close = v.find(')', at);
+      if (close == std::string::npos) break;
+      CodeInLanguage(v.substr(at + 8, close - at - 8), "sh", st, ctx);
+    }
   } else if (name == "BASH_ENV" || name == "ENV") {
     FileInLanguage(value, v, "sh", st, ctx);
   } else {

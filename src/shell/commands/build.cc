@@ -78,19 +78,35 @@ std::string MakeExpanded(std::string_view recipe, const MakeVariables& vars) {
 
 // A Makefile's recipes (tab-indented lines, and after `;` on a rule's line) and $(shell …)
 // calls are shell commands.
-void Recipes(Call& c, std::string_view makefile) {
+void Recipes(Call& c, std::string_view makefile, State& where) {
   Ctx inner = c.an.Inner(c.ctx, c.name(), false);
   const MakeVariables vars = Assignments(makefile);
   for (auto line : Split(makefile, '\n')) {
-    if (!line.empty() && line[0] == '\t') c.an.CodeString(PlainWord(MakeExpanded(line.substr(1), vars)), "make recipe", c.st, inner);
+    if (!line.empty() && line[0] == '\t') c.an.CodeString(PlainWord(MakeExpanded(line.substr(1), vars)), "make recipe", where, inner);
     if (auto recipe = InlineRecipe(line); !recipe.empty()) {
-      c.an.CodeString(PlainWord(MakeExpanded(recipe, vars)), "make recipe", c.st, inner);
+      c.an.CodeString(PlainWord(MakeExpanded(recipe, vars)), "make recipe", where, inner);
     }
     for (size_t at = line.find("$(shell "); at != std::string_view::npos; at = line.find("$(shell ", at + 1)) {
       size_t close = line.find(')', at);
       if (close == std::string_view::npos) break;
-      c.an.CodeString(PlainWord(std::string(line.substr(at + 8, close - at - 8))), "make $(shell)", c.st, inner);
+      c.an.CodeString(PlainWord(std::string(line.substr(at + 8, close - at - 8))), "make $(shell)", where, inner);
     }
+  }
+}
+
+// make VAR=VALUE: an assignment line of its own ($(shell …) runs), and a value the makefile's
+// recipes may run ($(CC), $(SHELL), $(RM)…): a command line of two words or more is a guess.
+void Overrides(Call& c, State& where) {
+  Ctx inner = c.an.Inner(c.ctx, c.name(), false);
+  for (uint32_t op : c.fact().operands) {
+    const std::string& word = c.argv[op].text;
+    const size_t eq = word.find('=');
+    if (eq == std::string::npos || eq == 0 || (c.argv[op].bits & kArgDynamic)) continue;
+    Recipes(c, word, where);
+    const std::string value(Trim(std::string_view(word).substr(eq + 1)));
+    if (value.find(' ') == std::string::npos || value[0] == '-') continue;
+    Analyzer::Speculation guess(c.an);
+    c.an.CodeString(PlainWord(value), "make variable", where, inner);
   }
 }
 
@@ -104,21 +120,25 @@ Stream Make(Call& c) {
   }
   // --eval=TEXT: makefile text read before the makefiles.
   for (const Option& o : options) {
-    if (o.name == "--eval" && o.has_value) Recipes(c, o.value);
+    if (o.name == "--eval" && o.has_value) Recipes(c, o.value, where);
   }
+  Overrides(c, where);
   const Option* f = FindOption(options, {"-f", "--file", "--makefile"});
   std::vector<Expanded> names = {PlainWord("GNUmakefile"), PlainWord("makefile"), PlainWord("Makefile")};
   if (f && f->has_value) {
     // The word itself when the value was separate (its <(…) included), else the glued value.
     const size_t at = f->arg_index + 1;
-    const bool separate = at < c.argv.size() && c.argv[at].text == f->value;
-    names = {separate ? c.argv[at] : PlainWord(f->value)};
+    // (--file=<(…) reads as "--file=" and the <(…) word: the value is the next word then.)
+    const bool separate = at < c.argv.size() && (c.argv[at].text == f->value || (f->value.empty() && c.argv[at].procsub));
+    Expanded glued = c.argv[f->arg_index];  // --file=<(…): the word keeps its <(…)
+    glued.text = f->value;
+    names = {separate ? c.argv[at] : glued};
   }
   for (const Expanded& name : names) {
     bool decoded = false;
     auto text = c.an.ScriptText(name, where, c.in, &decoded);
     if (!text) continue;
-    Recipes(c, *text);
+    Recipes(c, *text, where);
     return c.PassThrough();
   }
   return c.PassThrough();

@@ -36,4 +36,16 @@ TEST(BuildCommandsTest, EvalAndMakefilesFromSubstitutions) {
 }
 
 }  // namespace
+// make's command line can hold makefile text: VAR=VALUE operands ($(shell …) runs; a command
+// line a recipe may run is a guess), --file=<(…), and -C DIR moves the recipes.
+TEST(BuildCommandsTest, MakeOverridesFilesAndDirectories) {
+  EXPECT_TRUE(HasCommandLine(Analyze("make 'X:=$(shell rm -rf /tmp/a)'"), "rm -rf /tmp/a"));
+  EXPECT_TRUE(HasCommandLine(Analyze("make CC='rm -rf /tmp/b;' all"), "rm -rf /tmp/b"));
+  EXPECT_TRUE(HasCommandLine(Analyze("make --file=<(printf 'all:\\n\\trm -rf /tmp/c\\n')"), "rm -rf /tmp/c"));
+  Facts f = Analyze("make -C / -f <(printf 'all:\\n\\trm -rf tmp/d\\n')");
+  EXPECT_NE(FindFile(f, FileOp::kDelete, "/tmp/d"), nullptr) << Dump(f);
+  Facts g = Analyze("make -j4 CFLAGS='-O2 -g' PREFIX=/usr/local all");
+  EXPECT_TRUE(g.files.empty()) << Dump(g);
+}
+
 }  // namespace warden::shell
