@@ -24,7 +24,7 @@ Stream Edit(Call& c) {
 // mkdir; `execute "!CMD"`; and what any embedded language (lua, python, perl, ruby) hands to a
 // shell. expand('~/x') is the path.
 void VimFunctions(Call& c, std::string_view cmd) {
-  static const RE2 kExpand(R"re(expand\s*\(\s*(["'][^"']*["'])\s*\))re");
+  static const RE2 kExpand(R"re((?:\bvim\.fn\.|\bfn\.)?expand\s*\(\s*(["'][^"']*["'])\s*\))re");
   std::string code(cmd);
   RE2::GlobalReplace(&code, kExpand, "\\1");
   static const RE2 kDelete(R"re(\bdelete\s*\(\s*["']([^"']+)["']\s*(,\s*["']r?f?["'])?)re");
@@ -52,7 +52,7 @@ void VimFunctions(Call& c, std::string_view cmd) {
 // An ex command's effects: `w FILE`, `saveas FILE`, `wq FILE` write FILE; `r !CMD` and
 // system('CMD') run CMD; `source FILE` reads it.
 void ExCommand(Call& c, std::string_view cmd) {
-  static const RE2 kWrite(R"(^(?:w|write|wq|x|xit|exi|exit|sav|saveas|up|update|wa|wall)!?\s+(\S+))");
+  static const RE2 kWrite(R"(^(?:w|write|wq|x|xit|exi|exit|sav|saveas|up|update|wa|wall)!?\s*(?:>>\s*)?([^\s>!]\S*))");
   static const RE2 kReadCommand(R"(^r(?:ead)?!?\s*!(.+)$)");
   static const RE2 kSystem(R"re(system\s*\(\s*(?:"([^"]*)"|'([^']*)'))re");
   static const RE2 kSource(R"(^so(?:urce)?!?\s+(\S+))");
@@ -102,24 +102,68 @@ void ExLine(Call& c, std::string_view line) {
   }
 }
 
-// vim -c CMD / --cmd CMD / +CMD: `:!CMD` runs a shell command; anything else is inline code.
+// One ex command line as vim gets it from -c, +CMD, -S scripts, VIMINIT or standard input.
+void VimLine(Call& c, std::string_view line) {
+  std::string_view v = Trim(line);
+  if (!v.empty() && v[0] == ':') v.remove_prefix(1);
+  if (v.empty() || v[0] == '"') return;  // a comment
+  if (v[0] != '!') c.Signal(kSignalInlineCode, c.name() + ": " + std::string(v));
+  ExLine(c, v);
+}
+
+// `e FILE` (sp, tabe, new, badd…) makes FILE the buffer a later write without a name writes.
+bool EditsAnotherFile(std::string_view line, std::string* file) {
+  static const RE2 kEdit(R"(^\s*:?\s*(?:e|edit|sp|split|vs|vsplit|tabe|tabedit|tabnew|new|vnew|badd|vi|visual|find)!?\s+(\S+))");
+  return RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), kEdit, file);
+}
+
+bool WritesBuffer(std::string_view line) {
+  static const RE2 kWrite(R"((?:^|\|)\s*:?\s*(?:w|write|wq|x|xit|exi|exit|up|update|wa|wall|wqa|wqall|xa|xall)!?\s*(?:$|\|))");
+  return RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), kWrite);
+}
+
+// vim's commands: -c CMD / -cCMD / --cmd CMD / +CMD, -S FILE (a script: known when written
+// earlier or a <(…)), VIMINIT/EXINIT, and standard input in ex mode (-e, -es, ex). `:!CMD` runs a
+// shell command; `e FILE` then a write writes FILE.
 void VimCommands(Call& c) {
+  std::vector<std::string> lines;
+  for (const char* var : {"VIMINIT", "EXINIT"}) {
+    if (auto it = c.st.vars.find(var); it != c.st.vars.end() && it->second.known) lines.push_back(it->second.text);
+  }
+  bool ex_mode = c.name() == "ex";
   for (size_t k = 1; k < c.argv.size(); ++k) {
-    std::string t = c.argv[k].text;
-    std::string cmd;
+    const std::string& t = c.argv[k].text;
     // -c CMD, --cmd CMD, or a cluster ending in c (ex -sc CMD).
     const bool cluster = t.size() > 2 && t[0] == '-' && t[1] != '-' && t.back() == 'c';
     if ((t == "-c" || t == "--cmd" || cluster) && k + 1 < c.argv.size()) {
-      cmd = c.argv[++k].text;
+      lines.push_back(c.argv[++k].text);
+    } else if (t.size() > 2 && t.rfind("-c", 0) == 0 && !std::isalpha(static_cast<unsigned char>(t[2]))) {
+      lines.push_back(t.substr(2));  // -c':!CMD'
     } else if (t.size() > 1 && t[0] == '+') {
-      cmd = t.substr(1);
-    } else {
-      continue;
+      lines.push_back(t.substr(1));
+    } else if (t == "-S" && k + 1 < c.argv.size()) {
+      bool decoded = false;
+      if (auto text = c.an.ScriptText(c.argv[++k], c.st, c.in, &decoded)) {
+        for (auto l : Split(*text, '\n')) lines.emplace_back(l);
+      }
+    } else if (t == "-l" && c.name() == "nvim" && k + 1 < c.argv.size()) {
+      bool decoded = false;  // nvim -l SCRIPT.lua: Lua run as a script
+      if (auto text = c.an.ScriptText(c.argv[++k], c.st, c.in, &decoded)) c.an.CodeInLanguage(*text, "lua", c.st, c.ctx);
+    } else if (t.size() > 1 && t[0] == '-' && t[1] != '-' && (t.find('e') != std::string::npos || t.find('E') != std::string::npos)) {
+      ex_mode = true;  // -e, -es, -E: ex mode, commands from standard input
     }
-    std::string_view v = Trim(cmd);
-    if (!v.empty() && v[0] == ':') v.remove_prefix(1);
-    if (!v.empty() && v[0] != '!') c.Signal(kSignalInlineCode, c.name() + ": " + std::string(v));
-    ExLine(c, v);
+  }
+  if (ex_mode && c.in.kind == Stream::Kind::kLiteral) {
+    for (auto l : Split(c.in.text, '\n')) lines.emplace_back(l);
+  }
+  bool writes = false;
+  for (const std::string& line : lines) writes = writes || WritesBuffer(line);
+  for (const std::string& line : lines) {
+    std::string file;
+    if (writes && EditsAnotherFile(line, &file)) {
+      c.File(FileOp::kWrite, ExpandTilde(file, c.an.options().home), 0, false, c.name() + " :e then :w");
+    }
+    VimLine(c, line);
   }
 }
 
@@ -348,7 +392,7 @@ constexpr CommandSpec kModels[] = {
     {"sed", F::kEffects, "efl", "expression file line-length", false, 0, 0, "", false, Sed},
     {"vim", F::kEffects, "cSTutwWioO", "cmd", false, 0, 0, "", false, Vim},
     {"vi", F::kEffects, "cSTutwWioO", "cmd", false, 0, 0, "", false, Vim},
-    {"nvim", F::kEffects, "cSTuiwW", "cmd", false, 0, 0, "", false, Vim},
+    {"nvim", F::kEffects, "cSTuiwWl", "cmd", false, 0, 0, "", false, Vim},
     {.name = "view", .family = F::kEffects, .run = View},
     {"ex", F::kEffects, "cSTutwWioO", "cmd", false, 0, 0, "", false, Ex},
     {"rvim", F::kEffects, "cSTutwWioO", "cmd", false, 0, 0, "", false, Ex},

@@ -99,4 +99,20 @@ TEST(EditCommandsTest, SedCommandsAfterAddresses) {
   EXPECT_FALSE(HasSignal(f, kSignalDynamicScript)) << Dump(f);
 }
 
+// Every way vim takes ex commands: -cCMD, -S scripts, VIMINIT, standard input in ex mode; and
+// what they do: :w >> FILE appends, :e FILE then a write writes FILE, Lua's vim.fn.delete.
+TEST(EditCommandsTest, VimCommandSources) {
+  EXPECT_NE(FindFile(Analyze("vim -c 'w >> ~/.bashrc' x"), FileOp::kWrite, "/home/dev/.bashrc"), nullptr);
+  EXPECT_NE(FindFile(Analyze("vim -c 'e ~/.profile' -c 'normal Gox' -c wq"), FileOp::kWrite, "/home/dev/.profile"), nullptr);
+  EXPECT_TRUE(HasCommandLine(Analyze("echo '!rm -rf /tmp/a' > s.vim; vim -S s.vim -c qa"), "rm -rf /tmp/a"));
+  EXPECT_TRUE(HasCommandLine(Analyze("printf '!rm -rf /tmp/b\\nq\\n' | vim -es"), "rm -rf /tmp/b"));
+  EXPECT_TRUE(HasCommandLine(Analyze("vi -c':!rm -rf /tmp/c'"), "rm -rf /tmp/c"));
+  EXPECT_TRUE(HasCommandLine(Analyze("VIMINIT='!rm -rf /tmp/d' vim -c qa"), "rm -rf /tmp/d"));
+  EXPECT_NE(FindFile(Analyze("nvim --headless -c 'lua vim.fn.delete(vim.fn.expand(\"~\"), \"rf\")'"), FileOp::kDelete,
+                     "/home/dev"),
+            nullptr);
+  Facts f = Analyze("vim -c 'e src/app.py' -c '%s/a/b/g' -c wq");
+  EXPECT_NE(FindFile(f, FileOp::kWrite, "/home/dev/project/src/app.py"), nullptr) << Dump(f);
+}
+
 }  // namespace warden::shell
