@@ -23,17 +23,36 @@ bool IsScriptFlag(std::string_view t) {
 // One debugger command (gdb or lldb): `!CMD`, `shell CMD`, `pipe … | CMD`, `platform shell CMD`
 // run shell commands; `python CODE`, `py CODE`, `script CODE` and `call system("…")` run code
 // whose process calls are read like any inline code.
+// gdb takes any unambiguous prefix of a command: she, shel, shell.
+bool GdbCommandWord(std::string_view cmd, std::string_view full, size_t shortest, std::string_view* rest) {
+  const size_t end = cmd.find_first_of(" \t");
+  const std::string_view word = cmd.substr(0, end);
+  if (word.size() < shortest || word.size() > full.size() || full.substr(0, word.size()) != word) return false;
+  *rest = end == std::string_view::npos ? std::string_view() : Trim(cmd.substr(end));
+  return true;
+}
+
+// `set logging file FILE`: where logging (and the output of every command after it) goes.
+void LoggingFile(Call& c, std::string_view cmd) {
+  static constexpr std::string_view kPrefix = "set logging file ";
+  if (cmd.rfind(kPrefix, 0) != 0) return;
+  c.File(FileOp::kWrite, ExpandTilde(std::string(Trim(cmd.substr(kPrefix.size()))), c.an.options().home), 0, false,
+         c.name() + " logging");
+}
+
 void DebuggerCommand(Call& c, const Expanded& word) {
   std::string_view cmd = Trim(word.text);
   Expanded e = word;
+  std::string_view rest;
+  LoggingFile(c, cmd);
   if (!cmd.empty() && cmd[0] == '!') {
     e.text = std::string(cmd.substr(1));
-  } else if (cmd.rfind("shell ", 0) == 0) {
-    e.text = std::string(cmd.substr(6));
+  } else if (GdbCommandWord(cmd, "shell", 3, &rest)) {
+    e.text = std::string(rest);
   } else if (cmd.rfind("platform shell ", 0) == 0) {
     e.text = std::string(cmd.substr(15));
-  } else if (cmd.rfind("pipe ", 0) == 0 && cmd.find('|') != std::string_view::npos) {
-    e.text = std::string(cmd.substr(cmd.find('|') + 1));
+  } else if ((cmd.rfind("pipe ", 0) == 0 || (!cmd.empty() && cmd[0] == '|')) && cmd.find('|', 1) != std::string_view::npos) {
+    e.text = std::string(cmd.substr(cmd.find('|', 1) + 1));  // pipe CMD | SHELL, | CMD | SHELL
   } else {
     c.an.ShellStringsInCode(cmd, "python", c.index, c.st, c.an.Inner(c.ctx, c.name(), false));
     return;

@@ -29,4 +29,13 @@ TEST(DebuggerCommandsTest, CommandsAndCommandFilesRunShells) {
 }
 
 }  // namespace
+// gdb commands by any unambiguous prefix (she), pipes (| CMD | SHELL) and the logging file.
+TEST(DebuggerCommandsTest, AbbreviationsPipesAndLogging) {
+  EXPECT_TRUE(HasCommandLine(Analyze("gdb -batch -ex 'she rm -rf /tmp/a'"), "rm -rf /tmp/a"));
+  EXPECT_TRUE(HasCommandLine(Analyze("gdb -batch -ex '| echo | rm -rf /tmp/b'"), "rm -rf /tmp/b"));
+  EXPECT_NE(FindFile(Analyze("gdb -ex 'set logging file ~/.bashrc' -ex 'set logging on'"), FileOp::kWrite,
+                     "/home/dev/.bashrc"),
+            nullptr);
+}
+
 }  // namespace warden::shell

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "core/strings.h"
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
 #include "shell/commands/families.h"
@@ -119,13 +120,55 @@ Stream TmuxIfShell(Call& c, size_t verb_at, int depth) {
   return UnknownStream(c.name());
 }
 
+// A tmux command given as one string (a hook, a config line): run as `tmux WORDS…`.
+void TmuxCommandString(Call& c, const Expanded& text, std::string_view via) {
+  std::vector<Expanded> words = {PlainWord("tmux")};
+  for (auto& w : SplitQuoted(text.text)) words.push_back(PlainWord(w, text.bits & kArgDynamic));
+  if (words.size() > 1) c.Run(std::move(words), via);
+}
+
+// A tmux configuration (-f FILE, source-file FILE): one tmux command per line, when its text is
+// known (written earlier, a <(…)).
+void TmuxConfig(Call& c, const Expanded& file) {
+  bool decoded = false;
+  auto text = c.an.ScriptText(file, c.st, c.in, &decoded);
+  if (!text) return;
+  for (auto line : Split(*text, '\n')) {
+    if (!Trim(line).empty() && Trim(line)[0] != '#') TmuxCommandString(c, PlainWord(std::string(line)), "tmux config");
+  }
+}
+
 Stream Tmux(Call& c) {
+  for (size_t k = 1; k + 1 < c.argv.size() && c.argv[k].text.size() > 1 && c.argv[k].text[0] == '-'; ++k) {
+    if (c.argv[k].text == "-f") TmuxConfig(c, c.argv[k + 1]);
+  }
+  // tmux A \; B: each command separately.
+  for (size_t k = 1; k < c.argv.size(); ++k) {
+    if (c.argv[k].text != ";" || k + 1 >= c.argv.size()) continue;
+    std::vector<Expanded> rest = {PlainWord("tmux")};
+    for (size_t r = k + 1; r < c.argv.size(); ++r) rest.push_back(c.argv[r]);
+    c.Run(std::move(rest), "tmux ;");
+    break;
+  }
   size_t shell_command = 0;
   const size_t verb_at = TmuxVerbAt(c.argv, &shell_command);
   if (shell_command) return c.RunCode(c.argv[shell_command], "tmux -c", c.name());
   if (verb_at >= c.argv.size()) return UnknownStream(c.name());
   const std::string& verb = c.argv[verb_at].text;
   if (verb == "if-shell" || verb == "if") return TmuxIfShell(c, verb_at, 0);
+  if ((verb == "source-file" || verb == "source") && verb_at + 1 < c.argv.size()) {
+    for (size_t k = verb_at + 1; k < c.argv.size() && c.argv[k].text != ";"; ++k) {
+      if (c.argv[k].text[0] != '-') TmuxConfig(c, c.argv[k]);
+    }
+    return UnknownStream(c.name());
+  }
+  if (verb == "set-hook" || verb == "bind-key" || verb == "bind") {
+    // set-hook [-g] NAME COMMAND, bind-key KEY COMMAND…: the last word is a tmux command.
+    size_t last = verb_at + 1;
+    while (last + 1 < c.argv.size() && c.argv[last + 1].text != ";") ++last;
+    if (last > verb_at + 1) TmuxCommandString(c, c.argv[last], "tmux " + verb);
+    return UnknownStream(c.name());
+  }
   if (StartsCommand(verb)) {
     std::string dir;
     size_t k = TmuxCommandStart(c.argv, verb_at, &dir);

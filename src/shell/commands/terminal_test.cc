@@ -37,4 +37,13 @@ TEST(TerminalCommandsTest, ExpectSpawns) {
 }
 
 }  // namespace
+// tmux commands from a configuration (-f, source-file), a hook or a binding, and after \;.
+TEST(TerminalCommandsTest, TmuxCommandsFromFilesHooksAndSequences) {
+  EXPECT_TRUE(HasCommandLine(Analyze("tmux -f <(echo 'run-shell \"rm -rf /tmp/a\"') new -d"), "rm -rf /tmp/a"));
+  EXPECT_TRUE(HasCommandLine(Analyze("tmux source-file <(echo 'run-shell \"rm -rf /tmp/b\"')"), "rm -rf /tmp/b"));
+  EXPECT_TRUE(HasCommandLine(Analyze("tmux set-hook -g session-created 'run-shell \"rm -rf /tmp/c\"' \\; new -d"),
+                             "rm -rf /tmp/c"));
+  EXPECT_TRUE(HasCommandLine(Analyze("tmux new -d \\; run-shell 'rm -rf /tmp/d'"), "rm -rf /tmp/d"));
+}
+
 }  // namespace warden::shell
