@@ -87,6 +87,50 @@ void Setting(Call& c, std::string_view key, std::string_view value, std::string_
   }
 }
 
+// The settings of a git configuration file's text: [section] / [section "sub"] and key = value.
+void ConfigText(Call& c, std::string_view text, std::string_view origin) {
+  std::string prefix;
+  for (auto raw : Split(text, '\n')) {
+    std::string_view line = Trim(raw);
+    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
+    if (line[0] == '[') {
+      std::string section(Trim(line.substr(1, line.find(']') - 1)));
+      const size_t quote = section.find('"');
+      if (quote != std::string::npos) {
+        section = std::string(Trim(section.substr(0, quote))) + "." + section.substr(quote + 1, section.rfind('"') - quote - 1);
+      }
+      prefix = section + ".";
+      continue;
+    }
+    const size_t eq = line.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string value(Trim(line.substr(eq + 1)));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+    Setting(c, prefix + std::string(Trim(line.substr(0, eq))), value, origin);
+  }
+}
+
+// Configuration files the command points git at, when their text is known (written earlier in
+// the line): GIT_CONFIG_GLOBAL, GIT_CONFIG_SYSTEM, GIT_CONFIG, and HOME or XDG_CONFIG_HOME moved
+// to a directory with a .gitconfig / git/config.
+void ConfigFiles(Call& c) {
+  Value scratch;
+  auto known = [&](const char* name) -> std::optional<std::string> {
+    auto it = c.st.vars.find(name);  // set by the command line, not inherited
+    if (it == c.st.vars.end() || !it->second.known) return std::nullopt;
+    return it->second.text;
+  };
+  std::vector<std::string> files;
+  for (const char* var : {"GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG"}) {
+    if (auto v = known(var)) files.push_back(*v);
+  }
+  if (auto home = known("HOME")) files.push_back(JoinPath(*home, ".gitconfig"));
+  if (auto xdg = known("XDG_CONFIG_HOME")) files.push_back(JoinPath(*xdg, "git/config"));
+  for (const std::string& file : files) {
+    if (auto text = c.an.KnownContents(file, c.st)) ConfigText(c, *text, file);
+  }
+}
+
 // GIT_CONFIG_PARAMETERS ("'key'='value' …") and GIT_CONFIG_COUNT with GIT_CONFIG_KEY_n and
 // GIT_CONFIG_VALUE_n: settings from the environment, as -c gives them.
 void EnvironmentSettings(Call& c) {
@@ -97,6 +141,7 @@ void EnvironmentSettings(Call& c) {
       if (eq != std::string::npos) Setting(c, item.substr(0, eq), item.substr(eq + 1), "GIT_CONFIG_PARAMETERS");
     }
   }
+  ConfigFiles(c);
   const Value* count = c.an.Lookup("GIT_CONFIG_COUNT", c.st, &scratch);
   if (!count || !count->known) return;
   const int n = std::min(64, std::atoi(count->text.c_str()));
@@ -304,8 +349,30 @@ std::optional<Stream> Respelled(Call& c) {
   return c.Run(std::move(words), "git");
 }
 
+// git VERB runs git-VERB from --exec-path or PATH when VERB is none of its own: a script of
+// that name written earlier in the line is what runs.
+void ExternalCommand(Call& c) {
+  const auto& ops = c.fact().operands;
+  if (ops.empty()) return;
+  std::vector<std::string> dirs;
+  for (size_t k = 1; k < c.argv.size() && k < ops[0]; ++k) {
+    const std::string& t = c.argv[k].text;
+    if (t.rfind("--exec-path=", 0) == 0) dirs.push_back(t.substr(12));
+  }
+  if (auto path = c.st.vars.find("PATH"); path != c.st.vars.end() && path->second.known) {
+    for (auto d : Split(path->second.text, ':')) dirs.emplace_back(d);
+  }
+  for (const std::string& dir : dirs) {
+    const std::string file = JoinPath(dir.empty() ? "." : dir, "git-" + c.argv[ops[0]].text);
+    if (auto text = c.an.KnownContents(file, c.st)) {
+      c.an.CodeString(PlainWord(*text), "git-" + c.argv[ops[0]].text, c.st, c.an.Inner(c.ctx, c.name(), false));
+    }
+  }
+}
+
 Stream Git(Call& c) {
   if (auto respelled = Respelled(c)) return *respelled;
+  ExternalCommand(c);
   PackPrograms(c);
   ConfigOptions(c);
   ExtRemotes(c);

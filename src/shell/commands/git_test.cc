@@ -105,4 +105,16 @@ TEST(GitCommandsTest, CheckoutAndRestoreOfPathsOverwriteThem) {
 }
 
 }  // namespace
+// Configuration files the command line writes and points git at (GIT_CONFIG_GLOBAL, HOME's
+// .gitconfig, …) are read like -c settings; git VERB runs a git-VERB script written earlier in
+// --exec-path.
+TEST(GitCommandsTest, ConfigFilesAndExternalCommandsWrittenEarlier) {
+  EXPECT_TRUE(HasCommandLine(Analyze("printf '[alias]\\n\\tzap = !rm -rf /tmp/a\\n' > /tmp/gc; GIT_CONFIG_GLOBAL=/tmp/gc git zap"),
+                             "rm -rf /tmp/a"));
+  EXPECT_TRUE(HasCommandLine(
+      Analyze("printf '[core]\\n\\tfsmonitor = rm -rf /tmp/b\\n' > /tmp/h/.gitconfig; HOME=/tmp/h git status"),
+      "rm -rf /tmp/b"));
+  EXPECT_TRUE(HasCommandLine(Analyze("printf 'rm -rf /tmp/c\\n' > /tmp/git-zap; git --exec-path=/tmp zap"), "rm -rf /tmp/c"));
+}
+
 }  // namespace warden::shell
