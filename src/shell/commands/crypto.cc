@@ -6,6 +6,7 @@
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
 #include "shell/commands/families.h"
+#include "shell/literal.h"
 
 namespace warden::shell {
 namespace {
@@ -51,6 +52,10 @@ Stream Openssl(Call& c) {
   }
   const std::string sub = f.argv.size() > 1 ? f.argv[1] : std::string();
   if (to_stdout && decodes && (sub == "enc" || sub == "base64" || sub.rfind("aes", 0) == 0)) {
+    const bool base64 = sub == "base64" || (sub == "enc" && std::find(f.argv.begin(), f.argv.end(), "-base64") != f.argv.end() &&
+                                            std::find(f.argv.begin(), f.argv.end(), "-k") == f.argv.end() &&
+                                            std::find(f.argv.begin(), f.argv.end(), "-pass") == f.argv.end());
+    if (base64 && c.in.kind == Stream::Kind::kLiteral) return DecodedLiteral(DecodeBase64(c.in.text), "openssl base64 -d");
     return c.in.tainted() ? c.in : MakeStream(Stream::Kind::kDecoded, "openssl " + sub + " -d");
   }
   return to_stdout ? UnknownStream(c.name()) : Stream{};

@@ -3,7 +3,9 @@
 // indexes them all; a name appears in exactly one table.
 #pragma once
 
+#include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "shell/command_model.h"
@@ -52,6 +54,8 @@ const std::vector<ModelTable>& AllFamilies();
 Stream Which(Call& c);  // builtin.cc: the output of which, type and command -v
 Stream Wrap(Call& c);   // wrapper.cc: the command that follows a wrapper's options
 Stream Reader(Call& c); // read.cc: reads the files its operands name
+// read.cc: known text Warden decoded itself (nullopt: decoded data of unknown content).
+Stream DecodedLiteral(std::optional<std::string> text, std::string source);
 Stream RunShell(Call& c);  // shell.cc: -c STRING, a script file, or standard input
 
 }  // namespace warden::shell

@@ -96,6 +96,47 @@ Stream Xxd(Call& c) {
   return MakeStream(Stream::Kind::kDecoded, "xxd -r");
 }
 
+// cut -c LIST / -b LIST over known text: N, N-, N-M, -M, comma separated.
+Stream Cut(Call& c) {
+  const CommandFact& f = c.fact();
+  c.Operands(0, FileOp::kRead);
+  const Option* list = FindOption(f.options, {"-c", "-b", "--characters", "--bytes"});
+  if (c.in.kind != Stream::Kind::kLiteral || !f.operands.empty() || list == nullptr || !list->has_value) {
+    return c.in.tainted() ? c.in : UnknownStream(c.name());
+  }
+  std::vector<std::pair<size_t, size_t>> ranges;
+  for (auto part : Split(list->value, ',')) {
+    const size_t dash = part.find('-');
+    auto num = [](std::string_view s, size_t fallback) {
+      size_t v = 0;
+      if (s.empty()) return fallback;
+      for (char ch : s) {
+        if (ch < '0' || ch > '9') return size_t{0};
+        v = v * 10 + static_cast<size_t>(ch - '0');
+      }
+      return v;
+    };
+    const size_t from = num(dash == std::string_view::npos ? part : part.substr(0, dash), 1);
+    const size_t to = dash == std::string_view::npos ? from : num(part.substr(dash + 1), std::string::npos);
+    if (from == 0 || to == 0) return UnknownStream(c.name());
+    ranges.emplace_back(from, to);
+  }
+  std::string out;
+  for (auto line : Split(c.in.text, '\n')) {
+    for (size_t i = 0; i < line.size(); ++i) {
+      for (const auto& [from, to] : ranges) {
+        if (i + 1 >= from && i + 1 <= to) {
+          out += line[i];
+          break;
+        }
+      }
+    }
+    out += '\n';
+  }
+  if (!out.empty() && (c.in.text.empty() || c.in.text.back() != '\n')) out.pop_back();
+  return DecodedLiteral(out, "cut");
+}
+
 // rev: each line of known text reversed.
 Stream Rev(Call& c) {
   c.Operands(0, FileOp::kRead);
@@ -109,11 +150,24 @@ Stream Rev(Call& c) {
   return DecodedLiteral(out, "rev");
 }
 
-// The characters a tr SET stands for (ranges a-z, escapes left out): "" when it holds classes.
+// The characters a tr SET stands for (ranges a-z, escapes \n \t \r \\ \NNN): "" when it holds
+// classes.
 std::string TrSet(std::string_view set) {
   std::string out;
   for (size_t i = 0; i < set.size(); ++i) {
-    if (set[i] == '[' || set[i] == '\\') return {};
+    if (set[i] == '[') return {};
+    if (set[i] == '\\' && i + 1 < set.size()) {
+      const char e = set[++i];
+      if (e >= '0' && e <= '7') {
+        int v = 0;
+        for (int n = 0; n < 3 && i < set.size() && set[i] >= '0' && set[i] <= '7'; ++n, ++i) v = v * 8 + (set[i] - '0');
+        --i;
+        out += static_cast<char>(v);
+      } else {
+        out += e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e;
+      }
+      continue;
+    }
     if (i + 2 < set.size() && set[i + 1] == '-' && set[i] <= set[i + 2]) {
       for (int ch = set[i]; ch <= set[i + 2]; ++ch) out += static_cast<char>(ch);
       i += 2;
@@ -124,9 +178,20 @@ std::string TrSet(std::string_view set) {
   return out;
 }
 
-// tr SET1 SET2 over known text (rot13 and friends).
+// tr SET1 SET2 over known text (rot13 and friends); tr -d SET deletes, -s squeezes (left as is:
+// squeezing only removes repeats).
 Stream Tr(Call& c) {
   const CommandFact& f = c.fact();
+  if (c.in.kind == Stream::Kind::kLiteral && f.operands.size() == 1 && HasOption(f.options, {"-d", "--delete"}) &&
+      f.options.size() == 1) {
+    const std::string drop = TrSet(f.argv[f.operands[0]]);
+    if (drop.empty()) return UnknownStream(c.name());
+    std::string out;
+    for (char ch : c.in.text) {
+      if (drop.find(ch) == std::string::npos) out += ch;
+    }
+    return DecodedLiteral(out, "tr -d");
+  }
   if (c.in.kind != Stream::Kind::kLiteral || f.operands.size() != 2 || !f.options.empty()) return c.PassThrough();
   std::string from = TrSet(f.argv[f.operands[0]]), to = TrSet(f.argv[f.operands[1]]);
   if (from.empty() || to.empty()) return UnknownStream(c.name());
@@ -192,7 +257,7 @@ constexpr CommandSpec kModels[] = {
     {"wc", F::kEffects, "", "files0-from", false, 0, 0, "", false, Reader},
     {"sort", F::kEffects, "kotTSy", "key output field-separator temporary-directory buffer-size parallel files0-from", false, 0, 0, "", false, Sort},
     {"uniq", F::kEffects, "fsw", "skip-fields skip-chars check-chars", false, 0, 0, "", false, Uniq},
-    {"cut", F::kEffects, "bcdf", "bytes characters delimiter fields output-delimiter", false, 0, 0, "", false, Reader},
+    {"cut", F::kEffects, "bcdf", "bytes characters delimiter fields output-delimiter", false, 0, 0, "", false, Cut},
     {"paste", F::kEffects, "d", "delimiters", false, 0, 0, "", false, Reader},
     {"column", F::kEffects, "cstoNRHEWdlr", "", false, 0, 0, "", false, Reader},
     {"fold", F::kEffects, "w", "width", false, 0, 0, "", false, Reader},

@@ -54,4 +54,12 @@ TEST(ReadCommandsTest, ManPagerRuns) {
 }
 
 }  // namespace
+// Text Warden can compute is computed: tr -d SET (escapes too), cut -c LIST, openssl base64 -d.
+TEST(ReadCommandsTest, KnownTextThroughFilters) {
+  EXPECT_TRUE(HasCommandLine(Analyze("echo 'rm -rf /tmpX/a' | tr -d X | bash"), "rm -rf /tmp/a"));
+  EXPECT_TRUE(HasCommandLine(Analyze("echo 'Xrm -rf /tmp/b' | cut -c2- | bash"), "rm -rf /tmp/b"));
+  EXPECT_TRUE(HasCommandLine(Analyze("echo cm0gLXJmIC90bXAvYw== | openssl base64 -d | sh"), "rm -rf /tmp/c"));
+  EXPECT_TRUE(HasCommandLine(Analyze("printf 'rm\\t-rf /tmp/d' | tr '\\t' ' ' | sh"), "rm -rf /tmp/d"));
+}
+
 }  // namespace warden::shell
