@@ -57,10 +57,11 @@ class Analyzer {
   // `same_shell` (eval, source, aliases) its changes to the directory and variables stay.
   Stream CodeString(const Expanded& code, std::string_view origin, State& st, const Ctx& ctx,
                     const std::vector<Expanded>& params = {}, const Stream& in = {}, bool same_shell = false);
+  // `params`: $0, $1… of the script ({} keeps the caller's).
   Stream CodeStream(const Stream& s, std::string_view sink, int index, State& st, const Ctx& ctx,
-                    bool same_shell = false);
+                    bool same_shell = false, const std::vector<Expanded>& params = {});
   void ScriptFile(const Expanded& arg, std::string_view sink, int index, State& st, const Ctx& ctx,
-                  const Stream& in, bool same_shell = false);
+                  const Stream& in, bool same_shell = false, const std::vector<Expanded>& params = {});
   // The text of the script `arg` names, when it is known: a file written earlier in this
   // command, or standard input (/dev/stdin, -) or a <(…) whose text is known. `*decoded`: the
   // text was decoded from an opaque string.

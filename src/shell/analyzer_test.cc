@@ -301,6 +301,22 @@ TEST(AnalyzerTest, PositionalSlicesAndIndirection) {
   }
 }
 
+// A script run with arguments sees them as $1…: bash -s ARGS, bash FILE ARGS, bash <(…) ARGS,
+// ./script ARGS; inline code's own argv reads (sys.argv[1], $ARGV[0], process.argv[1]) are its
+// arguments; escapes in code strings are what the language makes of them.
+TEST(AnalyzerTest, ArgumentsReachScriptsAndCode) {
+  for (std::string_view cmd : {"bash -s / <<< 'rm -rf \"$1\"'", "echo 'rm -rf \"$1\"' | bash -s -- /",
+                               "bash <(echo 'rm -rf \"$1\"') /", "echo 'rm -rf \"$@\"' > /tmp/d.sh; sh /tmp/d.sh /",
+                               "printf 'rm -rf \"$1\"\\n' > ./d.sh; chmod +x ./d.sh; ./d.sh /",
+                               "python3 -c 'import os, sys; os.system(sys.argv[1])' 'rm -rf /'",
+                               "perl -e 'system($ARGV[0])' 'rm -rf /'",
+                               "node -e \"require('child_process').execSync(process.argv[1])\" 'rm -rf /'",
+                               "python3 -c 'import os;os.system(\"\\x72\\x6d -rf /\")'",
+                               "echo -e '\\0162m -rf /' | bash"}) {
+    ExpectRecursiveDelete(cmd, "/");
+  }
+}
+
 // ---- words ----------------------------------------------------------------------------------
 
 TEST(AnalyzerTest, AssignmentPrefixes) {

@@ -48,14 +48,14 @@ Stream Analyzer::CodeString(const Expanded& code, std::string_view origin, State
 }
 
 Stream Analyzer::CodeStream(const Stream& s, std::string_view sink, int index, State& st, const Ctx& ctx,
-                            bool same_shell) {
+                            bool same_shell, const std::vector<Expanded>& params) {
   switch (s.kind) {
     case Stream::Kind::kNone: return UnknownStream(std::string(sink));
     case Stream::Kind::kLiteral: {
       if (s.decoded) Signal(kSignalRce, std::string(sink) + " runs code decoded by " + s.source, index);
       Expanded code;
       code.text = s.text;
-      return CodeString(code, std::string(sink) + " < " + (s.source.empty() ? "input" : s.source), st, ctx, {}, {},
+      return CodeString(code, std::string(sink) + " < " + (s.source.empty() ? "input" : s.source), st, ctx, params, {},
                         same_shell);
     }
     case Stream::Kind::kFetched:
@@ -65,7 +65,7 @@ Stream Analyzer::CodeStream(const Stream& s, std::string_view sink, int index, S
     case Stream::Kind::kFile: {
       Expanded file;
       file.text = s.text;
-      ScriptFile(file, sink, index, st, ctx, Stream{}, same_shell);
+      ScriptFile(file, sink, index, st, ctx, Stream{}, same_shell, params);
       return UnknownStream(std::string(sink));
     }
     case Stream::Kind::kPaths:
@@ -171,13 +171,13 @@ std::optional<std::string> Analyzer::ScriptText(const Expanded& arg, const State
 }
 
 void Analyzer::ScriptFile(const Expanded& arg, std::string_view sink, int index, State& st, const Ctx& ctx,
-                          const Stream& in, bool same_shell) {
+                          const Stream& in, bool same_shell, const std::vector<Expanded>& params) {
   if (arg.procsub) {
-    CodeStream(arg.procsub_stream, sink, index, st, ctx, same_shell);
+    CodeStream(arg.procsub_stream, sink, index, st, ctx, same_shell, params);
     return;
   }
   if (arg.text == "/dev/stdin" || arg.text == "-" || arg.text == "/dev/fd/0" || arg.text == "/proc/self/fd/0") {
-    CodeStream(in, sink, index, st, ctx, same_shell);
+    CodeStream(in, sink, index, st, ctx, same_shell, params);
     return;
   }
   if (arg.taint.tainted()) Signal(kSignalRce, std::string(sink) + " runs a script named by " + arg.taint.source, index);
@@ -194,12 +194,66 @@ void Analyzer::ScriptFile(const Expanded& arg, std::string_view sink, int index,
     if (it == mem_.contents.end()) continue;
     Expanded code;
     code.text = it->second;
-    CodeString(code, std::string(sink) + " " + arg.text, st, ctx, {}, in, same_shell);
+    CodeString(code, std::string(sink) + " " + arg.text, st, ctx, params, in, same_shell);
     break;
   }
 }
 
 namespace {
+
+// A string literal of inline code as the language reads it: \xHH, \uHHHH (ASCII), \NNN octal,
+// \n \t \r, and an escaped quote or backslash.
+std::string UnescapedCodeString(std::string_view s) {
+  if (s.find('\\') == std::string_view::npos) return std::string(s);
+  auto hex = [](char ch) -> int {
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\\' || i + 1 >= s.size()) {
+      out += s[i];
+      continue;
+    }
+    const char e = s[++i];
+    if (e == 'x' || e == 'u') {
+      const size_t n = e == 'x' ? 2 : 4;
+      int v = 0;
+      bool ok = true;
+      for (size_t k = 1; ok && k <= n; ++k) {
+        const int h = i + k < s.size() ? hex(s[i + k]) : -1;
+        ok = h >= 0;
+        v = v * 16 + h;
+      }
+      if (ok && v > 0 && v < 0x80) {
+        out += static_cast<char>(v);
+        i += n;
+        continue;
+      }
+    } else if (e >= '0' && e <= '7') {
+      int v = 0;
+      size_t k = i;
+      for (; k < s.size() && k < i + 3 && s[k] >= '0' && s[k] <= '7'; ++k) v = v * 8 + (s[k] - '0');
+      if (v > 0 && v < 0x80) {
+        out += static_cast<char>(v);
+        i = k - 1;
+        continue;
+      }
+    }
+    switch (e) {
+      case 'n': out += '\n'; break;
+      case 't': out += '\t'; break;
+      case 'r': out += '\r'; break;
+      case '\\': case '"': case '\'': case '`': out += e; break;
+      default:
+        out += '\\';
+        out += e;
+    }
+  }
+  return out;
+}
 
 // The process APIs whose literal string argument is a shell command line. Built on first use.
 struct ProcessCallPatterns {
@@ -262,7 +316,7 @@ void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interp
   auto run = [&](const std::string& s) {
     if (s.empty()) return;
     Expanded e;
-    e.text = s;
+    e.text = UnescapedCodeString(s);  // "\x72\x6d -rf ~" is rm -rf ~
     CodeString(e, std::string(interpreter) + " shell string", st, inner);
   };
   // Every call pattern needs a quoted string; without one (print(1)) nothing is compiled.

@@ -52,7 +52,7 @@ Stream Analyzer::Exec(std::vector<Expanded> argv, State& st, const Ctx& ctx, con
   if (!plain_name) {
     AddFile(FileOp::kExec, head.text, head.bits, false, "exec", idx, st);
     Expanded self = head;
-    ScriptFile(self, "exec", idx, st, Inner(ctx, "", false), in);
+    ScriptFile(self, "exec", idx, st, Inner(ctx, "", false), in, false, argv);  // ./run.sh ARGS: its $0, $1…
   }
   Call call{*this, idx, argv, st, ctx, in};
   out = Dispatch(spec, call);

@@ -91,6 +91,7 @@ std::optional<std::string> ReplaceOp(const std::string& value, std::string_view 
 std::optional<std::string> SubstringOp(const std::string& value, const Operands& operands) {
   auto off = Operand(operands, 0), len = Operand(operands, 1);
   if (!off) return std::nullopt;
+  if (off->empty()) off = std::string("0");  // ${X::-1}: the offset left out is 0
   long o = 0, l = -1;
   try {
     o = std::stol(*off);

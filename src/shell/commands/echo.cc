@@ -19,7 +19,18 @@ std::string Escapes(std::string_view s, bool* stop) {
     *stop = true;
     s = s.substr(0, cut);
   }
-  return DecodeAnsiC(s);
+  // echo -e and %b write octal as \0NNN (up to three digits after the 0); $'…' as \NNN.
+  std::string ansi;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 2 < s.size() && s[i + 1] == '0' && s[i + 2] >= '0' && s[i + 2] <= '7') {
+      ansi += '\\';
+      ++i;  // drop the 0: the digits after it are the octal value
+      continue;
+    }
+    ansi += s[i];
+    if (s[i] == '\\' && i + 1 < s.size()) ansi += s[++i];  // \\ stays one escaped backslash
+  }
+  return DecodeAnsiC(ansi);
 }
 
 // Bash's printf, for the directives that matter here. nullopt for anything unusual.

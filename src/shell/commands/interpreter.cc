@@ -31,7 +31,43 @@ Expanded CodeFrom(const Call& c, size_t first) {
 
 bool ShellLike(std::string_view family) { return family == "xonsh" || family == "nu" || family == "elvish"; }
 
-void InlineCode(Call& c, const Expanded& code) {
+// The code's own reads of its command-line arguments — sys.argv[1], $ARGV[0], ARGV[0],
+// process.argv[1], $argv[1] — replaced by the arguments when they are known, so that
+// `python3 -c 'os.system(sys.argv[1])' 'rm -rf ~'` is read as the command it runs.
+std::string WithArguments(std::string code, const Call& c, size_t args_from) {
+  const auto& ops = c.fact().operands;
+  if (args_from >= ops.size()) return code;
+  struct Reference {
+    std::string_view prefix;
+    size_t first;  // the index that names the first argument
+  };
+  static constexpr Reference kReferences[] = {
+      {"sys.argv[", 1}, {"$ARGV[", 0}, {"ARGV[", 0}, {"process.argv[", 1}, {"$argv[", 1}, {"Deno.args[", 0}, {"Bun.argv[", 1}};
+  for (const Reference& r : kReferences) {
+    for (size_t at = code.find(r.prefix); at != std::string::npos; at = code.find(r.prefix, at + 1)) {
+      if (r.prefix[0] == 'A' && at > 0 && (std::isalnum(static_cast<unsigned char>(code[at - 1])) || code[at - 1] == '$' ||
+                                          code[at - 1] == '_' || code[at - 1] == '.')) {
+        continue;  // $ARGV[ and ENV_ARGV[ are other names
+      }
+      const size_t digits = at + r.prefix.size();
+      const size_t close = code.find(']', digits);
+      if (close == std::string::npos || close == digits || close - digits > 2) continue;
+      const std::string n = code.substr(digits, close - digits);
+      if (n.find_first_not_of("0123456789") != std::string::npos) continue;
+      const size_t index = std::stoul(n);
+      if (index < r.first || args_from + index - r.first >= ops.size()) continue;
+      const Expanded& arg = c.argv[ops[args_from + index - r.first]];
+      if (arg.bits & kArgDynamic) continue;
+      const char quote = arg.text.find('\'') == std::string::npos ? '\'' : '"';
+      code.replace(at, close + 1 - at, quote + arg.text + quote);
+    }
+  }
+  return code;
+}
+
+void InlineCode(Call& c, const Expanded& given, size_t args_from = std::string::npos) {
+  Expanded code = given;
+  code.text = WithArguments(code.text, c, args_from);
   if (code.bits & kArgDynamic) {
     if (code.taint.tainted()) {
       c.Signal(kSignalRce, c.name() + " runs code from " + code.taint.source);
@@ -116,16 +152,16 @@ Stream WithCodeOption(Call& c, const CommandSpec& spec, const Option& code_opt) 
   const bool perl_like = PerlLike(spec.name);
   size_t files_from = ops.size();
   if (code_opt.has_value) {
-    InlineCode(c, PlainWord(code_opt.value, c.fact().arg_bits[code_opt.arg_index]));
+    InlineCode(c, PlainWord(code_opt.value, c.fact().arg_bits[code_opt.arg_index]), 0);
     files_from = 0;
   } else if (auto glued = GluedCode(c, code_opt)) {
-    InlineCode(c, *glued);
+    InlineCode(c, *glued, 0);
     files_from = 0;
   } else if (!ops.empty()) {
     // perl/ruby -e CODE FILES…: only the first operand is code. python -c CODE ARGS…: the
     // arguments are read with the code (sbcl and others take more code after it) and are
     // accessed below.
-    InlineCode(c, perl_like ? c.argv[ops[0]] : CodeFrom(c, 0));
+    InlineCode(c, perl_like ? c.argv[ops[0]] : CodeFrom(c, 0), 1);
     files_from = 1;
   }
   if (perl_like) ReadOperands(c, files_from, false);

@@ -77,11 +77,16 @@ Stream RunShell(Call& c) {
     for (size_t k = 1; k < operands.size(); ++k) params.push_back(c.argv[operands[k]]);
     return c.an.CodeString(c.argv[operands[0]], c.name() + " -c", c.st, inner, params, c.in);
   }
-  if (!HasOption(options, {"-s"}) && !operands.empty()) {
-    c.an.ScriptFile(c.argv[operands[0]], c.name(), c.index, c.st, inner, c.in);
+  // bash SCRIPT ARGS…, bash -s ARGS… < SCRIPT: the arguments are the script's $1, $2…
+  std::vector<Expanded> params;
+  const bool stdin_script = HasOption(options, {"-s"}) || operands.empty();
+  if (stdin_script) params.push_back(PlainWord(c.name()));
+  for (uint32_t op : operands) params.push_back(c.argv[op]);
+  if (!stdin_script) {
+    c.an.ScriptFile(c.argv[operands[0]], c.name(), c.index, c.st, inner, c.in, false, params);
     return UnknownStream(c.name());
   }
-  return c.an.CodeStream(c.in, c.name(), c.index, c.st, inner);
+  return c.an.CodeStream(c.in, c.name(), c.index, c.st, inner, false, params.size() > 1 ? params : std::vector<Expanded>{});
 }
 
 namespace {
