@@ -215,7 +215,7 @@ constexpr CommandSpec kModels[] = {
     {"mvn", F::kNoFiles, "DfPplsS", "file projects settings", false, 0, 0, "", false, Maven},
     {.name = "gradle", .family = F::kNoFiles},
     // Configuring a build: --prefix=/usr names where an install would go, not a file touched now.
-    {.name = "configure", .family = F::kNoFiles}, {.name = "meson", .family = F::kNoFiles},
+    {.name = "configure", .family = F::kNoFiles}, {.name = "muon", .family = F::kNoFiles},
     {.name = "autoreconf", .family = F::kNoFiles}, {.name = "autoconf", .family = F::kNoFiles},
     {.name = "automake", .family = F::kNoFiles}, {.name = "bazel", .family = F::kNoFiles},
     {.name = "bazelisk", .family = F::kNoFiles},

@@ -44,7 +44,8 @@ constexpr RunVerb kRunVerbs[] = {
     {"rye", "run"}, {"bundle", "exec"}, {"npm", "exec"}, {"npm", "x"}, {"pnpm", "exec"}, {"pnpm", "dlx"}, {"yarn", "exec"},
     {"yarn", "dlx"}, {"bun", "x"}, {"pipx", "run"}, {"conda", "run"}, {"mamba", "run"}, {"micromamba", "run"},
     {"devbox", "run"}, {"mise", "exec"}, {"mise", "x"}, {"asdf", "exec"}, {"rbenv", "exec"}, {"pyenv", "exec"},
-    {"nix", "shell"}, {"nix", "run"}, {"flatpak", "run"}, {"toolbox", "run"}, {"distrobox", "enter"}};
+    {"nix", "shell"}, {"nix", "run"}, {"flatpak", "run"}, {"toolbox", "run"}, {"distrobox", "enter"},
+    {"meson", "devenv"}, {"pixi", "run"}, {"pixi", "exec"}};
 
 // The options of the run verbs that take a value, so that the command is found after them.
 constexpr CommandSpec kRunVerbSpecs[] = {
@@ -55,6 +56,7 @@ constexpr CommandSpec kRunVerbSpecs[] = {
     {"tool", Family::kRunner, "p", "with from python"},
     {"shell", Family::kRunner, "", "arg argstr impure-env keep unset"},
     {"enter", Family::kRunner, "n", "name"},
+    {"devenv", Family::kRunner, "Cw", "workdir dump dump-format"},
 };
 
 const CommandSpec* RunVerbSpec(std::string_view verb) {
@@ -137,6 +139,13 @@ bool RunVerb(Call& c, Stream* out) {
 Stream Subcommand(Call& c) {
   Stream out;
   return RunVerb(c, &out) ? out : c.Unknown();
+}
+
+// Build tools with one run verb (meson devenv CMD, pixi run CMD): their other verbs configure
+// and build in the project and name no files of interest.
+Stream BuildToolRun(Call& c) {
+  Stream out;
+  return RunVerb(c, &out) ? out : c.PassThrough();
 }
 
 // Package managers: their run verbs; `pnpm -c exec 'CMD'` (shell mode) runs a command line;
@@ -326,6 +335,8 @@ constexpr CommandSpec kModels[] = {
     {.name = "flatpak", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
     {.name = "toolbox", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
     {.name = "distrobox", .family = F::kRunner, .run = Subcommand, .verbs = RunVerbSpec},
+    {"meson", F::kRunner, "C", "", false, 0, 0, "", false, BuildToolRun, RunVerbSpec, "-C"},
+    {.name = "pixi", .family = F::kRunner, .run = BuildToolRun, .verbs = RunVerbSpec},
     {"npm", F::kNoFiles, "w", "prefix workspace userconfig registry loglevel cache", false, 0, 0, "", false, PackageManager, RunVerbSpec, "--prefix"},
     {"pnpm", F::kNoFiles, "CF", "dir filter filter-prod workspace-root reporter loglevel", false, 0, 0, "", false, PackageManager, RunVerbSpec, "-C --dir"},
     {"yarn", F::kNoFiles, "", "cwd", false, 0, 0, "", false, PackageManager, RunVerbSpec, "--cwd"},
