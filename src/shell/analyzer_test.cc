@@ -312,7 +312,8 @@ TEST(AnalyzerTest, ArgumentsReachScriptsAndCode) {
                                "perl -e 'system($ARGV[0])' 'rm -rf /'",
                                "node -e \"require('child_process').execSync(process.argv[1])\" 'rm -rf /'",
                                "python3 -c 'import os;os.system(\"\\x72\\x6d -rf /\")'",
-                               "echo -e '\\0162m -rf /' | bash"}) {
+                               "echo -e '\\0162m -rf /' | bash", "Rscript -e 'system2(\"rm\", c(\"-rf\", \"/\"))'",
+                               "Rscript -e 'system2(\"sh\", c(\"-c\", shQuote(\"rm -rf /\")))'"}) {
     ExpectRecursiveDelete(cmd, "/");
   }
 }

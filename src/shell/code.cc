@@ -93,6 +93,23 @@ bool StartsWithModelledCommand(std::string_view s) {
 // argv[0] ("/bin/sh", "sh", "-c", …) counts once.
 template <typename Run>
 void ArgvListsInCode(std::string_view code, const Run& run) {
+  // R: system2("rm", c("-rf", "~")), processx::run("rm", c(…)), sys::exec_wait("rm", c(…)).
+  static const RE2 kRCall(R"re(\b(?:system2|run|exec_wait|exec_background|exec_internal)\s*\(\s*(?:command\s*=\s*)?["']([^"']+)["']\s*,\s*(?:args\s*=\s*)?c\s*\()re");
+  if (code.find("c(") != std::string_view::npos) {
+    re2::StringPiece input(code.data(), code.size());
+    std::string program;
+    for (int guard = 0; guard < 16 && RE2::FindAndConsume(&input, kRCall, &program); ++guard) {
+      size_t depth = 1, end = 0;
+      for (; end < input.size() && depth > 0; ++end) depth += input[end] == '(' ? 1 : input[end] == ')' ? -1 : 0;
+      // system2 pastes the words into one shell line as they are; shQuote("x") quotes x.
+      static const RE2 kShQuote(R"re(shQuote\s*\(\s*"([^"']*)"\s*\))re");
+      std::string args(input.data(), end);
+      RE2::GlobalReplace(&args, kShQuote, "\"'\\1'\"");
+      std::string line = program;
+      for (const std::string& word : LiteralStrings(args)) line += " " + word;
+      if (LookupCommand(Basename(program)).family != Family::kUnknown) run(line);
+    }
+  }
   for (auto argv : LiteralLists(code)) {
     if (argv[0].empty() || LookupCommand(Basename(argv[0])).family == Family::kUnknown) continue;
     if (argv.size() > 1 && argv[1] == Basename(argv[0])) argv.erase(argv.begin() + 1);
