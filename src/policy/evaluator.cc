@@ -150,6 +150,12 @@ class Evaluation {
 
   Decision Default() const { return snap_.defaults[static_cast<size_t>(req_.context)]; }
 
+  static bool NameMayMatch(const CompiledRule& r, std::string_view name) {
+    if (std::find(r.names.begin(), r.names.end(), name) != r.names.end()) return true;
+    return std::any_of(r.name_globs.begin(), r.name_globs.end(),
+                       [&](const Glob& g) { return name.substr(0, g.literal_prefix().size()) == g.literal_prefix(); });
+  }
+
   void Command(uint32_t i) {
     const shell::CommandFact& c = out_->facts.commands[i];
     uint32_t verdict = NewVerdict(FactType::kCommand, i);
@@ -157,7 +163,16 @@ class Evaluation {
     Decider d;
     auto match = [&](const CompiledRule& r, std::string* why) { return MatchCommand(r, c, line, env_, why); };
     if (auto it = snap_.exec_by_name.find(c.name); it != snap_.exec_by_name.end()) Consider(it->second, verdict, &d, match);
-    Consider(snap_.exec_glob_names, verdict, &d, match);
+    if (opt_.explain) {
+      Consider(snap_.exec_glob_names, verdict, &d, match);  // every rule shows in the trace
+    } else {
+      // Rules named by a glob ("python*"): only those whose glob's literal prefix the name has.
+      std::vector<uint32_t> named;
+      for (uint32_t idx : snap_.exec_glob_names) {
+        if (NameMayMatch(snap_.rules[idx], c.name)) named.push_back(idx);
+      }
+      Consider(named, verdict, &d, match);
+    }
     Consider(snap_.exec_any, verdict, &d, match);
     Settle(verdict, d, Default());
   }

@@ -88,7 +88,14 @@ bool GlobMatches(const AnchoredGlob& g, const PathView& v, const PathEnv& env, b
     return absolute.ok() && absolute->Intersects(tree ? *v.subtree : *v.pattern);
   }
   if (v.recursive && certain) return InTree(g, v, env);
-  if (g.anchor == Anchor::kAnywhere) return g.glob.Match(v.path);
+  if (g.anchor == Anchor::kAnywhere) {
+    // Every match ends with the glob's literal suffix ("/id_rsa", ".pem"): most paths fail there.
+    const std::string& suffix = g.glob.literal_suffix();
+    if (!suffix.empty() && (v.path.size() < suffix.size() || v.path.compare(v.path.size() - suffix.size(), suffix.size(), suffix) != 0)) {
+      return false;
+    }
+    return g.glob.Match(v.path);
+  }
   const std::string& anchor = env.Base(g.anchor);
   std::string_view rel = v.path;
   bool inside = true;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <unordered_set>
 
 namespace warden::shell {
 namespace {
@@ -65,6 +66,13 @@ std::string_view FirstOperand(const CommandFact& f) {
 }  // namespace
 
 bool IsDryRun(const CommandFact& f) {
+  if (f.options.empty()) return false;  // most commands: nothing to look for
+  static const std::unordered_set<std::string_view> kTools = [] {
+    std::unordered_set<std::string_view> tools;
+    for (const DryRunSpelling& s : kSpellings) tools.insert(s.command);
+    return tools;
+  }();
+  if (!kTools.contains(f.name)) return false;
   for (const DryRunSpelling& s : kSpellings) {
     if (s.command != f.name || (!s.subcommand.empty() && s.subcommand != FirstOperand(f))) continue;
     for (const Option& o : f.options) {

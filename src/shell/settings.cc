@@ -8,6 +8,7 @@
 // command line. The facts are speculative (a guess from a name): deny and ask on them count,
 // analysis problems inside them do not.
 #include <algorithm>
+#include <array>
 #include <cctype>
 
 #include "core/strings.h"
@@ -22,11 +23,13 @@ bool NamesACommand(std::string_view name) {
   static constexpr std::string_view kParts[] = {"command", "cmd",    "exec",   "shell",    "script",  "tunnel",
                                                 "runner",  "pager",  "editor", "program",  "helper",  "hook",
                                                 "-pack",   "launcher", "wrapper", "interpreter", "invoke"};
-  std::string lower(name);
-  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  if (lower.find("exec-path") != std::string::npos || lower.find("execpath") != std::string::npos) return false;
-  return std::any_of(std::begin(kParts), std::end(kParts),
-                     [&](std::string_view p) { return lower.find(p) != std::string::npos; });
+  if (name.size() < 3) return false;
+  std::array<char, 64> buffer;  // names are short: lower-cased once, on the stack
+  const size_t n = std::min(name.size(), buffer.size());
+  for (size_t i = 0; i < n; ++i) buffer[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+  const std::string_view lower(buffer.data(), n);
+  if (lower.find("exec-path") != std::string_view::npos || lower.find("execpath") != std::string_view::npos) return false;
+  return std::any_of(std::begin(kParts), std::end(kParts), [&](std::string_view p) { return lower.find(p) != std::string_view::npos; });
 }
 
 // KEY=VALUE (or KEY:=VALUE) where KEY is a name: a setting inside a value (-o K=V, -c k.k=v).
@@ -63,6 +66,10 @@ std::string CommandLineOf(std::string_view value) {
   return line;
 }
 
+// The tools with entries in kCommandOptions below.
+constexpr std::string_view kCommandOptionTools[] = {"zip",   "tcpdump", "sftp", "scp", "git",   "rsync",
+                                                   "dpkg",  "flock",   "su",   "runuser", "script"};
+
 // Options of particular tools whose value is a command the tool runs, however short their
 // names (-z, -D, -TT): name-guessing cannot see them, so they are listed. Attached values
 // (-TTcmd, -O'cmd') count.
@@ -90,6 +97,19 @@ bool ListedOptionValue(const CommandFact& f, size_t i, std::string* value) {
     }
   }
   return false;
+}
+
+// Whether any word of the command could be a setting this file reads: an option with a value,
+// a KEY=VALUE word, or a listed tool — checked before anything is copied.
+bool MayHoldSettings(const CommandFact& f) {
+  for (const Option& o : f.options) {
+    if (o.has_value || NamesACommand(o.name)) return true;
+  }
+  for (size_t i = 1; i < f.argv.size(); ++i) {
+    if (f.argv[i].find('=') != std::string::npos) return true;
+  }
+  return std::any_of(std::begin(kCommandOptionTools), std::end(kCommandOptionTools),
+                     [&](std::string_view t) { return t == f.name; });
 }
 
 }  // namespace
@@ -126,6 +146,7 @@ void Analyzer::CommandInSetting(std::string_view name, std::string_view value, S
 }
 
 void Analyzer::CommandsInSettings(int index, State& st, const Ctx& ctx) {
+  if (!MayHoldSettings(Cmd(index))) return;
   const CommandFact f = Cmd(index);  // a copy: the analysis below adds commands
   std::vector<bool> seen(f.argv.size(), false);
   for (const Option& o : f.options) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <unordered_set>
 
 namespace warden::shell {
 namespace {
@@ -49,8 +50,15 @@ bool Installed(std::string_view program) {
 }  // namespace
 
 bool PrintsShellInit(const CommandFact& f) {
-  if (f.argv.empty() || !Installed(f.argv[0]) || !PlainWords(f)) return false;
+  if (f.argv.empty()) return false;
   const std::string_view first = f.argv.size() > 1 ? std::string_view(f.argv[1]) : std::string_view();
+  static const std::unordered_set<std::string_view> kTools = [] {
+    std::unordered_set<std::string_view> tools;
+    for (const InitSpelling& s : kSpellings) tools.insert(s.command);
+    return tools;
+  }();
+  const bool listed = IsCompletion(first) || kTools.contains(f.name);
+  if (!listed || !Installed(f.argv[0]) || !PlainWords(f)) return false;
   if (IsCompletion(first)) return true;
   for (const InitSpelling& s : kSpellings) {
     if (s.command != f.name) continue;
