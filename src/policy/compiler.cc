@@ -537,7 +537,16 @@ std::shared_ptr<const Snapshot> Compile(const std::vector<PolicyFile>& layers, s
         } else if (r.names.empty() && r.name_globs.empty()) {
           snap->exec_any.push_back(i);
         } else {
-          for (const auto& n : r.names) snap->exec_by_name[n].push_back(i);
+          const bool by_subcommand = !r.subcommands.empty() && r.name_globs.empty() &&
+                                     std::none_of(r.subcommands.begin(), r.subcommands.end(),
+                                                  [](const auto& words) { return words.empty(); });
+          for (const auto& n : r.names) {
+            if (!by_subcommand) {
+              snap->exec_by_name[n].push_back(i);
+              continue;
+            }
+            for (const auto& words : r.subcommands) snap->exec_by_subcommand[SubcommandKey(n, words[0])].push_back(i);
+          }
           if (!r.name_globs.empty()) snap->exec_glob_names.push_back(i);
         }
         break;
@@ -548,6 +557,7 @@ std::shared_ptr<const Snapshot> Compile(const std::vector<PolicyFile>& layers, s
     }
   }
   for (auto& [name, list] : snap->exec_by_name) Dedupe(&list);
+  for (auto& [key, list] : snap->exec_by_subcommand) Dedupe(&list);
   for (auto& [name, list] : snap->files.basename) Dedupe(&list);
   for (auto& [name, list] : snap->files.extension) Dedupe(&list);
   Dedupe(&snap->files.anywhere);

@@ -162,7 +162,23 @@ class Evaluation {
     std::string line = c.Line();
     Decider d;
     auto match = [&](const CompiledRule& r, std::string* why) { return MatchCommand(r, c, line, env_, why); };
-    if (auto it = snap_.exec_by_name.find(c.name); it != snap_.exec_by_name.end()) Consider(it->second, verdict, &d, match);
+    // The rules for the name, merged in rule order with those for its subcommand (git push).
+    static const std::vector<uint32_t> kNone;
+    auto by_name = snap_.exec_by_name.find(c.name);
+    const std::vector<uint32_t>& named = by_name != snap_.exec_by_name.end() ? by_name->second : kNone;
+    const std::vector<uint32_t>* sub = nullptr;
+    if (!c.operands.empty() && !snap_.exec_by_subcommand.empty()) {
+      auto it = snap_.exec_by_subcommand.find(SubcommandKey(c.name, c.argv[c.operands[0]]));
+      if (it != snap_.exec_by_subcommand.end()) sub = &it->second;
+    }
+    if (sub == nullptr) {
+      Consider(named, verdict, &d, match);
+    } else {
+      std::vector<uint32_t> merged;
+      merged.reserve(named.size() + sub->size());
+      std::merge(named.begin(), named.end(), sub->begin(), sub->end(), std::back_inserter(merged));
+      Consider(merged, verdict, &d, match);
+    }
     if (opt_.explain) {
       Consider(snap_.exec_glob_names, verdict, &d, match);  // every rule shows in the trace
     } else {

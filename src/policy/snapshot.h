@@ -29,6 +29,14 @@
 
 namespace warden::policy {
 
+// The key of exec_by_subcommand: the command's name and its first operand.
+inline std::string SubcommandKey(std::string_view name, std::string_view first) {
+  std::string key(name);
+  key += '\x1f';
+  key += first;
+  return key;
+}
+
 struct StringHash {
   using is_transparent = void;
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
@@ -235,6 +243,9 @@ class Snapshot {
 
   // indexes (rule indices into `rules`)
   StringMap<std::vector<uint32_t>> exec_by_name;
+  // Rules naming commands and subcommands ("git" + "push"), keyed by SubcommandKey(name, first
+  // word): tried only for commands with that first operand.
+  StringMap<std::vector<uint32_t>> exec_by_subcommand;
   std::vector<uint32_t> exec_glob_names;
   std::vector<uint32_t> exec_any;
   StringMap<std::vector<uint32_t>> signal_by_type;

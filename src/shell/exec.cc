@@ -110,9 +110,10 @@ bool Analyzer::RefersToWarden(int index) const {
   const CommandFact& f = Cmd(index);
   if (IsWardenProgram(f.name)) return true;
   // A file this command reads that names Warden, or that an earlier lookup of Warden filled.
-  for (const FileFact& file : out_->files) {
-    if (file.command != index || file.op != FileOp::kRead) continue;
-    if (NamesWarden(file.path, opt_.self) || mem_.warden_files.count(file.path)) return true;
+  // Its files are the last ones added: it has just run, and only it and what it ran added since.
+  for (auto it = out_->files.rbegin(); it != out_->files.rend() && it->command >= index; ++it) {
+    if (it->command != index || it->op != FileOp::kRead) continue;
+    if (NamesWarden(it->path, opt_.self) || mem_.warden_files.count(it->path)) return true;
   }
   if (ListsEveryProcess(f)) return true;
   for (size_t i = 1; i < f.argv.size(); ++i) {

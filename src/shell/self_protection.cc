@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <list>
+#include <memory>
 #include <optional>
 
 #include "core/file.h"
@@ -39,12 +41,15 @@ bool IsWardenProgram(std::string_view name) {
 }
 
 bool NamesWarden(std::string_view text, const WardenSelf* self) {
+  // Most words hold neither a 'w' (Warden's names) nor a '/' (its directories): one scan.
+  const std::string_view socket_name = self == nullptr ? std::string_view() : Basename(self->socket);
+  const bool socket_has_w = socket_name.empty() || socket_name.find_first_of("wW") != std::string_view::npos;
+  if (socket_has_w && text.find_first_of("wW/") == std::string_view::npos) return false;
   if (HoldsWarden(text)) return true;
   if (self == nullptr) return false;
   for (std::string_view dir : self->Directories()) {
     if (!dir.empty() && text.find(dir) != std::string_view::npos) return true;
   }
-  std::string_view socket_name = Basename(self->socket);
   return !socket_name.empty() && text.find(socket_name) != std::string_view::npos;
 }
 
@@ -52,12 +57,22 @@ bool PatternMatchesWarden(std::string_view pattern, const WardenSelf* self, bool
   // A pattern without regex syntax is a substring: no regex to compile (most grep patterns).
   const bool plain = pattern.find_first_of("\\^$.|?*+()[]{}") == std::string_view::npos;
   const std::string lower_pattern = ToLower(pattern);
-  std::optional<RE2> re;
+  // Patterns recur (a daemon sees the same greps all day): the last compiled ones are kept.
+  static thread_local std::list<std::pair<std::string, std::shared_ptr<const RE2>>> cache;
+  std::shared_ptr<const RE2> re;
   if (!plain) {
-    RE2::Options o;
-    o.set_case_sensitive(false);
-    o.set_log_errors(false);
-    re.emplace(pattern, o);
+    auto hit = std::find_if(cache.begin(), cache.end(), [&](const auto& e) { return e.first == pattern; });
+    if (hit != cache.end()) {
+      cache.splice(cache.begin(), cache, hit);
+      re = hit->second;
+    } else {
+      RE2::Options o;
+      o.set_case_sensitive(false);
+      o.set_log_errors(false);
+      re = std::make_shared<const RE2>(pattern, o);
+      cache.emplace_front(std::string(pattern), re);
+      if (cache.size() > 32) cache.pop_back();
+    }
   }
   auto matches = [&](std::string_view subject) {
     return re && re->ok() ? RE2::PartialMatch(subject, *re) : ContainsLower(subject, lower_pattern);
