@@ -190,7 +190,7 @@ std::string SerializeRecordFields(const Record& r) {
     out += ",\"facts\":";
     out += r.facts_json;
   }
-  return JsonSafe(std::move(out));
+  return JsonSafe(std::move(out), /*escape=*/false);  // the reader's fast path takes fields as they are
 }
 
 std::string FormatTimestamp(int64_t unix_micros) {

@@ -86,7 +86,7 @@ TEST(AuditRecordTest, InvalidUtf8BecomesReplacementCharacters) {
   boost::system::error_code ec;
   boost::json::parse("{" + fields + "}", ec);
   EXPECT_FALSE(ec) << ec.message() << " in " << fields;
-  EXPECT_NE(fields.find("bad \\ufffd byte"), std::string::npos);
+  EXPECT_NE(fields.find("bad \xEF\xBF\xBD byte"), std::string::npos);
 }
 
 }  // namespace

@@ -130,7 +130,7 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-std::string JsonSafe(std::string json_text) {
+std::string JsonSafe(std::string json_text, bool escape) {
   const std::string_view s = json_text;
   // The common case, plain ASCII, is returned as it is; it is checked 8 bytes at a time.
   size_t i = 0;
@@ -144,9 +144,9 @@ std::string JsonSafe(std::string json_text) {
   while (i < s.size()) {
     const size_t n = Utf8SequenceLength(s, i);
     if (n == 0) {
-      out += "\\ufffd";
+      out += escape ? "\\ufffd" : "\xEF\xBF\xBD";
       ++i;
-    } else if (n == 3 && s.compare(i, 2, "\xE2\x80") == 0 && (s[i + 2] == '\xA8' || s[i + 2] == '\xA9')) {
+    } else if (escape && n == 3 && s.compare(i, 2, "\xE2\x80") == 0 && (s[i + 2] == '\xA8' || s[i + 2] == '\xA9')) {
       out += s[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
       i += 3;
     } else {

@@ -28,7 +28,9 @@ bool IsValidUtf8(std::string_view s);
 // JSON text as every reader accepts it: each malformed UTF-8 byte (a lone surrogate from
 // $'\uD800', a cut sequence) becomes \ufffd and U+2028/U+2029 (line breaks to JavaScript)
 // become \u2028/\u2029. For serializer output, where such bytes only occur inside strings.
-std::string JsonSafe(std::string json_text);
+// With `escape` false, malformed bytes become U+FFFD itself and nothing else changes (the audit
+// log, whose reader takes fields without escapes as they are).
+std::string JsonSafe(std::string json_text, bool escape = true);
 
 // Shows untrusted text in a message: control bytes and invalid UTF-8 become \xNN, and the
 // result is cut at `max_len` bytes with an ellipsis.

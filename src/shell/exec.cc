@@ -116,7 +116,11 @@ bool Analyzer::RefersToWarden(int index) const {
     if (NamesWarden(it->path, opt_.self) || mem_.warden_files.count(it->path)) return true;
   }
   if (ListsEveryProcess(f)) return true;
-  for (size_t i = 1; i < f.argv.size(); ++i) {
+  // A wrapper's words after its own options are the wrapped command's, checked when it runs
+  // (sudo sudo … would check them once per level).
+  const bool wrapper = LookupCommand(f.name).family == Family::kWrapper;
+  const size_t words = wrapper ? std::min<size_t>(f.argv.size(), 16) : f.argv.size();
+  for (size_t i = 1; i < words; ++i) {
     if ((f.arg_bits[i] & kArgWarden) || NamesWarden(f.argv[i], opt_.self)) return true;
   }
   // Process patterns: pgrep/pkill/pidof/killall name patterns (command lines with -f), and the

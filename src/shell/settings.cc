@@ -99,13 +99,17 @@ bool ListedOptionValue(const CommandFact& f, size_t i, std::string* value) {
   return false;
 }
 
+// The words looked at: settings come early in a command line, and a wrapper's words are looked
+// at again in the command it wraps (sudo sudo … would be quadratic otherwise).
+constexpr size_t kMaxSettingWords = 32;
+
 // Whether any word of the command could be a setting this file reads: an option with a value,
 // a KEY=VALUE word, or a listed tool — checked before anything is copied.
 bool MayHoldSettings(const CommandFact& f) {
   for (const Option& o : f.options) {
     if (o.has_value || NamesACommand(o.name)) return true;
   }
-  for (size_t i = 1; i < f.argv.size(); ++i) {
+  for (size_t i = 1; i < std::min(f.argv.size(), kMaxSettingWords); ++i) {
     if (f.argv[i].find('=') != std::string::npos) return true;
   }
   return std::any_of(std::begin(kCommandOptionTools), std::end(kCommandOptionTools),
@@ -147,7 +151,18 @@ void Analyzer::CommandInSetting(std::string_view name, std::string_view value, S
 
 void Analyzer::CommandsInSettings(int index, State& st, const Ctx& ctx) {
   if (!MayHoldSettings(Cmd(index))) return;
-  const CommandFact f = Cmd(index);  // a copy: the analysis below adds commands
+  // A copy of what is looked at (the analysis below adds commands): options, the first words.
+  CommandFact f;
+  {
+    const CommandFact& whole = Cmd(index);
+    const size_t n = std::min(whole.argv.size(), kMaxSettingWords);
+    f.name = whole.name;
+    f.argv.assign(whole.argv.begin(), whole.argv.begin() + static_cast<std::ptrdiff_t>(n));
+    f.arg_bits.assign(whole.arg_bits.begin(), whole.arg_bits.begin() + static_cast<std::ptrdiff_t>(n));
+    for (const Option& o : whole.options) {
+      if (o.arg_index < n) f.options.push_back(o);
+    }
+  }
   std::vector<bool> seen(f.argv.size(), false);
   for (const Option& o : f.options) {
     if (o.arg_index >= f.argv.size()) continue;

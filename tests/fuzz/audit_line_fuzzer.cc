@@ -62,10 +62,7 @@ bool NeedsEscape(std::string_view s) {
   return false;
 }
 
-std::string Clean(std::string s) {
-  SanitizeUtf8(&s);
-  return s;
-}
+std::string Clean(std::string s) { return JsonSafe(std::move(s), /*escape=*/false); }
 
 // Fields separated by 0x01 bytes: decision_id, kind, context, decision, rule ("" is null), reason.
 void RoundTrip(std::string_view data) {

@@ -135,13 +135,18 @@ void Speculate(Call& c) {
   Ctx inner = c.an.Inner(c.ctx, c.name(), false, "speculative");
   Starts starts{c, inner};
   const size_t last = std::min(c.argv.size(), kMaxWords);
+  bool after_wrapper = false;  // the word before started a suffix and wraps the next command
   for (size_t k = 1; k < last && !starts.Full(); ++k) {
     const Expanded& w = c.argv[k];
     if (w.bits & kArgDynamic) continue;
     if (NamesModelledCommand(w.text)) {
-      starts.Suffix(k);
+      // `X sudo sudo …`: the suffix at the first wrapper already runs the ones after it.
+      const bool wrapper = LookupCommand(Basename(w.text)).family == Family::kWrapper;
+      if (!after_wrapper) starts.Suffix(k);
+      after_wrapper = wrapper && (after_wrapper || starts.used > 0);
       continue;
     }
+    after_wrapper = false;
     for (std::string_view text : Carriers(w.text)) starts.Line(text, c.name());
     starts.Code(w.text);
   }
