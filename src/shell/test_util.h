@@ -19,6 +19,26 @@ inline Facts Analyze(std::string_view command, std::string cwd = "/home/dev/proj
   return AnalyzeCommand(command, o);
 }
 
+// The same, with Warden's daemon known to run (its directories, socket and pid 4242), as the
+// self-protection checks see it.
+inline Facts AnalyzeWithDaemon(std::string_view command) {
+  static const WardenSelf self = [] {
+    WardenSelf s;
+    s.config_dir = "/home/dev/.config/warden";
+    s.state_dir = "/home/dev/.local/state/warden";
+    s.socket = "/run/user/1000/warden/warden.sock";
+    s.runtime_dir = "/run/user/1000/warden";
+    s.pids = {4242};
+    return s;
+  }();
+  AnalyzeOptions o;
+  o.cwd = "/home/dev/project";
+  o.home = "/home/dev";
+  o.resolve_symlinks = false;
+  o.self = &self;
+  return AnalyzeCommand(command, o);
+}
+
 inline const CommandFact* FindCommand(const Facts& f, std::string_view name) {
   for (const auto& c : f.commands) {
     if (c.name == name) return &c;

@@ -7,24 +7,6 @@ namespace {
 
 using namespace testing;
 
-Facts WithDaemon(std::string_view command) {
-  static WardenSelf self = [] {
-    WardenSelf s;
-    s.config_dir = "/home/dev/.config/warden";
-    s.state_dir = "/home/dev/.local/state/warden";
-    s.socket = "/run/user/1000/warden/warden.sock";
-    s.runtime_dir = "/run/user/1000/warden";
-    s.pids = {4242};
-    return s;
-  }();
-  AnalyzeOptions o;
-  o.cwd = "/home/dev/project";
-  o.home = "/home/dev";
-  o.resolve_symlinks = false;
-  o.self = &self;
-  return AnalyzeCommand(command, o);
-}
-
 TEST(ProcessCommandsTest, KillsThatReachTheDaemon) {
   for (std::string_view cmd :
        {"kill 4242", "kill -9 4242", "kill -STOP 4242", "kill -s TERM -- 4242", "kill $(pgrep warden)",
@@ -34,7 +16,7 @@ TEST(ProcessCommandsTest, KillsThatReachTheDaemon) {
         "pkill -9 -f 'w[a]rden'", "killall warden-serve", "killall -u dev", "pkill -u dev", "pkill -v bash",
         "fuser -k /run/user/1000/warden/warden.sock", "systemctl --user stop warden", "systemctl --user kill 'ward*'",
         "systemctl --user mask warden.service", "loginctl terminate-user dev", "renice -n 19 -p 4242"}) {
-    Facts f = WithDaemon(cmd);
+    Facts f = AnalyzeWithDaemon(cmd);
     EXPECT_TRUE(HasSignal(f, kSignalWardenTamper)) << cmd << ": " << Dump(f);
   }
 }
@@ -43,7 +25,7 @@ TEST(ProcessCommandsTest, OrdinaryKillsAreNotTamper) {
   for (std::string_view cmd : {"kill %1", "kill 31337", "pkill -f 'npm run dev'", "pkill node", "killall python3",
                                "kill $(lsof -t -i:3000)", "sleep 9 & kill $!", "pgrep -a warden",
                                "systemctl --user restart pipewire", "fuser -k 3000/tcp", "pkill -u dev node"}) {
-    Facts f = WithDaemon(cmd);
+    Facts f = AnalyzeWithDaemon(cmd);
     EXPECT_FALSE(HasSignal(f, kSignalWardenTamper)) << cmd << ": " << Dump(f);
   }
 }

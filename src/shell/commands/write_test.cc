@@ -45,35 +45,20 @@ TEST(WriteCommandsTest, PatchWritesBelowItsDirectory) {
 }
 
 }  // namespace
-Facts WithWarden(std::string_view command) {
-  static WardenSelf self = [] {
-    WardenSelf s;
-    s.config_dir = "/home/dev/.config/warden";
-    s.state_dir = "/home/dev/.local/state/warden";
-    return s;
-  }();
-  AnalyzeOptions o;
-  o.cwd = "/home/dev/project";
-  o.home = "/home/dev";
-  o.resolve_symlinks = false;
-  o.self = &self;
-  return AnalyzeCommand(command, o);
-}
-
 // A chmod that leaves group and others nothing changes no content and lets nobody in: no
 // write, except on Warden's files, the agents' settings and what holds them (chmod 000 there
 // switches Warden off).
 TEST(WriteCommandsTest, TighteningChmodWritesNothingButKeepsOutOfWarden) {
   for (std::string_view cmd : {"chmod 600 ~/.ssh/id_rsa", "chmod 700 ~/.ssh", "chmod go-rwx ~/.ssh/config",
                                "chmod u=rw,go= ~/.netrc", "chmod 0400 .env"}) {
-    Facts f = WithWarden(cmd);
+    Facts f = AnalyzeWithDaemon(cmd);
     EXPECT_TRUE(f.files.empty()) << cmd << ": " << Dump(f);
   }
   for (std::string_view cmd : {"chmod 000 ~/.config/warden/policy.yaml", "chmod 000 ~/.claude/settings.json",
                                "chmod -R 700 ~/.config", "chmod 000 ~/.claude.json", "chmod 600 .warden/policy.yaml",
                                "chmod 644 ~/.ssh/id_rsa", "chmod 755 /etc", "chmod u+x .git/hooks/pre-commit",
                                "chmod go+w ~/.bashrc", "chmod 4700 ~/bin/x", "chmod a=,g+w ~/.bashrc"}) {
-    Facts f = WithWarden(cmd);
+    Facts f = AnalyzeWithDaemon(cmd);
     EXPECT_FALSE(f.files.empty()) << cmd << ": " << Dump(f);
   }
 }
