@@ -37,10 +37,12 @@ Stream Openssl(Call& c) {
     const std::string& t = f.argv[k];
     const bool value = k + 1 < f.argv.size();
     if (OpensslWrites(t) && value) {
-      c.File(FileOp::kWrite, f.argv[++k], f.arg_bits[k], false, "openssl " + t);
+      ++k;
+      c.File(FileOp::kWrite, f.argv[k], f.arg_bits[k], false, "openssl " + t);
       to_stdout = to_stdout && t != "-out";
     } else if (OpensslReads(t) && value) {
-      c.File(FileOp::kRead, f.argv[++k], f.arg_bits[k], false, "openssl " + t);
+      ++k;
+      c.File(FileOp::kRead, f.argv[k], f.arg_bits[k], false, "openssl " + t);
     } else if (OpensslTakesValue(t) && value) {
       const std::string& v = f.argv[++k];
       if (v.rfind("file:", 0) == 0) c.File(FileOp::kRead, v.substr(5), 0, false, "openssl " + t);
