@@ -69,6 +69,25 @@ Stream Analyzer::Exec(std::vector<Expanded> argv, State& st, const Ctx& ctx, con
   return out;
 }
 
+// The patterns a process lookup or a text filter matches: every operand of pgrep/pkill/pidof/
+// killall; a filter's -e values, or else its first operand (its other operands are files).
+static std::vector<std::string_view> ProcessPatterns(const CommandFact& f, bool line_filter) {
+  std::vector<std::string_view> out;
+  bool given = false;
+  for (const Option& o : f.options) {
+    static constexpr std::string_view kGiven[] = {"-e", "--regexp", "--expression", "-f", "--file"};
+    if (!line_filter || std::find(std::begin(kGiven), std::end(kGiven), o.name) == std::end(kGiven)) continue;
+    given = true;
+    if (o.has_value && o.name != "-f" && o.name != "--file") out.push_back(o.value);
+  }
+  if (given) return out;
+  for (uint32_t op : f.operands) {
+    out.push_back(f.argv[op]);
+    if (line_filter) break;
+  }
+  return out;
+}
+
 // grep PATTERN (not -v) over lines that name Warden keeps only the lines its pattern matches.
 bool Analyzer::FiltersOutWarden(int index) const {
   const CommandFact& f = Cmd(index);
@@ -76,16 +95,12 @@ bool Analyzer::FiltersOutWarden(int index) const {
   const std::string_view family = LookupCommand(f.name).name;
   if (std::find(std::begin(kGreps), std::end(kGreps), family) == std::end(kGreps)) return false;
   if (HasOption(f.options, {"-v", "--invert-match"})) return false;
-  std::vector<std::string> patterns;
-  for (const Option& o : f.options) {
-    if ((o.name == "-e" || o.name == "--regexp") && o.has_value) patterns.push_back(o.value);
-  }
-  if (patterns.empty() && !f.operands.empty()) patterns.push_back(f.argv[f.operands[0]]);
+  const std::vector<std::string_view> patterns = ProcessPatterns(f, true);
   if (patterns.empty()) return false;
   // Sound only for a plain word that names something else: a pattern that matches other parts
   // of a line (a number, pid=, the user's name) keeps Warden's line too.
   const std::string user(Basename(opt_.home));
-  for (const auto& p : patterns) {
+  for (std::string_view p : patterns) {
     bool plain = p.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./ ") == std::string::npos;
     size_t letters = std::count_if(p.begin(), p.end(), [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)); });
     if (!plain || letters < 3 || PatternMatchesWarden(p, opt_.self, true) || p.find(user) != std::string::npos) return false;
@@ -133,15 +148,11 @@ bool Analyzer::RefersToWarden(int index) const {
   const bool lines = std::find(std::begin(kLinePatterns), std::end(kLinePatterns), family) != std::end(kLinePatterns);
   if (!names && !lines) return false;
   const bool full = lines || HasOption(f.options, {"-f", "--full"});
-  for (uint32_t op : f.operands) {
-    // A pattern only known at run time may be Warden's name.
-    if (names && (f.arg_bits[op] & kArgDynamic)) return true;
-    if (PatternMatchesWarden(f.argv[op], opt_.self, full)) return true;
+  for (std::string_view pattern : ProcessPatterns(f, lines)) {
+    if (PatternMatchesWarden(pattern, opt_.self, full)) return true;
   }
-  for (const Option& o : f.options) {
-    if ((o.name == "-e" || o.name == "--regexp") && o.has_value && PatternMatchesWarden(o.value, opt_.self, full)) return true;
-  }
-  return false;
+  // A name pattern only known at run time may be Warden's name.
+  return names && std::any_of(f.operands.begin(), f.operands.end(), [&](uint32_t op) { return f.arg_bits[op] & kArgDynamic; });
 }
 
 Stream Analyzer::Dispatch(const CommandSpec& spec, Call& call) {
