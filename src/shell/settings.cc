@@ -18,18 +18,37 @@
 namespace warden::shell {
 namespace {
 
-// Parts of option, setting and variable names that mean "a command goes here".
+// Parts of option, setting and variable names that mean "a command goes here", by first letter
+// (one pass over the name: most names are looked at and rejected).
+bool NamesACommandAt(std::string_view lower, size_t i) {
+  auto at = [&](std::string_view part) { return lower.compare(i, part.size(), part) == 0; };
+  switch (lower[i]) {
+    case 'c': return at("command") || at("cmd");
+    case 'e': return at("exec") || at("editor");
+    case 's': return at("shell") || at("script");
+    case 't': return at("tunnel");
+    case 'r': return at("runner");
+    case 'p': return at("pager") || at("program");
+    case 'h': return at("helper") || at("hook");
+    case '-': return at("-pack");
+    case 'l': return at("launcher");
+    case 'w': return at("wrapper");
+    case 'i': return at("interpreter") || at("invoke");
+    default: return false;
+  }
+}
+
 bool NamesACommand(std::string_view name) {
-  static constexpr std::string_view kParts[] = {"command", "cmd",    "exec",   "shell",    "script",  "tunnel",
-                                                "runner",  "pager",  "editor", "program",  "helper",  "hook",
-                                                "-pack",   "launcher", "wrapper", "interpreter", "invoke"};
   if (name.size() < 3) return false;
   std::array<char, 64> buffer;  // names are short: lower-cased once, on the stack
   const size_t n = std::min(name.size(), buffer.size());
   for (size_t i = 0; i < n; ++i) buffer[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
   const std::string_view lower(buffer.data(), n);
   if (lower.find("exec-path") != std::string_view::npos || lower.find("execpath") != std::string_view::npos) return false;
-  return std::any_of(std::begin(kParts), std::end(kParts), [&](std::string_view p) { return lower.find(p) != std::string_view::npos; });
+  for (size_t i = 0; i + 3 <= n; ++i) {
+    if (NamesACommandAt(lower, i)) return true;
+  }
+  return false;
 }
 
 // KEY=VALUE (or KEY:=VALUE) where KEY is a name: a setting inside a value (-o K=V, -c k.k=v).
@@ -116,6 +135,65 @@ bool MayHoldSettings(const CommandFact& f) {
                      [&](std::string_view t) { return t == f.name; });
 }
 
+// The setting that holds a command in an option's (name, value): -o ProxyCommand=CMD,
+// -c alias.x=!CMD, exec=CMD inside a value give the inner key and value; otherwise the option
+// itself when its name says so. False when neither does (git --config-env is resolved later).
+bool HoldsACommand(std::string_view name, std::string_view value, std::string_view* key, std::string_view* inner) {
+  if (SplitSetting(value, key, inner) &&
+      (NamesACommand(*key) || (key->find('.') != std::string_view::npos && !inner->empty() && (*inner)[0] == '!'))) {
+    return true;
+  }
+  *key = name;
+  *inner = value;
+  return NamesACommand(name);
+}
+
+// A setting whose value is to be read as a command.
+struct Setting {
+  std::string name;
+  std::string value;
+};
+
+// The settings of a command's first kMaxSettingWords words that hold a command: options with
+// values, an option that names a command followed by a word, listed options, --name=VALUE and
+// KEY=VALUE words the model did not read as options. Copies only what qualifies: the analysis
+// that follows adds commands (and may move `f`).
+std::vector<Setting> CommandSettings(const CommandFact& f) {
+  std::vector<Setting> out;
+  const size_t n = std::min(f.argv.size(), kMaxSettingWords);
+  std::string_view key, inner;
+  auto add = [&](std::string_view name, std::string_view value) {
+    if (name == "--config-env" || HoldsACommand(name, value, &key, &inner)) out.push_back({std::string(name), std::string(value)});
+  };
+  std::array<bool, kMaxSettingWords> seen{};
+  for (const Option& o : f.options) {
+    if (o.arg_index >= n) continue;
+    if (o.has_value) {
+      add(o.name, o.value);
+      seen[o.arg_index] = true;
+      if (o.arg_index + 1 < n && f.argv[o.arg_index + 1] == o.value) seen[o.arg_index + 1] = true;
+    } else if (o.arg_index + 1 < n && !f.argv[o.arg_index + 1].empty() && f.argv[o.arg_index + 1][0] != '-' &&
+               NamesACommand(o.name)) {
+      add(o.name, f.argv[o.arg_index + 1]);  // --info-script CMD: a value the model did not know
+      seen[o.arg_index + 1] = true;
+    }
+  }
+  for (size_t i = 1; i < n; ++i) {
+    std::string value;
+    if (!(f.arg_bits[i] & kArgDynamic) && ListedOptionValue(f, i, &value)) add("command", value);  // "command": always read
+  }
+  for (size_t i = 1; i < n; ++i) {
+    const std::string_view word = f.argv[i];
+    if (seen[i] || word.find('=') == std::string_view::npos || (f.arg_bits[i] & kArgDynamic)) continue;
+    if (word.size() > 2 && word[0] == '-' && word[1] == '-' && SplitSetting(word.substr(2), &key, &inner)) {
+      add(key, inner);  // --name=VALUE
+    } else if (word[0] != '-') {
+      add("", word);  // git -c k=v, make X=…, -p K=V of wrappers
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 void Analyzer::CommandInSetting(std::string_view name, std::string_view value, State& st, const Ctx& ctx) {
@@ -128,13 +206,9 @@ void Analyzer::CommandInSetting(std::string_view name, std::string_view value, S
     CommandInSetting("", setting, st, ctx);
     return;
   }
-  if (SplitSetting(value, &key, &inner) &&
-      (NamesACommand(key) || (key.find('.') != std::string_view::npos && !inner.empty() && inner[0] == '!'))) {
-    name = key;  // -o ProxyCommand=CMD, -c alias.x=!CMD, exec=CMD inside a value
-    value = inner;
-  } else if (!NamesACommand(name)) {
-    return;
-  }
+  if (!HoldsACommand(name, value, &key, &inner)) return;
+  name = key;
+  value = inner;
   const std::string line = CommandLineOf(value);
   if (line.empty()) return;
   Speculation guess(*this);
@@ -151,48 +225,7 @@ void Analyzer::CommandInSetting(std::string_view name, std::string_view value, S
 
 void Analyzer::CommandsInSettings(int index, State& st, const Ctx& ctx) {
   if (!MayHoldSettings(Cmd(index))) return;
-  // A copy of what is looked at (the analysis below adds commands): options, the first words.
-  CommandFact f;
-  {
-    const CommandFact& whole = Cmd(index);
-    const size_t n = std::min(whole.argv.size(), kMaxSettingWords);
-    f.name = whole.name;
-    f.argv.assign(whole.argv.begin(), whole.argv.begin() + static_cast<std::ptrdiff_t>(n));
-    f.arg_bits.assign(whole.arg_bits.begin(), whole.arg_bits.begin() + static_cast<std::ptrdiff_t>(n));
-    for (const Option& o : whole.options) {
-      if (o.arg_index < n) f.options.push_back(o);
-    }
-  }
-  std::vector<bool> seen(f.argv.size(), false);
-  for (const Option& o : f.options) {
-    if (o.arg_index >= f.argv.size()) continue;
-    if (o.has_value) {
-      CommandInSetting(o.name, o.value, st, ctx);
-      seen[o.arg_index] = true;
-      if (o.arg_index + 1 < f.argv.size() && f.argv[o.arg_index + 1] == o.value) seen[o.arg_index + 1] = true;
-    } else if (NamesACommand(o.name) && o.arg_index + 1 < f.argv.size() && !f.argv[o.arg_index + 1].empty() &&
-               f.argv[o.arg_index + 1][0] != '-') {
-      CommandInSetting(o.name, f.argv[o.arg_index + 1], st, ctx);  // --info-script CMD: a value the model did not know
-      seen[o.arg_index + 1] = true;
-    }
-  }
-  for (size_t i = 1; i < f.argv.size(); ++i) {
-    std::string value;
-    if (!(f.arg_bits[i] & kArgDynamic) && ListedOptionValue(f, i, &value)) {
-      CommandInSetting("command", value, st, ctx);  // "command" names a command: always read
-    }
-  }
-  // KEY=VALUE words the model did not read as options: git -c k=v, make X=…, -p K=V of wrappers.
-  for (size_t i = 1; i < f.argv.size(); ++i) {
-    std::string_view key, value;
-    const std::string_view word = f.argv[i];
-    if (seen[i] || word.empty() || (f.arg_bits[i] & kArgDynamic)) continue;
-    if (word[0] == '-' && word.size() > 2 && word[1] == '-' && SplitSetting(word.substr(2), &key, &value)) {
-      CommandInSetting(key, value, st, ctx);  // --name=VALUE
-    } else if (word[0] != '-') {
-      CommandInSetting("", word, st, ctx);
-    }
-  }
+  for (const Setting& s : CommandSettings(Cmd(index))) CommandInSetting(s.name, s.value, st, ctx);
 }
 
 }  // namespace warden::shell
