@@ -188,8 +188,8 @@ class Analyzer {
   int AddCommand(const std::vector<Expanded>& argv, const std::string& name, const CommandSpec& spec,
                  const State& st, const Ctx& ctx, const Stream& in);
   Stream Dispatch(const CommandSpec& spec, Call& call);
-  bool RefersToWarden(int index) const;
-  bool FiltersOutWarden(int index) const;
+  bool RefersToWarden(int index, const CommandSpec& spec) const;
+  bool FiltersOutWarden(int index, const CommandSpec& spec) const;
 
   bool Budget();
 

@@ -60,8 +60,8 @@ Stream Analyzer::Exec(std::vector<Expanded> argv, State& st, const Ctx& ctx, con
   CommandsInSettings(idx, st, ctx);
   // What a lookup of Warden prints names Warden, through whatever filters it passes — unless
   // a filter keeps only lines that cannot be Warden's (ps aux | grep node).
-  const bool filtered = in.warden && FiltersOutWarden(idx);
-  if (RefersToWarden(idx) || (in.warden && !filtered)) {
+  const bool filtered = in.warden && FiltersOutWarden(idx, spec);
+  if (RefersToWarden(idx, spec) || (in.warden && !filtered)) {
     out.warden = true;
   } else if (filtered) {
     out.warden = false;
@@ -89,10 +89,10 @@ static std::vector<std::string_view> ProcessPatterns(const CommandFact& f, bool 
 }
 
 // grep PATTERN (not -v) over lines that name Warden keeps only the lines its pattern matches.
-bool Analyzer::FiltersOutWarden(int index) const {
+bool Analyzer::FiltersOutWarden(int index, const CommandSpec& spec) const {
   const CommandFact& f = Cmd(index);
   static constexpr std::string_view kGreps[] = {"grep", "egrep", "fgrep", "rg", "ag"};
-  const std::string_view family = LookupCommand(f.name).name;
+  const std::string_view family = spec.name;
   if (std::find(std::begin(kGreps), std::end(kGreps), family) == std::end(kGreps)) return false;
   if (HasOption(f.options, {"-v", "--invert-match"})) return false;
   const std::vector<std::string_view> patterns = ProcessPatterns(f, true);
@@ -121,7 +121,7 @@ static bool ListsEveryProcess(const CommandFact& f) {
 
 // Whether the command looks Warden up: Warden's own program, an argument naming it (its name,
 // its directories, its socket), a process pattern that matches it, or a value from such a lookup.
-bool Analyzer::RefersToWarden(int index) const {
+bool Analyzer::RefersToWarden(int index, const CommandSpec& spec) const {
   const CommandFact& f = Cmd(index);
   if (IsWardenProgram(f.name)) return true;
   // A file this command reads that names Warden, or that an earlier lookup of Warden filled.
@@ -133,7 +133,7 @@ bool Analyzer::RefersToWarden(int index) const {
   if (ListsEveryProcess(f)) return true;
   // A wrapper's words after its own options are the wrapped command's, checked when it runs
   // (sudo sudo … would check them once per level).
-  const bool wrapper = LookupCommand(f.name).family == Family::kWrapper;
+  const bool wrapper = spec.family == Family::kWrapper;
   const size_t words = wrapper ? std::min<size_t>(f.argv.size(), 16) : f.argv.size();
   for (size_t i = 1; i < words; ++i) {
     if ((f.arg_bits[i] & kArgWarden) || NamesWarden(f.argv[i], opt_.self)) return true;
@@ -143,7 +143,7 @@ bool Analyzer::RefersToWarden(int index) const {
   static constexpr std::string_view kNamePatterns[] = {"pgrep", "pkill", "pidof", "killall"};
   static constexpr std::string_view kLinePatterns[] = {"grep", "egrep", "fgrep", "rg", "ag", "awk", "gawk",
                                                        "mawk", "nawk", "sed"};
-  const std::string_view family = LookupCommand(f.name).name;
+  const std::string_view family = spec.name;
   const bool names = std::find(std::begin(kNamePatterns), std::end(kNamePatterns), family) != std::end(kNamePatterns);
   const bool lines = std::find(std::begin(kLinePatterns), std::end(kLinePatterns), family) != std::end(kLinePatterns);
   if (!names && !lines) return false;

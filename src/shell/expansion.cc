@@ -161,8 +161,8 @@ bool Analyzer::PositionalList(const Word& word, const State& st, std::vector<Exp
   }
   for (const std::string& w : items) {
     std::vector<std::string> pieces = word.parts[0].quoted ? std::vector<std::string>{w} : SplitFields(w, kDefaultIfs);
-    for (auto& p : pieces) {
-      Expanded e = PlainWord(std::move(p), static_cast<uint8_t>(all.bits & ~kArgDynamic));
+    for (auto& piece : pieces) {
+      Expanded e = PlainWord(std::move(piece), static_cast<uint8_t>(all.bits & ~kArgDynamic));
       e.taint = all.taint;
       out->push_back(std::move(e));
     }

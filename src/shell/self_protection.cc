@@ -4,6 +4,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <list>
 #include <memory>
@@ -18,47 +19,76 @@ namespace {
 
 constexpr std::string_view kPrograms[] = {"warden", "warden-shell", "warden-serve"};
 
-// What a process pattern is matched against, one line each, lowercased: Warden's program
-// names; then the command lines its processes run with (the daemon, the clients that stay up:
-// exec waits for approvals, mcp relays, shell, monitor). Built once per thread and `self`.
-class Haystack {
+// What the tests below look for, derived once per thread and `self` (the analyzer asks for
+// every word): Warden's directories and socket name, the characters a word that names Warden
+// must hold, and what a process pattern is matched against, one line each, lowercased —
+// Warden's program names, then the command lines its processes run with (the daemon, the
+// clients that stay up: exec waits for approvals, mcp relays, shell, monitor).
+class SelfView {
  public:
-  static const Haystack& For(const WardenSelf* self) {
-    static thread_local Haystack h;
-    if (!h.built_ || h.has_self_ != (self != nullptr) ||
-        (self != nullptr && (h.socket_ != self->socket || h.state_dir_ != self->state_dir))) {
-      h.Build(self);
-    }
-    return h;
+  static const SelfView& For(const WardenSelf* self) {
+    static thread_local SelfView v;
+    if (!v.built_ || v.has_self_ != (self != nullptr) || (self != nullptr && !v.Same(*self))) v.Build(self);
+    return v;
   }
   // Names only, or names and command lines.
-  std::string_view Text(bool full) const { return full ? std::string_view(text_) : std::string_view(text_).substr(0, names_); }
+  std::string_view Haystack(bool full) const {
+    return full ? std::string_view(haystack_) : std::string_view(haystack_).substr(0, names_);
+  }
+  // False when `text` cannot name Warden: none of 'w', 'W', '/' or the socket name's first letter.
+  bool MayName(std::string_view text) const {
+    return std::any_of(text.begin(), text.end(), [&](char c) { return marks_[static_cast<unsigned char>(c)]; });
+  }
+  const std::vector<std::string>& Directories() const { return dirs_; }
+  std::string_view SocketName() const { return socket_name_; }
 
  private:
+  bool Same(const WardenSelf& self) const {
+    return socket_ == self.socket && state_dir_ == self.state_dir && config_dir_ == self.config_dir &&
+           runtime_dir_ == self.runtime_dir;
+  }
   void Build(const WardenSelf* self) {
     built_ = true;
     has_self_ = self != nullptr;
-    socket_ = self ? self->socket : "";
-    state_dir_ = self ? self->state_dir : "";
-    text_ = "warden\nwarden-shell\nwarden-serve";
-    names_ = text_.size();
+    const WardenSelf none;
+    const WardenSelf& s = self ? *self : none;
+    socket_ = s.socket;
+    state_dir_ = s.state_dir;
+    config_dir_ = s.config_dir;
+    runtime_dir_ = s.runtime_dir;
+    dirs_.clear();
+    for (std::string_view dir : s.Directories()) {
+      if (!dir.empty()) dirs_.emplace_back(dir);
+    }
+    socket_name_ = std::string(Basename(s.socket));
+    marks_.fill(false);
+    for (unsigned char c : std::string_view("wW/")) marks_[c] = true;
+    if (!socket_name_.empty()) marks_[static_cast<unsigned char>(socket_name_[0])] = true;
+    BuildHaystack(self);
+  }
+  void BuildHaystack(const WardenSelf* self) {
+    haystack_ = "warden\nwarden-shell\nwarden-serve";
+    names_ = haystack_.size();
     for (std::string_view line :
          {"warden serve", "warden-serve serve", "/usr/local/bin/warden-serve serve --http 127.0.0.1:8181",
           "warden exec -- make", "warden shell -c true", "warden-shell -c true", "warden mcp --name fs -- server",
           "warden monitor", "/usr/local/bin/warden hook claude"}) {
-      text_ += '\n';
-      text_ += line;
+      haystack_ += '\n';
+      haystack_ += line;
     }
     if (self != nullptr) {
-      text_ += "\nwarden-serve serve --socket " + self->socket + " --state-dir " + self->state_dir;
-      text_ += "\nwarden serve --socket " + self->socket + " --state-dir " + self->state_dir;
+      haystack_ += "\nwarden-serve serve --socket " + self->socket + " --state-dir " + self->state_dir;
+      haystack_ += "\nwarden serve --socket " + self->socket + " --state-dir " + self->state_dir;
     }
-    text_ = ToLower(text_);
+    haystack_ = ToLower(haystack_);
   }
   bool built_ = false;
   bool has_self_ = false;
-  std::string socket_, state_dir_;
-  std::string text_;
+  std::string socket_, state_dir_, config_dir_, runtime_dir_;
+  std::vector<std::string> dirs_;
+  std::string socket_name_;
+  std::array<bool, 256> marks_{};
+  std::string haystack_;
   size_t names_ = 0;
 };
 
@@ -108,20 +138,17 @@ bool IsWardenProgram(std::string_view name) {
 }
 
 bool NamesWarden(std::string_view text, const WardenSelf* self) {
-  // Most words hold neither a 'w' (Warden's names) nor a '/' (its directories): one scan.
-  const std::string_view socket_name = self == nullptr ? std::string_view() : Basename(self->socket);
-  const bool socket_has_w = socket_name.empty() || socket_name.find_first_of("wW") != std::string_view::npos;
-  if (socket_has_w && text.find_first_of("wW/") == std::string_view::npos) return false;
+  const SelfView& view = SelfView::For(self);
+  if (!view.MayName(text)) return false;  // most words: one scan
   if (HoldsWarden(text)) return true;
-  if (self == nullptr) return false;
-  for (std::string_view dir : self->Directories()) {
-    if (!dir.empty() && text.find(dir) != std::string_view::npos) return true;
+  for (const std::string& dir : view.Directories()) {
+    if (text.find(dir) != std::string_view::npos) return true;
   }
-  return !socket_name.empty() && text.find(socket_name) != std::string_view::npos;
+  return !view.SocketName().empty() && text.find(view.SocketName()) != std::string_view::npos;
 }
 
 bool PatternMatchesWarden(std::string_view pattern, const WardenSelf* self, bool full) {
-  const std::string_view haystack = Haystack::For(self).Text(full);
+  const std::string_view haystack = SelfView::For(self).Haystack(full);
   // Lines of a pattern are patterns of their own (grep reads "a\nb" as a or b).
   size_t start = 0;
   while (true) {

@@ -76,10 +76,10 @@ void CopyOrMove(Call& c, bool move) {
   }
   if (d.path.empty()) return;
   for (uint32_t s : sources) {
-    for (const auto& t : Targets(f, s, d)) {
-      if (recursive) c.File(FileOp::kWrite, t, d.bits, false);  // the path itself, file or directory
-      c.File(FileOp::kWrite, t, d.bits, recursive);
-      CarryAlong(c, f.argv[s], t);
+    for (const auto& target : Targets(f, s, d)) {
+      if (recursive) c.File(FileOp::kWrite, target, d.bits, false);  // the path itself, file or directory
+      c.File(FileOp::kWrite, target, d.bits, recursive);
+      CarryAlong(c, f.argv[s], target);
     }
   }
 }

@@ -153,13 +153,6 @@ void EnvironmentSettings(Call& c) {
   }
 }
 
-
-bool HasOperand(const CommandFact& f, std::initializer_list<std::string_view> words) {
-  return std::any_of(f.operands.begin(), f.operands.end(), [&](uint32_t op) {
-    return std::find(words.begin(), words.end(), f.argv[op]) != words.end();
-  });
-}
-
 // --upload-pack (-u) of clone/fetch/pull/ls-remote, --receive-pack and --exec of push and
 // archive: programs git runs (on the "remote", which may be this machine).
 void PackPrograms(Call& c) {

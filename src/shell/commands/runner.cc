@@ -118,7 +118,7 @@ Stream Proto(Call& c) {
 }
 
 // TOOL VERB [options] [--] CMD…: true when this is the tool's run verb (`*out` its result).
-bool RunVerb(Call& c, Stream* out) {
+bool RunsAVerb(Call& c, Stream* out) {
   for (auto [tool, verb] : kRunVerbs) {
     if (c.name() != tool || Sub(c, 0) != verb) continue;
     if (CallOption(c, out)) return true;
@@ -138,14 +138,14 @@ bool RunVerb(Call& c, Stream* out) {
 
 Stream Subcommand(Call& c) {
   Stream out;
-  return RunVerb(c, &out) ? out : c.Unknown();
+  return RunsAVerb(c, &out) ? out : c.Unknown();
 }
 
 // Build tools with one run verb (meson devenv CMD, pixi run CMD): their other verbs configure
 // and build in the project and name no files of interest.
 Stream BuildToolRun(Call& c) {
   Stream out;
-  return RunVerb(c, &out) ? out : c.PassThrough();
+  return RunsAVerb(c, &out) ? out : c.PassThrough();
 }
 
 // Package managers: their run verbs; `pnpm -c exec 'CMD'` (shell mode) runs a command line;
@@ -169,7 +169,7 @@ Stream PackageManager(Call& c) {
     for (size_t i = k; i < c.argv.size(); ++i) words.push_back(c.argv[i]);
     return c.Run(std::move(words), c.name());
   }
-  return RunVerb(c, &out) ? out : c.PassThrough();
+  return RunsAVerb(c, &out) ? out : c.PassThrough();
 }
 
 // npx [-p PKG] [-c 'STRING'] PKG[@VERSION] ARGS…, bunx, pnpx, uvx.
@@ -220,7 +220,7 @@ Stream NixShell(Call& c) {
 Stream Nix(Call& c) {
   Stream out;
   if ((Sub(c, 0) == "develop" || Sub(c, 0) == "shell") && DevShell(c, &out)) return out;
-  if (RunVerb(c, &out)) return out;
+  if (RunsAVerb(c, &out)) return out;
   return c.Unknown();
 }
 
