@@ -45,8 +45,13 @@ std::string ToLower(std::string_view s) {
 
 bool ContainsLower(std::string_view s, std::string_view lower_needle) {
   if (lower_needle.empty()) return true;
+  if (s.size() < lower_needle.size()) return false;
+  // Candidates start with the needle's first letter in either case; the rest is compared lowered.
+  const char first = lower_needle[0];
+  const char first_upper = first >= 'a' && first <= 'z' ? static_cast<char>(first - 'a' + 'A') : first;
   for (size_t i = 0; i + lower_needle.size() <= s.size(); ++i) {
-    size_t k = 0;
+    if (s[i] != first && s[i] != first_upper) continue;
+    size_t k = 1;
     for (; k < lower_needle.size(); ++k) {
       char c = s[i + k];
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');

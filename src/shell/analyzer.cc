@@ -6,6 +6,7 @@
 #include "core/strings.h"
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
+#include "shell/self_protection.h"
 
 namespace warden::shell {
 namespace {
@@ -83,12 +84,14 @@ bool Analyzer::Budget() {
 }
 
 Facts AnalyzeCommand(std::string_view command, const AnalyzeOptions& options) {
+  SelfScope scope(options.self);
   Facts facts;
   Analyzer(options, &facts).RunString(command);
   return facts;
 }
 
 Facts AnalyzeArgv(const std::vector<std::string>& argv, const AnalyzeOptions& options) {
+  SelfScope scope(options.self);
   Facts facts;
   Analyzer(options, &facts).RunArgv(argv);
   return facts;

@@ -108,6 +108,19 @@ std::vector<std::string> BraceText(std::string_view text, size_t cap) {
 }  // namespace
 
 // Brace expansion of a word: each unquoted text part may multiply the word.
+namespace {
+
+bool EmptyUnquotedText(const WordPart& p) { return p.kind == WordPart::Kind::kText && !p.quoted && p.text.empty(); }
+
+}  // namespace
+
+bool BraceExpansionChanges(const Word& w) {
+  return std::all_of(w.parts.begin(), w.parts.end(), EmptyUnquotedText) ||
+         std::any_of(w.parts.begin(), w.parts.end(), [](const WordPart& part) {
+           return part.kind == WordPart::Kind::kText && !part.quoted && part.text.find('{') != std::string::npos;
+         });
+}
+
 std::vector<Word> BraceWord(const Word& w, size_t cap) {
   std::vector<Word> out{Word{{}, w.offset}};
   for (const auto& part : w.parts) {
@@ -137,11 +150,7 @@ std::vector<Word> BraceWord(const Word& w, size_t cap) {
   }
   // "{,a}" can leave an empty word: bash drops those.
   out.erase(std::remove_if(out.begin(), out.end(),
-                           [](const Word& x) {
-                             return std::all_of(x.parts.begin(), x.parts.end(), [](const WordPart& p) {
-                               return p.kind == WordPart::Kind::kText && !p.quoted && p.text.empty();
-                             });
-                           }),
+                           [](const Word& x) { return std::all_of(x.parts.begin(), x.parts.end(), EmptyUnquotedText); }),
             out.end());
   return out;
 }

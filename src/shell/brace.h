@@ -12,5 +12,8 @@ namespace warden::shell {
 // Each unquoted text part of `w` may multiply the word; at most `cap` words come out, and
 // words left empty by "{,a}" are dropped, as bash drops them.
 std::vector<Word> BraceWord(const Word& w, size_t cap);
+// False when BraceWord(w) would give `w` unchanged (no unquoted '{', not empty): the caller
+// can use `w` as it is, without a copy.
+bool BraceExpansionChanges(const Word& w);
 
 }  // namespace warden::shell

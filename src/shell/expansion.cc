@@ -81,17 +81,22 @@ std::vector<Expanded> Analyzer::ExpandWords(const std::vector<Word>& words, Stat
   const Value* ifs_value = Lookup("IFS", st, &scratch);
   const bool ifs_known = ifs_value && ifs_value->known;
   const std::string ifs = ifs_known ? ifs_value->text : std::string(kDefaultIfs);
+  auto expand = [&](const Word& w) {
+    Expanded e = Expand(w, st, ctx);
+    if (!e.fields.empty() && ifs_known) {
+      SplitFieldsInto(e, ifs, &out);
+      return;
+    }
+    if (!e.fields.empty()) e.bits |= kArgDynamic;  // splitting depends on an IFS we do not know
+    out.push_back(std::move(e));
+  };
   for (const auto& word : words) {
     if (PositionalList(word, st, &out)) continue;
-    for (const auto& w : BraceWord(word, kMaxBraceWords)) {
-      Expanded e = Expand(w, st, ctx);
-      if (!e.fields.empty() && ifs_known) {
-        SplitFieldsInto(e, ifs, &out);
-        continue;
-      }
-      if (!e.fields.empty()) e.bits |= kArgDynamic;  // splitting depends on an IFS we do not know
-      out.push_back(std::move(e));
+    if (!BraceExpansionChanges(word)) {
+      expand(word);  // most words: no copy
+      continue;
     }
+    for (const auto& w : BraceWord(word, kMaxBraceWords)) expand(w);
   }
   return out;
 }

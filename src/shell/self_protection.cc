@@ -26,18 +26,36 @@ constexpr std::string_view kPrograms[] = {"warden", "warden-shell", "warden-serv
 // clients that stay up: exec waits for approvals, mcp relays, shell, monitor).
 class SelfView {
  public:
-  static const SelfView& For(const WardenSelf* self) {
+  static SelfView& Current() {
     static thread_local SelfView v;
+    return v;
+  }
+  static const SelfView& For(const WardenSelf* self) {
+    SelfView& v = Current();
+    if (v.scoped_ && self == v.scope_) return v;  // within an analysis `self` does not change
     if (!v.built_ || v.has_self_ != (self != nullptr) || (self != nullptr && !v.Same(*self))) v.Build(self);
     return v;
+  }
+  // Marks an analysis over `self` (nullptr: none); returns the previous one.
+  static std::pair<bool, const WardenSelf*> Scope(bool scoped, const WardenSelf* self) {
+    SelfView& v = Current();
+    if (scoped) For(self);
+    const auto previous = std::make_pair(v.scoped_, v.scope_);
+    v.scoped_ = scoped;
+    v.scope_ = self;
+    return previous;
   }
   // Names only, or names and command lines.
   std::string_view Haystack(bool full) const {
     return full ? std::string_view(haystack_) : std::string_view(haystack_).substr(0, names_);
   }
-  // False when `text` cannot name Warden: none of 'w', 'W', '/' or the socket name's first letter.
-  bool MayName(std::string_view text) const {
-    return std::any_of(text.begin(), text.end(), [&](char c) { return marks_[static_cast<unsigned char>(c)]; });
+  // What `text` holds of what a word naming Warden must hold: kLetterW ('w' or 'W', its program
+  // names), kSlash (its directories), kSocketStart (its socket name's first letter).
+  static constexpr uint8_t kLetterW = 1, kSlash = 2, kSocketStart = 4;
+  uint8_t Marks(std::string_view text) const {
+    uint8_t m = 0;
+    for (char c : text) m |= marks_[static_cast<unsigned char>(c)];
+    return m;
   }
   const std::vector<std::string>& Directories() const { return dirs_; }
   std::string_view SocketName() const { return socket_name_; }
@@ -61,9 +79,10 @@ class SelfView {
       if (!dir.empty()) dirs_.emplace_back(dir);
     }
     socket_name_ = std::string(Basename(s.socket));
-    marks_.fill(false);
-    for (unsigned char c : std::string_view("wW/")) marks_[c] = true;
-    if (!socket_name_.empty()) marks_[static_cast<unsigned char>(socket_name_[0])] = true;
+    marks_.fill(0);
+    marks_['w'] = marks_['W'] = kLetterW;
+    marks_['/'] = kSlash;
+    if (!socket_name_.empty()) marks_[static_cast<unsigned char>(socket_name_[0])] |= kSocketStart;
     BuildHaystack(self);
   }
   void BuildHaystack(const WardenSelf* self) {
@@ -87,7 +106,9 @@ class SelfView {
   std::string socket_, state_dir_, config_dir_, runtime_dir_;
   std::vector<std::string> dirs_;
   std::string socket_name_;
-  std::array<bool, 256> marks_{};
+  std::array<uint8_t, 256> marks_{};
+  bool scoped_ = false;
+  const WardenSelf* scope_ = nullptr;
   std::string haystack_;
   size_t names_ = 0;
 };
@@ -139,13 +160,23 @@ bool IsWardenProgram(std::string_view name) {
 
 bool NamesWarden(std::string_view text, const WardenSelf* self) {
   const SelfView& view = SelfView::For(self);
-  if (!view.MayName(text)) return false;  // most words: one scan
-  if (HoldsWarden(text)) return true;
-  for (const std::string& dir : view.Directories()) {
-    if (text.find(dir) != std::string_view::npos) return true;
+  const uint8_t marks = view.Marks(text);  // most words hold none of what follows: one scan
+  if ((marks & SelfView::kLetterW) && HoldsWarden(text)) return true;
+  if (marks & SelfView::kSlash) {
+    for (const std::string& dir : view.Directories()) {
+      if (text.find(dir) != std::string_view::npos) return true;
+    }
   }
-  return !view.SocketName().empty() && text.find(view.SocketName()) != std::string_view::npos;
+  return (marks & SelfView::kSocketStart) && text.find(view.SocketName()) != std::string_view::npos;
 }
+
+SelfScope::SelfScope(const WardenSelf* self) {
+  auto previous = SelfView::Scope(true, self);
+  previous_scoped_ = previous.first;
+  previous_ = previous.second;
+}
+
+SelfScope::~SelfScope() { SelfView::Scope(previous_scoped_, previous_); }
 
 bool PatternMatchesWarden(std::string_view pattern, const WardenSelf* self, bool full) {
   const std::string_view haystack = SelfView::For(self).Haystack(full);

@@ -16,6 +16,21 @@ namespace warden::shell {
 // Warden's program names: warden, warden-shell, warden-serve (a copy or link keeps its name).
 bool IsWardenProgram(std::string_view name);
 
+// Within an analysis (this object's lifetime, on this thread) `self` does not change: what the
+// tests below derive from it (directories, socket name, process command lines) is checked
+// against it once, not on every call. Nests.
+class SelfScope {
+ public:
+  explicit SelfScope(const WardenSelf* self);
+  ~SelfScope();
+  SelfScope(const SelfScope&) = delete;
+  SelfScope& operator=(const SelfScope&) = delete;
+
+ private:
+  bool previous_scoped_ = false;
+  const WardenSelf* previous_ = nullptr;
+};
+
 // Whether `text` names Warden: holds its program name, one of its directories, or its
 // socket's file name.
 bool NamesWarden(std::string_view text, const WardenSelf* self);
