@@ -12,6 +12,7 @@
 #include "shell/analyzer_util.h"
 #include "shell/code_literals.h"
 #include "shell/self_protection.h"
+#include "shell/text_programs.h"
 
 namespace warden::shell {
 
@@ -381,7 +382,7 @@ void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interp
   }
   // awk: print "TEXT" | "CMD" feeds TEXT to CMD; "CMD" | getline runs CMD; print > "FILE" writes.
   if (LookupCommand(interpreter).name.find("awk") != std::string_view::npos) {
-    static const RE2 kPrintPipe(R"re(print[f]?\s*\(?\s*"((?:[^"\\]|\\.)*)"\s*\)?\s*\|\s*"((?:[^"\\]|\\.)*)")re");
+    static const RE2 kPrintPipe(R"re(print[f]?\s*\(?\s*"((?:[^"\\]|\\.)*)"\s*\)?\s*\|&?\s*"((?:[^"\\]|\\.)*)")re");
     static const RE2 kGetline(R"re("((?:[^"\\]|\\.)*)"\s*\|\s*getline)re");
     static const RE2 kPrintFile(R"re(print[f]?\s*(?:"(?:[^"\\]|\\.)*"|[^;{}>"])*>>?\s*"((?:[^"\\]|\\.)*)")re");
     re2::StringPiece input = text;
@@ -390,7 +391,9 @@ void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interp
     while (guard++ < 16 && RE2::FindAndConsume(&input, kPrintPipe, &printed, &cmd)) {
       Expanded e;
       e.text = cmd;
-      CodeString(e, std::string(interpreter) + " pipe", st, inner, {}, LiteralStream(printed + "\n", "awk print"));
+      // The printed literal as awk reads it (escapes decoded); gawk's |& is a two-way pipe.
+      const std::string line = DoubleQuotedValue("\"" + printed + "\"").value_or(printed);
+      CodeString(e, std::string(interpreter) + " pipe", st, inner, {}, LiteralStream(line + "\n", "awk print"));
     }
     input = text;
     guard = 0;

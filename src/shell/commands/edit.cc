@@ -10,6 +10,7 @@
 #include "shell/analyzer_util.h"
 #include "shell/code_literals.h"
 #include "shell/commands/families.h"
+#include "shell/text_programs.h"
 
 namespace warden::shell {
 namespace {
@@ -365,6 +366,23 @@ void SedScript(Call& c, const std::string& script) {
   }
 }
 
+// sed over known text (echo, a here-string, another filter of known text) with a script of
+// substitutions: what e and s///e run is analyzed, and what it prints is known text.
+std::optional<Stream> SedOverKnownText(Call& c, const std::vector<std::string>& scripts, size_t first_file) {
+  const CommandFact& f = c.fact();
+  if (c.in.kind != Stream::Kind::kLiteral || f.operands.size() > first_file ||
+      HasOption(f.options, {"-f", "--file", "-i", "--in-place", "-s", "-z"})) {
+    return std::nullopt;
+  }
+  const bool extended = HasOption(f.options, {"-E", "-r", "--regexp-extended"});
+  const bool quiet = HasOption(f.options, {"-n", "--quiet", "--silent"});
+  auto run = EvaluateSed(scripts, extended, quiet, c.in.text);
+  if (!run) return std::nullopt;
+  for (const std::string& line : run->executed) c.RunCode(line, "sed e", "sed");
+  if (!run->output) return std::nullopt;
+  return DecodedLiteral(*run->output, "sed");
+}
+
 Stream Sed(Call& c) {
   const CommandFact& f = c.fact();
   bool script_given = HasOption(f.options, {"-e", "-f", "--expression", "--file"});
@@ -378,11 +396,13 @@ Stream Sed(Call& c) {
       for (auto line : Split(*text, '\n')) SedScript(c, std::string(Trim(line)));
     }
   }
-  for (const auto& script : SedScripts(f, script_given)) SedScript(c, script);
+  const std::vector<std::string> scripts = SedScripts(f, script_given);
+  for (const auto& script : scripts) SedScript(c, script);
   size_t first = script_given ? 0 : 1;
   c.Operands(first, FileOp::kRead);
   if (HasOption(f.options, {"-i", "--in-place"})) c.Operands(first, FileOp::kWrite);
   if (c.in.tainted()) return c.in;
+  if (auto known = SedOverKnownText(c, scripts, first)) return *known;
   return UnknownStream(c.name());
 }
 

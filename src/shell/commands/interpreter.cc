@@ -11,6 +11,7 @@
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
 #include "shell/commands/families.h"
+#include "shell/text_programs.h"
 
 namespace warden::shell {
 namespace {
@@ -240,6 +241,17 @@ Stream Interpreter(Call& c) {
 }
 
 // awk 'PROGRAM' FILES… (or -f PROGFILE); `-i inplace` (gawk) writes the files.
+// awk's -v NAME=VALUE (and --assign) assignments.
+std::vector<std::pair<std::string, std::string>> AwkAssignments(const CommandFact& f) {
+  std::vector<std::pair<std::string, std::string>> vars;
+  for (const Option& o : f.options) {
+    if ((o.name != "-v" && o.name != "--assign") || !o.has_value) continue;
+    const size_t eq = o.value.find('=');
+    if (eq != std::string::npos && eq > 0) vars.emplace_back(o.value.substr(0, eq), o.value.substr(eq + 1));
+  }
+  return vars;
+}
+
 Stream Awk(Call& c) {
   const auto& options = c.fact().options;
   const auto& ops = c.fact().operands;
@@ -256,8 +268,15 @@ Stream Awk(Call& c) {
     bool decoded = false;
     if (auto text = c.an.ScriptText(file, c.st, c.in, &decoded)) InlineCode(c, PlainWord(*text));
   } else if (!ops.empty()) {
-    InlineCode(c, c.argv[ops[0]]);
+    // -v NAME=VALUE: the program reads VALUE where it names NAME.
+    Expanded code = c.argv[ops[0]];
+    code.text = WithAwkVariables(code.text, AwkAssignments(c.fact()));
+    InlineCode(c, code);
     files_from = 1;
+    // A program that only prints literals in BEGIN prints known text (awk 'BEGIN{print "…"}').
+    if (ops.size() == 1 && !(code.bits & kArgDynamic)) {
+      if (auto printed = AwkBeginOutput(code.text)) return LiteralStream(*printed, "awk");
+    }
   }
   for (size_t k = files_from; k < ops.size(); ++k) {
     if (c.argv[ops[k]].text.find('=') == std::string::npos) c.Operand(FileOp::kRead, ops[k]);

@@ -9,6 +9,7 @@
 #include "shell/analyzer_util.h"
 #include "shell/commands/families.h"
 #include "shell/literal.h"
+#include "shell/text_programs.h"
 
 namespace warden::shell {
 namespace {
@@ -76,10 +77,19 @@ Stream Sort(Call& c) {
 
 // jq FILTER FILES… (or -f FILTERFILE FILES…); yq -i edits the files in place.
 Stream Jq(Call& c) {
-  bool filter_file = HasOption(c.fact().options, {"-f", "--from-file"});
+  const CommandFact& f = c.fact();
+  bool filter_file = HasOption(f.options, {"-f", "--from-file"});
   c.Operands(filter_file ? 0 : 1, FileOp::kRead);
-  if (HasOption(c.fact().options, {"-i", "--inplace", "--in-place"})) c.Operands(filter_file ? 0 : 1, FileOp::kWrite);
-  return c.in.tainted() ? c.in : MakeStream(Stream::Kind::kUnknown, c.name());
+  if (HasOption(f.options, {"-i", "--inplace", "--in-place"})) c.Operands(filter_file ? 0 : 1, FileOp::kWrite);
+  if (c.in.tainted()) return c.in;
+  // jq -rn '"TEXT"': a string literal printed raw, without reading input, is known text.
+  if (!filter_file && f.operands.size() == 1 && HasOption(f.options, {"-n", "--null-input"}) &&
+      HasOption(f.options, {"-r", "--raw-output", "-j", "--join-output"})) {
+    if (auto text = DoubleQuotedValue(Trim(f.argv[f.operands[0]]))) {
+      return LiteralStream(*text + (HasOption(f.options, {"-j", "--join-output"}) ? "" : "\n"), c.name());
+    }
+  }
+  return MakeStream(Stream::Kind::kUnknown, c.name());
 }
 
 // xxd [INFILE [OUTFILE]] (-r turns a dump back into bytes): the second operand is written.

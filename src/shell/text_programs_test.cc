@@ -1,0 +1,93 @@
+#include "shell/text_programs.h"
+
+#include <gtest/gtest.h>
+
+namespace warden::shell {
+namespace {
+
+std::string SedOut(std::vector<std::string> scripts, std::string_view input, bool extended = false, bool quiet = false) {
+  auto run = EvaluateSed(scripts, extended, quiet, input);
+  if (!run) return "<not evaluated>";
+  return run->output ? *run->output : "<unknown>";
+}
+
+TEST(TextProgramsTest, SedSubstitutions) {
+  EXPECT_EQ(SedOut({"s/X/ /g"}, "rmX-rfX~"), "rm -rf ~\n");
+  EXPECT_EQ(SedOut({"s/X/ /"}, "rmX-rfX~\n"), "rm -rfX~\n");
+  EXPECT_EQ(SedOut({"s/a/b/; s/b/c/"}, "a\n"), "c\n");
+  EXPECT_EQ(SedOut({"s/a/b/", "s/b/c/"}, "a\nb\n"), "c\nc\n");
+  EXPECT_EQ(SedOut({"s|/|_|g"}, "/x/y"), "_x_y\n");
+  EXPECT_EQ(SedOut({"s/\\(r.\\)\\(m\\)/\\2\\1/"}, "rxm"), "mrx\n");  // BRE groups
+  EXPECT_EQ(SedOut({"s/(a+)/[\\1]/"}, "caab", true), "c[aa]b\n");  // ERE
+  EXPECT_EQ(SedOut({"s/a+/X/"}, "aa+"), "aX\n");                 // BRE: + is literal
+  EXPECT_EQ(SedOut({"s/.*/& &/"}, "ab"), "ab ab\n");
+  EXPECT_EQ(SedOut({"s/x/A\\nB/"}, "x"), "A\nB\n");
+  EXPECT_EQ(SedOut({"s/X/Y/I"}, "x"), "Y\n");
+  EXPECT_EQ(SedOut({"s/a/b/p"}, "a\nc\n", false, true), "b\n");
+  EXPECT_EQ(SedOut({"d"}, "a\n"), "");
+}
+
+TEST(TextProgramsTest, SedCommandsItRuns) {
+  auto run = EvaluateSed({"s/x/rm -rf ~/", "e"}, false, false, "x\n");
+  ASSERT_TRUE(run);
+  ASSERT_EQ(run->executed.size(), 1u);
+  EXPECT_EQ(run->executed[0], "rm -rf ~");
+  EXPECT_FALSE(run->output) << "what e runs prints what it prints";
+  run = EvaluateSed({"s/.*/rm -rf \\/tmp\\/&/e"}, false, false, "a\n");
+  ASSERT_TRUE(run);
+  ASSERT_EQ(run->executed.size(), 1u);
+  EXPECT_EQ(run->executed[0], "rm -rf /tmp/a");
+  run = EvaluateSed({"e touch /tmp/f"}, false, false, "a\n");
+  ASSERT_TRUE(run);
+  ASSERT_EQ(run->executed.size(), 1u);
+  EXPECT_EQ(run->executed[0], "touch /tmp/f");
+}
+
+TEST(TextProgramsTest, SedWhatIsNotEvaluated) {
+  EXPECT_FALSE(EvaluateSed({"1s/a/b/"}, false, false, "a"));  // an address
+  EXPECT_FALSE(EvaluateSed({"/a/d"}, false, false, "a"));
+  EXPECT_FALSE(EvaluateSed({"s/a/b/2"}, false, false, "a"));  // a count
+  EXPECT_FALSE(EvaluateSed({"s/a/b/w out"}, false, false, "a"));
+  EXPECT_FALSE(EvaluateSed({"y/ab/cd/"}, false, false, "a"));
+  EXPECT_FALSE(EvaluateSed({"s/a/b"}, false, false, "a"));       // unterminated
+  EXPECT_FALSE(EvaluateSed({"s/(/x/"}, true, false, "a"));       // not a regex
+  EXPECT_FALSE(EvaluateSed({"s/a/\\3/"}, false, false, "a"));    // no such group
+  EXPECT_FALSE(EvaluateSed({"s/a/b/"}, false, false, std::string(100000, 'a')));
+  std::string doubling;
+  for (int i = 0; i < 40; ++i) doubling += "s/x/xx/g;";
+  EXPECT_FALSE(EvaluateSed({doubling}, false, false, "x")) << "2^40 bytes: stopped at the limits";
+}
+
+TEST(TextProgramsTest, AwkBeginOutput) {
+  EXPECT_EQ(AwkBeginOutput("BEGIN{print \"rm -rf ~\"}"), "rm -rf ~\n");
+  EXPECT_EQ(AwkBeginOutput("BEGIN { print \"a\", \"b\"; print \"c\" \"d\" }"), "a b\ncd\n");
+  EXPECT_EQ(AwkBeginOutput("BEGIN{printf \"%s -rf %s\\n\", \"rm\", \"~\"}"), "rm -rf ~\n");
+  EXPECT_EQ(AwkBeginOutput("BEGIN{print(\"x\")}"), "x\n");
+  EXPECT_EQ(AwkBeginOutput("BEGIN {\n  print \"a\"\n  print \"b\"\n}"), "a\nb\n");
+  EXPECT_FALSE(AwkBeginOutput("{print $1}"));
+  EXPECT_FALSE(AwkBeginOutput("BEGIN{print x}"));
+  EXPECT_FALSE(AwkBeginOutput("BEGIN{print \"a\" | \"sh\"}"));
+  EXPECT_FALSE(AwkBeginOutput("BEGIN{print \"a\" > \"f\"}"));
+  EXPECT_FALSE(AwkBeginOutput("BEGIN{printf \"%d\", \"1\"}"));
+  EXPECT_FALSE(AwkBeginOutput("BEGIN{print \"a\"} {print}"));
+}
+
+TEST(TextProgramsTest, AwkVariablesBecomeLiterals) {
+  EXPECT_EQ(WithAwkVariables("BEGIN{system(c)}", {{"c", "rm -rf ~"}}), "BEGIN{system(\"rm -rf ~\")}");
+  EXPECT_EQ(WithAwkVariables("{print \"c\", c, cc}", {{"c", "a\"b"}}), "{print \"c\", \"a\\\"b\", cc}");
+  EXPECT_EQ(WithAwkVariables("BEGIN{print x}", {}), "BEGIN{print x}");
+}
+
+TEST(TextProgramsTest, DoubleQuotedValues) {
+  EXPECT_EQ(DoubleQuotedValue("\"rm -rf ~\""), "rm -rf ~");
+  EXPECT_EQ(DoubleQuotedValue("\"a\\tb\\n\\\"\\\\\\/\""), "a\tb\n\"\\/");
+  EXPECT_EQ(DoubleQuotedValue("\"\\u0072\\u006d\""), "rm");
+  EXPECT_EQ(DoubleQuotedValue("\"\\162\\155\""), "rm");
+  EXPECT_EQ(DoubleQuotedValue("\"\\u00e9\""), "\xc3\xa9");
+  EXPECT_FALSE(DoubleQuotedValue("\"a\" + \"b\""));
+  EXPECT_FALSE(DoubleQuotedValue("'a'"));
+  EXPECT_FALSE(DoubleQuotedValue("\"\\u00\""));
+}
+
+}  // namespace
+}  // namespace warden::shell
