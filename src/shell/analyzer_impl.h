@@ -145,6 +145,7 @@ class Analyzer {
   Stream Test(const Node& n, State& st, const Ctx& ctx, const Stream& in);
   Stream Error(const Node& n, State& st, const Ctx& ctx, const Stream& in);
   Stream For(const Node& n, State& st, const Ctx& ctx, const Stream& in);
+  bool ReadLoop(const Node& n, State& st, const Ctx& ctx, const Stream& in, Stream* out);
   void Function(const Node& n, State& st, const Ctx& ctx);
   void AnalyzeUncalledFunctions();
   void Assign(const std::string& name, const Expanded& value, bool nameref, State& st, const Ctx& ctx);

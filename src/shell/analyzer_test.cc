@@ -301,6 +301,21 @@ TEST(AnalyzerTest, PositionalSlicesAndIndirection) {
   }
 }
 
+// while read …; do …; done over known input runs its body once per line with what read took;
+// over unknown input the variables stay unknown, and more lines than For takes are not unrolled.
+TEST(AnalyzerTest, ReadLoopsOverKnownInput) {
+  for (std::string_view cmd : {"while read -r d; do rm -rf \"$d\"; done <<< /", "echo / | while read d; do rm -rf $d; done",
+                               "printf 'x\\n/\\n' | while IFS= read -r d; do rm -rf \"$d\"; done",
+                               "while read -r a b; do $a -rf $b; done <<< 'rm /'",
+                               "while read -r l; do eval \"$l\"; done <<< 'rm -rf /'"}) {
+    ExpectRecursiveDelete(cmd, "/");
+  }
+  Facts f = Analyze("while read -r d; do rm -rf \"$d\"; done < list.txt");
+  EXPECT_FALSE(HasCommandLine(f, "rm -rf /")) << Dump(f);
+  f = Analyze("printf '1\\n2\\n3\\n4\\n5\\n6\\n7\\n8\\n9\\n' | while read d; do rm -rf \"/x/$d\"; done");
+  EXPECT_FALSE(HasCommandLine(f, "rm -rf /x/1")) << "nine lines: not unrolled\n" << Dump(f);
+}
+
 // A script run with arguments sees them as $1…: bash -s ARGS, bash FILE ARGS, bash <(…) ARGS,
 // ./script ARGS; inline code's own argv reads (sys.argv[1], $ARGV[0], process.argv[1]) are its
 // arguments; escapes in code strings are what the language makes of them.

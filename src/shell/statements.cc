@@ -93,8 +93,10 @@ Stream Analyzer::Compound(const Node& n, State& st, const Ctx& ctx, const Stream
       for (const auto& c : n.children) out = Walk(c, st, ctx, in);
       return out;
     case Node::Kind::kTest: return Test(n, st, ctx, in);
-    case Node::Kind::kIf:
     case Node::Kind::kLoop:
+      if (ReadLoop(n, st, ctx, in, &out)) return out;
+      return Branches(n, st, ctx, in);
+    case Node::Kind::kIf:
     case Node::Kind::kCase: return Branches(n, st, ctx, in);
     case Node::Kind::kFor: return For(n, st, ctx, in);
     case Node::Kind::kFunction: Function(n, st, ctx); return out;
@@ -293,6 +295,34 @@ Stream Analyzer::For(const Node& n, State& st, const Ctx& ctx, const Stream& in)
   out = Walk(body, copy, ctx, in);
   Merge(st, copy);
   return out;
+}
+
+// while read …; do BODY; done over known input (a here-string, echo … |, a file redirected
+// in that was written earlier): BODY runs once per line with what `read` took from it, as For
+// runs once per item. False (nothing done) for other loops and unknown input.
+bool Analyzer::ReadLoop(const Node& n, State& st, const Ctx& ctx, const Stream& in, Stream* out) {
+  if (n.children.size() != 2 || in.kind != Stream::Kind::kLiteral) return false;
+  const Node* cond = &n.children[0];
+  while (cond->kind == Node::Kind::kSequence && cond->children.size() == 1) cond = &cond->children[0];
+  if (cond->kind != Node::Kind::kSimple || cond->words.empty() || cond->words[0].parts.size() != 1 ||
+      cond->words[0].parts[0].kind != WordPart::Kind::kText || cond->words[0].parts[0].text != "read") {
+    return false;
+  }
+  std::vector<std::string_view> lines = Split(in.text, '\n');
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  const int product = ctx.loop_product * static_cast<int>(std::max<size_t>(lines.size(), 1));
+  if (lines.empty() || lines.size() > kMaxLoopItems || product > kMaxLoopProduct) return false;
+  Ctx c = ctx;
+  c.loop_product = product;
+  for (std::string_view line : lines) {
+    State copy = st;
+    Stream one = in;  // keeps where the text came from (decoded, fetched)
+    one.text = std::string(line) + "\n";
+    Walk(*cond, copy, c, one);
+    *out = Walk(n.children[1], copy, c, Stream{});
+    Merge(st, copy);
+  }
+  return true;
 }
 
 void Analyzer::Function(const Node& n, State& st, const Ctx& ctx) {
