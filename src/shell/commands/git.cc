@@ -87,20 +87,24 @@ void Setting(Call& c, std::string_view key, std::string_view value, std::string_
   }
 }
 
-// The settings of a git configuration file's text: [section] / [section "sub"] and key = value.
+// The settings of a git configuration file's text: [section] / [section "sub"] and key = value
+// (on its own line or after the section's header).
 void ConfigText(Call& c, std::string_view text, std::string_view origin) {
   std::string prefix;
   for (auto raw : Split(text, '\n')) {
     std::string_view line = Trim(raw);
     if (line.empty() || line[0] == '#' || line[0] == ';') continue;
     if (line[0] == '[') {
-      std::string section(Trim(line.substr(1, line.find(']') - 1)));
+      const size_t close = line.find(']');
+      std::string section(Trim(line.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1)));
       const size_t quote = section.find('"');
       if (quote != std::string::npos) {
         section = std::string(Trim(section.substr(0, quote))) + "." + section.substr(quote + 1, section.rfind('"') - quote - 1);
       }
       prefix = section + ".";
-      continue;
+      if (close == std::string_view::npos) continue;
+      line = Trim(line.substr(close + 1));  // "[alias] x = …": a setting may follow on the same line
+      if (line.empty() || line[0] == '#' || line[0] == ';') continue;
     }
     const size_t eq = line.find('=');
     if (eq == std::string_view::npos) continue;
@@ -363,9 +367,42 @@ void ExternalCommand(Call& c) {
   }
 }
 
+// The hooks a git verb runs (githooks(5)); `git hook run NAME` runs NAME.
+std::vector<std::string> HooksOf(const Call& c) {
+  const auto& ops = c.fact().operands;
+  const std::string& verb = c.argv[ops[0]].text;
+  if (verb == "hook") return ops.size() > 2 && c.argv[ops[1]].text == "run" ? std::vector<std::string>{c.argv[ops[2]].text} : std::vector<std::string>{};
+  static const std::pair<std::string_view, std::vector<std::string>> kHooks[] = {
+      {"commit", {"pre-commit", "prepare-commit-msg", "commit-msg", "post-commit", "post-rewrite"}},
+      {"checkout", {"post-checkout"}}, {"switch", {"post-checkout"}}, {"worktree", {"post-checkout"}},
+      {"merge", {"pre-merge-commit", "post-merge"}}, {"pull", {"pre-merge-commit", "post-merge", "post-checkout"}},
+      {"push", {"pre-push", "reference-transaction"}}, {"rebase", {"pre-rebase", "post-rewrite", "post-checkout"}},
+      {"am", {"applypatch-msg", "pre-applypatch", "post-applypatch"}}, {"gc", {"pre-auto-gc"}},
+      {"cherry-pick", {"prepare-commit-msg", "commit-msg", "post-commit"}}, {"revert", {"prepare-commit-msg", "commit-msg", "post-commit"}}};
+  for (const auto& [name, hooks] : kHooks) {
+    if (name == verb) return hooks;
+  }
+  return {};
+}
+
+// Files of the repository that git reads, written earlier in the line: .git/config (aliases,
+// hooksPath, sshCommand… as -c gives them) and the hooks the verb runs.
+void RepositoryFiles(Call& c) {
+  const State where = Where(c);
+  if (auto text = c.an.KnownContents(".git/config", where)) ConfigText(c, *text, ".git/config");
+  if (c.fact().operands.empty()) return;
+  for (const std::string& hook : HooksOf(c)) {
+    if (auto text = c.an.KnownContents(".git/hooks/" + hook, where)) {
+      State st = where;
+      c.an.CodeString(PlainWord(*text), "git hook " + hook, st, c.an.Inner(c.ctx, c.name(), false));
+    }
+  }
+}
+
 Stream Git(Call& c) {
   if (auto respelled = Respelled(c)) return *respelled;
   ExternalCommand(c);
+  RepositoryFiles(c);
   PackPrograms(c);
   ConfigOptions(c);
   ExtRemotes(c);

@@ -117,4 +117,20 @@ TEST(GitCommandsTest, ConfigFilesAndExternalCommandsWrittenEarlier) {
   EXPECT_TRUE(HasCommandLine(Analyze("printf 'rm -rf /tmp/c\\n' > /tmp/git-zap; git --exec-path=/tmp zap"), "rm -rf /tmp/c"));
 }
 
+// A hook or a .git/config written earlier in the line is what git runs: the hooks of the verb
+// (githooks(5)), `git hook run NAME`, aliases and settings of the repository's config.
+TEST(GitCommandsTest, RepositoryFilesWrittenEarlierRun) {
+  for (std::string_view cmd : {"printf '#!/bin/sh\\nrm -rf /\\n' > .git/hooks/post-checkout; git switch -c x",
+                               "echo 'rm -rf /' > .git/hooks/pre-commit; git commit -qm x",
+                               "echo 'rm -rf /' > .git/hooks/pre-push && git push",
+                               "echo 'rm -rf /' > .git/hooks/x; git hook run x",
+                               "printf '[alias]\\n  z = !rm -rf /\\n' >> .git/config; git z",
+                               "printf '[core]\\nsshCommand = rm -rf /\\n' > .git/config; git fetch"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << cmd << ": " << Dump(f);
+  }
+  Facts f = Analyze("echo 'rm -rf /' > .git/hooks/pre-push; git commit -m x");
+  EXPECT_FALSE(HasCommandLine(f, "rm -rf /")) << "commit does not run pre-push: " << Dump(f);
+}
+
 }  // namespace warden::shell
