@@ -51,6 +51,9 @@ struct Value {
   // $@ and $*: the positional parameters one by one ("$@" expands to one word each); `text`
   // holds them joined by blanks.
   std::vector<std::string> words;
+  // Not known, but its start is: the literal text before the first expansion
+  // (PATH=/tmp:$PATH starts with "/tmp:"), or the value one branch set (`… && PATH=/x`).
+  std::string known_start;
 };
 
 // The names that hold positional parameters.

@@ -67,6 +67,8 @@ class Analyzer {
   // text was decoded from an opaque string.
   std::optional<std::string> ScriptText(const Expanded& arg, const State& st, const Stream& in, bool* decoded) const;
   std::optional<std::string> KnownContents(std::string_view path, const State& st) const;
+  // PATH's directories as this command line set it, as far as known (exec.cc).
+  std::vector<std::string> PathDirectories(const State& st) const;
   void ReverseShellInCode(std::string_view code, std::string_view interpreter, int index);
   void ShellStringsInCode(std::string_view code, std::string_view interpreter, int index, State& st,
                           const Ctx& ctx);
@@ -148,6 +150,7 @@ class Analyzer {
   bool ReadLoop(const Node& n, State& st, const Ctx& ctx, const Stream& in, Stream* out);
   void Function(const Node& n, State& st, const Ctx& ctx);
   void AnalyzeUncalledFunctions();
+  static Value AssignedValue(const Expanded& value);
   void Assign(const std::string& name, const Expanded& value, bool nameref, State& st, const Ctx& ctx);
   std::optional<std::vector<Expanded>> ArrayItems(const Word& value, State& st, const Ctx& ctx);
   void Declare(const std::vector<std::pair<std::string, Expanded>>& assigns, const std::vector<Expanded>& argv,
@@ -189,6 +192,8 @@ class Analyzer {
   int AddCommand(const std::vector<Expanded>& argv, const std::string& name, const CommandSpec& spec,
                  const State& st, const Ctx& ctx, const Stream& in);
   Stream Dispatch(const CommandSpec& spec, Call& call);
+  void ScriptsInPath(const std::string& name, const std::vector<Expanded>& argv, int index, State& st, const Ctx& ctx,
+                     const Stream& in);
   bool RefersToWarden(int index, const CommandSpec& spec) const;
   bool FiltersOutWarden(int index, const CommandSpec& spec) const;
 

@@ -316,6 +316,19 @@ TEST(AnalyzerTest, ReadLoopsOverKnownInput) {
   EXPECT_FALSE(HasCommandLine(f, "rm -rf /x/1")) << "nine lines: not unrolled\n" << Dump(f);
 }
 
+// A command looked up in a PATH directory where the line wrote a script of its name runs that
+// script: PATH set for the command, exported, or with an unknown rest (PATH=/tmp:$PATH).
+TEST(AnalyzerTest, ScriptsWrittenIntoPath) {
+  for (std::string_view cmd : {"echo 'rm -rf /' > /tmp/ls; chmod +x /tmp/ls; PATH=/tmp:$PATH ls",
+                               "echo 'rm -rf /' > /tmp/ls; export PATH=/tmp:$PATH; ls",
+                               "echo 'rm -rf \"$1\"' > /tmp/make; PATH=/tmp make /",
+                               "echo 'rm -rf /' > /tmp/git-x; PATH=/tmp:$PATH git x"}) {
+    ExpectRecursiveDelete(cmd, "/");
+  }
+  Facts f = Analyze("echo 'rm -rf /' > /tmp/ls; PATH=$X:/tmp ls");
+  EXPECT_FALSE(HasCommandLine(f, "rm -rf /")) << "/tmp comes after an unknown directory: " << Dump(f);
+}
+
 // A script run with arguments sees them as $1…: bash -s ARGS, bash FILE ARGS, bash <(…) ARGS,
 // ./script ARGS; inline code's own argv reads (sys.argv[1], $ARGV[0], process.argv[1]) are its
 // arguments; escapes in code strings are what the language makes of them.

@@ -53,6 +53,8 @@ Stream Analyzer::Exec(std::vector<Expanded> argv, State& st, const Ctx& ctx, con
     AddFile(FileOp::kExec, head.text, head.bits, false, "exec", idx, st);
     Expanded self = head;
     ScriptFile(self, "exec", idx, st, Inner(ctx, "", false), in, false, argv);  // ./run.sh ARGS: its $0, $1…
+  } else if (!mem_.contents.empty()) {
+    ScriptsInPath(head.text, argv, idx, st, ctx, in);
   }
   Call call{*this, idx, argv, st, ctx, in};
   out = Dispatch(spec, call);
@@ -86,6 +88,37 @@ static std::vector<std::string_view> ProcessPatterns(const CommandFact& f, bool 
     if (line_filter) break;
   }
   return out;
+}
+
+// The directories of PATH as this command line set it, as far as known: all of them for a
+// known value, those before the first expansion for PATH=/x:$PATH; none when PATH was not set
+// here (the inherited PATH holds no file written in this line).
+std::vector<std::string> Analyzer::PathDirectories(const State& st) const {
+  auto it = st.vars.find("PATH");
+  if (it == st.vars.end()) return {};
+  const Value& v = it->second;
+  std::vector<std::string> dirs;
+  if (v.known) {
+    for (auto d : Split(v.text, ':')) dirs.emplace_back(d.empty() ? "." : d);
+    return dirs;
+  }
+  const size_t last = v.known_start.rfind(':');
+  if (last == std::string::npos) return {};
+  for (auto d : Split(std::string_view(v.known_start).substr(0, last), ':')) dirs.emplace_back(d.empty() ? "." : d);
+  return dirs;
+}
+
+// A command found by name in a PATH directory where this command line wrote a script of that
+// name (PATH=/tmp:$PATH ls after writing /tmp/ls): the script is what runs, with its arguments.
+void Analyzer::ScriptsInPath(const std::string& name, const std::vector<Expanded>& argv, int index, State& st,
+                             const Ctx& ctx, const Stream& in) {
+  for (const std::string& dir : PathDirectories(st)) {
+    const std::string file = JoinPath(dir, name);
+    if (!KnownContents(file, st)) continue;
+    AddFile(FileOp::kExec, file, 0, false, "exec", index, st);
+    ScriptFile(PlainWord(file), "exec", index, st, Inner(ctx, "", false), in, false, argv);
+    return;  // the first one found is what runs
+  }
 }
 
 // grep PATTERN (not -v) over lines that name Warden keeps only the lines its pattern matches.

@@ -245,6 +245,7 @@ void Analyzer::Merge(State& into, const State& other) {
     for (auto& [name, v] : into.vars.Mutable()) {
       auto it = other.vars.find(name);
       if (it == other.vars.end() || it->second.known != v.known || it->second.text != v.text) {
+        if (v.known) v.known_start = v.text.substr(0, std::min(v.text.size(), kMaxValueBytes));
         v.known = false;
         if (it != other.vars.end() && it->second.taint.tainted()) v.taint = it->second.taint;
         if (it != other.vars.end()) v.bits |= it->second.bits & kArgWarden;
@@ -256,6 +257,7 @@ void Analyzer::Merge(State& into, const State& other) {
       Value u;
       u.taint = v.taint;
       u.bits = v.bits & kArgWarden;
+      u.known_start = v.known ? v.text : v.known_start;  // what it starts with if it was set
       into.vars.emplace(name, u);
     }
   }
@@ -472,6 +474,20 @@ void Analyzer::CopiedProgram(const std::string& from, const std::string& to, con
   mem_.exec_names[to] = mem_.exec_names.count(a) ? mem_.exec_names[a] : std::string(Basename(a));
 }
 
+// What a variable assigned `value` holds: its text when known, else the literal start.
+Value Analyzer::AssignedValue(const Expanded& value) {
+  Value val;
+  val.known = !(value.bits & kArgDynamic) && value.text.size() <= kMaxValueBytes;
+  if (val.known) {
+    val.text = value.text;
+  } else if (value.bits & kArgDynamic) {
+    val.known_start = value.text.substr(0, std::min(value.text.find('$'), kMaxValueBytes));
+  }
+  val.bits = value.bits & (kArgGlob | kArgPattern | kArgTree | kArgWarden);
+  val.taint = value.taint;
+  return val;
+}
+
 void Analyzer::Assign(const std::string& name, const Expanded& value, bool nameref, State& st, const Ctx& ctx) {
   Value val;
   if (nameref) {
@@ -482,10 +498,8 @@ void Analyzer::Assign(const std::string& name, const Expanded& value, bool namer
     st.vars[name] = val;
     return;
   }
-  val.known = !(value.bits & kArgDynamic) && value.text.size() <= kMaxValueBytes && IsIdentifier(name);
-  if (val.known) val.text = value.text;
-  val.bits = value.bits & (kArgGlob | kArgPattern | kArgTree | kArgWarden);
-  val.taint = value.taint;
+  val = AssignedValue(value);
+  if (!IsIdentifier(name)) val.known = false;
   st.vars[name] = std::move(val);
   // Values evaluated later — by the shell (prompts, PROMPT_COMMAND) or the programs it starts
   // (PAGER, GIT_SSH_COMMAND, …) — and array subscripts in values used in arithmetic.
@@ -657,10 +671,7 @@ Stream Analyzer::WithTemporaryVariables(const std::vector<std::pair<std::string,
     if (!IsIdentifier(name)) continue;
     auto it = st.vars.find(name);
     saved.emplace_back(name, it == st.vars.end() ? std::nullopt : std::optional<Value>(it->second));
-    Value val;
-    val.known = !(v.bits & kArgDynamic);
-    val.text = val.known ? v.text : std::string();
-    st.vars[name] = val;
+    st.vars[name] = AssignedValue(v);
   }
   Stream out = Exec(std::move(argv), st, ctx, in);
   for (auto it = saved.rbegin(); it != saved.rend(); ++it) {

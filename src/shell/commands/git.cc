@@ -356,9 +356,7 @@ void ExternalCommand(Call& c) {
     const std::string& t = c.argv[k].text;
     if (t.rfind("--exec-path=", 0) == 0) dirs.push_back(t.substr(12));
   }
-  if (auto path = c.st.vars.find("PATH"); path != c.st.vars.end() && path->second.known) {
-    for (auto d : Split(path->second.text, ':')) dirs.emplace_back(d);
-  }
+  for (std::string& d : c.an.PathDirectories(c.st)) dirs.push_back(std::move(d));
   for (const std::string& dir : dirs) {
     const std::string file = JoinPath(dir.empty() ? "." : dir, "git-" + c.argv[ops[0]].text);
     if (auto text = c.an.KnownContents(file, c.st)) {
