@@ -170,6 +170,7 @@ bool IsStdinPath(std::string_view p) { return p == "/dev/stdin" || p == "-" || p
 }  // namespace
 
 std::optional<std::string> Analyzer::KnownContents(std::string_view path, const State& st) const {
+  if (mem_.contents.empty()) return std::nullopt;  // nothing written with known text: no path to resolve
   bool dynamic = false;
   for (const auto& p : Resolve(path, st, &dynamic)) {
     if (dynamic) break;

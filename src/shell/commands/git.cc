@@ -386,6 +386,7 @@ std::vector<std::string> HooksOf(const Call& c) {
 // Files of the repository that git reads, written earlier in the line: .git/config (aliases,
 // hooksPath, sshCommand… as -c gives them) and the hooks the verb runs.
 void RepositoryFiles(Call& c) {
+  if (c.an.memory().contents.empty()) return;  // nothing written with known text (most lines)
   const State where = Where(c);
   if (auto text = c.an.KnownContents(".git/config", where)) ConfigText(c, *text, ".git/config");
   if (c.fact().operands.empty()) return;
