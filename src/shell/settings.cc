@@ -122,11 +122,23 @@ bool ListedOptionValue(const CommandFact& f, size_t i, std::string* value) {
 // at again in the command it wraps (sudo sudo … would be quadratic otherwise).
 constexpr size_t kMaxSettingWords = 32;
 
+// Options that name a configuration file: --config, --config-file, --rcfile, --settings,
+// --init-file, --defaults-file, … by name, and ssh's family -F.
+bool NamesAConfigFile(std::string_view tool, std::string_view option) {
+  static constexpr std::string_view kParts[] = {"config", "conf", "rcfile", "settings", "init-file", "defaults-file", "options-file"};
+  if (option.size() > 2 && option[1] == '-') {
+    return std::any_of(std::begin(kParts), std::end(kParts), [&](std::string_view p) { return option.find(p) != std::string_view::npos; });
+  }
+  static constexpr std::string_view kSshFamily[] = {"ssh", "scp", "sftp", "autossh", "mosh"};
+  return option == "-F" && std::find(std::begin(kSshFamily), std::end(kSshFamily), tool) != std::end(kSshFamily);
+}
+
 // Whether any word of the command could be a setting this file reads: an option with a value,
-// a KEY=VALUE word, or a listed tool — checked before anything is copied.
-bool MayHoldSettings(const CommandFact& f) {
+// a KEY=VALUE word, a listed tool, or (`files_known`) an option naming a configuration file —
+// checked before anything is copied.
+bool MayHoldSettings(const CommandFact& f, bool files_known) {
   for (const Option& o : f.options) {
-    if (o.has_value || NamesACommand(o.name)) return true;
+    if (o.has_value || NamesACommand(o.name) || (files_known && NamesAConfigFile(f.name, o.name))) return true;
   }
   for (size_t i = 1; i < std::min(f.argv.size(), kMaxSettingWords); ++i) {
     if (f.argv[i].find('=') != std::string::npos) return true;
@@ -148,17 +160,40 @@ bool HoldsACommand(std::string_view name, std::string_view value, std::string_vi
   return NamesACommand(name);
 }
 
-// A setting whose value is to be read as a command.
+// A setting whose value is to be read as a command, or (file) a configuration file whose
+// lines are settings.
 struct Setting {
   std::string name;
   std::string value;
+  bool file = false;
 };
+
+// The settings of a configuration file's text, one per line: "Key Value" (ssh_config),
+// "key = value", "key=value", "key: value"; comments and [section] headers skipped.
+std::vector<std::pair<std::string_view, std::string_view>> ConfigLines(std::string_view text) {
+  std::vector<std::pair<std::string_view, std::string_view>> out;
+  for (std::string_view line : Split(text.substr(0, std::min<size_t>(text.size(), 64 * 1024)), '\n')) {
+    line = Trim(line);
+    if (line.empty() || line[0] == '#' || line[0] == ';' || line[0] == '[') continue;
+    const size_t sep = line.find_first_of("=: \t");
+    if (sep == std::string_view::npos || sep == 0) continue;
+    std::string_view value = Trim(line.substr(sep + 1));
+    if (!value.empty() && (value[0] == '=' || value[0] == ':')) value = Trim(value.substr(1));  // "Key = value"
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    out.emplace_back(line.substr(0, sep), value);
+    if (out.size() >= 256) break;
+  }
+  return out;
+}
 
 // The settings of a command's first kMaxSettingWords words that hold a command: options with
 // values, an option that names a command followed by a word, listed options, --name=VALUE and
-// KEY=VALUE words the model did not read as options. Copies only what qualifies: the analysis
+// KEY=VALUE words the model did not read as options, and (`files_known`: the line wrote files
+// with known text) options naming a configuration file. Copies only what qualifies: the analysis
 // that follows adds commands (and may move `f`).
-std::vector<Setting> CommandSettings(const CommandFact& f) {
+std::vector<Setting> CommandSettings(const CommandFact& f, bool files_known) {
   std::vector<Setting> out;
   const size_t n = std::min(f.argv.size(), kMaxSettingWords);
   std::string_view key, inner;
@@ -170,12 +205,16 @@ std::vector<Setting> CommandSettings(const CommandFact& f) {
     if (o.arg_index >= n) continue;
     if (o.has_value) {
       add(o.name, o.value);
+      if (files_known && NamesAConfigFile(f.name, o.name)) out.push_back({o.name, o.value, true});
       seen[o.arg_index] = true;
       if (o.arg_index + 1 < n && f.argv[o.arg_index + 1] == o.value) seen[o.arg_index + 1] = true;
-    } else if (o.arg_index + 1 < n && !f.argv[o.arg_index + 1].empty() && f.argv[o.arg_index + 1][0] != '-' &&
-               NamesACommand(o.name)) {
-      add(o.name, f.argv[o.arg_index + 1]);  // --info-script CMD: a value the model did not know
-      seen[o.arg_index + 1] = true;
+    } else if (o.arg_index + 1 < n && !f.argv[o.arg_index + 1].empty() && f.argv[o.arg_index + 1][0] != '-') {
+      // --info-script CMD, --config-file FILE: a value the model did not know
+      if (NamesACommand(o.name)) {
+        add(o.name, f.argv[o.arg_index + 1]);
+        seen[o.arg_index + 1] = true;
+      }
+      if (files_known && NamesAConfigFile(f.name, o.name)) out.push_back({o.name, f.argv[o.arg_index + 1], true});
     }
   }
   for (size_t i = 1; i < n; ++i) {
@@ -224,8 +263,19 @@ void Analyzer::CommandInSetting(std::string_view name, std::string_view value, S
 }
 
 void Analyzer::CommandsInSettings(int index, State& st, const Ctx& ctx) {
-  if (!MayHoldSettings(Cmd(index))) return;
-  for (const Setting& s : CommandSettings(Cmd(index))) CommandInSetting(s.name, s.value, st, ctx);
+  const bool files_known = !mem_.contents.empty();
+  if (!MayHoldSettings(Cmd(index), files_known)) return;
+  for (const Setting& s : CommandSettings(Cmd(index), files_known)) {
+    if (!s.file) {
+      CommandInSetting(s.name, s.value, st, ctx);
+      continue;
+    }
+    // A configuration file written earlier in the line (ssh -F FILE with a ProxyCommand):
+    // its settings as if given one by one.
+    const std::optional<std::string> text = KnownContents(s.value, st);
+    if (!text) continue;
+    for (const auto& [key, value] : ConfigLines(*text)) CommandInSetting(key, value, st, ctx);
+  }
 }
 
 }  // namespace warden::shell

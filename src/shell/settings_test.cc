@@ -35,6 +35,17 @@ TEST(SettingsTest, OneWordIsAScriptOnlyIfWrittenEarlier) {
       << Dump(f);
 }
 
+// A configuration file written earlier in the line and given by an option that names one
+// (ssh -F, --config, --config-file, --settings, …) has its lines read as settings.
+TEST(SettingsTest, ConfigurationFilesWrittenEarlier) {
+  EXPECT_TRUE(Runs("printf 'Host *\\n  ProxyCommand rm -rf /tmp/j\\n' > /tmp/sc; ssh -F /tmp/sc h", "rm -rf /tmp/j"));
+  EXPECT_TRUE(Runs("echo 'pager = rm -rf /tmp/k' > t.conf; tool --config=t.conf", "rm -rf /tmp/k"));
+  EXPECT_TRUE(Runs("printf '[a]\\nhook_command = \"rm -rf /tmp/l\"\\n' > a.ini; app --config-file a.ini", "rm -rf /tmp/l"));
+  EXPECT_TRUE(Runs("echo 'editor: rm -rf /tmp/m' > c.yml; tool --settings c.yml", "rm -rf /tmp/m"));
+  EXPECT_FALSE(Runs("echo 'comment = rm -rf /tmp/n' > c.conf; tool --config c.conf", "rm -rf /tmp/n"));
+  EXPECT_FALSE(Runs("echo 'pager = rm -rf /tmp/o' > c.conf; tool --input c.conf", "rm -rf /tmp/o"));
+}
+
 TEST(SettingsTest, OtherSettingsAreData) {
   for (std::string_view cmd : {"git commit -m 'rm -rf build'", "git log --format='rm -rf %h'",
                                "git --exec-path=/usr/lib/git-core status", "pytest --override-ini 'addopts=rm -rf x'"}) {
