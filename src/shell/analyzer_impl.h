@@ -93,6 +93,7 @@ class Analyzer {
                       const Ctx& ctx);
   // Settings whose name says they hold a command (settings.cc).
   void CommandsInSettings(int index, State& st, const Ctx& ctx);
+  void FilesInOptions(int index, const State& st);
   void CommandInSetting(std::string_view name, std::string_view value, State& st, const Ctx& ctx);
 
   // Speculative analysis (commands/unknown.cc): while a Speculation lives, the facts found are

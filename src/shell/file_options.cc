@@ -1,0 +1,75 @@
+// Files named by options nobody modelled, for any tool: a long option whose name says it names
+// a file (`--index-file=P`, `--log-file P`, `--output=P`, `--pid-file P`, `--rcfile P`) gives a
+// fact on P — a write when the name says the tool writes there (output, log, index, dump, pid,
+// history, report, save), an access otherwise (the policy decides which places matter, as for
+// the operands of programs without a model). The models read the options they know exactly;
+// this is the net under the rest, so a fact may repeat one a model added.
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "core/strings.h"
+#include "shell/analyzer_impl.h"
+#include "shell/analyzer_util.h"
+
+namespace warden::shell {
+namespace {
+
+// "--index-file" → whether it names a file, and whether the tool writes it.
+struct FileOption {
+  bool names_file = false;
+  bool writes = false;
+};
+
+FileOption Classify(std::string_view option) {
+  FileOption out;
+  if (option.size() < 5 || option[0] != '-' || option[1] != '-') return out;
+  std::array<char, 48> buffer;
+  const size_t n = std::min(option.size() - 2, buffer.size());
+  for (size_t i = 0; i < n; ++i) buffer[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(option[i + 2])));
+  const std::string_view name(buffer.data(), n);
+  auto has = [&](std::string_view part) { return name.find(part) != std::string_view::npos; };
+  const bool output = has("output") || has("outfile") || has("out-file") || name == "out";
+  out.names_file = output || has("file") || has("rcfile") || has("logfile");
+  if (!out.names_file) return out;
+  // --output-format json, --file-type x: the value is not a file.
+  if (has("format") || has("type") || has("mode") || has("level") || has("size") || has("encoding") || has("count")) {
+    return FileOption{};
+  }
+  static constexpr std::string_view kWrites[] = {"log", "index", "dump", "pid", "history", "report", "save", "write", "trace"};
+  out.writes = output || std::any_of(std::begin(kWrites), std::end(kWrites), [&](std::string_view w) { return has(w); });
+  return out;
+}
+
+// A value that can be a path (not -, not a number, not a URL).
+bool PathLike(std::string_view value) {
+  if (value.empty() || value == "-" || value.size() > 4096) return false;
+  if (value.find("://") != std::string_view::npos) return false;
+  return !std::all_of(value.begin(), value.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+}  // namespace
+
+void Analyzer::FilesInOptions(int index, const State& st) {
+  const CommandFact& f = Cmd(index);
+  struct Found {
+    FileOp op;
+    std::string option, path;
+    uint8_t bits;
+  };
+  std::vector<Found> found;  // collected first: adding facts may move `f`
+  for (const Option& o : f.options) {
+    if (o.name.size() < 5 || o.name[1] != '-') continue;
+    const FileOption kind = Classify(o.name);
+    if (!kind.names_file) continue;
+    const bool next = !o.has_value && o.arg_index + 1 < f.argv.size() && !f.argv[o.arg_index + 1].empty() &&
+                      f.argv[o.arg_index + 1][0] != '-' && LookupCommand(f.name).family == Family::kUnknown;
+    if (!o.has_value && !next) continue;
+    const std::string& value = o.has_value ? o.value : f.argv[o.arg_index + 1];
+    const uint32_t at = std::min<uint32_t>(o.has_value ? o.arg_index : o.arg_index + 1, f.arg_bits.size() - 1);
+    if (PathLike(value)) found.push_back({kind.writes ? FileOp::kWrite : FileOp::kAccess, o.name, value, f.arg_bits[at]});
+  }
+  for (const Found& x : found) AddFile(x.op, x.path, x.bits, false, Cmd(index).name + " " + x.option, index, st);
+}
+
+}  // namespace warden::shell

@@ -1,0 +1,40 @@
+#include <gtest/gtest.h>
+
+#include "shell/test_util.h"
+
+namespace warden::shell {
+namespace {
+
+using namespace testing;
+
+const FileFact* FileWith(const Facts& f, std::string_view path, FileOp op) {
+  for (const auto& x : f.files) {
+    if (x.path == path && x.op == op) return &x;
+  }
+  return nullptr;
+}
+
+// A long option whose name says it names a file gives a fact on its value, for any tool: a
+// write when the name says the tool writes there, an access otherwise.
+TEST(FileOptionsTest, OptionsThatNameFiles) {
+  Facts f = Analyze("tar -cf /dev/null --index-file=/etc/profile .");
+  EXPECT_NE(FileWith(f, "/etc/profile", FileOp::kWrite), nullptr) << Dump(f);
+  f = Analyze("sometool --log-file /etc/x run");
+  EXPECT_NE(FileWith(f, "/etc/x", FileOp::kWrite), nullptr) << "an unmodelled tool's next word: " << Dump(f);
+  f = Analyze("sometool --output=/etc/y");
+  EXPECT_NE(FileWith(f, "/etc/y", FileOp::kWrite), nullptr) << Dump(f);
+  f = Analyze("sometool --key-file=/etc/z");
+  EXPECT_NE(FileWith(f, "/etc/z", FileOp::kAccess), nullptr) << Dump(f);
+}
+
+TEST(FileOptionsTest, ValuesThatAreNotFiles) {
+  for (std::string_view cmd : {"kubectl get pods --output-format json", "tool --file-type text", "tool --output -",
+                               "tool --logfile-level 3", "tool --output-file=https://example.org/x"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_TRUE(std::none_of(f.files.begin(), f.files.end(), [](const FileFact& x) { return x.op == FileOp::kWrite; }))
+        << cmd << ": " << Dump(f);
+  }
+}
+
+}  // namespace
+}  // namespace warden::shell
