@@ -118,6 +118,10 @@ class Analyzer {
   void AddOperandFile(FileOp op, int index, uint32_t arg, bool recursive, std::string_view source,
                       const State& st, bool guessed = false);
   void AddDynamicPattern(const FileFact& dynamic_fact, std::string_view text, const State& st);
+  size_t file_count() const { return out_->files.size(); }
+  // Drops the file facts added from `first` on that do not lie under one of `roots` (absolute):
+  // what runs in a container reaches this machine only through its bind mounts.
+  void KeepFilesUnder(size_t first, const std::vector<std::string>& roots);
   void Signal(std::string_view type, std::string detail, int command = -1);
   void Taint(std::string_view path, uint8_t bits, const State& st, std::string_view source);
   bool IsTainted(std::string_view path, const State& st, std::string* source) const;

@@ -163,4 +163,15 @@ bool Analyzer::IsTainted(std::string_view path, const State& st, std::string* so
   return false;
 }
 
+void Analyzer::KeepFilesUnder(size_t first, const std::vector<std::string>& roots) {
+  auto& files = out_->files;
+  if (first >= files.size()) return;
+  auto outside = [&](const FileFact& f) {
+    if (f.dynamic) return true;
+    const std::string_view path = f.glob ? std::string_view(f.path).substr(0, f.path.find_first_of("*?[{")) : f.path;
+    return std::none_of(roots.begin(), roots.end(), [&](const std::string& r) { return IsUnder(path, r); });
+  };
+  files.erase(std::remove_if(files.begin() + static_cast<std::ptrdiff_t>(first), files.end(), outside), files.end());
+}
+
 }  // namespace warden::shell

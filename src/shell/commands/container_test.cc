@@ -21,5 +21,21 @@ TEST(ContainerCommandsTest, OtherSubcommandsTouchNoFiles) {
   EXPECT_TRUE(f.files.empty()) << Dump(f);
 }
 
+// What `docker run` runs inside reaches this machine through its bind mounts: paths under a
+// mount point are the host's, and only facts on the mounted trees are kept.
+TEST(ContainerCommandsTest, RunReachesTheHostThroughBindMounts) {
+  Facts f = Analyze("docker run --rm -v /srv/data:/d alpine rm -rf /d");
+  const FileFact* d = FindFile(f, FileOp::kDelete, "/srv/data");
+  ASSERT_NE(d, nullptr) << Dump(f);
+  EXPECT_TRUE(d->recursive);
+  f = Analyze("podman run -v /srv/data:/d -w /d alpine rm -rf x");
+  EXPECT_NE(FindFile(f, FileOp::kDelete, "/srv/data/x"), nullptr) << "-w under the mount: " << Dump(f);
+  f = Analyze("docker run -v /srv/data:/d img sh -c 'rm -rf /d/cache /var/tmp/y'");
+  EXPECT_NE(FindFile(f, FileOp::kDelete, "/srv/data/cache"), nullptr) << Dump(f);
+  EXPECT_EQ(FindFile(f, FileOp::kDelete, "/var/tmp/y"), nullptr) << "inside the container only: " << Dump(f);
+  f = Analyze("docker run -v /srv/data:/d img rm -rf /dx");
+  EXPECT_EQ(FindFile(f, FileOp::kDelete, "/srv/datax"), nullptr) << "not a path under /d: " << Dump(f);
+}
+
 }  // namespace
 }  // namespace warden::shell
