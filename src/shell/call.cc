@@ -59,6 +59,15 @@ State* Call::RunState(State* moved) const {
   return moved;
 }
 
+Expanded Call::OptionValue(const Option& o) const {
+  const size_t at = o.arg_index + 1;
+  // (--file=<(…) reads as "--file=" and the <(…) word: the value is the next word then.)
+  if (at < argv.size() && (argv[at].text == o.value || (o.value.empty() && argv[at].procsub))) return argv[at];
+  Expanded glued = o.arg_index < argv.size() ? argv[o.arg_index] : PlainWord(o.value);  // --file=<(…) keeps its <(…)
+  glued.text = o.value;
+  return glued;
+}
+
 Stream Call::Run(std::vector<Expanded> words, std::string_view via) {
   State moved;
   return an.Exec(std::move(words), *RunState(&moved), an.Inner(ctx, via, false), in);

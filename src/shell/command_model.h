@@ -90,6 +90,10 @@ struct Call {
   // A Unix socket the command talks to (an access; Warden's own is a warden_tamper signal).
   void Socket(std::string_view path, uint8_t bits, std::string_view how);
 
+  // The word that holds an option's value, with what the analysis knows of it (a <(…) keeps
+  // its stream): the next word when separate, else the option's word with only the value.
+  Expanded OptionValue(const Option& o) const;
+
   // Analyzes argv as a command started by this one (via `via`, "" for none).
   Stream Run(std::vector<Expanded> words, std::string_view via);
   // The state what it runs starts from: this one, or a copy in `*moved` after the command's

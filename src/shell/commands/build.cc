@@ -126,13 +126,7 @@ Stream Make(Call& c) {
   const Option* f = FindOption(options, {"-f", "--file", "--makefile"});
   std::vector<Expanded> names = {PlainWord("GNUmakefile"), PlainWord("makefile"), PlainWord("Makefile")};
   if (f && f->has_value) {
-    // The word itself when the value was separate (its <(…) included), else the glued value.
-    const size_t at = f->arg_index + 1;
-    // (--file=<(…) reads as "--file=" and the <(…) word: the value is the next word then.)
-    const bool separate = at < c.argv.size() && (c.argv[at].text == f->value || (f->value.empty() && c.argv[at].procsub));
-    Expanded glued = c.argv[f->arg_index];  // --file=<(…): the word keeps its <(…)
-    glued.text = f->value;
-    names = {separate ? c.argv[at] : glued};
+    names = {c.OptionValue(*f)};
   }
   for (const Expanded& name : names) {
     bool decoded = false;

@@ -272,10 +272,45 @@ Stream Fc(Call& c) {
 Stream At(Call& c) {
   Ctx inner = c.an.Inner(c.ctx, c.name(), false);
   if (const Option* f = FindOption(c.fact().options, {"-f"}); f && f->has_value) {
-    c.an.ScriptFile(PlainWord(f->value), c.name(), c.index, c.st, inner, c.in);
+    c.an.ScriptFile(c.OptionValue(*f), c.name(), c.index, c.st, inner, c.in);
   } else {
     c.an.CodeStream(c.in, c.name(), c.index, c.st, inner);
   }
+  return Stream{};
+}
+
+// The commands of a crontab's text: each line's command after its five time fields (or after
+// an @reboot-style word); comments and VAR=value lines skipped.
+std::vector<std::string> CrontabCommands(std::string_view text) {
+  std::vector<std::string> out;
+  for (std::string_view line : Split(text.substr(0, std::min<size_t>(text.size(), 64 * 1024)), '\n')) {
+    line = Trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    const size_t eq = line.find('='), blank = line.find_first_of(" \t");
+    if (eq != std::string_view::npos && (blank == std::string_view::npos || eq < blank)) continue;  // SHELL=/bin/sh
+    const int fields = line[0] == '@' ? 1 : 5;
+    size_t at = 0;
+    for (int k = 0; k < fields && at != std::string_view::npos; ++k) {
+      at = line.find_first_of(" \t", at);
+      if (at != std::string_view::npos) at = line.find_first_not_of(" \t", at);
+    }
+    if (at != std::string_view::npos) out.emplace_back(line.substr(at));
+    if (out.size() >= 64) break;
+  }
+  return out;
+}
+
+// crontab FILE, crontab - (or no operand: standard input): the commands it schedules are what
+// will run, analyzed as if run now. -l, -r, -e do not install a given text.
+Stream Crontab(Call& c) {
+  const CommandFact& f = c.fact();
+  if (HasOption(f.options, {"-l", "-r", "-e", "-i"})) return Stream{};
+  const Expanded file = f.operands.empty() ? PlainWord("-") : c.argv[f.operands[0]];
+  if (!f.operands.empty()) c.Operand(FileOp::kRead, f.operands[0]);
+  bool decoded = false;
+  const std::optional<std::string> text = c.an.ScriptText(file, c.st, c.in, &decoded);
+  if (!text) return Stream{};
+  for (const std::string& command : CrontabCommands(*text)) c.RunCode(command, "crontab", c.name());
   return Stream{};
 }
 
@@ -308,8 +343,9 @@ constexpr CommandSpec kModels[] = {
     {.name = "getopts", .family = Family::kBuiltin, .run = Evaluates},
     {.name = "mktemp", .family = Family::kBuiltin, .run = Mktemp},
     {.name = "enable", .family = Family::kBuiltin, .short_value = "f", .run = Enable},
-    {.name = "at", .family = Family::kBuiltin, .run = At},
-    {.name = "batch", .family = Family::kBuiltin, .run = At},
+    {.name = "at", .family = Family::kBuiltin, .short_value = "fqt", .run = At},
+    {.name = "batch", .family = Family::kBuiltin, .short_value = "fq", .run = At},
+    {.name = "crontab", .family = Family::kBuiltin, .short_value = "uc", .run = Crontab},
 };
 
 }  // namespace

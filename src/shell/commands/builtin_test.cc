@@ -88,5 +88,19 @@ TEST(BuiltinCommandsTest, VariablesProgramsEvaluateLater) {
   EXPECT_TRUE(HasSignal(Analyze("LD_PRELOAD=/tmp/x.so ls"), kSignalDynamicScript));
 }
 
+// What crontab installs and at schedules runs later: analyzed as if it ran now (a crontab's
+// commands after their time fields; at's standard input or -f FILE, a <(…) included).
+TEST(BuiltinCommandsTest, ScheduledCommandsAreAnalyzed) {
+  for (std::string_view cmd : {"echo '*/5 * * * * rm -rf /' | crontab -", "printf '@daily rm -rf /\\n' > /tmp/c; crontab /tmp/c",
+                               "crontab <(echo '0 0 * * 0 rm -rf /')", "at -f <(echo 'rm -rf /') now",
+                               "echo 'rm -rf /' | batch"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << cmd << ": " << Dump(f);
+  }
+  Facts f = Analyze("printf 'SHELL=/bin/bash\\n# rm -rf /\\n0 3 * * * make backup\\n' | crontab -");
+  EXPECT_FALSE(HasCommandLine(f, "rm -rf /")) << Dump(f);
+  EXPECT_TRUE(HasCommandLine(f, "make backup")) << Dump(f);
+}
+
 }  // namespace
 }  // namespace warden::shell

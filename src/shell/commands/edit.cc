@@ -389,8 +389,7 @@ Stream Sed(Call& c) {
   if (const Option* o = FindOption(f.options, {"-f", "--file"}); o && o->has_value) {
     c.File(FileOp::kRead, o->value);
     // The script file's text, when known (written earlier, a <(…)): one command per line.
-    const size_t at = o->arg_index + 1;
-    const Expanded file = at < c.argv.size() && c.argv[at].text == o->value ? c.argv[at] : PlainWord(o->value);
+    const Expanded file = c.OptionValue(*o);
     bool decoded = false;
     if (auto text = c.an.ScriptText(file, c.st, c.in, &decoded)) {
       for (auto line : Split(*text, '\n')) SedScript(c, std::string(Trim(line)));

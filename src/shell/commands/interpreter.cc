@@ -262,8 +262,7 @@ Stream Awk(Call& c) {
   size_t files_from = 0;
   if (const Option* f = FindOption(options, {"-f", "--file"}); f && f->has_value) {
     // The program file: its text when known (written earlier, a <(…), standard input).
-    const size_t at = f->arg_index + 1;
-    const Expanded file = at < c.argv.size() && c.argv[at].text == f->value ? c.argv[at] : PlainWord(f->value);
+    const Expanded file = c.OptionValue(*f);
     c.File(FileOp::kRead, f->value);
     bool decoded = false;
     if (auto text = c.an.ScriptText(file, c.st, c.in, &decoded)) InlineCode(c, PlainWord(*text));

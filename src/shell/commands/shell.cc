@@ -54,9 +54,7 @@ Stream RunShell(Call& c) {
   // --rcfile FILE / --init-file FILE: read before anything else (a <(…) included).
   for (const Option& o : options) {
     if ((o.name == "--rcfile" || o.name == "--init-file") && o.has_value) {
-      const uint32_t at = std::min<uint32_t>(o.arg_index + 1, static_cast<uint32_t>(c.argv.size() - 1));
-      c.an.ScriptFile(c.argv[at].text == o.value ? c.argv[at] : PlainWord(o.value), c.name() + " --rcfile", c.index,
-                      c.st, inner, Stream{});
+      c.an.ScriptFile(c.OptionValue(o), c.name() + " --rcfile", c.index, c.st, inner, Stream{});
     }
   }
   StartupFiles(c, inner);
