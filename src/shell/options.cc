@@ -91,6 +91,10 @@ class OptionParser {
     if (eq != std::string::npos) {
       o.value = tok.substr(eq + 1);
       o.has_value = true;
+      const std::string_view bare = std::string_view(o.name).substr(2);
+      if (!InList(spec_.long_value, bare)) {
+        if (auto full = Completed(spec_.long_value, bare); !full.empty()) o.name = "--" + std::string(full);  // --to-com=CMD
+      }
     } else if (InList(spec_.long_value, std::string_view(o.name).substr(2)) && i_ + 1 < argv_.size()) {
       o.value = argv_[++i_];
       o.has_value = true;

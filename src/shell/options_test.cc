@@ -105,4 +105,17 @@ TEST(OptionsTest, AbbreviatedLongOptionsTakeTheirValue) {
   ASSERT_EQ(operands.size(), 1u);
 }
 
+TEST(OptionsTest, AbbreviatedLongOptionsWithGluedValues) {
+  CommandSpec spec{.name = "t", .family = Family::kEffects, .long_value = "to-command totals"};
+  std::vector<std::string> argv = {"t", "--to-com=rm -rf /", "--totals=x"};
+  std::vector<Option> options;
+  std::vector<uint32_t> operands;
+  size_t stop = 0;
+  ParseOptions(spec, argv, 1, &options, &operands, &stop);
+  ASSERT_EQ(options.size(), 2u);
+  EXPECT_EQ(options[0].name, "--to-command");
+  EXPECT_EQ(options[0].value, "rm -rf /");
+  EXPECT_EQ(options[1].name, "--totals");
+}
+
 }  // namespace warden::shell

@@ -3,6 +3,8 @@
 // (--to-command, --checkpoint-action=exec=, -I/--use-compress-program, -F/--info-script) are
 // shell strings. zip writes its archive (and -TT is a command), unzip writes below -d DIR,
 // gzip and friends replace their operands (or decode to standard output).
+#include <algorithm>
+
 #include "core/path.h"
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
@@ -13,25 +15,19 @@ namespace {
 
 constexpr std::string_view kBundledLetters = "abcdfhijklmnoprstuvwxzABCGJKLMNOPSTUVWXZ";
 
-// The command a tar option runs, or "" (the option's value may be the next word).
-std::string TarCommand(const std::vector<std::string>& argv, size_t k) {
-  const std::string& t = argv[k];
-  if (t.rfind("--checkpoint-action=exec=", 0) == 0) return t.substr(25);
-  if (t.rfind("--to-command=", 0) == 0 || t.rfind("--info-script=", 0) == 0 ||
-      t.rfind("--new-volume-script=", 0) == 0 || t.rfind("--use-compress-program=", 0) == 0) {
-    return t.substr(t.find('=') + 1);
-  }
-  if ((t == "-I" || t == "-F" || t == "--to-command" || t == "--use-compress-program") && k + 1 < argv.size()) {
-    return argv[k + 1];
-  }
-  return {};
-}
-
-void TarCommands(Call& c) {
-  const std::vector<std::string>& argv = c.fact().argv;
-  for (size_t k = 1; k < argv.size(); ++k) {
-    std::string cmd = TarCommand(argv, k);
-    if (!cmd.empty()) c.RunCode(cmd, "tar " + argv[k].substr(0, argv[k].find('=')), "tar");
+// The options that make tar run a command, as parsed (abbreviations completed, -I'…' glued):
+// --to-command, --info-script (-F), --new-volume-script, --use-compress-program (-I), and
+// --checkpoint-action=exec=CMD.
+void TarCommands(Call& c, const CommandFact& f) {
+  static constexpr std::string_view kRuns[] = {"--to-command", "--info-script", "-F", "--new-volume-script",
+                                               "--use-compress-program", "-I"};
+  for (const Option& o : f.options) {
+    if (!o.has_value) continue;
+    if (std::find(std::begin(kRuns), std::end(kRuns), o.name) != std::end(kRuns)) {
+      c.RunCode(o.value, "tar " + o.name, "tar");
+    } else if (o.name == "--checkpoint-action" && o.value.rfind("exec=", 0) == 0) {
+      c.RunCode(o.value.substr(5), "tar --checkpoint-action", "tar");
+    }
   }
 }
 
@@ -58,8 +54,8 @@ void TarExtract(Call& c, const CommandFact& f, const State& where) {
 }
 
 Stream Tar(Call& c) {
-  TarCommands(c);
   CommandFact f = TarFact(c.fact());
+  TarCommands(c, f);
   State where = c.st;
   if (const Option* d = FindOption(f.options, {"-C", "--directory"}); d && d->has_value) {
     c.an.ChangeDirectory({PlainWord("cd"), PlainWord(d->value)}, where);
@@ -146,7 +142,7 @@ Stream Compress(Call& c) {
 using F = Family;
 
 constexpr CommandSpec kModels[] = {
-    {"tar", F::kEffects, "fCTXbgKLNVIF", "file directory files-from exclude-from exclude blocking-factor listed-incremental starting-file newer after-date label transform use-compress-program to-command info-script new-volume-script", false, 0, 0, "", false, Tar},
+    {"tar", F::kEffects, "fCTXbgKLNVIF", "file directory files-from exclude-from exclude blocking-factor listed-incremental starting-file newer after-date label transform use-compress-program to-command info-script new-volume-script checkpoint-action index-file", false, 0, 0, "", false, Tar},
     {"zip", F::kEffects, "bnttxi", "unzip-command", false, 0, 0, "", false, Zip},
     {"unzip", F::kEffects, "dxZ", "", false, 0, 0, "", false, Unzip},
     {"gzip", F::kEffects, "S", "suffix", false, 0, 0, "", false, Compress},
