@@ -329,7 +329,8 @@ void Analyzer::ReverseShellInCode(std::string_view code, std::string_view interp
 void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interpreter, int index, State& st,
                                   const Ctx& ctx) {
   const std::string normalized =
-      WithHomeLiterals(NormalizeQuoteOperators(code.substr(0, std::min<size_t>(code.size(), 16 * 1024))), opt_.home);
+      WithHomeLiterals(WithDecodedLiterals(NormalizeQuoteOperators(code.substr(0, std::min<size_t>(code.size(), 16 * 1024)))),
+                       opt_.home);
   re2::StringPiece text(normalized);
   Ctx inner = Inner(ctx, std::string(interpreter), false, std::string(interpreter) + " shell string");
   auto run = [&](const std::string& s) {

@@ -2,9 +2,12 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "core/strings.h"
+#include "shell/literal.h"
 
 namespace warden::shell {
 namespace {
@@ -259,6 +262,114 @@ std::string Escaped(std::string_view replacement) {
 }
 
 }  // namespace
+
+namespace {
+
+enum class Encoding { kBase64, kHex, kRot13 };
+
+std::optional<std::string> Decode(Encoding e, std::string_view payload) {
+  std::string compact;
+  for (char c : payload) {
+    if (!std::isspace(static_cast<unsigned char>(c))) compact += c;
+  }
+  switch (e) {
+    case Encoding::kBase64: {
+      for (char& c : compact) {  // the URL-safe alphabet
+        if (c == '-') c = '+';
+        if (c == '_') c = '/';
+      }
+      return DecodeBase64(compact);
+    }
+    case Encoding::kHex: return DecodeHex(compact);
+    case Encoding::kRot13: {
+      std::string out(payload);
+      for (char& c : out) {
+        if (std::isalpha(static_cast<unsigned char>(c))) {
+          const char base = std::islower(static_cast<unsigned char>(c)) ? 'a' : 'A';
+          c = static_cast<char>(base + (c - base + 13) % 26);
+        }
+      }
+      return out;
+    }
+  }
+  return std::nullopt;
+}
+
+struct DecodingCall {
+  Encoding encoding;
+  const RE2* re;  // group 1: the literal's text
+};
+
+const std::vector<DecodingCall>& DecodingCalls() {
+  // A quoted literal ('…' or "…") of the characters the encoding uses.
+#define WARDEN_B64 R"re(["']([A-Za-z0-9+/=_\s-]*)["'])re"
+#define WARDEN_HEX R"re(["']([0-9A-Fa-f\s]*)["'])re"
+#define WARDEN_ANY R"re(["']([^"'\\]*)["'])re"
+#define WARDEN_TAIL R"re((?:\s*\.\s*(?:decode|toString)\s*\([^)]*\))?)re"
+  static const RE2 kB64Call(R"re((?:base64\s*\.\s*)?(?:b64decode|urlsafe_b64decode|decodebytes|decodestring|decode_base64|base64_decode|atob|Base64\s*\.\s*(?:decode64|strict_decode64|urlsafe_decode64))(?:\s*\(\s*b?)re" WARDEN_B64 R"re(\s*\)|\s+)re" WARDEN_B64 R"re())re" WARDEN_TAIL);
+  static const RE2 kB64Buffer(R"re(Buffer\s*\.\s*from\s*\(\s*)re" WARDEN_B64 R"re(\s*,\s*["'](?:base64|base64url)["']\s*\))re" WARDEN_TAIL);
+  static const RE2 kB64Unpack(WARDEN_B64 R"re(\s*\.\s*unpack1?\s*\(\s*["']m0?["']\s*\)(?:\s*\.\s*first|\s*\[\s*0\s*\])?)re");
+  static const RE2 kHexCall(R"re((?:bytes\s*\.\s*fromhex|hex2bin|binascii\s*\.\s*(?:unhexlify|a2b_hex))\s*\(\s*b?)re" WARDEN_HEX R"re(\s*\))re" WARDEN_TAIL);
+  static const RE2 kHexBuffer(R"re(Buffer\s*\.\s*from\s*\(\s*)re" WARDEN_HEX R"re(\s*,\s*["']hex["']\s*\))re" WARDEN_TAIL);
+  static const RE2 kHexPack(R"re(pack(?:\s*\(\s*["']H\*["']\s*,\s*)re" WARDEN_HEX R"re(\s*\)|\s+["']H\*["']\s*,\s*)re" WARDEN_HEX R"re())re");
+  static const RE2 kHexArrayPack(R"re(\[\s*)re" WARDEN_HEX R"re(\s*\]\s*\.\s*pack\s*\(\s*["']H\*["']\s*\))re");
+  static const RE2 kHexCodecs(R"re(codecs\s*\.\s*decode\s*\(\s*b?)re" WARDEN_HEX R"re(\s*,\s*["']hex["']\s*\))re" WARDEN_TAIL);
+  static const RE2 kRot13(R"re((?:codecs\s*\.\s*decode\s*\(\s*)re" WARDEN_ANY R"re(\s*,\s*["']rot[_-]?13["']\s*\)|str_rot13\s*\(\s*)re" WARDEN_ANY R"re(\s*\)))re");
+#undef WARDEN_B64
+#undef WARDEN_HEX
+#undef WARDEN_ANY
+#undef WARDEN_TAIL
+  static const std::vector<DecodingCall> calls = {
+      {Encoding::kBase64, &kB64Call},  {Encoding::kBase64, &kB64Buffer}, {Encoding::kBase64, &kB64Unpack},
+      {Encoding::kHex, &kHexCall},     {Encoding::kHex, &kHexBuffer},    {Encoding::kHex, &kHexPack},
+      {Encoding::kHex, &kHexArrayPack}, {Encoding::kHex, &kHexCodecs},   {Encoding::kRot13, &kRot13}};
+  return calls;
+}
+
+std::string DoubleQuotedLiteral(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string WithDecodedLiterals(std::string_view code) {
+  static constexpr std::string_view kHints[] = {"b64", "base64", "fromhex", "Buffer", "atob", "pack", "hex2bin",
+                                                "unhexlify", "a2b_hex", "codecs", "rot13", "Base64"};
+  if (std::none_of(std::begin(kHints), std::end(kHints), [&](std::string_view h) { return code.find(h) != std::string_view::npos; })) {
+    return std::string(code);
+  }
+  std::string out(code);
+  int replaced = 0;
+  for (const DecodingCall& call : DecodingCalls()) {
+    size_t from = 0;
+    re2::StringPiece groups[3];
+    while (replaced < 16 && from <= out.size() &&
+           call.re->Match(out, from, out.size(), RE2::UNANCHORED, groups, 3)) {
+      const re2::StringPiece payload = groups[1].data() != nullptr ? groups[1] : groups[2];
+      const size_t start = static_cast<size_t>(groups[0].data() - out.data());
+      const size_t length = groups[0].size();
+      auto decoded = Decode(call.encoding, std::string_view(payload.data(), payload.size()));
+      if (!decoded || length == 0) {
+        from = start + std::max<size_t>(length, 1);
+        continue;
+      }
+      const std::string literal = DoubleQuotedLiteral(*decoded);
+      out.replace(start, length, literal);
+      from = start + literal.size();
+      ++replaced;
+    }
+  }
+  return out;
+}
 
 std::string WithHomeLiterals(std::string_view code, std::string_view home) {
   // Inside a string the home is text: "#{Dir.home}", `${os.homedir()}`, f"{Path.home()}", and

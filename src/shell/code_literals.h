@@ -22,6 +22,14 @@ std::string NormalizeQuoteOperators(std::string_view code);
 // literal "`home`", so that shutil.rmtree(Path.home()) names the path it deletes.
 std::string WithHomeLiterals(std::string_view code, std::string_view home);
 
+// Decoding calls on a string literal replaced by the decoded text as a "…" literal, so that
+// system(pack("H*", "726d…")) reads as system("rm …"): base64 (b64decode, Buffer.from(…,
+// 'base64'), atob, decode_base64, Base64.decode64, base64_decode, unpack('m')), hex
+// (bytes.fromhex, Buffer.from(…, 'hex'), pack('H*', …), hex2bin, codecs.decode(…, 'hex')) and
+// rot13 (codecs.decode(…, 'rot13'), str_rot13); a trailing .decode(…)/.toString(…) goes with
+// the call. At most 16 calls; text that does not decode stays as written.
+std::string WithDecodedLiterals(std::string_view code);
+
 // Runs of two or more string literals ('…' or "…", backslash escapes undone) separated only by
 // blanks, commas, opening brackets and list constructors — ["sh", "-c", "…"], ("rm", "-rf",
 // "/"), "/bin/rm" (list "-rf" "/"), System.cmd("sh", ["-c", "…"]): candidate argvs.

@@ -68,4 +68,19 @@ TEST(CodeLiteralsTest, HomeExpressionsBecomeTheHome) {
 }
 
 }  // namespace
+TEST(CodeLiteralsTest, DecodingCallsOnLiteralsAreDecoded) {
+  EXPECT_EQ(WithDecodedLiterals(R"(system(pack("H*","726d202f78")))"), R"(system("rm /x"))");
+  EXPECT_EQ(WithDecodedLiterals(R"(execSync(Buffer.from('cm0gL3g=','base64').toString()))"), R"(execSync("rm /x"))");
+  EXPECT_EQ(WithDecodedLiterals(R"(os.system(base64.b64decode(b'cm0gL3g=').decode()))"), R"(os.system("rm /x"))");
+  EXPECT_EQ(WithDecodedLiterals(R"(os.system(bytes.fromhex("726d202f78").decode("utf-8")))"), R"(os.system("rm /x"))");
+  EXPECT_EQ(WithDecodedLiterals(R"(system(Base64.decode64 'cm0gL3g='))"), R"(system("rm /x"))");
+  EXPECT_EQ(WithDecodedLiterals(R"(exec(atob("cm0gL3g=")))"), R"(exec("rm /x"))");
+  EXPECT_EQ(WithDecodedLiterals(R"(system(codecs.decode('ez /k', 'rot13')))"), R"(system("rm /x"))");
+  EXPECT_EQ(WithDecodedLiterals(R"(system(['726d202f78'].pack('H*')))"), R"(system("rm /x"))");
+  // Not a literal, or not decodable: as written.
+  EXPECT_EQ(WithDecodedLiterals("b64decode(x)"), "b64decode(x)");
+  EXPECT_EQ(WithDecodedLiterals("bytes.fromhex('zz')"), "bytes.fromhex('zz')");
+  EXPECT_EQ(WithDecodedLiterals("print(1)"), "print(1)");
+}
+
 }  // namespace warden::shell
