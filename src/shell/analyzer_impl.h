@@ -85,12 +85,14 @@ class Analyzer {
   // A variable set (assigned, exported or given to one command) that a program evaluates later:
   // PAGER, GIT_SSH_COMMAND, PROMPT_COMMAND and the like run as command lines, prompts are
   // expanded, BASH_ENV=<(…) is read, BASH_FUNC_NAME%% defines a function, LD_PRELOAD loads code.
-  void EvaluatedLater(const std::string& name, const Expanded& value, State& st, const Ctx& ctx);
+  // `in`: what flows into the command the variable is given to (BASH_ENV=/dev/stdin reads it).
+  void EvaluatedLater(const std::string& name, const Expanded& value, State& st, const Ctx& ctx,
+                      const Stream& in = {});
   // Code interpreters and shells load because a variable says so (startup_env.cc).
-  bool StartupFromEnvironment(const std::string& name, const Expanded& value, State& st, const Ctx& ctx);
+  bool StartupFromEnvironment(const std::string& name, const Expanded& value, State& st, const Ctx& ctx,
+                              const Stream& in);
   void CodeInLanguage(std::string_view code, std::string_view language, State& st, const Ctx& ctx);
-  void FileInLanguage(const Expanded& value, std::string_view path, std::string_view language, State& st,
-                      const Ctx& ctx);
+  void FileInLanguage(const Expanded& file, std::string_view language, State& st, const Ctx& ctx, const Stream& in);
   // Settings whose name says they hold a command (settings.cc).
   void CommandsInSettings(int index, State& st, const Ctx& ctx);
   void FilesInOptions(int index, const State& st);
@@ -160,7 +162,8 @@ class Analyzer {
   std::optional<std::vector<Expanded>> ArrayItems(const Word& value, State& st, const Ctx& ctx);
   void Declare(const std::vector<std::pair<std::string, Expanded>>& assigns, const std::vector<Expanded>& argv,
                State& st, const Ctx& ctx);
-  void CommandVariables(const std::vector<std::pair<std::string, Expanded>>& assigns, State& st, const Ctx& ctx);
+  void CommandVariables(const std::vector<std::pair<std::string, Expanded>>& assigns, State& st, const Ctx& ctx,
+                        const Stream& in);
   Stream WithTemporaryVariables(const std::vector<std::pair<std::string, Expanded>>& assigns,
                                 std::vector<Expanded> argv, State& st, const Ctx& ctx, const Stream& in);
   void ScanWords(const std::vector<Word>& words, State& st, const Ctx& ctx);

@@ -44,19 +44,17 @@ void Analyzer::CodeInLanguage(std::string_view code, std::string_view language, 
   PathsInCode(code, language, -1, st);
 }
 
-void Analyzer::FileInLanguage(const Expanded& value, std::string_view path, std::string_view language, State& st,
-                              const Ctx& ctx) {
-  if (value.procsub && value.procsub_stream.kind == Stream::Kind::kLiteral) {
-    CodeInLanguage(value.procsub_stream.text, language, st, ctx);
-  } else if (auto text = KnownContents(path, st)) {
-    CodeInLanguage(*text, language, st, ctx);
-  }
+void Analyzer::FileInLanguage(const Expanded& file, std::string_view language, State& st, const Ctx& ctx,
+                              const Stream& in) {
+  bool decoded = false;  // a <(…), standard input, or a file written earlier
+  if (auto text = ScriptText(file, st, in, &decoded)) CodeInLanguage(*text, language, st, ctx);
 }
 
-bool Analyzer::StartupFromEnvironment(const std::string& name, const Expanded& value, State& st, const Ctx& ctx) {
+bool Analyzer::StartupFromEnvironment(const std::string& name, const Expanded& value, State& st, const Ctx& ctx,
+                                      const Stream& in) {
   const std::string& v = value.text;
   if (name == "PYTHONSTARTUP") {
-    FileInLanguage(value, v, "python", st, ctx);
+    FileInLanguage(value, "python", st, ctx, in);
   } else if (name == "PYTHONPATH") {
     for (std::string_view dir : Split(v, ':')) {
       for (std::string_view file : {"sitecustomize.py", "usercustomize.py"}) {
@@ -65,7 +63,7 @@ bool Analyzer::StartupFromEnvironment(const std::string& name, const Expanded& v
     }
   } else if (name == "NODE_OPTIONS" || name == "RUBYOPT") {
     for (const std::string& file : RequiredFiles(v)) {
-      FileInLanguage(Expanded{}, file, name == "RUBYOPT" ? "ruby" : "node", st, ctx);
+      FileInLanguage(PlainWord(file), name == "RUBYOPT" ? "ruby" : "node", st, ctx, in);
     }
   } else if (name == "PERL5OPT" || name == "PERL5DB") {
     CodeInLanguage(v, "perl", st, ctx);  // -Mmod;CODE and the debugger's code run as Perl
@@ -81,7 +79,7 @@ bool Analyzer::StartupFromEnvironment(const std::string& name, const Expanded& v
       CodeInLanguage(v.substr(at + 8, close - at - 8), "sh", st, ctx);
     }
   } else if (name == "BASH_ENV" || name == "ENV") {
-    FileInLanguage(value, v, "sh", st, ctx);
+    FileInLanguage(value, "sh", st, ctx, in);
   } else {
     return false;
   }

@@ -585,7 +585,7 @@ Stream Analyzer::Simple(const Node& n, State& st, const Ctx& ctx, const Stream& 
     }
     return Stream{};
   }
-  CommandVariables(assigns, st, ctx);
+  CommandVariables(assigns, st, ctx, input);
   Stream out = WithTemporaryVariables(assigns, std::move(argv), st, ctx, input);
   if (outputs.empty()) return out;
   Outputs(outputs, out, st);
@@ -615,10 +615,10 @@ void Analyzer::Declare(const std::vector<std::pair<std::string, Expanded>>& assi
 
 // Variables set for one command (VAR=val cmd): what programs evaluate from them.
 void Analyzer::CommandVariables(const std::vector<std::pair<std::string, Expanded>>& assigns, State& st,
-                                const Ctx& ctx) {
+                                const Ctx& ctx, const Stream& in) {
   for (const auto& [name, v] : assigns) {
     if (IsWardenVariable(name)) Signal(kSignalWardenTamper, "sets " + name + ", which Warden's programs read");
-    EvaluatedLater(name, v, st, ctx);
+    EvaluatedLater(name, v, st, ctx, in);
   }
 }
 
@@ -636,7 +636,8 @@ bool RunsAsCommand(std::string_view name) {
 
 }  // namespace
 
-void Analyzer::EvaluatedLater(const std::string& name, const Expanded& value, State& st, const Ctx& ctx) {
+void Analyzer::EvaluatedLater(const std::string& name, const Expanded& value, State& st, const Ctx& ctx,
+                              const Stream& in) {
   if (RunsAsCommand(name)) {
     Expanded c = value;
     if (!c.text.empty() && c.text[0] == '|') c.text.erase(0, 1);  // LESSOPEN='|cmd %s'
@@ -645,7 +646,7 @@ void Analyzer::EvaluatedLater(const std::string& name, const Expanded& value, St
     ScanEvaluated(value.text, name, st, ctx);
   } else if ((name == "BASH_ENV" || name == "ENV") && value.procsub) {
     CodeStream(value.procsub_stream, name, -1, st, ctx);  // BASH_ENV=<(…): read by the next shell
-  } else if (StartupFromEnvironment(name, value, st, ctx)) {
+  } else if (StartupFromEnvironment(name, value, st, ctx, in)) {
     // PYTHONSTARTUP, NODE_OPTIONS, ZDOTDIR, BASH_ENV=FILE…: their code, as far as it is known
   } else if (name.rfind("BASH_FUNC_", 0) == 0) {
     // BASH_FUNC_ls%%='() { …; }': bash defines ls from it; the body runs when ls is called.

@@ -7,8 +7,10 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "core/file_kinds.h"
+#include "core/strings.h"
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
 #include "shell/commands/families.h"
@@ -43,7 +45,7 @@ size_t ArgumentsOf(std::string_view tok) {
       "-regex", "-iregex", "-newer", "-anewer", "-cnewer", "-size", "-mtime", "-mmin", "-atime", "-amin", "-ctime",
       "-cmin", "-user", "-group", "-uid", "-gid", "-perm", "-type", "-xtype", "-links", "-inum", "-samefile", "-lname",
       "-ilname", "-maxdepth", "-mindepth", "-regextype", "-used", "-context", "-fstype", "-printf", "-fprint",
-      "-fprint0", "-fls", "-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename"};
+      "-fprint0", "-fls", "-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename", "-files0-from"};
   if (tok == "-fprintf") return 2;
   if (tok.rfind("-newer", 0) == 0 && tok.size() == 8) return 1;  // -newerXY REF
   return std::find(std::begin(kOne), std::end(kOne), tok) != std::end(kOne) ? 1 : 0;
@@ -233,6 +235,7 @@ size_t ReadRoots(const CommandFact& f, std::vector<Root>* roots) {
     if (a[i] == "-D") ++i;
     ++i;
   }
+  if (i < a.size() && a[i] == "--") ++i;  // find -- ROOT…: the end of find's own options
   while (i < a.size() && !a[i].empty() && a[i][0] != '-' && a[i] != "(" && a[i] != "!") {
     roots->emplace_back(a[i], f.arg_bits[i]);
     ++i;
@@ -289,9 +292,31 @@ Root Joined(Call& c, std::vector<Root> paths) {
   return {(absolute ? "/{" : "{") + alternatives + "}", bits};
 }
 
+// -files0-from FILE: the roots are FILE's NUL- (or newline-) separated names, when its text is
+// known (a <(…), a file written earlier); a root only known at run time otherwise.
+void RootsFromFile(Call& c, size_t first, std::vector<Root>* roots) {
+  const std::vector<std::string>& a = c.fact().argv;
+  for (size_t k = first; k + 1 < a.size(); ++k) {
+    if (a[k] != "-files0-from") continue;
+    roots->clear();
+    bool decoded = false;
+    const std::optional<std::string> text = c.an.ScriptText(c.argv[k + 1], c.st, c.in, &decoded);
+    if (text) {
+      std::string names = *text;
+      std::replace(names.begin(), names.end(), '\0', '\n');
+      for (std::string_view name : Split(names, '\n')) {
+        if (!name.empty() && roots->size() < 32) roots->emplace_back(std::string(name), 0);
+      }
+    }
+    if (roots->empty()) roots->emplace_back("${files0-from}", kArgDynamic);
+    return;
+  }
+}
+
 Stream Find(Call& c) {
   std::vector<Root> roots;
   const size_t first = ReadRoots(c.fact(), &roots);
+  RootsFromFile(c, first, &roots);
   std::vector<Action> actions = ExpressionReader(c, roots, first).Read();
   Ctx inner_ctx = c.an.Inner(c.ctx, "find", false, "find -exec");
   PathSet printed;

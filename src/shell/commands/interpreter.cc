@@ -260,8 +260,8 @@ Stream Awk(Call& c) {
     if ((o.name == "-i" || o.name == "--include") && o.value == "inplace") inplace = true;
   }
   size_t files_from = 0;
-  if (const Option* f = FindOption(options, {"-f", "--file"}); f && f->has_value) {
-    // The program file: its text when known (written earlier, a <(…), standard input).
+  if (const Option* f = FindOption(options, {"-f", "--file", "-E", "--exec"}); f && f->has_value) {
+    // The program file (gawk -E/--exec: the same, and the last option): its text when known (written earlier, a <(…), standard input).
     const Expanded file = c.OptionValue(*f);
     c.File(FileOp::kRead, f->value);
     bool decoded = false;
@@ -368,7 +368,7 @@ constexpr CommandSpec kModels[] = {
     {"osascript", F::kInterpreter, "ls", "", true, 0, 'e', "", false, Interpreter},
     {"tclsh", F::kInterpreter, "", "", true, 0, 0, "", false, Interpreter},
     // Any awk may be gawk (Debian's awk is whichever is installed): gawk's options for all.
-    {"awk", F::kInterpreter, "FfvEil", "field-separator file assign include load", false, 0, 0, "", false, Awk},
+    {"awk", F::kInterpreter, "FfvEil", "field-separator file assign include load exec", false, 0, 0, "", false, Awk},
     {"gawk", F::kInterpreter, "FfvEil", "field-separator file assign include load", false, 0, 0, "", false, Awk},
     {"mawk", F::kInterpreter, "FfvEil", "field-separator file assign include load", false, 0, 0, "", false, Awk},
     {"nawk", F::kInterpreter, "FfvEil", "field-separator file assign include load", false, 0, 0, "", false, Awk},

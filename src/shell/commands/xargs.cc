@@ -3,6 +3,7 @@
 // them ({} or -I STR) or appended; the paths find prints are one pattern (or whole trees when nothing
 // narrows them); anything else is one unknown item.
 #include <algorithm>
+#include <optional>
 
 #include "core/strings.h"
 #include "shell/analyzer_impl.h"
@@ -19,8 +20,7 @@ struct XargsOptions {
   std::string delimiter;  // -0 / -d: what separates items
   bool delimited = false;
   size_t stop = 0;        // where the command starts
-  std::string arg_file;   // -a FILE: items come from FILE, not standard input
-  size_t arg_file_at = 0;
+  std::optional<Expanded> arg_file;  // -a FILE: items come from FILE, not standard input
 };
 
 XargsOptions ReadXargsOptions(const Call& c) {
@@ -38,10 +38,7 @@ XargsOptions ReadXargsOptions(const Call& c) {
     if (texts[k].size() > 2 && texts[k].rfind("-i", 0) == 0) x.replace = texts[k].substr(2);
     if (texts[k].rfind("--replace=", 0) == 0) x.replace = texts[k].substr(10);
   }
-  if (const Option* a = FindOption(options, {"-a", "--arg-file"}); a && a->has_value) {
-    x.arg_file = a->value;
-    x.arg_file_at = a->value == texts[a->arg_index] ? a->arg_index : a->arg_index + 1;
-  }
+  if (const Option* a = FindOption(options, {"-a", "--arg-file"}); a && a->has_value) x.arg_file = c.OptionValue(*a);
   if (HasOption(options, {"-0", "--null"})) {
     x.delimiter = std::string(1, '\0');
     x.delimited = true;
@@ -108,11 +105,11 @@ std::vector<Expanded> Substituted(std::vector<Expanded> cmd, const std::string& 
 
 // What the items are read from: -a FILE (a <(…) or a file written earlier in the command), else
 // standard input — a file redirected there is read for its text when that is known.
-Stream ItemSource(const Call& c, const std::string& arg_file, size_t arg_file_at) {
-  if (!arg_file.empty()) {
-    if (arg_file_at < c.argv.size() && c.argv[arg_file_at].procsub) return c.argv[arg_file_at].procsub_stream;
-    if (auto text = c.an.KnownContents(arg_file, c.st)) return LiteralStream(*text, arg_file);
-    return UnknownStream(arg_file);
+Stream ItemSource(const Call& c, const std::optional<Expanded>& arg_file) {
+  if (arg_file) {
+    if (arg_file->procsub) return arg_file->procsub_stream;
+    if (auto text = c.an.KnownContents(arg_file->text, c.st)) return LiteralStream(*text, arg_file->text);
+    return UnknownStream(arg_file->text);
   }
   if (c.in.kind == Stream::Kind::kFile) {
     if (auto text = c.an.KnownContents(c.in.text, c.st)) return LiteralStream(*text, c.in.text);
@@ -122,7 +119,7 @@ Stream ItemSource(const Call& c, const std::string& arg_file, size_t arg_file_at
 
 Stream Xargs(Call& c) {
   XargsOptions x = ReadXargsOptions(c);
-  std::vector<Expanded> items = Items(ItemSource(c, x.arg_file, x.arg_file_at), x);
+  std::vector<Expanded> items = Items(ItemSource(c, x.arg_file), x);
   std::vector<Expanded> base = Slice(c.argv, x.stop);
   if (base.empty()) base.push_back(PlainWord("echo"));
   Ctx inner = c.an.Inner(c.ctx, "xargs", false, "xargs");
@@ -148,7 +145,9 @@ size_t ParallelCommandStart(const std::vector<Expanded>& argv) {
   size_t i = 1;
   while (i < argv.size() && argv[i].text.size() > 1 && argv[i].text[0] == '-' && argv[i].text != ":::" &&
          argv[i].text != "::::") {
-    if (std::find(std::begin(kValued), std::end(kValued), argv[i].text) != std::end(kValued)) ++i;
+    const std::string& t = argv[i].text;
+    const bool glued_procsub = t.back() == '=' && i + 1 < argv.size() && argv[i + 1].procsub;  // --arg-file=<(…)
+    if (glued_procsub || std::find(std::begin(kValued), std::end(kValued), t) != std::end(kValued)) ++i;
     ++i;
   }
   return i;
@@ -160,7 +159,7 @@ std::vector<Expanded> ParallelInput(const Call& c) {
   XargsOptions lines;
   lines.delimiter = "\n";
   lines.delimited = true;
-  return Items(ItemSource(c, "", 0), lines);
+  return Items(ItemSource(c, std::nullopt), lines);
 }
 
 // parallel --version, --help, --number-of-cpus…: it prints and runs nothing.
@@ -211,8 +210,13 @@ ParallelOptions ReadParallelOptions(const std::vector<Expanded>& argv, size_t st
     if ((t == "-I" || t == "--replace") && k + 1 < stop) o.replace = argv[++k].text;
     if (t.rfind("--replace=", 0) == 0) o.replace = t.substr(10);
     if (t == "-q" || t == "--quote") o.quote = true;
-    if ((t == "-a" || t == "--arg-file") && k + 1 < stop) o.arg_files.push_back(++k);
-    if (t.rfind("--arg-file=", 0) == 0) o.arg_files.push_back(k);
+    if ((t == "-a" || t == "--arg-file") && k + 1 < stop) {
+      o.arg_files.push_back(++k);
+    } else if (t == "--arg-file=" && k + 1 < stop && argv[k + 1].procsub) {
+      o.arg_files.push_back(++k);  // --arg-file=<(…): "--arg-file=" and the <(…) word
+    } else if (t.rfind("--arg-file=", 0) == 0) {
+      o.arg_files.push_back(k);
+    }
   }
   return o;
 }
@@ -220,12 +224,12 @@ ParallelOptions ReadParallelOptions(const std::vector<Expanded>& argv, size_t st
 // The items of `:::: FILE…` and `-a FILE`: the lines of each file, as far as they are known
 // (written earlier in the line, a <(…) of known text), else one unknown item.
 void FileItems(const Call& c, size_t at, std::vector<Expanded>* items) {
-  std::string file = c.argv[at].text;
-  if (file.rfind("--arg-file=", 0) == 0) file = file.substr(11);
+  Expanded file = c.argv[at];
+  if (file.text.rfind("--arg-file=", 0) == 0) file.text = file.text.substr(11);
   XargsOptions lines;
   lines.delimiter = "\n";
   lines.delimited = true;
-  for (auto& item : Items(ItemSource(c, file, at), lines)) items->push_back(std::move(item));
+  for (auto& item : Items(ItemSource(c, file), lines)) items->push_back(std::move(item));
 }
 
 Stream Parallel(Call& c) {
