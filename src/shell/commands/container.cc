@@ -38,6 +38,9 @@ void Copy(Call& c) {
   if (!InContainer(f.argv[dst]) && f.argv[dst] != "-") c.Operand(FileOp::kWrite, dst, true);
 }
 
+// The short options of `run` that take a value, for -v/x attached and clusters (-tiv X).
+constexpr std::string_view kRunShortValued = "vewpulhmac";
+
 // The host side of a bind mount: -v SRC:DST[:ro], --volume=…, --mount type=bind,source=SRC[,readonly].
 // A named volume (no '/', '~' or '.') is not a host path.
 void Mount(Call& c, const Expanded& spec, bool long_form) {
@@ -69,6 +72,13 @@ void Mounts(Call& c) {
       Expanded value = c.argv[k];
       value.text = t.substr(t.find('=') + 1);
       Mount(c, value, long_form);
+    } else if (t.size() > 2 && t[0] == '-' && t[1] != '-') {
+      // -v/x:/y attached, -tiv /x:/y in a cluster: the letters before take no value
+      const size_t v = t.find('v');
+      if (v == std::string::npos || t.find_first_of(kRunShortValued, 1) != v) continue;
+      Expanded value = v + 1 < t.size() ? c.argv[k] : (k + 1 < c.argv.size() ? c.argv[k + 1] : c.argv[k]);
+      if (v + 1 < t.size()) value.text = t.substr(v + 1);
+      if (!value.text.empty() && value.text[0] != '-') Mount(c, value, false);
     }
   }
 }
@@ -98,39 +108,99 @@ struct RunLine {
   std::vector<Expanded> command;
 };
 
-std::optional<RunLine> ReadRun(const Call& c, const State& st) {
+// A bind from -v HOST:DIR[:opts] or --mount type=bind,source=HOST,target=DIR; false for a
+// named volume or a host path not known.
+bool ReadBind(std::string_view name, std::string_view value, const Call& c, const State& st, Bind* bind) {
+  std::string host, dir;
+  if (name == "--mount") {
+    for (std::string_view part : Split(value, ',')) {
+      const size_t eq = part.find('=');
+      const std::string_view key = part.substr(0, eq), v = eq == std::string_view::npos ? "" : part.substr(eq + 1);
+      if (key == "source" || key == "src") host = std::string(v);
+      if (key == "target" || key == "destination" || key == "dst") dir = std::string(v);
+    }
+  } else {
+    std::vector<std::string_view> parts = Split(value, ':');
+    if (parts.size() < 2) return false;
+    host = std::string(parts[0]);
+    dir = std::string(parts[1]);
+  }
+  if (host.empty() || dir.empty() || dir[0] != '/') return false;
+  if (host[0] == '~') host = ExpandTilde(host, c.an.options().home);
+  if (host[0] != '/') {
+    if (host[0] != '.' || st.cwd_unknown || st.cwds.size() != 1) return false;  // a named volume, or unknown
+    host = JoinPath(st.cwds[0], host);
+  }
+  *bind = {NormalizePath(host), NormalizePath(dir)};
+  return true;
+}
+
+// Where `run` is among the words: docker run, docker container run, docker compose run.
+std::optional<size_t> RunVerb(const Call& c) {
   const CommandFact& f = c.fact();
-  if (f.operands.empty() || f.argv[f.operands[0]] != "run") return std::nullopt;
+  if (f.operands.empty()) return std::nullopt;
+  const std::string& first = f.argv[f.operands[0]];
+  if (first == "run") return f.operands[0];
+  if ((first == "container" || first == "compose") && f.operands.size() > 1 && f.argv[f.operands[1]] == "run") {
+    return f.operands[1];
+  }
+  return std::nullopt;
+}
+
+// One option word of `run` at argv[*k] (its value the next word when it takes one): name and value.
+bool ReadRunOption(const Call& c, size_t* k, std::string* name, std::string* value) {
+  const std::string& t = c.argv[*k].text;
+  if (t.size() > 2 && t[1] == '-') {  // --name=value, --name value
+    const size_t eq = t.find('=');
+    *name = t.substr(0, eq);
+    if (eq != std::string::npos) {
+      *value = t.substr(eq + 1);
+    } else if (RunOptionTakesValue(*name) && *k + 1 < c.argv.size()) {
+      *value = c.argv[++*k].text;
+    } else {
+      value->clear();
+    }
+    return true;
+  }
+  // -v/x:/y, -tiv /x:/y, -e A=b: the first letter that takes a value takes the rest, or the next word
+  for (size_t j = 1; j < t.size(); ++j) {
+    if (kRunShortValued.find(t[j]) == std::string_view::npos) continue;
+    *name = std::string("-") + t[j];
+    if (j + 1 < t.size()) {
+      *value = t.substr(j + 1);
+    } else if (*k + 1 < c.argv.size()) {
+      *value = c.argv[++*k].text;
+    }
+    return true;
+  }
+  name->clear();
+  return true;
+}
+
+std::optional<RunLine> ReadRun(const Call& c, const State& st) {
+  const std::optional<size_t> verb = RunVerb(c);
+  if (!verb) return std::nullopt;
   RunLine run;
-  size_t k = f.operands[0] + 1;
+  std::string entrypoint;
+  size_t k = *verb + 1;
   for (; k < c.argv.size(); ++k) {
     const std::string& t = c.argv[k].text;
-    if (t.empty() || t[0] != '-' || t == "-") break;  // the image
-    const size_t eq = t.find('=');
-    const std::string name = t.substr(0, eq);
-    std::string value;
-    if (eq != std::string::npos) {
-      value = t.substr(eq + 1);
-    } else if (RunOptionTakesValue(name) && k + 1 < c.argv.size()) {
-      value = c.argv[++k].text;
-      if (c.argv[k].bits & kArgDynamic) continue;
-    } else {
-      continue;
-    }
+    if (t.empty() || t[0] != '-' || t == "-") break;  // the image (or compose's service)
+    std::string name, value;
+    const size_t at = k;
+    ReadRunOption(c, &k, &name, &value);
+    if (k != at && (c.argv[k].bits & kArgDynamic)) continue;
     if (name == "-w" || name == "--workdir") run.workdir = value;
-    if (name != "-v" && name != "--volume") continue;
-    std::vector<std::string_view> parts = Split(value, ':');
-    if (parts.size() < 2 || parts[0].empty() || parts[1].empty() || parts[1][0] != '/') continue;
-    std::string host(parts[0]);
-    if (host[0] == '~') host = ExpandTilde(host, c.an.options().home);
-    if (host[0] != '/') {
-      if (host[0] != '.' || st.cwd_unknown || st.cwds.size() != 1) continue;  // a named volume, or unknown
-      host = JoinPath(st.cwds[0], host);
+    if (name == "--entrypoint") entrypoint = value;
+    Bind bind;
+    if ((name == "-v" || name == "--volume" || name == "--mount") && ReadBind(name, value, c, st, &bind)) {
+      run.binds.push_back(std::move(bind));
     }
-    run.binds.push_back({NormalizePath(host), NormalizePath(parts[1])});
   }
-  if (k + 1 >= c.argv.size() || run.binds.empty()) return std::nullopt;
-  run.command.assign(c.argv.begin() + static_cast<std::ptrdiff_t>(k) + 1, c.argv.end());
+  if (k >= c.argv.size() || run.binds.empty()) return std::nullopt;
+  if (!entrypoint.empty()) run.command.push_back(PlainWord(entrypoint));  // --entrypoint rm IMAGE -rf /h
+  run.command.insert(run.command.end(), c.argv.begin() + static_cast<std::ptrdiff_t>(k) + 1, c.argv.end());
+  if (run.command.empty()) return std::nullopt;
   return run;
 }
 

@@ -33,6 +33,14 @@ TEST(ContainerCommandsTest, RunReachesTheHostThroughBindMounts) {
   f = Analyze("docker run -v /srv/data:/d img sh -c 'rm -rf /d/cache /var/tmp/y'");
   EXPECT_NE(FindFile(f, FileOp::kDelete, "/srv/data/cache"), nullptr) << Dump(f);
   EXPECT_EQ(FindFile(f, FileOp::kDelete, "/var/tmp/y"), nullptr) << "inside the container only: " << Dump(f);
+  for (std::string_view cmd : {"docker run -v/srv/data:/d img rm -rf /d", "docker run -tiv /srv/data:/d img rm -rf /d",
+                               "docker run --mount type=bind,source=/srv/data,target=/d img rm -rf /d",
+                               "docker container run -v /srv/data:/d img rm -rf /d",
+                               "docker run --entrypoint rm -v /srv/data:/d img -rf /d",
+                               "docker compose run -v /srv/data:/d svc rm -rf /d"}) {
+    f = Analyze(cmd);
+    EXPECT_NE(FindFile(f, FileOp::kDelete, "/srv/data"), nullptr) << cmd << ": " << Dump(f);
+  }
   f = Analyze("docker run -v /srv/data:/d img rm -rf /dx");
   EXPECT_EQ(FindFile(f, FileOp::kDelete, "/srv/datax"), nullptr) << "not a path under /d: " << Dump(f);
 }
