@@ -2,7 +2,8 @@
 // a file (`--index-file=P`, `--log-file P`, `--output=P`, `--pid-file P`, `--rcfile P`) gives a
 // fact on P — a write when the name says the tool writes there (output, log, index, dump, pid,
 // history, report, save), an access otherwise (the policy decides which places matter, as for
-// the operands of programs without a model). The models read the options they know exactly;
+// the operands of programs without a model); `-o P` is a write when P reads as a path, except
+// for the tools whose -o is something else (ssh, ps, mount, …). The models read the options they know exactly;
 // this is the net under the rest, so a fact may repeat one a model added.
 #include <algorithm>
 #include <array>
@@ -48,6 +49,20 @@ bool PathLike(std::string_view value) {
   return !std::all_of(value.begin(), value.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
 }
 
+// A word that reads as a path whatever the option: absolute, ~, ./ or ../, or with a '/'.
+bool LooksLikePath(std::string_view word) {
+  return PathLike(word) && (word[0] == '/' || word[0] == '~' || word.rfind("./", 0) == 0 || word.rfind("../", 0) == 0 ||
+                            word.find('/') != std::string_view::npos);
+}
+
+// Tools whose -o is not an output file (ssh -o KEY=V, ps -o FORMAT, mount -o OPTS, …).
+bool OtherDashO(std::string_view tool) {
+  static constexpr std::string_view kTools[] = {"ssh", "scp", "sftp", "autossh", "sshfs", "mosh", "mount", "ps", "pgrep",
+                                                "pkill", "findmnt", "lsblk", "df", "column", "grep", "egrep", "rg",
+                                                "ls", "rsync", "git", "xargs", "parallel", "tar", "apt", "apt-get"};
+  return std::find(std::begin(kTools), std::end(kTools), tool) != std::end(kTools);
+}
+
 }  // namespace
 
 void Analyzer::FilesInOptions(int index, const State& st) {
@@ -58,16 +73,23 @@ void Analyzer::FilesInOptions(int index, const State& st) {
     uint8_t bits;
   };
   std::vector<Found> found;  // collected first: adding facts may move `f`
+  const bool unknown = LookupCommand(f.name).family == Family::kUnknown;
   for (const Option& o : f.options) {
-    if (o.name.size() < 5 || o.name[1] != '-') continue;
-    const FileOption kind = Classify(o.name);
+    const bool dash_o = o.name == "-o" && !OtherDashO(f.name);  // -o FILE: output, for most tools
+    if (!dash_o && (o.name.size() < 5 || o.name[1] != '-')) continue;
+    const FileOption kind = dash_o ? FileOption{true, true} : Classify(o.name);
     if (!kind.names_file) continue;
-    const bool next = !o.has_value && o.arg_index + 1 < f.argv.size() && !f.argv[o.arg_index + 1].empty() &&
-                      f.argv[o.arg_index + 1][0] != '-' && LookupCommand(f.name).family == Family::kUnknown;
-    if (!o.has_value && !next) continue;
-    const std::string& value = o.has_value ? o.value : f.argv[o.arg_index + 1];
+    // A value the model did not read: the next word, for a tool without a model, or when it
+    // reads as a path (git log --output FILE).
+    const std::string* next = o.arg_index + 1 < f.argv.size() ? &f.argv[o.arg_index + 1] : nullptr;
+    const bool take_next = !o.has_value && next != nullptr && !next->empty() && (*next)[0] != '-' &&
+                           (LooksLikePath(*next) || (unknown && !dash_o));
+    if (!o.has_value && !take_next) continue;
+    const std::string& value = o.has_value ? o.value : *next;
     const uint32_t at = std::min<uint32_t>(o.has_value ? o.arg_index : o.arg_index + 1, f.arg_bits.size() - 1);
-    if (PathLike(value)) found.push_back({kind.writes ? FileOp::kWrite : FileOp::kAccess, o.name, value, f.arg_bits[at]});
+    if (dash_o ? LooksLikePath(value) : PathLike(value)) {
+      found.push_back({kind.writes ? FileOp::kWrite : FileOp::kAccess, o.name, value, f.arg_bits[at]});
+    }
   }
   for (const Found& x : found) AddFile(x.op, x.path, x.bits, false, Cmd(index).name + " " + x.option, index, st);
 }

@@ -27,6 +27,19 @@ TEST(FileOptionsTest, OptionsThatNameFiles) {
   EXPECT_NE(FileWith(f, "/etc/z", FileOp::kAccess), nullptr) << Dump(f);
 }
 
+// -o PATH is an output for most tools; a modelled tool's option that did not take the next
+// word still names it when the word reads as a path.
+TEST(FileOptionsTest, DashOAndSeparateValuesOfModelledTools) {
+  Facts f = Analyze("go build -o /usr/local/bin/x .");
+  EXPECT_NE(FileWith(f, "/usr/local/bin/x", FileOp::kWrite), nullptr) << Dump(f);
+  f = Analyze("git log --output /etc/y");
+  EXPECT_NE(FileWith(f, "/etc/y", FileOp::kWrite), nullptr) << Dump(f);
+  f = Analyze("ssh -o ProxyCommand=/bin/x h");
+  EXPECT_EQ(FileWith(f, "ProxyCommand=/bin/x", FileOp::kWrite), nullptr) << "ssh's -o is an option: " << Dump(f);
+  f = Analyze("grep -o /etc/z file.txt");
+  EXPECT_EQ(FileWith(f, "/etc/z", FileOp::kWrite), nullptr) << "grep -o is a flag: " << Dump(f);
+}
+
 TEST(FileOptionsTest, ValuesThatAreNotFiles) {
   for (std::string_view cmd : {"kubectl get pods --output-format json", "tool --file-type text", "tool --output -",
                                "tool --logfile-level 3", "tool --output-file=https://example.org/x"}) {
