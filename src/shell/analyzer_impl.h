@@ -94,7 +94,7 @@ class Analyzer {
   void CodeInLanguage(std::string_view code, std::string_view language, State& st, const Ctx& ctx);
   void FileInLanguage(const Expanded& file, std::string_view language, State& st, const Ctx& ctx, const Stream& in);
   // Settings whose name says they hold a command (settings.cc).
-  void CommandsInSettings(int index, State& st, const Ctx& ctx);
+  void CommandsInSettings(int index, State& st, const Ctx& ctx, const Stream& in);
   void FilesInOptions(int index, const State& st);
   void CommandInSetting(std::string_view name, std::string_view value, State& st, const Ctx& ctx);
 

@@ -59,7 +59,7 @@ Stream Analyzer::Exec(std::vector<Expanded> argv, State& st, const Ctx& ctx, con
   Call call{*this, idx, argv, st, ctx, in};
   out = Dispatch(spec, call);
   out.shell_init = PrintsShellInit(Cmd(idx));
-  CommandsInSettings(idx, st, ctx);
+  CommandsInSettings(idx, st, ctx, in);
   FilesInOptions(idx, st);
   // What a lookup of Warden prints names Warden, through whatever filters it passes — unless
   // a filter keeps only lines that cannot be Warden's (ps aux | grep node).

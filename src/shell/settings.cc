@@ -182,7 +182,17 @@ std::vector<std::pair<std::string_view, std::string_view>> ConfigLines(std::stri
     if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
       value = value.substr(1, value.size() - 2);
     }
-    out.emplace_back(line.substr(0, sep), value);
+    const std::string_view key = line.substr(0, sep);
+    // ssh_config's "Match … exec CMD": the command runs when the host is matched.
+    if (key.size() == 5 && ContainsLower(key, "match")) {
+      if (const size_t exec = value.find("exec "); exec != std::string_view::npos) {
+        std::string_view cmd = Trim(value.substr(exec + 5));
+        if (cmd.size() >= 2 && cmd.front() == '"' && cmd.back() == '"') cmd = cmd.substr(1, cmd.size() - 2);
+        out.emplace_back("exec", cmd);
+      }
+      continue;
+    }
+    out.emplace_back(key, value);
     if (out.size() >= 256) break;
   }
   return out;
@@ -262,8 +272,8 @@ void Analyzer::CommandInSetting(std::string_view name, std::string_view value, S
   CodeString(code, std::string(name) + " setting", st, Inner(ctx, std::string(name), false));
 }
 
-void Analyzer::CommandsInSettings(int index, State& st, const Ctx& ctx) {
-  const bool files_known = !mem_.contents.empty();
+void Analyzer::CommandsInSettings(int index, State& st, const Ctx& ctx, const Stream& in) {
+  const bool files_known = !mem_.contents.empty() || in.kind == Stream::Kind::kLiteral;  // or -F /dev/stdin
   if (!MayHoldSettings(Cmd(index), files_known)) return;
   for (const Setting& s : CommandSettings(Cmd(index), files_known)) {
     if (!s.file) {
@@ -272,7 +282,8 @@ void Analyzer::CommandsInSettings(int index, State& st, const Ctx& ctx) {
     }
     // A configuration file written earlier in the line (ssh -F FILE with a ProxyCommand):
     // its settings as if given one by one.
-    const std::optional<std::string> text = KnownContents(s.value, st);
+    bool decoded = false;  // a file written earlier, or the command's input (-F /dev/stdin)
+    const std::optional<std::string> text = ScriptText(PlainWord(s.value), st, in, &decoded);
     if (!text) continue;
     for (const auto& [key, value] : ConfigLines(*text)) CommandInSetting(key, value, st, ctx);
   }

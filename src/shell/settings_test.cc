@@ -42,6 +42,8 @@ TEST(SettingsTest, ConfigurationFilesWrittenEarlier) {
   EXPECT_TRUE(Runs("echo 'pager = rm -rf /tmp/k' > t.conf; tool --config=t.conf", "rm -rf /tmp/k"));
   EXPECT_TRUE(Runs("printf '[a]\\nhook_command = \"rm -rf /tmp/l\"\\n' > a.ini; app --config-file a.ini", "rm -rf /tmp/l"));
   EXPECT_TRUE(Runs("echo 'editor: rm -rf /tmp/m' > c.yml; tool --settings c.yml", "rm -rf /tmp/m"));
+  EXPECT_TRUE(Runs("printf 'Match host x exec \"rm -rf /tmp/p\"\\n' > /tmp/sc; ssh -F /tmp/sc x", "rm -rf /tmp/p"));
+  EXPECT_TRUE(Runs("printf 'Host *\\n ProxyCommand rm -rf /tmp/q\\n' | ssh -F /dev/stdin h", "rm -rf /tmp/q"));
   EXPECT_FALSE(Runs("echo 'comment = rm -rf /tmp/n' > c.conf; tool --config c.conf", "rm -rf /tmp/n"));
   EXPECT_FALSE(Runs("echo 'pager = rm -rf /tmp/o' > c.conf; tool --input c.conf", "rm -rf /tmp/o"));
 }
