@@ -384,10 +384,11 @@ void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interp
   }
   // awk: print "TEXT" | "CMD" feeds TEXT to CMD; "CMD" | getline runs CMD; print > "FILE" writes.
   if (LookupCommand(interpreter).name.find("awk") != std::string_view::npos) {
-    static const RE2 kPrintPipe(R"re(print[f]?\s*\(?\s*"((?:[^"\\]|\\.)*)"\s*\)?\s*\|&?\s*"((?:[^"\\]|\\.)*)")re");
+    static const RE2 kPrintPipe(R"re(print[f]?\s*\(?\s*"((?:[^"\\]|\\.)*)"\s*\)?\s*\|&?\s*\(?\s*"((?:[^"\\]|\\.)*)")re");
     static const RE2 kGetline(R"re("((?:[^"\\]|\\.)*)"\s*\|\s*getline)re");
-    static const RE2 kPrintFile(R"re(print[f]?\s*(?:"(?:[^"\\]|\\.)*"|[^;{}>"])*>>?\s*"((?:[^"\\]|\\.)*)")re");
-    re2::StringPiece input = text;
+    static const RE2 kPrintFile(R"re(print[f]?\s*(?:"(?:[^"\\]|\\.)*"|[^;{}>"])*>>?\s*\(?\s*"((?:[^"\\]|\\.)*)")re");
+    const std::string joined = JoinedAwkLiterals(code_text);  // ("s" "h") is ("sh")
+    re2::StringPiece input(joined);
     std::string printed, cmd;
     int guard = 0;
     while (guard++ < 16 && RE2::FindAndConsume(&input, kPrintPipe, &printed, &cmd)) {
@@ -397,10 +398,24 @@ void Analyzer::ShellStringsInCode(std::string_view code, std::string_view interp
       const std::string line = DoubleQuotedValue("\"" + printed + "\"").value_or(printed);
       CodeString(e, std::string(interpreter) + " pipe", st, inner, {}, LiteralStream(line + "\n", "awk print"));
     }
-    input = text;
+    // A pipe to or from a command only known at run time (a variable, an expression).
+    static const RE2 kDynamicPipe(R"re(print[f]?\b[^;{}"]*\|&?\s*[A-Za-z_$(]|(?:[A-Za-z_]\w*|\))\s*\|\s*getline)re");
+    if (RE2::PartialMatch(joined, kDynamicPipe)) {
+      Signal(kSignalDynamicScript, std::string(interpreter) + " pipes to or from a command only known at run time", index);
+    }
+    // print EXPR | "CMD" with an EXPR only known at run time: CMD reads unknown text.
+    static const RE2 kAnyPrintPipe(R"re(print[f]?\b([^;|{}"]*)\|&?\s*\(?\s*"((?:[^"\\]|\\.)*)")re");
+    input = joined;
+    guard = 0;
+    while (guard++ < 16 && RE2::FindAndConsume(&input, kAnyPrintPipe, &printed, &cmd)) {
+      Expanded e;
+      e.text = cmd;
+      CodeString(e, std::string(interpreter) + " pipe", st, inner, {}, UnknownStream("awk print"));
+    }
+    input = joined;
     guard = 0;
     while (guard++ < 16 && RE2::FindAndConsume(&input, kGetline, &cmd)) run(cmd);
-    input = text;
+    input = joined;
     std::string file;
     guard = 0;
     while (guard++ < 16 && RE2::FindAndConsume(&input, kPrintFile, &file)) {

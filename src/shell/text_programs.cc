@@ -327,6 +327,75 @@ std::string WithAwkVariables(std::string_view code, const std::vector<std::pair<
   return out;
 }
 
+std::vector<std::pair<std::string, std::string>> AwkStringAssignments(std::string_view code) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (code.size() > 16 * kMaxProgram) return out;
+  for (size_t i = 0; i < code.size();) {
+    if (code[i] == '"') {
+      i = LiteralEnd(code, i);
+      continue;
+    }
+    if (!IsIdentifierStart(code[i]) || (i > 0 && (IsIdentifierChar(code[i - 1]) || code[i - 1] == '$'))) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < code.size() && IsIdentifierChar(code[end])) ++end;
+    size_t eq = end;
+    while (eq < code.size() && (code[eq] == ' ' || code[eq] == '\t')) ++eq;
+    size_t lit = eq + 1;
+    while (lit < code.size() && (code[lit] == ' ' || code[lit] == '\t')) ++lit;
+    if (eq < code.size() && code[eq] == '=' && (eq + 1 >= code.size() || code[eq + 1] != '=') && lit < code.size() &&
+        code[lit] == '"') {
+      const size_t close = LiteralEnd(code, lit);
+      auto value = DoubleQuotedValue(code.substr(lit, close - lit));
+      const std::string name(code.substr(i, end - i));
+      if (value && std::none_of(out.begin(), out.end(), [&](const auto& v) { return v.first == name; })) {
+        out.emplace_back(name, *value);
+      }
+      i = close;
+      continue;
+    }
+    i = end;
+  }
+  return out;
+}
+
+std::string JoinedAwkLiterals(std::string_view code) {
+  std::string out;
+  for (size_t i = 0; i < code.size();) {
+    if (code[i] != '"') {
+      out += code[i++];
+      continue;
+    }
+    size_t end = LiteralEnd(code, i);
+    std::string literal(code.substr(i, end - i));
+    // "a" "b": drop the closing and opening quotes between them
+    for (size_t next = end; next < code.size();) {
+      size_t k = next;
+      while (k < code.size() && (code[k] == ' ' || code[k] == '\t')) ++k;
+      if (k >= code.size() || code[k] != '"' || literal.size() < 2 || literal.back() != '"') break;
+      const size_t close = LiteralEnd(code, k);
+      literal.pop_back();
+      literal.append(code.substr(k + 1, close - k - 1));
+      end = next = close;
+    }
+    out += literal;
+    i = end;
+  }
+  return out;
+}
+
+std::string WithoutAwkLiteralPipes(std::string_view code) {
+  if (code.find('|') == std::string_view::npos) return std::string(code);
+  static const RE2 kGetline(R"re("(?:[^"\\]|\\.)*"\s*\|\s*getline)re");
+  static const RE2 kPrintPipe(R"re(print[f]?\b(?:[^;|{}"]*|\s*\(?\s*"(?:[^"\\]|\\.)*"\s*\)?\s*)\|&?\s*\(?\s*"(?:[^"\\]|\\.)*"\s*\)?)re");
+  std::string out = JoinedAwkLiterals(code);
+  RE2::GlobalReplace(&out, kGetline, "getline");
+  RE2::GlobalReplace(&out, kPrintPipe, "print");
+  return out;
+}
+
 std::optional<std::string> AwkBeginOutput(std::string_view code) {
   if (code.size() > kMaxProgram) return std::nullopt;
   const std::vector<std::string_view> t = AwkTokens(code);

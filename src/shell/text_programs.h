@@ -30,6 +30,19 @@ std::optional<SedRun> EvaluateSed(const std::vector<std::string>& scripts, bool 
 // as system("rm -rf ~").
 std::string WithAwkVariables(std::string_view code, const std::vector<std::pair<std::string, std::string>>& vars);
 
+// NAME = "literal" assignments inside an awk program (the first for each name; `==` is not
+// one): with WithAwkVariables, `c="rm -rf ~"; system(c)` reads as system("rm -rf ~").
+std::vector<std::pair<std::string, std::string>> AwkStringAssignments(std::string_view code);
+
+// Adjacent string literals joined, as awk concatenates them: ("s" "h") is ("sh"), and
+// > "/home/u" "/.ssh/x" writes "/home/u/.ssh/x".
+std::string JoinedAwkLiterals(std::string_view code);
+
+// The awk program without the command pipes Warden analyzes on their own ("CMD" | getline,
+// print "TEXT" | "CMD", both with literal strings): what is left is what the inline-code
+// rules judge (a pipe from or to a command only known at run time stays).
+std::string WithoutAwkLiteralPipes(std::string_view code);
+
 // What an awk program prints when it is only a BEGIN block of print/printf statements over
 // string literals (print "a", "b"; printf "%s\n", "c"). Output sent to a pipe or a file
 // (print … | "sh", print … > "f") is not part of it: nullopt.

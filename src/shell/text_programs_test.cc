@@ -78,6 +78,18 @@ TEST(TextProgramsTest, AwkVariablesBecomeLiterals) {
   EXPECT_EQ(WithAwkVariables("BEGIN{print x}", {}), "BEGIN{print x}");
 }
 
+TEST(TextProgramsTest, AwkProgramStrings) {
+  using Vars = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(AwkStringAssignments("BEGIN{c=\"rm -rf ~\"; if (c == \"x\") d = \"y\"}"), (Vars{{"c", "rm -rf ~"}, {"d", "y"}}));
+  EXPECT_EQ(AwkStringAssignments("{n = $1; s = \"a\" }"), (Vars{{"s", "a"}}));
+  EXPECT_EQ(JoinedAwkLiterals("print \"x\" | (\"s\" \"h\")"), "print \"x\" | (\"sh\")");
+  EXPECT_EQ(JoinedAwkLiterals("print > \"/h\" \"/.ssh/k\""), "print > \"/h/.ssh/k\"");
+  EXPECT_EQ(JoinedAwkLiterals("print \"a\", \"b\""), "print \"a\", \"b\"");
+  EXPECT_EQ(WithoutAwkLiteralPipes("BEGIN{while((\"git tag\" | getline t)>0) print t}"), "BEGIN{while((getline t)>0) print t}");
+  EXPECT_EQ(WithoutAwkLiteralPipes("{print $1 | \"sort\"}"), "{print}");
+  EXPECT_EQ(WithoutAwkLiteralPipes("{print $0 | c}"), "{print $0 | c}");
+}
+
 TEST(TextProgramsTest, DoubleQuotedValues) {
   EXPECT_EQ(DoubleQuotedValue("\"rm -rf ~\""), "rm -rf ~");
   EXPECT_EQ(DoubleQuotedValue("\"a\\tb\\n\\\"\\\\\\/\""), "a\tb\n\"\\/");

@@ -76,8 +76,11 @@ void InlineCode(Call& c, const Expanded& given, size_t args_from = std::string::
       c.Signal(kSignalDynamicScript, c.name() + " runs code that is only known at run time");
     }
   }
-  // The code itself, unescaped (policies match it); printing escapes it.
-  c.Signal(kSignalInlineCode, c.name() + ": " + code.text.substr(0, 16 * 1024));
+  // The code itself, unescaped (policies match it); printing escapes it. awk's pipes from and
+  // to literal commands are analyzed as those commands and left out.
+  const bool awk = LookupCommand(c.name()).name.find("awk") != std::string_view::npos;
+  const std::string judged = awk ? WithoutAwkLiteralPipes(code.text) : code.text;
+  c.Signal(kSignalInlineCode, c.name() + ": " + judged.substr(0, 16 * 1024));
   c.an.ShellStringsInCode(code.text, c.name(), c.index, c.st, c.an.Inner(c.ctx, c.name(), false));
   // Shells with their own language (xonsh, nu, elvish) run command lines as a POSIX shell would
   // for the simple commands that matter: `rm -rf /` there is rm.
@@ -269,7 +272,9 @@ Stream Awk(Call& c) {
   } else if (!ops.empty()) {
     // -v NAME=VALUE: the program reads VALUE where it names NAME.
     Expanded code = c.argv[ops[0]];
-    code.text = WithAwkVariables(code.text, AwkAssignments(c.fact()));
+    std::vector<std::pair<std::string, std::string>> vars = AwkAssignments(c.fact());
+    for (auto& v : AwkStringAssignments(code.text)) vars.push_back(std::move(v));
+    code.text = WithAwkVariables(code.text, vars);
     InlineCode(c, code);
     files_from = 1;
     // A program that only prints literals in BEGIN prints known text (awk 'BEGIN{print "…"}').
