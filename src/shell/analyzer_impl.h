@@ -35,6 +35,7 @@ struct ScriptMemory {
   std::map<std::string, std::string> hashed;      // hash -p: name → command it runs
   std::set<std::string> warden_files;             // files a lookup of Warden was written to
   std::vector<std::string> history;               // history -s: command lines fc can run again
+  std::set<std::string> path_scripts;             // scripts put on PATH and analyzed already
   bool cdable_vars = false;                       // shopt -s cdable_vars
 };
 
@@ -69,6 +70,11 @@ class Analyzer {
   std::optional<std::string> KnownContents(std::string_view path, const State& st) const;
   // PATH's directories as this command line set it, as far as known (exec.cc).
   std::vector<std::string> PathDirectories(const State& st) const;
+  // PATH set to `value` (assigned, exported, for one command, by env, read, …): the scripts
+  // this line wrote into a directory it names may run as any command from now on (exec.cc).
+  void PathChanged(const Expanded& value, State& st, const Ctx& ctx);
+  // What a variable assigned `value` holds: its text when known, else the literal start.
+  static Value AssignedValue(const Expanded& value);
   void ReverseShellInCode(std::string_view code, std::string_view interpreter, int index);
   void ShellStringsInCode(std::string_view code, std::string_view interpreter, int index, State& st,
                           const Ctx& ctx);
@@ -157,7 +163,6 @@ class Analyzer {
   bool ReadLoop(const Node& n, State& st, const Ctx& ctx, const Stream& in, Stream* out);
   void Function(const Node& n, State& st, const Ctx& ctx);
   void AnalyzeUncalledFunctions();
-  static Value AssignedValue(const Expanded& value);
   void Assign(const std::string& name, const Expanded& value, bool nameref, State& st, const Ctx& ctx);
   std::optional<std::vector<Expanded>> ArrayItems(const Word& value, State& st, const Ctx& ctx);
   void Declare(const std::vector<std::pair<std::string, Expanded>>& assigns, const std::vector<Expanded>& argv,

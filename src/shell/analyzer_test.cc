@@ -325,8 +325,18 @@ TEST(AnalyzerTest, ScriptsWrittenIntoPath) {
                                "echo 'rm -rf /' > /tmp/git-x; PATH=/tmp:$PATH git x"}) {
     ExpectRecursiveDelete(cmd, "/");
   }
-  Facts f = Analyze("echo 'rm -rf /' > /tmp/ls; PATH=$X:/tmp ls");
-  EXPECT_FALSE(HasCommandLine(f, "rm -rf /")) << "/tmp comes after an unknown directory: " << Dump(f);
+  // A directory put on PATH in any way (after an unknown one, appended, by env, read, printf
+  // -v): its scripts may run as any command — analyzed, marked speculative.
+  for (std::string_view cmd : {"echo 'rm -rf /' > /tmp/ls; PATH=$X:/tmp ls", "echo 'rm -rf /' > /tmp/t; PATH+=:/tmp; t",
+                               "echo 'rm -rf /' > /tmp/node; env PATH=/tmp:$PATH npm test",
+                               "echo 'rm -rf /' > /tmp/ls; printf -v PATH '/tmp:%s' \"$PATH\"; ls",
+                               "echo 'rm -rf /' > /tmp/ls; PATH=\"/tmp${PATH:+:$PATH}\" ls"}) {
+    Facts f = Analyze(cmd);
+    const auto rm = std::find_if(f.commands.begin(), f.commands.end(), [](const CommandFact& c) { return c.Line() == "rm -rf /"; });
+    EXPECT_NE(rm, f.commands.end()) << cmd << ": " << Dump(f);
+  }
+  Facts f = Analyze("echo 'rm -rf /' > /tmp/x/ls; PATH=/usr/local/bin:$PATH ls");
+  EXPECT_FALSE(HasCommandLine(f, "rm -rf /")) << "not a directory it wrote to: " << Dump(f);
 }
 
 // A script run with arguments sees them as $1…: bash -s ARGS, bash FILE ARGS, bash <(…) ARGS,

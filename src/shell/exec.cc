@@ -109,6 +109,37 @@ std::vector<std::string> Analyzer::PathDirectories(const State& st) const {
   return dirs;
 }
 
+void Analyzer::PathChanged(const Expanded& value, State& st, const Ctx& ctx) {
+  if (mem_.contents.empty()) return;
+  // The directories the value names, whatever else it holds: /x in "/x:$PATH",
+  // "/x${PATH:+:$PATH}", "$PATH:/x".
+  std::vector<std::string> dirs;
+  std::string token;
+  for (char ch : value.text + ":") {
+    if (ch == ':' || ch == '{' || ch == '}' || ch == '+' || ch == '$') {
+      if (!token.empty() && token.find_first_of(" \t\n") == std::string::npos) dirs.push_back(token);
+      token.clear();
+      continue;
+    }
+    token += ch;
+  }
+  for (const std::string& dir : dirs) {
+    bool dynamic = false;
+    for (const std::string& resolved : Resolve(dir, st, &dynamic)) {
+      if (dynamic) break;
+      for (const auto& [file, text] : mem_.contents) {
+        const size_t slash = file.rfind('/');
+        if (slash == std::string::npos || file.substr(0, std::max<size_t>(slash, 1)) != resolved ||
+            !mem_.path_scripts.insert(file).second) {
+          continue;
+        }
+        Speculation guess(*this);  // which command runs it is not known: any may
+        CodeString(PlainWord(text), "PATH script " + file, st, Inner(ctx, "", false));
+      }
+    }
+  }
+}
+
 // A command found by name in a PATH directory where this command line wrote a script of that
 // name (PATH=/tmp:$PATH ls after writing /tmp/ls): the script is what runs, with its arguments.
 void Analyzer::ScriptsInPath(const std::string& name, const std::vector<Expanded>& argv, int index, State& st,
@@ -248,7 +279,13 @@ bool Analyzer::ExecAliasOrFunction(std::string* name, const std::vector<Expanded
     *out = CallFunction(*name, argv, st, ctx, in);
     return true;
   }
-  if (auto h = mem_.hashed.find(*name); h != mem_.hashed.end()) *name = std::string(Basename(h->second));
+  if (auto h = mem_.hashed.find(*name); h != mem_.hashed.end()) {
+    // hash -p FILE NAME: NAME runs FILE — a script written earlier when its text is known.
+    if (KnownContents(h->second, st)) {
+      ScriptFile(PlainWord(h->second), "hash -p", -1, st, Inner(ctx, "", false), in, false, argv);
+    }
+    *name = std::string(Basename(h->second));
+  }
   return false;
 }
 

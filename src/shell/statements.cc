@@ -501,6 +501,7 @@ void Analyzer::Assign(const std::string& name, const Expanded& value, bool namer
   val = AssignedValue(value);
   if (!IsIdentifier(name)) val.known = false;
   st.vars[name] = std::move(val);
+  if (name == "PATH") PathChanged(value, st, ctx);
   // Values evaluated later — by the shell (prompts, PROMPT_COMMAND) or the programs it starts
   // (PAGER, GIT_SSH_COMMAND, …) — and array subscripts in values used in arithmetic.
   EvaluatedLater(name, value, st, ctx);
@@ -673,6 +674,7 @@ Stream Analyzer::WithTemporaryVariables(const std::vector<std::pair<std::string,
     auto it = st.vars.find(name);
     saved.emplace_back(name, it == st.vars.end() ? std::nullopt : std::optional<Value>(it->second));
     st.vars[name] = AssignedValue(v);
+    if (name == "PATH") PathChanged(v, st, ctx);
   }
   Stream out = Exec(std::move(argv), st, ctx, in);
   for (auto it = saved.rbegin(); it != saved.rend(); ++it) {

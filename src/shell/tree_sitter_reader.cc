@@ -142,6 +142,8 @@ class Reader {
   Reader(std::string_view src, size_t length, ParseResult* out) : src_(src), length_(length), out_(out) {}
 
   Node Program(TSNode root) { return Statements(root, 0); }
+  // Error nodes the reader understood (a here-string the grammar split): not syntax errors.
+  size_t recovered() const { return recovered_; }
 
  private:
   std::string_view Text(TSNode n) const {
@@ -476,6 +478,7 @@ class Reader {
     bool have_body = false;
     std::vector<Redirect> redirects;
     HeredocTail tail;
+    bool split_here_string = false;
     for (const Child& c : Children(n)) {
       if (!c.named) continue;
       if (c.Is("body")) {
@@ -484,6 +487,12 @@ class Reader {
       } else if (c.type == T::kFileRedirect || c.type == T::kHeredocRedirect ||
                  c.type == T::kHerestringRedirect) {
         redirects.push_back(ConvertRedirect(c.node, c.type, depth, &tail));
+        // The grammar reads "> f <<< x" as a redirection, an error "<<" and "< x": a here-string.
+        if (split_here_string && redirects.back().op == "<") redirects.back().op = "<<<";
+        split_here_string = false;
+      } else if (c.type == T::kError && Text(c.node) == "<<") {
+        split_here_string = true;
+        ++recovered_;
       } else if (c.type == T::kError) {
         Issue(c.node, "syntax error in redirection");
       }
@@ -1077,6 +1086,7 @@ class Reader {
   std::string_view src_;
   size_t length_;
   ParseResult* out_;
+  size_t recovered_ = 0;
 };
 
 class ParserHolder {
@@ -1095,6 +1105,15 @@ class ParserHolder {
 };
 
 }  // namespace
+
+// Error and missing nodes in the tree (counted only when it has some).
+size_t ErrorNodes(TSNode n) {
+  if (!ts_node_has_error(n)) return 0;
+  size_t count = std::string_view(ts_node_type(n)) == "ERROR" || ts_node_is_missing(n) ? 1 : 0;
+  const uint32_t children = ts_node_child_count(n);
+  for (uint32_t i = 0; i < children; ++i) count += ErrorNodes(ts_node_child(n, i));
+  return count;
+}
 
 ParseResult ReadWithTreeSitter(std::string_view text) {
   thread_local ParserHolder holder;
@@ -1124,7 +1143,9 @@ ParseResult ReadWithTreeSitter(std::string_view text) {
   TSNode root = ts_tree_root_node(tree);
   Reader reader(source, text.size(), &out);
   out.root = reader.Program(root);
-  if (ts_node_has_error(root) && out.errors.empty()) out.errors.push_back({0, "syntax error"});
+  if (ts_node_has_error(root) && out.errors.empty() && ErrorNodes(root) > reader.recovered()) {
+    out.errors.push_back({0, "syntax error"});
+  }
   ts_tree_delete(tree);
   return out;
 }

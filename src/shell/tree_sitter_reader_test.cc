@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 namespace warden::shell {
 namespace {
 
@@ -52,4 +54,19 @@ TEST(TreeSitterReaderTest, NestingLimit) {
 }
 
 }  // namespace
+// The grammar splits "> f <<< x" into a redirection, an error "<<" and "< x": read as the
+// here-string it is, and not as a syntax error.
+TEST(TreeSitterReaderTest, HereStringAfterAnOutputRedirection) {
+  ParseResult r = ReadWithTreeSitter("cat > out.txt <<< 'x y'");
+  EXPECT_TRUE(r.errors.empty());
+  std::string ops;
+  std::function<void(const Node&)> walk = [&](const Node& n) {
+    for (const Redirect& d : n.redirects) ops += d.op + " ";
+    for (const Node& c : n.children) walk(c);
+  };
+  walk(r.root);
+  EXPECT_EQ(ops, "> <<< ");
+  EXPECT_FALSE(ReadWithTreeSitter("cat > f <<< 'x' <<").errors.empty()) << "other errors still count";
+}
+
 }  // namespace warden::shell

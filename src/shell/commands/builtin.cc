@@ -31,6 +31,11 @@ Stream Source(Call& c) {
   if (!f.operands.empty()) {
     Expanded arg = c.argv[f.operands[0]];
     c.an.ScriptFile(arg, c.name(), c.index, c.st, c.an.Inner(c.ctx, c.name(), false), c.in, true);
+    // A virtualenv's bin/activate puts its bin directory first on PATH.
+    const std::string_view base = Basename(arg.text);
+    if (base.rfind("activate", 0) == 0 && arg.text.find('/') != std::string::npos) {
+      c.an.PathChanged(PlainWord(arg.text.substr(0, arg.text.rfind('/'))), c.st, c.ctx);
+    }
   }
   return UnknownStream();
 }
@@ -185,6 +190,8 @@ Stream Evaluates(Call& c) {
     }
   }
   if (n == "read" || n == "mapfile" || n == "readarray" || n == "unset") {
+    const bool path = std::any_of(c.argv.begin() + 1, c.argv.end(), [](const Expanded& w) { return w.text == "PATH"; });
+    if (n == "read" && path && !c.in.text.empty()) c.an.PathChanged(PlainWord(c.in.text), c.st, c.ctx);  // read PATH <<< "/x:$PATH"
     if (n != "unset" && ReadKnownInput(c)) return Stream{};
     for (size_t k = 1; k < c.argv.size(); ++k) {
       if (MentionsWardenVariable(c.argv[k].text) || (n == "unset" && (c.argv[k].bits & kArgWarden))) {

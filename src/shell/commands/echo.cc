@@ -148,6 +148,11 @@ Stream PrintfCommand(Call& c) {
   std::string var;  // printf -v VAR
   size_t i = PrintfOptions(c.argv, &var);
   if (MentionsWardenVariable(var)) c.Signal(kSignalWardenTamper, "printf -v " + var + ", which Warden's programs read");
+  if (var == "PATH") {  // printf -v PATH '/x:%s' "$PATH": the directories it names
+    std::string text;
+    for (size_t k = i; k < c.argv.size(); ++k) text += c.argv[k].text + ":";
+    c.an.PathChanged(PlainWord(text), c.st, c.ctx);
+  }
   Stream out;
   auto words = KnownWords(c, i, var, &out);
   if (!words) return out;

@@ -33,10 +33,8 @@ class EnvLine {
     for (const std::string& name : unset_) child.vars.erase(name);
     for (const auto& [name, value] : assigned_) {
       c_.an.EvaluatedLater(name, value, child, inner);
-      Value v;
-      v.known = !(value.bits & kArgDynamic);
-      v.text = v.known ? value.text : std::string();
-      child.vars[name] = v;
+      child.vars[name] = Analyzer::AssignedValue(value);
+      if (name == "PATH") c_.an.PathChanged(value, child, inner);
     }
     if (chdir_) c_.an.ChangeDirectory({PlainWord("cd"), *chdir_}, child);
     return c_.an.Exec(std::move(rest), child, inner, c_.in);

@@ -150,7 +150,12 @@ Stream BuildToolRun(Call& c) {
 
 // Package managers: their run verbs; `pnpm -c exec 'CMD'` (shell mode) runs a command line;
 // `yarn workspace NAME CMD…` and `yarn workspaces foreach [options] CMD…` are yarn CMD….
+// npm, pnpm, yarn and their package runners put the project's node_modules/.bin first on PATH
+// for what they run: a script written there runs.
+void NodeModulesBin(Call& c) { c.an.PathChanged(PlainWord("node_modules/.bin"), c.st, c.ctx); }
+
 Stream PackageManager(Call& c) {
+  NodeModulesBin(c);
   Stream out;
   const std::string verb = Sub(c, 0);
   if (c.name() == "pnpm" && verb == "exec" && HasOption(c.fact().options, {"-c", "--shell-mode"}) &&
@@ -174,6 +179,7 @@ Stream PackageManager(Call& c) {
 
 // npx [-p PKG] [-c 'STRING'] PKG[@VERSION] ARGS…, bunx, pnpx, uvx.
 Stream Npx(Call& c) {
+  if (c.name() != "uvx") NodeModulesBin(c);
   Stream out;
   if (CallOption(c, &out)) return out;
   if (auto dd = AfterDashDash(c)) return c.Run(Slice(c.argv, *dd), c.name());
