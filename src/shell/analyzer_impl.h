@@ -36,6 +36,7 @@ struct ScriptMemory {
   std::set<std::string> warden_files;             // files a lookup of Warden was written to
   std::vector<std::string> history;               // history -s: command lines fc can run again
   std::set<std::string> path_scripts;             // scripts put on PATH and analyzed already
+  std::map<std::string, std::string> git_aliases; // alias.NAME set by git config or a config file
   bool cdable_vars = false;                       // shopt -s cdable_vars
 };
 

@@ -72,6 +72,7 @@ bool LoadsCode(std::string_view key) {
 // One setting given on the command line or in the environment.
 void Setting(Call& c, std::string_view key, std::string_view value, std::string_view origin) {
   const std::string lower = ToLower(key);
+  if (lower.rfind("alias.", 0) == 0 && lower.size() > 6) c.an.memory().git_aliases[lower.substr(6)] = std::string(value);
   // url.BASE.insteadOf=PREFIX: remotes starting with PREFIX become BASE (ext::… runs a command).
   for (std::string_view suffix : {".insteadof", ".pushinsteadof"}) {
     if (lower.rfind("url.", 0) == 0 && lower.size() > 4 + suffix.size() && lower.substr(lower.size() - suffix.size()) == suffix) {
@@ -87,9 +88,31 @@ void Setting(Call& c, std::string_view key, std::string_view value, std::string_
   }
 }
 
+// A value as git's config reader gives it: quotes dropped around what they hold, \" \\ \n
+// \t unescaped, an unquoted # or ; starts a comment.
+std::string GitConfigValue(std::string_view raw) {
+  std::string out;
+  bool quoted = false;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    const char ch = raw[i];
+    if (ch == '"') {
+      quoted = !quoted;
+    } else if (ch == '\\' && i + 1 < raw.size()) {
+      const char n = raw[++i];
+      out += n == 'n' ? '\n' : n == 't' ? '\t' : n;
+    } else if (!quoted && (ch == '#' || ch == ';')) {
+      break;
+    } else {
+      out += ch;
+    }
+  }
+  return std::string(Trim(out));
+}
+
 // The settings of a git configuration file's text: [section] / [section "sub"] and key = value
-// (on its own line or after the section's header).
-void ConfigText(Call& c, std::string_view text, std::string_view origin) {
+// (on its own line or after the section's header); include.path / includeIf.*.path files
+// written earlier in the line are read too.
+void ConfigText(Call& c, std::string_view text, std::string_view origin, int depth = 0) {
   std::string prefix;
   for (auto raw : Split(text, '\n')) {
     std::string_view line = Trim(raw);
@@ -108,9 +131,15 @@ void ConfigText(Call& c, std::string_view text, std::string_view origin) {
     }
     const size_t eq = line.find('=');
     if (eq == std::string_view::npos) continue;
-    std::string value(Trim(line.substr(eq + 1)));
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
-    Setting(c, prefix + std::string(Trim(line.substr(0, eq))), value, origin);
+    const std::string key = prefix + std::string(Trim(line.substr(0, eq)));
+    const std::string value = GitConfigValue(line.substr(eq + 1));
+    Setting(c, key, value, origin);
+    const std::string lower = ToLower(key);
+    const bool include = lower == "include.path" || (lower.rfind("includeif.", 0) == 0 && lower.size() > 5 &&
+                                                     lower.compare(lower.size() - 5, 5, ".path") == 0);
+    if (include && depth < 4) {
+      if (auto included = c.an.KnownContents(value, c.st)) ConfigText(c, *included, value, depth + 1);
+    }
   }
 }
 
@@ -373,33 +402,113 @@ std::vector<std::string> HooksOf(const Call& c) {
   static const std::pair<std::string_view, std::vector<std::string>> kHooks[] = {
       {"commit", {"pre-commit", "prepare-commit-msg", "commit-msg", "post-commit", "post-rewrite"}},
       {"checkout", {"post-checkout"}}, {"switch", {"post-checkout"}}, {"worktree", {"post-checkout"}},
+      {"clone", {"post-checkout"}}, {"submodule", {"post-checkout"}},
       {"merge", {"pre-merge-commit", "post-merge"}}, {"pull", {"pre-merge-commit", "post-merge", "post-checkout"}},
-      {"push", {"pre-push", "reference-transaction"}}, {"rebase", {"pre-rebase", "post-rewrite", "post-checkout"}},
+      {"push", {"pre-push"}}, {"rebase", {"pre-rebase", "post-rewrite", "post-checkout"}},
       {"am", {"applypatch-msg", "pre-applypatch", "post-applypatch"}}, {"gc", {"pre-auto-gc"}},
       {"cherry-pick", {"prepare-commit-msg", "commit-msg", "post-commit"}}, {"revert", {"prepare-commit-msg", "commit-msg", "post-commit"}}};
+  // Every verb that changes a reference runs reference-transaction.
+  static constexpr std::string_view kChangesRefs[] = {"commit", "checkout", "switch", "merge", "pull", "fetch", "push",
+                                                      "rebase", "reset", "branch", "tag", "update-ref", "stash",
+                                                      "cherry-pick", "revert", "am", "clone", "worktree"};
+  std::vector<std::string> out;
   for (const auto& [name, hooks] : kHooks) {
-    if (name == verb) return hooks;
+    if (name == verb) out = hooks;
   }
-  return {};
+  if (std::find(std::begin(kChangesRefs), std::end(kChangesRefs), verb) != std::end(kChangesRefs)) {
+    out.emplace_back("reference-transaction");
+  }
+  return out;
+}
+
+// The value of git's `--NAME=V` / `--NAME V` global option, or of `-c KEY=V` (KEY any case).
+std::vector<std::string> GlobalValues(const Call& c, std::string_view option, std::string_view key) {
+  std::vector<std::string> out;
+  const auto& ops = c.fact().operands;
+  const size_t stop = ops.empty() ? c.argv.size() : ops[0] + (c.argv[ops[0]].text == "clone" || c.argv[ops[0]].text == "init" ? c.argv.size() : 0);
+  for (size_t k = 1; k < c.argv.size() && k < stop; ++k) {
+    const std::string& t = c.argv[k].text;
+    if (!option.empty() && t.rfind(std::string(option) + "=", 0) == 0) out.push_back(t.substr(option.size() + 1));
+    if (!option.empty() && t == option && k + 1 < c.argv.size()) out.push_back(c.argv[k + 1].text);
+    if (!key.empty() && t == "-c" && k + 1 < c.argv.size()) {
+      const std::string& kv = c.argv[k + 1].text;
+      const size_t eq = kv.find('=');
+      if (eq != std::string::npos && eq == key.size() && ContainsLower(kv.substr(0, eq), ToLower(key))) out.push_back(kv.substr(eq + 1));
+    }
+  }
+  return out;
+}
+
+// Where git looks for the hooks: core.hooksPath (-c), --git-dir/GIT_DIR's hooks, a template's
+// hooks for clone/init, and the repository of the working directory (.git here or above, or
+// the directory a ".git" file's gitdir: names).
+std::vector<std::string> HookDirectories(const Call& c, const State& where) {
+  std::vector<std::string> dirs = GlobalValues(c, "", "core.hooksPath");
+  for (const std::string& d : GlobalValues(c, "--git-dir", "")) dirs.push_back(JoinPath(d, "hooks"));
+  if (auto v = where.vars.find("GIT_DIR"); v != where.vars.end() && v->second.known) dirs.push_back(JoinPath(v->second.text, "hooks"));
+  for (const std::string& d : GlobalValues(c, "--template", "init.templateDir")) dirs.push_back(JoinPath(d, "hooks"));
+  std::string dir = where.cwd_unknown || where.cwds.size() != 1 ? "." : where.cwds[0];
+  for (int up = 0; up < 8; ++up) {
+    dirs.push_back(JoinPath(dir, ".git/hooks"));
+    if (auto text = c.an.KnownContents(JoinPath(dir, ".git"), where); text && text->rfind("gitdir:", 0) == 0) {
+      dirs.push_back(JoinPath(std::string(Trim(std::string_view(*text).substr(7))), "hooks"));
+    }
+    if (dir == "/" || dir == ".") break;
+    dir = dir.substr(0, std::max<size_t>(dir.rfind('/'), 1));
+  }
+  return dirs;
 }
 
 // Files of the repository that git reads, written earlier in the line: .git/config (aliases,
-// hooksPath, sshCommand… as -c gives them) and the hooks the verb runs.
+// hooksPath, sshCommand… as -c gives them) and the hooks the verb runs, wherever git looks
+// for them (HookDirectories; a submodule's under .git/modules).
 void RepositoryFiles(Call& c) {
   if (c.an.memory().contents.empty()) return;  // nothing written with known text (most lines)
   const State where = Where(c);
   if (auto text = c.an.KnownContents(".git/config", where)) ConfigText(c, *text, ".git/config");
   if (c.fact().operands.empty()) return;
-  for (const std::string& hook : HooksOf(c)) {
-    if (auto text = c.an.KnownContents(".git/hooks/" + hook, where)) {
-      State st = where;
-      c.an.CodeString(PlainWord(*text), "git hook " + hook, st, c.an.Inner(c.ctx, c.name(), false));
+  const std::vector<std::string> hooks = HooksOf(c);
+  auto run = [&](const std::string& hook, const std::string& text) {
+    State st = where;
+    c.an.CodeString(PlainWord(text), "git hook " + hook, st, c.an.Inner(c.ctx, c.name(), false));
+  };
+  for (const std::string& dir : HookDirectories(c, where)) {
+    for (const std::string& hook : hooks) {
+      if (auto text = c.an.KnownContents(JoinPath(dir, hook), where)) run(hook, *text);
+    }
+  }
+  if (c.argv[c.fact().operands[0]].text != "submodule") return;
+  for (const auto& [file, text] : c.an.memory().contents) {
+    if (file.find("/.git/modules/") != std::string::npos && file.size() > 20 &&
+        file.compare(file.size() - 20, 20, "/hooks/post-checkout") == 0) {
+      run("post-checkout", text);
     }
   }
 }
 
+// git NAME ARGS where NAME is an alias this line set (git config alias.NAME, a config file):
+// "!CMD" runs CMD with ARGS in a shell, anything else is git with those words and ARGS.
+std::optional<Stream> Aliased(Call& c) {
+  const auto& ops = c.fact().operands;
+  const auto& aliases = c.an.memory().git_aliases;
+  if (ops.empty() || aliases.empty()) return std::nullopt;
+  auto it = aliases.find(ToLower(c.argv[ops[0]].text));
+  if (it == aliases.end() || it->second.empty()) return std::nullopt;
+  const std::string value = it->second;
+  if (value[0] == '!') {
+    std::string line = value.substr(1);
+    for (size_t k = ops[0] + 1; k < c.argv.size(); ++k) line += " " + SingleQuoted(c.argv[k].text);
+    return c.RunCode(line, "git alias " + c.argv[ops[0]].text, "git");
+  }
+  std::vector<Expanded> words = {PlainWord("git")};
+  for (std::string_view w : SplitFields(value, " \t")) words.push_back(PlainWord(std::string(w)));
+  for (size_t k = ops[0] + 1; k < c.argv.size(); ++k) words.push_back(c.argv[k]);
+  return c.Run(std::move(words), "git alias");
+}
+
 Stream Git(Call& c) {
   if (auto respelled = Respelled(c)) return *respelled;
+  if (auto aliased = Aliased(c)) return *aliased;
   ExternalCommand(c);
   RepositoryFiles(c);
   PackPrograms(c);

@@ -129,8 +129,32 @@ TEST(GitCommandsTest, RepositoryFilesWrittenEarlierRun) {
     Facts f = Analyze(cmd);
     EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << cmd << ": " << Dump(f);
   }
+  // Wherever git looks for hooks: core.hooksPath, --git-dir, a template, a parent directory's
+  // .git (git -C sub), a .git file's gitdir:, a submodule's; and hooks every ref change runs.
+  for (std::string_view cmd : {"echo 'rm -rf /' > /tmp/h/pre-commit; git -c core.hooksPath=/tmp/h commit -m x",
+                               "echo 'rm -rf /' > /tmp/r/hooks/pre-commit; git --git-dir=/tmp/r commit -m x",
+                               "echo 'rm -rf /' > /tmp/t/hooks/post-checkout; git clone --template=/tmp/t https://h/r.git",
+                               "echo 'rm -rf /' > .git/hooks/pre-commit; git -C src commit -m x",
+                               "echo 'gitdir: /tmp/g' > w/.git; echo 'rm -rf /' > /tmp/g/hooks/pre-commit; git -C w commit -m x",
+                               "echo 'rm -rf /' > .git/modules/lib/hooks/post-checkout; git submodule update --init",
+                               "echo 'rm -rf /' > .git/hooks/reference-transaction; git branch tmp",
+                               "printf '[core]\\n fsmonitor = \"rm -rf\" \"/\"\\n' >> .git/config; git status",
+                               "printf '[core]\\n fsmonitor = rm -rf /\\n' > /tmp/i; printf '[include]\\n path = /tmp/i\\n' >> .git/config; git status"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << cmd << ": " << Dump(f);
+  }
   Facts f = Analyze("echo 'rm -rf /' > .git/hooks/pre-push; git commit -m x");
   EXPECT_FALSE(HasCommandLine(f, "rm -rf /")) << "commit does not run pre-push: " << Dump(f);
+}
+
+// An alias set earlier in the line runs as git runs it: "!CMD ARGS" in a shell, else git
+// with its words.
+TEST(GitCommandsTest, AliasesSetEarlierRun) {
+  EXPECT_TRUE(HasCommandLine(Analyze("git config alias.x '!rm -rf'; git x /"), "rm -rf /"));
+  Facts f = Analyze("git config alias.ci commit; echo 'rm -rf /' > .git/hooks/pre-commit; git ci -m x");
+  EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << Dump(f);
+  f = Analyze("git config alias.lg 'log --oneline'; git lg -5");
+  EXPECT_TRUE(HasCommandLine(f, "git log --oneline -5")) << Dump(f);
 }
 
 }  // namespace warden::shell
