@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "core/glob.h"
+#include "core/strings.h"
 #include "shell/analyzer_impl.h"
 #include "shell/analyzer_util.h"
 #include "shell/self_protection.h"
@@ -133,20 +134,29 @@ const Value* Analyzer::Lookup(std::string_view name, const State& st, Value* scr
 
 // ${a[N]} and ${a[*]} of an array whose items are known.
 std::optional<std::string> Analyzer::ArrayItem(const WordPart& p, const State& st) const {
-  if (p.inner.size() != 1 || p.inner[0].parts.size() != 1 || p.inner[0].parts[0].kind != WordPart::Kind::kText) {
-    return std::nullopt;
+  if (p.inner.size() != 1 || p.inner[0].parts.empty()) return std::nullopt;
+  for (const WordPart& part : p.inner[0].parts) {
+    if (part.kind != WordPart::Kind::kText) return std::nullopt;  // $(…), $x: not a literal subscript
   }
+  // The subscript as written (the parser keeps "1" of "-1" only), blanks trimmed.
+  const size_t open = p.text.find('['), close = p.text.rfind(']');
+  if (open == std::string::npos || close == std::string::npos || close <= open) return std::nullopt;
+  const std::string index(Trim(std::string_view(p.text).substr(open + 1, close - open - 1)));
   auto it = st.vars.find(p.text.substr(0, p.text.find('[')));
   if (it == st.vars.end() || !it->second.known || it->second.words.empty()) return std::nullopt;
-  const std::string& index = p.inner[0].parts[0].text;
   const auto& words = it->second.words;
   if (index == "*" || index == "@") {
     std::string joined;
     for (size_t i = 0; i < words.size(); ++i) joined += (i ? " " : "") + words[i];
     return joined;
   }
-  if (index.empty() || index.size() > 6 || index.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-  size_t i = std::stoul(index);
+  // N, or -N counting from the end (${a[-1]} is the last item)
+  const bool from_end = !index.empty() && index[0] == '-';
+  const std::string_view digits = std::string_view(index).substr(from_end ? 1 : 0);
+  if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+  const size_t n = std::stoul(std::string(digits));
+  if (from_end && (n == 0 || n > words.size())) return std::nullopt;  // bash: a bad subscript
+  const size_t i = from_end ? words.size() - n : n;
   return i < words.size() ? std::optional<std::string>(words[i]) : std::optional<std::string>(std::string());
 }
 

@@ -143,8 +143,13 @@ bool ReadKnownInput(Call& c) {
     if (!IsIdentifier(c.argv[op].text)) return false;
     names.push_back(c.argv[op].text);
   }
+  // -u FD (another input), -n/-N COUNT (characters), -t (a timeout): not followed.
+  if (HasOption(f.options, {"-u", "-n", "-N", "-t"}) && c.name() == "read") return false;
+  if (HasOption(f.options, {"-u", "-O"}) && c.name() != "read") return false;  // mapfile: another fd, a sparse array
+  const Option* delim = FindOption(f.options, {"-d"});
+  const char separator = delim == nullptr ? '\n' : (delim->value.empty() ? '\0' : delim->value[0]);
   if (c.name() == "read") {
-    std::string line = text->substr(0, text->find('\n'));
+    std::string line = text->substr(0, text->find(separator));
     std::string ifs = " \t\n";  // IFS=, read a b <<< 'x,y' splits where IFS says
     if (auto it = c.st.vars.find("IFS"); it != c.st.vars.end()) {
       if (!it->second.known) return false;
@@ -169,9 +174,26 @@ bool ReadKnownInput(Call& c) {
     }
     return true;
   }
-  std::vector<Expanded> items;  // mapfile/readarray: one item per line
-  for (auto piece : Split(*text, '\n')) items.push_back(PlainWord(std::string(piece)));
+  // mapfile/readarray: one item per line (or per -d delimiter), -s N skipped, -n N at most;
+  // -C CALLBACK runs every -c lines with the index and the line.
+  std::vector<Expanded> items;
+  for (auto piece : Split(*text, separator)) items.push_back(PlainWord(std::string(piece)));
   if (!items.empty() && items.back().text.empty()) items.pop_back();
+  auto number = [&](const char* name) -> long {
+    const Option* o = FindOption(f.options, {name});
+    return o && o->has_value ? std::strtol(o->value.c_str(), nullptr, 10) : 0;
+  };
+  const long skip = std::clamp(number("-s"), 0L, static_cast<long>(items.size()));
+  items.erase(items.begin(), items.begin() + skip);
+  if (const long most = number("-n"); most > 0 && most < static_cast<long>(items.size())) items.resize(static_cast<size_t>(most));
+  if (const Option* cb = FindOption(f.options, {"-C"}); cb && cb->has_value) {
+    const long quantum = std::max(number("-c"), 1L);
+    for (size_t k = 0; k < items.size() && k < 16; ++k) {
+      if ((k + 1) % static_cast<size_t>(quantum) == 0) {
+        c.RunCode(cb->value + " " + std::to_string(k) + " " + SingleQuoted(items[k].text), "mapfile -C", c.name());
+      }
+    }
+  }
   SetArray(c.st, names.empty() ? "MAPFILE" : names.back(), items);
   return true;
 }

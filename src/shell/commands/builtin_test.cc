@@ -102,5 +102,25 @@ TEST(BuiltinCommandsTest, ScheduledCommandsAreAnalyzed) {
   EXPECT_TRUE(HasCommandLine(f, "make backup")) << Dump(f);
 }
 
+// read and mapfile take their options into account, or leave the variables unknown: -d
+// splits at another delimiter, mapfile -s/-n skip and cap, -C runs its callback; -u, -n, -O
+// are not followed (never a wrong value taken for known).
+TEST(BuiltinCommandsTest, ReadAndMapfileOptions) {
+  for (std::string_view cmd : {"mapfile -d , -t L < <(printf 'rm,-rf,/'); \"${L[@]}\"",
+                               "mapfile -t -s 1 L <<< $'x\\n/'; rm -rf \"${L[0]}\"",
+                               "read -d , a <<< '/,x'; rm -rf \"$a\"",
+                               "mapfile -t L <<< /; rm -rf \"${L[-1]}\""}) {
+    Facts f = Analyze(cmd);
+    EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << cmd << ": " << Dump(f);
+  }
+  Facts callback = Analyze("mapfile -C 'rm -rf' -c 1 L <<< /");
+  EXPECT_TRUE(HasCommandLine(callback, "rm -rf 0 /")) << "the callback gets the index and the line: " << Dump(callback);
+  for (std::string_view cmd : {"mapfile -t -O 5 L <<< /; rm -rf \"${L[0]}\"", "read -n 1 a <<< '/x'; rm -rf \"$a\""}) {
+    Facts f = Analyze(cmd);
+    EXPECT_FALSE(HasCommandLine(f, "rm -rf /")) << cmd << ": " << Dump(f);
+    EXPECT_FALSE(HasCommandLine(f, "rm -rf /x")) << cmd << ": " << Dump(f);
+  }
+}
+
 }  // namespace
 }  // namespace warden::shell
