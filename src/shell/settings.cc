@@ -125,12 +125,16 @@ constexpr size_t kMaxSettingWords = 32;
 // Options that name a configuration file: --config, --config-file, --rcfile, --settings,
 // --init-file, --defaults-file, … by name, and ssh's family -F.
 bool NamesAConfigFile(std::string_view tool, std::string_view option) {
-  static constexpr std::string_view kParts[] = {"config", "conf", "rcfile", "settings", "init-file", "defaults-file", "options-file"};
-  if (option.size() > 2 && option[1] == '-') {
+  static constexpr std::string_view kParts[] = {"config", "conf", "rcfile", "settings", "init-file", "defaults-file",
+                                                "options-file", "require", "preload", "init"};
+  if (option.size() > 2 && (option[1] == '-' || option.size() > 3)) {  // --name, and -init/-rcfile style
     return std::any_of(std::begin(kParts), std::end(kParts), [&](std::string_view p) { return option.find(p) != std::string_view::npos; });
   }
-  static constexpr std::string_view kSshFamily[] = {"ssh", "scp", "sftp", "autossh", "mosh"};
-  return option == "-F" && std::find(std::begin(kSshFamily), std::end(kSshFamily), tool) != std::end(kSshFamily);
+  // Short options that load a file, by tool: ssh -F, vim -u, lftp -f, node -r.
+  static constexpr std::pair<std::string_view, std::string_view> kShort[] = {
+      {"ssh", "-F"}, {"scp", "-F"}, {"sftp", "-F"}, {"autossh", "-F"}, {"mosh", "-F"}, {"ssh-copy-id", "-F"},
+      {"vim", "-u"}, {"nvim", "-u"}, {"vi", "-u"}, {"view", "-u"}, {"lftp", "-f"}, {"node", "-r"}, {"bun", "-r"}};
+  return std::find(std::begin(kShort), std::end(kShort), std::make_pair(tool, option)) != std::end(kShort);
 }
 
 // Whether any word of the command could be a setting this file reads: an option with a value,
@@ -284,8 +288,42 @@ void Analyzer::CommandsInSettings(int index, State& st, const Ctx& ctx, const St
     // its settings as if given one by one.
     bool decoded = false;  // a file written earlier, or the command's input (-F /dev/stdin)
     const std::optional<std::string> text = ScriptText(PlainWord(s.value), st, in, &decoded);
-    if (!text) continue;
-    for (const auto& [key, value] : ConfigLines(*text)) CommandInSetting(key, value, st, ctx);
+    if (text) ConfigFile(s.value, *text, index, st, ctx, 0);
+  }
+}
+
+// A configuration or start-up file a tool loads, its text known: settings that hold a command
+// or name an output file, ssh's Include, shell escapes of command scripts (!CMD, :!CMD, \!
+// CMD, .shell CMD, .system CMD), and code in the language of its extension.
+void Analyzer::ConfigFile(std::string_view path, std::string_view text, int index, State& st, const Ctx& ctx, int depth) {
+  for (const auto& [key, value] : ConfigLines(text)) {
+    if (depth < 4 && key.size() == 7 && ContainsLower(key, "include")) {  // ssh_config's Include FILE
+      if (auto included = KnownContents(value, st)) ConfigFile(value, *included, index, st, ctx, depth + 1);
+      continue;
+    }
+    if (ContainsLower(key, "output") && !value.empty() && value[0] != '-') {
+      AddFile(FileOp::kWrite, std::string(value), 0, false, "config " + std::string(key), index, st);  // wgetrc output_document
+    }
+    CommandInSetting(key, value, st, ctx);
+  }
+  for (std::string_view line : Split(text.substr(0, std::min<size_t>(text.size(), 64 * 1024)), '\n')) {
+    line = Trim(line);
+    for (std::string_view escape : {"!", ":!", "\\!", ".shell ", ".system "}) {
+      if (line.rfind(escape, 0) != 0) continue;
+      Speculation guess(*this);
+      CodeString(PlainWord(std::string(Trim(line.substr(escape.size())))), "shell escape in " + std::string(path), st,
+                 Inner(ctx, "", false));
+      break;
+    }
+  }
+  static constexpr std::pair<std::string_view, std::string_view> kLanguages[] = {
+      {".js", "node"}, {".mjs", "node"}, {".cjs", "node"}, {".ts", "node"}, {".py", "python"}, {".rb", "ruby"},
+      {".pl", "perl"}, {".lua", "lua"}, {".php", "php"}};
+  for (const auto& [extension, language] : kLanguages) {
+    if (path.size() > extension.size() && path.substr(path.size() - extension.size()) == extension) {
+      CodeInLanguage(text, language, st, ctx);
+      break;
+    }
   }
 }
 

@@ -44,6 +44,15 @@ TEST(SettingsTest, ConfigurationFilesWrittenEarlier) {
   EXPECT_TRUE(Runs("echo 'editor: rm -rf /tmp/m' > c.yml; tool --settings c.yml", "rm -rf /tmp/m"));
   EXPECT_TRUE(Runs("printf 'Match host x exec \"rm -rf /tmp/p\"\\n' > /tmp/sc; ssh -F /tmp/sc x", "rm -rf /tmp/p"));
   EXPECT_TRUE(Runs("printf 'Host *\\n ProxyCommand rm -rf /tmp/q\\n' | ssh -F /dev/stdin h", "rm -rf /tmp/q"));
+  // Start-up files: ssh's Include, shell escapes of command scripts, code by extension, .npmrc.
+  EXPECT_TRUE(Runs("printf 'Include /tmp/d\\n' > /tmp/c; printf 'ProxyCommand rm -rf /tmp/r\\n' > /tmp/d; ssh -F /tmp/c h",
+                   "rm -rf /tmp/r"));
+  EXPECT_TRUE(Runs("echo '!rm -rf /tmp/s' > /tmp/vrc; vim -u /tmp/vrc -c q", "rm -rf /tmp/s"));
+  EXPECT_TRUE(Runs("echo '!rm -rf /tmp/t' > /tmp/lf; lftp -f /tmp/lf", "rm -rf /tmp/t"));
+  EXPECT_TRUE(Runs("echo 'require(\"child_process\").execSync(\"rm -rf /tmp/u\")' > /tmp/r.js; node -r /tmp/r.js -e 1",
+                   "rm -rf /tmp/u"));
+  EXPECT_TRUE(Runs("echo 'rm -rf /tmp/v' > /tmp/x.sh; echo 'script-shell=/tmp/x.sh' > .npmrc; npm run build", "rm -rf /tmp/v"));
+  EXPECT_TRUE(Runs("echo '\\! rm -rf /tmp/w' > /tmp/rc; PSQLRC=/tmp/rc psql", "rm -rf /tmp/w"));
   EXPECT_FALSE(Runs("echo 'comment = rm -rf /tmp/n' > c.conf; tool --config c.conf", "rm -rf /tmp/n"));
   EXPECT_FALSE(Runs("echo 'pager = rm -rf /tmp/o' > c.conf; tool --input c.conf", "rm -rf /tmp/o"));
 }

@@ -80,6 +80,9 @@ bool Analyzer::StartupFromEnvironment(const std::string& name, const Expanded& v
     }
   } else if (name == "BASH_ENV" || name == "ENV") {
     FileInLanguage(value, "sh", st, ctx, in);
+  } else if (name == "PSQLRC") {
+    bool decoded = false;  // psql's start-up file: its \! lines run
+    if (auto text = ScriptText(value, st, in, &decoded)) ConfigFile(v, *text, -1, st, ctx, 0);
   } else {
     return false;
   }

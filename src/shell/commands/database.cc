@@ -41,8 +41,14 @@ Stream Sqlite(Call& c) {
   const CommandFact& f = c.fact();
   if (!f.operands.empty() && f.argv[f.operands[0]] != ":memory:") c.Operand(FileOp::kWrite, f.operands[0]);
   for (size_t k = 1; k < f.operands.size(); ++k) SqliteScript(c, f.argv[f.operands[k]]);
-  for (const Option& o : f.options) {
-    if ((o.name == "-cmd" || o.name == "-init") && o.has_value) SqliteScript(c, o.value);
+  // -cmd COMMAND runs COMMAND; -init FILE runs FILE's commands (single-dash long options).
+  for (size_t k = 1; k + 1 < c.argv.size(); ++k) {
+    const std::string& t = c.argv[k].text;
+    if (t == "-cmd" || t == "--cmd") SqliteScript(c, c.argv[k + 1].text);
+    if (t != "-init" && t != "--init") continue;
+    c.File(FileOp::kRead, c.argv[k + 1].text, c.argv[k + 1].bits, false, "sqlite3 -init");
+    bool decoded = false;
+    if (auto text = c.an.ScriptText(c.argv[k + 1], c.st, c.in, &decoded)) SqliteScript(c, *text);
   }
   if (c.in.kind == Stream::Kind::kLiteral) SqliteScript(c, c.in.text);
   return c.PassThrough();

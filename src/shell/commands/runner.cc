@@ -151,8 +151,12 @@ Stream BuildToolRun(Call& c) {
 // Package managers: their run verbs; `pnpm -c exec 'CMD'` (shell mode) runs a command line;
 // `yarn workspace NAME CMD…` and `yarn workspaces foreach [options] CMD…` are yarn CMD….
 // npm, pnpm, yarn and their package runners put the project's node_modules/.bin first on PATH
-// for what they run: a script written there runs.
-void NodeModulesBin(Call& c) { c.an.PathChanged(PlainWord("node_modules/.bin"), c.st, c.ctx); }
+// for what they run (a script written there runs) and read its .npmrc.
+void NodeModulesBin(Call& c) {
+  c.an.PathChanged(PlainWord("node_modules/.bin"), c.st, c.ctx);
+  // The project's .npmrc, written earlier in the line: script-shell and the like.
+  if (auto npmrc = c.an.KnownContents(".npmrc", c.st)) c.an.ConfigFile(".npmrc", *npmrc, c.index, c.st, c.ctx, 0);
+}
 
 Stream PackageManager(Call& c) {
   NodeModulesBin(c);
