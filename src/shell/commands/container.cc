@@ -192,6 +192,12 @@ std::optional<RunLine> ReadRun(const Call& c, const State& st) {
     if (k != at && (c.argv[k].bits & kArgDynamic)) continue;
     if (name == "-w" || name == "--workdir") run.workdir = value;
     if (name == "--entrypoint") entrypoint = value;
+    // --device HOST[:DIR]: the host's device appears there; --privileged: every host device.
+    if (name == "--device" && !value.empty() && value[0] == '/') {
+      std::vector<std::string_view> parts = Split(value, ':');
+      run.binds.push_back({std::string(parts[0]), std::string(parts.size() > 1 && !parts[1].empty() ? parts[1] : parts[0])});
+    }
+    if (name == "--privileged") run.binds.push_back({"/dev", "/dev"});
     Bind bind;
     if ((name == "-v" || name == "--volume" || name == "--mount") && ReadBind(name, value, c, st, &bind)) {
       run.binds.push_back(std::move(bind));

@@ -41,6 +41,10 @@ TEST(ContainerCommandsTest, RunReachesTheHostThroughBindMounts) {
     f = Analyze(cmd);
     EXPECT_NE(FindFile(f, FileOp::kDelete, "/srv/data"), nullptr) << cmd << ": " << Dump(f);
   }
+  f = Analyze("docker run --rm --device=/dev/sdb:/dev/xvda img dd if=/dev/zero of=/dev/xvda");
+  EXPECT_NE(FindFile(f, FileOp::kWrite, "/dev/sdb"), nullptr) << "--device maps the host's device: " << Dump(f);
+  f = Analyze("docker run --rm --privileged img sh -c 'dd if=/dev/zero of=/dev/sdb'");
+  EXPECT_NE(FindFile(f, FileOp::kWrite, "/dev/sdb"), nullptr) << "--privileged sees every host device: " << Dump(f);
   f = Analyze("docker run -v /srv/data:/d img rm -rf /dx");
   EXPECT_EQ(FindFile(f, FileOp::kDelete, "/srv/datax"), nullptr) << "not a path under /d: " << Dump(f);
 }

@@ -272,14 +272,16 @@ size_t SkipAddress(std::string_view s, size_t i) {
       for (++k; k < s.size() && s[k] != sep; ++k) {
         if (s[k] == '\\') ++k;
       }
-      return std::min(s.size(), k + 1);
+      ++k;
+      while (k < s.size() && (s[k] == 'I' || s[k] == 'M')) ++k;  // /re/I, /re/M
+      return std::min(s.size(), k);
     }
     while (k < s.size() && (std::isdigit(static_cast<unsigned char>(s[k])) || s[k] == '$' || s[k] == '~' || s[k] == '+')) ++k;
     return k;
   };
   size_t k = one(i);
   if (k < s.size() && s[k] == ',') k = one(k + 1);
-  while (k < s.size() && (s[k] == ' ' || s[k] == '!')) ++k;
+  while (k < s.size() && (s[k] == ' ' || s[k] == '!' || s[k] == '{')) ++k;  // ADDR{…}: the block's first command
   return k;
 }
 

@@ -62,6 +62,15 @@ TEST(EditCommandsTest, SedScriptFilesAreRead) {
   EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << Dump(f);
 }
 
+// Commands after an address with flags (/re/I) or in a block (ADDR{…}) are read too.
+TEST(EditCommandsTest, SedCommandsInBlocksAndAfterFlaggedAddresses) {
+  for (std::string_view cmd : {"sed -n '/a/{s/.*/rm -rf \\//e;p}' f.txt", "sed '/TODO/I e rm -rf /' f.txt",
+                               "sed -n -e '/x/{e rm -rf /' -e '}' f.txt"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_TRUE(HasCommandLine(f, "rm -rf /")) << cmd << ": " << Dump(f);
+  }
+}
+
 }  // namespace
 // Ex modifiers and ranges come before the command: they hide neither writes nor filters.
 TEST(EditCommandsTest, VimModifiersRangesAndFilters) {

@@ -250,7 +250,10 @@ std::vector<std::pair<std::string, std::string>> AwkAssignments(const CommandFac
   for (const Option& o : f.options) {
     if ((o.name != "-v" && o.name != "--assign") || !o.has_value) continue;
     const size_t eq = o.value.find('=');
-    if (eq != std::string::npos && eq > 0) vars.emplace_back(o.value.substr(0, eq), o.value.substr(eq + 1));
+    if (eq == std::string::npos || eq == 0) continue;
+    // awk reads escapes in -v values as in its string literals (\162 is r).
+    const std::string value = o.value.substr(eq + 1);
+    vars.emplace_back(o.value.substr(0, eq), DoubleQuotedValue("\"" + value + "\"").value_or(value));
   }
   return vars;
 }
@@ -274,7 +277,7 @@ Stream Awk(Call& c) {
     Expanded code = c.argv[ops[0]];
     std::vector<std::pair<std::string, std::string>> vars = AwkAssignments(c.fact());
     for (auto& v : AwkStringAssignments(code.text)) vars.push_back(std::move(v));
-    code.text = WithAwkVariables(code.text, vars);
+    code.text = JoinedAwkLiterals(WithAwkVariables(code.text, vars));  // "rm -rf " d → one literal
     InlineCode(c, code);
     files_from = 1;
     // A program that only prints literals in BEGIN prints known text (awk 'BEGIN{print "…"}').
