@@ -129,6 +129,60 @@ Stream Shopt(Call& c) {
   return Stream{};
 }
 
+// read NAMES from known text: the first line (up to -d's delimiter) split by IFS.
+bool ReadLine(Call& c, const std::string& text, char separator, std::vector<std::string> names) {
+  const CommandFact& f = c.fact();
+  std::string line = text.substr(0, text.find(separator));
+  std::string ifs = " \t\n";  // IFS=, read a b <<< 'x,y' splits where IFS says
+  if (auto it = c.st.vars.find("IFS"); it != c.st.vars.end()) {
+    if (!it->second.known) return false;
+    ifs = it->second.text;
+  }
+  std::vector<std::string> fields = SplitFields(line, ifs);
+  if (const Option* a = FindOption(f.options, {"-a"}); a && a->has_value) {
+    std::vector<Expanded> items;
+    for (auto& w : fields) items.push_back(PlainWord(w));
+    SetArray(c.st, a->value, items);
+    return true;
+  }
+  if (names.empty()) names.push_back("REPLY");
+  for (size_t k = 0; k < names.size(); ++k) {
+    std::string value = k < fields.size() ? fields[k] : "";
+    if (k + 1 == names.size() && names.size() > 1) {  // the last name gets the rest of the line
+      for (size_t r = k + 1; r < fields.size(); ++r) value += " " + fields[r];
+    } else if (names.size() == 1) {
+      value = std::string(Trim(line));
+    }
+    c.st.vars[names[k]] = Value{.text = value, .known = true};
+  }
+  return true;
+}
+
+// mapfile/readarray NAME from known text: one item per line (or per -d delimiter), -s N
+// skipped, -n N at most; -C CALLBACK runs every -c lines with the index and the line.
+void MapLines(Call& c, const std::string& text, char separator, const std::string& name) {
+  const CommandFact& f = c.fact();
+  std::vector<Expanded> items;
+  for (auto piece : Split(text, separator)) items.push_back(PlainWord(std::string(piece)));
+  if (!items.empty() && items.back().text.empty()) items.pop_back();
+  auto number = [&](const char* option) -> long {
+    const Option* o = FindOption(f.options, {option});
+    return o && o->has_value ? std::strtol(o->value.c_str(), nullptr, 10) : 0;
+  };
+  const long skip = std::clamp(number("-s"), 0L, static_cast<long>(items.size()));
+  items.erase(items.begin(), items.begin() + skip);
+  if (const long most = number("-n"); most > 0 && most < static_cast<long>(items.size())) items.resize(static_cast<size_t>(most));
+  if (const Option* cb = FindOption(f.options, {"-C"}); cb && cb->has_value) {
+    const long quantum = std::max(number("-c"), 1L);
+    for (size_t k = 0; k < items.size() && k < 16; ++k) {
+      if ((k + 1) % static_cast<size_t>(quantum) == 0) {
+        c.RunCode(cb->value + " " + std::to_string(k) + " " + SingleQuoted(items[k].text), "mapfile -C", c.name());
+      }
+    }
+  }
+  SetArray(c.st, name, items);
+}
+
 // read and mapfile from input whose text is known (a here-string, echo, a file written earlier):
 // the variables get that text — `read -r c <<< 'rm -rf ~'; $c` runs rm.
 bool ReadKnownInput(Call& c) {
@@ -143,58 +197,16 @@ bool ReadKnownInput(Call& c) {
     if (!IsIdentifier(c.argv[op].text)) return false;
     names.push_back(c.argv[op].text);
   }
-  // -u FD (another input), -n/-N COUNT (characters), -t (a timeout): not followed.
-  if (HasOption(f.options, {"-u", "-n", "-N", "-t"}) && c.name() == "read") return false;
-  if (HasOption(f.options, {"-u", "-O"}) && c.name() != "read") return false;  // mapfile: another fd, a sparse array
+  const bool read = c.name() == "read";
+  // -u FD (another input), read's -n/-N COUNT (characters) and -t, mapfile's -O (a sparse array): not followed.
+  if (HasOption(f.options, {"-u"}) || (read && HasOption(f.options, {"-n", "-N", "-t"})) ||
+      (!read && HasOption(f.options, {"-O"}))) {
+    return false;
+  }
   const Option* delim = FindOption(f.options, {"-d"});
   const char separator = delim == nullptr ? '\n' : (delim->value.empty() ? '\0' : delim->value[0]);
-  if (c.name() == "read") {
-    std::string line = text->substr(0, text->find(separator));
-    std::string ifs = " \t\n";  // IFS=, read a b <<< 'x,y' splits where IFS says
-    if (auto it = c.st.vars.find("IFS"); it != c.st.vars.end()) {
-      if (!it->second.known) return false;
-      ifs = it->second.text;
-    }
-    std::vector<std::string> fields = SplitFields(line, ifs);
-    if (const Option* a = FindOption(f.options, {"-a"}); a && a->has_value) {
-      std::vector<Expanded> items;
-      for (auto& w : fields) items.push_back(PlainWord(w));
-      SetArray(c.st, a->value, items);
-      return true;
-    }
-    if (names.empty()) names.push_back("REPLY");
-    for (size_t k = 0; k < names.size(); ++k) {
-      std::string value = k < fields.size() ? fields[k] : "";
-      if (k + 1 == names.size() && names.size() > 1) {  // the last name gets the rest of the line
-        for (size_t r = k + 1; r < fields.size(); ++r) value += " " + fields[r];
-      } else if (names.size() == 1) {
-        value = std::string(Trim(line));
-      }
-      c.st.vars[names[k]] = Value{.text = value, .known = true};
-    }
-    return true;
-  }
-  // mapfile/readarray: one item per line (or per -d delimiter), -s N skipped, -n N at most;
-  // -C CALLBACK runs every -c lines with the index and the line.
-  std::vector<Expanded> items;
-  for (auto piece : Split(*text, separator)) items.push_back(PlainWord(std::string(piece)));
-  if (!items.empty() && items.back().text.empty()) items.pop_back();
-  auto number = [&](const char* name) -> long {
-    const Option* o = FindOption(f.options, {name});
-    return o && o->has_value ? std::strtol(o->value.c_str(), nullptr, 10) : 0;
-  };
-  const long skip = std::clamp(number("-s"), 0L, static_cast<long>(items.size()));
-  items.erase(items.begin(), items.begin() + skip);
-  if (const long most = number("-n"); most > 0 && most < static_cast<long>(items.size())) items.resize(static_cast<size_t>(most));
-  if (const Option* cb = FindOption(f.options, {"-C"}); cb && cb->has_value) {
-    const long quantum = std::max(number("-c"), 1L);
-    for (size_t k = 0; k < items.size() && k < 16; ++k) {
-      if ((k + 1) % static_cast<size_t>(quantum) == 0) {
-        c.RunCode(cb->value + " " + std::to_string(k) + " " + SingleQuoted(items[k].text), "mapfile -C", c.name());
-      }
-    }
-  }
-  SetArray(c.st, names.empty() ? "MAPFILE" : names.back(), items);
+  if (read) return ReadLine(c, *text, separator, std::move(names));
+  MapLines(c, *text, separator, names.empty() ? "MAPFILE" : names.back());
   return true;
 }
 
