@@ -20,9 +20,10 @@ namespace {
 struct FileOption {
   bool names_file = false;
   bool writes = false;
+  bool path_only = false;  // only a value that reads as a path (--target x86_64-… is not one)
 };
 
-FileOption Classify(std::string_view option) {
+FileOption Classify(std::string_view option, bool modelled) {
   FileOption out;
   if (option.size() < 5 || option[0] != '-' || option[1] != '-') return out;
   std::array<char, 48> buffer;
@@ -31,6 +32,13 @@ FileOption Classify(std::string_view option) {
   const std::string_view name(buffer.data(), n);
   auto has = [&](std::string_view part) { return name.find(part) != std::string_view::npos; };
   const bool output = has("output") || has("outfile") || has("out-file") || name == "out";
+  // Where a tool writes, named without "file": --stderr P, --junitxml P; --target DIR and
+  // --dest DIR too, for a tool with a model (for others the word may name what is read).
+  static constexpr std::string_view kDestinations[] = {"stderr", "stdout", "junitxml", "junit-xml"};
+  if (!output && std::any_of(std::begin(kDestinations), std::end(kDestinations), [&](std::string_view d) { return has(d); })) {
+    return FileOption{true, true, true};
+  }
+  if (!output && (has("target") || has("dest"))) return FileOption{true, modelled, true};
   out.names_file = output || has("file") || has("rcfile") || has("logfile");
   if (!out.names_file) return out;
   // --output-format json, --file-type x: the value is not a file.
@@ -75,9 +83,10 @@ void Analyzer::FilesInOptions(int index, const State& st) {
   std::vector<Found> found;  // collected first: adding facts may move `f`
   const bool unknown = LookupCommand(f.name).family == Family::kUnknown;
   for (const Option& o : f.options) {
-    const bool dash_o = o.name == "-o" && !OtherDashO(f.name);  // -o FILE: output, for most tools
+    // -o FILE: output, for most tools; and listed short output options (ssh -E LOG).
+    const bool dash_o = (o.name == "-o" && !OtherDashO(f.name)) || (o.name == "-E" && (f.name == "ssh" || f.name == "autossh"));
     if (!dash_o && (o.name.size() < 5 || o.name[1] != '-')) continue;
-    const FileOption kind = dash_o ? FileOption{true, true} : Classify(o.name);
+    const FileOption kind = dash_o ? FileOption{true, true} : Classify(o.name, !unknown);
     if (!kind.names_file) continue;
     // A value the model did not read: the next word, for a tool without a model, or when it
     // reads as a path (git log --output FILE).
@@ -87,7 +96,7 @@ void Analyzer::FilesInOptions(int index, const State& st) {
     if (!o.has_value && !take_next) continue;
     const std::string& value = o.has_value ? o.value : *next;
     const uint32_t at = std::min<uint32_t>(o.has_value ? o.arg_index : o.arg_index + 1, f.arg_bits.size() - 1);
-    if (dash_o ? LooksLikePath(value) : PathLike(value)) {
+    if (dash_o || kind.path_only ? LooksLikePath(value) : PathLike(value)) {
       found.push_back({kind.writes ? FileOp::kWrite : FileOp::kAccess, o.name, value, f.arg_bits[at]});
     }
   }

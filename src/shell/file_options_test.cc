@@ -40,6 +40,19 @@ TEST(FileOptionsTest, DashOAndSeparateValuesOfModelledTools) {
   EXPECT_EQ(FileWith(f, "/etc/z", FileOp::kWrite), nullptr) << "grep -o is a flag: " << Dump(f);
 }
 
+// Where tools write without a "file" in the option's name: --stderr, --junitxml, ssh -E, and
+// --target/--dest of a modelled tool (cargo's --target TRIPLE is not a path).
+TEST(FileOptionsTest, DestinationsNamedOtherwise) {
+  Facts f = Analyze("curl --stderr /etc/e -v https://example.org/");
+  EXPECT_NE(FileWith(f, "/etc/e", FileOp::kWrite), nullptr) << Dump(f);
+  f = Analyze("ssh -E /etc/f host");
+  EXPECT_NE(FileWith(f, "/etc/f", FileOp::kWrite), nullptr) << Dump(f);
+  f = Analyze("pip install --target /usr/lib/x pkg");
+  EXPECT_NE(FileWith(f, "/usr/lib/x", FileOp::kWrite), nullptr) << Dump(f);
+  f = Analyze("cargo build --target x86_64-unknown-linux-gnu");
+  EXPECT_TRUE(std::none_of(f.files.begin(), f.files.end(), [](const FileFact& x) { return x.op == FileOp::kWrite; })) << Dump(f);
+}
+
 TEST(FileOptionsTest, ValuesThatAreNotFiles) {
   for (std::string_view cmd : {"kubectl get pods --output-format json", "tool --file-type text", "tool --output -",
                                "tool --logfile-level 3", "tool --output-file=https://example.org/x"}) {

@@ -140,6 +140,13 @@ bool ParseSed(std::string_view s, bool extended, std::vector<SedCommand>* out) {
       if (!ParseSubstitution(s, &i, extended, &cmd)) return false;
     } else if (s[i] == 'p' || s[i] == 'd') {
       ++i;
+    } else if (s[i] == 'c') {  // c TEXT (GNU one-line form): the line is replaced by TEXT
+      size_t end = s.find('\n', i);
+      if (end == std::string_view::npos) end = s.size();
+      std::string_view text = Trim(s.substr(i + 1, end - i - 1));
+      if (!text.empty() && text[0] == '\\') text.remove_prefix(1);
+      cmd.text = std::string(text);
+      i = end;
     } else if (s[i] == 'e') {
       size_t end = s.find('\n', i);
       if (end == std::string_view::npos) end = s.size();
@@ -160,6 +167,10 @@ enum class LineEnd { kPrinted, kDeleted, kTooBig };
 LineEnd SedLine(const std::vector<SedCommand>& commands, std::string* ps, SedRun* run) {
   for (const SedCommand& cmd : commands) {
     if (cmd.kind == 'd') return LineEnd::kDeleted;
+    if (cmd.kind == 'c') {
+      if (run->output) *run->output += cmd.text + "\n";
+      return LineEnd::kDeleted;
+    }
     if (cmd.kind == 'p') {
       if (run->output) *run->output += *ps + "\n";
     } else if (cmd.kind == 'e') {

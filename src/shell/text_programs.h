@@ -16,7 +16,8 @@ namespace warden::shell {
 
 // sed over known input. `scripts` are the -e scripts (or the one operand) in order; `extended`
 // is -E/-r, `quiet` is -n. Understood: commands without addresses, separated by ';' or
-// newlines — s/RE/REPLACEMENT/ with flags g, p, i/I, e; p; d; and e (bare or with a command).
+// newlines — s/RE/REPLACEMENT/ with flags g, p, i/I, e; p; d; c TEXT; and e (bare or with a
+// command).
 // Input over 64 KiB, 256 lines, a pattern space over 64 KiB or output over 256 KiB: nullopt.
 struct SedRun {
   std::optional<std::string> output;  // what sed prints; nullopt once an `e` replaced it

@@ -25,6 +25,7 @@ TEST(TextProgramsTest, SedSubstitutions) {
   EXPECT_EQ(SedOut({"s/X/Y/I"}, "x"), "Y\n");
   EXPECT_EQ(SedOut({"s/a/b/p"}, "a\nc\n", false, true), "b\n");
   EXPECT_EQ(SedOut({"d"}, "a\n"), "");
+  EXPECT_EQ(SedOut({"c rm -rf ~"}, "a\nb\n"), "rm -rf ~\nrm -rf ~\n");
 }
 
 TEST(TextProgramsTest, SedCommandsItRuns) {

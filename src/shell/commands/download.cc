@@ -143,6 +143,8 @@ void WgetFiles(Call& c, const Option& o) {
     c.Signal(kSignalUpload, "wget " + n + " sends " + o.value);
   } else if (n == "-i" || n == "--input-file") {
     c.File(FileOp::kRead, o.value, 0, false, "wget");
+  } else if (n == "-e" || n == "--execute") {
+    c.an.ConfigFile("wget -e", o.value, c.index, c.st, c.ctx, 0);  // a .wgetrc line: output_document=FILE
   }
 }
 

@@ -76,16 +76,42 @@ Stream Sort(Call& c) {
 }
 
 // jq FILTER FILES… (or -f FILTERFILE FILES…); yq -i edits the files in place.
+// jq's operands without the second word of --arg/--argjson/--slurpfile/--rawfile NAME VALUE
+// (the option table gives them one value: NAME): the filter, then the files.
+std::vector<uint32_t> JqOperands(const Call& c) {
+  const CommandFact& f = c.fact();
+  std::vector<uint32_t> out;
+  for (uint32_t op : f.operands) {
+    const std::string& before = op >= 2 ? c.argv[op - 2].text : std::string();
+    if (before == "--arg" || before == "--argjson" || before == "--slurpfile" || before == "--rawfile") continue;
+    out.push_back(op);
+  }
+  return out;
+}
+
 Stream Jq(Call& c) {
   const CommandFact& f = c.fact();
-  bool filter_file = HasOption(f.options, {"-f", "--from-file"});
-  c.Operands(filter_file ? 0 : 1, FileOp::kRead);
-  if (HasOption(f.options, {"-i", "--inplace", "--in-place"})) c.Operands(filter_file ? 0 : 1, FileOp::kWrite);
+  const bool filter_file = HasOption(f.options, {"-f", "--from-file"});
+  const std::vector<uint32_t> ops = JqOperands(c);
+  const bool in_place = HasOption(f.options, {"-i", "--inplace", "--in-place"});
+  for (size_t k = filter_file ? 0 : 1; k < ops.size(); ++k) {
+    c.Operand(FileOp::kRead, ops[k]);
+    if (in_place) c.Operand(FileOp::kWrite, ops[k]);
+  }
   if (c.in.tainted()) return c.in;
   // jq -rn '"TEXT"': a string literal printed raw, without reading input, is known text.
-  if (!filter_file && f.operands.size() == 1 && HasOption(f.options, {"-n", "--null-input"}) &&
+  if (!filter_file && ops.size() == 1 && HasOption(f.options, {"-n", "--null-input"}) &&
       HasOption(f.options, {"-r", "--raw-output", "-j", "--join-output"})) {
-    if (auto text = DoubleQuotedValue(Trim(f.argv[f.operands[0]]))) {
+    // --arg NAME VALUE: "\($NAME)" in the literal is VALUE.
+    std::string program(Trim(f.argv[ops[0]]));
+    for (size_t k = 1; k + 2 < c.argv.size(); ++k) {
+      if (c.argv[k].text != "--arg") continue;
+      const std::string ref = "\\($" + c.argv[k + 1].text + ")";
+      for (size_t at = program.find(ref); at != std::string::npos; at = program.find(ref, at + 1)) {
+        program.replace(at, ref.size(), c.argv[k + 2].text);
+      }
+    }
+    if (auto text = DoubleQuotedValue(program)) {
       return LiteralStream(*text + (HasOption(f.options, {"-j", "--join-output"}) ? "" : "\n"), c.name());
     }
   }
