@@ -292,6 +292,15 @@ TEST(AnalyzerTest, Find) {
 }
 
 // Slices and indirections of the positional parameters are as known as the parameters.
+// Substrings of known values: ${x:o}, ${x:o:l}, negative offsets and lengths, the offset
+// left out (${x::-1}).
+TEST(AnalyzerTest, SubstringsOfKnownValues) {
+  for (std::string_view cmd : {"X=/X; rm -rf \"${X::-1}\"", "X=/XY; rm -rf \"${X:0:-2}\"", "X=a/; rm -rf \"${X: -1}\"",
+                               "X=x/; rm -rf \"${X:1}\"", "X=/XX; rm -rf \"${X::1}\""}) {
+    ExpectRecursiveDelete(cmd, "/");
+  }
+}
+
 TEST(AnalyzerTest, PositionalSlicesAndIndirection) {
   for (std::string_view cmd : {"set -- rm -rf /; \"${@:1}\"", "set -- x rm -rf /; \"${@:2}\"",
                                "set -- a /; rm -rf \"${@: -1}\"", "set -- a /; rm -rf \"${!#}\"",

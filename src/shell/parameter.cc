@@ -115,6 +115,8 @@ std::optional<std::string> ApplyOperator(const std::string& value, std::string_v
   if (op == "#" || op == "##" || op == "%" || op == "%%") return TrimOp(value, op, operands);
   if (op == "/" || op == "//" || op == "/#" || op == "/%") return ReplaceOp(value, op, operands);
   if (op == ":") return SubstringOp(value, operands);
+  // ${x::length}: the parser reads "::" as one operator, the offset left out.
+  if (op == "::") return SubstringOp(value, Operands{std::string(), Operand(operands, 0)});
   return std::nullopt;
 }
 
