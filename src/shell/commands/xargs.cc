@@ -232,6 +232,49 @@ void FileItems(const Call& c, size_t at, std::vector<Expanded>* items) {
   for (auto& item : Items(ItemSource(c, file), lines)) items->push_back(std::move(item));
 }
 
+// Several input sources: parallel runs the command for every combination of one item of each,
+// {N} the Nth source's item and {} all of them (appended when the command names none); at most
+// 16 combinations. An item only known at run time is an unknown variable, as with one source.
+Stream ParallelCombinations(Call& c, const std::vector<Expanded>& command,
+                            const std::vector<std::vector<Expanded>>& sources, const ParallelOptions& options) {
+  std::string line;
+  for (const auto& w : command) line += (line.empty() ? "" : " ") + (options.quote ? SingleQuoted(w.text) : w.text);
+  auto word = [](const Expanded& a) {
+    return (a.bits & kArgDynamic) && !a.taint.tainted() ? std::string("\"${__parallel_item}\"") : SingleQuoted(a.text);
+  };
+  std::vector<size_t> at(sources.size(), 0);
+  Ctx inner = c.an.Inner(c.ctx, "parallel", false, "parallel");
+  Stream out;
+  for (int combination = 0; combination < 16; ++combination) {
+    if (std::any_of(sources.begin(), sources.end(), [](const auto& s) { return s.empty(); })) break;
+    std::string code = line, all;
+    bool named = false;
+    Expanded taint;
+    for (size_t n = 0; n < sources.size(); ++n) {
+      const Expanded& item = sources[n][at[n]];
+      all += (all.empty() ? "" : " ") + word(item);
+      if (item.taint.tainted()) taint.taint = item.taint;
+      const std::string ref = "{" + std::to_string(n + 1) + "}";
+      for (size_t p = code.find(ref); p != std::string::npos; p = code.find(ref, p + 1)) {
+        code.replace(p, ref.size(), word(item));
+        named = true;
+      }
+    }
+    if (code.find("{}") != std::string::npos) {
+      code = Substituted({PlainWord(code)}, "{}", PlainWord(all))[0].text;
+    } else if (!named) {
+      code += " " + all;
+    }
+    Expanded run = PlainWord(code);
+    run.taint = taint.taint;
+    out = c.an.CodeString(run, "parallel", c.st, inner);
+    size_t n = sources.size();  // the next combination, the last source fastest
+    while (n > 0 && ++at[n - 1] == sources[n - 1].size()) at[--n] = 0;
+    if (n == 0) break;
+  }
+  return out;
+}
+
 Stream Parallel(Call& c) {
   size_t i = ParallelCommandStart(c.argv);
   const ParallelOptions options = ReadParallelOptions(c.argv, i);
@@ -239,18 +282,22 @@ Stream Parallel(Call& c) {
   while (sep < c.argv.size() && !IsSeparator(c.argv[sep].text)) ++sep;
   std::vector<Expanded> command(c.argv.begin() + static_cast<std::ptrdiff_t>(i),
                                 c.argv.begin() + static_cast<std::ptrdiff_t>(sep));
-  std::vector<Expanded> args;
+  std::vector<std::vector<Expanded>> sources;  // each ::: / :::: / -a is one input source
   bool files = false;  // after ::::, the words are files whose lines are the items
   for (size_t k = sep; k < c.argv.size(); ++k) {
     if (IsSeparator(c.argv[k].text)) {
       files = c.argv[k].text == "::::";
+      sources.emplace_back();
     } else if (files) {
-      FileItems(c, k, &args);
+      FileItems(c, k, &sources.back());
     } else {
-      args.push_back(c.argv[k]);
+      sources.back().push_back(c.argv[k]);
     }
   }
-  for (size_t at : options.arg_files) FileItems(c, at, &args);
+  for (size_t at : options.arg_files) FileItems(c, at, &sources.emplace_back());
+  if (sources.size() > 1 && !command.empty()) return ParallelCombinations(c, command, sources, options);
+  std::vector<Expanded> args;
+  for (auto& source : sources) args.insert(args.end(), source.begin(), source.end());
   if (command.empty() && sep >= c.argv.size() && ParallelOnlyInforms(c.argv)) return UnknownStream(c.name());
   if (sep >= c.argv.size() && options.arg_files.empty()) args = ParallelInput(c);
   Ctx inner = c.an.Inner(c.ctx, "parallel", false, "parallel");
@@ -270,6 +317,7 @@ Stream Parallel(Call& c) {
     line += options.quote ? SingleQuoted(w.text) : w.text;  // -q: the words as they are
   }
   if (options.replace != "{}") line = Substituted({PlainWord(line)}, options.replace, PlainWord("{}"))[0].text;
+  line = Substituted({PlainWord(line)}, "{1}", PlainWord("{}"))[0].text;  // one source: {1} is {}
   for (const auto& a : args) {
     Expanded quoted = a;
     const bool opaque = (a.bits & kArgDynamic) && !a.taint.tainted() && !(a.bits & kArgTree);

@@ -57,6 +57,18 @@ TEST(XargsCommandsTest, ParallelQuotesItsArguments) {
   EXPECT_FALSE(HasSignal(f, kSignalDynamicScript)) << Dump(f);
 }
 
+// Several input sources: every combination, {N} the Nth source's item; {1} with one source.
+TEST(XargsCommandsTest, ParallelSourcesCombine) {
+  for (std::string_view cmd : {"parallel {1} -rf {2} ::: rm ::: /", "parallel 'sh -c {1}' ::: 'rm -rf /'",
+                               "parallel rm -rf ::: / ::: /etc"}) {
+    Facts f = Analyze(cmd);
+    EXPECT_NE(FindFile(f, FileOp::kDelete, "/"), nullptr) << cmd << ": " << Dump(f);
+  }
+  Facts f = Analyze("parallel echo {1}-{2} ::: a b ::: 1 2");
+  EXPECT_TRUE(HasCommandLine(f, "echo a-1")) << Dump(f);
+  EXPECT_TRUE(HasCommandLine(f, "echo b-2")) << Dump(f);
+}
+
 }  // namespace
 // GNU parallel quotes what it substitutes: an item only known at run time is one unknown word
 // in each replacement string, not code; items from the network still run as code.
