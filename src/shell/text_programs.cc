@@ -407,24 +407,49 @@ std::string WithoutAwkLiteralPipes(std::string_view code) {
   return out;
 }
 
-std::optional<std::string> AwkBeginOutput(std::string_view code) {
-  if (code.size() > kMaxProgram) return std::nullopt;
-  const std::vector<std::string_view> t = AwkTokens(code);
-  if (t.size() < 3 || t[0] != "BEGIN" || t[1] != "{" || t.back() != "}") return std::nullopt;
+// The output of one block's statements (tokens [i, end) inside its braces).
+std::optional<std::string> AwkBlock(const std::vector<std::string_view>& t, size_t i, size_t end) {
   std::string out;
-  size_t start = 2;
-  for (size_t i = 2; i < t.size(); ++i) {
-    if (t[i] == "{") return std::nullopt;  // a nested block
-    if (t[i] != ";" && t[i] != "\n" && t[i] != "}") continue;
-    if (i > start) {
-      auto printed = AwkStatement(t, start, i);
+  size_t start = i;
+  for (size_t k = i; k <= end; ++k) {
+    if (k < end && t[k] == "{") return std::nullopt;  // a nested block
+    if (k < end && t[k] != ";" && t[k] != "\n") continue;
+    if (k > start) {
+      auto printed = AwkStatement(t, start, k);
       if (!printed) return std::nullopt;
       out += *printed;
     }
-    start = i + 1;
-    if (t[i] == "}" && i + 1 != t.size()) return std::nullopt;  // more after the block
+    start = k + 1;
   }
   return out;
+}
+
+std::optional<std::string> AwkOutput(std::string_view code, std::optional<size_t> lines) {
+  if (code.size() > kMaxProgram) return std::nullopt;
+  const std::vector<std::string_view> t = AwkTokens(code);
+  std::string begin, each, end;
+  bool has_each = false;
+  for (size_t i = 0; i < t.size();) {
+    if (t[i] == "\n" || t[i] == ";") {
+      ++i;
+      continue;
+    }
+    const std::string_view label = t[i] == "BEGIN" || t[i] == "END" ? t[i] : std::string_view();
+    const size_t open = label.empty() ? i : i + 1;
+    if (open >= t.size() || t[open] != "{") return std::nullopt;  // a pattern, a function
+    size_t close = open + 1;
+    while (close < t.size() && t[close] != "}") ++close;
+    if (close >= t.size()) return std::nullopt;
+    auto printed = AwkBlock(t, open + 1, close);
+    if (!printed) return std::nullopt;
+    (label == "BEGIN" ? begin : label == "END" ? end : each) += *printed;
+    has_each = has_each || label.empty();
+    i = close + 1;
+  }
+  if (has_each && !lines) return std::nullopt;  // runs once per input line: how many is not known
+  std::string out = begin;
+  for (size_t k = 0; has_each && k < std::min<size_t>(*lines, 256); ++k) out += each;
+  return out + end;
 }
 
 std::optional<std::string> DoubleQuotedValue(std::string_view literal) {

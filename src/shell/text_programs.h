@@ -44,10 +44,11 @@ std::string JoinedAwkLiterals(std::string_view code);
 // rules judge (a pipe from or to a command only known at run time stays).
 std::string WithoutAwkLiteralPipes(std::string_view code);
 
-// What an awk program prints when it is only a BEGIN block of print/printf statements over
-// string literals (print "a", "b"; printf "%s\n", "c"). Output sent to a pipe or a file
-// (print … | "sh", print … > "f") is not part of it: nullopt.
-std::optional<std::string> AwkBeginOutput(std::string_view code);
+// What an awk program prints when it is only BEGIN, END and pattern-less blocks of
+// print/printf statements over string literals (print "a", "b"; printf "%s\n", "c"): the
+// blocks without a label run once per input line, `lines` of them (nullopt: not known).
+// Output sent to a pipe or a file (print … | "sh", print … > "f") is not part of it: nullopt.
+std::optional<std::string> AwkOutput(std::string_view code, std::optional<size_t> lines);
 
 // The value of a string literal in awk, C, jq or JSON syntax without its quotes: \n \t \\ \"
 // \/ \uXXXX (BMP, as UTF-8) and octal \NNN decoded. nullopt if `literal` is not exactly one

@@ -59,18 +59,22 @@ TEST(TextProgramsTest, SedWhatIsNotEvaluated) {
   EXPECT_FALSE(EvaluateSed({doubling}, false, false, "x")) << "2^40 bytes: stopped at the limits";
 }
 
-TEST(TextProgramsTest, AwkBeginOutput) {
-  EXPECT_EQ(AwkBeginOutput("BEGIN{print \"rm -rf ~\"}"), "rm -rf ~\n");
-  EXPECT_EQ(AwkBeginOutput("BEGIN { print \"a\", \"b\"; print \"c\" \"d\" }"), "a b\ncd\n");
-  EXPECT_EQ(AwkBeginOutput("BEGIN{printf \"%s -rf %s\\n\", \"rm\", \"~\"}"), "rm -rf ~\n");
-  EXPECT_EQ(AwkBeginOutput("BEGIN{print(\"x\")}"), "x\n");
-  EXPECT_EQ(AwkBeginOutput("BEGIN {\n  print \"a\"\n  print \"b\"\n}"), "a\nb\n");
-  EXPECT_FALSE(AwkBeginOutput("{print $1}"));
-  EXPECT_FALSE(AwkBeginOutput("BEGIN{print x}"));
-  EXPECT_FALSE(AwkBeginOutput("BEGIN{print \"a\" | \"sh\"}"));
-  EXPECT_FALSE(AwkBeginOutput("BEGIN{print \"a\" > \"f\"}"));
-  EXPECT_FALSE(AwkBeginOutput("BEGIN{printf \"%d\", \"1\"}"));
-  EXPECT_FALSE(AwkBeginOutput("BEGIN{print \"a\"} {print}"));
+TEST(TextProgramsTest, AwkOutput) {
+  EXPECT_EQ(AwkOutput("BEGIN{print \"rm -rf ~\"}", std::nullopt), "rm -rf ~\n");
+  EXPECT_EQ(AwkOutput("BEGIN { print \"a\", \"b\"; print \"c\" \"d\" }", std::nullopt), "a b\ncd\n");
+  EXPECT_EQ(AwkOutput("BEGIN{printf \"%s -rf %s\\n\", \"rm\", \"~\"}", std::nullopt), "rm -rf ~\n");
+  EXPECT_EQ(AwkOutput("BEGIN{print(\"x\")}", std::nullopt), "x\n");
+  EXPECT_EQ(AwkOutput("BEGIN {\n  print \"a\"\n  print \"b\"\n}", std::nullopt), "a\nb\n");
+  EXPECT_FALSE(AwkOutput("{print $1}", std::nullopt));
+  EXPECT_FALSE(AwkOutput("BEGIN{print x}", std::nullopt));
+  EXPECT_FALSE(AwkOutput("BEGIN{print \"a\" | \"sh\"}", std::nullopt));
+  EXPECT_FALSE(AwkOutput("BEGIN{print \"a\" > \"f\"}", std::nullopt));
+  EXPECT_FALSE(AwkOutput("BEGIN{printf \"%d\", \"1\"}", std::nullopt));
+  EXPECT_FALSE(AwkOutput("BEGIN{print \"a\"} {print}", std::nullopt));
+  EXPECT_EQ(AwkOutput("{print \"rm -rf ~\"}", 2), "rm -rf ~\nrm -rf ~\n") << "once per input line";
+  EXPECT_EQ(AwkOutput("BEGIN{print \"a\"} {print \"b\"} END{print \"c\"}", 1), "a\nb\nc\n");
+  EXPECT_FALSE(AwkOutput("{print \"b\"}", std::nullopt)) << "input lines not known";
+  EXPECT_FALSE(AwkOutput("/x/ {print \"b\"}", 1)) << "a pattern";
 }
 
 TEST(TextProgramsTest, AwkVariablesBecomeLiterals) {

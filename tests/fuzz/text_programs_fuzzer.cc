@@ -37,8 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string program(text.substr(0, nl));
   const std::string_view input = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
   Sed(program, input);
-  (void)AwkBeginOutput(program);
-  (void)AwkBeginOutput(text);
+  (void)AwkOutput(program, std::nullopt);
+  (void)AwkOutput(program, input.size() % 300);
   (void)WithAwkVariables(text, {{"c", std::string(input)}, {"x", program}});
   if (auto value = DoubleQuotedValue(text); value && value->size() > text.size()) __builtin_trap();
   return 0;

@@ -280,9 +280,12 @@ Stream Awk(Call& c) {
     code.text = JoinedAwkLiterals(WithAwkVariables(code.text, vars));  // "rm -rf " d → one literal
     InlineCode(c, code);
     files_from = 1;
-    // A program that only prints literals in BEGIN prints known text (awk 'BEGIN{print "…"}').
+    // A program that only prints literals prints known text (awk 'BEGIN{print "…"}'), once per
+    // line of known input for its blocks without a label.
     if (ops.size() == 1 && !(code.bits & kArgDynamic)) {
-      if (auto printed = AwkBeginOutput(code.text)) return LiteralStream(*printed, "awk");
+      std::optional<size_t> lines;
+      if (c.in.kind == Stream::Kind::kLiteral) lines = static_cast<size_t>(std::count(c.in.text.begin(), c.in.text.end(), '\n'));
+      if (auto printed = AwkOutput(code.text, lines)) return LiteralStream(*printed, "awk");
     }
   }
   for (size_t k = files_from; k < ops.size(); ++k) {
