@@ -12,6 +12,7 @@ std::vector<std::string_view> Split(std::string_view s, char sep);
 std::string_view Trim(std::string_view s);
 std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 std::string ToLower(std::string_view s);  // ASCII letters only
+inline char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 std::string ToUpper(std::string_view s);  // ASCII letters only
 // True if `s` contains `lower_needle` ignoring ASCII case; the needle must be lower case.
 bool ContainsLower(std::string_view s, std::string_view lower_needle);

@@ -547,7 +547,11 @@ std::shared_ptr<const Snapshot> Compile(const std::vector<PolicyFile>& layers, s
             }
             for (const auto& words : r.subcommands) snap->exec_by_subcommand[SubcommandKey(n, words[0])].push_back(i);
           }
-          if (!r.name_globs.empty()) snap->exec_glob_names.push_back(i);
+          if (!r.name_globs.empty()) {
+            snap->exec_glob_names.push_back(i);
+            for (const auto& n : r.names) snap->exec_glob_keys.push_back({n, i, true});
+            for (const auto& g : r.name_globs) snap->exec_glob_keys.push_back({g.literal_prefix(), i, false});
+          }
         }
         break;
       case RequestKind::kFile: IndexFileRule(r, i, &snap->files); break;

@@ -150,12 +150,6 @@ class Evaluation {
 
   Decision Default() const { return snap_.defaults[static_cast<size_t>(req_.context)]; }
 
-  static bool NameMayMatch(const CompiledRule& r, std::string_view name) {
-    if (std::find(r.names.begin(), r.names.end(), name) != r.names.end()) return true;
-    return std::any_of(r.name_globs.begin(), r.name_globs.end(),
-                       [&](const Glob& g) { return name.substr(0, g.literal_prefix().size()) == g.literal_prefix(); });
-  }
-
   void Command(uint32_t i) {
     const shell::CommandFact& c = out_->facts.commands[i];
     uint32_t verdict = NewVerdict(FactType::kCommand, i);
@@ -183,11 +177,12 @@ class Evaluation {
       Consider(snap_.exec_glob_names, verdict, &d, match);  // every rule shows in the trace
     } else {
       // Rules named by a glob ("python*"): only those whose glob's literal prefix the name has.
-      std::vector<uint32_t> named;
-      for (uint32_t idx : snap_.exec_glob_names) {
-        if (NameMayMatch(snap_.rules[idx], c.name)) named.push_back(idx);
+      std::vector<uint32_t> globbed;
+      for (const Snapshot::GlobName& k : snap_.exec_glob_keys) {
+        const bool may = k.exact ? c.name == k.key : std::string_view(c.name).substr(0, k.key.size()) == k.key;
+        if (may && (globbed.empty() || globbed.back() != k.rule)) globbed.push_back(k.rule);
       }
-      Consider(named, verdict, &d, match);
+      Consider(globbed, verdict, &d, match);
     }
     Consider(snap_.exec_any, verdict, &d, match);
     Settle(verdict, d, Default());
@@ -233,6 +228,13 @@ class Evaluation {
     }
     std::vector<uint32_t> candidates;
     FileCandidates(f, &candidates);
+    if (!opt_.explain) {
+      // Rules about other operations cannot match (explain shows them, with why not).
+      const uint32_t bit = 1u << static_cast<unsigned>(f.op);
+      candidates.erase(std::remove_if(candidates.begin(), candidates.end(),
+                                      [&](uint32_t idx) { return snap_.rules[idx].ops != 0 && !(snap_.rules[idx].ops & bit); }),
+                       candidates.end());
+    }
     Decider d;
     Consider(candidates, verdict, &d, [&](const CompiledRule& r, std::string* why) {
       if (f.glob && !f.dynamic && !pp) {

@@ -103,7 +103,7 @@ class Analyzer {
   // Settings whose name says they hold a command (settings.cc).
   void CommandsInSettings(int index, State& st, const Ctx& ctx, const Stream& in);
   void ConfigFile(std::string_view path, std::string_view text, int index, State& st, const Ctx& ctx, int depth);
-  void FilesInOptions(int index, const State& st);
+  void FilesInOptions(int index, const CommandSpec& spec, const State& st);
   void CommandInSetting(std::string_view name, std::string_view value, State& st, const Ctx& ctx);
 
   // Speculative analysis (commands/unknown.cc): while a Speculation lives, the facts found are

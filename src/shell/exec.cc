@@ -45,7 +45,8 @@ Stream Analyzer::Exec(std::vector<Expanded> argv, State& st, const Ctx& ctx, con
   std::string name(Basename(head.text));
   const bool plain_name = head.text.find('/') == std::string::npos;
   // Aliases, functions and `hash -p` come before commands (for names without a '/').
-  if (plain_name && ctx.depth <= opt_.max_depth && ExecAliasOrFunction(&name, argv, st, ctx, in, &out)) return out;
+  const bool defined = !mem_.aliases.empty() || !functions_.empty() || !mem_.hashed.empty();  // most lines define none
+  if (plain_name && defined && ctx.depth <= opt_.max_depth && ExecAliasOrFunction(&name, argv, st, ctx, in, &out)) return out;
   if (!plain_name) name = ProgramName(head, st);
   const CommandSpec& spec = LookupCommand(name);
   int idx = AddCommand(argv, name, spec, st, ctx, in);
@@ -60,7 +61,7 @@ Stream Analyzer::Exec(std::vector<Expanded> argv, State& st, const Ctx& ctx, con
   out = Dispatch(spec, call);
   out.shell_init = PrintsShellInit(Cmd(idx));
   CommandsInSettings(idx, st, ctx, in);
-  FilesInOptions(idx, st);
+  FilesInOptions(idx, spec, st);
   // What a lookup of Warden prints names Warden, through whatever filters it passes — unless
   // a filter keeps only lines that cannot be Warden's (ps aux | grep node).
   const bool filtered = in.warden && FiltersOutWarden(idx, spec);
@@ -109,7 +110,7 @@ std::vector<std::string> Analyzer::PathDirectories(const State& st) const {
   return dirs;
 }
 
-void Analyzer::PathChanged(const Expanded& value, State& st, const Ctx& ctx) {
+[[gnu::noinline]] void Analyzer::PathChanged(const Expanded& value, State& st, const Ctx& ctx) {
   if (mem_.contents.empty()) return;
   // The directories the value names, whatever else it holds: /x in "/x:$PATH",
   // "/x${PATH:+:$PATH}", "$PATH:/x".
@@ -142,7 +143,7 @@ void Analyzer::PathChanged(const Expanded& value, State& st, const Ctx& ctx) {
 
 // A command found by name in a PATH directory where this command line wrote a script of that
 // name (PATH=/tmp:$PATH ls after writing /tmp/ls): the script is what runs, with its arguments.
-void Analyzer::ScriptsInPath(const std::string& name, const std::vector<Expanded>& argv, int index, State& st,
+[[gnu::noinline]] void Analyzer::ScriptsInPath(const std::string& name, const std::vector<Expanded>& argv, int index, State& st,
                              const Ctx& ctx, const Stream& in) {
   for (const std::string& dir : PathDirectories(st)) {
     const std::string file = JoinPath(dir, name);
@@ -261,7 +262,7 @@ bool Analyzer::ExecHeadKnown(const std::vector<Expanded>& argv, State& st, const
 
 // True when an alias or a function of that name ran (`*out` is its output); a `hash -p` entry
 // renames the command.
-bool Analyzer::ExecAliasOrFunction(std::string* name, const std::vector<Expanded>& argv, State& st,
+[[gnu::noinline]] bool Analyzer::ExecAliasOrFunction(std::string* name, const std::vector<Expanded>& argv, State& st,
                                    const Ctx& ctx, const Stream& in, Stream* out) {
   if (auto a = mem_.aliases.find(*name); a != mem_.aliases.end()) {
     std::string code = a->second;

@@ -23,14 +23,16 @@ struct FileOption {
   bool path_only = false;  // only a value that reads as a path (--target x86_64-… is not one)
 };
 
-FileOption Classify(std::string_view option, bool modelled) {
+[[gnu::noinline]] FileOption Classify(std::string_view option, bool modelled) {
   FileOption out;
   if (option.size() < 5 || option[0] != '-' || option[1] != '-') return out;
   std::array<char, 48> buffer;
   const size_t n = std::min(option.size() - 2, buffer.size());
-  for (size_t i = 0; i < n; ++i) buffer[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(option[i + 2])));
+  for (size_t i = 0; i < n; ++i) buffer[i] = AsciiLower(option[i + 2]);
   const std::string_view name(buffer.data(), n);
   auto has = [&](std::string_view part) { return name.find(part) != std::string_view::npos; };
+  // Every name below holds one of these: most options are rejected here.
+  if (!has("out") && !has("file") && !has("std") && !has("junit") && !has("target") && !has("dest")) return out;
   const bool output = has("output") || has("outfile") || has("out-file") || name == "out";
   // Where a tool writes, named without "file": --stderr P, --junitxml P; --target DIR and
   // --dest DIR too, for a tool with a model (for others the word may name what is read).
@@ -73,7 +75,7 @@ bool OtherDashO(std::string_view tool) {
 
 }  // namespace
 
-void Analyzer::FilesInOptions(int index, const State& st) {
+void Analyzer::FilesInOptions(int index, const CommandSpec& spec, const State& st) {
   const CommandFact& f = Cmd(index);
   struct Found {
     FileOp op;
@@ -81,7 +83,7 @@ void Analyzer::FilesInOptions(int index, const State& st) {
     uint8_t bits;
   };
   std::vector<Found> found;  // collected first: adding facts may move `f`
-  const bool unknown = LookupCommand(f.name).family == Family::kUnknown;
+  const bool unknown = spec.family == Family::kUnknown;
   for (const Option& o : f.options) {
     // -o FILE: output, for most tools; and listed short output options (ssh -E LOG).
     const bool dash_o = (o.name == "-o" && !OtherDashO(f.name)) || (o.name == "-E" && (f.name == "ssh" || f.name == "autossh"));

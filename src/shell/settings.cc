@@ -42,11 +42,11 @@ bool NamesACommand(std::string_view name) {
   if (name.size() < 3) return false;
   std::array<char, 64> buffer;  // names are short: lower-cased once, on the stack
   const size_t n = std::min(name.size(), buffer.size());
-  for (size_t i = 0; i < n; ++i) buffer[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+  for (size_t i = 0; i < n; ++i) buffer[i] = AsciiLower(name[i]);
   const std::string_view lower(buffer.data(), n);
-  if (lower.find("exec-path") != std::string_view::npos || lower.find("execpath") != std::string_view::npos) return false;
   for (size_t i = 0; i + 3 <= n; ++i) {
-    if (NamesACommandAt(lower, i)) return true;
+    if (!NamesACommandAt(lower, i)) continue;
+    return lower.find("exec-path") == std::string_view::npos && lower.find("execpath") == std::string_view::npos;
   }
   return false;
 }
@@ -207,7 +207,7 @@ std::vector<std::pair<std::string_view, std::string_view>> ConfigLines(std::stri
 // KEY=VALUE words the model did not read as options, and (`files_known`: the line wrote files
 // with known text) options naming a configuration file. Copies only what qualifies: the analysis
 // that follows adds commands (and may move `f`).
-std::vector<Setting> CommandSettings(const CommandFact& f, bool files_known) {
+[[gnu::noinline]] std::vector<Setting> CommandSettings(const CommandFact& f, bool files_known) {
   std::vector<Setting> out;
   const size_t n = std::min(f.argv.size(), kMaxSettingWords);
   std::string_view key, inner;
@@ -295,7 +295,7 @@ void Analyzer::CommandsInSettings(int index, State& st, const Ctx& ctx, const St
 // A configuration or start-up file a tool loads, its text known: settings that hold a command
 // or name an output file, ssh's Include, shell escapes of command scripts (!CMD, :!CMD, \!
 // CMD, .shell CMD, .system CMD), and code in the language of its extension.
-void Analyzer::ConfigFile(std::string_view path, std::string_view text, int index, State& st, const Ctx& ctx, int depth) {
+[[gnu::cold]] void Analyzer::ConfigFile(std::string_view path, std::string_view text, int index, State& st, const Ctx& ctx, int depth) {
   for (const auto& [key, value] : ConfigLines(text)) {
     if (depth < 4 && key.size() == 7 && ContainsLower(key, "include")) {  // ssh_config's Include FILE
       if (auto included = KnownContents(value, st)) ConfigFile(value, *included, index, st, ctx, depth + 1);
