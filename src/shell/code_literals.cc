@@ -8,6 +8,7 @@
 
 #include "core/strings.h"
 #include "shell/literal.h"
+#include "shell/text_programs.h"
 
 namespace warden::shell {
 namespace {
@@ -326,19 +327,6 @@ const std::vector<DecodingCall>& DecodingCalls() {
   return calls;
 }
 
-std::string DoubleQuotedLiteral(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 std::string WithDecodedLiterals(std::string_view code) {
@@ -362,7 +350,7 @@ std::string WithDecodedLiterals(std::string_view code) {
         from = start + std::max<size_t>(length, 1);
         continue;
       }
-      const std::string literal = DoubleQuotedLiteral(*decoded);
+      const std::string literal = DoubleQuoted(*decoded);
       out.replace(start, length, literal);
       from = start + literal.size();
       ++replaced;

@@ -206,20 +206,7 @@ size_t LiteralEnd(std::string_view code, size_t i) {
   return code.size();
 }
 
-std::string QuotedLiteral(std::string_view value) {
-  std::string out = "\"";
-  for (char c : value) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
-// awk tokens for AwkBeginOutput: string literals, words, and single punctuation characters.
+// awk tokens for AwkOutput: string literals, words, and single punctuation characters.
 std::vector<std::string_view> AwkTokens(std::string_view code) {
   std::vector<std::string_view> out;
   for (size_t i = 0; i < code.size();) {
@@ -329,7 +316,7 @@ std::string WithAwkVariables(std::string_view code, const std::vector<std::pair<
       while (end < code.size() && IsIdentifierChar(code[end])) ++end;
       const std::string_view name = code.substr(i, end - i);
       const auto var = std::find_if(vars.begin(), vars.end(), [&](const auto& v) { return v.first == name; });
-      out += var != vars.end() ? QuotedLiteral(var->second) : std::string(name);
+      out += var != vars.end() ? DoubleQuoted(var->second) : std::string(name);
       i = end;
     } else {
       out += code[i++];
@@ -450,6 +437,19 @@ std::optional<std::string> AwkOutput(std::string_view code, std::optional<size_t
   std::string out = begin;
   for (size_t k = 0; has_each && k < std::min<size_t>(*lines, 256); ++k) out += each;
   return out + end;
+}
+
+std::string DoubleQuoted(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
 }
 
 std::optional<std::string> DoubleQuotedValue(std::string_view literal) {

@@ -50,6 +50,9 @@ std::string WithoutAwkLiteralPipes(std::string_view code);
 // Output sent to a pipe or a file (print … | "sh", print … > "f") is not part of it: nullopt.
 std::optional<std::string> AwkOutput(std::string_view code, std::optional<size_t> lines);
 
+// `text` as a double-quoted literal (\" \\ and \n escaped) that DoubleQuotedValue reads back.
+std::string DoubleQuoted(std::string_view text);
+
 // The value of a string literal in awk, C, jq or JSON syntax without its quotes: \n \t \\ \"
 // \/ \uXXXX (BMP, as UTF-8) and octal \NNN decoded. nullopt if `literal` is not exactly one
 // double-quoted string.
