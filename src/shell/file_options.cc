@@ -16,6 +16,8 @@
 namespace warden::shell {
 namespace {
 
+constexpr size_t kMaxSettingOptions = 32;  // a generated line of thousands of options is not read whole
+
 // "--index-file" → whether it names a file, and whether the tool writes it.
 struct FileOption {
   bool names_file = false;
@@ -69,7 +71,8 @@ bool LooksLikePath(std::string_view word) {
 bool OtherDashO(std::string_view tool) {
   static constexpr std::string_view kTools[] = {"ssh", "scp", "sftp", "autossh", "sshfs", "mosh", "mount", "ps", "pgrep",
                                                 "pkill", "findmnt", "lsblk", "df", "column", "grep", "egrep", "rg",
-                                                "ls", "rsync", "git", "xargs", "parallel", "tar", "apt", "apt-get"};
+                                                "ls", "rsync", "git", "xargs", "parallel", "tar", "apt", "apt-get",
+                                                "find", "test", "["};  // find's and test's -o is "or"
   return std::find(std::begin(kTools), std::end(kTools), tool) != std::end(kTools);
 }
 
@@ -84,7 +87,8 @@ void Analyzer::FilesInOptions(int index, const CommandSpec& spec, const State& s
   };
   std::vector<Found> found;  // collected first: adding facts may move `f`
   const bool unknown = spec.family == Family::kUnknown;
-  for (const Option& o : f.options) {
+  for (size_t k = 0; k < f.options.size() && k < kMaxSettingOptions; ++k) {  // options come early
+    const Option& o = f.options[k];
     // -o FILE: output, for most tools; and listed short output options (ssh -E LOG).
     const bool dash_o = (o.name == "-o" && !OtherDashO(f.name)) || (o.name == "-E" && (f.name == "ssh" || f.name == "autossh"));
     if (!dash_o && (o.name.size() < 5 || o.name[1] != '-')) continue;

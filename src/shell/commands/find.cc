@@ -210,9 +210,12 @@ class ExpressionReader {
   // -exec CMD … ; (or … {} +): the words of the command, up to its terminator.
   void ReadExec(const PathSet& cur) {
     std::vector<Expanded> inner;
+    bool cut = false;  // more than 256 words: the rest is not copied (find -exec find -exec … nests)
     for (; !AtEnd() && a_[i_] != ";" && !(a_[i_] == "+" && !inner.empty() && inner.back().text == "{}"); ++i_) {
-      inner.push_back(PlainWord(a_[i_], bits_[i_]));
+      if (inner.size() < 256) inner.push_back(PlainWord(a_[i_], bits_[i_]));
+      cut = cut || inner.size() == 256;
     }
+    if (cut) c_.Signal(kSignalTooLarge, "find -exec with more than 256 words was analyzed in part");
     if (!AtEnd()) ++i_;
     has_action_ = true;
     if (!inner.empty()) actions_.push_back(Action{Action::Kind::kExec, cur, std::move(inner)});
