@@ -823,6 +823,7 @@ class Reader {
 
   // Keeps what can be recovered below an unknown or broken node.
   void Collect(TSNode n, Node* into, int depth) {
+    if (TooDeep(depth)) return;
     for (const Child& c : Children(n)) {
       if (!c.named) continue;
       if (IsStatement(c.type)) {
@@ -1107,11 +1108,12 @@ class ParserHolder {
 }  // namespace
 
 // Error and missing nodes in the tree (counted only when it has some).
-size_t ErrorNodes(TSNode n) {
+size_t ErrorNodes(TSNode n, int depth = 0) {
   if (!ts_node_has_error(n)) return 0;
+  if (depth > 256) return 1000;  // too deep to count: more than anything recovered
   size_t count = std::string_view(ts_node_type(n)) == "ERROR" || ts_node_is_missing(n) ? 1 : 0;
   const uint32_t children = ts_node_child_count(n);
-  for (uint32_t i = 0; i < children; ++i) count += ErrorNodes(ts_node_child(n, i));
+  for (uint32_t i = 0; i < children; ++i) count += ErrorNodes(ts_node_child(n, i), depth + 1);
   return count;
 }
 
