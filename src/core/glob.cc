@@ -132,6 +132,36 @@ std::string LiteralSuffix(std::string_view p) {
   return out;
 }
 
+// The longest run of literal characters every match of one brace-free alternative contains
+// ("" if none). The '/' of "**/" is not literal: "**/" also matches nothing.
+std::string LongestLiteralRun(std::string_view p, Glob::Mode mode) {
+  std::string best, run;
+  auto end_run = [&] {
+    if (run.size() > best.size()) best = run;
+    run.clear();
+  };
+  for (size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\' && i + 1 < p.size()) {
+      run += p[++i];
+    } else if (c == '*') {
+      end_run();
+      size_t stars = 1;
+      while (i + 1 < p.size() && p[i + 1] == '*') ++i, ++stars;
+      if (stars > 1 && mode != Glob::Mode::kShell && i + 1 < p.size() && p[i + 1] == '/') ++i;
+    } else if (c == '[') {
+      end_run();
+      if (size_t end = ClassEnd(p, i); end != std::string_view::npos) i = end;
+    } else if (IsSpecial(c) || c == '}') {
+      end_run();
+    } else {
+      run += c;
+    }
+  }
+  end_run();
+  return best;
+}
+
 }  // namespace
 
 class Glob::Builder {
@@ -314,6 +344,17 @@ Result<Glob> Glob::Compile(std::string_view pattern, Mode mode, bool subtree) {
       g.suffix_.erase(0, g.suffix_.size() - n);
     }
   }
+  // A required literal per alternative, when every one has some and there are few.
+  if (alts.size() <= 8) {
+    for (const auto& alt : alts) {
+      std::string run = LongestLiteralRun(alt, mode);
+      if (run.size() < 2) {
+        g.required_.clear();
+        break;
+      }
+      if (std::find(g.required_.begin(), g.required_.end(), run) == g.required_.end()) g.required_.push_back(std::move(run));
+    }
+  }
   size_t expanded = 0;
   for (const auto& alt : alts) expanded += alt.size();
   Builder b(&g, mode, std::min<size_t>(kMaxStates, 2 * expanded + alts.size() + 4));
@@ -442,6 +483,11 @@ bool Glob::EdgeMatches(const Edge& e, unsigned char c) const {
 bool Glob::Match(std::string_view subject) const {
   if (literal_) return subject == literal_text_;
   if (subject.substr(0, prefix_.size()) != prefix_ || !subject.ends_with(suffix_)) return false;
+  if (!required_.empty() && std::none_of(required_.begin(), required_.end(), [&](const std::string& r) {
+        return subject.find(r) != std::string_view::npos;
+      })) {
+    return false;
+  }
   const size_t w = words_;
   // Small fixed buffers cover every realistic pattern; fall back to the heap otherwise.
   uint64_t small_cur[4], small_next[4];

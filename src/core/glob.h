@@ -74,6 +74,9 @@ class Glob {
   std::string pattern_;
   std::string prefix_;
   std::string suffix_;  // the literal text every match ends with (none with `subtree`)
+  // Literal texts one of which every match contains (the longest run of literal characters of
+  // each alternative); empty when some alternative has none. Checked before the automaton.
+  std::vector<std::string> required_;
   bool literal_ = false;
   std::string literal_text_;
   size_t words_ = 1;                        // 64-bit words per state set

@@ -121,6 +121,26 @@ TEST(GlobTest, DoubleStarSlashMatchesZeroDirectories) {
   EXPECT_TRUE(NoMatch("a/**/b", "a/x/bc"));
 }
 
+// Match first looks for the literal text every match must contain (the longest literal run of
+// each alternative): these are the places where taking the wrong run would reject a match.
+TEST(GlobTest, RequiredLiteralTextNeverRejectsAMatch) {
+  EXPECT_TRUE(Matches("x/**/secret.txt", "x/secret.txt"));     // the '/' of "**/" is optional
+  EXPECT_TRUE(Matches("**/.ssh/**", ".ssh/id_ed25519"));
+  EXPECT_TRUE(Matches("**/abc", "abc", Mode::kText));
+  EXPECT_TRUE(Matches("a/**/bcd", "a/x/bcd", Mode::kShell));  // ** is * in the shell: "/bcd" is literal
+  EXPECT_TRUE(NoMatch("a/**/bcd", "a/bcd", Mode::kShell));
+  EXPECT_TRUE(Matches("{foo,barbaz}/**/qux1", "barbaz/qux1"));
+  EXPECT_TRUE(Matches("{foo,barbaz}/**/qux1", "foo/a/qux1"));
+  EXPECT_TRUE(Matches("a\\*bc*", "a*bcdef"));
+  EXPECT_TRUE(Matches("ab[cd]ef*", "abcefg"));
+  EXPECT_TRUE(Matches("/etc/secret", "/etc/secret/x", Mode::kPath, /*subtree=*/true));
+  EXPECT_TRUE(Matches("/etc/**/key?pem", "/etc/key.pem"));
+  // And it rejects what lacks the text, in every mode.
+  EXPECT_TRUE(NoMatch("**/*secret*", "/home/u/project/main.cc"));
+  EXPECT_TRUE(NoMatch("{**/id_rsa*,**/id_ed25519*}", "/home/u/.ssh/known_hosts"));
+  EXPECT_TRUE(NoMatch("*token*", "a/b", Mode::kText));
+}
+
 TEST(GlobTest, LeadingDoubleStarSlashMatchesAtAnyDepth) {
   EXPECT_TRUE(Matches("**/.env", ".env"));
   EXPECT_TRUE(Matches("**/.env", "app/.env"));

@@ -549,8 +549,7 @@ std::shared_ptr<const Snapshot> Compile(const std::vector<PolicyFile>& layers, s
           }
           if (!r.name_globs.empty()) {
             snap->exec_glob_names.push_back(i);
-            for (const auto& n : r.names) snap->exec_glob_keys.push_back({n, i, true});
-            for (const auto& g : r.name_globs) snap->exec_glob_keys.push_back({g.literal_prefix(), i, false});
+            for (const auto& g : r.name_globs) snap->exec_glob_keys.push_back({g.literal_prefix(), i});
           }
         }
         break;

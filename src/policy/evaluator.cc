@@ -176,11 +176,12 @@ class Evaluation {
     if (opt_.explain) {
       Consider(snap_.exec_glob_names, verdict, &d, match);  // every rule shows in the trace
     } else {
-      // Rules named by a glob ("python*"): only those whose glob's literal prefix the name has.
+      // Rules named by a glob ("python*"): only those whose glob's literal prefix the name has
+      // and that were not already tried by an exact name.
       std::vector<uint32_t> globbed;
       for (const Snapshot::GlobName& k : snap_.exec_glob_keys) {
-        const bool may = k.exact ? c.name == k.key : std::string_view(c.name).substr(0, k.key.size()) == k.key;
-        if (may && (globbed.empty() || globbed.back() != k.rule)) globbed.push_back(k.rule);
+        if (!std::string_view(c.name).starts_with(k.key) || (!globbed.empty() && globbed.back() == k.rule)) continue;
+        if (!std::binary_search(named.begin(), named.end(), k.rule)) globbed.push_back(k.rule);
       }
       Consider(globbed, verdict, &d, match);
     }

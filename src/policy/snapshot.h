@@ -247,13 +247,12 @@ class Snapshot {
   // word): tried only for commands with that first operand.
   StringMap<std::vector<uint32_t>> exec_by_subcommand;
   std::vector<uint32_t> exec_glob_names;
-  // The names of the rules in exec_glob_names, flat and in rule order, so that a command's
-  // candidates are found without touching the rules: each glob's literal prefix (exact = false)
-  // and each exact name (exact = true).
+  // The name globs of the rules in exec_glob_names, flat and in rule order, so that a
+  // command's candidates are found without touching the rules: each glob's literal prefix. (The
+  // exact names of those rules are in exec_by_name.)
   struct GlobName {
     std::string key;
     uint32_t rule;
-    bool exact;
   };
   std::vector<GlobName> exec_glob_keys;
   std::vector<uint32_t> exec_any;
