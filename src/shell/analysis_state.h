@@ -74,6 +74,12 @@ class Vars {
     if (count(name)) Mutable().erase(std::string(name));
   }
   void emplace(const std::string& name, const Value& v) { Mutable().emplace(name, v); }
+  // Shares `map` (copied on the first write).
+  static Vars Sharing(std::shared_ptr<Map> map) {
+    Vars v;
+    v.map_ = std::move(map);
+    return v;
+  }
   Map& Mutable() {
     if (!map_) {
       map_ = std::make_shared<Map>();

@@ -11,21 +11,35 @@
 namespace warden::shell {
 namespace {
 
+// HOME and the variables behind Warden's locations, as every analysis starts. Built once per
+// thread for the same home and environment, and shared (copied only if the script assigns).
+std::shared_ptr<Vars::Map> InitialVariables(const AnalyzeOptions& o) {
+  struct Cached {
+    std::string home;
+    std::vector<std::pair<std::string, std::string>> env;
+    std::shared_ptr<Vars::Map> map;
+  };
+  thread_local Cached cached;
+  static const std::vector<std::pair<std::string, std::string>> kNoEnv;
+  const auto& env = o.self != nullptr ? o.self->env : kNoEnv;
+  if (cached.map && cached.home == o.home && cached.env == env) return cached.map;
+  auto map = std::make_shared<Vars::Map>();
+  auto set = [&](const std::string& name, const std::string& text) {
+    Value v;
+    v.text = text;
+    v.known = true;
+    (*map)[name] = std::move(v);
+  };
+  set("HOME", o.home);
+  for (const auto& [name, value] : env) set(name, value);
+  cached = {o.home, env, map};
+  return map;
+}
+
 State InitialState(const AnalyzeOptions& o) {
   State st;
   st.cwds.push_back(NormalizePath(o.cwd.empty() ? "/" : o.cwd));
-  Value home;
-  home.text = o.home;
-  home.known = true;
-  st.vars["HOME"] = home;
-  if (o.self != nullptr) {
-    for (const auto& [name, value] : o.self->env) {
-      Value v;
-      v.text = value;
-      v.known = true;
-      st.vars[name] = v;
-    }
-  }
+  st.vars = Vars::Sharing(InitialVariables(o));
   return st;
 }
 
