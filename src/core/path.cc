@@ -67,7 +67,9 @@ std::string NormalizePath(std::string_view path) {
 std::string JoinPath(std::string_view base, std::string_view rel) {
   if (!rel.empty() && rel.front() == '/') return std::string(rel);
   if (rel.empty()) return std::string(base);
-  std::string out(base);
+  std::string out;
+  out.reserve(base.size() + 1 + rel.size());
+  out = base;
   if (out.empty() || out.back() != '/') out += '/';
   out += rel;
   return out;

@@ -107,6 +107,7 @@ class Evaluation {
 
   void EvaluateFacts() {
     const shell::Facts& facts = out_->facts;
+    out_->verdicts.reserve(out_->verdicts.size() + facts.commands.size() + facts.files.size() + facts.signals.size());
     for (uint32_t i = 0; i < facts.commands.size(); ++i) Command(i);
     for (uint32_t i = 0; i < facts.files.size(); ++i) FileFact(i);
     for (uint32_t i = 0; i < facts.signals.size(); ++i) Signal(i);
@@ -228,6 +229,7 @@ class Evaluation {
       }
     }
     std::vector<uint32_t> candidates;
+    candidates.reserve(32);
     FileCandidates(f, &candidates);
     if (!opt_.explain) {
       // Rules about other operations cannot match (explain shows them, with why not).

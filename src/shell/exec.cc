@@ -311,6 +311,8 @@ int Analyzer::AddCommand(const std::vector<Expanded>& argv, const std::string& n
                          const State& st, const Ctx& ctx, const Stream& in) {
   CommandFact f;
   f.name = name;
+  f.argv.reserve(argv.size());
+  f.arg_bits.reserve(argv.size());
   for (const auto& a : argv) {
     f.argv.push_back(a.text);
     f.arg_bits.push_back(a.bits);

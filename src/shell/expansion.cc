@@ -77,6 +77,7 @@ bool IsUserName(std::string_view user) {
 
 std::vector<Expanded> Analyzer::ExpandWords(const std::vector<Word>& words, State& st, const Ctx& ctx) {
   std::vector<Expanded> out;
+  out.reserve(words.size());
   Value scratch;
   const Value* ifs_value = Lookup("IFS", st, &scratch);
   const bool ifs_known = ifs_value && ifs_value->known;

@@ -6,7 +6,11 @@ namespace warden::shell {
 // rules do not depend on how the command was spelled.
 std::string CommandFact::Line() const {
   if (argv.empty()) return {};
-  std::string out = name;
+  size_t size = name.size();
+  for (size_t i = 1; i < argv.size(); ++i) size += 1 + argv[i].size();
+  std::string out;
+  out.reserve(size);
+  out = name;
   for (size_t i = 1; i < argv.size(); ++i) {
     out += ' ';
     out += argv[i];

@@ -546,6 +546,7 @@ class Builder {
     if (!in_command_) {
       command_.kind = Node::Kind::kSimple;
       command_.offset = t.offset;
+      command_.words.reserve(8);
       in_command_ = true;
     }
     if (!command_.redirects.empty()) return false;  // words after a redirection

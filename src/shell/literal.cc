@@ -163,7 +163,24 @@ std::string DecodeAnsiC(std::string_view raw) {
   return out;
 }
 
+namespace {
+
+// Whether MergeTextParts would change the word: adjacent text parts quoted alike, or an empty
+// quoted part beside others.
+bool HasPartsToMerge(const Word& w) {
+  const auto& parts = w.parts;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i].kind != WordPart::Kind::kText) continue;
+    if (parts.size() > 1 && parts[i].quoted && parts[i].text.empty()) return true;
+    if (i > 0 && parts[i - 1].kind == WordPart::Kind::kText && parts[i - 1].quoted == parts[i].quoted) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 void MergeTextParts(Word* w) {
+  if (!HasPartsToMerge(*w)) return;
   std::vector<WordPart> merged;
   merged.reserve(w->parts.size());
   for (auto& p : w->parts) {
