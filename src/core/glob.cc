@@ -133,33 +133,38 @@ std::string LiteralSuffix(std::string_view p) {
 }
 
 // The longest run of literal characters every match of one brace-free alternative contains
-// ("" if none). The '/' of "**/" is not literal: "**/" also matches nothing.
+// ("" if none). The '/' of "**/" is not literal: "**/" also matches nothing. Runs are kept as
+// ranges of the pattern (compiling the packs' globs is most of loading a policy).
 std::string LongestLiteralRun(std::string_view p, Glob::Mode mode) {
-  std::string best, run;
-  auto end_run = [&] {
-    if (run.size() > best.size()) best = run;
-    run.clear();
+  size_t best_from = 0, best_to = 0, best_len = 0;
+  size_t from = 0, len = 0;
+  auto end_run = [&](size_t to) {
+    if (len > best_len) best_from = from, best_to = to, best_len = len;
+    len = 0;
   };
   for (size_t i = 0; i < p.size(); ++i) {
     const char c = p[i];
-    if (c == '\\' && i + 1 < p.size()) {
-      run += p[++i];
-    } else if (c == '*') {
-      end_run();
+    const bool literal = (c == '\\' && i + 1 < p.size()) || !(IsSpecial(c) || c == '}');
+    if (literal) {
+      if (len == 0) from = i;
+      if (c == '\\') ++i;
+      ++len;
+      continue;
+    }
+    end_run(i);
+    if (c == '*') {
       size_t stars = 1;
       while (i + 1 < p.size() && p[i + 1] == '*') ++i, ++stars;
       if (stars > 1 && mode != Glob::Mode::kShell && i + 1 < p.size() && p[i + 1] == '/') ++i;
     } else if (c == '[') {
-      end_run();
-      if (size_t end = ClassEnd(p, i); end != std::string_view::npos) i = end;
-    } else if (IsSpecial(c) || c == '}') {
-      end_run();
-    } else {
-      run += c;
+      if (size_t close = ClassEnd(p, i); close != std::string_view::npos) i = close;
     }
   }
-  end_run();
-  return best;
+  end_run(p.size());
+  std::string out;
+  out.reserve(best_len);
+  for (size_t i = best_from; i < best_to; ++i) out += p[i] == '\\' ? p[++i] : p[i];
+  return out;
 }
 
 }  // namespace
