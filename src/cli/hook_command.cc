@@ -27,6 +27,7 @@ struct HookArgs {
   PolicyFlags policy;
   DaemonFlags daemon;
   bool no_daemon = false;
+  bool answer_default_allow = false;
 };
 
 // Exit code for an agent Warden does not know: 2 blocks in every supported agent.
@@ -73,7 +74,8 @@ Result<std::string> ReadStdin(size_t cap) {
     return clients::HookVerdict{v.decision, std::move(v.reason), std::move(v.rule)};
   });
   if (!failure.empty()) Answer(clients::RenderHookError(agent, failure));
-  Answer(clients::RenderHook(agent, call, verdict.decision, verdict.reason, verdict.rule));
+  Answer(clients::RenderHook(agent, call, verdict.decision, verdict.reason, verdict.rule,
+                             a.answer_default_allow ? clients::DefaultAllow::kAllow : clients::DefaultAllow::kNoOpinion));
 }
 
 [[noreturn]] void RunHook(Agent agent, const HookArgs& a) {
@@ -113,7 +115,10 @@ constexpr const char* kHookHelp =
     R"(Reads the agent's hook JSON on stdin and answers in the agent's format: allow, ask or deny
 for shell commands, file reads/writes, Claude Code's URL fetches (WebFetch) and MCP tool calls
 (mcp__SERVER__TOOL: the policy's mcp rules, and its file and command rules for the arguments
-mcp_tools declares); web searches are passed through with the agent's "no opinion" answer.
+mcp_tools declares); web searches, to-dos and plans get the agent's "no opinion" answer, a tool
+of the agent Warden does not know is an mcp call from AGENT:builtin (the default profile asks).
+When no rule matched and only the default allows, the answer is "no opinion" too, so the agent's
+own permission prompt still happens (--answer-default-allow answers allow instead).
 A malformed payload, a policy with errors or any failure blocks the call with the reason. Details and limits: docs/HOOKS.md.
 
 Install (merge into the agent's settings file):
@@ -162,6 +167,10 @@ void RegisterHook(CLI::App& app, Runner* run) {
       "Ignore ~/.config/warden/policy.yaml and .warden/policy.yaml (use only the built-in profile and --policy)");
   AddDaemonFlags(cmd, &args->daemon);
   cmd->add_flag("--no-daemon", args->no_daemon, "Decide in-process even if the daemon runs");
+  cmd->add_flag("--answer-default-allow", args->answer_default_allow,
+                "Answer an explicit allow also when no rule matched and only the context's default allows "
+                "(in Claude Code this skips Claude's own permission prompt); without it such calls get the "
+                "agent's no-opinion answer");
   cmd->footer(kHookHelp);
   cmd->callback([run, args] { *run = [args] { return StartHook(*args); }; });
 }

@@ -57,14 +57,22 @@ HookVerdict DecideHook(const HookCall& call, const std::function<HookVerdict(con
   bool first = true;
   for (const policy::Request& request : call.requests) {
     HookVerdict v = decide(request);
-    if (first || v.decision > strictest.decision) strictest = std::move(v);
+    // Among allows, one only the default gave stands for the call: the call is allowed by
+    // rules only if every part is.
+    const bool default_allow = !first && v.decision == policy::Decision::kAllow &&
+                               strictest.decision == policy::Decision::kAllow && v.rule.empty();
+    if (first || v.decision > strictest.decision || default_allow) strictest = std::move(v);
     first = false;
   }
   return strictest;
 }
 
 HookAnswer RenderHook(Agent agent, const HookCall& call, policy::Decision decision, std::string_view reason,
-                      std::string_view rule) {
+                      std::string_view rule, DefaultAllow default_allow) {
+  if (call.unsupported.empty() && decision == policy::Decision::kAllow && rule.empty() &&
+      default_allow == DefaultAllow::kNoOpinion) {
+    return RenderHook(agent, hi::Unsupported(call, "no rule matched; the default allows"), decision, reason, rule);
+  }
   std::string message = call.unsupported.empty() ? hi::Explain(decision, reason, rule) : std::string();
   switch (agent) {
     case Agent::kClaude:

@@ -9,9 +9,12 @@
 //               or `unsupported` when the tool is not something Warden decides (web searches,
 //               MCP tools, …)
 //   DecideHook  decides every request with a caller's function; the strictest wins
-//               (deny > ask > allow), as in the engine
-//   RenderHook  the agent's answer for a decision; `unsupported` calls get the agent's "no
-//               opinion" answer (or allow where the agent has none)
+//               (deny > ask > allow), as in the engine; an allow keeps an empty rule when
+//               any request was allowed only by the default
+//   (an unknown tool is not `unsupported`: it becomes a request the policy decides)
+//   RenderHook  the agent's answer for a decision; `unsupported` calls, and allows no rule
+//               gave (unless DefaultAllow::kAllow), get the agent's "no opinion" answer (or
+//               allow where the agent has none)
 //   RenderHookError  a malformed payload or an internal error: the agent's block answer,
 //               with the message as the reason — never a silent allow
 //
@@ -82,8 +85,13 @@ struct HookAnswer {
   int exit_code = 0;
 };
 
+// How an allow that no rule gave (only the context's default) is answered: no opinion, so the
+// agent's own permission flow goes on (the default), or an explicit allow — which in Claude Code
+// skips Claude's own prompt, so installing Warden would make the agent ask the person less.
+enum class DefaultAllow : uint8_t { kNoOpinion, kAllow };
+
 HookAnswer RenderHook(Agent agent, const HookCall& call, policy::Decision decision, std::string_view reason,
-                      std::string_view rule);
+                      std::string_view rule, DefaultAllow default_allow = DefaultAllow::kNoOpinion);
 HookAnswer RenderHookError(Agent agent, std::string_view message);
 
 }  // namespace warden::clients

@@ -25,10 +25,17 @@
 //   apply). Exit 2: blocks the tool call, stderr is fed to Claude, stdout is ignored. Any
 //   other exit code is a non-blocking error — the call goes ahead, so Warden never uses one.
 //
-// Mapping: Bash → exec (payload cwd); Read, Glob, Grep, LS → file read; Write, Edit,
-// MultiEdit, NotebookEdit → file write; WebFetch → http GET of tool_input.url (required: a
-// missing or bad URL is an error, which blocks). WebSearch, MCP tools and every other tool
-// are not decided (no output, exit 0).
+// Mapping: Bash and Monitor → exec (payload cwd); REPL → exec of `node -e CODE`; Read, Glob,
+// Grep, LS → file read; Write, Edit, MultiEdit, NotebookEdit → file write; WebFetch → http GET
+// of tool_input.url (required: a missing or bad URL is an error, which blocks); MCP tools and
+// ReadMcpResource (resources/read on its server) → mcp. Passed deliberately (PassedTool):
+// subagents, background-task output and stop, plans, to-dos, questions, skills, web searches.
+// Every other tool (Workflow, tools added later) is an mcp request from "claude:builtin" that
+// the policy decides. No rule matched and allowed by the default: no output, so Claude's own
+// permission flow goes on (an explicit allow would skip it).
+#include <algorithm>
+#include <iterator>
+
 #include "clients/hook_payload.h"
 
 namespace warden::clients::hook_internal {
@@ -57,14 +64,54 @@ Result<HookCall> SearchCall(HookCall call, const Fields& input, const Place& pla
   return call;
 }
 
+// Tools that change nothing outside the conversation, or whose effects are decided elsewhere:
+// a subagent's own tool calls reach this hook one by one; output and stop of a background
+// command that was decided when it started; plans, to-dos, questions, skills; web searches.
+bool PassedTool(std::string_view tool) {
+  static constexpr std::string_view kPassed[] = {
+      "Agent", "Task", "TaskOutput", "TaskStop", "BashOutput", "KillShell", "KillBash", "TodoWrite", "TodoRead",
+      "ExitPlanMode", "EnterPlanMode", "AskUserQuestion", "Skill", "SlashCommand", "ListMcpResources", "WebSearch"};
+  return std::find(std::begin(kPassed), std::end(kPassed), tool) != std::end(kPassed);
+}
+
+Result<HookCall> ExecCall(HookCall call, const Fields& input, const Place& place) {
+  auto command = input.String("command", kMaxCommandBytes);
+  if (!command.ok()) return command.status();
+  call.requests.push_back(ExecRequest(place, std::move(command).value()));
+  return call;
+}
+
+// REPL runs JavaScript: decided as `node -e CODE`, so the inline-code rules read it.
+Result<HookCall> ReplCall(HookCall call, const Fields& input, const Place& place) {
+  auto code = input.String("code", kMaxCommandBytes);
+  if (!code.ok()) return code.status();
+  policy::Request r = ExecRequest(place, "");
+  r.has_argv = true;
+  r.argv = {"node", "-e", std::move(code).value()};
+  call.requests.push_back(std::move(r));
+  return call;
+}
+
+// ReadMcpResource {server, uri}: the MCP method resources/read on that server.
+Result<HookCall> McpResourceCall(HookCall call, const Fields& input, const Place& place) {
+  auto server = input.String("server", policy::kMaxNameBytes);
+  if (!server.ok()) return server.status();
+  auto request = McpRequest(place, "mcp__" + *server + "__resources/read", input.object());
+  if (!request.ok()) return request.status();
+  call.requests.push_back(std::move(request).value());
+  return call;
+}
+
+Result<HookCall> RequestCall(HookCall call, Result<policy::Request> request) {
+  if (!request.ok()) return request.status();
+  call.requests.push_back(std::move(request).value());
+  return call;
+}
+
 Result<HookCall> ToolCall(HookCall call, const Fields& input, const Place& place) {
   const std::string& tool = call.tool;
-  if (tool == "Bash") {
-    auto command = input.String("command", kMaxCommandBytes);
-    if (!command.ok()) return command.status();
-    call.requests.push_back(ExecRequest(place, std::move(command).value()));
-    return call;
-  }
+  if (tool == "Bash" || tool == "Monitor") return ExecCall(std::move(call), input, place);
+  if (tool == "REPL") return ReplCall(std::move(call), input, place);
   if (tool == "Read") return FileCall(std::move(call), input, place, shell::FileOp::kRead, "file_path");
   if (tool == "Write" || tool == "Edit" || tool == "MultiEdit") {
     return FileCall(std::move(call), input, place, shell::FileOp::kWrite, "file_path");
@@ -74,19 +121,13 @@ Result<HookCall> ToolCall(HookCall call, const Fields& input, const Place& place
   if (tool == "WebFetch") {
     auto url = input.String("url", kMaxUrlBytes);
     if (!url.ok()) return url.status();
-    auto request = HttpRequest(place, *url, input.Name("url"));
-    if (!request.ok()) return request.status();
-    call.requests.push_back(std::move(request).value());
-    return call;
+    return RequestCall(std::move(call), HttpRequest(place, *url, input.Name("url")));
   }
-  if (tool == "WebSearch") return Unsupported(std::move(call), tool + ": web searches are not checked by Warden");
-  if (IsMcpTool(tool)) {
-    auto request = McpRequest(place, tool, input.object());
-    if (!request.ok()) return request.status();
-    call.requests.push_back(std::move(request).value());
-    return call;
-  }
-  return Unsupported(std::move(call), tool + ": Warden does not check this tool");
+  if (tool == "ReadMcpResource") return McpResourceCall(std::move(call), input, place);
+  if (IsMcpTool(tool)) return RequestCall(std::move(call), McpRequest(place, tool, input.object()));
+  if (PassedTool(tool)) return Unsupported(std::move(call), tool + ": nothing for Warden to decide (docs/HOOKS.md)");
+  // Any other tool — a new one, or Workflow — is a fact the policy decides, never a silent pass.
+  return RequestCall(std::move(call), AgentToolRequest(place, Agent::kClaude, tool, input.object()));
 }
 
 json::object PreToolUseAnswer(std::string_view decision, const std::string& message) {

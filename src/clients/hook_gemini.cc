@@ -28,7 +28,14 @@
 //
 // Mapping: run_shell_command → exec (cwd = payload cwd, or dir_path under it); read_file,
 // read_many_files (each path or pattern), list_directory, glob, searches → file read;
-// write_file, replace → file write. Other tools: {} (no opinion).
+// write_file, replace → file write; web_fetch → an http GET per URL in its prompt; MCP tools
+// (mcp_context: server_name, tool_name; or the older mcp__SERVER__TOOL) → mcp. Passed
+// deliberately (PassedTool): web searches, memory, to-dos, questions, plans, skills. Every other
+// tool is an mcp request from "gemini:builtin" that the policy decides. ask → deny with the
+// reason (headless Gemini hangs on an ask). No rule matched and the default allows: {}.
+#include <algorithm>
+#include <iterator>
+
 #include "clients/hook_payload.h"
 #include "core/path.h"
 
@@ -94,6 +101,51 @@ Result<HookCall> ReadManyCall(HookCall call, const Fields& input, const Place& p
   return call;
 }
 
+// web_fetch takes a prompt with the URLs in it (up to 20): each is decided as a GET.
+Result<HookCall> WebFetchCall(HookCall call, const Fields& input, const Place& place) {
+  auto prompt = input.StringAlias({"prompt", "url"}, kMaxCommandBytes);
+  if (!prompt.ok()) return prompt.status();
+  std::string_view text = *prompt;
+  for (size_t at = 0; (at = text.find("http", at)) != std::string_view::npos;) {
+    std::string_view rest = text.substr(at);
+    if (!rest.starts_with("http://") && !rest.starts_with("https://")) {
+      at += 4;
+      continue;
+    }
+    size_t end = rest.find_first_of(" \t\r\n\"'<>()[]{}`");
+    std::string_view url = rest.substr(0, end);
+    while (!url.empty() && (url.back() == '.' || url.back() == ',' || url.back() == ';')) url.remove_suffix(1);
+    auto request = HttpRequest(place, url, input.Name("prompt"));
+    if (!request.ok()) return request.status();
+    call.requests.push_back(std::move(request).value());
+    at += url.size();
+  }
+  if (call.requests.empty()) return Unsupported(std::move(call), "web_fetch: no URL in the prompt");
+  return call;
+}
+
+// An MCP tool: mcp_context names the server and the tool's own name (the tool_name
+// "mcp_SERVER_TOOL" cannot be split when either has an underscore).
+Result<HookCall> McpCall(HookCall call, const Fields& context, const Fields& input, const Place& place) {
+  auto server = context.String("server_name", policy::kMaxNameBytes);
+  if (!server.ok()) return server.status();
+  auto tool = context.String("tool_name", policy::kMaxNameBytes);
+  if (!tool.ok()) return tool.status();
+  auto request = McpRequest(place, "mcp__" + *server + "__" + *tool, input.object());
+  if (!request.ok()) return request.status();
+  call.requests.push_back(std::move(request).value());
+  return call;
+}
+
+// Tools that change nothing outside the conversation: searches, memory, to-dos, questions,
+// plans, skills.
+bool PassedTool(std::string_view tool) {
+  static constexpr std::string_view kPassed[] = {"google_web_search", "save_memory", "write_todos", "ask_user",
+                                                 "activate_skill", "enter_plan_mode", "exit_plan_mode",
+                                                 "complete_task", "get_internal_docs"};
+  return std::find(std::begin(kPassed), std::end(kPassed), tool) != std::end(kPassed);
+}
+
 Result<HookCall> ToolCall(HookCall call, const Fields& input, const Place& place) {
   const std::string& tool = call.tool;
   if (tool == "run_shell_command") return ShellCall(std::move(call), input, place);
@@ -107,16 +159,19 @@ Result<HookCall> ToolCall(HookCall call, const Fields& input, const Place& place
   if (tool == "list_directory" || tool == "glob" || tool == "search_file_content" || tool == "grep_search") {
     return SearchCall(std::move(call), input, place);
   }
-  if (tool == "web_fetch" || tool == "google_web_search") {
-    return Unsupported(std::move(call), tool + ": web requests are not checked by Warden yet");
-  }
+  if (tool == "web_fetch") return WebFetchCall(std::move(call), input, place);
   if (IsMcpTool(tool)) {
     auto request = McpRequest(place, tool, input.object());
     if (!request.ok()) return request.status();
     call.requests.push_back(std::move(request).value());
     return call;
   }
-  return Unsupported(std::move(call), tool + ": Warden does not check this tool");
+  if (PassedTool(tool)) return Unsupported(std::move(call), tool + ": nothing for Warden to decide (docs/HOOKS.md)");
+  // Any other tool (read_mcp_resource, tools added later) is a fact the policy decides.
+  auto request = AgentToolRequest(place, Agent::kGemini, tool, input.object());
+  if (!request.ok()) return request.status();
+  call.requests.push_back(std::move(request).value());
+  return call;
 }
 
 }  // namespace
@@ -138,14 +193,22 @@ Result<HookCall> ParseGemini(const json::object& payload, const HookDefaults& de
   if (!cwd.ok()) return cwd.status();
   auto place = PlaceFor(*cwd, "cwd", std::nullopt, defaults);
   if (!place.ok()) return place.status();
+  if (fields.Find("mcp_context") != nullptr) {
+    auto context = fields.Object("mcp_context");
+    if (!context.ok()) return context.status();
+    return McpCall(std::move(call), *context, *input, *place);
+  }
   return ToolCall(std::move(call), *input, *place);
 }
 
 HookAnswer RenderGemini(const HookCall& call, policy::Decision decision, const std::string& message) {
   json::object out;
   if (call.unsupported.empty()) {
-    out["decision"] = policy::DecisionName(decision);
-    if (decision != policy::Decision::kAllow) out["reason"] = message;
+    // Headless Gemini waits forever for the confirmation an "ask" requests: a person has to
+    // approve, so the call is refused with the reason instead of hanging the agent.
+    const bool deny = decision != policy::Decision::kAllow;
+    out["decision"] = deny ? "deny" : "allow";
+    if (deny) out["reason"] = message;
     if (decision == policy::Decision::kAsk) out["systemMessage"] = message;
   }
   return HookAnswer{JsonLine(out), "", 0};

@@ -74,6 +74,8 @@ Result<json::object> ParsePayload(std::string_view text) {
   if (text.size() > kMaxHookInputBytes) {
     return Status::TooLarge("the hook payload is larger than " + std::to_string(kMaxHookInputBytes) + " bytes");
   }
+  // A UTF-8 byte order mark before the JSON (cursor-agent sends one) is not part of it.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   if (Trim(text).empty()) {
     return Status::InvalidArgument("the hook payload is empty (expected the agent's JSON on stdin)");
   }
@@ -174,6 +176,23 @@ Result<policy::Request> McpRequest(const Place& place, std::string_view tool, co
   r.context = place.context;
   r.server = std::string(rest.substr(0, sep));
   r.tool = std::string(rest.substr(sep + 2));
+  r.arguments = arguments;
+  r.cwd = place.cwd;
+  r.workspace = place.workspace;
+  r.home = place.home;
+  return r;
+}
+
+Result<policy::Request> AgentToolRequest(const Place& place, Agent agent, std::string_view tool,
+                                         const json::object& arguments) {
+  if (tool.empty() || tool.size() > policy::kMaxNameBytes) {
+    return Status::InvalidArgument("tool_name must be 1 to " + std::to_string(policy::kMaxNameBytes) + " bytes");
+  }
+  policy::Request r;
+  r.kind = policy::RequestKind::kMcp;
+  r.context = place.context;
+  r.server = std::string(AgentName(agent)) + std::string(kAgentToolServerSuffix);
+  r.tool = std::string(tool);
   r.arguments = arguments;
   r.cwd = place.cwd;
   r.workspace = place.workspace;

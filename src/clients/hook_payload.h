@@ -82,7 +82,14 @@ Result<policy::Request> HttpRequest(const Place& place, std::string_view url, st
 // A call of MCP tool `tool` (mcp__SERVER__TOOL) with `arguments` (the tool_input object).
 Result<policy::Request> McpRequest(const Place& place, std::string_view tool, const json::object& arguments);
 
-// A call Warden has no opinion on.
+// A tool of the agent's own that Warden has no model for, as a fact the policy decides: an MCP
+// request from the pseudo-server "<agent>:builtin" (a name no MCP server can have) with the
+// tool's input as arguments. The default profile asks for these (docs/HOOKS.md).
+inline constexpr std::string_view kAgentToolServerSuffix = ":builtin";
+Result<policy::Request> AgentToolRequest(const Place& place, Agent agent, std::string_view tool,
+                                         const json::object& arguments);
+
+// A call Warden deliberately has no opinion on (the tool tables in docs/HOOKS.md say why).
 HookCall Unsupported(HookCall call, std::string why);
 bool IsMcpTool(std::string_view tool);  // mcp__SERVER__TOOL
 

@@ -263,6 +263,54 @@ TEST(DecideHook, TheStrictestWinsAndKeepsItsReason) {
   EXPECT_EQ(v.rule, "rule-c");
 }
 
+// A call is allowed by rules only when every part is: one part allowed only by the default
+// makes the whole call a default allow (which the hooks answer with no opinion).
+TEST(DecideHook, AnAllowOnlyTheDefaultGaveStandsForTheCall) {
+  HookCall call;
+  for (const char* cmd : {"by-rule", "by-default", "by-rule-too"}) {
+    policy::Request r;
+    r.command = cmd;
+    call.requests.push_back(r);
+  }
+  auto decide = [](const policy::Request& r) {
+    if (r.command == "by-default") return HookVerdict{policy::Decision::kAllow, "", ""};
+    return HookVerdict{policy::Decision::kAllow, "allowed", "allow-" + r.command};
+  };
+  HookVerdict v = DecideHook(call, decide);
+  EXPECT_EQ(v.decision, policy::Decision::kAllow);
+  EXPECT_EQ(v.rule, "");
+  call.requests.erase(call.requests.begin() + 1);
+  EXPECT_EQ(DecideHook(call, decide).rule, "allow-by-rule");
+}
+
+// Without a rule, an allow is the agent's "no opinion" (its own permission flow goes on); with
+// a rule, or with DefaultAllow::kAllow, an explicit allow.
+TEST(RenderHook, DefaultAllowIsNoOpinionUnlessAsked) {
+  HookCall call;
+  call.tool = "Bash";
+  call.requests.emplace_back();
+  const auto allow = policy::Decision::kAllow;
+  EXPECT_EQ(RenderHook(Agent::kClaude, call, allow, "", "").stdout_text, "");
+  EXPECT_NE(RenderHook(Agent::kClaude, call, allow, "ok", "allow-tests").stdout_text.find("\"allow\""), std::string::npos);
+  EXPECT_NE(RenderHook(Agent::kClaude, call, allow, "", "", DefaultAllow::kAllow).stdout_text.find("\"allow\""),
+            std::string::npos);
+  EXPECT_EQ(RenderHook(Agent::kGemini, call, allow, "", "").stdout_text, "{}\n");
+  EXPECT_EQ(RenderHook(Agent::kCodex, call, allow, "", "").stdout_text, "");
+  // Cursor's permission events have no "no opinion": allow, and Cursor's own approval applies.
+  call.event = "beforeShellExecution";
+  EXPECT_NE(RenderHook(Agent::kCursor, call, allow, "", "").stdout_text.find("\"allow\""), std::string::npos);
+}
+
+// Gemini CLI in headless mode waits forever on "ask": the hook refuses with the reason instead.
+TEST(RenderHook, GeminiAskIsADenyWithTheReason) {
+  HookCall call;
+  call.tool = "run_shell_command";
+  call.requests.emplace_back();
+  HookAnswer a = RenderHook(Agent::kGemini, call, policy::Decision::kAsk, "needs a person", "rule-x");
+  EXPECT_NE(a.stdout_text.find("\"decision\":\"deny\""), std::string::npos) << a.stdout_text;
+  EXPECT_NE(a.stdout_text.find("needs a person"), std::string::npos);
+}
+
 TEST(DecideHook, NothingToDecideIsADeny) {
   EXPECT_EQ(DecideHook(HookCall{}, DecideWithDefaultPolicy).decision, policy::Decision::kDeny);
 }

@@ -123,7 +123,11 @@ claude_payload 'make all' /home/dev/project > "$TMP/make.json"
 run_hook claude "$TMP/make.json" --isolated --policy "$TMP/team.yaml"
 [ "$(decision_of "$OUT")" = deny ] && [[ "$OUT" == *"no make for agents [team-no-make]"* ]] && ok || fail "--policy: $OUT"
 run_hook claude "$TMP/make.json" --isolated --policy "$TMP/team.yaml" --context human
-[ "$(decision_of "$OUT")" = allow ] && ok || fail "--context human: $OUT"
+# No rule matched and the default allows: no opinion (Claude's own permission flow goes on),
+# unless the hook is told to answer an explicit allow.
+[ "$RC" = 0 ] && [ -z "$OUT" ] && ok || fail "--context human: $RC $OUT"
+run_hook claude "$TMP/make.json" --isolated --policy "$TMP/team.yaml" --context human --answer-default-allow
+[ "$(decision_of "$OUT")" = allow ] && ok || fail "--answer-default-allow: $OUT"
 claude_payload 'terraform plan' /home/dev/project > "$TMP/tf.json"
 run_hook claude "$TMP/tf.json" --isolated --profile strict
 [ "$(decision_of "$OUT")" = ask ] && ok || fail "--profile strict: $OUT"
@@ -142,7 +146,7 @@ run_hook claude "$TMP/npm.json"
 # fine, deleting the repository itself (the cwd's parent) is the whole workspace.
 claude_payload 'rm -rf build' "$TMP/repo/src" > "$TMP/rmbuild.json"
 run_hook claude "$TMP/rmbuild.json"
-[ "$(decision_of "$OUT")" = allow ] && ok || fail "delete inside the workspace: $OUT $ERR"
+[ "$RC" = 0 ] && [ -z "$OUT" ] && ok || fail "delete inside the workspace: $RC $OUT $ERR"
 claude_payload 'rm -rf ..' "$TMP/repo/src" > "$TMP/rmrepo.json"
 run_hook claude "$TMP/rmrepo.json"
 [ "$(decision_of "$OUT")" = ask ] && [[ "$OUT" == *delete-whole-workspace* ]] && ok \
