@@ -125,9 +125,9 @@ Install (merge into the agent's settings file):
   Claude Code  ~/.claude/settings.json (or .claude/settings.json)
     {"hooks": {"PreToolUse": [{"matcher": "*",
       "hooks": [{"type": "command", "command": "warden hook claude"}]}]}}
-  Codex CLI    ~/.codex/hooks.json
-    {"hooks": {"PreToolUse": [{"matcher": "Bash|apply_patch",
-      "hooks": [{"type": "command", "command": "warden hook codex"}]}]}}
+  Codex CLI    ~/.codex/hooks.json, and trusted in ~/.codex/config.toml (use `warden install codex`)
+    {"hooks": {"PreToolUse": [{"matcher": "Bash|apply_patch|mcp__.*",
+      "hooks": [{"type": "command", "command": "warden hook codex", "timeout": 30}]}]}}
   Gemini CLI   ~/.gemini/settings.json (or .gemini/settings.json)
     {"hooks": {"BeforeTool": [{"matcher": ".*",
       "hooks": [{"type": "command", "command": "warden hook gemini"}]}]}}

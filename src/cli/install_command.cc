@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -14,8 +15,9 @@
 #include <iostream>
 #include <sstream>
 
-#include "core/json_text.h"
 #include "cli/common.h"
+#include "clients/codex_trust.h"
+#include "core/json_text.h"
 #include "core/path.h"
 
 namespace warden::cli {
@@ -59,6 +61,11 @@ std::string ShellQuote(const std::string& s) {
   return out + "'";
 }
 
+// Codex: every tool kind Warden decides (shell, patches, MCP tools), and the timeout the trust
+// hash covers (clients/codex_trust.h).
+constexpr const char* kCodexMatcher = "Bash|apply_patch|mcp__.*";
+constexpr int kCodexTimeout = 30;
+
 // Where each agent reads its hooks, and the entries Warden adds (event → entry).
 struct Target {
   std::string file;  // relative to home or to the project
@@ -72,7 +79,11 @@ Target TargetFor(const std::string& agent, const std::string& command) {
     return json::object{{"matcher", matcher}, {"hooks", json::array{hook}}};
   };
   if (agent == "claude") return {".claude/settings.json", {{"PreToolUse", claude_style("*")}}, false};
-  if (agent == "codex") return {".codex/hooks.json", {{"PreToolUse", claude_style("Bash|apply_patch")}}, false};
+  if (agent == "codex") {
+    json::object entry = claude_style(kCodexMatcher);
+    entry["hooks"].as_array()[0].as_object()["timeout"] = kCodexTimeout;
+    return {".codex/hooks.json", {{"PreToolUse", std::move(entry)}}, false};
+  }
   if (agent == "gemini") return {".gemini/settings.json", {{"BeforeTool", claude_style(".*")}}, false};
   json::object entry{{"command", command}, {"failClosed", true}};
   return {".cursor/hooks.json",
@@ -119,6 +130,62 @@ Status WriteAtomically(const std::string& path, const std::string& text, mode_t 
   return Status::Ok();
 }
 
+// Codex's own directory: $CODEX_HOME, else ~/.codex.
+std::string CodexHome() {
+  const char* env = std::getenv("CODEX_HOME");
+  return env != nullptr && env[0] == '/' ? NormalizePath(env) : JoinPath(HomeDir(), ".codex");
+}
+
+// Copies `path` to PATH.warden-backup-TIME with the same mode; "" when there was nothing to save.
+Result<std::string> Backup(const std::string& path, mode_t mode) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return std::string();
+  auto stamp = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  std::string backup = path + ".warden-backup-" + std::to_string(stamp);
+  std::ifstream src(path, std::ios::binary);
+  std::ofstream dst(backup, std::ios::binary);
+  dst << src.rdbuf();
+  if (!dst.flush()) return Status::IoError("cannot write the backup " + backup + "; nothing was changed");
+  ::chmod(backup.c_str(), mode);
+  return backup;
+}
+
+// Codex runs a hook only once it is trusted: the trust entry for Warden's group (at `group` in
+// hooks.json's PreToolUse list) and the hooks feature, in $CODEX_HOME/config.toml.
+Status TrustCodexHook(const std::string& hooks_json, size_t group, const std::string& command, bool* changed,
+                      std::string* config_path) {
+  *config_path = JoinPath(CodexHome(), "config.toml");
+  std::string before;
+  struct stat st;
+  const bool existed = ::stat(config_path->c_str(), &st) == 0;
+  if (existed) {
+    std::ifstream in(*config_path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    before = ss.str();
+  }
+  clients::CodexHookGroup g{kCodexMatcher, command, kCodexTimeout};
+  std::string after = clients::WithCodexHooksFeature(
+      clients::WithCodexTrust(before, clients::CodexTrustKey(hooks_json, group, 0), clients::CodexTrustedHash(g)));
+  *changed = after != before;
+  if (!*changed) return Status::Ok();
+  const mode_t mode = existed ? (st.st_mode & 07777) : 0600;
+  if (Status s = MakeDirs(DirOf(*config_path)); !s.ok()) return s;
+  if (existed) {
+    auto backup = Backup(*config_path, mode);
+    if (!backup.ok()) return backup.status();
+  }
+  return WriteAtomically(*config_path, after, mode);
+}
+
+// The position of Warden's group in an event's list (the agent's hook command in it).
+size_t WardenGroupIndex(const json::array& list, const std::string& agent) {
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (HasWardenHook(json::array{list[i]}, agent)) return i;
+  }
+  return list.size();
+}
+
 int RunInstall(const InstallArgs& a) {
   const std::string command = ShellQuote(SelfPath()) + " hook " + a.agent;
   Target t = TargetFor(a.agent, command);
@@ -133,6 +200,7 @@ int RunInstall(const InstallArgs& a) {
   }
   std::string base = a.project ? CurrentDir() : HomeDir();
   std::string path = JoinPath(base, t.file);
+  if (a.agent == "codex" && !a.project) path = JoinPath(CodexHome(), "hooks.json");
   bool existed = false;
   auto settings = ReadSettings(path, &existed);
   if (!settings.ok()) {
@@ -155,8 +223,17 @@ int RunInstall(const InstallArgs& a) {
       std::cerr << "warden install: \"hooks." << event << "\" in " << path << " is not a list; nothing was changed\n";
       return kExitUsage;
     }
-    if (HasWardenHook(list.as_array(), a.agent)) continue;
-    list.as_array().push_back(entry);
+    json::array& groups = list.as_array();
+    if (size_t at = WardenGroupIndex(groups, a.agent); at < groups.size()) {
+      // Warden's own group, from an earlier install: brought up to date (Codex's matcher
+      // once left MCP tools out).
+      if (a.agent == "codex" && groups[at] != json::value(entry)) {
+        groups[at] = entry;
+        changed = true;
+      }
+      continue;
+    }
+    groups.push_back(entry);
     changed = true;
   }
   std::string backup;
@@ -168,29 +245,37 @@ int RunInstall(const InstallArgs& a) {
       return kExitUsage;
     }
     if (existed) {
-      auto stamp = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-      backup = path + ".warden-backup-" + std::to_string(stamp);
-      std::ifstream src(path, std::ios::binary);
-      std::ofstream dst(backup, std::ios::binary);
-      dst << src.rdbuf();
-      if (!dst.flush()) {
-        std::cerr << "warden install: cannot write the backup " << backup << "; nothing was changed\n";
+      auto saved = Backup(path, mode);
+      if (!saved.ok()) {
+        std::cerr << "warden install: " << saved.status().message() << "\n";
         return kExitUsage;
       }
-      ::chmod(backup.c_str(), mode);
+      backup = *saved;
     }
     if (Status s = WriteAtomically(path, JsonText(root) + "\n", mode); !s.ok()) {
       std::cerr << "warden install: " << s.message() << "\n";
       return kExitUsage;
     }
   }
+  bool trusted_changed = false;
+  std::string config;
+  if (a.agent == "codex") {
+    size_t group = WardenGroupIndex(hooks.as_object()["PreToolUse"].as_array(), a.agent);
+    if (Status s = TrustCodexHook(path, group, command, &trusted_changed, &config); !s.ok()) {
+      std::cerr << "warden install: the hook is in " << path << " but Codex will not run it until it is trusted: "
+                << s.message() << "\n";
+      return kExitUsage;
+    }
+  }
   if (a.json) {
-    json::object o{{"agent", a.agent}, {"file", path}, {"changed", changed}, {"command", command}};
+    json::object o{{"agent", a.agent}, {"file", path}, {"changed", changed || trusted_changed}, {"command", command}};
+    if (!config.empty()) o["trust_file"] = config;
     o["backup"] = backup.empty() ? json::value(nullptr) : json::value(backup);
     PrintJson(o);
-  } else if (changed) {
+  } else if (changed || trusted_changed) {
     std::cout << "installed the Warden hook for " << a.agent << " in " << path
               << (backup.empty() ? std::string() : " (previous file saved as " + backup + ")") << "\n";
+    if (!config.empty()) std::cout << "trusted it for Codex in " << config << " (hooks.state and [features] hooks)\n";
   } else {
     std::cout << "the Warden hook for " << a.agent << " is already in " << path << "; nothing changed\n";
   }
@@ -208,8 +293,11 @@ void RegisterInstall(CLI::App& app, Runner* run) {
   cmd->add_flag("--project", args->project, "The project's settings (./.claude/…) instead of your home's");
   cmd->add_flag("--print", args->print, "Only print the hook snippet; change nothing");
   cmd->add_flag("--json", args->json, "Print what was done as one JSON object");
-  cmd->footer(R"(Files: ~/.claude/settings.json, ~/.codex/hooks.json, ~/.gemini/settings.json, ~/.cursor/hooks.json
-(with --project: the same under the current directory). Existing settings are kept; the hook is
+  cmd->footer(R"(Files: ~/.claude/settings.json, ~/.codex/hooks.json ($CODEX_HOME/hooks.json when set),
+~/.gemini/settings.json, ~/.cursor/hooks.json (with --project: the same under the current
+directory). For Codex, which runs a hook only once it is trusted, the trust entry for Warden's
+hook and `[features] hooks = true` are written into $CODEX_HOME/config.toml (~/.codex/config.toml)
+too, and an earlier Warden group is brought up to date (matcher Bash|apply_patch|mcp__.*). Existing settings are kept; the hook is
 added once (running it again changes nothing); the previous file is saved as
 FILE.warden-backup-TIME first. See docs/HOOKS.md for what each agent's hook checks.
 

@@ -24,8 +24,9 @@
 //
 // So: allow → no output; deny → the deny JSON; ask → the deny JSON saying a person has to
 // approve (Codex's PreToolUse cannot ask; failing closed beats letting it run). Bash → exec,
-// apply_patch → one file write (delete for Delete File) per path; MCP and other tools are not
-// decided (no output).
+// apply_patch → one file write (delete for Delete File) per path; MCP tools → mcp; view_image →
+// read; update_plan and web_search pass; any other tool (only with a wider matcher than the one
+// `warden install codex` writes) → mcp from "codex:builtin", which the policy decides.
 #include <utility>
 #include <vector>
 
@@ -117,7 +118,22 @@ Result<HookCall> ToolCall(HookCall call, const Fields& input, const Place& place
     call.requests.push_back(std::move(request).value());
     return call;
   }
-  return Unsupported(std::move(call), call.tool + ": Warden does not check this tool");
+  if (call.tool == "view_image") {
+    auto path = input.String("path");
+    if (!path.ok()) return path.status();
+    auto request = FileRequest(place, shell::FileOp::kRead, *path, input.Name("path"));
+    if (!request.ok()) return request.status();
+    call.requests.push_back(std::move(request).value());
+    return call;
+  }
+  if (call.tool == "update_plan" || call.tool == "web_search") {
+    return Unsupported(std::move(call), call.tool + ": nothing for Warden to decide (docs/HOOKS.md)");
+  }
+  // Any other tool (when a wider matcher sends it) is a fact the policy decides.
+  auto request = AgentToolRequest(place, Agent::kCodex, call.tool, input.object());
+  if (!request.ok()) return request.status();
+  call.requests.push_back(std::move(request).value());
+  return call;
 }
 
 json::object DenyAnswer(const std::string& message) {

@@ -38,6 +38,23 @@ for agent in codex gemini cursor; do
 done
 check 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"version\"]==1 and all(h[0][\"failClosed\"] for h in d[\"hooks\"].values())" "$HOME/.cursor/hooks.json"' "cursor: failClosed hooks"
 check 'grep -q "hook codex" "$HOME/.codex/hooks.json"' "codex hooks.json"
+# Codex runs a hook only once it is trusted: config.toml must hold the SHA-256 of Warden's group
+# as Codex normalizes it (compact, keys sorted, async and timeout filled in), under the key
+# "<hooks.json>:pre_tool_use:<group>:<index>", and the hooks feature must be on. Computed here
+# independently from what hooks.json holds.
+check 'python3 - "$HOME/.codex/hooks.json" "$HOME/.codex/config.toml" <<"PY"
+import hashlib, json, sys
+hooks = json.load(open(sys.argv[1]))["hooks"]["PreToolUse"]
+g = next(i for i, grp in enumerate(hooks) if "hook codex" in grp["hooks"][0]["command"])
+grp = hooks[g]
+assert grp["matcher"] == "Bash|apply_patch|mcp__.*", grp["matcher"]
+h = dict(grp["hooks"][0]); h.setdefault("async", False)
+canon = json.dumps({"event_name": "pre_tool_use", "hooks": [h], "matcher": grp["matcher"]}, sort_keys=True, separators=(",", ":"))
+want = "sha256:" + hashlib.sha256(canon.encode()).hexdigest()
+toml = open(sys.argv[2]).read()
+assert "[hooks.state.\"%s:pre_tool_use:%d:0\"]\ntrusted_hash = \"%s\"" % (sys.argv[1], g, want) in toml, toml
+assert "[features]\nhooks = true" in toml, toml
+PY' "codex: the hook is trusted in config.toml"
 check 'grep -q "BeforeTool" "$HOME/.gemini/settings.json"' "gemini settings"
 
 out=$("$WARDEN" install gemini --print)
