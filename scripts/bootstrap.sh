@@ -75,3 +75,20 @@ elif [ ! -f "$stamp" ] || ! cmp -s "$stamp" "$mcp/package-lock.json"; then
 else
   say "MCP test peers: up to date"
 fi
+
+# The real agent CLIs for tests/agents/agents_test.sh (Claude Code, Gemini CLI, Codex CLI), pinned
+# by tests/agents/package-lock.json (~760 MB). No install scripts: the native binaries come in the
+# platform packages (the suite runs Claude Code's cli-wrapper.cjs). Gemini CLI needs Node.js >= 20.
+agents=$here/tests/agents
+stamp=$agents/node_modules/.warden-lock-stamp
+if [ "$node_major" -lt 20 ]; then
+  say "agent CLIs: skipped (Node.js $node_major < 20; tests/agents will skip)"
+elif [ ! -f "$stamp" ] || ! cmp -s "$stamp" "$agents/package-lock.json"; then
+  say "npm ci (agent CLIs for tests/agents)"
+  if [ "$quiet" = 1 ]; then exec 3>/dev/null; else exec 3>&1; fi
+  (cd "$agents" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&3)
+  exec 3>&-
+  cp "$agents/package-lock.json" "$stamp"
+else
+  say "agent CLIs: up to date"
+fi

@@ -2,7 +2,8 @@
 // the agent's settings file. The user's settings are kept as they are — only the hook entry is
 // added, once — and the previous file is saved next to it first. A file that is not a JSON
 // object is left alone with an error, never overwritten. The hook command names this binary
-// by its absolute path, so it works whatever the agent's PATH is.
+// by its absolute path and the daemon's socket as the installing environment names it, so it
+// works whatever PATH and environment the agent gives its hooks.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #include "clients/codex_trust.h"
 #include "core/json_text.h"
 #include "core/path.h"
+#include "server/paths.h"
 
 namespace warden::cli {
 namespace {
@@ -187,7 +189,9 @@ size_t WardenGroupIndex(const json::array& list, const std::string& agent) {
 }
 
 int RunInstall(const InstallArgs& a) {
-  const std::string command = ShellQuote(SelfPath()) + " hook " + a.agent;
+  // The daemon's socket as this environment names it: agents that run hooks with a cleaned
+  // environment (Gemini CLI) would otherwise look elsewhere and decide without the daemon.
+  const std::string command = ShellQuote(SelfPath()) + " hook " + a.agent + " --socket " + ShellQuote(server::DefaultSocketPath());
   Target t = TargetFor(a.agent, command);
   if (a.print) {
     json::object hooks;

@@ -66,11 +66,16 @@ Result<HookCall> SearchCall(HookCall call, const Fields& input, const Place& pla
 
 // Tools that change nothing outside the conversation, or whose effects are decided elsewhere:
 // a subagent's own tool calls reach this hook one by one; output and stop of a background
-// command that was decided when it started; plans, to-dos, questions, skills; web searches.
+// command that was decided when it started; plans, to-dos and tasks, questions, skills, web
+// searches, messages to the user or teammates; scheduled prompts and wake-ups (what the agent
+// then does comes through the hook again); git worktrees the agent switches into (Claude Code
+// 2.1.197 offers all of these).
 bool PassedTool(std::string_view tool) {
   static constexpr std::string_view kPassed[] = {
       "Agent", "Task", "TaskOutput", "TaskStop", "BashOutput", "KillShell", "KillBash", "TodoWrite", "TodoRead",
-      "ExitPlanMode", "EnterPlanMode", "AskUserQuestion", "Skill", "SlashCommand", "ListMcpResources", "WebSearch"};
+      "TaskCreate", "TaskGet", "TaskList", "TaskUpdate", "ExitPlanMode", "EnterPlanMode", "AskUserQuestion",
+      "Skill", "SlashCommand", "ListMcpResources", "WebSearch", "SendMessage", "ReportFindings",
+      "ScheduleWakeup", "CronCreate", "CronDelete", "CronList", "EnterWorktree", "ExitWorktree"};
   return std::find(std::begin(kPassed), std::end(kPassed), tool) != std::end(kPassed);
 }
 

@@ -137,12 +137,15 @@ Result<HookCall> McpCall(HookCall call, const Fields& context, const Fields& inp
   return call;
 }
 
-// Tools that change nothing outside the conversation: searches, memory, to-dos, questions,
-// plans, skills.
+// Tools that change nothing outside the conversation, or whose effects are decided elsewhere:
+// searches, memory, to-dos, questions, plans, skills, topics, the output of background commands
+// decided when they started, subagents (their tool calls come through the hook). Gemini CLI 0.61.
 bool PassedTool(std::string_view tool) {
   static constexpr std::string_view kPassed[] = {"google_web_search", "save_memory", "write_todos", "ask_user",
                                                  "activate_skill", "enter_plan_mode", "exit_plan_mode",
-                                                 "complete_task", "get_internal_docs"};
+                                                 "complete_task", "get_internal_docs", "update_topic",
+                                                 "list_background_processes", "read_background_output",
+                                                 "invoke_agent"};
   return std::find(std::begin(kPassed), std::end(kPassed), tool) != std::end(kPassed);
 }
 

@@ -45,6 +45,10 @@ std::string DefaultWardenStateDir() {
 std::string DefaultWardenSocket(const std::string& state_dir) {
   if (std::string s = Env("WARDEN_SOCKET"); !s.empty()) return s;
   if (std::string run = Env("XDG_RUNTIME_DIR"); !run.empty() && run.front() == '/') return JoinPath(run, "warden/warden.sock");
+  // A cleaned environment (Gemini CLI runs hooks so) has no XDG_RUNTIME_DIR: the daemon, started
+  // from the user's session, is still at the session's runtime directory when it is there.
+  std::string session = "/run/user/" + std::to_string(::getuid()) + "/warden/warden.sock";
+  if (::access(session.c_str(), F_OK) == 0) return session;
   return JoinPath(state_dir, "warden.sock");
 }
 

@@ -6,6 +6,7 @@
 //   config   $XDG_CONFIG_HOME/warden, else ~/.config/warden
 //   state    --state-dir, else $WARDEN_STATE_DIR, else ~/.local/state/warden
 //   socket   --socket, else $WARDEN_SOCKET, else $XDG_RUNTIME_DIR/warden/warden.sock, else
+//            /run/user/UID/warden/warden.sock if it exists (a cleaned environment), else
 //            <state>/warden.sock
 //   runtime  the socket's directory, when it is Warden's own (named warden*, or the state
 //            directory); "" when the socket lies in a shared directory such as /tmp

@@ -4,6 +4,7 @@
 //
 //   state dir  --state-dir, else $WARDEN_STATE_DIR, else ~/.local/state/warden
 //   socket     --socket, else $WARDEN_SOCKET, else $XDG_RUNTIME_DIR/warden/warden.sock, else
+//              /run/user/UID/warden/warden.sock if it exists (a cleaned environment), else
 //              <state dir>/warden.sock
 //
 // PrivateDir creates a directory (and its parents) for this user only. Not thread-safe (reads

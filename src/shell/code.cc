@@ -51,7 +51,14 @@ Stream Analyzer::CodeString(const Expanded& code, std::string_view origin, State
 Stream Analyzer::CodeStream(const Stream& s, std::string_view sink, int index, State& st, const Ctx& ctx,
                             bool same_shell, const std::vector<Expanded>& params) {
   switch (s.kind) {
-    case Stream::Kind::kNone: return UnknownStream(std::string(sink));
+    case Stream::Kind::kNone:
+      // Nothing flows in: the commands come from the terminal, typed later (an agent's
+      // interactive session — Codex's exec_command then write_stdin — sends them where no hook
+      // sees them).
+      Signal(kSignalDynamicScript,
+             std::string(sink) + " reads the commands it runs from its terminal, typed later where Warden does not see them",
+             index);
+      return UnknownStream(std::string(sink));
     case Stream::Kind::kLiteral: {
       if (s.decoded) Signal(kSignalRce, std::string(sink) + " runs code decoded by " + s.source, index);
       Expanded code;

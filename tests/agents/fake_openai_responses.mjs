@@ -3,6 +3,8 @@
 // (function_call_output / custom_tool_call_output) gets the script's call k, else the final
 // text. A call with "custom": true is a custom_tool_call whose input is a string (apply_patch);
 // otherwise a function_call whose arguments are the JSON of "input" (exec_command {cmd}).
+// An input value "$SESSION_ID" becomes the number in the last tool output's "session ID N"
+// (for write_stdin to a session exec_command left running).
 import { serve, nextStep, sse, json } from './fake_common.mjs';
 
 const OUTPUTS = new Set(['function_call_output', 'custom_tool_call_output']);
@@ -17,6 +19,12 @@ serve(({ req, res, url, body, script }) => {
   const results = input.filter((i) => OUTPUTS.has(i.type)).length;
   const offersTools = Array.isArray(body?.tools) && body.tools.length > 0;
   const step = offersTools ? nextStep(script, results) : { final: 'OK' };
+  const outputs = input.filter((i) => OUTPUTS.has(i.type)).map((i) => JSON.stringify(i.output));
+  const session = (outputs.at(-1) || '').match(/session ID (\d+)/);
+  const fill = (v) => (v === '$SESSION_ID' && session ? Number(session[1]) : v);
+  if (step.call && !step.call.custom) {
+    step.call = { ...step.call, input: Object.fromEntries(Object.entries(step.call.input).map(([k, v]) => [k, fill(v)])) };
+  }
   const id = `resp_fake_${Date.now()}`;
   let item;
   if (step.call?.custom) {

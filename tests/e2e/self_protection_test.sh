@@ -48,6 +48,9 @@ cp "$HOME/.claude/settings.json" "$WORK/.claude/settings.json"
 DAEMON_PID=$!
 for _ in $(seq 100); do [ -S "$SOCKET" ] && break; sleep 0.1; done
 [ -S "$SOCKET" ] && ok || { fail "the daemon did not start: $(cat "$TMP/serve.log")"; exit 1; }
+# The socket is bound before the state directory and the approver key are set up (connections
+# wait in the backlog until then): wait for the key, briefly.
+for _ in $(seq 50); do [ -f "$STATE/approver.key" ] && break; sleep 0.1; done
 [ -f "$STATE/approver.key" ] && ok || fail "the daemon made no approver key"
 
 # Everything that must survive each attack.
