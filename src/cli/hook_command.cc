@@ -134,7 +134,9 @@ Install (merge into the agent's settings file):
   Cursor       ~/.cursor/hooks.json (or .cursor/hooks.json)
     {"version": 1, "hooks": {
       "beforeShellExecution": [{"command": "warden hook cursor", "failClosed": true}],
-      "beforeReadFile": [{"command": "warden hook cursor", "failClosed": true}]}}
+      "beforeReadFile": [{"command": "warden hook cursor", "failClosed": true}],
+      "beforeMCPExecution": [{"command": "warden hook cursor", "failClosed": true}],
+      "preToolUse": [{"command": "warden hook cursor", "failClosed": true}]}}
 
 Examples:
   echo '{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"rm -rf /"},"cwd":"/tmp"}' \

@@ -89,7 +89,7 @@ Target TargetFor(const std::string& agent, const std::string& command) {
   if (agent == "gemini") return {".gemini/settings.json", {{"BeforeTool", claude_style(".*")}}, false};
   json::object entry{{"command", command}, {"failClosed", true}};
   return {".cursor/hooks.json",
-          {{"beforeShellExecution", entry}, {"beforeReadFile", entry}, {"beforeMCPExecution", entry}},
+          {{"beforeShellExecution", entry}, {"beforeReadFile", entry}, {"beforeMCPExecution", entry}, {"preToolUse", entry}},
           true};
 }
 
