@@ -76,8 +76,8 @@ else
   say "MCP test peers: up to date"
 fi
 
-# The real agent CLIs for tests/agents/agents_test.sh (Claude Code, Gemini CLI, Codex CLI), pinned
-# by tests/agents/package-lock.json (~760 MB). No install scripts: the native binaries come in the
+# The real agent CLIs for tests/agents/agents_test.sh (Claude Code, Gemini CLI, Codex CLI, Qwen
+# Code), pinned by tests/agents/package-lock.json (~810 MB). No install scripts: the native binaries come in the
 # platform packages (the suite runs Claude Code's cli-wrapper.cjs). Gemini CLI needs Node.js >= 20.
 agents=$here/tests/agents
 stamp=$agents/node_modules/.warden-lock-stamp

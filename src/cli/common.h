@@ -98,6 +98,7 @@ void RegisterExec(CLI::App& app, Runner* run);
 void RegisterApprovals(CLI::App& app, Runner* run);  // approvals, approve, deny
 void RegisterInit(CLI::App& app, Runner* run);
 void RegisterInstall(CLI::App& app, Runner* run);
+void RegisterDoctor(CLI::App& app, Runner* run);
 void RegisterMonitor(CLI::App& app, Runner* run);
 void RegisterToken(CLI::App& app, Runner* run);   // token create|list|revoke
 void RegisterMcp(CLI::App& app, Runner* run);     // mcp, mcp pins, mcp accept

@@ -99,7 +99,7 @@ int StartHook(const HookArgs& a) {
   auto agent = clients::ParseAgent(a.agent);
   if (!agent) {
     std::cerr << "warden: unknown agent '" << Printable(a.agent, 40)
-              << "' (claude, codex, gemini or cursor); blocking the call\n";
+              << "' (claude, codex, gemini, cursor or qwen); blocking the call\n";
     ExitNow(kExitBlock);
   }
   try {
@@ -131,6 +131,9 @@ Install (merge into the agent's settings file):
   Gemini CLI   ~/.gemini/settings.json (or .gemini/settings.json)
     {"hooks": {"BeforeTool": [{"matcher": ".*",
       "hooks": [{"type": "command", "command": "warden hook gemini"}]}]}}
+  Qwen Code    ~/.qwen/settings.json (or .qwen/settings.json)
+    {"hooks": {"PreToolUse": [{"matcher": "*",
+      "hooks": [{"type": "command", "command": "warden hook qwen"}]}]}}
   Cursor       ~/.cursor/hooks.json (or .cursor/hooks.json)
     {"version": 1, "hooks": {
       "beforeShellExecution": [{"command": "warden hook cursor", "failClosed": true}],
@@ -153,8 +156,8 @@ error (the reason on stderr and, as the agent's deny answer, on stdout).)";
 void RegisterHook(CLI::App& app, Runner* run) {
   auto args = std::make_shared<HookArgs>();
   CLI::App* cmd =
-      app.add_subcommand("hook", "Answer a coding agent's pre-tool hook (Claude Code, Codex, Gemini, Cursor)");
-  cmd->add_option("agent", args->agent, "claude, codex, gemini or cursor")->required()->type_name("AGENT");
+      app.add_subcommand("hook", "Answer a coding agent's pre-tool hook (Claude Code, Codex, Gemini, Cursor, Qwen Code)");
+  cmd->add_option("agent", args->agent, "claude, codex, gemini, cursor or qwen")->required()->type_name("AGENT");
   // Values are checked by the command itself, so that a wrong one blocks the call in the
   // agent's format instead of exiting with a code the agent would ignore.
   cmd->add_option("--context", args->context, "Who is acting: ai (default), human or service")->type_name("CTX");

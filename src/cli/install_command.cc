@@ -1,4 +1,4 @@
-// `warden install claude|codex|gemini|cursor [--project] [--print]`: merges Warden's hook into
+// `warden install claude|codex|gemini|cursor|qwen [--project] [--print] [--remove]`: merges Warden's hook into
 // the agent's settings file. The user's settings are kept as they are — only the hook entry is
 // added, once — and the previous file is saved next to it first. A file that is not a JSON
 // object is left alone with an error, never overwritten. The hook command names this binary
@@ -16,11 +16,11 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/agent_settings.h"
 #include "cli/common.h"
 #include "clients/codex_trust.h"
 #include "core/json_text.h"
 #include "core/path.h"
-#include "server/paths.h"
 
 namespace warden::cli {
 namespace {
@@ -32,6 +32,7 @@ struct InstallArgs {
   bool project = false;
   bool print = false;
   bool json = false;
+  bool remove = false;
 };
 
 std::string DirOf(const std::string& path) {
@@ -50,76 +51,6 @@ Status MakeDirs(const std::string& dir) {
   return Status::Ok();
 }
 
-std::string SelfPath() {
-  char buf[4096];
-  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("warden");
-}
-
-std::string ShellQuote(const std::string& s) {
-  if (s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+") == std::string::npos) return s;
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-// Codex: every tool kind Warden decides (shell, patches, MCP tools), and the timeout the trust
-// hash covers (clients/codex_trust.h).
-constexpr const char* kCodexMatcher = "Bash|apply_patch|mcp__.*";
-constexpr int kCodexTimeout = 30;
-
-// Where each agent reads its hooks, and the entries Warden adds (event → entry).
-struct Target {
-  std::string file;  // relative to home or to the project
-  std::vector<std::pair<std::string, json::object>> entries;
-  bool cursor_version = false;  // Cursor's hooks.json has "version": 1
-};
-
-Target TargetFor(const std::string& agent, const std::string& command) {
-  auto claude_style = [&](const char* matcher) {
-    json::object hook{{"type", "command"}, {"command", command}};
-    return json::object{{"matcher", matcher}, {"hooks", json::array{hook}}};
-  };
-  if (agent == "claude") return {".claude/settings.json", {{"PreToolUse", claude_style("*")}}, false};
-  if (agent == "codex") {
-    json::object entry = claude_style(kCodexMatcher);
-    entry["hooks"].as_array()[0].as_object()["timeout"] = kCodexTimeout;
-    return {".codex/hooks.json", {{"PreToolUse", std::move(entry)}}, false};
-  }
-  if (agent == "gemini") return {".gemini/settings.json", {{"BeforeTool", claude_style(".*")}}, false};
-  json::object entry{{"command", command}, {"failClosed", true}};
-  return {".cursor/hooks.json",
-          {{"beforeShellExecution", entry}, {"beforeReadFile", entry}, {"beforeMCPExecution", entry}, {"preToolUse", entry}},
-          true};
-}
-
-// Whether an event's list already holds a Warden hook for this agent (any path to warden).
-bool HasWardenHook(const json::array& list, const std::string& agent) {
-  const std::string needle = "hook " + agent;
-  std::string text = JsonText(list);
-  size_t at = 0;
-  while ((at = text.find(needle, at)) != std::string::npos) {
-    if (text.rfind("warden", at) != std::string::npos) return true;
-    at += needle.size();
-  }
-  return false;
-}
-
-Result<json::object> ReadSettings(const std::string& path, bool* existed) {
-  std::ifstream in(path);
-  *existed = static_cast<bool>(in);
-  if (!in) return json::object();
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
-  std::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec) return Status::ParseError(path + " is not valid JSON (" + ec.message() + "); fix it first, nothing was changed");
-  if (!v.is_object()) return Status::InvalidArgument(path + " does not hold a JSON object; nothing was changed");
-  return std::move(v.as_object());
-}
-
 Status WriteAtomically(const std::string& path, const std::string& text, mode_t mode) {
   std::string tmp = path + ".warden-tmp";
   {
@@ -130,12 +61,6 @@ Status WriteAtomically(const std::string& path, const std::string& text, mode_t 
   ::chmod(tmp.c_str(), mode);
   if (::rename(tmp.c_str(), path.c_str()) != 0) return Status::IoError("cannot replace " + path + ": " + std::strerror(errno));
   return Status::Ok();
-}
-
-// Codex's own directory: $CODEX_HOME, else ~/.codex.
-std::string CodexHome() {
-  const char* env = std::getenv("CODEX_HOME");
-  return env != nullptr && env[0] == '/' ? NormalizePath(env) : JoinPath(HomeDir(), ".codex");
 }
 
 // Copies `path` to PATH.warden-backup-TIME with the same mode; "" when there was nothing to save.
@@ -180,19 +105,77 @@ Status TrustCodexHook(const std::string& hooks_json, size_t group, const std::st
   return WriteAtomically(*config_path, after, mode);
 }
 
-// The position of Warden's group in an event's list (the agent's hook command in it).
-size_t WardenGroupIndex(const json::array& list, const std::string& agent) {
-  for (size_t i = 0; i < list.size(); ++i) {
-    if (HasWardenHook(json::array{list[i]}, agent)) return i;
+// Takes Warden's hooks for `agent` out of `hooks` (an event's group loses Warden's hook; a group
+// or an event left empty goes too). True if anything was removed.
+bool RemoveWardenHooks(json::object& hooks, const AgentHookTarget& t, const std::string& agent) {
+  bool removed = false;
+  for (const auto& [event, entry] : t.entries) {
+    json::value* list = hooks.if_contains(event);
+    if (list == nullptr || !list->is_array()) continue;
+    json::array kept;
+    for (json::value& group : list->as_array()) {
+      if (!HasWardenHook(json::array{group}, agent)) {
+        kept.push_back(std::move(group));
+        continue;
+      }
+      removed = true;
+      json::value* inner = group.is_object() ? group.as_object().if_contains("hooks") : nullptr;
+      if (inner == nullptr || !inner->is_array()) continue;  // Cursor's entries are the hooks
+      json::array others;
+      for (json::value& h : inner->as_array()) {
+        if (!HasWardenHook(json::array{h}, agent)) others.push_back(std::move(h));
+      }
+      if (others.empty()) continue;
+      *inner = std::move(others);
+      kept.push_back(std::move(group));
+    }
+    if (kept.empty()) {
+      hooks.erase(event);
+    } else {
+      *list = std::move(kept);
+    }
   }
-  return list.size();
+  return removed;
+}
+
+int RunRemove(const InstallArgs& a, const AgentHookTarget& t) {
+  bool existed = false;
+  auto settings = ReadSettings(t.file, &existed);
+  if (!settings.ok()) {
+    std::cerr << "warden install --remove: " << settings.status().message() << "\n";
+    return kExitUsage;
+  }
+  json::value* hooks = settings->if_contains("hooks");
+  const bool removed = existed && hooks != nullptr && hooks->is_object() && RemoveWardenHooks(hooks->as_object(), t, a.agent);
+  std::string backup;
+  if (removed) {
+    struct stat st;
+    const mode_t mode = ::stat(t.file.c_str(), &st) == 0 ? (st.st_mode & 07777) : 0600;
+    auto saved = Backup(t.file, mode);
+    Status written = saved.ok() ? WriteAtomically(t.file, JsonText(*settings) + "\n", mode) : saved.status();
+    if (!written.ok()) {
+      std::cerr << "warden install --remove: " << written.message() << "\n";
+      return kExitUsage;
+    }
+    backup = *saved;
+  }
+  if (a.json) {
+    json::object o{{"agent", a.agent}, {"file", t.file}, {"removed", removed}};
+    o["backup"] = backup.empty() ? json::value(nullptr) : json::value(backup);
+    PrintJson(o);
+  } else if (removed) {
+    std::cout << "removed the Warden hook for " << a.agent << " from " << t.file << " (previous file saved as " << backup
+              << ")\n";
+  } else {
+    std::cout << "no Warden hook for " << a.agent << " in " << t.file << "; nothing changed\n";
+  }
+  return 0;
 }
 
 int RunInstall(const InstallArgs& a) {
-  // The daemon's socket as this environment names it: agents that run hooks with a cleaned
-  // environment (Gemini CLI) would otherwise look elsewhere and decide without the daemon.
-  const std::string command = ShellQuote(SelfPath()) + " hook " + a.agent + " --socket " + ShellQuote(server::DefaultSocketPath());
-  Target t = TargetFor(a.agent, command);
+  const std::string command = HookCommand(a.agent);
+  AgentHookTarget t = TargetFor(a.agent, command, a.project);
+  if (a.remove) return RunRemove(a, t);
   if (a.print) {
     json::object hooks;
     for (auto& [event, entry] : t.entries) hooks[event] = json::array{entry};
@@ -202,9 +185,7 @@ int RunInstall(const InstallArgs& a) {
     std::cout << JsonText(root) << "\n";
     return 0;
   }
-  std::string base = a.project ? CurrentDir() : HomeDir();
-  std::string path = JoinPath(base, t.file);
-  if (a.agent == "codex" && !a.project) path = JoinPath(CodexHome(), "hooks.json");
+  const std::string& path = t.file;
   bool existed = false;
   auto settings = ReadSettings(path, &existed);
   if (!settings.ok()) {
@@ -290,15 +271,17 @@ int RunInstall(const InstallArgs& a) {
 
 void RegisterInstall(CLI::App& app, Runner* run) {
   auto args = std::make_shared<InstallArgs>();
-  CLI::App* cmd = app.add_subcommand("install", "Add Warden's hook to an agent's settings (claude, codex, gemini, cursor)");
-  cmd->add_option("agent", args->agent, "claude, codex, gemini or cursor")
+  CLI::App* cmd = app.add_subcommand("install", "Add Warden's hook to an agent's settings (claude, codex, gemini, cursor, qwen)");
+  cmd->add_option("agent", args->agent, "claude, codex, gemini, cursor or qwen")
       ->required()
-      ->check(CLI::IsMember({"claude", "codex", "gemini", "cursor"}));
+      ->check(CLI::IsMember({"claude", "codex", "gemini", "cursor", "qwen"}));
   cmd->add_flag("--project", args->project, "The project's settings (./.claude/…) instead of your home's");
   cmd->add_flag("--print", args->print, "Only print the hook snippet; change nothing");
+  cmd->add_flag("--remove", args->remove,
+                "Take Warden's hook out of the agent's settings again (the user's hooks stay; a backup is made)");
   cmd->add_flag("--json", args->json, "Print what was done as one JSON object");
   cmd->footer(R"(Files: ~/.claude/settings.json, ~/.codex/hooks.json ($CODEX_HOME/hooks.json when set),
-~/.gemini/settings.json, ~/.cursor/hooks.json (with --project: the same under the current
+~/.gemini/settings.json, ~/.cursor/hooks.json, ~/.qwen/settings.json (with --project: the same under the current
 directory). For Codex, which runs a hook only once it is trusted, the trust entry for Warden's
 hook and `[features] hooks = true` are written into $CODEX_HOME/config.toml (~/.codex/config.toml)
 too, and an earlier Warden group is brought up to date (matcher Bash|apply_patch|mcp__.*). Existing settings are kept; the hook is
@@ -309,6 +292,8 @@ Examples:
   warden install claude
   warden install cursor --project
   warden install gemini --print
+  warden install codex --remove
+  warden doctor                      # is each installed hook live?
 )");
   cmd->callback([run, args] { *run = [args] { return RunInstall(*args); }; });
 }

@@ -16,12 +16,14 @@ std::string_view AgentName(Agent agent) {
       return "gemini";
     case Agent::kCursor:
       return "cursor";
+    case Agent::kQwen:
+      return "qwen";
   }
   return "?";
 }
 
 std::optional<Agent> ParseAgent(std::string_view name) {
-  for (Agent a : {Agent::kClaude, Agent::kCodex, Agent::kGemini, Agent::kCursor}) {
+  for (Agent a : {Agent::kClaude, Agent::kCodex, Agent::kGemini, Agent::kCursor, Agent::kQwen}) {
     if (AgentName(a) == name) return a;
   }
   return std::nullopt;
@@ -43,6 +45,9 @@ Result<HookCall> ParseHook(Agent agent, std::string_view stdin_json, const HookD
       break;
     case Agent::kCursor:
       call = hi::ParseCursor(*payload, defaults);
+      break;
+    case Agent::kQwen:
+      call = hi::ParseQwen(*payload, defaults);
       break;
   }
   if (call.ok() && call->unsupported.empty() && call->requests.empty()) {
@@ -76,6 +81,7 @@ HookAnswer RenderHook(Agent agent, const HookCall& call, policy::Decision decisi
   std::string message = call.unsupported.empty() ? hi::Explain(decision, reason, rule) : std::string();
   switch (agent) {
     case Agent::kClaude:
+    case Agent::kQwen:  // Claude Code's answers
       return hi::RenderClaude(call, decision, message);
     case Agent::kCodex:
       return hi::RenderCodex(call, decision, message);
@@ -91,6 +97,7 @@ HookAnswer RenderHookError(Agent agent, std::string_view message) {
   std::string sentence = hi::ExplainError(message);
   switch (agent) {
     case Agent::kClaude:
+    case Agent::kQwen:
       return hi::RenderClaudeError(sentence);
     case Agent::kCodex:
       return hi::RenderCodexError(sentence);

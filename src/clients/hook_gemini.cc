@@ -101,26 +101,32 @@ Result<HookCall> ReadManyCall(HookCall call, const Fields& input, const Place& p
   return call;
 }
 
-// web_fetch takes a prompt with the URLs in it (up to 20): each is decided as a GET.
+// web_fetch: Gemini CLI takes a prompt with the URLs in it (up to 20), Qwen Code a `url` and a
+// prompt: every http(s) URL in either is decided as a GET.
 Result<HookCall> WebFetchCall(HookCall call, const Fields& input, const Place& place) {
-  auto prompt = input.StringAlias({"prompt", "url"}, kMaxCommandBytes);
-  if (!prompt.ok()) return prompt.status();
-  std::string_view text = *prompt;
-  for (size_t at = 0; (at = text.find("http", at)) != std::string_view::npos;) {
-    std::string_view rest = text.substr(at);
-    if (!rest.starts_with("http://") && !rest.starts_with("https://")) {
-      at += 4;
-      continue;
+  bool any_field = false;
+  for (std::string_view key : {"url", "prompt"}) {
+    auto field = input.OptionalString(key, kMaxCommandBytes);
+    if (!field.ok()) return field.status();
+    if (!field->has_value()) continue;
+    any_field = true;
+    std::string_view text = **field;
+    for (size_t at = 0; (at = text.find("http", at)) != std::string_view::npos;) {
+      std::string_view rest = text.substr(at);
+      if (!rest.starts_with("http://") && !rest.starts_with("https://")) {
+        at += 4;
+        continue;
+      }
+      std::string_view url = rest.substr(0, rest.find_first_of(" \t\r\n\"'<>()[]{}`"));
+      while (!url.empty() && (url.back() == '.' || url.back() == ',' || url.back() == ';')) url.remove_suffix(1);
+      auto request = HttpRequest(place, url, input.Name(key));
+      if (!request.ok()) return request.status();
+      call.requests.push_back(std::move(request).value());
+      at += url.size();
     }
-    size_t end = rest.find_first_of(" \t\r\n\"'<>()[]{}`");
-    std::string_view url = rest.substr(0, end);
-    while (!url.empty() && (url.back() == '.' || url.back() == ',' || url.back() == ';')) url.remove_suffix(1);
-    auto request = HttpRequest(place, url, input.Name("prompt"));
-    if (!request.ok()) return request.status();
-    call.requests.push_back(std::move(request).value());
-    at += url.size();
   }
-  if (call.requests.empty()) return Unsupported(std::move(call), "web_fetch: no URL in the prompt");
+  if (!any_field) return Status::InvalidArgument(input.Name("prompt") + " is missing");
+  if (call.requests.empty()) return Unsupported(std::move(call), "web_fetch: no URL in its input");
   return call;
 }
 
@@ -145,21 +151,26 @@ bool PassedTool(std::string_view tool) {
                                                  "activate_skill", "enter_plan_mode", "exit_plan_mode",
                                                  "complete_task", "get_internal_docs", "update_topic",
                                                  "list_background_processes", "read_background_output",
-                                                 "invoke_agent"};
+                                                 "invoke_agent",
+                                                 // Qwen Code's names for the same kinds of tool
+                                                 "todo_write", "web_search", "task", "agent", "skill",
+                                                 "send_message", "task_stop", "tool_search",
+                                                 "ask_user_question"};
   return std::find(std::begin(kPassed), std::end(kPassed), tool) != std::end(kPassed);
 }
 
 Result<HookCall> ToolCall(HookCall call, const Fields& input, const Place& place) {
   const std::string& tool = call.tool;
-  if (tool == "run_shell_command") return ShellCall(std::move(call), input, place);
+  if (tool == "run_shell_command" || tool == "monitor") return ShellCall(std::move(call), input, place);  // monitor: Qwen
   if (tool == "read_file") {
     return FileCall(std::move(call), input, place, shell::FileOp::kRead, {"file_path", "absolute_path", "path"});
   }
   if (tool == "read_many_files") return ReadManyCall(std::move(call), input, place);
-  if (tool == "write_file" || tool == "replace") {
+  if (tool == "write_file" || tool == "replace" || tool == "edit") {  // edit: Qwen Code
     return FileCall(std::move(call), input, place, shell::FileOp::kWrite, {"file_path"});
   }
-  if (tool == "list_directory" || tool == "glob" || tool == "search_file_content" || tool == "grep_search") {
+  if (tool == "list_directory" || tool == "ls" || tool == "glob" || tool == "search_file_content" ||
+      tool == "grep_search") {
     return SearchCall(std::move(call), input, place);
   }
   if (tool == "web_fetch") return WebFetchCall(std::move(call), input, place);
@@ -171,7 +182,7 @@ Result<HookCall> ToolCall(HookCall call, const Fields& input, const Place& place
   }
   if (PassedTool(tool)) return Unsupported(std::move(call), tool + ": nothing for Warden to decide (docs/HOOKS.md)");
   // Any other tool (read_mcp_resource, tools added later) is a fact the policy decides.
-  auto request = AgentToolRequest(place, Agent::kGemini, tool, input.object());
+  auto request = AgentToolRequest(place, call.agent, tool, input.object());
   if (!request.ok()) return request.status();
   call.requests.push_back(std::move(request).value());
   return call;
@@ -196,12 +207,16 @@ Result<HookCall> ParseGemini(const json::object& payload, const HookDefaults& de
   if (!cwd.ok()) return cwd.status();
   auto place = PlaceFor(*cwd, "cwd", std::nullopt, defaults);
   if (!place.ok()) return place.status();
-  if (fields.Find("mcp_context") != nullptr) {
-    auto context = fields.Object("mcp_context");
+  return GeminiToolCall(std::move(call), fields, *input, *place);
+}
+
+Result<HookCall> GeminiToolCall(HookCall call, const Fields& payload, const Fields& input, const Place& place) {
+  if (payload.Find("mcp_context") != nullptr) {
+    auto context = payload.Object("mcp_context");
     if (!context.ok()) return context.status();
-    return McpCall(std::move(call), *context, *input, *place);
+    return McpCall(std::move(call), *context, input, place);
   }
-  return ToolCall(std::move(call), *input, *place);
+  return ToolCall(std::move(call), input, place);
 }
 
 HookAnswer RenderGemini(const HookCall& call, policy::Decision decision, const std::string& message) {

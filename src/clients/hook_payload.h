@@ -113,6 +113,13 @@ Result<HookCall> ParseGemini(const json::object& payload, const HookDefaults& de
 HookAnswer RenderGemini(const HookCall& call, policy::Decision decision, const std::string& message);
 HookAnswer RenderGeminiError(const std::string& message);
 
+// Gemini CLI's tool names, for Gemini and for the agents that use them (Qwen Code): `payload`
+// for its mcp_context, `input` the tool_input.
+Result<HookCall> GeminiToolCall(HookCall call, const Fields& payload, const Fields& input, const Place& place);
+
+// Qwen Code: Claude Code's protocol (PreToolUse, hookSpecificOutput) with Gemini CLI's tools.
+Result<HookCall> ParseQwen(const json::object& payload, const HookDefaults& defaults);
+
 Result<HookCall> ParseCursor(const json::object& payload, const HookDefaults& defaults);
 HookAnswer RenderCursor(const HookCall& call, policy::Decision decision, const std::string& message);
 HookAnswer RenderCursorError(const std::string& message);

@@ -1,6 +1,6 @@
 // Shared plumbing of the scripted fake model servers (fake_anthropic.mjs, fake_gemini.mjs,
-// fake_openai_responses.mjs): command line, the script file, the request log, listening on
-// 127.0.0.1 only. Plain Node, no dependencies.
+// fake_openai_responses.mjs, fake_openai_chat.mjs): command line, the script file, the request
+// log, listening on 127.0.0.1 only. Plain Node, no dependencies.
 //
 //   node fake_X.mjs --script FILE --log FILE [--port N] [--port-file FILE]
 //
@@ -64,7 +64,8 @@ export function nextStep(script, results) {
   return { final: script.final || 'Done.' };
 }
 
-// Writes Server-Sent Events: sse(res, [[eventName|null, dataObject], ...]).
+// Writes Server-Sent Events: sse(res, [[eventName|null, dataObject], ...]); a string data is
+// written as it is (Chat Completions' closing `data: [DONE]`).
 export function sse(res, events) {
   res.writeHead(200, {
     'content-type': 'text/event-stream',
@@ -73,7 +74,7 @@ export function sse(res, events) {
   });
   for (const [event, data] of events) {
     if (event) res.write(`event: ${event}\n`);
-    res.write(`data: ${JSON.stringify(data)}\n\n`);
+    res.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
   }
   res.end();
 }

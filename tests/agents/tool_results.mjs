@@ -1,8 +1,9 @@
 // Prints the tool results an agent sent back to the fake model, from a fake server's request
 // log (requests.jsonl): those of the last request that carries any (it holds the whole
-// conversation), one JSON line each: {"error": bool|null, "text": "..."}. Knows the three wire
+// conversation), one JSON line each: {"error": bool|null, "text": "..."}. Knows the four wire
 // shapes: Anthropic tool_result blocks, Gemini functionResponse parts, OpenAI Responses
-// function_call_output / custom_tool_call_output items.
+// function_call_output / custom_tool_call_output items, OpenAI Chat Completions messages with
+// role "tool".
 //   node tool_results.mjs requests.jsonl
 import fs from 'node:fs';
 
@@ -12,8 +13,9 @@ const text = (v) => (typeof v === 'string' ? v
 
 function results(body) {
   const out = [];
-  for (const m of body?.messages || []) {            // Anthropic
-    for (const b of Array.isArray(m.content) ? m.content : []) {
+  for (const m of body?.messages || []) {
+    if (m.role === 'tool') { out.push({ error: null, text: text(m.content) }); continue; }  // OpenAI Chat
+    for (const b of Array.isArray(m.content) ? m.content : []) {                           // Anthropic
       if (b.type === 'tool_result') out.push({ error: b.is_error ?? false, text: text(b.content) });
     }
   }

@@ -66,5 +66,27 @@ check '[ "$(cat "$HOME/.gemini/settings.json")" = "{\"broken\": " ]' "a broken s
 mkdir -p "$TMP/proj" && cd "$TMP/proj" && "$WARDEN" install claude --project >/dev/null
 check '[ -f "$TMP/proj/.claude/settings.json" ]' "--project writes the project's settings"
 
+# warden doctor: a fresh install of each agent is live; a broken one is named with its fix; a
+# removed one is no longer installed, and the user's own hooks stay.
+D=$TMP/doctor && mkdir -p "$D/home"
+for agent in claude codex gemini cursor qwen; do HOME=$D/home "$WARDEN" install "$agent" >/dev/null; done
+HOME=$D/home "$WARDEN" doctor --json >"$TMP/doctor.json"; rc=$?
+check '[ $rc = 0 ] && python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"ok\"] and len(d[\"agents\"])==5 and all(a[\"live\"] for a in d[\"agents\"]), d" "$TMP/doctor.json"' \
+  "doctor: every fresh install is live"
+sed -i 's/mcp__\.\*/mcp_x/' "$D/home/.codex/hooks.json"
+HOME=$D/home "$WARDEN" doctor --json >"$TMP/doctor.json"; rc=$?
+check '[ $rc = 1 ] && python3 -c "import json,sys; a=[a for a in json.load(open(sys.argv[1]))[\"agents\"] if a[\"agent\"]==\"codex\"][0]; assert not a[\"live\"] and a[\"fix\"]==\"warden install codex\" and any(\"trust\" in p for p in a[\"problems\"]) and any(\"matcher\" in p for p in a[\"problems\"]), a" "$TMP/doctor.json"' \
+  "doctor: an edited Codex hook is not live (matcher, trust) and names its fix"
+HOME=$D/home "$WARDEN" install codex >/dev/null
+HOME=$D/home "$WARDEN" doctor >/dev/null; check '[ $? = 0 ]' "doctor: installing again makes it live"
+echo '{"hooks":{"PreToolUse":[{"matcher":"Bash","hooks":[{"type":"command","command":"other-tool"}]}]}}' >"$D/home/.claude/settings.json"
+HOME=$D/home "$WARDEN" install claude >/dev/null
+HOME=$D/home "$WARDEN" install claude --remove >/dev/null; check '[ $? = 0 ]' "install --remove"
+check 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); hs=d[\"hooks\"][\"PreToolUse\"]; assert len(hs)==1 and hs[0][\"hooks\"][0][\"command\"]==\"other-tool\", d" "$D/home/.claude/settings.json"' \
+  "--remove keeps the user's hooks and takes Warden's out"
+HOME=$D/home "$WARDEN" doctor --json >"$TMP/doctor.json"
+check 'python3 -c "import json,sys; a=[a for a in json.load(open(sys.argv[1]))[\"agents\"] if a[\"agent\"]==\"claude\"][0]; assert not a[\"installed\"], a" "$TMP/doctor.json"' \
+  "doctor: a removed hook is not installed"
+
 echo "install e2e: $checks checks passed, $failures failed"
 [ "$failures" = 0 ]

@@ -1,0 +1,119 @@
+#include "cli/agent_settings.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "cli/common.h"
+#include "core/json_text.h"
+#include "core/path.h"
+#include "server/paths.h"
+
+namespace warden::cli {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string SelfPath() {
+  char buf[4096];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("warden");
+}
+
+json::object ClaudeStyle(const char* matcher, const std::string& command) {
+  json::object hook{{"type", "command"}, {"command", command}};
+  return json::object{{"matcher", matcher}, {"hooks", json::array{hook}}};
+}
+
+}  // namespace
+
+const std::vector<std::string>& HookAgents() {
+  static const std::vector<std::string> kAgents = {"claude", "codex", "gemini", "cursor", "qwen"};
+  return kAgents;
+}
+
+std::string ShellQuote(const std::string& s) {
+  if (s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+") == std::string::npos) return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string FirstWord(const std::string& command) {
+  std::string out;
+  bool quoted = false;
+  for (char c : command) {
+    if (c == '\'') {
+      quoted = !quoted;
+    } else if (!quoted && (c == ' ' || c == '\t')) {
+      if (!out.empty()) break;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string HookCommand(const std::string& agent) {
+  return ShellQuote(SelfPath()) + " hook " + agent + " --socket " + ShellQuote(server::DefaultSocketPath());
+}
+
+std::string CodexHome() {
+  const char* env = std::getenv("CODEX_HOME");
+  return env != nullptr && env[0] == '/' ? NormalizePath(env) : JoinPath(HomeDir(), ".codex");
+}
+
+AgentHookTarget TargetFor(const std::string& agent, const std::string& command, bool project) {
+  const std::string base = project ? CurrentDir() : HomeDir();
+  if (agent == "claude") return {JoinPath(base, ".claude/settings.json"), {{"PreToolUse", ClaudeStyle("*", command)}}, false};
+  if (agent == "codex") {
+    json::object entry = ClaudeStyle(kCodexMatcher, command);
+    entry["hooks"].as_array()[0].as_object()["timeout"] = kCodexTimeout;
+    std::string file = project ? JoinPath(base, ".codex/hooks.json") : JoinPath(CodexHome(), "hooks.json");
+    return {file, {{"PreToolUse", std::move(entry)}}, false};
+  }
+  if (agent == "gemini") return {JoinPath(base, ".gemini/settings.json"), {{"BeforeTool", ClaudeStyle(".*", command)}}, false};
+  if (agent == "qwen") return {JoinPath(base, ".qwen/settings.json"), {{"PreToolUse", ClaudeStyle("*", command)}}, false};
+  json::object entry{{"command", command}, {"failClosed", true}};
+  return {JoinPath(base, ".cursor/hooks.json"),
+          {{"beforeShellExecution", entry}, {"beforeReadFile", entry}, {"beforeMCPExecution", entry}, {"preToolUse", entry}},
+          true};
+}
+
+bool HasWardenHook(const json::array& list, const std::string& agent) {
+  const std::string needle = "hook " + agent;
+  std::string text = JsonText(list);
+  size_t at = 0;
+  while ((at = text.find(needle, at)) != std::string::npos) {
+    if (text.rfind("warden", at) != std::string::npos) return true;
+    at += needle.size();
+  }
+  return false;
+}
+
+size_t WardenGroupIndex(const json::array& list, const std::string& agent) {
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (HasWardenHook(json::array{list[i]}, agent)) return i;
+  }
+  return list.size();
+}
+
+Result<json::object> ReadSettings(const std::string& path, bool* existed) {
+  std::ifstream in(path);
+  *existed = static_cast<bool>(in);
+  if (!in) return json::object();
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
+  std::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec) return Status::ParseError(path + " is not valid JSON (" + ec.message() + "); fix it first, nothing was changed");
+  if (!v.is_object()) return Status::InvalidArgument(path + " does not hold a JSON object; nothing was changed");
+  return std::move(v.as_object());
+}
+
+}  // namespace warden::cli

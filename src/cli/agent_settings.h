@@ -1,0 +1,60 @@
+// Where each coding agent reads its hooks, and what Warden's entry there is: shared by
+// `warden install` (which writes it) and `warden doctor` (which checks it is live).
+//
+//   claude  ~/.claude/settings.json  hooks.PreToolUse  matcher "*"
+//   codex   $CODEX_HOME/hooks.json (~/.codex)  hooks.PreToolUse  matcher Bash|apply_patch|mcp__.*,
+//           timeout 30, trusted in $CODEX_HOME/config.toml (clients/codex_trust.h)
+//   gemini  ~/.gemini/settings.json  hooks.BeforeTool  matcher ".*"
+//   cursor  ~/.cursor/hooks.json  beforeShellExecution, beforeReadFile, beforeMCPExecution,
+//           preToolUse, each with failClosed
+//   qwen    ~/.qwen/settings.json  hooks.PreToolUse  matcher "*"
+// (with `project`: the same files under the current directory, Codex's too). Reads the
+// environment (HOME, CODEX_HOME); not thread-safe against setenv.
+#pragma once
+
+#include <boost/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+
+namespace warden::cli {
+
+// claude, codex, gemini, cursor, qwen.
+const std::vector<std::string>& HookAgents();
+
+// Codex: every tool kind Warden decides (shell, patches, MCP tools), and the timeout the trust
+// hash covers.
+inline constexpr const char* kCodexMatcher = "Bash|apply_patch|mcp__.*";
+inline constexpr int kCodexTimeout = 30;
+
+// The command an agent runs: this binary by absolute path, `hook AGENT`, and the daemon's
+// socket as this environment names it (agents that clean their hooks' environment would
+// otherwise look elsewhere).
+std::string HookCommand(const std::string& agent);
+
+// The entries Warden adds to the agent's settings (event → entry), for `command`.
+struct AgentHookTarget {
+  std::string file;  // the settings file, absolute
+  std::vector<std::pair<std::string, boost::json::object>> entries;
+  bool cursor_version = false;  // Cursor's hooks.json has "version": 1
+};
+AgentHookTarget TargetFor(const std::string& agent, const std::string& command, bool project);
+
+// $CODEX_HOME, else ~/.codex.
+std::string CodexHome();
+
+// Whether an event's list holds a Warden hook for this agent (any path to warden), and where.
+bool HasWardenHook(const boost::json::array& list, const std::string& agent);
+size_t WardenGroupIndex(const boost::json::array& list, const std::string& agent);
+
+// The settings file as a JSON object ({} when missing or blank); `*existed` says whether it was
+// there. A file that is not a JSON object is an error naming it.
+Result<boost::json::object> ReadSettings(const std::string& path, bool* existed);
+
+// POSIX shell quoting when needed ('…'), and the first word of a command line unquoted.
+std::string ShellQuote(const std::string& s);
+std::string FirstWord(const std::string& command);
+
+}  // namespace warden::cli
