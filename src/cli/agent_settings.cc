@@ -31,7 +31,7 @@ json::object ClaudeStyle(const char* matcher, const std::string& command) {
 }  // namespace
 
 const std::vector<std::string>& HookAgents() {
-  static const std::vector<std::string> kAgents = {"claude", "codex", "gemini", "cursor", "qwen"};
+  static const std::vector<std::string> kAgents = {"claude", "codex", "gemini", "cursor", "qwen", "copilot"};
   return kAgents;
 }
 
@@ -77,6 +77,14 @@ AgentHookTarget TargetFor(const std::string& agent, const std::string& command, 
   }
   if (agent == "gemini") return {JoinPath(base, ".gemini/settings.json"), {{"BeforeTool", ClaudeStyle(".*", command)}}, false};
   if (agent == "qwen") return {JoinPath(base, ".qwen/settings.json"), {{"PreToolUse", ClaudeStyle("*", command)}}, false};
+  if (agent == "copilot") {
+    // A timed-out hook lets the call run: the timeout is generous.
+    json::object entry{{"type", "command"}, {"bash", command}, {"timeoutSec", 30}};
+    const char* home = std::getenv("COPILOT_HOME");
+    std::string dir = project ? JoinPath(base, ".github/hooks")
+                              : (home != nullptr && home[0] == '/' ? JoinPath(home, "hooks") : JoinPath(HomeDir(), ".copilot/hooks"));
+    return {JoinPath(dir, "warden.json"), {{"preToolUse", std::move(entry)}}, true};
+  }
   json::object entry{{"command", command}, {"failClosed", true}};
   return {JoinPath(base, ".cursor/hooks.json"),
           {{"beforeShellExecution", entry}, {"beforeReadFile", entry}, {"beforeMCPExecution", entry}, {"preToolUse", entry}},

@@ -8,6 +8,8 @@
 //   cursor  ~/.cursor/hooks.json  beforeShellExecution, beforeReadFile, beforeMCPExecution,
 //           preToolUse, each with failClosed
 //   qwen    ~/.qwen/settings.json  hooks.PreToolUse  matcher "*"
+//   copilot $COPILOT_HOME/hooks/warden.json (~/.copilot; with `project`: .github/hooks/warden.json)
+//           hooks.preToolUse {"type":"command","bash":…,"timeoutSec":30}
 // (with `project`: the same files under the current directory, Codex's too). Reads the
 // environment (HOME, CODEX_HOME); not thread-safe against setenv.
 #pragma once
@@ -21,7 +23,7 @@
 
 namespace warden::cli {
 
-// claude, codex, gemini, cursor, qwen.
+// claude, codex, gemini, cursor, qwen, copilot.
 const std::vector<std::string>& HookAgents();
 
 // Codex: every tool kind Warden decides (shell, patches, MCP tools), and the timeout the trust
@@ -38,7 +40,7 @@ std::string HookCommand(const std::string& agent);
 struct AgentHookTarget {
   std::string file;  // the settings file, absolute
   std::vector<std::pair<std::string, boost::json::object>> entries;
-  bool cursor_version = false;  // Cursor's hooks.json has "version": 1
+  bool versioned = false;  // the file has "version": 1 (Cursor, Copilot)
 };
 AgentHookTarget TargetFor(const std::string& agent, const std::string& command, bool project);
 

@@ -51,7 +51,8 @@ bool OnPath(const std::string& program) {
 
 bool Found(const std::string& agent, const std::string& settings_file) {
   static const std::vector<std::pair<std::string, std::string>> kPrograms = {
-      {"claude", "claude"}, {"codex", "codex"}, {"gemini", "gemini"}, {"cursor", "cursor-agent"}, {"qwen", "qwen"}};
+      {"claude", "claude"}, {"codex", "codex"}, {"gemini", "gemini"}, {"cursor", "cursor-agent"}, {"qwen", "qwen"},
+      {"copilot", "copilot"}};
   for (const auto& [name, program] : kPrograms) {
     if (name == agent && OnPath(program)) return true;
   }
@@ -112,9 +113,11 @@ void CheckEvent(const json::object& hooks, const std::string& event, const json:
     }
     if (r->agent == "codex") CheckCodexTrust(g, at, r);
   } else {
-    if (const json::value* c = g.if_contains("command"); c && c->is_string()) command = std::string(c->as_string());
+    for (const char* key : {"command", "bash"}) {  // Cursor's entries name it command, Copilot's bash
+      if (const json::value* c = g.if_contains(key); c && c->is_string()) command = std::string(c->as_string());
+    }
     const json::value* closed = g.if_contains("failClosed");
-    if (!closed || !closed->is_bool() || !closed->as_bool()) {
+    if (r->agent == "cursor" && (!closed || !closed->is_bool() || !closed->as_bool())) {
       r->problems.push_back(event + ": failClosed is not set, so a hook that cannot run lets the call through");
     }
   }
@@ -223,7 +226,7 @@ void RegisterDoctor(CLI::App& app, Runner* run) {
   cmd->add_flag("--json", args->json, "One JSON object: agents[] (found, installed, live, problems, fix) and the daemon");
   cmd->add_flag("--project", args->project, "Check the project's settings (./.claude/…) instead of your home's");
   AddDaemonFlags(cmd, &args->daemon);
-  cmd->footer(R"(For Claude Code, Codex CLI, Gemini CLI, Cursor and Qwen Code: an agent counts as found when
+  cmd->footer(R"(For Claude Code, Codex CLI, Gemini CLI, Cursor, Qwen Code and GitHub Copilot CLI: an agent counts as found when
 its program is on PATH or its settings directory exists. Live means: Warden's hook is in the
 file the agent reads, under a matcher that covers every tool kind, trusted (Codex: the
 trusted_hash in config.toml matches the hook as installed), fail-closed (Cursor), and runs a

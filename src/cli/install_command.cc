@@ -1,4 +1,4 @@
-// `warden install claude|codex|gemini|cursor|qwen [--project] [--print] [--remove]`: merges Warden's hook into
+// `warden install claude|codex|gemini|cursor|qwen|copilot [--project] [--print] [--remove]`: merges Warden's hook into
 // the agent's settings file. The user's settings are kept as they are — only the hook entry is
 // added, once — and the previous file is saved next to it first. A file that is not a JSON
 // object is left alone with an error, never overwritten. The hook command names this binary
@@ -180,7 +180,7 @@ int RunInstall(const InstallArgs& a) {
     json::object hooks;
     for (auto& [event, entry] : t.entries) hooks[event] = json::array{entry};
     json::object root;
-    if (t.cursor_version) root["version"] = 1;
+    if (t.versioned) root["version"] = 1;
     root["hooks"] = std::move(hooks);
     std::cout << JsonText(root) << "\n";
     return 0;
@@ -193,7 +193,7 @@ int RunInstall(const InstallArgs& a) {
     return kExitUsage;
   }
   json::object& root = *settings;
-  if (t.cursor_version && !root.contains("version")) root["version"] = 1;
+  if (t.versioned && !root.contains("version")) root["version"] = 1;
   json::value& hooks = root["hooks"];
   if (hooks.is_null()) hooks = json::object();
   if (!hooks.is_object()) {
@@ -271,17 +271,18 @@ int RunInstall(const InstallArgs& a) {
 
 void RegisterInstall(CLI::App& app, Runner* run) {
   auto args = std::make_shared<InstallArgs>();
-  CLI::App* cmd = app.add_subcommand("install", "Add Warden's hook to an agent's settings (claude, codex, gemini, cursor, qwen)");
-  cmd->add_option("agent", args->agent, "claude, codex, gemini, cursor or qwen")
+  CLI::App* cmd = app.add_subcommand("install", "Add Warden's hook to an agent's settings (claude, codex, gemini, cursor, qwen, copilot)");
+  cmd->add_option("agent", args->agent, "claude, codex, gemini, cursor, qwen or copilot")
       ->required()
-      ->check(CLI::IsMember({"claude", "codex", "gemini", "cursor", "qwen"}));
+      ->check(CLI::IsMember({"claude", "codex", "gemini", "cursor", "qwen", "copilot"}));
   cmd->add_flag("--project", args->project, "The project's settings (./.claude/…) instead of your home's");
   cmd->add_flag("--print", args->print, "Only print the hook snippet; change nothing");
   cmd->add_flag("--remove", args->remove,
                 "Take Warden's hook out of the agent's settings again (the user's hooks stay; a backup is made)");
   cmd->add_flag("--json", args->json, "Print what was done as one JSON object");
   cmd->footer(R"(Files: ~/.claude/settings.json, ~/.codex/hooks.json ($CODEX_HOME/hooks.json when set),
-~/.gemini/settings.json, ~/.cursor/hooks.json, ~/.qwen/settings.json (with --project: the same under the current
+~/.gemini/settings.json, ~/.cursor/hooks.json, ~/.qwen/settings.json, ~/.copilot/hooks/warden.json
+($COPILOT_HOME; with --project: .github/hooks/warden.json) (with --project: the same under the current
 directory). For Codex, which runs a hook only once it is trusted, the trust entry for Warden's
 hook and `[features] hooks = true` are written into $CODEX_HOME/config.toml (~/.codex/config.toml)
 too, and an earlier Warden group is brought up to date (matcher Bash|apply_patch|mcp__.*). Existing settings are kept; the hook is

@@ -18,12 +18,14 @@ std::string_view AgentName(Agent agent) {
       return "cursor";
     case Agent::kQwen:
       return "qwen";
+    case Agent::kCopilot:
+      return "copilot";
   }
   return "?";
 }
 
 std::optional<Agent> ParseAgent(std::string_view name) {
-  for (Agent a : {Agent::kClaude, Agent::kCodex, Agent::kGemini, Agent::kCursor, Agent::kQwen}) {
+  for (Agent a : {Agent::kClaude, Agent::kCodex, Agent::kGemini, Agent::kCursor, Agent::kQwen, Agent::kCopilot}) {
     if (AgentName(a) == name) return a;
   }
   return std::nullopt;
@@ -48,6 +50,9 @@ Result<HookCall> ParseHook(Agent agent, std::string_view stdin_json, const HookD
       break;
     case Agent::kQwen:
       call = hi::ParseQwen(*payload, defaults);
+      break;
+    case Agent::kCopilot:
+      call = hi::ParseCopilot(*payload, defaults);
       break;
   }
   if (call.ok() && call->unsupported.empty() && call->requests.empty()) {
@@ -76,7 +81,7 @@ HookAnswer RenderHook(Agent agent, const HookCall& call, policy::Decision decisi
                       std::string_view rule, DefaultAllow default_allow) {
   if (call.unsupported.empty() && decision == policy::Decision::kAllow && rule.empty() &&
       default_allow == DefaultAllow::kNoOpinion) {
-    return RenderHook(agent, hi::Unsupported(call, "no rule matched; the default allows"), decision, reason, rule);
+    return RenderHook(agent, hi::Unsupported(HookCall(call), "no rule matched; the default allows"), decision, reason, rule);
   }
   std::string message = call.unsupported.empty() ? hi::Explain(decision, reason, rule) : std::string();
   switch (agent) {
@@ -89,6 +94,8 @@ HookAnswer RenderHook(Agent agent, const HookCall& call, policy::Decision decisi
       return hi::RenderGemini(call, decision, message);
     case Agent::kCursor:
       return hi::RenderCursor(call, decision, message);
+    case Agent::kCopilot:
+      return hi::RenderCopilot(call, decision, message);
   }
   return RenderHookError(Agent::kClaude, "unknown agent");
 }
@@ -105,6 +112,8 @@ HookAnswer RenderHookError(Agent agent, std::string_view message) {
       return hi::RenderGeminiError(sentence);
     case Agent::kCursor:
       return hi::RenderCursorError(sentence);
+    case Agent::kCopilot:
+      return hi::RenderCopilotError(sentence);
   }
   return HookAnswer{"", sentence + "\n", 2};
 }

@@ -43,7 +43,7 @@ namespace {
 
 constexpr std::string_view kEvent = "PreToolUse";
 
-Result<HookCall> FileCall(HookCall call, const Fields& input, const Place& place, shell::FileOp op,
+Result<HookCall> FileCall(HookCall&& call, const Fields& input, const Place& place, shell::FileOp op,
                           std::string_view key) {
   auto path = input.String(key);
   if (!path.ok()) return path.status();
@@ -54,7 +54,7 @@ Result<HookCall> FileCall(HookCall call, const Fields& input, const Place& place
 }
 
 // Glob, Grep and LS read what lies under `path` (the cwd when it is left out).
-Result<HookCall> SearchCall(HookCall call, const Fields& input, const Place& place) {
+Result<HookCall> SearchCall(HookCall&& call, const Fields& input, const Place& place) {
   auto path = input.OptionalString("path");
   if (!path.ok()) return path.status();
   auto request = FileRequest(place, shell::FileOp::kRead, path->value_or(place.cwd), input.Name("path"));
@@ -79,7 +79,7 @@ bool PassedTool(std::string_view tool) {
   return std::find(std::begin(kPassed), std::end(kPassed), tool) != std::end(kPassed);
 }
 
-Result<HookCall> ExecCall(HookCall call, const Fields& input, const Place& place) {
+Result<HookCall> ExecCall(HookCall&& call, const Fields& input, const Place& place) {
   auto command = input.String("command", kMaxCommandBytes);
   if (!command.ok()) return command.status();
   call.requests.push_back(ExecRequest(place, std::move(command).value()));
@@ -87,7 +87,7 @@ Result<HookCall> ExecCall(HookCall call, const Fields& input, const Place& place
 }
 
 // REPL runs JavaScript: decided as `node -e CODE`, so the inline-code rules read it.
-Result<HookCall> ReplCall(HookCall call, const Fields& input, const Place& place) {
+Result<HookCall> ReplCall(HookCall&& call, const Fields& input, const Place& place) {
   auto code = input.String("code", kMaxCommandBytes);
   if (!code.ok()) return code.status();
   policy::Request r = ExecRequest(place, "");
@@ -98,7 +98,7 @@ Result<HookCall> ReplCall(HookCall call, const Fields& input, const Place& place
 }
 
 // ReadMcpResource {server, uri}: the MCP method resources/read on that server.
-Result<HookCall> McpResourceCall(HookCall call, const Fields& input, const Place& place) {
+Result<HookCall> McpResourceCall(HookCall&& call, const Fields& input, const Place& place) {
   auto server = input.String("server", policy::kMaxNameBytes);
   if (!server.ok()) return server.status();
   auto request = McpRequest(place, "mcp__" + *server + "__resources/read", input.object());
@@ -107,13 +107,13 @@ Result<HookCall> McpResourceCall(HookCall call, const Fields& input, const Place
   return call;
 }
 
-Result<HookCall> RequestCall(HookCall call, Result<policy::Request> request) {
+Result<HookCall> RequestCall(HookCall&& call, Result<policy::Request> request) {
   if (!request.ok()) return request.status();
   call.requests.push_back(std::move(request).value());
   return call;
 }
 
-Result<HookCall> ToolCall(HookCall call, const Fields& input, const Place& place) {
+Result<HookCall> ToolCall(HookCall&& call, const Fields& input, const Place& place) {
   const std::string& tool = call.tool;
   if (tool == "Bash" || tool == "Monitor") return ExecCall(std::move(call), input, place);
   if (tool == "REPL") return ReplCall(std::move(call), input, place);

@@ -66,45 +66,16 @@ Result<policy::Request> ShellRequest(const Fields& input, const Place& place) {
   return r;
 }
 
-struct PatchTarget {
-  shell::FileOp op;
-  std::string path;
-};
-
-std::vector<PatchTarget> PatchTargets(std::string_view patch) {
-  static constexpr std::pair<std::string_view, shell::FileOp> kMarkers[] = {
-      {"*** Add File: ", shell::FileOp::kWrite},
-      {"*** Update File: ", shell::FileOp::kWrite},
-      {"*** Move to: ", shell::FileOp::kWrite},
-      {"*** Delete File: ", shell::FileOp::kDelete},
-  };
-  std::vector<PatchTarget> out;
-  for (std::string_view line : Split(patch, '\n')) {
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    for (const auto& [marker, op] : kMarkers) {
-      if (line.substr(0, marker.size()) == marker) out.push_back({op, std::string(Trim(line.substr(marker.size())))});
-    }
-  }
-  return out;
-}
-
-Result<HookCall> PatchCall(HookCall call, const Fields& input, const Place& place) {
+Result<HookCall> PatchCall(HookCall&& call, const Fields& input, const Place& place) {
   auto patch = input.String("command", kMaxCommandBytes);
   if (!patch.ok()) return patch.status();
-  std::vector<PatchTarget> targets = PatchTargets(*patch);
-  if (targets.empty()) {
-    return Status::InvalidArgument(
-        input.Name("command") + " names no file (no '*** Add File:', '*** Update File:' or '*** Delete File:' line)");
-  }
-  for (const PatchTarget& t : targets) {
-    auto request = FileRequest(place, t.op, t.path, "a path in " + input.Name("command"));
-    if (!request.ok()) return request.status();
-    call.requests.push_back(std::move(request).value());
-  }
+  auto requests = PatchRequests(*patch, place, input.Name("command"));
+  if (!requests.ok()) return requests.status();
+  call.requests = std::move(requests).value();
   return call;
 }
 
-Result<HookCall> ToolCall(HookCall call, const Fields& input, const Place& place) {
+Result<HookCall> ToolCall(HookCall&& call, const Fields& input, const Place& place) {
   if (IsShellTool(call.tool)) {
     auto request = ShellRequest(input, place);
     if (!request.ok()) return request.status();

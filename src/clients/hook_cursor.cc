@@ -116,7 +116,7 @@ std::string ServerOf(const Fields& fields) {
   return "unknown";
 }
 
-Result<HookCall> McpCall(HookCall call, const Fields& fields, const Place& place, std::string_view tool) {
+Result<HookCall> McpCall(HookCall&& call, const Fields& fields, const Place& place, std::string_view tool) {
   auto input = ToolInput(fields);
   if (!input.ok()) return input.status();
   auto request = McpRequest(place, "mcp__" + ServerOf(fields) + "__" + std::string(tool), *input);
@@ -125,7 +125,7 @@ Result<HookCall> McpCall(HookCall call, const Fields& fields, const Place& place
   return call;
 }
 
-Result<HookCall> PathCall(HookCall call, const Fields& input, const Place& place, shell::FileOp op, bool search) {
+Result<HookCall> PathCall(HookCall&& call, const Fields& input, const Place& place, shell::FileOp op, bool search) {
   auto path = input.OptionalStringAlias({"file_path", "path", "target_file", "target_directory"});
   if (!path.ok()) return path.status();
   if (!path->has_value() && !search) return Status::InvalidArgument(input.Name("file_path") + " is missing");
@@ -139,7 +139,7 @@ Result<HookCall> PathCall(HookCall call, const Fields& input, const Place& place
 // The generic preToolUse event: Cursor's own tool names. Written from the tools the event is
 // documented to carry (Shell, Read, Write, Delete, Grep, Task, MCP:<tool>); not yet checked
 // against a real cursor-agent (it is not on npm).
-Result<HookCall> PreToolCall(HookCall call, const Fields& fields, Place place) {
+Result<HookCall> PreToolCall(HookCall&& call, const Fields& fields, Place place) {
   auto tool = fields.StringAlias({"tool_name", "tool"}, policy::kMaxNameBytes);
   if (!tool.ok()) return tool.status();
   call.tool = std::move(tool).value();

@@ -44,7 +44,7 @@ namespace {
 
 constexpr std::string_view kEvent = "BeforeTool";
 
-Result<HookCall> ShellCall(HookCall call, const Fields& input, Place place) {
+Result<HookCall> ShellCall(HookCall&& call, const Fields& input, Place place) {
   auto command = input.String("command", kMaxCommandBytes);
   if (!command.ok()) return command.status();
   auto dir = input.OptionalStringAlias({"dir_path", "directory"});
@@ -59,7 +59,7 @@ Result<HookCall> ShellCall(HookCall call, const Fields& input, Place place) {
   return call;
 }
 
-Result<HookCall> FileCall(HookCall call, const Fields& input, const Place& place, shell::FileOp op,
+Result<HookCall> FileCall(HookCall&& call, const Fields& input, const Place& place, shell::FileOp op,
                           std::initializer_list<std::string_view> keys) {
   auto path = input.StringAlias(keys);
   if (!path.ok()) return path.status();
@@ -70,7 +70,7 @@ Result<HookCall> FileCall(HookCall call, const Fields& input, const Place& place
 }
 
 // Directory listings and searches read under their directory (the cwd when left out).
-Result<HookCall> SearchCall(HookCall call, const Fields& input, const Place& place) {
+Result<HookCall> SearchCall(HookCall&& call, const Fields& input, const Place& place) {
   auto dir = input.OptionalStringAlias({"dir_path", "path"});
   if (!dir.ok()) return dir.status();
   std::string path = dir->has_value() && !(*dir)->empty() ? **dir : place.cwd;
@@ -82,7 +82,7 @@ Result<HookCall> SearchCall(HookCall call, const Fields& input, const Place& pla
 }
 
 // Each path or glob pattern is decided as a read of that path.
-Result<HookCall> ReadManyCall(HookCall call, const Fields& input, const Place& place) {
+Result<HookCall> ReadManyCall(HookCall&& call, const Fields& input, const Place& place) {
   for (std::string_view key : {"paths", "include"}) {
     const json::value* list = input.Find(key);
     if (list == nullptr) continue;
@@ -103,7 +103,7 @@ Result<HookCall> ReadManyCall(HookCall call, const Fields& input, const Place& p
 
 // web_fetch: Gemini CLI takes a prompt with the URLs in it (up to 20), Qwen Code a `url` and a
 // prompt: every http(s) URL in either is decided as a GET.
-Result<HookCall> WebFetchCall(HookCall call, const Fields& input, const Place& place) {
+Result<HookCall> WebFetchCall(HookCall&& call, const Fields& input, const Place& place) {
   bool any_field = false;
   for (std::string_view key : {"url", "prompt"}) {
     auto field = input.OptionalString(key, kMaxCommandBytes);
@@ -132,7 +132,7 @@ Result<HookCall> WebFetchCall(HookCall call, const Fields& input, const Place& p
 
 // An MCP tool: mcp_context names the server and the tool's own name (the tool_name
 // "mcp_SERVER_TOOL" cannot be split when either has an underscore).
-Result<HookCall> McpCall(HookCall call, const Fields& context, const Fields& input, const Place& place) {
+Result<HookCall> McpCall(HookCall&& call, const Fields& context, const Fields& input, const Place& place) {
   auto server = context.String("server_name", policy::kMaxNameBytes);
   if (!server.ok()) return server.status();
   auto tool = context.String("tool_name", policy::kMaxNameBytes);
@@ -159,7 +159,7 @@ bool PassedTool(std::string_view tool) {
   return std::find(std::begin(kPassed), std::end(kPassed), tool) != std::end(kPassed);
 }
 
-Result<HookCall> ToolCall(HookCall call, const Fields& input, const Place& place) {
+Result<HookCall> ToolCall(HookCall&& call, const Fields& input, const Place& place) {
   const std::string& tool = call.tool;
   if (tool == "run_shell_command" || tool == "monitor") return ShellCall(std::move(call), input, place);  // monitor: Qwen
   if (tool == "read_file") {
@@ -210,7 +210,7 @@ Result<HookCall> ParseGemini(const json::object& payload, const HookDefaults& de
   return GeminiToolCall(std::move(call), fields, *input, *place);
 }
 
-Result<HookCall> GeminiToolCall(HookCall call, const Fields& payload, const Fields& input, const Place& place) {
+Result<HookCall> GeminiToolCall(HookCall&& call, const Fields& payload, const Fields& input, const Place& place) {
   if (payload.Find("mcp_context") != nullptr) {
     auto context = payload.Object("mcp_context");
     if (!context.ok()) return context.status();

@@ -200,7 +200,31 @@ Result<policy::Request> AgentToolRequest(const Place& place, Agent agent, std::s
   return r;
 }
 
-HookCall Unsupported(HookCall call, std::string why) {
+Result<std::vector<policy::Request>> PatchRequests(std::string_view patch, const Place& place, std::string_view field) {
+  static constexpr std::pair<std::string_view, shell::FileOp> kMarkers[] = {
+      {"*** Add File: ", shell::FileOp::kWrite},
+      {"*** Update File: ", shell::FileOp::kWrite},
+      {"*** Move to: ", shell::FileOp::kWrite},
+      {"*** Delete File: ", shell::FileOp::kDelete},
+  };
+  std::vector<policy::Request> out;
+  for (std::string_view line : Split(patch, '\n')) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    for (const auto& [marker, op] : kMarkers) {
+      if (line.substr(0, marker.size()) != marker) continue;
+      auto request = FileRequest(place, op, Trim(line.substr(marker.size())), "a path in " + std::string(field));
+      if (!request.ok()) return request.status();
+      out.push_back(std::move(request).value());
+    }
+  }
+  if (out.empty()) {
+    return Status::InvalidArgument(std::string(field) +
+                                   " names no file (no '*** Add File:', '*** Update File:' or '*** Delete File:' line)");
+  }
+  return out;
+}
+
+HookCall Unsupported(HookCall&& call, std::string why) {
   call.requests.clear();
   call.unsupported = std::move(why);
   return call;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "clients/hook.h"
 #include "core/status.h"
@@ -79,6 +80,11 @@ Result<policy::Request> FileRequest(const Place& place, shell::FileOp op, std::s
 // A GET of `url` (an absolute http or https URL, normalized; `field` names it in errors).
 Result<policy::Request> HttpRequest(const Place& place, std::string_view url, std::string_view field);
 
+// The files an apply_patch patch touches ("*** Add File:", "*** Update File:", "*** Move to:"
+// → write; "*** Delete File:" → delete), one request each; a patch naming none is an error
+// (`field` names it).
+Result<std::vector<policy::Request>> PatchRequests(std::string_view patch, const Place& place, std::string_view field);
+
 // A call of MCP tool `tool` (mcp__SERVER__TOOL) with `arguments` (the tool_input object).
 Result<policy::Request> McpRequest(const Place& place, std::string_view tool, const json::object& arguments);
 
@@ -90,7 +96,7 @@ Result<policy::Request> AgentToolRequest(const Place& place, Agent agent, std::s
                                          const json::object& arguments);
 
 // A call Warden deliberately has no opinion on (the tool tables in docs/HOOKS.md say why).
-HookCall Unsupported(HookCall call, std::string why);
+HookCall Unsupported(HookCall&& call, std::string why);
 bool IsMcpTool(std::string_view tool);  // mcp__SERVER__TOOL
 
 // The sentence an agent shows for a decision: "Warden denied this: REASON [RULE]".
@@ -115,10 +121,15 @@ HookAnswer RenderGeminiError(const std::string& message);
 
 // Gemini CLI's tool names, for Gemini and for the agents that use them (Qwen Code): `payload`
 // for its mcp_context, `input` the tool_input.
-Result<HookCall> GeminiToolCall(HookCall call, const Fields& payload, const Fields& input, const Place& place);
+Result<HookCall> GeminiToolCall(HookCall&& call, const Fields& payload, const Fields& input, const Place& place);
 
 // Qwen Code: Claude Code's protocol (PreToolUse, hookSpecificOutput) with Gemini CLI's tools.
 Result<HookCall> ParseQwen(const json::object& payload, const HookDefaults& defaults);
+
+// GitHub Copilot CLI: its own preToolUse payload (toolName, toolArgs) and answers.
+Result<HookCall> ParseCopilot(const json::object& payload, const HookDefaults& defaults);
+HookAnswer RenderCopilot(const HookCall& call, policy::Decision decision, const std::string& message);
+HookAnswer RenderCopilotError(const std::string& message);
 
 Result<HookCall> ParseCursor(const json::object& payload, const HookDefaults& defaults);
 HookAnswer RenderCursor(const HookCall& call, policy::Decision decision, const std::string& message);

@@ -69,9 +69,9 @@ check '[ -f "$TMP/proj/.claude/settings.json" ]' "--project writes the project's
 # warden doctor: a fresh install of each agent is live; a broken one is named with its fix; a
 # removed one is no longer installed, and the user's own hooks stay.
 D=$TMP/doctor && mkdir -p "$D/home"
-for agent in claude codex gemini cursor qwen; do HOME=$D/home "$WARDEN" install "$agent" >/dev/null; done
+for agent in claude codex gemini cursor qwen copilot; do HOME=$D/home "$WARDEN" install "$agent" >/dev/null; done
 HOME=$D/home "$WARDEN" doctor --json >"$TMP/doctor.json"; rc=$?
-check '[ $rc = 0 ] && python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"ok\"] and len(d[\"agents\"])==5 and all(a[\"live\"] for a in d[\"agents\"]), d" "$TMP/doctor.json"' \
+check '[ $rc = 0 ] && python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"ok\"] and len(d[\"agents\"])==6 and all(a[\"live\"] for a in d[\"agents\"]), d" "$TMP/doctor.json"' \
   "doctor: every fresh install is live"
 sed -i 's/mcp__\.\*/mcp_x/' "$D/home/.codex/hooks.json"
 HOME=$D/home "$WARDEN" doctor --json >"$TMP/doctor.json"; rc=$?
