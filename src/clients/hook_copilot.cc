@@ -35,9 +35,11 @@ namespace {
 // Tools whose effects are decided elsewhere (subagents' calls come through the hook; the
 // output and stop of a bash session decided when it started) or stay inside the session.
 bool PassedTool(std::string_view tool) {
-  static constexpr std::string_view kPassed[] = {"task",      "skill",     "sql",       "session_store_sql",
-                                                 "list_agents", "list_bash", "read_bash", "stop_bash",
-                                                 "fetch_copilot_cli_documentation", "report_intent"};
+  // Tools that change nothing outside the conversation: subagents (whose own tool calls come
+  // through the hook), the session's own SQLite store, reading or stopping a shell already started.
+  static constexpr std::string_view kPassed[] = {
+      "task",      "read_agent", "write_agent", "list_agents", "skill",     "sql",
+      "session_store_sql", "list_bash", "read_bash", "stop_bash", "fetch_copilot_cli_documentation", "report_intent"};
   return std::find(std::begin(kPassed), std::end(kPassed), tool) != std::end(kPassed);
 }
 

@@ -35,13 +35,13 @@
 # unless WARDEN_AGENTS_DAEMON=1: then `warden serve` runs on that scratch socket for each hooked
 # case, and each must also leave its decision in the daemon's audit log (the hook reached it).
 #
-# usage: agents_test.sh path/to/warden AGENT [CASE...]     AGENT: claude, gemini, codex or qwen
+# usage: agents_test.sh path/to/warden AGENT [CASE...]     AGENT: claude, gemini, codex, qwen or copilot
 # env:   WARDEN_AGENTS_TIMEOUT (seconds per agent run, default 60), WARDEN_AGENTS_DAEMON=1,
 #        WARDEN_AGENTS_KEEP=1 (keep the temporary directories and print where they are)
 # Exit: 0 all passed, 1 a case failed, 77 skipped (node_modules or unshare missing), 64 usage.
 set -uo pipefail
 
-usage() { echo "usage: agents_test.sh path/to/warden claude|gemini|codex|qwen [CASE...]" >&2; exit 64; }
+usage() { echo "usage: agents_test.sh path/to/warden claude|gemini|codex|qwen|copilot [CASE...]" >&2; exit 64; }
 [ $# -ge 2 ] || usage
 WARDEN=$(realpath "$1") AGENT=$2
 shift 2
@@ -58,7 +58,7 @@ LIMIT=${WARDEN_AGENTS_TIMEOUT:-60}
 DAEMON=${WARDEN_AGENTS_DAEMON:-0}
 PORT=8765   # each run has its own network namespace, so a fixed port cannot collide
 
-case $AGENT in claude | gemini | codex | qwen) ;; *) usage ;; esac
+case $AGENT in claude | gemini | codex | qwen | copilot) ;; *) usage ;; esac
 [ -x "$WARDEN" ] || { echo "no warden binary at $WARDEN" >&2; exit 64; }
 if [ ! -d "$NM" ]; then
   echo "SKIP: $NM is missing (scripts/bootstrap.sh installs it: npm ci in tests/agents)"; exit 77
@@ -240,6 +240,21 @@ EOF
   call_write() { printf '%s,{"name":"write_file","input":{"file_path":%s,"content":%s}}' "$(call_read "$1")" \
     "$(json_str "$1")" "$(json_str "$2")"; }
   call_fetch() { printf '{"name":"web_fetch","input":{"url":%s,"prompt":"Summarize it."}}' "$(json_str "$1")"; }
+  ;;
+copilot)
+  # GitHub Copilot CLI: BYOK with an OpenAI Chat Completions provider, offline (no GitHub login,
+  # no telemetry, no update check); the hook is read from $HOME/.copilot/hooks/warden.json.
+  FAKE=fake_copilot.mjs
+  AGENT_CMD=(node "$NM/@github/copilot/npm-loader.js" -p "Do the task." -s --allow-all-tools --allow-all-paths
+    --no-auto-update --disable-client-telemetry)
+  AGENT_ENV=(COPILOT_OFFLINE=true COPILOT_PROVIDER_BASE_URL=http://127.0.0.1:$PORT/v1
+    COPILOT_PROVIDER_API_KEY=fake-key COPILOT_MODEL=gpt-4.1 COPILOT_AUTO_UPDATE=false)
+  agent_config() { :; }
+  call_shell() { printf '{"name":"bash","input":{"command":%s,"description":"run it"}}' "$(json_str "$1")"; }
+  call_read() { printf '{"name":"view","input":{"path":%s}}' "$(json_str "$1")"; }
+  # edit replaces one exact string: the decoy's PS1 line.
+  call_write() { printf '{"name":"edit","input":{"path":%s,"old_str":%s,"new_str":%s}}' "$(json_str "$1")" \
+    "$(json_str "$(grep PS1 "$1")")" "$(json_str "$2")"; }
   ;;
 esac
 
