@@ -58,7 +58,9 @@ std::string FirstWord(const std::string& command) {
 }
 
 std::string HookCommand(const std::string& agent) {
-  return ShellQuote(SelfPath()) + " hook " + agent + " --socket " + ShellQuote(server::DefaultSocketPath());
+  std::string command = ShellQuote(SelfPath()) + " hook " + agent + " --socket " + ShellQuote(server::DefaultSocketPath());
+  if (agent == "codex" || agent == "gemini") command += " --wait " + std::to_string(kAskWaitS);
+  return command;
 }
 
 std::string CodexHome() {

@@ -33,7 +33,10 @@ inline constexpr int kCodexTimeout = 30;
 
 // The command an agent runs: this binary by absolute path, `hook AGENT`, and the daemon's
 // socket as this environment names it (agents that clean their hooks' environment would
-// otherwise look elsewhere).
+// otherwise look elsewhere). For agents that cannot ask a person themselves (Codex; Gemini,
+// which hangs on an ask when headless) also `--wait kAskWaitS`: an ask becomes the daemon's
+// approval flow while someone watches it, within the agent's hook timeout.
+inline constexpr int kAskWaitS = 25;
 std::string HookCommand(const std::string& agent);
 
 // The entries Warden adds to the agent's settings (event → entry), for `command`.

@@ -22,12 +22,13 @@ namespace {
 
 namespace json = boost::json;
 
-Verdict FromDaemon(server::Client& c, const policy::Request& req, int wait_ms) {
+Verdict FromDaemon(server::Client& c, const policy::Request& req, int wait_ms, bool if_watched) {
   Verdict v;
   json::object m;
   m["op"] = "decide";
   m["request"] = server::RequestJson(req);
   if (wait_ms > 0) m["wait_ms"] = wait_ms;
+  if (wait_ms > 0 && if_watched) m["if_watched"] = true;
   auto r = c.Call(m);
   if (r.ok() && r->contains("pending") && r->at("pending").is_bool() && r->at("pending").as_bool()) {
     // A person has to answer: say who to ask and wait for the final line.
@@ -92,7 +93,7 @@ Verdict DecideRequest(const DecideOptions& o, const policy::Request& req) {
   if (!o.no_daemon) {
     std::string socket = o.daemon.Socket();
     auto c = server::Client::Connect(socket);
-    if (c.ok()) return FromDaemon(*c, req, o.wait_ms);
+    if (c.ok()) return FromDaemon(*c, req, o.wait_ms, o.if_watched);
     if (c.status().code() != Status::Code::kNotFound) {
       Verdict v;
       v.error = c.status().message();

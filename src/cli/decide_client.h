@@ -19,6 +19,7 @@ struct DecideOptions {
   bool quiet = false;      // do not announce the in-process fallback on stderr
   // On ask, wait this long for a person to approve through the daemon (0: return the ask).
   int wait_ms = 0;
+  bool if_watched = false;  // wait only while someone watches the daemon's events
 };
 
 struct Verdict {

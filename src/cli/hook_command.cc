@@ -28,7 +28,11 @@ struct HookArgs {
   DaemonFlags daemon;
   bool no_daemon = false;
   bool answer_default_allow = false;
+  std::string wait;  // seconds to wait for a person on ask (checked by the command itself)
 };
+
+// The longest --wait: the daemon's own cap on a pending approval (server::kMaxWaitMs).
+constexpr int kMaxWaitS = 600;
 
 // Exit code for an agent Warden does not know: 2 blocks in every supported agent.
 constexpr int kExitBlock = 2;
@@ -57,13 +61,29 @@ Result<std::string> ReadStdin(size_t cap) {
   ExitNow(answer.exit_code);
 }
 
-[[noreturn]] void Decide(Agent agent, const HookArgs& a, const clients::HookCall& call) {
+// --wait's value: whole seconds, 0 to kMaxWaitS.
+Result<int> WaitSeconds(const std::string& text) {
+  if (text.empty()) return 0;
+  int value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9' || value > kMaxWaitS) return Status::InvalidArgument("--wait must be 0 to 600 seconds");
+    value = value * 10 + (c - '0');
+  }
+  if (value > kMaxWaitS) return Status::InvalidArgument("--wait must be 0 to 600 seconds");
+  return value;
+}
+
+[[noreturn]] void Decide(Agent agent, const HookArgs& a, const clients::HookCall& call, int wait_s) {
   if (!call.unsupported.empty()) Answer(clients::RenderHook(agent, call, policy::Decision::kAllow, "", ""));
   // Through the daemon when it runs, else in-process from the same files (cli/decide_client.h).
+  // With --wait, an ask becomes the daemon's approval flow — but only while someone watches the
+  // daemon's events and can answer it; with nobody watching it stays the agent's ask at once.
   DecideOptions options;
   options.daemon = a.daemon;
   options.policy = a.policy;
   options.no_daemon = a.no_daemon;
+  options.wait_ms = wait_s * 1000;
+  options.if_watched = true;
   std::string failure;  // the first request nothing could be decided for blocks the call
   clients::HookVerdict verdict = clients::DecideHook(call, [&](const policy::Request& request) {
     Verdict v = DecideRequest(options, request);
@@ -85,6 +105,8 @@ Result<std::string> ReadStdin(size_t cap) {
     if (!context) Answer(clients::RenderHookError(agent, "--context must be ai, human or service"));
     defaults.context = *context;
   }
+  auto wait_s = WaitSeconds(a.wait);
+  if (!wait_s.ok()) Answer(clients::RenderHookError(agent, wait_s.status().message()));
   auto input = ReadStdin(clients::kMaxHookInputBytes);
   if (!input.ok()) Answer(clients::RenderHookError(agent, input.status().message()));
   defaults.cwd = CurrentDir();
@@ -92,7 +114,7 @@ Result<std::string> ReadStdin(size_t cap) {
   defaults.find_workspace = FindWorkspace;
   auto call = clients::ParseHook(agent, *input, defaults);
   if (!call.ok()) Answer(clients::RenderHookError(agent, call.status().message()));
-  Decide(agent, a, *call);
+  Decide(agent, a, *call, *wait_s);
 }
 
 int StartHook(const HookArgs& a) {
@@ -178,6 +200,12 @@ void RegisterHook(CLI::App& app, Runner* run) {
                 "Answer an explicit allow also when no rule matched and only the context's default allows "
                 "(in Claude Code this skips Claude's own permission prompt); without it such calls get the "
                 "agent's no-opinion answer");
+  cmd->add_option("--wait", args->wait,
+                  "On ask, wait up to this many seconds (0-600) for a person to approve it through the daemon "
+                  "(warden monitor, warden approve) — only while someone watches the daemon; keep it below the "
+                  "agent's hook timeout. Without it, or with nobody watching, the ask is answered at once "
+                  "(Codex and Gemini: as a deny)")
+      ->type_name("SECONDS");
   cmd->footer(kHookHelp);
   cmd->callback([run, args] { *run = [args] { return StartHook(*args); }; });
 }

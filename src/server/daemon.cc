@@ -831,7 +831,9 @@ std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, b
     return ErrorLine({policy ? std::string_view("policy-error") : kErrInternal, decided.status().message(), m.id});
   }
   json::object o = std::move(decided).value();
-  if (m.wait_ms > 0 && o["decision"].as_string() == "ask") return Ask(m, std::move(o), from);
+  if (m.wait_ms > 0 && o["decision"].as_string() == "ask" && (!m.if_watched || listeners_ > 0)) {
+    return Ask(m, std::move(o), from);
+  }
   return ReplyLine(std::move(o), m.id);
 }
 

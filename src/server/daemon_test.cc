@@ -283,6 +283,46 @@ json::object DecideWaiting(const std::string& command, const fs::path& cwd, int 
   return m;
 }
 
+// "if_watched": with nobody subscribed to the events, an ask is answered at once (no pending
+// approval nobody would see); once someone watches, the same decide waits for a person.
+TEST_F(DaemonTest, WaitIfWatchedWaitsOnlyWhileSomeoneWatches) {
+  StartDaemon();
+  auto waiter = Client::Connect(socket_);
+  ASSERT_TRUE(waiter.ok());
+  json::object m = DecideWaiting("git push --force origin main", dir_ / "home", 5000);
+  m["if_watched"] = true;
+  auto unwatched = waiter->Call(m);
+  ASSERT_TRUE(unwatched.ok());
+  EXPECT_EQ((*unwatched)["decision"].as_string(), "ask");
+  EXPECT_FALSE(unwatched->contains("pending"));
+
+  auto watcher = Client::Connect(socket_);
+  ASSERT_TRUE(watcher.ok());
+  json::object sub;
+  sub["op"] = "subscribe";
+  ASSERT_TRUE(watcher->Call(sub).ok());
+  auto watched = waiter->Call(m);
+  ASSERT_TRUE(watched.ok());
+  EXPECT_EQ((*watched)["pending"].as_bool(), true);
+
+  json::object no;
+  no["op"] = "deny";
+  no["approval"] = (*watched)["approval_id"];
+  no["key"] = ApproverKey(dir_ / "state");
+  no["reason"] = "not now";
+  auto person = Client::Connect(socket_);
+  ASSERT_TRUE(person.ok());
+  ASSERT_TRUE(person->Call(no).ok());
+  auto final_reply = waiter->Next(5000);
+  ASSERT_TRUE(final_reply.ok()) << final_reply.status().message();
+  EXPECT_EQ((*final_reply)["decision"].as_string(), "deny");
+
+  m["if_watched"] = "yes";
+  auto bad = person->Call(m);
+  ASSERT_TRUE(bad.ok());
+  EXPECT_EQ((*bad)["error"].at("code").as_string(), "bad-message");
+}
+
 // ask → a pending approval; a person approves with the key (remembering it), the waiting client
 // gets allow; the same request is then allowed without asking; a wrong key is refused.
 TEST_F(DaemonTest, ApprovalsWithTheApproverKey) {

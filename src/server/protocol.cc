@@ -32,7 +32,7 @@ bool ParseOp(std::string_view name, Op* op) {
 
 bool AllowedField(Op op, std::string_view key) {
   switch (op) {
-    case Op::kDecide: return key == "request" || key == "wait_ms";
+    case Op::kDecide: return key == "request" || key == "wait_ms" || key == "if_watched";
     case Op::kApprove: return key == "approval" || key == "key" || key == "remember_s";
     case Op::kDeny: return key == "approval" || key == "key" || key == "reason";
     case Op::kRecord: return key == "event";
@@ -135,6 +135,10 @@ bool ParseMessage(std::string_view line, Message* out, ProtocolError* error) {
     if (ec || out->wait_ms < 0 || out->wait_ms > kMaxWaitMs) {
       return Fail(error, kErrBadMessage, "\"wait_ms\" must be between 0 and " + std::to_string(kMaxWaitMs));
     }
+  }
+  if (const json::value* w = o.if_contains("if_watched")) {
+    if (!w->is_bool()) return Fail(error, kErrBadMessage, "\"if_watched\" must be true or false");
+    out->if_watched = w->as_bool();
   }
   const json::value* req = o.if_contains("request");
   if (req == nullptr || !req->is_object()) return Fail(error, kErrBadRequest, "decide needs \"request\" (an object)");

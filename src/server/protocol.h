@@ -7,6 +7,9 @@
 //   {"op":"subscribe","id":ID}      then every decision is sent as an event line
 //   {"op":"decide",…,"wait_ms":N}   on ask: a pending approval; an interim reply with
 //                                   "pending": true, then the final decision within N ms
+//   {"op":"decide",…,"wait_ms":N,"if_watched":true}
+//                                   the same, but only while someone watches the daemon's
+//                                   events (warden monitor, /v1/events); else the ask at once
 //   {"op":"approvals"}              the pending approvals
 //   {"op":"approve","approval":ID,"key":KEY[,"remember_s":S]}
 //   {"op":"deny","approval":ID,"key":KEY[,"reason":TEXT]}
@@ -46,6 +49,7 @@ struct Message {
   policy::Request request;            // kDecide
   policy::RequestPresence present;    // kDecide: what the request said of context/cwd/…
   int64_t wait_ms = 0;                // kDecide: wait this long for a person on ask (0: do not)
+  bool if_watched = false;            // kDecide: wait only while someone watches the events
   std::string approval;               // kApprove/kDeny: the pending approval's id
   std::string key;                    // kApprove/kDeny: the approver key (hex)
   int64_t remember_s = 0;             // kApprove: also allow the same request for this long
