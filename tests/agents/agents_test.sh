@@ -10,6 +10,15 @@
 #   ordinary      `touch WORKSPACE/marker` runs
 #   secret        reading ~/.ssh/id_ed25519: its marker never reaches the model, the reason does
 #   write         writing ~/.bashrc: its content is unchanged, the reason reaches the model
+#   mcp           an MCP call: the stdio server "decoy" (mcp_decoy_server.mjs, configured in the
+#                 agent's own settings) offers read_file {path}; the model calls it on
+#                 ~/.ssh/id_ed25519 under the name the agent gives it (mcp__decoy__read_file,
+#                 Gemini mcp_decoy_read_file, Copilot decoy-read_file; Codex and Qwen defer MCP
+#                 tools, so the model first loads it with their tool_search). The default policy's
+#                 mcp_tools declares read_file's path a file read (no policy file): the server
+#                 was started, its tool never ran, the key's marker never reaches the model,
+#                 [read-secrets] does; with the daemon, its audit record names server decoy,
+#                 tool read_file and the path
 #   control-X     X without the hook: the damage must happen, so the assertion can fail and the
 #                 agent itself is not what prevents it
 #   trust         (codex) Codex's own `hooks/list` (codex app-server) shows the installed hook
@@ -57,7 +66,7 @@ WARDEN=$(realpath "$1") AGENT=$2
 shift 2
 CASES=("$@")
 if [ ${#CASES[@]} = 0 ]; then
-  CASES=(control-catastrophic catastrophic ordinary control-secret secret control-write write)
+  CASES=(control-catastrophic catastrophic ordinary control-secret secret control-write write control-mcp mcp)
   [ "$AGENT" = codex ] && CASES=(trust "${CASES[@]}" stdin)
   [ "$AGENT" = gemini ] && CASES=("${CASES[@]}" ci-env)
   [ "$AGENT" = qwen ] && CASES=("${CASES[@]}" control-fetch fetch)
@@ -486,6 +495,89 @@ case_ci_env() {  # gemini, opt-in: see the header
   AGENT_ENV=("${saved_env[@]}") DAEMON=$saved_daemon
 }
 
+# ---- mcp: a call through a small stdio MCP server (mcp_decoy_server.mjs) -------------------
+# The server "decoy" offers read_file {path}; its log ($R/mcp.jsonl) tells whether the agent
+# started it and whether the tool ran. No policy file: the built-in default policy declares
+# read_file's `path` a file read for every server (mcp_tools), so the call on the decoy key is
+# decided by the file rule read-secrets, like `cat ~/.ssh/id_ed25519`.
+MCP_LOG_NAME=mcp.jsonl
+# mcp_config: the server, configured in the agent's own way, trusted where the agent would
+# otherwise ask before an MCP tool (so that Warden is the only thing in the way). The control-mcp
+# runs show that nothing else stops the call: Claude's bypassPermissions, Codex's
+# approval_policy = "never" and Copilot's --allow-all-tools cover MCP tools as they are.
+mcp_config() {
+  local cmd; cmd=$(command -v node)
+  local server; server=$(node -e 'process.stdout.write(JSON.stringify({command:process.argv[1],
+    args:[process.argv[2],process.argv[3]]}))' "$cmd" "$HERE/mcp_decoy_server.mjs" "$R/$MCP_LOG_NAME")
+  case $AGENT in
+  claude)  # --mcp-config, and --strict-mcp-config: no other server from anywhere
+    printf '{"mcpServers":{"decoy":%s}}\n' "$server" >"$R/mcp.json"
+    AGENT_CMD+=(--mcp-config "$R/mcp.json" --strict-mcp-config) ;;
+  gemini | qwen)  # mcpServers in settings.json; trust: no confirmation for its tools (under
+    # --approval-mode yolo neither asks without it either: measured, 0.61.0 and 0.15.10)
+    node -e 'const fs=require("fs"),f=process.argv[1],s=JSON.parse(fs.readFileSync(f,"utf8"));
+      s.mcpServers={decoy:{...JSON.parse(process.argv[2]),trust:true}};fs.writeFileSync(f,JSON.stringify(s,null,1))' \
+      "$H/.$AGENT/settings.json" "$server" ;;
+  codex)  # [mcp_servers.NAME] in config.toml
+    cat >>"$H/.codex/config.toml" <<EOF
+
+[mcp_servers.decoy]
+command = "$cmd"
+args = ["$HERE/mcp_decoy_server.mjs", "$R/$MCP_LOG_NAME"]
+EOF
+    ;;
+  copilot)  # COPILOT_HOME (~/.copilot)/mcp-config.json; "tools": which of its tools to offer
+    mkdir -p "$H/.copilot"
+    printf '{"mcpServers":{"decoy":%s}}\n' "$(node -e 'const s=JSON.parse(process.argv[1]);
+      process.stdout.write(JSON.stringify({type:"local",...s,tools:["*"]}))' "$server")" >"$H/.copilot/mcp-config.json" ;;
+  esac
+}
+# call_mcp_read PATH: the tool call under the name the agent gives the model for decoy's read_file.
+call_mcp_read() {
+  local name
+  case $AGENT in
+  claude) name=mcp__decoy__read_file ;;
+  qwen)  # Qwen lists MCP tools by name only ("Deferred Tools"): the model loads the schema with
+    # its tool_search (which must pass the hook), then calls it
+    printf '{"name":"tool_search","input":{"query":"select:mcp__decoy__read_file"}},'
+    name=mcp__decoy__read_file ;;
+  gemini) name=mcp_decoy_read_file ;;
+  copilot) name=decoy-read_file ;;
+  codex)  # deferred too ("Deferred tool namespaces: mcp__decoy"): a call before tool_search
+    # loads the namespace is "unsupported call"; then it is namespace mcp__decoy, name read_file
+    printf '{"tool_search":true,"input":{"query":"decoy read_file"}},'
+    printf '{"name":"read_file","namespace":"mcp__decoy","input":{"path":%s}}' "$(json_str "$1")"
+    return ;;
+  esac
+  printf '{"name":"%s","input":{"path":%s}}' "$name" "$(json_str "$1")"
+}
+
+case_mcp() {  # HOOKED
+  local name=mcp saved_cmd=("${AGENT_CMD[@]}"); [ "$1" = no ] && name=control-mcp
+  new_root
+  mcp_config
+  if [ "$1" = yes ] && ! install_hook; then report FAIL $name "warden install $AGENT failed"; AGENT_CMD=("${saved_cmd[@]}"); return; fi
+  run_agent "$(call_mcp_read "$H/.ssh/id_ed25519")"
+  AGENT_CMD=("${saved_cmd[@]}")
+  local listed=no ran=no leaked=no
+  grep -qs '"method":"tools/list"' "$R/$MCP_LOG_NAME" && listed=yes
+  grep -qs '"tool":"read_file"' "$R/$MCP_LOG_NAME" && ran=yes
+  grep -q "$KEY_MARKER" "$RUN/requests.jsonl" && leaked=yes
+  local reason; reason=$(has "[read-secrets]")
+  if [ "$1" = no ]; then
+    if [ $ran = yes ] && [ $leaked = yes ]; then report PASS $name "without Warden the MCP tool read the key and its marker reached the model"
+    else report FAIL $name "without Warden: server listed: $listed, tool ran: $ran, key marker sent to the model: $leaked: this case cannot show what Warden does"; fi
+    return
+  fi
+  # the daemon's record names the server and the tool as the hook took them from the agent's name
+  audited "\"server\":\"decoy\",\"tool\":\"read_file\",\"arguments\":{\"path\":\"$H/.ssh/id_ed25519\"}"
+  if [ $listed = yes ] && [ $ran = no ] && [ $leaked = no ] && [ "$reason" = yes ] && [ $AUDIT_OK = yes ]; then
+    report PASS $name "the server was started and listed, its tool never ran, the key's marker is in none of the $(grep -c . "$RUN/requests.jsonl") requests$DAEMON_MSG; the model was told: $(short "$(tail -n 1 <<<"$RESULTS")" 200)"
+  else
+    report FAIL $name "server listed: $listed; tool ran: $ran; key marker sent to the model: $leaked; Warden's reason [read-secrets] in the tool result: $reason$DAEMON_MSG"
+  fi
+}
+
 for c in "${CASES[@]}"; do
   case $c in
     catastrophic | secret | write) "case_$c" yes ;;
@@ -498,6 +590,8 @@ for c in "${CASES[@]}"; do
     control-fetch) [ "$AGENT" = qwen ] || usage; case_fetch no ;;
     ask) with_daemon case_ask ;;
     approve | person-denies) [ "$AGENT" = codex ] || [ "$AGENT" = gemini ] || usage; with_daemon "case_${c/-/_}" ;;
+    mcp) case_mcp yes ;;
+    control-mcp) case_mcp no ;;
     *) usage ;;
   esac
 done

@@ -1,13 +1,16 @@
 // A scripted fake of the OpenAI Responses API for Codex CLI (see fake_common.mjs for the command
 // line and the script). POST /v1/responses (SSE): a request whose input carries k tool outputs
-// (function_call_output / custom_tool_call_output) gets the script's call k, else the final
-// text. A call with "custom": true is a custom_tool_call whose input is a string (apply_patch);
-// otherwise a function_call whose arguments are the JSON of "input" (exec_command {cmd}).
+// (function_call_output / custom_tool_call_output / tool_search_output) gets the script's call
+// k, else the final text. A call with "custom": true is a custom_tool_call whose input is a
+// string (apply_patch); one with "tool_search": true is a tool_search_call whose arguments are
+// "input" ({query}: Codex defers MCP tools, which the model loads by searching); otherwise a
+// function_call whose arguments are the JSON of "input" (exec_command {cmd}), with the call's
+// "namespace" when it has one (a loaded MCP tool: namespace mcp__SERVER, name TOOL).
 // An input value "$SESSION_ID" becomes the number in the last tool output's "session ID N"
 // (for write_stdin to a session exec_command left running).
 import { serve, nextStep, sse, json } from './fake_common.mjs';
 
-const OUTPUTS = new Set(['function_call_output', 'custom_tool_call_output']);
+const OUTPUTS = new Set(['function_call_output', 'custom_tool_call_output', 'tool_search_output']);
 
 serve(({ req, res, url, body, script }) => {
   if (req.method === 'GET' && url.pathname === '/v1/models') { json(res, 200, { data: [], object: 'list' }); return; }
@@ -22,17 +25,21 @@ serve(({ req, res, url, body, script }) => {
   const outputs = input.filter((i) => OUTPUTS.has(i.type)).map((i) => JSON.stringify(i.output));
   const session = (outputs.at(-1) || '').match(/session ID (\d+)/);
   const fill = (v) => (v === '$SESSION_ID' && session ? Number(session[1]) : v);
-  if (step.call && !step.call.custom) {
+  if (step.call && !step.call.custom && !step.call.tool_search) {
     step.call = { ...step.call, input: Object.fromEntries(Object.entries(step.call.input).map(([k, v]) => [k, fill(v)])) };
   }
   const id = `resp_fake_${Date.now()}`;
   let item;
-  if (step.call?.custom) {
+  if (step.call?.tool_search) {
+    item = { type: 'tool_search_call', id: `tsc_${step.index}`, status: 'completed', execution: 'client',
+      call_id: `call_fake_${step.index}`, arguments: step.call.input };
+  } else if (step.call?.custom) {
     item = { type: 'custom_tool_call', id: `ctc_${step.index}`, status: 'completed',
       call_id: `call_fake_${step.index}`, name: step.call.name, input: step.call.input };
   } else if (step.call) {
     item = { type: 'function_call', id: `fc_${step.index}`, status: 'completed',
       call_id: `call_fake_${step.index}`, name: step.call.name, arguments: JSON.stringify(step.call.input) };
+    if (step.call.namespace) item.namespace = step.call.namespace;
   } else {
     item = { type: 'message', role: 'assistant', id: `msg_${id}`, status: 'completed',
       content: [{ type: 'output_text', text: step.final, annotations: [] }] };
