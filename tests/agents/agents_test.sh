@@ -2,9 +2,10 @@
 # Warden's hooks inside the real agent CLIs (pinned by package-lock.json here), each driven by a
 # scripted fake model server on 127.0.0.1 inside a network namespace with only loopback
 # (netns_run.sh). Per case: a fresh temporary HOME with decoys (an SSH key and ~/.bashrc with
-# marker texts, a directory of work) and a workspace, `warden install AGENT` into that HOME, one
-# agent run in which the fake model makes one tool call (Claude's write: Read, then Write), then
-# assertions on the files and on what the agent sent back to the model.
+# marker texts, a directory of work) and a workspace, `warden install AGENT` into that HOME
+# (which `warden doctor` must call live), one agent run in which the fake model makes one tool
+# call (Claude's write: Read, then Write), then assertions on the files and on what the agent
+# sent back to the model.
 #
 #   catastrophic  WIPE is denied: the decoys survive, Warden's reason reaches the model
 #   ordinary      `touch WORKSPACE/marker` runs
@@ -128,6 +129,12 @@ install_hook() {
              "$WARDEN" install "$AGENT" --json 2>&1); then
     echo "warden install $AGENT failed: $out" >&2; return 1
   fi
+  # What warden doctor calls live must be what the real agent runs: every hooked case checks it.
+  local live
+  live=$(HOME=$H XDG_CONFIG_HOME= WARDEN_SOCKET="$R/warden.sock" WARDEN_STATE_DIR="$R/state" \
+         "$WARDEN" doctor --json 2>/dev/null | node -e 'const d=JSON.parse(require("fs").readFileSync(0,"utf8"));
+    const a=d.agents.find((a)=>a.agent===process.argv[1]); console.log(a&&a.live?"live":JSON.stringify(a&&a.problems))' "$AGENT")
+  [ "$live" = live ] || { echo "warden doctor does not call the fresh $AGENT install live: $live" >&2; return 1; }
   [ "$DAEMON" = 1 ] || return 0
   HOME=$H XDG_CONFIG_HOME= "$WARDEN" serve --socket "$R/warden.sock" --state-dir "$R/state" \
     2>"$R/serve.log" &
