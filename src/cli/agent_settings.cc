@@ -31,7 +31,7 @@ json::object ClaudeStyle(const char* matcher, const std::string& command) {
 }  // namespace
 
 const std::vector<std::string>& HookAgents() {
-  static const std::vector<std::string> kAgents = {"claude", "codex", "gemini", "cursor", "qwen", "copilot"};
+  static const std::vector<std::string> kAgents = {"claude", "codex", "gemini", "cursor", "qwen", "copilot", "droid"};
   return kAgents;
 }
 
@@ -87,6 +87,20 @@ AgentHookTarget TargetFor(const std::string& agent, const std::string& command, 
                               : (home != nullptr && home[0] == '/' ? JoinPath(home, "hooks") : JoinPath(HomeDir(), ".copilot/hooks"));
     return {JoinPath(dir, "warden.json"), {{"preToolUse", std::move(entry)}}, true};
   }
+  if (agent == "droid") {
+    // Droid reads .factory/hooks.json (the legacy hooks/hooks.json when only that exists) and
+    // the "hooks" key of settings.json when there is no hooks.json: Warden's hook goes where
+    // Droid will read it, and no hooks.json is created that would hide the user's settings.json
+    // hooks. $FACTORY_HOME_OVERRIDE replaces the home Droid puts .factory in.
+    const char* home = std::getenv("FACTORY_HOME_OVERRIDE");
+    const std::string dir = JoinPath(project ? base : (home != nullptr && home[0] == '/' ? NormalizePath(home) : HomeDir()),
+                                     ".factory");
+    for (const char* name : {"hooks.json", "hooks/hooks.json"}) {
+      std::string file = JoinPath(dir, name);
+      if (::access(file.c_str(), F_OK) == 0) return {file, {{"PreToolUse", ClaudeStyle("*", command)}}, false, true};
+    }
+    return {JoinPath(dir, "settings.json"), {{"PreToolUse", ClaudeStyle("*", command)}}, false};
+  }
   json::object entry{{"command", command}, {"failClosed", true}};
   return {JoinPath(base, ".cursor/hooks.json"),
           {{"beforeShellExecution", entry}, {"beforeReadFile", entry}, {"beforeMCPExecution", entry}, {"preToolUse", entry}},
@@ -109,6 +123,18 @@ size_t WardenGroupIndex(const json::array& list, const std::string& agent) {
     if (HasWardenHook(json::array{list[i]}, agent)) return i;
   }
   return list.size();
+}
+
+Result<json::object> ReadTargetSettings(const AgentHookTarget& target, bool* existed) {
+  auto settings = ReadSettings(target.file, existed);
+  if (!settings.ok() || !target.events_at_top) return settings;
+  return json::object{{"hooks", std::move(settings).value()}};
+}
+
+json::object TargetFileJson(const AgentHookTarget& target, json::object settings) {
+  if (!target.events_at_top) return settings;
+  json::value* hooks = settings.if_contains("hooks");
+  return hooks != nullptr && hooks->is_object() ? std::move(hooks->as_object()) : json::object();
 }
 
 Result<json::object> ReadSettings(const std::string& path, bool* existed) {

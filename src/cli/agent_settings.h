@@ -10,8 +10,12 @@
 //   qwen    ~/.qwen/settings.json  hooks.PreToolUse  matcher "*"
 //   copilot $COPILOT_HOME/hooks/warden.json (~/.copilot; with `project`: .github/hooks/warden.json)
 //           hooks.preToolUse {"type":"command","bash":…,"timeoutSec":30}
+//   droid   ~/.factory/hooks.json ($FACTORY_HOME_OVERRIDE/.factory; the legacy hooks/hooks.json when
+//           only that exists) PreToolUse at the top, matcher "*" — when neither file exists, the
+//           "hooks" key of ~/.factory/settings.json, which Droid reads only without a hooks.json
 // (with `project`: the same files under the current directory, Codex's too). Reads the
-// environment (HOME, CODEX_HOME); not thread-safe against setenv.
+// environment (HOME, CODEX_HOME, COPILOT_HOME, FACTORY_HOME_OVERRIDE) and, for Droid, which of
+// its files exist; not thread-safe against setenv.
 #pragma once
 
 #include <boost/json.hpp>
@@ -23,7 +27,7 @@
 
 namespace warden::cli {
 
-// claude, codex, gemini, cursor, qwen, copilot.
+// claude, codex, gemini, cursor, qwen, copilot, droid.
 const std::vector<std::string>& HookAgents();
 
 // Codex: every tool kind Warden decides (shell, patches, MCP tools), and the timeout the trust
@@ -44,8 +48,14 @@ struct AgentHookTarget {
   std::string file;  // the settings file, absolute
   std::vector<std::pair<std::string, boost::json::object>> entries;
   bool versioned = false;  // the file has "version": 1 (Cursor, Copilot)
+  bool events_at_top = false;  // the events are the file's own keys, not under "hooks" (Droid's hooks.json)
 };
 AgentHookTarget TargetFor(const std::string& agent, const std::string& command, bool project);
+
+// The target's file as {"hooks": {event: […]}, …} whatever its layout (ReadSettings otherwise),
+// and the JSON to write back for such an object.
+Result<boost::json::object> ReadTargetSettings(const AgentHookTarget& target, bool* existed);
+boost::json::object TargetFileJson(const AgentHookTarget& target, boost::json::object settings);
 
 // $CODEX_HOME, else ~/.codex.
 std::string CodexHome();

@@ -52,7 +52,7 @@ bool OnPath(const std::string& program) {
 bool Found(const std::string& agent, const std::string& settings_file) {
   static const std::vector<std::pair<std::string, std::string>> kPrograms = {
       {"claude", "claude"}, {"codex", "codex"}, {"gemini", "gemini"}, {"cursor", "cursor-agent"}, {"qwen", "qwen"},
-      {"copilot", "copilot"}};
+      {"copilot", "copilot"}, {"droid", "droid"}};
   for (const auto& [name, program] : kPrograms) {
     if (name == agent && OnPath(program)) return true;
   }
@@ -135,7 +135,7 @@ AgentReport CheckAgent(const std::string& agent, bool project) {
   r.file = t.file;
   r.found = Found(agent, t.file);
   bool existed = false;
-  auto settings = ReadSettings(t.file, &existed);
+  auto settings = ReadTargetSettings(t, &existed);
   if (!settings.ok()) {
     r.problems.push_back(settings.status().message());
     return r;
@@ -226,7 +226,7 @@ void RegisterDoctor(CLI::App& app, Runner* run) {
   cmd->add_flag("--json", args->json, "One JSON object: agents[] (found, installed, live, problems, fix) and the daemon");
   cmd->add_flag("--project", args->project, "Check the project's settings (./.claude/…) instead of your home's");
   AddDaemonFlags(cmd, &args->daemon);
-  cmd->footer(R"(For Claude Code, Codex CLI, Gemini CLI, Cursor, Qwen Code and GitHub Copilot CLI: an agent counts as found when
+  cmd->footer(R"(For Claude Code, Codex CLI, Gemini CLI, Cursor, Qwen Code, GitHub Copilot CLI and Factory Droid: an agent counts as found when
 its program is on PATH or its settings directory exists. Live means: Warden's hook is in the
 file the agent reads, under a matcher that covers every tool kind, trusted (Codex: the
 trusted_hash in config.toml matches the hook as installed), fail-closed (Cursor), and runs a

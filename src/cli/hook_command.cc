@@ -121,7 +121,7 @@ int StartHook(const HookArgs& a) {
   auto agent = clients::ParseAgent(a.agent);
   if (!agent) {
     std::cerr << "warden: unknown agent '" << Printable(a.agent, 40)
-              << "' (claude, codex, gemini, cursor, qwen or copilot); blocking the call\n";
+              << "' (claude, codex, gemini, cursor, qwen, copilot or droid); blocking the call\n";
     ExitNow(kExitBlock);
   }
   try {
@@ -158,6 +158,9 @@ Install (merge into the agent's settings file):
       "hooks": [{"type": "command", "command": "warden hook qwen"}]}]}}
   Copilot CLI  ~/.copilot/hooks/warden.json (or .github/hooks/warden.json)
     {"version": 1, "hooks": {"preToolUse": [{"type": "command", "bash": "warden hook copilot", "timeoutSec": 30}]}}
+  Droid        ~/.factory/hooks.json (or .factory/hooks.json; without one, the "hooks" key of settings.json)
+    {"PreToolUse": [{"matcher": "*",
+      "hooks": [{"type": "command", "command": "warden hook droid"}]}]}
   Cursor       ~/.cursor/hooks.json (or .cursor/hooks.json)
     {"version": 1, "hooks": {
       "beforeShellExecution": [{"command": "warden hook cursor", "failClosed": true}],
@@ -180,8 +183,8 @@ error (the reason on stderr and, as the agent's deny answer, on stdout).)";
 void RegisterHook(CLI::App& app, Runner* run) {
   auto args = std::make_shared<HookArgs>();
   CLI::App* cmd =
-      app.add_subcommand("hook", "Answer a coding agent's pre-tool hook (Claude Code, Codex, Gemini, Cursor, Qwen Code, Copilot CLI)");
-  cmd->add_option("agent", args->agent, "claude, codex, gemini, cursor, qwen or copilot")->required()->type_name("AGENT");
+      app.add_subcommand("hook", "Answer a coding agent's pre-tool hook (Claude Code, Codex, Gemini, Cursor, Qwen Code, Copilot CLI, Factory Droid)");
+  cmd->add_option("agent", args->agent, "claude, codex, gemini, cursor, qwen, copilot or droid")->required()->type_name("AGENT");
   // Values are checked by the command itself, so that a wrong one blocks the call in the
   // agent's format instead of exiting with a code the agent would ignore.
   cmd->add_option("--context", args->context, "Who is acting: ai (default), human or service")->type_name("CTX");

@@ -1,4 +1,4 @@
-// `warden install claude|codex|gemini|cursor|qwen|copilot [--project] [--print] [--remove]`: merges Warden's hook into
+// `warden install claude|codex|gemini|cursor|qwen|copilot|droid [--project] [--print] [--remove]`: merges Warden's hook into
 // the agent's settings file. The user's settings are kept as they are — only the hook entry is
 // added, once — and the previous file is saved next to it first. A file that is not a JSON
 // object is left alone with an error, never overwritten. The hook command names this binary
@@ -140,7 +140,7 @@ bool RemoveWardenHooks(json::object& hooks, const AgentHookTarget& t, const std:
 
 int RunRemove(const InstallArgs& a, const AgentHookTarget& t) {
   bool existed = false;
-  auto settings = ReadSettings(t.file, &existed);
+  auto settings = ReadTargetSettings(t, &existed);
   if (!settings.ok()) {
     std::cerr << "warden install --remove: " << settings.status().message() << "\n";
     return kExitUsage;
@@ -152,7 +152,7 @@ int RunRemove(const InstallArgs& a, const AgentHookTarget& t) {
     struct stat st;
     const mode_t mode = ::stat(t.file.c_str(), &st) == 0 ? (st.st_mode & 07777) : 0600;
     auto saved = Backup(t.file, mode);
-    Status written = saved.ok() ? WriteAtomically(t.file, JsonText(*settings) + "\n", mode) : saved.status();
+    Status written = saved.ok() ? WriteAtomically(t.file, JsonText(TargetFileJson(t, *settings)) + "\n", mode) : saved.status();
     if (!written.ok()) {
       std::cerr << "warden install --remove: " << written.message() << "\n";
       return kExitUsage;
@@ -182,12 +182,12 @@ int RunInstall(const InstallArgs& a) {
     json::object root;
     if (t.versioned) root["version"] = 1;
     root["hooks"] = std::move(hooks);
-    std::cout << JsonText(root) << "\n";
+    std::cout << JsonText(TargetFileJson(t, std::move(root))) << "\n";
     return 0;
   }
   const std::string& path = t.file;
   bool existed = false;
-  auto settings = ReadSettings(path, &existed);
+  auto settings = ReadTargetSettings(t, &existed);
   if (!settings.ok()) {
     std::cerr << "warden install: " << settings.status().message() << "\n";
     return kExitUsage;
@@ -237,7 +237,7 @@ int RunInstall(const InstallArgs& a) {
       }
       backup = *saved;
     }
-    if (Status s = WriteAtomically(path, JsonText(root) + "\n", mode); !s.ok()) {
+    if (Status s = WriteAtomically(path, JsonText(TargetFileJson(t, root)) + "\n", mode); !s.ok()) {
       std::cerr << "warden install: " << s.message() << "\n";
       return kExitUsage;
     }
@@ -271,10 +271,10 @@ int RunInstall(const InstallArgs& a) {
 
 void RegisterInstall(CLI::App& app, Runner* run) {
   auto args = std::make_shared<InstallArgs>();
-  CLI::App* cmd = app.add_subcommand("install", "Add Warden's hook to an agent's settings (claude, codex, gemini, cursor, qwen, copilot)");
-  cmd->add_option("agent", args->agent, "claude, codex, gemini, cursor, qwen or copilot")
+  CLI::App* cmd = app.add_subcommand("install", "Add Warden's hook to an agent's settings (claude, codex, gemini, cursor, qwen, copilot, droid)");
+  cmd->add_option("agent", args->agent, "claude, codex, gemini, cursor, qwen, copilot or droid")
       ->required()
-      ->check(CLI::IsMember({"claude", "codex", "gemini", "cursor", "qwen", "copilot"}));
+      ->check(CLI::IsMember({"claude", "codex", "gemini", "cursor", "qwen", "copilot", "droid"}));
   cmd->add_flag("--project", args->project, "The project's settings (./.claude/…) instead of your home's");
   cmd->add_flag("--print", args->print, "Only print the hook snippet; change nothing");
   cmd->add_flag("--remove", args->remove,
@@ -282,8 +282,9 @@ void RegisterInstall(CLI::App& app, Runner* run) {
   cmd->add_flag("--json", args->json, "Print what was done as one JSON object");
   cmd->footer(R"(Files: ~/.claude/settings.json, ~/.codex/hooks.json ($CODEX_HOME/hooks.json when set),
 ~/.gemini/settings.json, ~/.cursor/hooks.json, ~/.qwen/settings.json, ~/.copilot/hooks/warden.json
-($COPILOT_HOME; with --project: .github/hooks/warden.json) (with --project: the same under the current
-directory). For Codex, which runs a hook only once it is trusted, the trust entry for Warden's
+($COPILOT_HOME; with --project: .github/hooks/warden.json), Droid's ~/.factory/hooks.json when it
+exists, else ~/.factory/settings.json ($FACTORY_HOME_OVERRIDE/.factory when set) (with --project:
+the same under the current directory). For Codex, which runs a hook only once it is trusted, the trust entry for Warden's
 hook and `[features] hooks = true` are written into $CODEX_HOME/config.toml (~/.codex/config.toml)
 too, and an earlier Warden group is brought up to date (matcher Bash|apply_patch|mcp__.*). Existing settings are kept; the hook is
 added once (running it again changes nothing); the previous file is saved as

@@ -20,12 +20,14 @@ std::string_view AgentName(Agent agent) {
       return "qwen";
     case Agent::kCopilot:
       return "copilot";
+    case Agent::kDroid:
+      return "droid";
   }
   return "?";
 }
 
 std::optional<Agent> ParseAgent(std::string_view name) {
-  for (Agent a : {Agent::kClaude, Agent::kCodex, Agent::kGemini, Agent::kCursor, Agent::kQwen, Agent::kCopilot}) {
+  for (Agent a : {Agent::kClaude, Agent::kCodex, Agent::kGemini, Agent::kCursor, Agent::kQwen, Agent::kCopilot, Agent::kDroid}) {
     if (AgentName(a) == name) return a;
   }
   return std::nullopt;
@@ -53,6 +55,9 @@ Result<HookCall> ParseHook(Agent agent, std::string_view stdin_json, const HookD
       break;
     case Agent::kCopilot:
       call = hi::ParseCopilot(*payload, defaults);
+      break;
+    case Agent::kDroid:
+      call = hi::ParseDroid(*payload, defaults);
       break;
   }
   if (call.ok() && call->unsupported.empty() && call->requests.empty()) {
@@ -87,6 +92,7 @@ HookAnswer RenderHook(Agent agent, const HookCall& call, policy::Decision decisi
   switch (agent) {
     case Agent::kClaude:
     case Agent::kQwen:  // Claude Code's answers
+    case Agent::kDroid:
       return hi::RenderClaude(call, decision, message);
     case Agent::kCodex:
       return hi::RenderCodex(call, decision, message);
@@ -105,6 +111,7 @@ HookAnswer RenderHookError(Agent agent, std::string_view message) {
   switch (agent) {
     case Agent::kClaude:
     case Agent::kQwen:
+    case Agent::kDroid:
       return hi::RenderClaudeError(sentence);
     case Agent::kCodex:
       return hi::RenderCodexError(sentence);

@@ -1,7 +1,9 @@
-// Agent hooks: what a coding agent (Claude Code, Codex CLI, Gemini CLI, Cursor, Qwen Code, Copilot CLI) sends on
+// Agent hooks: what a coding agent (Claude Code, Codex CLI, Gemini CLI, Cursor, Qwen Code, Copilot CLI,
+// Factory Droid) sends on
 // stdin before it uses a tool, turned into Warden requests, and Warden's decision turned back
 // into the answer that agent documents (stdout, stderr, exit code). One file per agent
-// (hook_claude.cc, hook_codex.cc, hook_gemini.cc, hook_cursor.cc, hook_qwen.cc, hook_copilot.cc) says which documentation it
+// (hook_claude.cc, hook_codex.cc, hook_gemini.cc, hook_cursor.cc, hook_qwen.cc, hook_copilot.cc,
+// hook_droid.cc) says which documentation it
 // follows and which fields it reads; docs/HOOKS.md is the user's guide.
 //
 //   ParseHook   payload → HookCall: the tool's requests (a shell command → exec; a file read,
@@ -37,9 +39,9 @@
 
 namespace warden::clients {
 
-enum class Agent : uint8_t { kClaude, kCodex, kGemini, kCursor, kQwen, kCopilot };
+enum class Agent : uint8_t { kClaude, kCodex, kGemini, kCursor, kQwen, kCopilot, kDroid };
 
-// "claude", "codex", "gemini", "cursor", "qwen", "copilot".
+// "claude", "codex", "gemini", "cursor", "qwen", "copilot", "droid".
 std::string_view AgentName(Agent agent);
 std::optional<Agent> ParseAgent(std::string_view name);
 

@@ -33,6 +33,9 @@
 // Every other tool (Workflow, tools added later) is an mcp request from "claude:builtin" that
 // the policy decides. No rule matched and allowed by the default: no output, so Claude's own
 // permission flow goes on (an explicit allow would skip it).
+//
+// The envelope (ParseClaudeEnvelope), the mapping steps and the answers are shared with Factory
+// Droid (hook_droid.cc), which speaks this protocol with tools of its own.
 #include <algorithm>
 #include <iterator>
 
@@ -45,23 +48,13 @@ constexpr std::string_view kEvent = "PreToolUse";
 
 Result<HookCall> FileCall(HookCall&& call, const Fields& input, const Place& place, shell::FileOp op,
                           std::string_view key) {
-  auto path = input.String(key);
-  if (!path.ok()) return path.status();
-  auto request = FileRequest(place, op, *path, input.Name(key));
-  if (!request.ok()) return request.status();
-  call.requests.push_back(std::move(request).value());
-  return call;
+  return FilePathCall(std::move(call), input, place, op, {key});
 }
 
 // Glob, Grep and LS read what lies under `path` (the cwd when it is left out).
 Result<HookCall> SearchCall(HookCall&& call, const Fields& input, const Place& place) {
-  auto path = input.OptionalString("path");
-  if (!path.ok()) return path.status();
-  auto request = FileRequest(place, shell::FileOp::kRead, path->value_or(place.cwd), input.Name("path"));
-  if (!request.ok()) return request.status();
-  request->recursive = call.tool != "LS";  // Glob and Grep search the whole tree
-  call.requests.push_back(std::move(request).value());
-  return call;
+  const bool recursive = call.tool != "LS";  // Glob and Grep search the whole tree
+  return SearchPathCall(std::move(call), input, place, {"path"}, recursive);
 }
 
 // Tools that change nothing outside the conversation, or whose effects are decided elsewhere:
@@ -77,13 +70,6 @@ bool PassedTool(std::string_view tool) {
       "Skill", "SlashCommand", "ListMcpResources", "WebSearch", "SendMessage", "ReportFindings",
       "ScheduleWakeup", "CronCreate", "CronDelete", "CronList", "EnterWorktree", "ExitWorktree"};
   return std::find(std::begin(kPassed), std::end(kPassed), tool) != std::end(kPassed);
-}
-
-Result<HookCall> ExecCall(HookCall&& call, const Fields& input, const Place& place) {
-  auto command = input.String("command", kMaxCommandBytes);
-  if (!command.ok()) return command.status();
-  call.requests.push_back(ExecRequest(place, std::move(command).value()));
-  return call;
 }
 
 // REPL runs JavaScript: decided as `node -e CODE`, so the inline-code rules read it.
@@ -102,12 +88,6 @@ Result<HookCall> McpResourceCall(HookCall&& call, const Fields& input, const Pla
   auto server = input.String("server", policy::kMaxNameBytes);
   if (!server.ok()) return server.status();
   auto request = McpRequest(place, "mcp__" + *server + "__resources/read", input.object());
-  if (!request.ok()) return request.status();
-  call.requests.push_back(std::move(request).value());
-  return call;
-}
-
-Result<HookCall> RequestCall(HookCall&& call, Result<policy::Request> request) {
   if (!request.ok()) return request.status();
   call.requests.push_back(std::move(request).value());
   return call;
@@ -147,11 +127,45 @@ json::object PreToolUseAnswer(std::string_view decision, const std::string& mess
 
 }  // namespace
 
-Result<HookCall> ParseClaude(const json::object& payload, const HookDefaults& defaults) {
+Result<HookCall> ExecCall(HookCall&& call, const Fields& input, const Place& place) {
+  auto command = input.String("command", kMaxCommandBytes);
+  if (!command.ok()) return command.status();
+  call.requests.push_back(ExecRequest(place, std::move(command).value()));
+  return call;
+}
+
+Result<HookCall> RequestCall(HookCall&& call, Result<policy::Request> request) {
+  if (!request.ok()) return request.status();
+  call.requests.push_back(std::move(request).value());
+  return call;
+}
+
+Result<HookCall> FilePathCall(HookCall&& call, const Fields& input, const Place& place, shell::FileOp op,
+                              std::initializer_list<std::string_view> keys) {
+  auto path = input.StringAlias(keys);
+  if (!path.ok()) return path.status();
+  return RequestCall(std::move(call), FileRequest(place, op, *path, input.Name(*keys.begin())));
+}
+
+Result<HookCall> SearchPathCall(HookCall&& call, const Fields& input, const Place& place,
+                                std::initializer_list<std::string_view> keys, bool recursive) {
+  auto path = input.OptionalStringAlias(keys);
+  if (!path.ok()) return path.status();
+  auto request = FileRequest(place, shell::FileOp::kRead, path->value_or(place.cwd), input.Name(*keys.begin()));
+  if (!request.ok()) return request.status();
+  request->recursive = recursive;
+  call.requests.push_back(std::move(request).value());
+  return call;
+}
+
+Result<HookCall> ParseClaudeEnvelope(Agent agent, const json::object& payload, const HookDefaults& defaults,
+                                     ClaudeToolMapper tool_call) {
   Fields fields(payload, "");
   HookCall call;
-  call.agent = Agent::kClaude;
-  auto event = fields.String("hook_event_name");
+  call.agent = agent;
+  // Droid's payload is described with the event as hookEventName too (docs/HOOKS.md, Factory Droid).
+  auto event = agent == Agent::kDroid ? fields.StringAlias({"hook_event_name", "hookEventName"})
+                                      : fields.String("hook_event_name");
   if (!event.ok()) return event.status();
   call.event = std::move(event).value();
   if (call.event != kEvent) return Unsupported(std::move(call), "the " + call.event + " event is not checked");
@@ -164,7 +178,11 @@ Result<HookCall> ParseClaude(const json::object& payload, const HookDefaults& de
   if (!cwd.ok()) return cwd.status();
   auto place = PlaceFor(*cwd, "cwd", std::nullopt, defaults);
   if (!place.ok()) return place.status();
-  return ToolCall(std::move(call), *input, *place);
+  return tool_call(std::move(call), *input, *place);
+}
+
+Result<HookCall> ParseClaude(const json::object& payload, const HookDefaults& defaults) {
+  return ParseClaudeEnvelope(Agent::kClaude, payload, defaults, ToolCall);
 }
 
 HookAnswer RenderClaude(const HookCall& call, policy::Decision decision, const std::string& message) {

@@ -111,6 +111,26 @@ Result<HookCall> ParseClaude(const json::object& payload, const HookDefaults& de
 HookAnswer RenderClaude(const HookCall& call, policy::Decision decision, const std::string& message);
 HookAnswer RenderClaudeError(const std::string& message);
 
+// Claude Code's protocol, for the agents that speak it with tools of their own (Factory Droid;
+// hook_claude.cc): the PreToolUse envelope — hook_event_name (another event: no opinion;
+// Droid's hookEventName is read too), tool_name, tool_input, cwd — with `tool_call` mapping the
+// tool; answers are RenderClaude's.
+using ClaudeToolMapper = Result<HookCall> (*)(HookCall&& call, const Fields& input, const Place& place);
+Result<HookCall> ParseClaudeEnvelope(Agent agent, const json::object& payload, const HookDefaults& defaults,
+                                     ClaudeToolMapper tool_call);
+// Claude's mapping steps, shared: `command` → exec; one request added (or its error); a file
+// request for the first of `keys` present (the message names the first); a read of what lies
+// under the first of `keys` present (the cwd when none is).
+Result<HookCall> ExecCall(HookCall&& call, const Fields& input, const Place& place);
+Result<HookCall> RequestCall(HookCall&& call, Result<policy::Request> request);
+Result<HookCall> FilePathCall(HookCall&& call, const Fields& input, const Place& place, shell::FileOp op,
+                              std::initializer_list<std::string_view> keys);
+Result<HookCall> SearchPathCall(HookCall&& call, const Fields& input, const Place& place,
+                                std::initializer_list<std::string_view> keys, bool recursive);
+
+// Factory Droid: Claude Code's protocol (ParseClaudeEnvelope, RenderClaude) with Droid's tools.
+Result<HookCall> ParseDroid(const json::object& payload, const HookDefaults& defaults);
+
 Result<HookCall> ParseCodex(const json::object& payload, const HookDefaults& defaults);
 HookAnswer RenderCodex(const HookCall& call, policy::Decision decision, const std::string& message);
 HookAnswer RenderCodexError(const std::string& message);

@@ -226,7 +226,7 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, HookFixtureTest, ::testing::ValuesIn(Fixtures
 
 TEST(HookFixtures, EveryAgentHasTheCommonCases) {
   std::vector<std::string> all = Fixtures();
-  for (std::string agent : {"claude", "codex", "gemini", "cursor", "qwen", "copilot"}) {
+  for (std::string agent : {"claude", "codex", "gemini", "cursor", "qwen", "copilot", "droid"}) {
     for (std::string kind : {"allow", "deny", "ask", "malformed", "passthrough"}) {
       bool found = std::any_of(all.begin(), all.end(), [&](const std::string& f) {
         return f.rfind(agent + "/", 0) == 0 && f.find(kind) != std::string::npos;
@@ -237,7 +237,7 @@ TEST(HookFixtures, EveryAgentHasTheCommonCases) {
 }
 
 TEST(HookAgent, NamesRoundTrip) {
-  for (Agent a : {Agent::kClaude, Agent::kCodex, Agent::kGemini, Agent::kCursor, Agent::kQwen, Agent::kCopilot}) {
+  for (Agent a : {Agent::kClaude, Agent::kCodex, Agent::kGemini, Agent::kCursor, Agent::kQwen, Agent::kCopilot, Agent::kDroid}) {
     EXPECT_EQ(ParseAgent(AgentName(a)), a);
   }
   EXPECT_FALSE(ParseAgent("Claude").has_value());
@@ -331,7 +331,7 @@ TEST(ParseHook, RefusesDeepNestingWithoutCrashing) {
 }
 
 TEST(ParseHook, EmptyInputNamesTheProblem) {
-  for (Agent a : {Agent::kClaude, Agent::kCodex, Agent::kGemini, Agent::kCursor, Agent::kQwen, Agent::kCopilot}) {
+  for (Agent a : {Agent::kClaude, Agent::kCodex, Agent::kGemini, Agent::kCursor, Agent::kQwen, Agent::kCopilot, Agent::kDroid}) {
     auto call = ParseHook(a, "  \n", TestDefaults());
     ASSERT_FALSE(call.ok());
     EXPECT_NE(call.status().message().find("empty"), std::string::npos);
@@ -394,7 +394,7 @@ TEST(ParseHook, NulInPathIsRefused) {
 }
 
 TEST(RenderHookError, BlocksInEveryAgent) {
-  for (Agent a : {Agent::kClaude, Agent::kCodex, Agent::kGemini, Agent::kCursor, Agent::kQwen, Agent::kCopilot}) {
+  for (Agent a : {Agent::kClaude, Agent::kCodex, Agent::kGemini, Agent::kCursor, Agent::kQwen, Agent::kCopilot, Agent::kDroid}) {
     HookAnswer answer = RenderHookError(a, "something broke");
     EXPECT_EQ(answer.exit_code, 2) << AgentName(a);
     EXPECT_NE(answer.stderr_text.find("something broke"), std::string::npos);

@@ -97,7 +97,7 @@ run_hook claude "$TMP/huge.json" --isolated
 [ "$RC" = 2 ] && [ "$(decision_of "$OUT")" = deny ] && [[ "$ERR" == *"larger than"* ]] && ok \
   || fail "17 MiB payload: rc=$RC out=${OUT:0:200} err=$ERR"
 : > "$TMP/empty.json"
-for agent in claude codex gemini cursor; do
+for agent in claude codex gemini cursor droid; do
   run_hook "$agent" "$TMP/empty.json" --isolated
   [ "$RC" = 2 ] && [[ "$OUT" == *deny* ]] && [[ "$ERR" == *empty* ]] && ok || fail "$agent empty stdin: rc=$RC $OUT $ERR"
 done

@@ -57,6 +57,30 @@ assert "[features]\nhooks = true" in toml, toml
 PY' "codex: the hook is trusted in config.toml"
 check 'grep -q "BeforeTool" "$HOME/.gemini/settings.json"' "gemini settings"
 
+# Factory Droid reads ~/.factory/hooks.json (events at the top) and, only without one, the "hooks"
+# key of ~/.factory/settings.json: Warden goes into hooks.json when it exists and never creates one
+# (it would hide the user's settings.json hooks).
+mkdir -p "$HOME/.factory" && echo '{"model":"custom"}' >"$HOME/.factory/settings.json"
+"$WARDEN" install droid >/dev/null; check '[ $? = 0 ]' "install droid"
+check '[ ! -e "$HOME/.factory/hooks.json" ] && python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"model\"]==\"custom\"; g=d[\"hooks\"][\"PreToolUse\"][0]; assert g[\"matcher\"]==\"*\" and \"hook droid\" in g[\"hooks\"][0][\"command\"], d" "$HOME/.factory/settings.json"' \
+  "droid: without a hooks.json, the hook goes into settings.json and no hooks.json is created"
+cmd=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["hooks"]["PreToolUse"][0]["hooks"][0]["command"])' "$HOME/.factory/settings.json")
+out=$(echo '{"session_id":"s","cwd":"/tmp","hook_event_name":"PreToolUse","tool_name":"Execute","tool_input":{"command":"rm -rf /","riskLevel":"high"}}' | sh -c "$cmd" 2>/dev/null)
+check '[[ "$out" == *"\"permissionDecision\":\"deny\""* ]]' "droid: the installed hook command denies Execute rm -rf /: $out"
+"$WARDEN" install droid --remove >/dev/null
+check 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d==dict(model=\"custom\", hooks={}), d" "$HOME/.factory/settings.json"' \
+  "droid: --remove takes the hook out of settings.json"
+echo '{"PostToolUse":[{"matcher":"Edit","hooks":[{"type":"command","command":"fmt"}]}]}' >"$HOME/.factory/hooks.json"
+"$WARDEN" install droid >/dev/null; check '[ $? = 0 ]' "install droid with a hooks.json"
+check 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert \"hooks\" not in d and d[\"PostToolUse\"][0][\"hooks\"][0][\"command\"]==\"fmt\"; assert \"hook droid\" in d[\"PreToolUse\"][0][\"hooks\"][0][\"command\"], d" "$HOME/.factory/hooks.json"' \
+  "droid: with a hooks.json, the hook goes there, at the top, beside the user's events"
+check '[[ "$("$WARDEN" install droid --print)" == "{\"PreToolUse\":"* ]]' "droid: --print shows hooks.json's layout"
+"$WARDEN" install droid --remove >/dev/null
+check 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert list(d)==[\"PostToolUse\"], d" "$HOME/.factory/hooks.json"' \
+  "droid: --remove takes it out of hooks.json and keeps the user's events"
+mkdir -p "$TMP/factory-home" && FACTORY_HOME_OVERRIDE=$TMP/factory-home "$WARDEN" install droid >/dev/null
+check 'grep -q "hook droid" "$TMP/factory-home/.factory/settings.json"' "droid: FACTORY_HOME_OVERRIDE is the home .factory is in"
+
 out=$("$WARDEN" install gemini --print)
 check '[[ "$out" == *BeforeTool* ]]' "--print shows the snippet"
 echo '{"broken": ' >"$HOME/.gemini/settings.json"
@@ -69,9 +93,9 @@ check '[ -f "$TMP/proj/.claude/settings.json" ]' "--project writes the project's
 # warden doctor: a fresh install of each agent is live; a broken one is named with its fix; a
 # removed one is no longer installed, and the user's own hooks stay.
 D=$TMP/doctor && mkdir -p "$D/home"
-for agent in claude codex gemini cursor qwen copilot; do HOME=$D/home "$WARDEN" install "$agent" >/dev/null; done
+for agent in claude codex gemini cursor qwen copilot droid; do HOME=$D/home "$WARDEN" install "$agent" >/dev/null; done
 HOME=$D/home "$WARDEN" doctor --json >"$TMP/doctor.json"; rc=$?
-check '[ $rc = 0 ] && python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"ok\"] and len(d[\"agents\"])==6 and all(a[\"live\"] for a in d[\"agents\"]), d" "$TMP/doctor.json"' \
+check '[ $rc = 0 ] && python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"ok\"] and len(d[\"agents\"])==7 and all(a[\"live\"] for a in d[\"agents\"]), d" "$TMP/doctor.json"' \
   "doctor: every fresh install is live"
 sed -i 's/mcp__\.\*/mcp_x/' "$D/home/.codex/hooks.json"
 HOME=$D/home "$WARDEN" doctor --json >"$TMP/doctor.json"; rc=$?

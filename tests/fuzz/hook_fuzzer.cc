@@ -82,7 +82,7 @@ void FuzzHook(Agent agent, std::string_view payload) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view payload(reinterpret_cast<const char*>(data), size);
   using warden::clients::Agent;
-  for (Agent agent : {Agent::kClaude, Agent::kCodex, Agent::kGemini, Agent::kCursor, Agent::kQwen, Agent::kCopilot}) {
+  for (Agent agent : {Agent::kClaude, Agent::kCodex, Agent::kGemini, Agent::kCursor, Agent::kQwen, Agent::kCopilot, Agent::kDroid}) {
     warden::clients::FuzzHook(agent, payload);
   }
   return 0;

@@ -130,7 +130,7 @@ bool KeepsOut(const Call& c, const std::string& path) {
     if (!dir.empty() && IsUnder(dir, path)) return true;
   }
   static constexpr std::string_view kSettings[] = {"/.warden", "/.claude", "/.codex", "/.gemini", "/.cursor",
-                                                   "/.qwen", "/.copilot", "/.config/warden"};
+                                                   "/.qwen", "/.copilot", "/.factory", "/.config/warden"};
   for (std::string_view d : kSettings) {
     const size_t at = path.find(d);
     if (at != std::string::npos && (at + d.size() == path.size() || path[at + d.size()] == '/' ||
