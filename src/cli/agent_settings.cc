@@ -3,10 +3,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "cli/common.h"
+#include "core/file.h"
 #include "core/json_text.h"
 #include "core/path.h"
 #include "server/paths.h"
@@ -138,12 +137,12 @@ json::object TargetFileJson(const AgentHookTarget& target, json::object settings
 }
 
 Result<json::object> ReadSettings(const std::string& path, bool* existed) {
-  std::ifstream in(path);
-  *existed = static_cast<bool>(in);
-  if (!in) return json::object();
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
+  // An agent's settings file: a regular file of at most 16 MiB (a FIFO there is refused, not waited on).
+  auto read = ReadFileLimited(path, size_t{16} << 20);
+  *existed = read.ok() || read.status().code() != Status::Code::kNotFound;
+  if (!*existed) return json::object();
+  if (!read.ok()) return Status::IoError(read.status().message() + "; nothing was changed");
+  std::string text = std::move(read).value();
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
   std::error_code ec;
   json::value v = json::parse(text, ec);

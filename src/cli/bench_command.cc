@@ -24,7 +24,7 @@ struct BenchArgs {
 };
 
 int RunBench(const BenchArgs& a) {
-  auto text = ReadFileLimited(a.requests, size_t{1} << 31);
+  auto text = ReadFileLimited(a.requests, size_t{1} << 31, FileKinds::kAnyReadable);
   if (!text.ok()) {
     std::cerr << "warden: " << text.status().message() << "\n";
     return kExitUsage;

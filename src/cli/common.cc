@@ -135,7 +135,7 @@ Result<std::string> ReadRequestArgument(const std::string& value) {
     std::string data((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
     return data;
   }
-  if (!value.empty() && value[0] == '@') return ReadFileLimited(value.substr(1), policy::kMaxRequestJsonBytes);
+  if (!value.empty() && value[0] == '@') return ReadFileLimited(value.substr(1), policy::kMaxRequestJsonBytes, FileKinds::kAnyReadable);
   return value;
 }
 

@@ -6,14 +6,13 @@
 // nothing.
 #include <unistd.h>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "cli/agent_settings.h"
 #include "cli/common.h"
 #include "cli/daemon_flags.h"
 #include "clients/codex_trust.h"
+#include "core/file.h"
 #include "core/json_text.h"
 #include "core/path.h"
 #include "core/strings.h"
@@ -68,11 +67,10 @@ std::string SocketOf(const std::string& command) {
   return FirstWord(command.substr(at + flag.size()));
 }
 
+// The file's text, or "" when it cannot be read as a regular file (a FIFO is never waited on).
 std::string ReadText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto read = ReadFileLimited(path, size_t{16} << 20);
+  return read.ok() ? std::move(read).value() : std::string();
 }
 
 // Codex runs the hook only with a trust entry whose hash is that of the group as installed.

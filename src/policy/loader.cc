@@ -187,8 +187,10 @@ LoadResult LoadPolicy(const LoadOptions& options) {
     }
     if (!must_exist && data.status().code() == Status::Code::kNotFound) return;
     std::string code = data.status().code() == Status::Code::kTooLarge ? "file-too-large" : "io-error";
-    failed.diagnostics.Error(code, path, {}, "cannot read the policy: " + data.status().message(),
-                             code == "file-too-large" ? "policy files are limited to 16 MiB" : "");
+    std::string hint = code == "file-too-large" ? "policy files are limited to 16 MiB"
+                       : data.status().code() == Status::Code::kInvalidArgument ? "a policy must be a regular file"
+                                                                                 : "";
+    failed.diagnostics.Error(code, path, {}, "cannot read the policy: " + data.status().message(), hint);
   };
   if (options.user_layer) {
     std::string base = !options.config_home.empty() ? options.config_home

@@ -175,6 +175,17 @@ head -c 4096 /dev/urandom > "$TMP/junk.yaml"
 expect_exit 78 -- policy check "$TMP/junk.yaml"
 expect_exit 78 -- policy check "$TMP/does-not-exist.yaml"
 expect_contains "$LAST" "io-error" "missing policy file"
+# A FIFO where a policy file is expected: refused at once (never opened blocking), in every
+# in-process client; a hang would end in timeout's 124.
+mkfifo "$TMP/fifo.yaml"
+out=$(timeout 10 "$WARDEN" policy check "$TMP/fifo.yaml" 2>&1); rc=$?
+[ "$rc" = 78 ] && ok || fail "policy check of a FIFO: exit $rc, want 78: $out"
+expect_contains "$out" "is a FIFO, not a regular file" "policy check names the FIFO"
+out=$(timeout 10 "$WARDEN" check --isolated --policy "$TMP/fifo.yaml" "${PLACE[@]}" -- ls 2>&1); rc=$?
+[ "$rc" != 0 ] && [ "$rc" != 124 ] && ok || fail "check --policy FIFO: exit $rc (0 is an allow, 124 a hang): $out"
+out=$(echo '{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls"},"cwd":"/tmp"}' |
+      timeout 10 "$WARDEN" hook claude --isolated --policy "$TMP/fifo.yaml" 2>&1); rc=$?
+[ "$rc" = 2 ] && [[ "$out" == *deny* ]] && ok || fail "hook --policy FIFO: exit $rc, want 2 and a deny: $out"
 
 # ---- layering: user file, repository file, --policy, final, defaults ---------------------------
 mkdir -p "$HOME/.config/warden" "$TMP/repo/.warden" "$TMP/repo/sub/dir"

@@ -228,6 +228,19 @@ expect_contains "$(cat "$TMP/serve.log")" "reloaded (SIGHUP)" "SIGHUP reload is 
 out=$("$WARDEN" status --json)
 [ "$(json_get "$out" policy revision)" != "$rev1" ] && ok || fail "the revision did not change after a reload"
 
+# ---- a FIFO where the policy file was: refused at once, never opened blocking; serving goes on --
+rev2=$(json_get "$out" policy revision)
+cp "$POLICY" "$TMP/policy.saved" && rm "$POLICY" && mkfifo "$POLICY"
+kill -HUP "$DAEMON_PID"
+for _ in $(seq 250); do grep -q "a FIFO" "$TMP/serve.log" && break; sleep 0.02; done
+expect_contains "$(cat "$TMP/serve.log")" "is a FIFO, not a regular file" "a FIFO policy file is refused on reload"
+out=$(timeout 5 "$WARDEN" status --json); rc=$?
+expect_rc 0 "$rc" "the daemon still answers with a FIFO as its policy file"
+[ "$(json_get "$out" policy revision)" = "$rev2" ] && ok || fail "a FIFO replaced the running policy"
+out=$(timeout 5 "$WARDEN" exec -- cmake --version 2>&1); rc=$?
+expect_rc 126 "$rc" "the running policy still decides while the file is a FIFO"
+rm "$POLICY" && mv "$TMP/policy.saved" "$POLICY"
+
 # ---- a malformed message ends its own connection, nobody else's -----------------------------
 out=$(printf 'garbage\n' | python3 -c '
 import socket,sys
