@@ -202,6 +202,7 @@ Message ParseMessage(std::string_view line) {
   size_t consumed = parser.write(line.data(), line.size(), ec);
   if (ec) {
     m.error = "invalid JSON at byte " + std::to_string(consumed) + ": " + ec.message();
+    m.not_json = true;
     parser.reset();
     return m;
   }

@@ -94,6 +94,7 @@ struct Message {
   std::string method;       // requests and notifications
   boost::json::value json;  // the parsed line (null when it is not JSON)
   std::string error;        // kInvalid: what is wrong, e.g. "invalid JSON at byte 12: syntax error"
+  bool not_json = false;    // kInvalid because the line is not JSON at all (JSON-RPC's parse error)
 };
 
 std::string_view MessageTypeName(Message::Type type);  // "request", "notification", …

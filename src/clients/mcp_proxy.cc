@@ -165,8 +165,17 @@ void Proxy::Event(std::string type, std::string tool, std::string decision, std:
 
 void Proxy::OnClientLine(std::string_view line) {
   Message m = ParseMessage(line);
+  if (m.not_json) {
+    // Not JSON at all: JSON-RPC's parse error, answered here rather than handed to a server
+    // that may drop it silently. The id is recovered from the line's head when it has one, so
+    // a client waiting for that id is not left waiting; otherwise null, as JSON-RPC says.
+    ++counts_.client_garbage;
+    relay_->SendToClient(ErrorResponse(RecoverId(line), kParseError, "Parse error: " + m.error));
+    Event("error", "", "deny", "a client line that is not JSON: " + m.error);
+    return;
+  }
   if (m.type != Message::Type::kRequest) {
-    relay_->SendToServer(line);  // notifications, responses to the server's requests, and garbage the server will answer
+    relay_->SendToServer(line);  // notifications, responses to the server's requests, and JSON the server will answer
     return;
   }
   if (m.method == "tools/call") {

@@ -73,6 +73,7 @@ struct ProxyOptions {
 struct ProxyCounts {
   uint64_t calls = 0, allowed = 0, denied = 0, rate_limited = 0, pin_blocked = 0;
   uint64_t redacted_results = 0, injection_results = 0, hidden_tools = 0;
+  uint64_t client_garbage = 0;  // client lines that were not JSON, answered -32700
 };
 
 class Proxy {

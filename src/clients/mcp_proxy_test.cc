@@ -177,6 +177,29 @@ TEST_F(ProxyTest, MalformedToolCallsAreRefusedNotForwarded) {
   EXPECT_EQ(decided_, 0);
 }
 
+// A client line that is not JSON gets JSON-RPC's parse error (-32700) from the proxy and never
+// reaches the server: the next thing back from the echoing server is the valid call after it.
+// The id is recovered from the line's head when it has one, else null.
+TEST_F(ProxyTest, ClientGarbageIsAnsweredParseErrorNotForwarded) {
+  Start();
+  Send("this is not json {");
+  auto a = Read();
+  ASSERT_TRUE(a);
+  json::value va = json::parse(*a);
+  EXPECT_EQ(va.at("error").at("code").as_int64(), kParseError);
+  EXPECT_TRUE(va.at("id").is_null());
+  Send(R"({"jsonrpc":"2.0","id":41,"method":"tools/list",)");
+  auto b = Read();
+  ASSERT_TRUE(b);
+  json::value vb = json::parse(*b);
+  EXPECT_EQ(vb.at("error").at("code").as_int64(), kParseError);
+  EXPECT_EQ(vb.at("id").as_int64(), 41);
+  std::string list = R"({"jsonrpc":"2.0","id":42,"method":"tools/list"})";
+  Send(list);
+  EXPECT_EQ(Read(), list);
+  EXPECT_EQ(proxy_->counts().client_garbage, 2u);
+}
+
 TEST_F(ProxyTest, ResultsAreScannedSecretsRedactedEscapesStripped) {
   Start();
   Send(Call(3, "read", "{}"));

@@ -272,6 +272,23 @@ expect_contains "$(jq -c 'select(.id == 3)' 2>/dev/null <<<"$out")" '"name":"ech
 expect_lacks "$(cat "$CAP_LOG")" "xxxxxxxxxx" "size cap: the oversize line never reached the server"
 expect_no_leftovers "size cap: nothing left running"
 
+# ==== client garbage: answered -32700 by the proxy, never handed to the server ======================
+GARBAGE_LOG=$TMP/garbage_in.log
+: >"$GARBAGE_LOG"
+out=$(printf '%s\n' \
+  '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}' \
+  '{"jsonrpc":"2.0","method":"notifications/initialized"}' \
+  'GARBAGE-not-json {' \
+  '{"jsonrpc":"2.0","id":3,"method":"tools/list"}' |
+  node "$MCP/raw.mjs" --timeout 10000 -- "$WARDEN" mcp --name garbage --state-dir "$TMP/garbage-state" \
+    -- sh -c 'tee -a "$0" | exec node "$1" "$2"' "$GARBAGE_LOG" "$DRIFT" "$TMP/garbage-marker" 2>>"$TMP/stderr.log"); rc=$?
+expect_eq 0 "$rc" "client garbage: every line is answered (none waits forever)"
+expect_contains "$(jq -c 'select(.error.code == -32700)' 2>/dev/null <<<"$out")" '"code":-32700' \
+  "client garbage: a line that is not JSON gets -32700"
+expect_contains "$(jq -c 'select(.id == 3)' 2>/dev/null <<<"$out")" '"name":"echo"' "client garbage: the next request is answered"
+expect_lacks "$(cat "$GARBAGE_LOG")" "GARBAGE-not-json" "client garbage: it never reached the server"
+expect_no_leftovers "client garbage: nothing left running"
+
 # ==== the proxy ends by itself when its client closes stdin (no SIGTERM needed) ====================
 out=$(printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"ping"}' |
   timeout 10 "$WARDEN" mcp --name eof --state-dir "$TMP/eof-state" -- cat 2>>"$TMP/stderr.log"); rc=$?
