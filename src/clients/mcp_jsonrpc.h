@@ -37,6 +37,8 @@ inline constexpr int kInternalError = -32603;
 inline constexpr int kPolicyDenied = -32001;
 // … and the message exceeded the proxy's size cap, so it was never delivered.
 inline constexpr int kMessageTooLarge = -32002;
+// … and the server exited (or closed its output) before answering the request.
+inline constexpr int kServerGone = -32003;
 
 // The default size cap for one message (one line, without its newline).
 inline constexpr size_t kDefaultMaxMessageBytes = size_t{16} << 20;

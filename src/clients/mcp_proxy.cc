@@ -147,6 +147,7 @@ Proxy::Proxy(Relay* relay, ProxyOptions options) : relay_(relay), o_(std::move(o
   std::thread(Worker::Run, worker_).detach();
   relay_->on_client_line = [this](std::string_view line) { OnClientLine(line); };
   relay_->on_server_line = [this](std::string_view line) { OnServerLine(line); };
+  relay_->on_server_gone = [this] { OnServerGone(); };
 }
 
 Proxy::~Proxy() {
@@ -186,7 +187,22 @@ void Proxy::OnClientLine(std::string_view line) {
     if (pending_.size() >= kMaxPending) pending_.clear();
     pending_[m.id] = Pending{m.method, {}};
   }
+  SendRequestToServer(line, m.id);
+}
+
+void Proxy::SendRequestToServer(std::string_view line, const std::string& id) {
+  if (!id.empty() && outstanding_.size() < kMaxPending) outstanding_.insert(id);
   relay_->SendToServer(line);
+}
+
+void Proxy::OnServerGone() {
+  for (const std::string& id : outstanding_) {
+    relay_->SendToClient(ErrorResponse(id, kServerGone, "the MCP server exited before answering this request"));
+  }
+  if (!outstanding_.empty()) {
+    Event("error", "", "deny", std::to_string(outstanding_.size()) + " request(s) unanswered: the server exited");
+  }
+  outstanding_.clear();
 }
 
 void Proxy::ToolCall(std::string_view line, const Message& m) {
@@ -261,7 +277,7 @@ void Proxy::Finish(const std::string& id, const std::string& tool, const std::st
       if (pending_.size() >= kMaxPending) pending_.clear();
       pending_[id] = Pending{"tools/call", tool};
     }
-    relay_->SendToServer(line);
+    SendRequestToServer(line, id);
     Event("call", tool, "allow", v.reason);
     return;
   }
@@ -276,7 +292,7 @@ void Proxy::Finish(const std::string& id, const std::string& tool, const std::st
 }
 
 void Proxy::OnServerLine(std::string_view line) {
-  if (pending_.empty()) {
+  if (pending_.empty() && outstanding_.empty()) {
     relay_->SendToClient(line);
     return;
   }
@@ -285,6 +301,7 @@ void Proxy::OnServerLine(std::string_view line) {
     relay_->SendToClient(line);
     return;
   }
+  outstanding_.erase(m.id);
   auto it = pending_.find(m.id);
   if (it == pending_.end()) {
     relay_->SendToClient(line);

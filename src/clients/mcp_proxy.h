@@ -23,6 +23,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "clients/mcp_pins.h"
 #include "clients/mcp_relay.h"
@@ -94,6 +95,8 @@ class Proxy {
 
   void OnClientLine(std::string_view line);
   void OnServerLine(std::string_view line);
+  void OnServerGone();
+  void SendRequestToServer(std::string_view line, const std::string& id);
   void ToolCall(std::string_view line, const Message& m);
   void Finish(const std::string& id, const std::string& tool, const std::string& line, const ProxyVerdict& v);
   bool ToolsList(boost::json::value& msg);
@@ -104,6 +107,10 @@ class Proxy {
   ProxyOptions o_;
   ProxyCounts counts_;
   std::unordered_map<std::string, Pending> pending_;  // client requests by id, until answered
+  // Every client request forwarded to the server and not yet answered (ids as JSON text): the
+  // server's exit answers each with kServerGone, so no client waits for an answer that cannot
+  // come. Bounded by kMaxPending (beyond it, new requests are not tracked).
+  std::unordered_set<std::string> outstanding_;
   std::shared_ptr<Worker> worker_;
 };
 

@@ -200,6 +200,27 @@ TEST_F(ProxyTest, ClientGarbageIsAnsweredParseErrorNotForwarded) {
   EXPECT_EQ(proxy_->counts().client_garbage, 2u);
 }
 
+// A server that exits with requests unanswered: each one gets a kServerGone error with its id,
+// so no client waits for an answer that cannot come; the one it answered gets nothing more.
+TEST_F(ProxyTest, AServerThatExitsAnswersEveryPendingRequestWithAnError) {
+  relay_options_.argv = {"sh", "-c",
+                         "read a; echo '{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}'; read b; read c; exit 3"};
+  Start();
+  Send(R"({"jsonrpc":"2.0","id":7,"method":"tools/list"})");
+  Send(R"({"jsonrpc":"2.0","id":"eight","method":"resources/list"})");
+  Send(R"({"jsonrpc":"2.0","method":"notifications/progress"})");
+  auto answered = Read();
+  ASSERT_TRUE(answered);
+  EXPECT_EQ(json::parse(*answered).at("id").as_int64(), 7);
+  EXPECT_TRUE(json::parse(*answered).as_object().contains("result"));
+  auto gone = Read();
+  ASSERT_TRUE(gone);
+  json::value v = json::parse(*gone);
+  EXPECT_EQ(v.at("id").as_string(), "eight");
+  EXPECT_EQ(v.at("error").at("code").as_int64(), kServerGone);
+  EXPECT_FALSE(Read(milliseconds(300)));  // nothing for id 7, nothing for the notification
+}
+
 TEST_F(ProxyTest, ResultsAreScannedSecretsRedactedEscapesStripped) {
   Start();
   Send(Call(3, "read", "{}"));

@@ -394,6 +394,7 @@ void Relay::ReadServer(bool until_eof) {
     if (n < 0 && errno == EAGAIN) return;
     if (n <= 0) {
       CloseFd(server_out_);  // the server cannot answer any more: stop
+      TellServerGone();
       BeginStop();
       return;
     }
@@ -539,10 +540,17 @@ void Relay::ReapServer(bool block) {
   server_exited_ = true;
 }
 
+void Relay::TellServerGone() {
+  if (server_gone_told_) return;
+  server_gone_told_ = true;
+  if (on_server_gone) on_server_gone();
+}
+
 void Relay::FinishAfterExit() {
   ReadServer(/*until_eof=*/true);  // what it wrote before exiting
   CloseServerStdin();
   CloseFd(server_out_);
+  TellServerGone();
   auto deadline = Clock::now() + options_.shutdown_grace;
   while (client_out_open_ && to_client_.size() > 0) {
     pollfd fd{options_.client_out, POLLOUT, 0};

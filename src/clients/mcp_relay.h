@@ -92,6 +92,10 @@ class Relay {
   // A line longer than max_message_bytes, by its total size and first 4 KiB. Unset:
   // DefaultOnOversize.
   std::function<void(Direction, size_t bytes, std::string_view head)> on_oversize;
+  // Called once, on the loop thread, when the server can answer nothing more (its stdout ended
+  // or it exited), after every line it wrote went to on_server_line and before what is queued
+  // for the client is flushed: the place to answer requests it left unanswered.
+  std::function<void()> on_server_gone;
 
   // The default oversize handling: when the head shows an id (RecoverId), the peer waiting for
   // an answer gets a kMessageTooLarge error with that id — a request is answered to its sender,
@@ -138,6 +142,7 @@ class Relay {
   void ReadServer(bool until_eof);
   void Oversize(Direction direction, size_t bytes, std::string_view head);
   void BeginStop();
+  void TellServerGone();
   void Flush();
   static bool WriteQueue(int fd, Queue& q);
   void CloseServerStdin();
@@ -163,6 +168,7 @@ class Relay {
   pid_t child_ = 0;
   bool client_in_open_ = true, client_out_open_ = true;
   bool server_exited_ = false;
+  bool server_gone_told_ = false;  // on_server_gone has been called
   int exit_status_ = 0;  // 128 + signal when killed
   Phase phase_ = Phase::kRelaying;
   std::chrono::steady_clock::time_point term_at_, kill_at_;
