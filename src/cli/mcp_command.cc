@@ -46,6 +46,7 @@ struct McpArgs {
   bool no_scan = false;
   bool no_pins = false;
   bool block_injection = false;
+  bool refuse_non_json = false;
   int wait_s = 120;
   bool quiet = false;
   // pins / accept
@@ -265,6 +266,7 @@ int RunProxy(const McpArgs& a) {
   o.pins = pins.get();
   o.scanner = a.no_scan ? nullptr : &scan::Scanner::Default();
   o.block_injection = a.block_injection;
+  o.refuse_non_json = a.refuse_non_json;
   o.limiter = limiter.get();
   o.decide = Decider(a, prefix);
   o.decide_inline = a.decide.no_daemon;  // in-process only: microseconds, never a wait
@@ -367,13 +369,16 @@ void RegisterMcp(CLI::App& app, Runner* run) {
   cmd->add_flag("--no-pins", args->no_pins, "Do not pin tool descriptions");
   cmd->add_flag("--block-injection", args->block_injection,
                 "Withhold results (and hide tools) that hold prompt-injection markers instead of flagging them");
+  cmd->add_flag("--refuse-non-json", args->refuse_non_json,
+                "Drop server output lines that are not JSON instead of passing them on with secrets redacted");
   cmd->add_flag("-q,--quiet", args->quiet, "Say on stderr only what was refused");
   cmd->footer(R"(An MCP client starts Warden instead of the server. Each tools/call is decided by the policy
 (kind mcp: server, tool, arguments; path and command arguments by the file and command rules,
 see docs/POLICY.md) before it reaches the server: a denied call gets a JSON-RPC error
 (-32001) with the reason and is never forwarded. Tools are pinned on first sight (name,
 description, input schema): a changed tool is hidden and refused until accepted. Results have
-secrets redacted ([REDACTED:aws-access-key]) and terminal escapes stripped; prompt-injection
+secrets redacted ([REDACTED:aws-access-key]) and terminal escapes stripped — so have the server's
+notifications and any output line that is not JSON (--refuse-non-json drops those); prompt-injection
 markers are flagged on stderr and in the audit log. A line over --max-message-bytes gets a
 -32002 error and the proxy keeps running. Decisions go to the daemon when it runs.
 

@@ -195,6 +195,39 @@ void Proxy::SendRequestToServer(std::string_view line, const std::string& id) {
   relay_->SendToServer(line);
 }
 
+void Proxy::ServerNonJson(std::string_view line, const Message& m) {
+  ++counts_.server_non_json;
+  if (o_.refuse_non_json) {
+    Event("non-json", "", "deny", "dropped a server line that is not JSON (" + std::to_string(line.size()) + " bytes; " + m.error + ")");
+    return;
+  }
+  if (!o_.scanner) {
+    relay_->SendToClient(line);
+    return;
+  }
+  std::vector<scan::Finding> fs;
+  std::string clean = o_.scanner->Clean(line, &fs);
+  FindingSummary sum;
+  sum.Add(fs);
+  if (!sum.secrets.empty()) {
+    ++counts_.redacted_results;
+    Event("redacted", "", "", "server output that is not JSON: redacted " + FindingSummary::List(sum.secrets));
+  }
+  relay_->SendToClient(clean);
+}
+
+bool Proxy::ScanServerMessage(Message& m) {
+  if (!o_.scanner) return false;
+  FindingSummary sum;
+  bool changed = CleanStrings(*o_.scanner, m.json, &sum);
+  if (!sum.secrets.empty()) {
+    ++counts_.redacted_results;
+    Event("redacted", "", "", "server " + std::string(MessageTypeName(m.type)) + (m.method.empty() ? "" : " " + m.method) +
+                                  ": redacted " + FindingSummary::List(sum.secrets));
+  }
+  return changed;
+}
+
 void Proxy::OnServerGone() {
   for (const std::string& id : outstanding_) {
     relay_->SendToClient(ErrorResponse(id, kServerGone, "the MCP server exited before answering this request"));
@@ -292,13 +325,23 @@ void Proxy::Finish(const std::string& id, const std::string& tool, const std::st
 }
 
 void Proxy::OnServerLine(std::string_view line) {
-  if (pending_.empty() && outstanding_.empty()) {
+  if (pending_.empty() && outstanding_.empty() && !o_.scanner && !o_.refuse_non_json) {
     relay_->SendToClient(line);
     return;
   }
   Message m = ParseMessage(line);
+  if (m.not_json) {
+    ServerNonJson(line, m);
+    return;
+  }
   if (m.type != Message::Type::kResponse) {
-    relay_->SendToClient(line);
+    // Notifications (log messages, progress), requests to the client, JSON that is not
+    // JSON-RPC: scanned like results, since they reach the agent all the same.
+    if (ScanServerMessage(m)) {
+      relay_->SendToClient(JsonText(m.json));
+    } else {
+      relay_->SendToClient(line);
+    }
     return;
   }
   outstanding_.erase(m.id);

@@ -67,6 +67,10 @@ struct ProxyOptions {
   PinStore* pins = nullptr;                     // null: no pinning
   const scan::Scanner* scanner = nullptr;       // null: no scanning
   bool block_injection = false;
+  // Server output that is not a response (lines that are not JSON, notifications such as log
+  // messages, requests to the client) is scanned like results; with this, a server line that
+  // is not JSON is dropped instead of passed on redacted.
+  bool refuse_non_json = false;
   security::RateLimiter* limiter = nullptr;     // null: no per-tool limit
   std::function<void(const ProxyEvent&)> on_event;  // loop thread
 };
@@ -75,6 +79,7 @@ struct ProxyCounts {
   uint64_t calls = 0, allowed = 0, denied = 0, rate_limited = 0, pin_blocked = 0;
   uint64_t redacted_results = 0, injection_results = 0, hidden_tools = 0;
   uint64_t client_garbage = 0;  // client lines that were not JSON, answered -32700
+  uint64_t server_non_json = 0;  // server lines that were not JSON (redacted, or dropped)
 };
 
 class Proxy {
@@ -96,6 +101,8 @@ class Proxy {
   void OnClientLine(std::string_view line);
   void OnServerLine(std::string_view line);
   void OnServerGone();
+  void ServerNonJson(std::string_view line, const Message& m);
+  bool ScanServerMessage(Message& m);
   void SendRequestToServer(std::string_view line, const std::string& id);
   void ToolCall(std::string_view line, const Message& m);
   void Finish(const std::string& id, const std::string& tool, const std::string& line, const ProxyVerdict& v);

@@ -221,6 +221,37 @@ TEST_F(ProxyTest, AServerThatExitsAnswersEveryPendingRequestWithAnError) {
   EXPECT_FALSE(Read(milliseconds(300)));  // nothing for id 7, nothing for the notification
 }
 
+// What the server prints that is not a response reaches the agent too: a line that is not JSON
+// and a log notification are scanned like results (a sh server prints them). With
+// refuse_non_json the non-JSON line is dropped instead.
+TEST_F(ProxyTest, ServerOutputThatIsNotAResponseIsScannedToo) {
+  const std::string key = std::string("AKIA") + "Z3MQ7RT2XK5LW4PB";
+  relay_options_.argv = {"sh", "-c",
+                         "echo \"server log: using $0\"; "
+                         "echo '{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"info\",\"data\":\"key '\"$0\"'\"}}'; "
+                         "sleep 2",
+                         key};
+  Start();
+  auto plain = Read();
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->find(key), std::string::npos) << *plain;
+  EXPECT_NE(plain->find("[REDACTED:"), std::string::npos) << *plain;
+  auto note = Read();
+  ASSERT_TRUE(note);
+  EXPECT_EQ(note->find(key), std::string::npos) << *note;
+  EXPECT_NE(note->find("[REDACTED:"), std::string::npos) << *note;
+  EXPECT_EQ(json::parse(*note).at("method").as_string(), "notifications/message");
+  EXPECT_EQ(proxy_->counts().server_non_json, 1u);
+}
+
+TEST_F(ProxyTest, RefuseNonJsonDropsServerLinesThatAreNotJson) {
+  options_.refuse_non_json = true;
+  relay_options_.argv = {"sh", "-c", "echo 'not json at all'; echo '{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}'; sleep 2"};
+  Start();
+  EXPECT_EQ(Read(), R"({"jsonrpc":"2.0","method":"notifications/progress"})");  // the plain line was dropped
+  EXPECT_EQ(proxy_->counts().server_non_json, 1u);
+}
+
 TEST_F(ProxyTest, ResultsAreScannedSecretsRedactedEscapesStripped) {
   Start();
   Send(Call(3, "read", "{}"));

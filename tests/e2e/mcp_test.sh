@@ -295,6 +295,19 @@ out=$(printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"ping"}' |
 expect_eq 0 "$rc" "client EOF: the proxy exits by itself with the server's status"
 expect_contains "$out" '"method":"ping"' "client EOF: what was sent before is relayed"
 
+# ==== server output that is not JSON: scanned like results (or dropped with --refuse-non-json) =====
+NOISY_KEY="AKIA""Z3MQ7RT2XK5LW4PB"
+out=$(printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"ping"}' |
+  timeout 10 "$WARDEN" mcp --name noisy --state-dir "$TMP/noisy-state" -- sh -c 'echo "debug: key $0"; cat' "$NOISY_KEY" \
+    2>>"$TMP/stderr.log")
+expect_lacks "$out" "$NOISY_KEY" "non-JSON server output: the key does not reach the client"
+expect_contains "$out" "debug: key [REDACTED:" "non-JSON server output: passed on redacted"
+out=$(printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"ping"}' |
+  timeout 10 "$WARDEN" mcp --name noisy --state-dir "$TMP/noisy-state" --refuse-non-json \
+    -- sh -c 'echo "debug: key $0"; cat' "$NOISY_KEY" 2>>"$TMP/stderr.log")
+expect_lacks "$out" "debug:" "--refuse-non-json: the line is dropped"
+expect_contains "$out" '"method":"ping"' "--refuse-non-json: JSON lines still pass"
+
 # ==== with the daemon: decisions and the proxy's own events in the audit log =======================
 DSTATE=$TMP/daemon-state
 cat >"$TMP/ask-add.yaml" <<'EOF'
