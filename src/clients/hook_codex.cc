@@ -66,15 +66,6 @@ Result<policy::Request> ShellRequest(const Fields& input, const Place& place) {
   return r;
 }
 
-Result<HookCall> PatchCall(HookCall&& call, const Fields& input, const Place& place) {
-  auto patch = input.String("command", kMaxCommandBytes);
-  if (!patch.ok()) return patch.status();
-  auto requests = PatchRequests(*patch, place, input.Name("command"));
-  if (!requests.ok()) return requests.status();
-  call.requests = std::move(requests).value();
-  return call;
-}
-
 Result<HookCall> ToolCall(HookCall&& call, const Fields& input, const Place& place) {
   if (IsShellTool(call.tool)) {
     auto request = ShellRequest(input, place);
@@ -82,7 +73,11 @@ Result<HookCall> ToolCall(HookCall&& call, const Fields& input, const Place& pla
     call.requests.push_back(std::move(request).value());
     return call;
   }
-  if (call.tool == "apply_patch") return PatchCall(std::move(call), input, place);
+  if (call.tool == "apply_patch") {  // the whole patch arrives in tool_input.command
+    auto patch = input.String("command", kMaxCommandBytes);
+    if (!patch.ok()) return patch.status();
+    return PatchCall(std::move(call), *patch, place, input.Name("command"));
+  }
   if (IsMcpTool(call.tool)) {
     auto request = McpRequest(place, call.tool, input.object());
     if (!request.ok()) return request.status();

@@ -75,10 +75,7 @@ Result<HookCall> SearchCall(HookCall&& call, const Fields& args, const Place& pl
 Result<HookCall> ToolCall(HookCall&& call, const json::value& raw_args, const Place& place) {
   const std::string tool = call.tool;
   if (tool == "apply_patch" && raw_args.is_string()) {
-    auto requests = PatchRequests(std::string_view(raw_args.get_string()), place, "toolArgs");
-    if (!requests.ok()) return requests.status();
-    call.requests = std::move(requests).value();
-    return call;
+    return PatchCall(std::move(call), std::string_view(raw_args.get_string()), place, "toolArgs");
   }
   static const json::object kNone;
   if (!raw_args.is_object() && !raw_args.is_null()) return Status::InvalidArgument("toolArgs must be an object");

@@ -46,13 +46,10 @@ bool PassedTool(std::string_view tool) {
 }
 
 // ApplyPatch's patch: one request per file it adds, updates, moves to or deletes.
-Result<HookCall> PatchCall(HookCall&& call, const Fields& input, const Place& place) {
+Result<HookCall> ApplyPatchCall(HookCall&& call, const Fields& input, const Place& place) {
   auto patch = input.StringAlias({"input", "patch"}, kMaxCommandBytes);
   if (!patch.ok()) return patch.status();
-  auto requests = PatchRequests(*patch, place, input.Name("input"));
-  if (!requests.ok()) return requests.status();
-  call.requests = std::move(requests).value();
-  return call;
+  return PatchCall(std::move(call), *patch, place, input.Name("input"));
 }
 
 Result<HookCall> DroidToolCall(HookCall&& call, const Fields& input, const Place& place) {
@@ -62,7 +59,7 @@ Result<HookCall> DroidToolCall(HookCall&& call, const Fields& input, const Place
   if (tool == "Create" || tool == "Edit" || tool == "MultiEdit") {
     return FilePathCall(std::move(call), input, place, shell::FileOp::kWrite, {"file_path", "path"});
   }
-  if (tool == "ApplyPatch") return PatchCall(std::move(call), input, place);
+  if (tool == "ApplyPatch") return ApplyPatchCall(std::move(call), input, place);
   if (tool == "LS") return SearchPathCall(std::move(call), input, place, {"directory_path", "folder", "path"}, false);
   if (tool == "Glob" || tool == "Grep") return SearchPathCall(std::move(call), input, place, {"directory_path", "folder", "path"}, true);
   if (tool == "FetchUrl") {

@@ -200,7 +200,8 @@ Result<policy::Request> AgentToolRequest(const Place& place, Agent agent, std::s
   return r;
 }
 
-Result<std::vector<policy::Request>> PatchRequests(std::string_view patch, const Place& place, std::string_view field) {
+static Result<std::vector<policy::Request>> PatchRequests(std::string_view patch, const Place& place,
+                                                          std::string_view field) {
   static constexpr std::pair<std::string_view, shell::FileOp> kMarkers[] = {
       {"*** Add File: ", shell::FileOp::kWrite},
       {"*** Update File: ", shell::FileOp::kWrite},
@@ -222,6 +223,13 @@ Result<std::vector<policy::Request>> PatchRequests(std::string_view patch, const
                                    " names no file (no '*** Add File:', '*** Update File:' or '*** Delete File:' line)");
   }
   return out;
+}
+
+Result<HookCall> PatchCall(HookCall&& call, std::string_view patch, const Place& place, std::string_view field) {
+  auto requests = PatchRequests(patch, place, field);
+  if (!requests.ok()) return requests.status();
+  call.requests = std::move(requests).value();
+  return call;
 }
 
 HookCall Unsupported(HookCall&& call, std::string why) {

@@ -80,10 +80,10 @@ Result<policy::Request> FileRequest(const Place& place, shell::FileOp op, std::s
 // A GET of `url` (an absolute http or https URL, normalized; `field` names it in errors).
 Result<policy::Request> HttpRequest(const Place& place, std::string_view url, std::string_view field);
 
-// The files an apply_patch patch touches ("*** Add File:", "*** Update File:", "*** Move to:"
-// → write; "*** Delete File:" → delete), one request each; a patch naming none is an error
-// (`field` names it).
-Result<std::vector<policy::Request>> PatchRequests(std::string_view patch, const Place& place, std::string_view field);
+// `call` with a request for each file an apply_patch patch touches ("*** Add File:", "*** Update
+// File:", "*** Move to:" → write; "*** Delete File:" → delete); a patch naming none is an error
+// (`field` names it). Codex's apply_patch, Copilot's, Droid's ApplyPatch.
+Result<HookCall> PatchCall(HookCall&& call, std::string_view patch, const Place& place, std::string_view field);
 
 // A call of MCP tool `tool` (mcp__SERVER__TOOL) with `arguments` (the tool_input object).
 Result<policy::Request> McpRequest(const Place& place, std::string_view tool, const json::object& arguments);

@@ -272,7 +272,7 @@ EOF
 copilot)
   # GitHub Copilot CLI: BYOK with an OpenAI Chat Completions provider, offline (no GitHub login,
   # no telemetry, no update check); the hook is read from $HOME/.copilot/hooks/warden.json.
-  FAKE=fake_copilot.mjs
+  FAKE=fake_openai_chat.mjs  # Chat Completions, with custom tool calls
   AGENT_CMD=(node "$NM/@github/copilot/npm-loader.js" -p "Do the task." -s --allow-all-tools --allow-all-paths
     --no-auto-update --disable-client-telemetry)
   AGENT_ENV=(COPILOT_OFFLINE=true COPILOT_PROVIDER_BASE_URL=http://127.0.0.1:$PORT/v1
