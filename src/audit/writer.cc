@@ -158,10 +158,11 @@ Status Writer::ContinueChain(const std::vector<Segment>& segments) {
                                 "`warden audit verify`");
     }
     next_seq_ = fields.seq + 1;
-    written_seq_ = synced_seq_ = fields.seq;
+    written_seq_ = synced_seq_ = file_seq_ = fields.seq;
     break;
   }
   recovery_.next_seq = next_seq_;
+  file_prev_ = prev_;
   return Status::Ok();
 }
 
@@ -178,7 +179,7 @@ Status Writer::OpenSegment(uint64_t index) {
   return Status::Ok();
 }
 
-Result<uint64_t> Writer::Append(const Record& record) {
+Result<Ticket> Writer::Enqueue(const Record& record) {
   std::string fields = SerializeRecordFields(record);
   std::unique_lock lock(mu_);
   if (queue_.size() + in_flight_ >= options_.queue_capacity && failure_.ok() && !closing_) {
@@ -186,31 +187,58 @@ Result<uint64_t> Writer::Append(const Record& record) {
     space_cv_.wait(lock,
                    [&] { return queue_.size() + in_flight_ < options_.queue_capacity || !failure_.ok() || closing_; });
   }
-  if (!failure_.ok()) return failure_;
+  if (!failure_.ok()) {
+    ++refused_in_outage_;
+    ++stats_.refused;
+    return failure_;
+  }
   if (closing_) return Status::Internal(options_.dir + ": the audit writer is closed");
   uint64_t seq = next_seq_++;
-  if (queue_.empty()) {
-    first_queued_ = SteadyClock::now();
-    work_cv_.notify_one();
-  } else if (queue_.size() + 1 == options_.batch_records) {
-    work_cv_.notify_one();  // a full batch does not wait for the delay
-  }
+  if (queue_.empty()) work_cv_.notify_one();
   queue_.push_back({seq, options_.clock(), std::move(fields)});
-  if (options_.sync == SyncMode::kAlways) {
-    done_cv_.wait(lock, [&] { return synced_seq_ >= seq || !failure_.ok(); });
-    if (synced_seq_ < seq) return failure_;
+  return Ticket{seq, epoch_};
+}
+
+Result<uint64_t> Writer::Append(const Record& record) {
+  auto ticket = Enqueue(record);
+  if (!ticket.ok()) return ticket.status();
+  std::unique_lock lock(mu_);
+  done_cv_.wait(lock, [&] { return epoch_ != ticket->epoch || Acknowledged() >= ticket->seq; });
+  if (epoch_ != ticket->epoch) return Lost();
+  return ticket->seq;
+}
+
+void Writer::WhenAcknowledged(const Ticket& ticket, std::function<void(const Status&)> done) {
+  std::unique_lock lock(mu_);
+  if (epoch_ != ticket.epoch || Acknowledged() >= ticket.seq) {
+    Status result = epoch_ != ticket.epoch ? Lost() : Status::Ok();
+    lock.unlock();
+    done(result);
+    return;
   }
-  return seq;
+  waiters_.emplace(ticket.seq, std::move(done));
+}
+
+// What "acknowledged" means in this mode (see the header).
+uint64_t Writer::Acknowledged() const {
+  return options_.sync == SyncMode::kBatch ? written_seq_ : synced_seq_;
+}
+
+// Why a record queued in `epoch` will never be acknowledged.
+Status Writer::Lost() const {
+  if (!failure_.ok()) return failure_;
+  return Stopped(lost_cause_ + "; this record was not written (the log has recovered since)");
 }
 
 Status Writer::Flush() {
   std::unique_lock lock(mu_);
   uint64_t target = next_seq_ - 1;
+  uint64_t epoch = epoch_;
   if (synced_seq_ >= target || !failure_.ok()) return failure_;
   flush_seq_ = std::max(flush_seq_, target);
   work_cv_.notify_one();
-  done_cv_.wait(lock, [&] { return synced_seq_ >= target || !failure_.ok(); });
-  return synced_seq_ >= target ? Status::Ok() : failure_;
+  done_cv_.wait(lock, [&] { return synced_seq_ >= target || epoch_ != epoch; });
+  return epoch_ == epoch ? Status::Ok() : Lost();
 }
 
 Status Writer::Close() {
@@ -224,8 +252,12 @@ Status Writer::Close() {
   if (thread_.joinable()) thread_.join();
   if (fd_ >= 0) close(std::exchange(fd_, -1));
   if (dir_fd_ >= 0) close(std::exchange(dir_fd_, -1));  // releases the flock
-  std::lock_guard lock(mu_);
-  return failure_;
+  std::unique_lock lock(mu_);
+  Status result = failure_;
+  if (result.ok() && !waiters_.empty()) result = Stopped(options_.dir + ": closed with records unacknowledged");
+  if (!waiters_.empty()) Fail(result);
+  Notify(lock);
+  return result;
 }
 
 WriterStats Writer::stats() const {
@@ -234,14 +266,28 @@ WriterStats Writer::stats() const {
   s.queue_depth = queue_.size() + in_flight_;
   s.fsyncs = fsyncs_.load(std::memory_order_relaxed);
   s.rotations = rotations_.load(std::memory_order_relaxed);
+  s.in_outage = !failure_.ok();
+  if (s.in_outage) {
+    s.outage_ms += static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - outage_start_).count());
+  } else {
+    s.outage_since_us = 0;
+  }
   return s;
 }
 
-// The writer thread: group commit until Close has drained everything, or a failure.
+// The writer thread: takes what is queued, writes it, syncs when due, tells the waiters; in an
+// outage, retries with backoff until a write goes through.
 void Writer::Run() {
   std::unique_lock lock(mu_);
   std::vector<Pending> batch;
-  while (WaitForWork(lock)) {
+  for (;;) {
+    if (!failure_.ok()) {
+      if (!WaitToRetry(lock)) break;
+      TryToResume(lock);
+      continue;
+    }
+    if (!WaitForWork(lock)) break;
     batch.clear();
     batch.swap(queue_);
     in_flight_ = batch.size();
@@ -250,11 +296,11 @@ void Writer::Run() {
     Status s = batch.empty() ? Status::Ok() : WriteBatch(batch);
     lock.lock();
     in_flight_ = 0;
-    if (!batch.empty() && s.ok()) {
-      written_seq_ = batch.back().seq;
-      stats_.records_written += batch.size();
-      ++stats_.batches;
+    if (file_seq_ > written_seq_) {
+      stats_.records_written += file_seq_ - written_seq_;
+      written_seq_ = file_seq_;
     }
+    if (!batch.empty() && s.ok()) ++stats_.batches;
     space_cv_.notify_all();
     if (s.ok() && written_seq_ > synced_seq_ &&
         (sync_now || SteadyClock::now() - last_sync_ >= options_.sync_interval)) {
@@ -265,23 +311,16 @@ void Writer::Run() {
       if (s.ok()) synced_seq_ = std::max(synced_seq_, target);
     }
     if (!s.ok()) Fail(s);
-    done_cv_.notify_all();
+    Notify(lock);
   }
+  Notify(lock);
 }
 
-// Waits until there is something to write or sync; false when the thread should stop.
+// Waits for something to write or sync. Records are written as soon as they are queued: the
+// grouping comes from what arrives while a write is under way. False: closing, nothing left.
 bool Writer::WaitForWork(std::unique_lock<std::mutex>& lock) {
   for (;;) {
-    if (!failure_.ok()) return false;
-    if (!queue_.empty()) {
-      // kBatch: let a batch gather (the appenders are not waiting for it).
-      bool hurry = options_.sync == SyncMode::kAlways || closing_ || flush_seq_ > synced_seq_ ||
-                   queue_.size() >= options_.batch_records;
-      auto ready = first_queued_ + options_.batch_delay;
-      if (hurry || SteadyClock::now() >= ready) return true;
-      work_cv_.wait_until(lock, ready);
-      continue;
-    }
+    if (!queue_.empty()) return true;
     bool unsynced = written_seq_ > synced_seq_;
     if (unsynced && (closing_ || flush_seq_ > synced_seq_)) return true;
     if (closing_) return false;
@@ -295,32 +334,149 @@ bool Writer::WaitForWork(std::unique_lock<std::mutex>& lock) {
   }
 }
 
-// Records the failure (lock held); every waiter gets it, nothing more is written.
-void Writer::Fail(const Status& cause) {
-  uint64_t first = written_seq_ + 1, last = next_seq_ - 1;
-  std::string lost;
-  if (first == last) lost = "; record " + std::to_string(first) + " may not have been written";
-  if (first < last) {
-    lost = "; records " + std::to_string(first) + " to " + std::to_string(last) + " may not have been written";
-  }
-  failure_ = Stopped(cause.message() + lost);
-  queue_.clear();
-  space_cv_.notify_all();
+// In an outage: waits until the next retry is due. False: closing.
+bool Writer::WaitToRetry(std::unique_lock<std::mutex>& lock) {
+  while (!closing_ && SteadyClock::now() < retry_at_) work_cv_.wait_until(lock, retry_at_);
+  return !closing_;
 }
 
+// One attempt to leave the outage: write and sync the outage record. Success ends the outage;
+// failure doubles the delay before the next attempt.
+void Writer::TryToResume(std::unique_lock<std::mutex>& lock) {
+  uint64_t seq = file_seq_ + 1;
+  Record record = OutageRecord();
+  lock.unlock();
+  Status s = WriteOutageRecord(seq, record);
+  lock.lock();
+  if (!s.ok()) {
+    ++stats_.retries;
+    retry_delay_ = std::min(retry_delay_ * 2, options_.retry_max);
+    retry_at_ = SteadyClock::now() + retry_delay_;
+    return;
+  }
+  written_seq_ = synced_seq_ = seq;
+  next_seq_ = seq + 1;
+  ++stats_.records_written;
+  stats_.outage_ms += static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - outage_start_).count());
+  lost_cause_ = failure_.message();
+  failure_ = Status::Ok();
+  done_cv_.notify_all();
+  if (options_.on_outage) {
+    std::string said = "writing again after " + std::to_string(
+        std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - outage_start_).count()) +
+        " ms; " + std::to_string(refused_in_outage_) + " decisions were refused meanwhile";
+    lock.unlock();
+    options_.on_outage(said);
+    lock.lock();
+  }
+}
+
+Record Writer::OutageRecord() const {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - outage_start_).count();
+  Record r;
+  r.kind = "audit";
+  r.context = "service";
+  r.decision = "outage";
+  r.reason = "the audit log could not be written from " + FormatTimestamp(stats_.outage_since_us) + " for " +
+             std::to_string(ms) + " ms (" + stats_.last_error + "); " + std::to_string(refused_in_outage_) +
+             " appends were refused meanwhile (their decisions were denied)";
+  r.request = boost::json::object{{"outage_ms", ms}, {"refused", refused_in_outage_}, {"error", stats_.last_error}};
+  return r;
+}
+
+// Writer thread, unlocked: cuts the segment back to its last whole record (reopening it when a
+// rotation failed half-way), then writes and syncs one record. On failure the file is left as
+// it was, so the next attempt starts from the same place.
+Status Writer::WriteOutageRecord(uint64_t seq, const Record& record) {
+  if (fd_ < 0) {
+    if (Status s = OpenSegment(segment_index_); !s.ok()) return s;
+    if (Status s = CutTornTail(); !s.ok()) return s;
+  } else if (ftruncate(fd_, static_cast<off_t>(segment_size_)) != 0) {
+    return Status::IoError(segment_path_ + ": cannot cut off a partial record: " + Errno(errno));
+  }
+  prev_ = file_prev_;
+  out_.clear();
+  AppendLine(seq, options_.clock(), SerializeRecordFields(record), &prev_, &out_);
+  if (Status s = WriteOut(out_); !s.ok()) return s;
+  if (Status s = Sync(); !s.ok()) {
+    segment_size_ -= out_.size();
+    if (ftruncate(fd_, static_cast<off_t>(segment_size_)) != 0) return Status::IoError(s.message() + "; " + Errno(errno));
+    return s;
+  }
+  file_seq_ = seq;
+  file_prev_ = prev_;
+  return Status::Ok();
+}
+
+// Begins an outage (the writer thread, holding mu_): every record not acknowledged is lost, and
+// appends are refused until a retry succeeds.
+void Writer::Fail(const Status& cause) {
+  uint64_t first = Acknowledged() + 1, last = next_seq_ - 1;
+  std::string lost;
+  if (first == last) lost = "; record " + std::to_string(first) + " was not acknowledged";
+  if (first < last) {
+    lost = "; records " + std::to_string(first) + " to " + std::to_string(last) + " were not acknowledged";
+  }
+  failure_ = Stopped(cause.message() + lost);
+  ++epoch_;
+  next_seq_ = file_seq_ + 1;
+  queue_.clear();
+  for (auto& [seq, done] : waiters_) doomed_.push_back(std::move(done));
+  waiters_.clear();
+  outage_start_ = SteadyClock::now();
+  retry_delay_ = options_.retry_min;
+  retry_at_ = outage_start_ + retry_delay_;
+  refused_in_outage_ = 0;
+  ++stats_.outages;
+  stats_.outage_since_us = options_.clock();
+  stats_.last_error = cause.message();
+  space_cv_.notify_all();
+  if (options_.on_outage) options_.on_outage("outage: " + failure_.message() + "; retrying");
+}
+
+// Wakes Append and Flush, and calls back every waiter whose answer is known (outside the lock).
+void Writer::Notify(std::unique_lock<std::mutex>& lock) {
+  done_cv_.notify_all();
+  std::vector<std::function<void(const Status&)>> acknowledged, doomed;
+  for (auto it = waiters_.begin(); it != waiters_.end() && it->first <= Acknowledged();) {
+    acknowledged.push_back(std::move(it->second));
+    it = waiters_.erase(it);
+  }
+  doomed.swap(doomed_);
+  if (acknowledged.empty() && doomed.empty()) return;
+  Status failure = failure_.ok() ? Stopped(options_.dir + ": the audit writer stopped") : failure_;
+  lock.unlock();
+  for (auto& done : acknowledged) done(Status::Ok());
+  for (auto& done : doomed) done(failure);
+  lock.lock();
+}
+
+// Writer thread: formats and writes the batch; file_seq_ and file_prev_ follow what is wholly
+// in the file, also when a failure stops the batch half-way.
 Status Writer::WriteBatch(const std::vector<Pending>& batch) {
   out_.clear();
+  uint64_t last_in_out = 0;
   for (const Pending& p : batch) {
     size_t before = out_.size();
+    HashBytes chain_before = prev_;
     AppendLine(p.seq, p.ts, p.fields, &prev_, &out_);
     if (segment_size_ + out_.size() > options_.segment_bytes && segment_size_ + before > 0) {
       // This line would not fit: finish the segment with the lines before it.
       if (Status s = WriteOut(std::string_view(out_).substr(0, before)); !s.ok()) return s;
+      if (before > 0) {
+        file_seq_ = last_in_out;
+        file_prev_ = chain_before;
+      }
       if (Status s = Rotate(); !s.ok()) return s;
       out_.erase(0, before);
     }
+    last_in_out = p.seq;
   }
-  return WriteOut(out_);
+  if (Status s = WriteOut(out_); !s.ok()) return s;
+  file_seq_ = last_in_out;
+  file_prev_ = prev_;
+  return Status::Ok();
 }
 
 // One write() (more only if the kernel takes part of it); on failure the segment is cut back

@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <future>
 #include <thread>
 
 #include "audit/line.h"
@@ -285,35 +286,145 @@ TEST(AuditWriterTest, AppendAfterCloseFails) {
   EXPECT_NE(seq.status().message().find("closed"), std::string::npos);
 }
 
-// A write error (here: the file size limit) stops the writer; every later call fails with a
-// message naming the file, and the segment keeps only complete records.
-TEST(AuditWriterTest, AWriteErrorFailsClosed) {
-  ScratchDir tmp;
-  signal(SIGXFSZ, SIG_IGN);
-  rlimit old;
-  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old), 0);
-  rlimit small = old;
-  small.rlim_cur = 3000;
-  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
-  auto w = OpenWriter({.dir = tmp.audit(), .sync = SyncMode::kAlways});
-  ASSERT_TRUE(w);
-  Status failure;
-  for (int i = 0; i < 100 && failure.ok(); ++i) {
-    auto seq = w->Append(MakeRecord(i));
-    if (!seq.ok()) failure = seq.status();
+// The file size limit makes write(2) fail with EFBIG as a full disk makes it fail with ENOSPC:
+// a real kernel error, set and lifted from the test. SIGXFSZ is ignored, as the daemon does.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    signal(SIGXFSZ, SIG_IGN);
+    getrlimit(RLIMIT_FSIZE, &old_);
+    rlimit small = old_;
+    small.rlim_cur = bytes;
+    ok_ = setrlimit(RLIMIT_FSIZE, &small) == 0;
   }
-  setrlimit(RLIMIT_FSIZE, &old);
-  ASSERT_FALSE(failure.ok());
-  EXPECT_NE(failure.message().find(SegmentName(1)), std::string::npos) << failure.message();
-  EXPECT_NE(failure.message().find("deny"), std::string::npos) << failure.message();
+  ~FileSizeLimit() { Lift(); }
+  void Lift() { setrlimit(RLIMIT_FSIZE, &old_); }
+  bool ok() const { return ok_; }
+
+ private:
+  rlimit old_{};
+  bool ok_ = false;
+};
+
+// Appends until one fails; returns that failure.
+Status AppendUntilFailure(Writer& w) {
+  for (int i = 0; i < 1000; ++i) {
+    auto seq = w.Append(MakeRecord(i));
+    if (!seq.ok()) return seq.status();
+  }
+  return Status::Ok();
+}
+
+// A write error fails closed — every append refused with a message naming the file — and the
+// writer retries by itself: once writing works again, an outage record goes on the chain and
+// appends succeed, with no new Writer.
+TEST(AuditWriterTest, AWriteErrorFailsClosedThenRecoversByItself) {
+  for (SyncMode mode : {SyncMode::kBatch, SyncMode::kAlways}) {
+    ScratchDir tmp;
+    FileSizeLimit limit(3000);
+    ASSERT_TRUE(limit.ok());
+    auto w = OpenWriter({.dir = tmp.audit(), .sync = mode});
+    ASSERT_TRUE(w);
+    Status failure = AppendUntilFailure(*w);
+    ASSERT_FALSE(failure.ok());
+    EXPECT_NE(failure.message().find(SegmentName(1)), std::string::npos) << failure.message();
+    EXPECT_NE(failure.message().find("deny"), std::string::npos) << failure.message();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // retries fail meanwhile
+    EXPECT_FALSE(w->Append(MakeRecord(0)).ok());
+    WriterStats during = w->stats();
+    EXPECT_TRUE(during.in_outage);
+    EXPECT_EQ(during.outages, 1u);
+    EXPECT_GE(during.refused, 1u);
+    EXPECT_GE(during.retries, 1u);
+    EXPECT_NE(during.last_error.find("write failed"), std::string::npos) << during.last_error;
+
+    limit.Lift();
+    Result<uint64_t> seq = Status::Internal("never tried");
+    for (int i = 0; i < 200 && !seq.ok(); ++i) {  // the backoff is capped at 250 ms
+      seq = w->Append(MakeRecord(1));
+      if (!seq.ok()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_TRUE(seq.ok()) << seq.status().message();
+    ASSERT_TRUE(w->Close().ok());
+    WriterStats after = w->stats();
+    EXPECT_FALSE(after.in_outage);
+    EXPECT_GT(after.outage_ms, 0u);
+
+    auto report = Verify(tmp.audit());
+    ASSERT_TRUE(report.ok());
+    EXPECT_TRUE(report->ok) << report->problem->message;
+    EXPECT_EQ(report->last_seq, *seq);
+    auto lines = Lines(tmp.audit() + "/" + SegmentName(1));
+    ASSERT_GE(lines.size(), 2u);
+    const std::string& outage = lines[lines.size() - 2];
+    EXPECT_NE(outage.find("\"kind\":\"audit\""), std::string::npos) << outage;
+    EXPECT_NE(outage.find("\"decision\":\"outage\""), std::string::npos) << outage;
+    EXPECT_NE(outage.find("refused"), std::string::npos) << outage;
+  }
+}
+
+// A record queued when the outage began is never acknowledged, not even after its seq is
+// taken by the outage record.
+TEST(AuditWriterTest, ARecordLostToAnOutageIsNeverAcknowledged) {
+  ScratchDir tmp;
+  FileSizeLimit limit(0);
+  ASSERT_TRUE(limit.ok());
+  auto w = OpenWriter({.dir = tmp.audit()});
+  ASSERT_TRUE(w);
+  auto ticket = w->Enqueue(MakeRecord(0));
+  ASSERT_TRUE(ticket.ok());
+  std::promise<Status> first;
+  w->WhenAcknowledged(*ticket, [&](const Status& s) { first.set_value(s); });
+  Status told = first.get_future().get();
+  EXPECT_FALSE(told.ok());
+  limit.Lift();
+  Result<uint64_t> seq = Status::Internal("never tried");
+  for (int i = 0; i < 200 && !seq.ok(); ++i) {
+    seq = w->Append(MakeRecord(1));
+    if (!seq.ok()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(seq.ok()) << seq.status().message();
+  EXPECT_EQ(*seq, 2u);  // 1 is the outage record, in the seq the lost record had
+  Status late;
+  w->WhenAcknowledged(*ticket, [&](const Status& s) { late = s; });
+  EXPECT_FALSE(late.ok());
+  ASSERT_TRUE(w->Close().ok());
+  ExpectSoundLog(tmp.audit(), 2);
+}
+
+// Close in the middle of an outage returns at once with the error.
+TEST(AuditWriterTest, CloseDuringAnOutageReturnsTheError) {
+  ScratchDir tmp;
+  FileSizeLimit limit(0);
+  auto w = OpenWriter({.dir = tmp.audit(), .retry_min = std::chrono::seconds(5), .retry_max = std::chrono::seconds(5)});
+  ASSERT_TRUE(w);
   EXPECT_FALSE(w->Append(MakeRecord(0)).ok());
-  EXPECT_FALSE(w->Flush().ok());
+  auto start = std::chrono::steady_clock::now();
   EXPECT_FALSE(w->Close().ok());
-  auto report = Verify(tmp.audit());
-  ASSERT_TRUE(report.ok());
-  EXPECT_TRUE(report->ok);
-  EXPECT_EQ(report->torn_tail_bytes, 0u);
-  EXPECT_GT(report->records, 0u);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
+}
+
+// Batch mode acknowledges a record once write(2) has returned: what Append returned, or what a
+// WhenAcknowledged callback confirmed, is in the file (read back through the page cache).
+TEST(AuditWriterTest, BatchModeAcknowledgesOnlyWhatIsInTheFile) {
+  ScratchDir tmp;
+  auto w = OpenWriter({.dir = tmp.audit(), .sync = SyncMode::kBatch});
+  ASSERT_TRUE(w);
+  std::string segment = tmp.audit() + "/" + SegmentName(1);
+  for (int i = 0; i < 50; ++i) {
+    auto seq = w->Append(MakeRecord(i));
+    ASSERT_TRUE(seq.ok()) << seq.status().message();
+    auto lines = Lines(segment);
+    ASSERT_EQ(lines.size(), *seq);
+  }
+  for (int i = 0; i < 50; ++i) {
+    auto ticket = w->Enqueue(MakeRecord(i));
+    ASSERT_TRUE(ticket.ok());
+    std::promise<size_t> lines_then;
+    w->WhenAcknowledged(*ticket, [&](const Status& s) { lines_then.set_value(s.ok() ? Lines(segment).size() : 0); });
+    EXPECT_EQ(lines_then.get_future().get(), ticket->seq);
+  }
+  ASSERT_TRUE(w->Close().ok());
 }
 
 }  // namespace

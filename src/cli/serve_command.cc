@@ -144,6 +144,7 @@ int RunServe(const ServeArgs& a) {
   }
   if (a.no_audit) std::cerr << "warden serve: --no-audit: decisions are NOT recorded (for measuring the audit stage only)\n";
   std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGXFSZ, SIG_IGN);  // a file size limit is a write error (the audit writer recovers), not death
   server::Daemon d(o);
   if (Status s = d.Start(); !s.ok()) {
     std::cerr << "warden serve: " << s.message() << "\n";
