@@ -402,6 +402,7 @@ class Daemon::Impl final : public HttpBackend {
     audit::WriterOptions wo;
     wo.dir = JoinPath(opt_.state_dir, "audit");
     wo.sync = opt_.audit_always ? audit::SyncMode::kAlways : audit::SyncMode::kBatch;
+    wo.on_outage = [](const std::string& what) { Log("audit log: " + what); };
     auto w = audit::Writer::Open(wo);
     if (!w.ok()) return Status::IoError("cannot open the audit log in " + wo.dir + ": " + w.status().message());
     audit_ = std::move(*w);
@@ -1102,6 +1103,14 @@ json::object Daemon::Impl::StatusJson() {
     audit["fsyncs"] = ws.fsyncs;
     audit["backpressure_waits"] = ws.backpressure_waits;
     audit["errors"] = counts_.audit_errors.load();
+    // An outage: nothing can be written, every decision is denied until a retry succeeds.
+    audit["healthy"] = !ws.in_outage;
+    audit["outages"] = ws.outages;
+    audit["outage_ms"] = ws.outage_ms;
+    audit["refused_in_outages"] = ws.refused;
+    audit["retries"] = ws.retries;
+    if (ws.in_outage) audit["outage_since"] = audit::FormatTimestamp(ws.outage_since_us);
+    if (!ws.last_error.empty()) audit["last_error"] = ws.last_error;
   } else {
     audit["enabled"] = false;
     audit["queue_depth"] = 0;
@@ -1165,6 +1174,14 @@ Status Daemon::Impl::StartHttp() {
       out->push_back({"warden_audit_records_written_total", "Audit records written.", static_cast<double>(ws.records_written), true});
       out->push_back({"warden_audit_backpressure_waits_total", "Appends that waited for room in the audit queue.",
                       static_cast<double>(ws.backpressure_waits), true});
+      out->push_back({"warden_audit_healthy", "1 while the audit log can be written; 0 during an outage (every decision denied).",
+                      ws.in_outage ? 0.0 : 1.0});
+      out->push_back({"warden_audit_outages_total", "Audit outages begun (a write, sync or open failed).",
+                      static_cast<double>(ws.outages), true});
+      out->push_back({"warden_audit_outage_seconds_total", "Time spent in audit outages, the current one included.",
+                      static_cast<double>(ws.outage_ms) / 1000.0, true});
+      out->push_back({"warden_audit_refused_total", "Decisions refused because the audit log could not be written.",
+                      static_cast<double>(ws.refused), true});
     }
     out->push_back({"warden_decisions_total", "Decisions made for every client (socket and HTTP).",
                     static_cast<double>(counts_.decisions.load()), true});
