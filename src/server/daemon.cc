@@ -285,7 +285,14 @@ class Daemon::Impl final : public HttpBackend {
   // ---- called from connections ----------------------------------------------------------
 
   // The reply line to a parsed message; sets *close when the connection must end after it.
-  std::string Handle(Message& m, std::shared_ptr<class Connection> from, bool* close);
+  // The reply to one message. When *gate is set, the reply holds a decision whose audit record
+  // is queued, not yet acknowledged: send it only from AfterAudit's callback.
+  std::string Handle(Message& m, std::shared_ptr<class Connection> from, bool* close,
+                     std::optional<audit::Ticket>* gate);
+  void AfterAudit(const audit::Ticket& ticket, std::function<void(const Status&)> done) {
+    audit_->WhenAcknowledged(ticket, std::move(done));
+  }
+  void CountAuditError() { counts_.audit_errors++; }
   void Subscribe(const std::shared_ptr<class Connection>& c) {
     std::lock_guard<std::mutex> lock(subs_mu_);
     if (subscribers_.insert(c).second) listeners_++;
@@ -412,8 +419,11 @@ class Daemon::Impl final : public HttpBackend {
     return Status::Ok();
   }
 
-  // Appends the decision's record; an error means the decision must not be acted on.
-  Status Audit(const policy::Request& req, const json::object& reply, const std::string& subject = std::string()) {
+  // Appends the decision's record; an error means the decision must not be acted on. With a
+  // gate, the record is only queued (its ticket in *gate) and the caller answers once it is
+  // acknowledged; without, Audit returns once it is.
+  Status Audit(const policy::Request& req, const json::object& reply, const std::string& subject = std::string(),
+               std::optional<audit::Ticket>* gate = nullptr) {
     if (!audit_) return Status::Ok();
     audit::Record rec;
     rec.decision_id = std::string(reply.at("decision_id").as_string());
@@ -434,6 +444,15 @@ class Daemon::Impl final : public HttpBackend {
       rec.facts_json = JsonText(redacted);
     } else {
       rec.facts_json = JsonText(facts);
+    }
+    if (gate) {
+      auto ticket = audit_->Enqueue(rec);
+      if (!ticket.ok()) {
+        counts_.audit_errors++;
+        return ticket.status();
+      }
+      *gate = *ticket;
+      return Status::Ok();
     }
     auto seq = audit_->Append(rec);
     if (!seq.ok()) {
@@ -551,7 +570,8 @@ class Daemon::Impl final : public HttpBackend {
 
   Status StartHttp();
   Result<json::object> DecideAndRecord(policy::Request& req, const policy::RequestPresence& present,
-                                       const std::string& subject, int pid, bool audit = true);
+                                       const std::string& subject, int pid, bool audit = true,
+                                       std::optional<audit::Ticket>* gate = nullptr);
   std::string NextId();
   struct Pending;
   std::string ApprovalsLine(const Message& m);
@@ -699,9 +719,34 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return;
     }
     bool close = false;
-    std::string reply = d_->Handle(m, shared_from_this(), &close);
+    std::optional<audit::Ticket> gate;
+    std::string reply = d_->Handle(m, shared_from_this(), &close, &gate);
+    if (gate) {
+      AnswerOnceAudited(*gate, std::move(reply), m.id, close);
+      return;
+    }
     Send(std::move(reply), close);
     if (!close) Read();
+  }
+
+  // A decision is answered only once its audit record is acknowledged (in batch mode: handed to
+  // the kernel), so that no answer a client acts on can be lost to a crash of the daemon; if the
+  // record never will be, the answer is an error (clients fail closed). The next message is
+  // read after that: one decision in flight per connection.
+  void AnswerOnceAudited(const audit::Ticket& ticket, std::string reply, json::value id, bool close) {
+    auto self = shared_from_this();
+    d_->AfterAudit(ticket, [self, reply = std::move(reply), id = std::move(id), close](const Status& s) mutable {
+      asio::post(self->sock_.get_executor(), [self, reply = std::move(reply), id = std::move(id), close, s]() mutable {
+        if (!s.ok()) {
+          self->d_->CountAuditError();
+          self->Send(ErrorLine({kErrInternal, "the decision could not be written to the audit log: " + s.message(), id}),
+                     true);
+          return;
+        }
+        self->Send(std::move(reply), close);
+        if (!close) self->Read();
+      });
+    });
   }
 
   void Send(std::string line, bool close_after) {
@@ -771,7 +816,8 @@ std::string_view OpName(Op op) {
 }
 }  // namespace
 
-std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, bool* close) {
+std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, bool* close,
+                                 std::optional<audit::Ticket>* gate) {
   if (!from->owner() && m.op != Op::kDecide && m.op != Op::kStatus) {
     counts_.refused++;
     Log("refused a " + std::string(OpName(m.op)) + " from uid " + std::to_string(from->uid()) + " (pid " +
@@ -824,7 +870,7 @@ std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, b
     }
     case Op::kDecide: break;
   }
-  auto decided = DecideAndRecord(m.request, m.present, std::string(), from->pid());
+  auto decided = DecideAndRecord(m.request, m.present, std::string(), from->pid(), true, gate);
   if (!decided.ok()) {
     counts_.errors++;
     *close = true;
@@ -843,7 +889,8 @@ std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, b
 // kInvalidArgument when the policy for the request does not load, kInternal when the audit
 // record could not be written.
 Result<json::object> Daemon::Impl::DecideAndRecord(policy::Request& req, const policy::RequestPresence& present,
-                                                   const std::string& subject, int pid, bool audit) {
+                                                   const std::string& subject, int pid, bool audit,
+                                                   std::optional<audit::Ticket>* gate) {
   auto start = Clock::now();
   // What the request does not say: the daemon cannot know the client's directory, so a
   // missing cwd is "/" (where `rm -rf *` is as dangerous as it gets) and never the daemon's.
@@ -872,7 +919,7 @@ Result<json::object> Daemon::Impl::DecideAndRecord(policy::Request& req, const p
   o["decision_id"] = NextId();
   o["latency_ns"] = ns;
   if (audit) {
-    if (Status s = Audit(req, o, subject); !s.ok()) {
+    if (Status s = Audit(req, o, subject, gate); !s.ok()) {
       return Status::Internal("the decision could not be written to the audit log: " + s.message());
     }
   }
