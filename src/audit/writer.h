@@ -57,6 +57,7 @@
 #include "audit/chain.h"
 #include "audit/record.h"
 #include "audit/segment.h"
+#include "audit/ticket.h"
 #include "core/status.h"
 
 namespace warden::audit {
@@ -94,12 +95,6 @@ struct WriterStats {
   std::string last_error;          // why the last outage began ("" if none)
 };
 
-// A queued record: its seq, and the outage epoch it was queued in (a record lost to an outage
-// is never acknowledged, even if a later record takes its seq).
-struct Ticket {
-  uint64_t seq = 0;
-  uint64_t epoch = 0;
-};
 
 // What Open found on disk.
 struct Recovery {

@@ -242,8 +242,9 @@ class Daemon::Impl final : public HttpBackend {
 
   std::shared_ptr<const policy::Snapshot> Policy() override { return Base(); }
   Result<json::object> Decide(policy::Request& req, const policy::RequestPresence& present,
-                              const security::Principal& who, bool audit) override {
-    return DecideAndRecord(req, present, who.id, 0, audit);
+                              const security::Principal& who, bool audit,
+                              std::optional<audit::Ticket>* gate) override {
+    return DecideAndRecord(req, present, who.id, 0, audit, gate);
   }
   uint64_t SubscribeEvents(std::function<void(const std::string&)> sink) override {
     std::lock_guard<std::mutex> lock(subs_mu_);
@@ -289,7 +290,7 @@ class Daemon::Impl final : public HttpBackend {
   // is queued, not yet acknowledged: send it only from AfterAudit's callback.
   std::string Handle(Message& m, std::shared_ptr<class Connection> from, bool* close,
                      std::optional<audit::Ticket>* gate);
-  void AfterAudit(const audit::Ticket& ticket, std::function<void(const Status&)> done) {
+  void AfterAudit(const audit::Ticket& ticket, std::function<void(const Status&)> done) override {
     audit_->WhenAcknowledged(ticket, std::move(done));
   }
   void CountAuditError() { counts_.audit_errors++; }

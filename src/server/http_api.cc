@@ -275,13 +275,26 @@ void PlaceRequest(policy::Request* req, const policy::RequestPresence& present) 
 
 }  // namespace
 
+void HttpApi::AfterAudit(HttpOut out, std::function<void(HttpOut)> done) const {
+  audit::Ticket ticket = *out.audit_gate;
+  out.audit_gate.reset();
+  backend_->AfterAudit(ticket, [out = std::move(out), done = std::move(done)](const Status& s) mutable {
+    if (!s.ok()) {
+      HttpOut failed;
+      Error(&failed, 500, "internal", "the decision could not be written to the audit log: " + s.message());
+      return done(std::move(failed));
+    }
+    done(std::move(out));
+  });
+}
+
 void HttpApi::Check(Exchange& ex, HttpOut* out) const {
   if (!security::ParseJsonBody(ex)) return Error(out, ex.error.status, ex.error.code, ex.error.message);
   policy::RequestPresence present;
   auto req = policy::ParseRequestValue(ex.json, &present);
   if (!req.ok()) return Error(out, 422, "invalid-request", req.status().message());
   PlaceRequest(&*req, present);
-  auto decided = backend_->Decide(*req, present, ex.principal, opt_.stages.audit);
+  auto decided = backend_->Decide(*req, present, ex.principal, opt_.stages.audit, &out->audit_gate);
   ex.decision_audited = true;
   if (!decided.ok()) return Error(out, 500, "internal", decided.status().message());
   metrics_->CountDecision(std::string_view((*decided)["decision"].as_string()));
@@ -307,8 +320,12 @@ void HttpApi::Batch(Exchange& ex, HttpOut* out) const {
   }
   json::array results;
   for (auto& [req, present] : reqs) {
-    auto decided = backend_->Decide(req, present, ex.principal, opt_.stages.audit);
-    if (!decided.ok()) return Error(out, 500, "internal", decided.status().message());
+    // Records are acknowledged in seq order: the last one's gate covers the whole batch.
+    auto decided = backend_->Decide(req, present, ex.principal, opt_.stages.audit, &out->audit_gate);
+    if (!decided.ok()) {
+      out->audit_gate.reset();
+      return Error(out, 500, "internal", decided.status().message());
+    }
     metrics_->CountDecision(std::string_view((*decided)["decision"].as_string()));
     results.push_back(std::move(decided).value());
   }
@@ -342,7 +359,7 @@ void HttpApi::Authz(Exchange& ex, const HttpIn& in, HttpOut* out) const {
   req.cwd = "/";
   req.workspace = "/";
   policy::RequestPresence present;
-  auto decided = backend_->Decide(req, present, ex.principal, opt_.stages.audit);
+  auto decided = backend_->Decide(req, present, ex.principal, opt_.stages.audit, &out->audit_gate);
   ex.decision_audited = true;
   if (!decided.ok()) return Error(out, 500, "internal", decided.status().message());
   std::string_view decision((*decided)["decision"].as_string());

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,6 +36,7 @@
 
 #include "audit/record.h"
 #include "audit/scan.h"
+#include "audit/ticket.h"
 #include "core/status.h"
 #include "policy/request.h"
 #include "policy/snapshot.h"
@@ -56,9 +58,13 @@ class HttpBackend {
   // Decides like a socket decide (remembered approvals included), writes the decision's audit
   // record (its subject: `who`) unless `audit` is false (the audit stage is switched off),
   // publishes the event. An error means nothing was audited: the caller must not answer with
-  // the decision.
+  // the decision. With a gate, the record is only queued and its ticket is put in *gate: the
+  // answer may be sent only once AfterAudit says the record is acknowledged.
   virtual Result<boost::json::object> Decide(policy::Request& req, const policy::RequestPresence& present,
-                                             const security::Principal& who, bool audit) = 0;
+                                             const security::Principal& who, bool audit,
+                                             std::optional<audit::Ticket>* gate = nullptr) = 0;
+  // Calls `done` once the record of `ticket` is acknowledged (Ok) or never will be (the error).
+  virtual void AfterAudit(const audit::Ticket& ticket, std::function<void(const Status&)> done) = 0;
   virtual Status AppendAudit(audit::Record record) = 0;
   virtual boost::json::object StatusJson() = 0;
   // Reloads the policy files: the new revision, or why the running one was kept.
@@ -101,6 +107,9 @@ struct HttpOut {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   bool event_stream = false;  // /v1/events: the transport keeps the connection and streams
+  // Set when the body holds a decision whose audit record is not yet acknowledged: the
+  // transport sends the response only after HttpApi::AfterAudit says so (else an error).
+  std::optional<audit::Ticket> audit_gate;
 };
 
 struct StageSwitches {
@@ -119,6 +128,9 @@ class HttpApi {
   HttpApi(HttpBackend* backend, security::Chain chain, HttpApiOptions options,
           std::shared_ptr<security::TokenStore> tokens, std::shared_ptr<HttpMetrics> metrics);
   HttpOut Handle(const HttpIn& in) const;
+  // For the transport: calls `done` with `out` once its audit gate is acknowledged, or with a
+  // 500 error response if the record never will be.
+  void AfterAudit(HttpOut out, std::function<void(HttpOut)> done) const;
 
   const security::Chain& chain() const { return chain_; }
   HttpBackend& backend() const { return *backend_; }

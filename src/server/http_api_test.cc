@@ -14,9 +14,13 @@ namespace json = boost::json;
 
 class FakeBackend : public HttpBackend {
  public:
+  void AfterAudit(const audit::Ticket&, std::function<void(const Status&)> done) override {
+    done(Status::Internal("the fake backend queues no audit records"));
+  }
   std::shared_ptr<const policy::Snapshot> Policy() override { return ready ? std::make_shared<policy::Snapshot>() : nullptr; }
   Result<json::object> Decide(policy::Request& req, const policy::RequestPresence&, const security::Principal& who,
-                              bool audit) override {
+                              bool audit, std::optional<audit::Ticket>* = nullptr) override {
+    // Never sets a gate: the fake writes no audit log.
     last = req;
     last_audit = audit;
     if (fail_audit) return Status::Internal("the decision could not be written to the audit log: disk full");

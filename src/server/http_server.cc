@@ -218,7 +218,14 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     HttpOut out = host_->api->Handle(in);
     if (out.event_stream && out.status == 200) return StartStream();
     keep_alive_ = req.keep_alive() && !host_->stopping;
-    Respond(out, req.version(), req.method() == http::verb::head);
+    unsigned version = req.version();
+    bool head = req.method() == http::verb::head;
+    if (!out.audit_gate) return Respond(out, version, head);
+    // A decision is sent only once its audit record is acknowledged (see HttpOut::audit_gate).
+    host_->api->AfterAudit(std::move(out), [self = this->shared_from_this(), version, head](HttpOut acked) {
+      asio::post(self->stream_.get_executor(),
+                 [self, acked = std::move(acked), version, head] { self->Respond(acked, version, head); });
+    });
   }
 
   void Refuse(int status, std::string_view code, const std::string& message) {
