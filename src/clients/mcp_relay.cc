@@ -4,7 +4,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/eventfd.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -18,6 +17,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "clients/mcp_reaper.h"
+
 extern char** environ;
 
 namespace warden::mcp {
@@ -29,6 +30,9 @@ using Clock = std::chrono::steady_clock;
 constexpr size_t kReadChunk = 64 * 1024;
 // Without pidfd_open (Linux < 5.3) the loop checks for the server's exit this often.
 constexpr int kReapPollMs = 50;
+// How long a signal for the server may take the reaper to send (it answers in microseconds;
+// the bound is for a reaper that is itself stopped).
+constexpr std::chrono::milliseconds kSignalSentWait{1000};
 
 // Signal handlers only bump a counter and wake the loop through its eventfd.
 std::atomic<int> g_signal_count{0};
@@ -81,32 +85,6 @@ Status RunError(const std::string& name, int err) {
   return Status::InvalidArgument(std::move(msg));
 }
 
-// In the forked child: only async-signal-safe calls until exec. Reports exec's errno on err_fd.
-[[noreturn]] void ExecServer(const char* path, char* const argv[], int stdin_fd, int stdout_fd, int err_fd,
-                             pid_t parent) {
-  setpgid(0, 0);
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != parent) _exit(127);  // the proxy died before prctl took effect
-  signal(SIGPIPE, SIG_DFL);             // ignored in the proxy; an ignored signal survives exec
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
-  // Via fds above 2, so that neither dup2 is a no-op that would keep FD_CLOEXEC.
-  int in = fcntl(stdin_fd, F_DUPFD, 3);
-  int out = fcntl(stdout_fd, F_DUPFD, 3);
-  if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0) {
-    int e = errno;
-    (void)!write(err_fd, &e, sizeof e);
-    _exit(127);
-  }
-  close(in);
-  close(out);
-  execve(path, argv, environ);
-  int e = errno;
-  (void)!write(err_fd, &e, sizeof e);
-  _exit(e == ENOENT ? 127 : 126);
-}
-
 int StatusToExitCode(int wait_status) {
   if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
   if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
@@ -121,6 +99,36 @@ void SetNonBlocking(int fd) {
 void CloseFd(int& fd) {
   if (fd >= 0) close(fd);
   fd = -1;
+}
+
+void CloseBoth(const std::array<int, 2>& pipe_fds) {
+  for (int fd : pipe_fds) close(fd);
+}
+
+// Reads exactly one int32 from a blocking pipe. False on EOF (or an error) before it.
+bool ReadInt32(int fd, int32_t* value) {
+  char buf[sizeof(int32_t)];
+  size_t got = 0;
+  while (got < sizeof buf) {
+    ssize_t n = read(fd, buf + got, sizeof buf - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    got += static_cast<size_t>(n);
+  }
+  std::memcpy(value, buf, sizeof buf);
+  return true;
+}
+
+// The reaper's next report, waiting at most timeout_ms (-1: no limit). False on timeout or EOF.
+bool ReadReport(int fd, int timeout_ms, ReaperMessage* message) {
+  pollfd ready{fd, POLLIN, 0};
+  int n;
+  do {
+    n = poll(&ready, 1, timeout_ms);
+  } while (n < 0 && errno == EINTR);
+  if (n <= 0) return false;
+  // Written whole by the reaper (8 bytes on a pipe), so either all of it is there or EOF.
+  return ReadInt32(fd, &message->kind) && ReadInt32(fd, &message->value);
 }
 
 int MsUntil(Clock::time_point t) {
@@ -246,8 +254,8 @@ Result<int> Relay::Run(const RelayOptions& options) {
 
   Loop();
 
-  if (child_ > 0 && !server_exited_) {  // only if the loop was left early; normally reaped
-    KillGroup(SIGKILL);
+  if (reaper_ > 0 && !server_exited_) {  // only if the loop was left early; normally reaped
+    CloseFd(control_);                   // EOF: the reaper ends the server's tree and exits
     ReapServer(/*block=*/true);
   }
   CloseFd(server_in_);
@@ -271,43 +279,48 @@ Status Relay::Spawn(const RelayOptions& options) {
   for (const std::string& arg : options.argv) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
 
-  int in_pipe[2], out_pipe[2], err_pipe[2];
-  if (pipe2(in_pipe, O_CLOEXEC) != 0) return Status::IoError("pipe: " + Errno(errno));
-  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
+  // The server's stdin and stdout, its exec errno, the control and report pipes (mcp_reaper.h).
+  std::array<std::array<int, 2>, 5> pipes;
+  for (size_t i = 0; i < pipes.size(); ++i) {
+    if (pipe2(pipes[i].data(), O_CLOEXEC) == 0) continue;
     int e = errno;
-    for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1]}) close(fd);
+    for (size_t j = 0; j < i; ++j) CloseBoth(pipes[j]);
     return Status::IoError("pipe: " + Errno(e));
   }
-  pid_t parent = getpid();
+  auto& [in, out, err, control, report] = pipes;
+  ReaperSetup setup{path.c_str(), argv.data(), environ, in[0], out[1], err[1], control[0], report[1], getpid()};
   pid_t pid = fork();
-  if (pid == 0) ExecServer(path.c_str(), argv.data(), in_pipe[0], out_pipe[1], err_pipe[1], parent);
+  if (pid == 0) RunReaper(setup);
   int fork_errno = errno;
-  close(in_pipe[0]);
-  close(out_pipe[1]);
-  close(err_pipe[1]);
+  for (int fd : {in[0], out[1], err[1], control[0], report[1]}) close(fd);
   if (pid < 0) {
-    for (int fd : {in_pipe[1], out_pipe[0], err_pipe[0]}) close(fd);
+    for (int fd : {in[1], out[0], err[0], control[1], report[0]}) close(fd);
     return Status::IoError("fork: " + Errno(fork_errno));
   }
-  setpgid(pid, pid);  // also in the child: whichever runs first, the group exists before any kill
-  child_ = pid;
-  server_in_ = in_pipe[1];
-  server_out_ = out_pipe[0];
+  setpgid(pid, pid);  // also in the reaper: whichever runs first
+  reaper_ = pid;
+  server_in_ = in[1];
+  server_out_ = out[0];
+  control_ = control[1];
+  report_ = report[0];
 
-  int exec_errno = 0;
-  ssize_t n;
-  do {
-    n = read(err_pipe[0], &exec_errno, sizeof exec_errno);
-  } while (n < 0 && errno == EINTR);
-  close(err_pipe[0]);
-  if (n == sizeof exec_errno) {
+  ReaperMessage forked;
+  bool started = ReadReport(report_, -1, &forked) && forked.kind == ReaperMessage::kServerPid && forked.value > 0;
+  int32_t exec_errno = 0;
+  bool exec_failed = started && ReadInt32(err[0], &exec_errno);  // EOF: the exec succeeded
+  close(err[0]);
+  if (!started || exec_failed) {
     ReapServer(/*block=*/true);
     CloseFd(server_in_);
     CloseFd(server_out_);
-    return RunError(options.argv[0], exec_errno);
+    if (exec_failed) return RunError(options.argv[0], exec_errno);
+    if (forked.value < 0) return Status::IoError("fork: " + Errno(-forked.value));
+    return Status::IoError("the server's reaper ended before starting it");
   }
+  server_ = forked.value;
   SetNonBlocking(server_in_);
   SetNonBlocking(server_out_);
+  SetNonBlocking(control_);
 #ifdef SYS_pidfd_open
   pidfd_ = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
 #endif
@@ -519,25 +532,43 @@ void Relay::CheckDeadlines() {
 }
 
 void Relay::KillGroup(int sig) {
-  if (child_ > 0 && !server_exited_) kill(-child_, sig);
+  // The reaper sends it: it alone knows whether the server's pid (the group's id) is still its.
+  if (control_ < 0 || server_exited_ || server_status_reported_) return;
+  auto byte = static_cast<unsigned char>(sig);
+  if (write(control_, &byte, 1) != 1) return;
+  // Wait until it is sent, so that what comes next (the server's stdin closed) cannot reach a
+  // server that exits at end of input before the signal does. The answer is kSignalSent, or
+  // kServerStatus when the reaper was already ending the tree.
+  ReaperMessage message;
+  if (ReadReport(report_, static_cast<int>(kSignalSentWait.count()), &message) &&
+      message.kind == ReaperMessage::kServerStatus) {
+    NoteServerStatus(message.value);
+  }
+}
+
+void Relay::NoteServerStatus(int wait_status) {
+  server_status_reported_ = true;
+  server_wait_status_ = wait_status;
 }
 
 void Relay::ReapServer(bool block) {
-  if (child_ <= 0 || server_exited_) return;
-  // Peek first: while the server is a zombie its pid (= the group id) cannot be reused, so the
-  // group can be killed safely before the server is reaped.
-  siginfo_t info{};
-  int flags = WEXITED | WNOWAIT | (block ? 0 : WNOHANG);
-  while (waitid(P_PID, static_cast<id_t>(child_), &info, flags) != 0) {
-    if (errno != EINTR) return;
+  if (reaper_ <= 0 || server_exited_) return;
+  int reaper_status = 0;
+  pid_t pid;
+  do {
+    pid = waitpid(reaper_, &reaper_status, block ? 0 : WNOHANG);
+  } while (pid < 0 && errno == EINTR);
+  if (pid != reaper_) return;
+  // The reaper exits once the server and everything it started are gone, after reporting the
+  // server's status; without a report (the reaper itself was killed) its own status stands in.
+  ReaperMessage message;
+  while (!server_status_reported_ && ReadReport(report_, 0, &message)) {
+    if (message.kind == ReaperMessage::kServerStatus) NoteServerStatus(message.value);
   }
-  if (info.si_pid != child_) return;
-  kill(-child_, SIGKILL);  // whatever the server started (npx's node, a shell's children)
-  int wait_status = 0;
-  while (waitpid(child_, &wait_status, 0) < 0 && errno == EINTR) {
-  }
-  exit_status_ = StatusToExitCode(wait_status);
+  exit_status_ = StatusToExitCode(server_status_reported_ ? server_wait_status_ : reaper_status);
   server_exited_ = true;
+  CloseFd(control_);
+  CloseFd(report_);
 }
 
 void Relay::TellServerGone() {

@@ -7,8 +7,11 @@
 //   client (agent) ◀── client_out ── SendToClient ◀── on_server_line ◀── server stdout
 //
 // The server runs in its own process group with its stderr inherited (its logs reach the
-// client's log); it gets SIGKILL if the thread that ran Run dies (PR_SET_PDEATHSIG), and when
-// the relay ends the whole group is killed, so wrappers such as `npx` leave no orphans.
+// client's log), under a reaper process (mcp_reaper.h) that the relay forks first: a child
+// subreaper that inherits whatever the server's tree orphans, and ends that whole tree — the
+// group, and processes that left it with setsid() or a double fork — when the server exits,
+// when the relay ends, and when the proxy dies in any way, SIGKILL included (its control pipe
+// reads EOF). So wrappers such as `npx` leave no orphans. Signals to the server go through it.
 //
 // One loop thread (the one calling Run) does all I/O with non-blocking fds and poll(); the
 // handlers run on it. Each direction has its own outgoing queue; while a queue holds more than
@@ -23,8 +26,9 @@
 //   - server stdout EOF: the same, since the server can no longer answer;
 //   - SIGTERM, SIGINT or SIGHUP to the proxy: SIGTERM to the server's group at once, SIGKILL
 //     after shutdown_grace; a second signal sends SIGKILL at once;
-//   - server exit: what it wrote before exiting is read and relayed, what is queued for the
-//     client is written (for at most shutdown_grace), the group is killed, the status returned.
+//   - server exit: the reaper kills what the server left behind and reports its status; what
+//     it wrote before exiting is read and relayed, what is queued for the client is written (for
+//     at most shutdown_grace), the status returned.
 //
 // Process-wide effects while Run runs: SIGPIPE is ignored and SIGTERM/SIGINT/SIGHUP have handlers
 // (when handle_signals); the previous dispositions are restored when Run returns. So only one
@@ -124,7 +128,8 @@ class Relay {
   Result<int> Run(const RelayOptions& options);
 
   const RelayStats& stats() const { return stats_; }
-  pid_t server_pid() const { return child_; }  // 0 before Run starts it
+  pid_t server_pid() const { return server_; }  // 0 before Run starts it
+  pid_t reaper_pid() const { return reaper_; }  // the server's parent (mcp_reaper.h); 0 before Run
 
  private:
   struct Queue {
@@ -151,6 +156,7 @@ class Relay {
   void HandleSignal(int sig);
   void CheckDeadlines();
   void KillGroup(int sig);
+  void NoteServerStatus(int wait_status);
   void ReapServer(bool block);
   void FinishAfterExit();
 
@@ -164,12 +170,17 @@ class Relay {
   int wake_fd_ = -1;     // eventfd: Post and signal handlers write to it
   int server_in_ = -1;   // write end of the server's stdin
   int server_out_ = -1;  // read end of the server's stdout
-  int pidfd_ = -1;       // readable when the server exits (-1 on kernels without pidfd_open)
-  pid_t child_ = 0;
+  int control_ = -1;     // write end of the reaper's control pipe: signals for the server
+  int report_ = -1;      // read end of the reaper's report pipe: the server's pid, then status
+  int pidfd_ = -1;       // readable when the reaper exits (-1 on kernels without pidfd_open)
+  pid_t reaper_ = 0;     // the relay's child; the server is the reaper's
+  pid_t server_ = 0;
   bool client_in_open_ = true, client_out_open_ = true;
   bool server_exited_ = false;
+  bool server_status_reported_ = false;  // the reaper's kServerStatus has been read
+  int server_wait_status_ = 0;
   bool server_gone_told_ = false;  // on_server_gone has been called
-  int exit_status_ = 0;  // 128 + signal when killed
+  int exit_status_ = 0;            // 128 + signal when killed
   Phase phase_ = Phase::kRelaying;
   std::chrono::steady_clock::time_point term_at_, kill_at_;
   bool term_sent_ = false, kill_sent_ = false;

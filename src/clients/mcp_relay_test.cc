@@ -229,6 +229,33 @@ TEST_F(RelayTest, ServerIgnoringSigtermIsKilledAfterTheGrace) {
   EXPECT_LT(Clock::now() - start, milliseconds(5000));
 }
 
+// The server runs under the reaper, not under the relay's process.
+TEST_F(RelayTest, TheServersParentIsTheReaper) {
+  std::string pid_file = TempPath("parent.pid");
+  Start({"sh", "-c", "echo $PPID > " + pid_file + "; exec cat"});
+  pid_t parent = ReadPidFile(pid_file, milliseconds(5000));
+  unlink(pid_file.c_str());
+  EXPECT_GT(relay_.reaper_pid(), 0);
+  EXPECT_EQ(parent, relay_.reaper_pid());
+  EXPECT_NE(relay_.server_pid(), relay_.reaper_pid());
+  CloseClient();
+  EXPECT_EQ(*Join(), 0);
+  EXPECT_TRUE(ProcessDead(relay_.reaper_pid(), milliseconds(0)));
+}
+
+// A grandchild that left the server's process group and session is killed when the server exits.
+TEST_F(RelayTest, ASetsidGrandchildDoesNotOutliveTheServer) {
+  std::string pid_file = TempPath("setsid.pid");
+  Start({"sh", "-c", "setsid sleep 300 & echo $! > " + pid_file + "; read line; exit 5"});
+  pid_t escaped = ReadPidFile(pid_file, milliseconds(5000));
+  unlink(pid_file.c_str());
+  ASSERT_GT(escaped, 0);
+  Write("{}\n");
+  EXPECT_EQ(*Join(), 5);
+  EXPECT_TRUE(ProcessDead(escaped, milliseconds(0)));  // gone before Run returned
+  if (!ProcessDead(escaped, milliseconds(0))) kill(escaped, SIGKILL);
+}
+
 TEST_F(RelayTest, GrandchildrenDoNotOutliveTheRelay) {
   std::string pid_file = TempPath("grandchild.pid");
   Start({"sh", "-c", "sleep 300 & echo $! > " + pid_file + "; exec cat"});
@@ -243,9 +270,11 @@ TEST_F(RelayTest, GrandchildrenDoNotOutliveTheRelay) {
   EXPECT_TRUE(ProcessDead(grandchild, milliseconds(2000)));
 }
 
-// The proxy itself SIGKILLed (no chance to clean up): PR_SET_PDEATHSIG takes the server down.
+// The proxy itself SIGKILLed (no chance to clean up): the reaper sees its control pipe close
+// and takes down the server and what left the server's group (setsid) with it.
 TEST(RelayRunTest, SigkilledProxyLeavesNoServer) {
   std::string pid_file = TempPath("server.pid");
+  std::string escaped_file = TempPath("escaped.pid");
   int in[2], out[2];
   ASSERT_EQ(pipe(in), 0);
   ASSERT_EQ(pipe(out), 0);
@@ -256,17 +285,23 @@ TEST(RelayRunTest, SigkilledProxyLeavesNoServer) {
     RelayOptions options;
     options.client_in = in[0];
     options.client_out = out[1];
-    options.argv = {"sh", "-c", "echo $$ > " + pid_file + "; exec sleep 300"};
+    options.argv = {"sh", "-c",
+                    "setsid sleep 300 & echo $! > " + escaped_file + "; echo $$ > " + pid_file + "; exec sleep 300"};
     auto status = relay.Run(options);
     _exit(status.ok() ? *status : 100);
   }
   pid_t server = ReadPidFile(pid_file, milliseconds(5000));
+  pid_t escaped = ReadPidFile(escaped_file, milliseconds(5000));
   unlink(pid_file.c_str());
+  unlink(escaped_file.c_str());
   ASSERT_GT(server, 0);
+  ASSERT_GT(escaped, 0);
   kill(proxy, SIGKILL);
   int wait_status = 0;
   ASSERT_EQ(waitpid(proxy, &wait_status, 0), proxy);
   EXPECT_TRUE(ProcessDead(server, milliseconds(2000)));
+  EXPECT_TRUE(ProcessDead(escaped, milliseconds(2000)));
+  if (!ProcessDead(escaped, milliseconds(0))) kill(escaped, SIGKILL);
   for (int fd : {in[0], in[1], out[0], out[1]}) close(fd);
 }
 
