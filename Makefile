@@ -1,7 +1,8 @@
 # The README's two commands, and a few more. Thin on purpose: CMake presets do the work.
 #   make demo        install what is missing, build, show Warden deciding real commands
 #   make test        install what is missing, build, run every test (unit, corpus, policy, e2e,
-#                    the unit tests again under ASan+UBSan, and a short run of every fuzzer)
+#                    faults, the unit tests again under ASan+UBSan, the multi-threaded parts'
+#                    unit tests under ThreadSanitizer, and a short run of every fuzzer)
 #   make fuzz        run every fuzzer longer (FUZZ_SECONDS, default 300)
 #   make bench       micro-benchmarks and the side-by-side RBAC run (docs/PERFORMANCE.md)
 #   make bench-http  the HTTP API and its security stack against nginx (bench/http/run.sh, ~20 min)
@@ -9,7 +10,7 @@ JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 300
 SMOKE_SECONDS ?= 15
 
-.PHONY: all bootstrap build demo test test-default test-asan fuzz-smoke fuzz bench bench-http clean format
+.PHONY: all bootstrap build demo test test-default test-asan test-tsan fuzz-smoke fuzz bench bench-http clean format
 
 all: build
 
@@ -24,7 +25,7 @@ demo: build
 	@scripts/demo.sh
 
 test: build
-	@$(MAKE) --no-print-directory test-default test-asan fuzz-smoke
+	@$(MAKE) --no-print-directory test-default test-asan test-tsan fuzz-smoke
 
 test-default:
 	@ctest --preset default -j $(JOBS)
@@ -33,6 +34,12 @@ test-asan:
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
 	@ctest --preset asan -j $(JOBS)
+
+# The daemon, the audit writer, the rate limiter and the MCP relay: the parts with threads.
+test-tsan:
+	@cmake --preset tsan >/dev/null
+	@cmake --build --preset tsan -j $(JOBS)
+	@ctest --preset tsan -j $(JOBS)
 
 fuzz-smoke:
 	@cmake --preset fuzz -DWARDEN_FUZZ_SECONDS=$(SMOKE_SECONDS) >/dev/null
@@ -54,4 +61,4 @@ format:
 	@find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
 
 clean:
-	@rm -rf build build-asan build-fuzz
+	@rm -rf build build-asan build-tsan build-fuzz

@@ -10,6 +10,15 @@ if(WARDEN_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+if(WARDEN_TSAN)
+  if(WARDEN_SANITIZE OR WARDEN_FUZZ)
+    message(FATAL_ERROR "WARDEN_TSAN cannot be combined with WARDEN_SANITIZE or WARDEN_FUZZ")
+  endif()
+  # -Wno-tsan: Boost.Asio uses atomic_thread_fence, which TSan does not model (said in docs/PERFORMANCE.md).
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer -Wno-tsan)
+  add_link_options(-fsanitize=thread)
+endif()
+
 if(WARDEN_FUZZ)
   if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
     message(FATAL_ERROR "WARDEN_FUZZ needs clang (use the 'fuzz' preset)")
