@@ -15,7 +15,7 @@ packages=(
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
   # libraries (docs/DEPENDENCIES.md)
   libtree-sitter-dev libre2-dev libyaml-dev libboost1.81-dev libboost-json1.81-dev
-  libcli11-dev libfmt-dev libsodium-dev libncurses-dev libsqlite3-dev libssl-dev prometheus-cpp-dev
+  libcli11-dev libfmt-dev libsodium-dev libncurses-dev libsqlite3-dev libssl-dev prometheus-cpp-dev zlib1g-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev hyperfine zsh tmux nginx-light wrk curl openssl
 )

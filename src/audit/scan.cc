@@ -54,10 +54,14 @@ std::string_view RuleKey(const LineFields& f) {
   return f.has_rule ? f.rule : kDefaultRule;
 }
 
+// A segment retention removed since it was listed is skipped: its records are gone.
 Result<bool> ScanSegment(const Segment& segment, const Filter& filter,
                          const std::function<bool(const ScanRecord&)>& callback, ScanSummary* summary) {
-  auto reader = LineReader::Open(segment.path);
-  if (!reader.ok()) return reader.status();
+  auto reader = LineReader::OpenSegment(segment);
+  if (!reader.ok()) {
+    if (reader.status().code() == Status::Code::kNotFound) return true;
+    return reader.status();
+  }
   std::string_view line;
   LineFields fields;
   FieldStorage storage;
@@ -79,8 +83,8 @@ Result<bool> ScanSegment(const Segment& segment, const Filter& filter,
 
 // The last `n` complete lines of one segment, and the offset past its last complete line.
 Status TailOfSegment(const Segment& segment, size_t n, std::deque<std::string>* lines, uint64_t* end) {
-  auto reader = LineReader::Open(segment.path);
-  if (!reader.ok()) return reader.status();
+  auto reader = LineReader::OpenSegment(segment);
+  if (!reader.ok()) return reader.status().code() == Status::Code::kNotFound ? Status::Ok() : reader.status();
   std::string_view line;
   for (;;) {
     auto more = reader->Next(&line);

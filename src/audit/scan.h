@@ -3,8 +3,10 @@
 // only lines that are not shaped as the writer writes them are parsed in full.
 //
 // Scan does not check the hash chain (that is Verify). Lines that are not records are
-// skipped and counted; an incomplete final line (a write in progress) is ignored. All
-// functions are thread-safe; they only read the files.
+// skipped and counted; an incomplete final line (a write in progress) is ignored. Compressed
+// segments are read like the others (segment.h); one that retention removes while it is being
+// scanned is skipped, and what retention removed before is simply not there. All functions
+// are thread-safe; they only read the files.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,7 @@
-// `warden audit tail|verify|stats|query`: reading the audit log in <state-dir>/audit/.
+// `warden audit tail|verify|stats|query|prune`: reading the audit log in <state-dir>/audit/,
+// and retention for a log no daemon is writing.
+#include <unistd.h>
+
 #include <boost/json/parse.hpp>
 #include <chrono>
 #include <cstdio>
@@ -8,9 +11,11 @@
 
 #include "core/json_text.h"
 #include "audit/record.h"
+#include "audit/retention.h"
 #include "audit/scan.h"
 #include "audit/segment.h"
 #include "audit/verify.h"
+#include "audit/writer.h"
 #include "cli/common.h"
 #include "core/strings.h"
 
@@ -29,11 +34,23 @@ struct AuditArgs {
   std::string since;
   std::string by;
   std::optional<std::string> decision, rule, kind;
+  // prune
+  std::string max_age, max_bytes;
+  bool compress = false;
+  uint64_t compress_after = audit::kRetentionKeepNewest;
 };
 
+std::string StateDir(const AuditArgs& a) {
+  return a.state_dir.empty() ? HomeDir() + "/.local/state/warden" : a.state_dir;
+}
+
 std::string AuditDir(const AuditArgs& a) {
-  std::string state = a.state_dir.empty() ? HomeDir() + "/.local/state/warden" : a.state_dir;
-  return state + "/audit";
+  return StateDir(a) + "/audit";
+}
+
+// The retention anchor's MAC key (audit/anchor.h).
+std::string AnchorKeyFile(const AuditArgs& a) {
+  return StateDir(a) + "/audit.key";
 }
 
 int Fail(const Status& s) {
@@ -134,12 +151,34 @@ int RunTail(const AuditArgs& a) {
   return 0;
 }
 
+json::value RetentionJson(const std::optional<audit::RetentionReport>& r) {
+  if (!r) return nullptr;
+  const audit::Anchor& a = r->anchor;
+  json::object o{{"removed_segments", a.removed_segments},
+                 {"removed_records", a.removed_records},
+                 {"removed_bytes", a.removed_bytes},
+                 {"removed_through_seq", a.first_seq - 1},
+                 {"oldest_ts", a.oldest_ts},
+                 {"through_ts", a.through_ts},
+                 {"updated", a.updated},
+                 {"first_segment", a.first_segment},
+                 {"first_seq", a.first_seq},
+                 {"prev_hash", a.prev_hash},
+                 {"mac", r->mac},
+                 {"awaiting_removal", r->awaiting_removal},
+                 {"announcements", r->announcements}};
+  o["note"] = r->note.empty() ? json::value(nullptr) : json::value(r->note);
+  return o;
+}
+
 json::object VerifyJson(const std::string& dir, const audit::VerifyReport& r) {
   json::object o;
   o["ok"] = r.ok;
   o["dir"] = dir;
   o["records"] = r.records;
   o["segments"] = r.segments;
+  o["compressed_segments"] = r.compressed_segments;
+  o["retention"] = RetentionJson(r.retention);
   o["last_seq"] = r.last_seq;
   o["last_hash"] = r.last_hash;
   o["torn_tail_bytes"] = r.torn_tail_bytes;
@@ -155,7 +194,29 @@ json::object VerifyJson(const std::string& dir, const audit::VerifyReport& r) {
   return o;
 }
 
+// What retention removed, in a sentence: not a problem, but the reader should know.
+void PrintRetentionText(const audit::RetentionReport& r, bool ok) {
+  const audit::Anchor& a = r.anchor;
+  std::cout << "retention: removed " << a.removed_segments << " segment(s) before segment " << a.first_segment << ", "
+            << a.removed_records << " record(s) (seq 1 to " << a.first_seq - 1 << ", " << a.oldest_ts << " to "
+            << a.through_ts << ", " << a.removed_bytes << " bytes), last on " << a.updated;
+  if (ok) {
+    std::cout << "; the retained chain starts at seq " << a.first_seq << " and links to the anchor (MAC " << r.mac
+              << ")";
+  } else {
+    std::cout << ", says " << audit::kAnchorFile;
+  }
+  std::cout << "\n";
+  if (r.awaiting_removal) {
+    std::cout << "note: " << r.awaiting_removal
+              << " segment(s) the anchor covers are still present (a retention pass stopped early; the next one "
+                 "removes them); they were not read\n";
+  }
+  if (!r.note.empty()) std::cout << "note: " << r.note << "\n";
+}
+
 void PrintVerifyText(const audit::VerifyReport& r) {
+  if (r.retention) PrintRetentionText(*r.retention, r.ok);
   if (r.problem) {
     const audit::Problem& p = *r.problem;
     std::cout << p.segment << ":" << p.line << ": " << audit::ProblemKindName(p.kind)
@@ -163,7 +224,9 @@ void PrintVerifyText(const audit::VerifyReport& r) {
               << "not ok: " << r.records << " record(s) before it are intact; verification stopped here\n";
     return;
   }
-  std::cout << "ok: " << r.records << " record(s) in " << r.segments << " segment(s); the hash chain is intact";
+  std::cout << "ok: " << r.records << " record(s) in " << r.segments << " segment(s)"
+            << (r.compressed_segments ? " (" + std::to_string(r.compressed_segments) + " compressed)" : "")
+            << "; the hash chain is intact";
   if (r.records) std::cout << "; last seq " << r.last_seq << ", hash " << r.last_hash;
   std::cout << "\n";
   if (r.torn_tail_bytes) {
@@ -174,7 +237,7 @@ void PrintVerifyText(const audit::VerifyReport& r) {
 
 int RunVerify(const AuditArgs& a) {
   std::string dir = AuditDir(a);
-  auto report = audit::Verify(dir);
+  auto report = audit::Verify(dir, audit::VerifyOptions{AnchorKeyFile(a)});
   if (!report.ok()) {
     if (a.json) {
       PrintJson(json::object{{"ok", false}, {"dir", dir}, {"error", report.status().message()}});
@@ -188,6 +251,109 @@ int RunVerify(const AuditArgs& a) {
     PrintVerifyText(*report);
   }
   return report->ok ? 0 : kExitProblem;
+}
+
+Result<audit::RetentionPolicy> PrunePolicy(const AuditArgs& a) {
+  audit::RetentionPolicy p;
+  p.compress = a.compress;
+  p.keep_uncompressed = a.compress_after;
+  if (!a.max_age.empty()) {
+    auto age = audit::ParseRetentionAge(a.max_age);
+    if (!age.ok()) return Status::InvalidArgument("--max-age: " + age.status().message());
+    p.max_age_micros = *age;
+  }
+  if (!a.max_bytes.empty()) {
+    auto bytes = audit::ParseRetentionBytes(a.max_bytes);
+    if (!bytes.ok()) return Status::InvalidArgument("--max-bytes: " + bytes.status().message());
+    p.max_bytes = *bytes;
+  }
+  if (!p.active()) return Status::InvalidArgument("nothing to do: give --max-age, --max-bytes or --compress");
+  return p;
+}
+
+json::object PruneJson(const std::string& dir, const audit::RetentionResult& r) {
+  json::object o{{"ok", true},
+                 {"dir", dir},
+                 {"compressed", r.compressed},
+                 {"compressed_bytes_before", r.compressed_bytes_before},
+                 {"compressed_bytes_after", r.compressed_bytes_after},
+                 {"removed_segments", r.removed_segments},
+                 {"removed_records", r.removed_records},
+                 {"removed_bytes", r.removed_bytes},
+                 {"segments", r.segments},
+                 {"bytes", r.bytes},
+                 {"over_limit", r.over_limit}};
+  o["first_seq"] = r.anchor ? json::value(r.anchor->first_seq) : json::value(1);
+  json::array problems;
+  for (const auto& p : r.problems) problems.emplace_back(p);
+  o["problems"] = std::move(problems);
+  return o;
+}
+
+void PrintPruneText(const audit::RetentionResult& r) {
+  std::cout << "compressed " << r.compressed << " segment(s)";
+  if (r.compressed) std::cout << " (" << r.compressed_bytes_before << " → " << r.compressed_bytes_after << " bytes)";
+  std::cout << "; removed " << r.removed_segments << " segment(s)";
+  if (r.removed_segments) {
+    std::cout << " (" << r.removed_records << " record(s), " << r.removed_bytes << " bytes; the log now starts at seq "
+              << r.anchor->first_seq << ")";
+  }
+  std::cout << "; " << r.segments << " segment(s), " << r.bytes << " bytes left\n";
+  if (r.over_limit) std::cout << "note: still above --max-bytes: the newest two segments are never removed\n";
+  for (const auto& p : r.problems) std::cerr << "warden: " << p << "\n";
+}
+
+int PruneFailed(const AuditArgs& a, const std::string& dir, const std::string& message) {
+  if (a.json) {
+    PrintJson(json::object{{"ok", false}, {"dir", dir}, {"error", message}});
+  } else {
+    std::cerr << "warden: " << message << "\n";
+  }
+  return kExitProblem;
+}
+
+// Runs one retention pass as the directory's writer: the writer's flock keeps a daemon out
+// meanwhile (and this out while a daemon writes), and it appends the retention record.
+int RunPrune(const AuditArgs& a) {
+  auto policy = PrunePolicy(a);
+  if (!policy.ok()) {
+    std::cerr << "warden audit prune: " << policy.status().message() << "\n";
+    return kExitUsage;
+  }
+  std::string dir = AuditDir(a);
+  if (::access(dir.c_str(), F_OK) != 0) return PruneFailed(a, dir, dir + ": no audit log here");
+  audit::WriterOptions wo;
+  wo.dir = dir;
+  auto writer = audit::Writer::Open(wo);
+  if (!writer.ok()) {
+    std::string why = writer.status().message();
+    if (why.find("another audit writer") != std::string::npos) {
+      why = dir + " is being written by a running daemon (or another prune): stop it first, or let the daemon "
+                  "prune with `warden serve --audit-max-age AGE --audit-max-bytes SIZE`";
+    }
+    return PruneFailed(a, dir, why);
+  }
+  audit::RetentionOptions ro;
+  ro.dir = dir;
+  ro.policy = *policy;
+  ro.key_file = AnchorKeyFile(a);
+  audit::Writer* w = writer->get();
+  ro.announce = [w](const audit::Record& r) {
+    audit::Record rec = r;
+    rec.decision_id = "prune-" + std::to_string(::getpid()) + "-" + std::to_string(audit::NowMicros());
+    auto seq = w->Append(rec);
+    return seq.ok() ? w->Flush() : seq.status();
+  };
+  auto result = audit::ApplyRetention(ro);
+  Status closed = (*writer)->Close();
+  if (!result.ok()) return PruneFailed(a, dir, result.status().message());
+  if (!closed.ok()) return PruneFailed(a, dir, closed.message());
+  if (a.json) {
+    PrintJson(PruneJson(dir, *result));
+  } else {
+    PrintPruneText(*result);
+  }
+  return result->problems.empty() ? 0 : kExitProblem;
 }
 
 Result<audit::Filter> MakeFilter(const AuditArgs& a) {
@@ -306,15 +472,20 @@ void RegisterVerify(CLI::App* audit, Runner* run) {
   CLI::App* c = audit->add_subcommand("verify", "Check the hash chain: find edited, removed, reordered or bad records");
   AddStateDir(c, a.get());
   c->add_flag("--json", a->json,
-              "One object: ok, dir, records, segments, last_seq, last_hash, torn_tail_bytes, problem "
-              "({kind, segment, line, seq, message} or null)");
+              "One object: ok, dir, records, segments, compressed_segments, last_seq, last_hash, torn_tail_bytes, "
+              "retention (what retention removed: removed_segments, removed_records, removed_bytes, "
+              "removed_through_seq, oldest_ts, through_ts, updated, first_segment, first_seq, prev_hash, mac, "
+              "awaiting_removal, announcements, note; or null), problem ({kind, segment, line, seq, message} or null)");
   c->footer(R"(Examples:
   warden audit verify
   warden audit verify --json --state-dir /var/lib/warden
 
 Every record's hash is recomputed and every link and seq checked; the first problem is reported
 with its file and line: edited (hash mismatch), missing (seq gap), reordered (seq out of order),
-broken_link (prev_hash mismatch) or malformed (not a record).
+broken_link (prev_hash mismatch), malformed (not a record) or anchor (audit/anchor.json forged:
+its MAC, with <state-dir>/audit.key, does not match, or it covers more than the log's last
+retention record announced). What retention removed is not a problem: it is reported, and the
+first retained record must link to the anchor; anything else missing is still reported.
 Exit codes: 0 the log is intact · 1 a problem was found, or the log could not be read · 64 usage error)");
   c->callback([run, a] { *run = [a] { return RunVerify(*a); }; });
 }
@@ -356,6 +527,39 @@ Exit codes: 0 done (also when nothing matched) · 1 the log could not be read ·
   c->callback([run, a] { *run = [a] { return RunQuery(*a); }; });
 }
 
+void RegisterPrune(CLI::App* audit, Runner* run) {
+  auto a = std::make_shared<AuditArgs>();
+  CLI::App* c = audit->add_subcommand("prune", "Compress and remove old segments of a log no daemon is writing");
+  AddStateDir(c, a.get());
+  c->add_option("--max-age", a->max_age,
+                "Remove the segments whose records are all older than this (90s, 12h, 30d, 2w)")
+      ->type_name("AGE");
+  c->add_option("--max-bytes", a->max_bytes, "Remove the oldest segments while the log is larger than this (500M, 1G)")
+      ->type_name("SIZE");
+  c->add_flag("--compress", a->compress, "Gzip every segment but the newest N (--compress-after, default 2)");
+  c->add_option("--compress-after", a->compress_after,
+                "With --compress: keep the newest N segments uncompressed (at least 2)")
+      ->check(CLI::Range(uint64_t{2}, uint64_t{1} << 20))
+      ->type_name("N");
+  c->add_flag("--json", a->json,
+              "One object: ok, dir, compressed, compressed_bytes_before/after, removed_segments, removed_records, "
+              "removed_bytes, segments, bytes, over_limit, first_seq, problems (or ok false and error)");
+  c->footer(R"(Examples:
+  warden audit prune --compress
+  warden audit prune --max-age 90d --max-bytes 2G --compress
+  warden audit prune --max-bytes 500M --json --state-dir /var/lib/warden   # e.g. from cron
+
+For a stopped daemon; a running one prunes by itself with `warden serve --audit-max-age AGE
+--audit-max-bytes SIZE` (and compresses by default), and prune refuses to run beside it: it takes
+the directory's lock as its writer does. The newest two segments are never compressed or removed.
+Before removing anything it appends a retention record to the log and writes audit/anchor.json
+(MAC'ed with <state-dir>/audit.key), so `warden audit verify` checks the rest of the chain and says
+what retention removed.
+Exit codes: 0 done · 1 a daemon holds the log, a removal was refused, or a segment could not be
+compressed · 64 usage error)");
+  c->callback([run, a] { *run = [a] { return RunPrune(*a); }; });
+}
+
 }  // namespace
 
 void RegisterAudit(CLI::App& app, Runner* run) {
@@ -366,13 +570,17 @@ void RegisterAudit(CLI::App& app, Runner* run) {
   warden audit verify
   warden audit stats --since 24h --by rule
   warden audit query --decision deny --since 1h --json
+  warden audit prune --max-age 90d --compress
 
 The log is <state-dir>/audit/audit-NNNNNN.jsonl: one hash-chained JSON record per decision.
+Older segments may be gzipped (audit-NNNNNN.jsonl.gz, read like the others) and the oldest
+removed by retention, which leaves audit/anchor.json saying where the retained chain starts.
 Run 'warden audit COMMAND --help' for a command's flags and exit codes.)");
   RegisterTail(audit, run);
   RegisterVerify(audit, run);
   RegisterStats(audit, run);
   RegisterQuery(audit, run);
+  RegisterPrune(audit, run);
 }
 
 }  // namespace warden::cli

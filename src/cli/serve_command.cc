@@ -10,6 +10,7 @@
 #include <thread>
 #include <iostream>
 
+#include "audit/retention.h"
 #include "cli/common.h"
 #include "cli/daemon_flags.h"
 #include "cli/decide_client.h"
@@ -28,6 +29,11 @@ struct ServeArgs {
   std::string audit_sync = "batch";
   bool no_watch = false;
   bool no_audit = false;
+  // Audit retention (audit/retention.h)
+  std::string audit_max_age = "0", audit_max_bytes = "0", audit_segment_bytes;
+  bool no_audit_compress = false;
+  uint64_t audit_compress_after = audit::kRetentionKeepNewest;
+  int audit_retention_interval_s = 60;
   std::vector<std::string> allow_uids;
   std::string socket_group;
   // HTTP API
@@ -72,6 +78,33 @@ bool ResolveGid(const std::string& s, int* gid) {
   return true;
 }
 
+// --audit-max-age, --audit-max-bytes, --audit-segment-bytes, --no-audit-compress, --audit-compress-after.
+Status RetentionFromFlags(const ServeArgs& a, server::DaemonOptions* o) {
+  audit::RetentionPolicy& p = o->audit_retention;
+  auto age = audit::ParseRetentionAge(a.audit_max_age);
+  if (!age.ok()) return Status::InvalidArgument("--audit-max-age: " + age.status().message());
+  auto bytes = audit::ParseRetentionBytes(a.audit_max_bytes);
+  if (!bytes.ok()) return Status::InvalidArgument("--audit-max-bytes: " + bytes.status().message());
+  p.max_age_micros = *age;
+  p.max_bytes = *bytes;
+  p.compress = !a.no_audit_compress;
+  p.keep_uncompressed = a.audit_compress_after;
+  p.interval = std::chrono::seconds(a.audit_retention_interval_s);
+  if (!a.audit_segment_bytes.empty()) {
+    auto segment = audit::ParseRetentionBytes(a.audit_segment_bytes);
+    if (!segment.ok() || *segment < 4096) {
+      return Status::InvalidArgument("--audit-segment-bytes: at least 4096 bytes (4K), e.g. 64M");
+    }
+    o->audit_segment_bytes = *segment;
+  }
+  uint64_t segment = o->audit_segment_bytes ? o->audit_segment_bytes : uint64_t{64} << 20;
+  if (p.max_bytes > 0 && p.max_bytes < 2 * segment) {
+    std::cerr << "warden serve: note: --audit-max-bytes " << a.audit_max_bytes << " is less than two segments ("
+              << 2 * segment << " bytes); the newest two are never removed, so the log stays above the limit\n";
+  }
+  return Status::Ok();
+}
+
 int RunServe(const ServeArgs& a) {
   server::DaemonOptions o;
   o.socket_path = a.daemon.Socket();
@@ -86,6 +119,10 @@ int RunServe(const ServeArgs& a) {
   o.watch_files = !a.no_watch;
   o.audit_always = a.audit_sync == "always";
   o.audit = !a.no_audit;
+  if (Status s = RetentionFromFlags(a, &o); !s.ok()) {
+    std::cerr << "warden serve: " << s.message() << "\n";
+    return kExitUsage;
+  }
   for (const auto& u : a.allow_uids) {
     unsigned uid = 0;
     if (!ResolveUid(u, &uid)) {
@@ -167,6 +204,27 @@ void RegisterServe(CLI::App& app, Runner* run) {
                                                      "answer only after the decision's record is fsynced")
       ->check(CLI::IsMember({"batch", "always"}));
   cmd->add_flag("--no-audit", args->no_audit, "Do not write the audit log (to measure what the audit stage costs; not for real use)");
+  cmd->add_option("--audit-max-age", args->audit_max_age,
+                  "Remove audit segments whose records are all older than this (30d, 12h; default 0: keep). The "
+                  "removal is recorded in the log and in audit/anchor.json, so `warden audit verify` still checks "
+                  "the rest")
+      ->type_name("AGE");
+  cmd->add_option("--audit-max-bytes", args->audit_max_bytes,
+                  "Remove the oldest audit segments while the log is larger than this (1G, 500M; default 0: no limit)")
+      ->type_name("SIZE");
+  cmd->add_flag("--no-audit-compress", args->no_audit_compress,
+                "Do not gzip closed audit segments (default: every segment but the newest N is compressed)");
+  cmd->add_option("--audit-compress-after", args->audit_compress_after,
+                  "Keep the newest N segments uncompressed (default and minimum 2)")
+      ->check(CLI::Range(uint64_t{2}, uint64_t{1} << 20))
+      ->type_name("N");
+  cmd->add_option("--audit-segment-bytes", args->audit_segment_bytes,
+                  "Start a new audit segment past this size (default 64M; at least 4K)")
+      ->type_name("SIZE");
+  cmd->add_option("--audit-retention-interval", args->audit_retention_interval_s,
+                  "Seconds between retention passes (default 60; one also runs after each new segment)")
+      ->check(CLI::Range(1, 86400))
+      ->type_name("SECONDS");
   cmd->add_option("--allow-uid", args->allow_uids,
                   "The hardened set-up: this user (uid or name; repeatable) may decide and ask for status. "
                   "Approvals, reload and events stay with the daemon's own user");
@@ -208,6 +266,8 @@ Examples:
   # the HTTP API for services and proxies (tokens: warden token create --role service)
   warden serve --http 127.0.0.1:8181
   warden serve --http 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem --rate-limit default=600/min
+  # audit retention: keep 90 days and at most 2 GiB (closed segments are gzipped by default)
+  warden serve --audit-max-age 90d --audit-max-bytes 2G
 )");
   cmd->callback([run, args] { *run = [args] { return RunServe(*args); }; });
 }

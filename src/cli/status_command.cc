@@ -41,6 +41,14 @@ void PrintStatusText(const json::object& s) {
             << (s.at("audit").as_object().contains("records_written") ? s.at("audit").at("records_written").to_number<uint64_t>() : 0)
             << " records written this run\n"
             << "approvals " << s.at("approvals").at("pending").to_number<int64_t>() << " pending\n";
+  if (const json::value* r = s.at("audit").as_object().if_contains("retention"); r && r->is_object()) {
+    const auto& o = r->as_object();
+    auto num = [&](const char* k) { return o.contains(k) ? o.at(k).to_number<uint64_t>() : 0; };
+    std::cout << "retention " << num("segments_compressed") << " segments compressed, " << num("segments_removed")
+              << " removed (" << num("records_removed") << " records, " << num("bytes_removed") << " bytes); the log is "
+              << num("bytes") << " bytes" << (o.contains("last_error") ? ", last pass failed: " : "")
+              << (o.contains("last_error") ? o.at("last_error").as_string().c_str() : "") << "\n";
+  }
   if (const json::value* h = s.if_contains("http"); h && h->is_object()) {
     const auto& o = h->as_object();
     std::string stages;

@@ -215,6 +215,7 @@ class Daemon::Impl final : public HttpBackend {
     io_.run();
     for (auto& t : pool) t.join();
     ::unlink(opt_.socket_path.c_str());
+    retention_.reset();  // before the writer it announces through
     if (audit_) {
       if (Status s = audit_->Close(); !s.ok()) Log("audit log: " + s.message());
     }
@@ -411,13 +412,51 @@ class Daemon::Impl final : public HttpBackend {
     wo.dir = JoinPath(opt_.state_dir, "audit");
     wo.sync = opt_.audit_always ? audit::SyncMode::kAlways : audit::SyncMode::kBatch;
     wo.on_outage = [](const std::string& what) { Log("audit log: " + what); };
+    if (opt_.audit_segment_bytes > 0) wo.segment_bytes = opt_.audit_segment_bytes;
     auto w = audit::Writer::Open(wo);
     if (!w.ok()) return Status::IoError("cannot open the audit log in " + wo.dir + ": " + w.status().message());
     audit_ = std::move(*w);
     const auto& r = audit_->recovery();
     if (r.torn_bytes) Log("audit log: cut an incomplete last record (" + std::to_string(r.torn_bytes) + " bytes) left by a crash");
     Log("audit log " + wo.dir + " (" + (opt_.audit_always ? "always" : "batch") + "), next record " + std::to_string(r.next_seq));
+    StartRetention(wo.dir);
     return Status::Ok();
+  }
+
+  // Retention runs on its own thread; it announces each removal in the log through the writer.
+  void StartRetention(const std::string& dir) {
+    if (!opt_.audit_retention.active()) return;
+    audit::RetentionOptions ro;
+    ro.dir = dir;
+    ro.policy = opt_.audit_retention;
+    ro.key_file = JoinPath(opt_.state_dir, "audit.key");
+    ro.announce = [this](const audit::Record& r) {
+      Status s = AppendAudit(r);
+      return s.ok() ? audit_->Flush() : s;
+    };
+    retention_ = std::make_unique<audit::RetentionWorker>(
+        std::move(ro), [this] { return audit_->stats().rotations; }, [](const std::string& line) { Log(line); });
+  }
+
+  json::object RetentionJson() const {
+    audit::RetentionCounters c = retention_->counters();
+    const audit::RetentionPolicy& p = opt_.audit_retention;
+    json::object o{{"compress", p.compress},
+                   {"max_age_s", p.max_age_micros / 1000000},
+                   {"max_bytes", p.max_bytes},
+                   {"passes", c.passes},
+                   {"failed_passes", c.failed_passes},
+                   {"segments_compressed", c.compressed},
+                   {"bytes_saved_by_compression", c.compressed_bytes_saved},
+                   {"segments_removed", c.removed_segments},
+                   {"records_removed", c.removed_records},
+                   {"bytes_removed", c.removed_bytes},
+                   {"segments", c.segments},
+                   {"bytes", c.bytes},
+                   {"over_limit", c.over_limit}};
+    if (c.last_pass_micros) o["last_pass"] = audit::FormatTimestamp(c.last_pass_micros);
+    if (!c.last_error.empty()) o["last_error"] = c.last_error;
+    return o;
   }
 
   // Appends the decision's record; an error means the decision must not be acted on. With a
@@ -613,6 +652,7 @@ class Daemon::Impl final : public HttpBackend {
   std::atomic<size_t> listeners_{0};  // subscribers_ + event_sinks_: checked per decision without the lock
 
   std::unique_ptr<audit::Writer> audit_;
+  std::unique_ptr<audit::RetentionWorker> retention_;  // after audit_: destroyed before it
   struct Pending {
     std::string id;
     std::weak_ptr<class Connection> conn;
@@ -1159,6 +1199,7 @@ json::object Daemon::Impl::StatusJson() {
     audit["retries"] = ws.retries;
     if (ws.in_outage) audit["outage_since"] = audit::FormatTimestamp(ws.outage_since_us);
     if (!ws.last_error.empty()) audit["last_error"] = ws.last_error;
+    if (retention_) audit["retention"] = RetentionJson();
   } else {
     audit["enabled"] = false;
     audit["queue_depth"] = 0;
@@ -1230,6 +1271,19 @@ Status Daemon::Impl::StartHttp() {
                       static_cast<double>(ws.outage_ms) / 1000.0, true});
       out->push_back({"warden_audit_refused_total", "Decisions refused because the audit log could not be written.",
                       static_cast<double>(ws.refused), true});
+    }
+    if (retention_) {
+      audit::RetentionCounters rc = retention_->counters();
+      out->push_back({"warden_audit_retention_segments_compressed_total", "Audit segments compressed by retention.",
+                      static_cast<double>(rc.compressed), true});
+      out->push_back({"warden_audit_retention_segments_removed_total", "Audit segments removed by retention.",
+                      static_cast<double>(rc.removed_segments), true});
+      out->push_back({"warden_audit_retention_bytes_removed_total", "Bytes of audit segments removed by retention.",
+                      static_cast<double>(rc.removed_bytes), true});
+      out->push_back({"warden_audit_retention_failed_passes_total", "Retention passes that failed.",
+                      static_cast<double>(rc.failed_passes), true});
+      out->push_back({"warden_audit_log_bytes", "Size of the audit segments after the last retention pass.",
+                      static_cast<double>(rc.bytes)});
     }
     out->push_back({"warden_decisions_total", "Decisions made for every client (socket and HTTP).",
                     static_cast<double>(counts_.decisions.load()), true});

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/retention.h"
 #include "core/status.h"
 #include "policy/diagnostic.h"
 #include "policy/snapshot.h"
@@ -48,6 +49,10 @@ struct DaemonOptions {
   // is fsynced; batch: group commit, fsync at least every 10 ms, backpressure when full.
   bool audit = true;
   bool audit_always = false;
+  uint64_t audit_segment_bytes = 0;  // 0: the writer's default (64 MiB)
+  // Compression and removal of old segments, run on a background thread (audit/retention.h);
+  // the anchor's MAC key is <state_dir>/audit.key.
+  audit::RetentionPolicy audit_retention;
   // How long an ask waits for a person at most (clients ask for less: shorter than their
   // agents' hook timeouts); then it is a deny.
   int approval_timeout_s = 120;
