@@ -194,9 +194,44 @@ Result<Ticket> Writer::Enqueue(const Record& record) {
   }
   if (closing_) return Status::Internal(options_.dir + ": the audit writer is closed");
   uint64_t seq = next_seq_++;
+  Ticket ticket{seq, epoch_};
+  if (options_.sync == SyncMode::kBatch && queue_.empty() && !writing_) {
+    WriteInline(seq, std::move(fields), lock);
+    if (epoch_ != ticket.epoch) return Lost();
+    return ticket;
+  }
   if (queue_.empty()) work_cv_.notify_one();
   queue_.push_back({seq, options_.clock(), std::move(fields)});
-  return Ticket{seq, epoch_};
+  return ticket;
+}
+
+// Nothing queued, nobody writing: the appender writes its record itself, sparing two thread
+// hand-offs. The writer thread is woken only if it must start counting toward a sync or has
+// records to write that arrived meanwhile.
+void Writer::WriteInline(uint64_t seq, std::string fields, std::unique_lock<std::mutex>& lock) {
+  writing_ = true;
+  in_flight_ = 1;
+  std::vector<Pending> one;
+  one.push_back({seq, options_.clock(), std::move(fields)});
+  lock.unlock();
+  Status s = WriteBatch(one);
+  lock.lock();
+  in_flight_ = 0;
+  TakeWritten(1, s);
+  writing_ = false;
+  if (!s.ok()) Fail(s);
+  if (!queue_.empty() || writer_untimed_wait_ || closing_ || !s.ok()) work_cv_.notify_one();
+  Notify(lock);
+}
+
+// After a write (mu_ held): what reached the file is written, whatever the status says.
+void Writer::TakeWritten(size_t records, const Status& s) {
+  if (file_seq_ > written_seq_) {
+    stats_.records_written += file_seq_ - written_seq_;
+    written_seq_ = file_seq_;
+  }
+  if (records > 0 && s.ok()) ++stats_.batches;
+  space_cv_.notify_all();
 }
 
 Result<uint64_t> Writer::Append(const Record& record) {
@@ -292,24 +327,24 @@ void Writer::Run() {
     batch.swap(queue_);
     in_flight_ = batch.size();
     bool sync_now = options_.sync == SyncMode::kAlways || closing_ || flush_seq_ > synced_seq_;
+    writing_ = true;
     lock.unlock();
     Status s = batch.empty() ? Status::Ok() : WriteBatch(batch);
     lock.lock();
     in_flight_ = 0;
-    if (file_seq_ > written_seq_) {
-      stats_.records_written += file_seq_ - written_seq_;
-      written_seq_ = file_seq_;
-    }
-    if (!batch.empty() && s.ok()) ++stats_.batches;
-    space_cv_.notify_all();
+    TakeWritten(batch.size(), s);
     if (s.ok() && written_seq_ > synced_seq_ &&
         (sync_now || SteadyClock::now() - last_sync_ >= options_.sync_interval)) {
       uint64_t target = written_seq_;
       lock.unlock();
       s = Sync();
       lock.lock();
-      if (s.ok()) synced_seq_ = std::max(synced_seq_, target);
+      if (s.ok()) {
+        synced_seq_ = std::max(synced_seq_, target);
+        last_sync_ = SteadyClock::now();
+      }
     }
+    writing_ = false;
     if (!s.ok()) Fail(s);
     Notify(lock);
   }
@@ -320,14 +355,16 @@ void Writer::Run() {
 // grouping comes from what arrives while a write is under way. False: closing, nothing left.
 bool Writer::WaitForWork(std::unique_lock<std::mutex>& lock) {
   for (;;) {
-    if (!queue_.empty()) return true;
     bool unsynced = written_seq_ > synced_seq_;
-    if (unsynced && (closing_ || flush_seq_ > synced_seq_)) return true;
-    if (closing_) return false;
-    if (!unsynced) {
+    if (writing_ || (queue_.empty() && !unsynced && !closing_)) {  // an appender writes, or nothing to do
+      writer_untimed_wait_ = true;
       work_cv_.wait(lock);
+      writer_untimed_wait_ = false;
       continue;
     }
+    if (!queue_.empty()) return true;
+    if (unsynced && (closing_ || flush_seq_ > synced_seq_)) return true;
+    if (closing_) return false;
     auto deadline = last_sync_ + options_.sync_interval;
     if (SteadyClock::now() >= deadline) return true;
     work_cv_.wait_until(lock, deadline);
@@ -511,7 +548,6 @@ Status Writer::Rotate() {
 Status Writer::Sync() {
   if (fdatasync(fd_) != 0) return Status::IoError(segment_path_ + ": fdatasync failed: " + Errno(errno));
   fsyncs_.fetch_add(1, std::memory_order_relaxed);
-  last_sync_ = SteadyClock::now();
   return Status::Ok();
 }
 

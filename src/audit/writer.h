@@ -6,6 +6,9 @@
 // at once (group commit: records that arrive while it writes go together in its next write):
 // it chains and formats the lines, writes them with one write() per segment touched, rotates to
 // a new segment when the current one would grow past `segment_bytes`, and calls fdatasync.
+// In kBatch mode, a record that finds nothing queued and nobody writing is written by the
+// appending thread itself (one write(2), no hand-off to the writer thread and back); fdatasync
+// stays with the writer thread. Whoever writes holds `writing_`: one writer of the file at a time.
 //
 // Acknowledgement — when a caller may act on a decision whose record it appended:
 //   kBatch   once the record has been handed to the kernel (write(2) returned). The page cache
@@ -137,6 +140,8 @@ class Writer {
   Status ContinueChain(const std::vector<Segment>& segments);
   Status OpenSegment(uint64_t index);
   void Run();
+  void WriteInline(uint64_t seq, std::string fields, std::unique_lock<std::mutex>& lock);
+  void TakeWritten(size_t records, const Status& s);
   bool WaitForWork(std::unique_lock<std::mutex>& lock);
   bool WaitToRetry(std::unique_lock<std::mutex>& lock);
   void TryToResume(std::unique_lock<std::mutex>& lock);
@@ -165,6 +170,9 @@ class Writer {
   uint64_t synced_seq_ = 0;           // GUARDED_BY(mu_): highest seq fdatasync'ed
   uint64_t flush_seq_ = 0;            // GUARDED_BY(mu_): a Flush waits for this seq to be synced
   bool closing_ = false;              // GUARDED_BY(mu_)
+  bool writing_ = false;              // GUARDED_BY(mu_): a thread owns the file (the members below)
+  bool writer_untimed_wait_ = false;  // GUARDED_BY(mu_): the writer thread sleeps until notified
+  std::chrono::steady_clock::time_point last_sync_;  // GUARDED_BY(mu_)
   Status failure_;                    // GUARDED_BY(mu_): set during an outage
   uint64_t epoch_ = 0;                // GUARDED_BY(mu_): outages begun
   std::string lost_cause_;            // GUARDED_BY(mu_): why the records of an earlier epoch were lost
@@ -180,7 +188,7 @@ class Writer {
   std::mutex close_mu_;  // serializes Close
   std::thread thread_;
 
-  // Owned by the writer thread once it runs (by Open before that).
+  // Owned by whoever holds writing_ (by Open before the writer thread runs).
   int dir_fd_ = -1;
   int fd_ = -1;
   uint64_t segment_index_ = 0;
@@ -190,7 +198,6 @@ class Writer {
   uint64_t file_seq_ = 0;   // the last record wholly written to the file ...
   HashBytes file_prev_{};   // ... and the chain's hash after it (prev_ runs ahead while formatting)
   std::string out_;
-  std::chrono::steady_clock::time_point last_sync_;
 };
 
 }  // namespace warden::audit
