@@ -200,8 +200,9 @@ void RegisterServe(CLI::App& app, Runner* run) {
   AddDaemonFlags(cmd, &args->daemon);
   AddPolicyFlags(cmd, &args->policy);
   cmd->add_option("--threads", args->threads, "I/O threads for the socket and HTTP (default: one per core)")->check(CLI::Range(1, 64));
-  cmd->add_option("--audit-sync", args->audit_sync, "batch: group commit, fsync at least every 10 ms; always: "
-                                                     "answer only after the decision's record is fsynced")
+  cmd->add_option("--audit-sync", args->audit_sync, "batch (default): answer once the decision's record is written "
+                                                     "(write(2): survives a crash of the daemon), fsync at least every 10 ms; "
+                                                     "always: answer only once it is fsynced (survives a crash of the machine)")
       ->check(CLI::IsMember({"batch", "always"}));
   cmd->add_flag("--no-audit", args->no_audit, "Do not write the audit log (to measure what the audit stage costs; not for real use)");
   cmd->add_option("--audit-max-age", args->audit_max_age,
