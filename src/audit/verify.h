@@ -79,6 +79,11 @@ struct VerifyReport {
 struct VerifyOptions {
   // The anchor's MAC key (<state dir>/audit.key); "" or a missing file: the MAC is not checked.
   std::string key_file;
+  // > 0: only the newest `tail_segments` segments, the chain taken up from the last record of
+  // the one before them (unchecked); no anchor or retention checks; lines read for their head
+  // fields, links and hashes, not parsed whole. What the writer checks of the segment it
+  // appends to when it opens.
+  size_t tail_segments = 0;
 };
 
 // Fails (kNotFound, kIoError) only when the directory or a segment cannot be read; problems

@@ -12,6 +12,7 @@
 
 #include "audit/line.h"
 #include "audit/segment.h"
+#include "audit/verify.h"
 
 namespace warden::audit {
 
@@ -75,14 +76,6 @@ Result<std::string> LastLine(int fd, const std::string& path) {
   return ReadAt(fd, *start, static_cast<size_t>(*size - 1 - *start), path);
 }
 
-Result<std::string> LastLineOf(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::IoError(path + ": " + Errno(errno));
-  auto line = LastLine(fd, path);
-  close(fd);
-  return line;
-}
-
 Status PrepareDirectory(const std::string& dir) {
   std::error_code ec;
   if (std::filesystem::create_directories(dir, ec)) {
@@ -125,7 +118,20 @@ Status Writer::Recover() {
   if (!segments.ok()) return segments.status();
   if (Status s = OpenSegment(segments->empty() ? 1 : segments->back().index); !s.ok()) return s;
   if (Status s = CutTornTail(); !s.ok()) return s;
-  return ContinueChain(*segments);
+  if (Status s = ContinueChain(*segments); !s.ok()) return s;
+  return CheckLastSegment();
+}
+
+// The segment appends go to must verify; if it does not, say where and start a new one.
+Status Writer::CheckLastSegment() {
+  auto report = Verify(options_.dir, {.tail_segments = 1});
+  if (!report.ok() || report->ok || !report->problem) return Status::Ok();
+  const Problem& p = *report->problem;
+  recovery_.problem = p.segment + ":" + std::to_string(p.line) + ": " + std::string(ProblemKindName(p.kind)) + ": " +
+                      p.message;
+  if (segment_size_ == 0) return Status::Ok();
+  close(std::exchange(fd_, -1));
+  return OpenSegment(segment_index_ + 1);
 }
 
 // A crash in the middle of a write leaves an incomplete last line: cut it off.
@@ -145,7 +151,7 @@ Status Writer::CutTornTail() {
 Status Writer::ContinueChain(const std::vector<Segment>& segments) {
   recovery_.segment = segment_path_;
   for (auto it = segments.rbegin(); it != segments.rend(); ++it) {
-    auto line = it->index == segment_index_ ? LastLine(fd_, segment_path_) : LastLineOf(it->path);
+    auto line = it->index == segment_index_ ? LastLine(fd_, segment_path_) : LastLineOfSegment(*it);
     if (!line.ok()) return line.status();
     if (line->empty()) continue;
     LineFields fields;

@@ -39,6 +39,9 @@
 //
 // Open recovers from a crash: an incomplete last line (no '\n') in the last segment is cut
 // off and reported in Recovery; seq and the chain continue from the last complete record.
+// Open also verifies the last segment (every line parsed and hashed, every link checked: about
+// 0.15 s for a full 64 MiB segment): a problem is reported in Recovery::problem and appends start
+// a new segment, so nothing is silently appended after it.
 // One Writer per directory at a time: Open takes an exclusive flock on the directory.
 //
 // Thread-safety: every public member may be called from any thread concurrently. Callbacks run
@@ -104,6 +107,10 @@ struct Recovery {
   uint64_t next_seq = 1;
   std::string segment;      // the segment appends go to
   uint64_t torn_bytes = 0;  // size of the incomplete last line that was cut off (0: none)
+  // A problem in the segment appends would go to (a garbage line, an edited record, …), as
+  // "FILE:LINE: kind: message"; "" when it verified. Appends then go to a new segment, never
+  // after the problem.
+  std::string problem;
 };
 
 class Writer {
@@ -137,6 +144,7 @@ class Writer {
   explicit Writer(WriterOptions options);
   Status Recover();
   Status CutTornTail();
+  Status CheckLastSegment();
   Status ContinueChain(const std::vector<Segment>& segments);
   Status OpenSegment(uint64_t index);
   void Run();

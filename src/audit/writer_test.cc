@@ -156,6 +156,38 @@ TEST(AuditWriterTest, AMalformedLastRecordStopsOpen) {
   EXPECT_NE(w.status().message().find("warden audit verify"), std::string::npos);
 }
 
+// A garbage line (or an edited record) inside the segment appends would go to: Open names it,
+// and appends go to a new segment instead of after it.
+TEST(AuditWriterTest, AProblemInsideTheLastSegmentIsReportedAndNotAppendedAfter) {
+  ScratchDir tmp;
+  {
+    auto w = OpenWriter({.dir = tmp.audit()});
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(w->Append(MakeRecord(i)).ok());
+  }
+  std::string segment = SegmentsOf(tmp.audit()).back().path;
+  auto lines = Lines(segment);
+  ASSERT_EQ(lines.size(), 3u);
+  testing::WriteAll(segment, lines[0] + "\ngarbage in the middle\n" + lines[1] + "\n" + lines[2] + "\n");
+  auto w = OpenWriter({.dir = tmp.audit()});
+  ASSERT_TRUE(w);
+  EXPECT_NE(w->recovery().problem.find(segment + ":2: malformed"), std::string::npos) << w->recovery().problem;
+  ASSERT_TRUE(w->Append(MakeRecord(3)).ok());
+  ASSERT_TRUE(w->Close().ok());
+  EXPECT_EQ(Lines(segment).size(), 4u);  // nothing appended after the garbage
+  auto segments = SegmentsOf(tmp.audit());
+  ASSERT_EQ(segments.size(), 2u);
+  EXPECT_EQ(Lines(segments[1].path).size(), 1u);
+
+  // A sound last segment reports nothing and is appended to.
+  ScratchDir clean;
+  { ASSERT_TRUE(OpenWriter({.dir = clean.audit()})->Append(MakeRecord(0)).ok()); }
+  auto again = OpenWriter({.dir = clean.audit()});
+  EXPECT_EQ(again->recovery().problem, "");
+  ASSERT_TRUE(again->Append(MakeRecord(1)).ok());
+  ASSERT_TRUE(again->Close().ok());
+  EXPECT_EQ(SegmentsOf(clean.audit()).size(), 1u);
+}
+
 TEST(AuditWriterTest, OnlyOneWriterPerDirectory) {
   ScratchDir tmp;
   auto first = OpenWriter({.dir = tmp.audit()});
