@@ -418,6 +418,10 @@ class Daemon::Impl final : public HttpBackend {
     audit_ = std::move(*w);
     const auto& r = audit_->recovery();
     if (r.torn_bytes) Log("audit log: cut an incomplete last record (" + std::to_string(r.torn_bytes) + " bytes) left by a crash");
+    if (!r.problem.empty()) {
+      Log("audit log: WARNING: the last segment does not verify (" + r.problem +
+          "); new records go to a new segment; run `warden audit verify`");
+    }
     Log("audit log " + wo.dir + " (" + (opt_.audit_always ? "always" : "batch") + "), next record " + std::to_string(r.next_seq));
     StartRetention(wo.dir);
     return Status::Ok();
@@ -1199,6 +1203,7 @@ json::object Daemon::Impl::StatusJson() {
     audit["retries"] = ws.retries;
     if (ws.in_outage) audit["outage_since"] = audit::FormatTimestamp(ws.outage_since_us);
     if (!ws.last_error.empty()) audit["last_error"] = ws.last_error;
+    if (!audit_->recovery().problem.empty()) audit["problem_at_start"] = audit_->recovery().problem;
     if (retention_) audit["retention"] = RetentionJson();
   } else {
     audit["enabled"] = false;
