@@ -55,6 +55,11 @@ Result<std::string> ReadFileLimited(const std::string& path, size_t max_bytes, F
   if (f.fd < 0) {
     int err = errno;
     if (err == ENOENT) return Status::NotFound(path + ": no such file");
+    struct stat st;  // a socket cannot be opened at all (ENXIO): say what it is
+    if (regular_only && stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+      return Status::InvalidArgument(path + ": is " + std::string(KindName(st.st_mode)) +
+                                     ", not a regular file; refused without reading it");
+    }
     return Status::IoError(path + ": " + std::strerror(err));
   }
   struct stat st;

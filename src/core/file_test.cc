@@ -2,10 +2,13 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -62,6 +65,22 @@ TEST_F(FileTest, DevicesAndSocketsAreNotRegularFiles) {
   EXPECT_NE(r.status().message().find("a character device"), std::string::npos);
   auto z = ReadFileLimited("/dev/zero", 1024);  // endless: refused before the first read
   EXPECT_EQ(z.status().code(), Status::Code::kInvalidArgument);
+}
+
+// A Unix socket cannot even be opened (ENXIO); the error still says what it is.
+TEST_F(FileTest, ASocketIsNamedAsOne) {
+  std::string path = (dir_ / "policy.yaml").string();
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  ASSERT_LT(path.size(), sizeof addr.sun_path);
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  auto r = ReadFileLimited(path, 1024);
+  close(fd);
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("is a socket, not a regular file"), std::string::npos) << r.status().message();
 }
 
 // kAnyReadable (a request given as @/dev/stdin): pipes and devices are read to end of file.
