@@ -18,7 +18,9 @@
 #                     last process of the tree is gone (/proc polled every 0.5 ms)
 #   --startup OTHER   time to the first answered `initialize` (start to answer, a sh server),
 #                     this warden against OTHER, interleaved, --startup-runs times each (20)
-# usage: mcp_orphans_test.sh path/to/warden [--runs N] [--startup OTHER_WARDEN [--startup-runs N]]
+#   --memory N        Rss, Pss and Private_Dirty of the proxy and of the reaper (the server's
+#                     parent) at start and after N tools/call lines through an echo server
+# usage: mcp_orphans_test.sh path/to/warden [--runs N] [--startup OTHER_WARDEN [--startup-runs N]] [--memory N]
 set -uo pipefail
 
 WARDEN=$(realpath "${1:?usage: mcp_orphans_test.sh path/to/warden [--runs N] [--startup OTHER]}")
@@ -68,7 +70,7 @@ cat >"$TMP/driver.py" <<'EOF'
 import json, os, signal, statistics, subprocess, sys, time
 
 WARDEN, TMP = sys.argv[1], sys.argv[2]
-RUNS, OTHER, STARTUP_RUNS = int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+RUNS, OTHER, STARTUP_RUNS, MEMORY_CALLS = int(sys.argv[3]), sys.argv[4], int(sys.argv[5]), int(sys.argv[6])
 TREE = ["server", "child", "session", "session-child", "subshell-daemon", "double-fork-daemon"]
 GONE_WITHIN_S = 2.0
 failures, checks, seen = [], 0, {}  # seen: pid -> cmdline, for the final cleanup
@@ -238,6 +240,37 @@ def first_initialize(warden):
     return elapsed
 
 
+def smaps(pid):
+    """Rss, Pss and Private_Dirty of pid in KiB."""
+    out = {}
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            key, *value = line.split()
+            if key in ("Rss:", "Pss:", "Private_Dirty:"):
+                out[key[:-1]] = int(value[0])
+    return out
+
+
+def memory(calls):
+    """The memory of the proxy and of the server's parent (the reaper), at start and after `calls`
+    tools/call lines through an echo server (cat)."""
+    parent_file = os.path.join(TMP, "memory.parent")
+    p = subprocess.Popen(proxy_cmd(WARDEN, "-c", f'echo "$PPID" > {parent_file}; exec cat'), stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    while not os.path.exists(parent_file) or not open(parent_file).read().strip():
+        time.sleep(0.01)
+    parent = int(open(parent_file).read())
+    print(f"memory at start: proxy {smaps(p.pid)}, server's parent {smaps(parent)} (KiB)")
+    for i in range(calls):
+        p.stdin.write(b'{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"read_file",'
+                      b'"arguments":{"path":"/tmp/x%d"}}}\n' % (i, i))
+        p.stdin.flush()
+        p.stdout.readline()
+    print(f"memory after {calls} calls: proxy {smaps(p.pid)}, server's parent {smaps(parent)} (KiB)")
+    p.stdin.close()
+    p.wait(timeout=20)
+
+
 def ms(values):
     return f"median {statistics.median(values) * 1000:.2f} ms (min {min(values) * 1000:.2f}, max {max(values) * 1000:.2f}, n={len(values)})"
 
@@ -268,19 +301,22 @@ try:
                 theirs.append(b)
         print(f"first initialize answered, {WARDEN}: {ms(ours)}")
         print(f"first initialize answered, {OTHER}: {ms(theirs)}")
+    if MEMORY_CALLS:
+        memory(MEMORY_CALLS)
 finally:
     cleanup()
 print(f"{checks} checks, {len(failures)} failed")
 sys.exit(1 if failures else 0)
 EOF
 
-RUNS=1 OTHER= STARTUP_RUNS=20
+RUNS=1 OTHER= STARTUP_RUNS=20 MEMORY_CALLS=0
 while [ $# -gt 0 ]; do
   case $1 in
   --runs) RUNS=$2; shift 2 ;;
   --startup) OTHER=$(realpath "$2"); shift 2 ;;
   --startup-runs) STARTUP_RUNS=$2; shift 2 ;;
+  --memory) MEMORY_CALLS=$2; shift 2 ;;
   *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-python3 "$TMP/driver.py" "$WARDEN" "$TMP" "$RUNS" "$OTHER" "$STARTUP_RUNS"
+python3 "$TMP/driver.py" "$WARDEN" "$TMP" "$RUNS" "$OTHER" "$STARTUP_RUNS" "$MEMORY_CALLS"
