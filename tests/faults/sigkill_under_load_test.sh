@@ -3,10 +3,10 @@
 # decisions as fast as they can (some in lockstep, some pipelining). In both modes no
 # acknowledged decision may be missing from the log (checked by decision_id); `warden audit
 # verify` must pass on what is on disk, and a restarted daemon must continue the chain.
-# usage: audit_kill_test.sh path/to/warden
+# usage: sigkill_under_load_test.sh path/to/warden
 set -uo pipefail
 
-WARDEN=$(realpath "${1:?usage: audit_kill_test.sh path/to/warden}")
+WARDEN=$(realpath "${1:?usage: sigkill_under_load_test.sh path/to/warden}")
 TMP=$(mktemp -d)
 DAEMON_PID=
 cleanup() {
