@@ -46,6 +46,8 @@ struct ServeArgs {
   size_t max_body = 64 * 1024;
   size_t max_connections = 4096;
   double request_timeout_s = 10;
+  // The Unix socket's connections (server::SocketLimits)
+  double read_timeout_s = 10, idle_timeout_s = 300, write_timeout_s = 30;
   std::string jwks;
   std::string jwt_issuer;
   std::vector<std::string> jwt_audiences;
@@ -145,6 +147,10 @@ int RunServe(const ServeArgs& a) {
   o.http.max_body_bytes = a.max_body;
   o.http.max_connections = a.max_connections;
   o.http.request_timeout = std::chrono::milliseconds(static_cast<int64_t>(a.request_timeout_s * 1000));
+  auto ms = [](double s) { return std::chrono::milliseconds(static_cast<int64_t>(s * 1000)); };
+  o.socket_limits.read_timeout = ms(a.read_timeout_s);
+  o.socket_limits.idle_timeout = ms(a.idle_timeout_s);
+  o.socket_limits.write_timeout = ms(a.write_timeout_s);
   o.rate_limits = a.rate_limits;
   o.jwks_file = a.jwks;
   o.jwt_issuer = a.jwt_issuer;
@@ -232,6 +238,18 @@ void RegisterServe(CLI::App& app, Runner* run) {
   cmd->add_option("--socket-group", args->socket_group,
                   "Share the socket (0660) and its directory (0750) with this group, for --allow-uid users");
   cmd->add_flag("--no-watch", args->no_watch, "Do not reload when a policy file changes (SIGHUP still reloads)");
+  cmd->add_option("--read-timeout", args->read_timeout_s,
+                  "Seconds a socket client has to finish a line it started (default 10); then a timeout error and the "
+                  "connection is closed")
+      ->check(CLI::Range(0.1, 3600.0));
+  cmd->add_option("--idle-timeout", args->idle_timeout_s,
+                  "Seconds a socket connection with nothing pending stays open (default 300; subscribers and clients "
+                  "waiting for an approval are not idle). Closed without a line: clients reconnect")
+      ->check(CLI::Range(0.1, 86400.0));
+  cmd->add_option("--write-timeout", args->write_timeout_s,
+                  "Seconds a socket client may leave its answers unread before it is disconnected (default 30); "
+                  "while more than 256 KiB wait, the daemon stops reading from it")
+      ->check(CLI::Range(0.1, 3600.0));
   cmd->add_option("--http", args->http, "Also serve the HTTP API (docs/API.md) on ADDRESS:PORT, e.g. 127.0.0.1:8181");
   cmd->add_option("--tls-cert", args->tls_cert, "Serve HTTPS with this PEM certificate chain (with --tls-key)");
   cmd->add_option("--tls-key", args->tls_key, "The PEM private key for --tls-cert");

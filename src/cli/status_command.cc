@@ -1,5 +1,6 @@
 // `warden status [--json]`: whether the daemon runs, its policy revision and load errors,
-// uptime, counts, the audit queue, pending approvals, the HTTP API, and the --fail-open runs
+// uptime, counts, the audit queue, pending approvals, the socket's connections and limits, the
+// HTTP API, and the --fail-open runs
 // recorded in the state directory.
 #include <fstream>
 #include <iostream>
@@ -48,6 +49,15 @@ void PrintStatusText(const json::object& s) {
               << " removed (" << num("records_removed") << " records, " << num("bytes_removed") << " bytes); the log is "
               << num("bytes") << " bytes" << (o.contains("last_error") ? ", last pass failed: " : "")
               << (o.contains("last_error") ? o.at("last_error").as_string().c_str() : "") << "\n";
+  }
+  if (const json::value* sc = s.if_contains("connections"); sc && sc->is_object()) {
+    auto num = [](const json::object& o, const char* k) { return o.contains(k) ? o.at(k).to_number<int64_t>() : 0; };
+    const auto& o = sc->as_object();
+    std::cout << "socket   " << num(o, "open") << " connections open, " << num(o, "buffered_in_bytes")
+              << " bytes unfinished, " << num(o, "buffered_out_bytes") << " bytes unsent; "
+              << num(c, "backpressure_pauses") << " paused, " << num(c, "read_timeouts") << "/"
+              << num(c, "write_timeouts") << "/" << num(c, "idle_timeouts") << " read/write/idle timeouts, "
+              << num(c, "input_limit_closes") << " closed at the input limit\n";
   }
   if (const json::value* h = s.if_contains("http"); h && h->is_object()) {
     const auto& o = h->as_object();

@@ -28,15 +28,19 @@ Result<Client> Client::Connect(const std::string& socket_path) {
     if (err == ENOENT || err == ECONNREFUSED) return Status::NotFound("no daemon on " + socket_path);
     return Status::IoError("cannot connect to " + socket_path + ": " + std::strerror(err));
   }
-  return Client(fd);
+  return Client(fd, socket_path);
 }
 
-Client::Client(Client&& o) noexcept : fd_(o.fd_), pending_(std::move(o.pending_)) { o.fd_ = -1; }
+Client::Client(Client&& o) noexcept
+    : fd_(o.fd_), socket_path_(std::move(o.socket_path_)), pending_(std::move(o.pending_)) {
+  o.fd_ = -1;
+}
 
 Client& Client::operator=(Client&& o) noexcept {
   if (this != &o) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = o.fd_;
+    socket_path_ = std::move(o.socket_path_);
     pending_ = std::move(o.pending_);
     o.fd_ = -1;
   }
@@ -115,9 +119,21 @@ Result<std::optional<json::object>> Client::Poll() {
   }
 }
 
+// The daemon has closed its end and sent nothing we have not read.
+bool Client::ClosedByPeer() const {
+  char c;
+  ssize_t n = ::recv(fd_, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
 Result<json::object> Client::Call(const json::object& message, int timeout_ms) {
   std::string line = JsonText(message);
   line += '\n';
+  if (pending_.empty() && ClosedByPeer()) {  // closed while idle: connect again
+    auto fresh = Connect(socket_path_);
+    if (!fresh.ok()) return fresh.status();
+    *this = std::move(*fresh);
+  }
   if (Status s = WriteAll(line, timeout_ms); !s.ok()) return s;
   return Next(timeout_ms);
 }

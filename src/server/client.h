@@ -1,6 +1,10 @@
 // A blocking client of the local protocol (server/protocol.h), for the short-lived commands
 // that talk to the daemon (`status`, `exec`, `hook`, …): connect, send one message, read one
 // reply line. Timeouts apply to each call. Not thread-safe; one connection per object.
+//
+// The daemon closes a connection that stays idle (--idle-timeout) without a word; a Call on a
+// connection found closed that way before anything is sent connects again (nothing was sent,
+// so nothing is repeated), so a client may keep one connection however long it waits.
 #pragma once
 
 #include <boost/json.hpp>
@@ -32,9 +36,11 @@ class Client {
   int fd() const { return fd_; }
 
  private:
-  explicit Client(int fd) : fd_(fd) {}
+  Client(int fd, std::string socket_path) : fd_(fd), socket_path_(std::move(socket_path)) {}
   Status WriteAll(const std::string& data, int timeout_ms);
+  bool ClosedByPeer() const;
   int fd_ = -1;
+  std::string socket_path_;
   std::string pending_;  // bytes read past the last line
 };
 

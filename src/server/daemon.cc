@@ -1,9 +1,11 @@
 #include "server/daemon.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <sodium.h>
 #include <sys/inotify.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -20,6 +22,7 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <span>
 #include <thread>
 
 #include "core/json_text.h"
@@ -167,7 +170,8 @@ std::string RememberKey(const policy::Request& req) {
 
 class Daemon::Impl final : public HttpBackend {
  public:
-  explicit Impl(DaemonOptions o) : opt_(std::move(o)), acceptor_(io_), signals_(io_), inotify_(io_) {
+  explicit Impl(DaemonOptions o)
+      : opt_(std::move(o)), acceptor_(io_), accept_retry_(io_), signals_(io_), inotify_(io_) {
     uint64_t r = 0;
     if (getrandom(&r, sizeof r, 0) != sizeof r) r = static_cast<uint64_t>(Clock::now().time_since_epoch().count());
     char buf[17];
@@ -178,6 +182,7 @@ class Daemon::Impl final : public HttpBackend {
   Status Start() {
     auto t0 = Clock::now();
     started_ = t0;
+    PrepareForManyClients();
     if (Status s = LoadBase(); !s.ok()) return s;
     if (Status s = Bind(); !s.ok()) return s;
     Status opened = OpenAudit();
@@ -223,6 +228,7 @@ class Daemon::Impl final : public HttpBackend {
   }
 
   void Stop() {
+    stopping_ = true;
     asio::post(io_, [this] {
       boost::system::error_code ec;
       acceptor_.close(ec);
@@ -308,6 +314,29 @@ class Daemon::Impl final : public HttpBackend {
     return uid == geteuid() || std::find(opt_.allow_uids.begin(), opt_.allow_uids.end(), uid) != opt_.allow_uids.end();
   }
   asio::io_context& io() { return io_; }
+  const SocketLimits& socket_limits() const { return opt_.socket_limits; }
+  // Hands freed heap memory back to the kernel (malloc_trim) a second from now, once for any
+  // number of calls meanwhile: called when a connection that held a lot of memory ends, or
+  // when many connections have ended since the last trim.
+  void TrimMemorySoon() {
+    if (trim_pending_.exchange(true)) return;
+    auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::seconds(1));
+    timer->async_wait([this, timer](const boost::system::error_code&) {
+      trim_pending_ = false;
+      connections_at_trim_ = counts_.open_connections.load();
+      malloc_trim(0);
+    });
+  }
+  void ConnectionOpened() {
+    int64_t open = ++counts_.open_connections;
+    int64_t peak = connections_at_trim_.load();
+    while (open > peak && !connections_at_trim_.compare_exchange_weak(peak, open)) {
+    }
+  }
+  void ConnectionClosed(bool held_large) {
+    int64_t open = --counts_.open_connections;
+    if (held_large || connections_at_trim_.load() - open >= kConnectionsPerTrim) TrimMemorySoon();
+  }
 
  private:
   // ---- policy -----------------------------------------------------------------------------
@@ -547,6 +576,19 @@ class Daemon::Impl final : public HttpBackend {
 
   void Accept();
 
+  // Process-wide settings for serving many clients. Buffers of 128 KiB and more are mmapped,
+  // so freeing them (a client that sent a long line leaves) returns them to the kernel at once:
+  // glibc would raise that threshold after the first large free and keep such buffers in the
+  // heap for good. And a connection needs a descriptor: the soft limit goes up to the hard one.
+  static void PrepareForManyClients() {
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+      rl.rlim_cur = rl.rlim_max;
+      setrlimit(RLIMIT_NOFILE, &rl);
+    }
+  }
+
   void WaitSignal() {
     signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
       if (ec) return;
@@ -613,6 +655,8 @@ class Daemon::Impl final : public HttpBackend {
   }
 
   Status StartHttp();
+  json::object SocketJson();
+  void AddSocketGauges(std::vector<GaugeValue>* out);
   Result<json::object> DecideAndRecord(policy::Request& req, const policy::RequestPresence& present,
                                        const std::string& subject, int pid, bool audit = true,
                                        std::optional<audit::Ticket>* gate = nullptr);
@@ -634,6 +678,7 @@ class Daemon::Impl final : public HttpBackend {
   DaemonOptions opt_;
   asio::io_context io_;
   local::acceptor acceptor_;
+  asio::steady_timer accept_retry_;  // after an accept error; touched by the accept chain only
   asio::signal_set signals_;
   asio::posix::stream_descriptor inotify_;
   std::array<char, 8192> inotify_buf_{};
@@ -680,18 +725,34 @@ class Daemon::Impl final : public HttpBackend {
   std::unique_ptr<HttpServer> http_;
   HttpStack http_stack_;
   bool stopping_http_ = false;  // touched on the io_context only
+  std::atomic<bool> stopping_{false};
+  Clock::time_point last_accept_error_log_{};  // touched by the accept chain only
+  std::atomic<bool> trim_pending_{false};
+  // The most connections open at once since the last trim: when this many fewer are open, the
+  // memory of those that ended is worth handing back.
+  static constexpr int64_t kConnectionsPerTrim = 256;
+  std::atomic<int64_t> connections_at_trim_{0};
   Clock::time_point started_;
   std::string id_prefix_;
   std::atomic<uint64_t> next_id_{1};
 };
 
-// One client connection: reads a line, answers it, reads the next. Subscribers also get
-// events pushed from other threads; every write goes through the connection's strand.
+// One client connection of the Unix socket. Bytes are read as they arrive (into a per-thread
+// chunk: a connection with nothing unfinished holds no input buffer), each complete line is
+// answered in order, and answers are written without blocking. Every handler runs on the
+// connection's strand; subscribers also get events pushed from other threads through it.
+// SocketLimits are applied here: reading stops while answers wait unsent (backpressure), the
+// daemon-wide caps on buffered bytes, and one timer for the read, write and idle deadlines.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(Daemon::Impl* d, local::socket s) : d_(d), sock_(std::move(s)), buf_(kMaxMessageBytes + 1) {}
+  Connection(Daemon::Impl* d, local::socket s)
+      : d_(d), lim_(d->socket_limits()), sock_(std::move(s)), timer_(sock_.get_executor()) {}
 
   void Begin() {
+    d_->ConnectionOpened();
+    last_activity_ = Clock::now();
+    boost::system::error_code ec;
+    sock_.non_blocking(true, ec);
     ucred cred{};
     socklen_t len = sizeof cred;
     if (getsockopt(sock_.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || !d_->PeerAllowed(cred.uid)) {
@@ -703,10 +764,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     pid_ = cred.pid;
     uid_ = cred.uid;
-    Read();
+    WaitReadable();
+    Rearm();
   }
 
-  // Thread-safe: queues a line (an event) for this connection.
+  // Thread-safe: queues a line (an event, or the answer to an approval) for this connection.
   // A subscriber that falls this far behind is disconnected rather than let the queue grow.
   static constexpr size_t kMaxQueuedEvents = 4096;
 
@@ -714,10 +776,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     auto self = shared_from_this();
     asio::post(sock_.get_executor(), [self, line = std::move(line)]() mutable {
       if (self->closed_) return;
-      if (self->out_.size() >= kMaxQueuedEvents) {
+      if (self->out_.size() >= kMaxQueuedEvents || self->out_bytes_ + line.size() > self->lim_.max_subscriber_bytes) {
         self->d_->counts().dropped_subscribers++;
         Log("disconnected a subscriber (pid " + std::to_string(self->pid_) + ") that fell " +
-            std::to_string(kMaxQueuedEvents) + " events behind");
+            std::to_string(self->out_.size()) + " events (" + std::to_string(self->out_bytes_) + " bytes) behind");
         self->Close();
         return;
       }
@@ -729,33 +791,106 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // The daemon's own uid (every op) rather than an --allow-uid peer (decide and status only).
   bool owner() const { return uid_ == geteuid(); }
   unsigned uid() const { return uid_; }
+  // What keeps a connection from being idle (closed after idle_timeout): a subscription, and
+  // approvals it waits for. MarkSubscriber and ApprovalWaiting run on the strand (Handle);
+  // ApprovalAnswered on any thread, before the answer is pushed.
+  void MarkSubscriber() { subscriber_ = true; }
+  void ApprovalWaiting() { approvals_++; }
+  void ApprovalAnswered() { approvals_--; }
 
  private:
-  void Read() {
-    auto self = shared_from_this();
-    asio::async_read_until(sock_, buf_, '\n', [self](const boost::system::error_code& ec, size_t n) {
-      if (ec == asio::error::not_found) {
-        ProtocolError e{kErrTooLarge, "a message is limited to " + std::to_string(kMaxMessageBytes) + " bytes", nullptr};
-        self->d_->counts().errors++;
-        self->Send(ErrorLine(e), true);
-        return;
-      }
+  static constexpr size_t kReadChunk = 64 * 1024;
+  // A connection that held this much has left holes in the heap: ask for a trim when it ends.
+  static constexpr size_t kLargeHolding = 256 * 1024;
+
+  // ---- reading ----------------------------------------------------------------------------
+
+  void WaitReadable() {
+    if (reading_ || closed_ || closing_ || paused_ || gated_) return;
+    reading_ = true;
+    sock_.async_wait(local::socket::wait_read, [self = shared_from_this()](const boost::system::error_code& ec) {
+      self->reading_ = false;
       if (ec) {
         self->Close();
         return;
       }
-      std::string line(asio::buffers_begin(self->buf_.data()), asio::buffers_begin(self->buf_.data()) + n - 1);
-      self->buf_.consume(n);
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.empty()) {
-        self->Read();
-        return;
-      }
-      self->OnLine(line);
+      self->OnReadable();
     });
   }
 
-  void OnLine(const std::string& line) {
+  void OnReadable() {
+    if (closed_ || closing_) return;
+    thread_local std::vector<char> chunk(kReadChunk);
+    boost::system::error_code ec;
+    size_t n = sock_.read_some(asio::buffer(chunk), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      WaitReadable();
+      return;
+    }
+    if (ec == asio::error::eof && !out_.empty()) {
+      // The client is done sending (a half-close, as `socat` does) but may still read: the
+      // answers queued go out first.
+      peer_done_ = closing_ = true;
+      DropInput();
+      Rearm();
+      return;
+    }
+    if (ec) {  // the client left
+      Close();
+      return;
+    }
+    last_activity_ = Clock::now();
+    if (in_.size() == in_head_) partial_since_ = last_activity_;
+    in_.append(chunk.data(), n);
+    HandleLines();
+  }
+
+  // Answers the complete lines held, in order, until the connection must wait (backpressure, or
+  // an answer waiting for its audit record); then charges what is left to the daemon's total
+  // and waits for more input.
+  void HandleLines() {
+    if (closed_) return;
+    handling_ = true;
+    bool consumed = false;
+    while (!closed_ && !closing_ && !paused_ && !gated_) {
+      size_t nl = in_.find('\n', in_scan_);
+      if (nl == std::string::npos) {
+        in_scan_ = in_.size();
+        break;
+      }
+      std::string_view line(in_.data() + in_head_, nl - in_head_);
+      in_head_ = in_scan_ = nl + 1;
+      consumed = true;
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (!line.empty()) OnLine(line);
+      if (!closed_ && !closing_ && !paused_ && ShouldPause()) {
+        paused_ = true;
+        d_->counts().backpressure_pauses++;
+      }
+    }
+    handling_ = false;
+    if (closed_) return;
+    if (consumed) partial_since_ = Clock::now();  // what is left began in the last read
+    CompactInput();
+    bool waiting = closing_ || paused_ || gated_;
+    if (!waiting && in_.size() > kMaxMessageBytes) {
+      d_->counts().errors++;
+      DropInput();
+      Send(ErrorLine({kErrTooLarge, "a message is limited to " + std::to_string(kMaxMessageBytes) + " bytes", nullptr}),
+           true);
+      return;
+    }
+    if (!ChargeInput()) {
+      d_->counts().input_limit_closes++;
+      DropInput();
+      Send(ErrorLine({kErrBusy, "the daemon holds too much unfinished input from all clients; retry", nullptr}), true);
+      return;
+    }
+    WaitReadable();
+    Rearm();
+  }
+
+  void OnLine(std::string_view line) {
     Message m;
     ProtocolError e;
     if (!ParseMessage(line, &m, &e)) {
@@ -771,7 +906,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return;
     }
     Send(std::move(reply), close);
-    if (!close) Read();
   }
 
   // A decision is answered only once its audit record is acknowledged (in batch mode: handed to
@@ -779,9 +913,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // record never will be, the answer is an error (clients fail closed). The next message is
   // read after that: one decision in flight per connection.
   void AnswerOnceAudited(const audit::Ticket& ticket, std::string reply, json::value id, bool close) {
+    gated_ = true;
     auto self = shared_from_this();
     d_->AfterAudit(ticket, [self, reply = std::move(reply), id = std::move(id), close](const Status& s) mutable {
       asio::post(self->sock_.get_executor(), [self, reply = std::move(reply), id = std::move(id), close, s]() mutable {
+        self->gated_ = false;
+        if (self->closed_) return;
         if (!s.ok()) {
           self->d_->CountAuditError();
           self->Send(ErrorLine({kErrInternal, "the decision could not be written to the audit log: " + s.message(), id}),
@@ -789,27 +926,190 @@ class Connection : public std::enable_shared_from_this<Connection> {
           return;
         }
         self->Send(std::move(reply), close);
-        if (!close) self->Read();
+        if (!self->handling_) self->HandleLines();
       });
     });
   }
 
-  void Send(std::string line, bool close_after) {
-    out_.push_back({std::move(line), close_after});
-    if (out_.size() == 1) WriteNext();
+  // The bytes held between reads (an unfinished line, or lines waiting out a pause) count
+  // towards max_total_in_bytes; false when this connection's growth would pass it.
+  bool ChargeInput() {
+    auto held = static_cast<int64_t>(in_.size());
+    int64_t delta = held - in_charged_;
+    auto& total = d_->counts().buffered_in_bytes;
+    if (delta > 0 && total.fetch_add(delta) + delta > static_cast<int64_t>(lim_.max_total_in_bytes)) {
+      total.fetch_sub(delta);
+      return false;
+    }
+    if (delta < 0) total.fetch_add(delta);
+    in_charged_ = held;
+    if (in_.capacity() >= kLargeHolding) held_large_ = true;
+    return true;
   }
 
-  void WriteNext() {
-    auto self = shared_from_this();
-    asio::async_write(sock_, asio::buffer(out_.front().line), [self](const boost::system::error_code& ec, size_t) {
-      bool close = ec || self->out_.front().close_after;
-      self->out_.pop_front();
-      if (close) {
+  // Drops the answered lines; a buffer much larger than what it holds is given back.
+  void CompactInput() {
+    if (in_head_ > 0) {
+      in_.erase(0, in_head_);
+      in_scan_ -= in_head_;
+      in_head_ = 0;
+    }
+    if (in_.empty() && in_.capacity() > kReadChunk) {
+      std::string().swap(in_);
+    } else if (in_.capacity() > 2 * kReadChunk && in_.capacity() > 4 * in_.size()) {
+      in_.shrink_to_fit();
+    }
+  }
+
+  void DropInput() {
+    if (in_.capacity() >= kLargeHolding) held_large_ = true;
+    std::string().swap(in_);
+    in_head_ = in_scan_ = 0;
+    d_->counts().buffered_in_bytes -= in_charged_;
+    in_charged_ = 0;
+  }
+
+  // ---- writing ----------------------------------------------------------------------------
+
+  void Send(std::string line, bool close_after) {
+    if (closed_) return;
+    if (close_after) closing_ = true;
+    if (out_.empty()) write_progress_ = Clock::now();
+    out_bytes_ += line.size();
+    d_->counts().buffered_out_bytes += static_cast<int64_t>(line.size());
+    if (out_bytes_ >= kLargeHolding) held_large_ = true;
+    out_.push_back({std::move(line), close_after});
+    if (!writing_) Flush();
+  }
+
+  // Writes what the kernel takes now (several lines per call); waits for room for the rest.
+  void Flush() {
+    while (!out_.empty() && !closed_) {
+      std::array<asio::const_buffer, 16> bufs;
+      size_t k = 0;
+      for (auto it = out_.begin(); it != out_.end() && k < bufs.size(); ++it) {
+        size_t off = k == 0 ? out_sent_ : 0;
+        bufs[k++] = asio::buffer(it->line.data() + off, it->line.size() - off);
+        if (it->close_after) break;  // nothing after a last line
+      }
+      boost::system::error_code ec;
+      size_t n = sock_.write_some(std::span<const asio::const_buffer>(bufs.data(), k), ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again) {
+        WaitWritable();
+        return;
+      }
+      if (ec) {
+        Close();
+        return;
+      }
+      if (Consumed(n)) return;  // a last line went out: closed
+    }
+    if (closed_) return;
+    if (peer_done_) {
+      Close();
+      return;
+    }
+    if (paused_ && !ShouldPause()) {
+      paused_ = false;
+      if (!handling_) HandleLines();
+    }
+    Rearm();
+  }
+
+  // Takes n written bytes off the queue; true when that finished a line after which the
+  // connection ends (it is then closed).
+  bool Consumed(size_t n) {
+    write_progress_ = last_activity_ = Clock::now();
+    out_bytes_ -= n;
+    d_->counts().buffered_out_bytes -= static_cast<int64_t>(n);
+    while (n > 0) {
+      size_t left = out_.front().line.size() - out_sent_;
+      if (n < left) {
+        out_sent_ += n;
+        break;
+      }
+      n -= left;
+      bool last = out_.front().close_after;
+      out_.pop_front();
+      out_sent_ = 0;
+      if (last) {
+        Close();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void WaitWritable() {
+    writing_ = true;
+    sock_.async_wait(local::socket::wait_write, [self = shared_from_this()](const boost::system::error_code& ec) {
+      self->writing_ = false;
+      if (ec) {
         self->Close();
         return;
       }
-      if (!self->out_.empty()) self->WriteNext();
+      self->Flush();
     });
+    Rearm();
+  }
+
+  bool ShouldPause() const {
+    return out_bytes_ > lim_.max_out_bytes ||
+           (out_bytes_ > 0 && d_->counts().buffered_out_bytes.load() > static_cast<int64_t>(lim_.max_total_out_bytes));
+  }
+
+  // ---- deadlines --------------------------------------------------------------------------
+
+  bool HasPartialLine() const { return !in_.empty() && !paused_ && !gated_ && !closing_; }
+  bool Idle() const {
+    return in_.empty() && out_.empty() && !subscriber_ && approvals_.load() == 0 && !gated_ && !closing_;
+  }
+
+  Clock::time_point NextDeadline() const {
+    auto t = Clock::time_point::max();
+    if (!out_.empty()) t = std::min(t, write_progress_ + lim_.write_timeout);
+    if (HasPartialLine()) t = std::min(t, partial_since_ + lim_.read_timeout);
+    if (Idle()) t = std::min(t, last_activity_ + lim_.idle_timeout);
+    return t;
+  }
+
+  // The timer is moved only to an earlier deadline; when it fires, the state decides what is
+  // due (and the next deadline). A connection that answers whole lines at once never touches it.
+  void Rearm() {
+    if (closed_) return;
+    auto t = NextDeadline();
+    if (t >= timer_at_) return;
+    timer_at_ = t;
+    timer_.expires_at(t);
+    timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      if (!ec) self->OnTimer();
+    });
+  }
+
+  void OnTimer() {
+    timer_at_ = Clock::time_point::max();
+    if (closed_) return;
+    auto now = Clock::now();
+    if (!out_.empty() && now >= write_progress_ + lim_.write_timeout) {
+      d_->counts().write_timeouts++;  // the client does not read its answers
+      Close();
+      return;
+    }
+    if (HasPartialLine() && now >= partial_since_ + lim_.read_timeout) {
+      d_->counts().read_timeouts++;
+      DropInput();
+      auto ms = std::to_string(lim_.read_timeout.count());
+      Send(ErrorLine({kErrTimeout, "a message must be complete within " + ms + " ms of its first byte", nullptr}),
+           true);
+      Rearm();
+      return;
+    }
+    if (Idle() && now >= last_activity_ + lim_.idle_timeout) {
+      d_->counts().idle_timeouts++;  // closed without a line: a client's next call reconnects
+      Close();
+      return;
+    }
+    Rearm();
   }
 
   void Close() {
@@ -817,30 +1117,93 @@ class Connection : public std::enable_shared_from_this<Connection> {
     closed_ = true;
     d_->Unsubscribe(shared_from_this());
     boost::system::error_code ec;
+    timer_.cancel();
     sock_.shutdown(local::socket::shutdown_both, ec);
     sock_.close(ec);
+    auto& c = d_->counts();
+    c.buffered_out_bytes -= static_cast<int64_t>(out_bytes_);
+    c.buffered_in_bytes -= in_charged_;
+    out_bytes_ = 0;
+    in_charged_ = 0;
+    // The buffers themselves go with the connection, once its last handler has run.
+    d_->ConnectionClosed(held_large_ || in_.capacity() >= kLargeHolding);
   }
 
   struct Out {
     std::string line;
-    bool close_after;
+    bool close_after = false;
+  };
+  // Lines not yet (fully) written, oldest first: a vector and the index of its front, so that a
+  // connection with nothing queued holds no allocation (a std::deque always holds ~600 bytes).
+  class OutQueue {
+   public:
+    bool empty() const { return head_ == lines_.size(); }
+    size_t size() const { return lines_.size() - head_; }
+    Out& front() { return lines_[head_]; }
+    std::vector<Out>::const_iterator begin() const { return lines_.begin() + static_cast<std::ptrdiff_t>(head_); }
+    std::vector<Out>::const_iterator end() const { return lines_.end(); }
+    void push_back(Out o) { lines_.push_back(std::move(o)); }
+    void pop_front() {
+      lines_[head_++] = Out{};
+      if (head_ == lines_.size()) {
+        lines_.clear();
+        head_ = 0;
+        if (lines_.capacity() > 64) lines_.shrink_to_fit();
+      } else if (head_ >= 64 && 2 * head_ >= lines_.size()) {
+        lines_.erase(lines_.begin(), lines_.begin() + static_cast<std::ptrdiff_t>(head_));
+        head_ = 0;
+      }
+    }
+
+   private:
+    std::vector<Out> lines_;
+    size_t head_ = 0;
   };
   Daemon::Impl* d_;
+  const SocketLimits& lim_;
   local::socket sock_;
-  asio::streambuf buf_;
-  std::deque<Out> out_;
+  asio::steady_timer timer_;
+  Clock::time_point timer_at_ = Clock::time_point::max();  // when timer_ fires (max: not armed)
+  std::string in_;                                         // received, not yet answered: lines, at most one unfinished
+  size_t in_head_ = 0;                                     // in_[0, in_head_) is answered
+  size_t in_scan_ = 0;                                     // in_[in_head_, in_scan_) holds no newline
+  int64_t in_charged_ = 0;                                 // bytes of in_ counted in buffered_in_bytes
+  OutQueue out_;
+  size_t out_sent_ = 0;   // bytes of out_.front() already written
+  size_t out_bytes_ = 0;  // unsent bytes in out_
+  Clock::time_point last_activity_, partial_since_, write_progress_;
+  bool reading_ = false;    // waiting for input
+  bool writing_ = false;    // waiting for room to write
+  bool handling_ = false;   // inside HandleLines
+  bool paused_ = false;     // not reading: too many unsent answers
+  bool gated_ = false;      // an answer waits for its audit record
+  bool closing_ = false;    // a last line is queued: read no more
+  bool peer_done_ = false;  // the client sent end of file: close once the answers are out
   bool closed_ = false;
+  bool subscriber_ = false;
+  bool held_large_ = false;
+  std::atomic<int> approvals_{0};  // pending approvals whose answer goes to this connection
   int pid_ = 0;
   unsigned uid_ = 0;
 };
 
 void Daemon::Impl::Accept() {
   acceptor_.async_accept(asio::make_strand(io_), [this](const boost::system::error_code& ec, local::socket s) {
-    if (ec == asio::error::operation_aborted) return;
-    if (!ec) {
-      counts_.connections++;
-      std::make_shared<Connection>(this, std::move(s))->Begin();
+    if (ec == asio::error::operation_aborted || stopping_) return;
+    if (ec) {
+      // Out of descriptors (EMFILE) or the like: try again shortly instead of spinning.
+      if (Clock::now() - last_accept_error_log_ > std::chrono::seconds(10)) {
+        last_accept_error_log_ = Clock::now();
+        Log("accept: " + ec.message() + " (retrying every 100 ms)");
+      }
+      accept_retry_.expires_after(std::chrono::milliseconds(100));
+      accept_retry_.async_wait([this](const boost::system::error_code& e) {
+        if (!e && !stopping_) Accept();
+      });
+      return;
     }
+    counts_.connections++;
+    std::make_shared<Connection>(this, std::move(s))->Begin();
     Accept();
   });
 }
@@ -891,6 +1254,7 @@ std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, b
     case Op::kDeny: return Answer(m, from, close);
     case Op::kSubscribe: {
       Subscribe(from);
+      from->MarkSubscriber();
       json::object o;
       o["subscribed"] = true;
       return ReplyLine(std::move(o), m.id);
@@ -1015,6 +1379,7 @@ std::string Daemon::Impl::Ask(Message& m, json::object o, std::shared_ptr<Connec
   p->req = m.request;
   p->remember_key = RememberKey(m.request);
   p->pid = from->pid();
+  from->ApprovalWaiting();
   p->created = std::chrono::system_clock::now();
   p->deadline = Clock::now() + std::chrono::milliseconds(wait_ms);
   p->timer = std::make_unique<asio::steady_timer>(io_, std::chrono::milliseconds(wait_ms));
@@ -1064,6 +1429,7 @@ void Daemon::Impl::Resolve(const std::shared_ptr<Pending>& p, bool allow, const 
   Publish(ev);
   Log("approval " + p->id + ": " + (allow ? "approved" : "denied") + " (" + reason + ")");
   if (auto c = p->conn.lock()) {
+    c->ApprovalAnswered();
     if (!audited) {
       c->Push(ErrorLine({kErrInternal, "the decision could not be written to the audit log", p->msg_id}));
       return;
@@ -1184,7 +1550,13 @@ json::object Daemon::Impl::StatusJson() {
   c["dropped_subscribers"] = counts_.dropped_subscribers.load();
   c["reloads"] = counts_.reloads.load();
   c["failed_reloads"] = counts_.failed_reloads.load();
+  c["backpressure_pauses"] = counts_.backpressure_pauses.load();
+  c["read_timeouts"] = counts_.read_timeouts.load();
+  c["idle_timeouts"] = counts_.idle_timeouts.load();
+  c["write_timeouts"] = counts_.write_timeouts.load();
+  c["input_limit_closes"] = counts_.input_limit_closes.load();
   o["counts"] = std::move(c);
+  o["connections"] = SocketJson();
   json::object audit;
   if (audit_) {
     audit::WriterStats ws = audit_->stats();
@@ -1242,6 +1614,49 @@ json::object Daemon::Impl::StatusJson() {
   return o;
 }
 
+// The Unix socket's connections: what they hold now, and the limits (SocketLimits) in force.
+json::object Daemon::Impl::SocketJson() {
+  const SocketLimits& l = opt_.socket_limits;
+  json::object o;
+  o["open"] = counts_.open_connections.load();
+  o["buffered_in_bytes"] = counts_.buffered_in_bytes.load();
+  o["buffered_out_bytes"] = counts_.buffered_out_bytes.load();
+  o["read_timeout_s"] = std::chrono::duration<double>(l.read_timeout).count();
+  o["idle_timeout_s"] = std::chrono::duration<double>(l.idle_timeout).count();
+  o["write_timeout_s"] = std::chrono::duration<double>(l.write_timeout).count();
+  o["max_out_bytes"] = l.max_out_bytes;
+  o["max_total_out_bytes"] = l.max_total_out_bytes;
+  o["max_total_in_bytes"] = l.max_total_in_bytes;
+  return o;
+}
+
+void Daemon::Impl::AddSocketGauges(std::vector<GaugeValue>* out) {
+  auto add = [&](const char* name, const char* help, double v, bool counter) {
+    out->push_back({name, help, v, counter});
+  };
+  const DaemonCounts& c = counts_;
+  add("warden_socket_connections_open", "Unix-socket connections open.", static_cast<double>(c.open_connections.load()),
+      false);
+  add("warden_socket_buffered_in_bytes", "Unfinished lines held for Unix-socket clients.",
+      static_cast<double>(c.buffered_in_bytes.load()), false);
+  add("warden_socket_buffered_out_bytes", "Answers and events not yet taken by Unix-socket clients.",
+      static_cast<double>(c.buffered_out_bytes.load()), false);
+  add("warden_socket_backpressure_pauses_total",
+      "Times a Unix-socket connection stopped being read until its answers were read.",
+      static_cast<double>(c.backpressure_pauses.load()), true);
+  add("warden_socket_read_timeouts_total", "Unix-socket connections closed for not finishing a line in time.",
+      static_cast<double>(c.read_timeouts.load()), true);
+  add("warden_socket_idle_timeouts_total", "Idle Unix-socket connections closed.",
+      static_cast<double>(c.idle_timeouts.load()), true);
+  add("warden_socket_write_timeouts_total", "Unix-socket connections closed for not reading their answers.",
+      static_cast<double>(c.write_timeouts.load()), true);
+  add("warden_socket_input_limit_closes_total",
+      "Unix-socket connections closed at the limit of unfinished input of all clients.",
+      static_cast<double>(c.input_limit_closes.load()), true);
+  add("warden_socket_dropped_subscribers_total", "Event subscribers cut off for falling behind.",
+      static_cast<double>(c.dropped_subscribers.load()), true);
+}
+
 Status Daemon::Impl::StartHttp() {
   if (opt_.http.listen.empty()) return Status::Ok();
   HttpStackOptions so;
@@ -1292,6 +1707,7 @@ Status Daemon::Impl::StartHttp() {
     }
     out->push_back({"warden_decisions_total", "Decisions made for every client (socket and HTTP).",
                     static_cast<double>(counts_.decisions.load()), true});
+    AddSocketGauges(out);
     if (http_) {
       const auto& c = http_->counts();
       out->push_back({"warden_http_connections_open", "HTTP connections open.", static_cast<double>(c.open.load())});

@@ -14,6 +14,11 @@
 // Every decision is appended to the audit log (audit/writer.h) before it is answered; when the
 // record cannot be written the client gets an error, which clients treat as a denial.
 //
+// No client holds more of the daemon than SocketLimits allow: a connection whose answers are
+// not read stops being read, unfinished lines are capped and must end in time, idle
+// connections are closed (silently: clients reconnect), and memory freed when an abusive client
+// leaves goes back to the kernel.
+//
 // Thread-safety: Start, Run and Stop are for one controlling thread; Run serves on
 // `threads` I/O threads; RequestReload and Stop may be called from any thread.
 #pragma once
@@ -33,6 +38,27 @@
 #include "server/http_server.h"
 
 namespace warden::server {
+
+// What one client of the Unix socket may hold of the daemon's memory and time (docs/SECURITY.md,
+// "Limits on the socket"). A line is limited to kMaxMessageBytes (server/protocol.h) besides.
+struct SocketLimits {
+  // A connection whose answers wait unsent beyond this is not read until they drain below it;
+  // so is one with any unsent answer while all connections together hold max_total_out_bytes.
+  size_t max_out_bytes = 256 * 1024;
+  size_t max_total_out_bytes = 32 << 20;
+  // Events queued for a subscriber that does not read: beyond this it is disconnected.
+  size_t max_subscriber_bytes = 4 << 20;
+  // Unfinished lines of all connections together: the connection that would go beyond gets a
+  // `busy` error and is closed. Complete lines are never refused for it.
+  size_t max_total_in_bytes = 32 << 20;
+  // A started line must end within read_timeout (`timeout` error, then closed); a connection with
+  // nothing pending (no partial line, no unsent answer, no approval it waits for, not a
+  // subscriber) is closed silently after idle_timeout; one whose unsent answers make no progress
+  // for write_timeout is closed.
+  std::chrono::milliseconds read_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{300'000};
+  std::chrono::milliseconds write_timeout{30'000};
+};
 
 struct DaemonOptions {
   std::string socket_path;
@@ -67,6 +93,7 @@ struct DaemonOptions {
   std::string jwks_file;                 // JWT verification on when set
   std::string jwt_issuer;
   std::vector<std::string> jwt_audiences;
+  SocketLimits socket_limits;
 };
 
 struct DaemonCounts {
@@ -76,7 +103,17 @@ struct DaemonCounts {
   std::atomic<uint64_t> refused{0};      // peers of another uid, or ops an allowed uid may not use
   std::atomic<uint64_t> reloads{0}, failed_reloads{0};
   std::atomic<uint64_t> audit_errors{0};  // records that could not be written (those decisions were refused)
-  std::atomic<uint64_t> dropped_subscribers{0};  // event subscribers cut off for falling 4096 events behind
+  std::atomic<uint64_t> dropped_subscribers{0};  // event subscribers cut off for falling 4096 events or 4 MiB behind
+  // The socket's limits (SocketLimits): how often each was applied …
+  std::atomic<uint64_t> backpressure_pauses{0};  // a connection stopped being read for its unsent answers
+  std::atomic<uint64_t> read_timeouts{0};        // a line not finished within read_timeout
+  std::atomic<uint64_t> idle_timeouts{0};
+  std::atomic<uint64_t> write_timeouts{0};      // answers that made no progress within write_timeout
+  std::atomic<uint64_t> input_limit_closes{0};  // closed at max_total_in_bytes (`busy`)
+  // … and what the socket's connections hold now.
+  std::atomic<int64_t> open_connections{0};
+  std::atomic<int64_t> buffered_in_bytes{0};   // unfinished lines (and lines waiting out a pause)
+  std::atomic<int64_t> buffered_out_bytes{0};  // answers and events not yet taken by the kernel
 };
 
 class Daemon {

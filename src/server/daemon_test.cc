@@ -1,8 +1,10 @@
 // The daemon in-process on a temporary socket, driven through the real client: decisions,
 // status, malformed and oversized messages (the connection ends, the daemon keeps serving),
-// reload keeping the old policy when the new one fails, the socket's modes.
+// reload keeping the old policy when the new one fails, the socket's modes, the socket's limits
+// (backpressure, timeouts, the cap on unfinished input).
 #include "server/daemon.h"
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -10,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -50,6 +53,7 @@ class DaemonTest : public ::testing::Test {
     o.policy_files = {policy_};
     o.user_layer = false;
     o.home = (dir_ / "home").string();
+    o.socket_limits = limits_;
     socket_ = o.socket_path;
     daemon_ = std::make_unique<Daemon>(o);
     Status s = daemon_->Start();
@@ -74,6 +78,7 @@ class DaemonTest : public ::testing::Test {
   std::string policy_, socket_;
   std::unique_ptr<Daemon> daemon_;
   std::thread thread_;
+  SocketLimits limits_;
 };
 
 TEST_F(DaemonTest, DecidesWithTheLayeredPolicy) {
@@ -463,6 +468,210 @@ TEST_F(DaemonTest, ADenialWithAReasonReachesTheClient) {
   ASSERT_TRUE(final_reply.ok());
   EXPECT_EQ((*final_reply)["decision"].as_string(), "deny");
   EXPECT_NE((*final_reply)["reason"].as_string().find("not today"), std::string::npos);
+}
+
+// ---- the socket's limits ----------------------------------------------------------------------
+
+int RawConnect(const std::string& path) {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strcpy(addr.sun_path, path.c_str());
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// What the daemon sends until it closes the connection (or `wait_ms` pass): its lines, and
+// whether it closed.
+struct Ending {
+  std::string got;
+  bool closed = false;
+};
+Ending ReadUntilClosed(int fd, int wait_ms) {
+  Ending e;
+  auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+  while (std::chrono::steady_clock::now() < end) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 50) <= 0) continue;
+    char buf[65536];
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) {
+      e.closed = true;
+      break;
+    }
+    e.got.append(buf, static_cast<size_t>(n));
+  }
+  return e;
+}
+
+json::object StatusOf(const std::string& socket) {
+  auto c = Client::Connect(socket);
+  EXPECT_TRUE(c.ok());
+  if (!c.ok()) return {};
+  auto r = c->Call(json::object{{"op", "status"}});
+  EXPECT_TRUE(r.ok());
+  return r.ok() ? *r : json::object();
+}
+uint64_t Count(const json::object& status, const char* name) {
+  return status.at("counts").at(name).to_number<uint64_t>();
+}
+int64_t Held(const json::object& status, const char* name) {
+  return status.at("connections").at(name).to_number<int64_t>();
+}
+
+// A client that pipelines decides and never reads: the daemon stops reading it once its unsent
+// answers pass max_out_bytes (they stay bounded), keeps answering others, and cuts it off when
+// its answers make no progress for write_timeout.
+TEST_F(DaemonTest, AClientThatDoesNotReadIsPausedThenCutOff) {
+  limits_.write_timeout = std::chrono::milliseconds(1500);
+  StartDaemon();
+  int fd = RawConnect(socket_);
+  ASSERT_GE(fd, 0);
+  std::string batch;
+  for (int i = 0; i < 100; ++i)
+    batch += R"({"op":"decide","request":{"kind":"exec","command":"git status","cwd":"/tmp"}})"
+             "\n";
+  size_t sent = 0;
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < until) {  // until the daemon stops reading
+    pollfd p{fd, POLLOUT, 0};
+    if (::poll(&p, 1, 300) <= 0) break;
+    ssize_t n = ::send(fd, batch.data(), batch.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n > 0) sent += static_cast<size_t>(n);
+  }
+  EXPECT_GT(sent, 64u * 1024);  // answers to these pass max_out_bytes (plus what the kernel holds)
+  json::object st = StatusOf(socket_);
+  EXPECT_GE(Count(st, "backpressure_pauses"), 1u);
+  EXPECT_GT(Held(st, "buffered_out_bytes"), 0);
+  EXPECT_LE(Held(st, "buffered_out_bytes"), static_cast<int64_t>(limits_.max_out_bytes + 4096));
+  auto other = Client::Connect(socket_);
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(Decide(*other, "rm -rf /")["decision"].as_string(), "deny");  // others are served
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  st = StatusOf(socket_);
+  EXPECT_EQ(Count(st, "write_timeouts"), 1u);
+  EXPECT_EQ(Held(st, "buffered_out_bytes"), 0);
+  EXPECT_EQ(Held(st, "buffered_in_bytes"), 0);
+  ::close(fd);
+}
+
+// A client that sends its messages and then shuts its side down (`socat` does) still gets every
+// answer: the daemon closes after they are out, not at the end of file.
+TEST_F(DaemonTest, AHalfClosedClientGetsEveryAnswer) {
+  StartDaemon();
+  int fd = RawConnect(socket_);
+  ASSERT_GE(fd, 0);
+  std::string batch;
+  for (int i = 0; i < 500; ++i)
+    batch += R"({"op":"decide","request":{"kind":"exec","command":"git status","cwd":"/tmp"}})"
+             "\n";
+  std::thread writer([&] {
+    size_t off = 0;
+    while (off < batch.size()) {
+      ssize_t n = ::send(fd, batch.data() + off, batch.size() - off, MSG_NOSIGNAL);
+      if (n <= 0) break;
+      off += static_cast<size_t>(n);
+    }
+    ::shutdown(fd, SHUT_WR);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let answers pile up unread
+  Ending e = ReadUntilClosed(fd, 10000);
+  writer.join();
+  ::close(fd);
+  EXPECT_TRUE(e.closed);
+  EXPECT_EQ(std::count(e.got.begin(), e.got.end(), '\n'), 500);
+}
+
+// A line must end within read_timeout of its first byte (slowloris): a `timeout` error, closed.
+TEST_F(DaemonTest, AnUnfinishedLineTimesOut) {
+  limits_.read_timeout = std::chrono::milliseconds(400);
+  StartDaemon();
+  int fd = RawConnect(socket_);
+  ASSERT_GE(fd, 0);
+  auto t0 = std::chrono::steady_clock::now();
+  std::string start = R"({"op":"decide","request":{"kind":)";
+  ASSERT_EQ(::send(fd, start.data(), start.size(), MSG_NOSIGNAL), static_cast<ssize_t>(start.size()));
+  Ending e = ReadUntilClosed(fd, 3000);
+  auto took = std::chrono::steady_clock::now() - t0;
+  ::close(fd);
+  EXPECT_TRUE(e.closed);
+  EXPECT_GE(took, std::chrono::milliseconds(350));
+  EXPECT_LT(took, std::chrono::milliseconds(2000));
+  ASSERT_FALSE(e.got.empty());
+  EXPECT_EQ(json::parse(e.got.substr(0, e.got.find('\n'))).at("error").at("code").as_string(), "timeout");
+  json::object st = StatusOf(socket_);
+  EXPECT_EQ(Count(st, "read_timeouts"), 1u);
+  EXPECT_EQ(Held(st, "buffered_in_bytes"), 0);
+}
+
+// Idle connections are closed without a line after idle_timeout; subscribers, and a client
+// waiting for an approval, are not idle; a Client kept across the timeout connects again.
+TEST_F(DaemonTest, IdleConnectionsAreClosedQuietly) {
+  limits_.idle_timeout = std::chrono::milliseconds(400);
+  StartDaemon();
+  int idle = RawConnect(socket_);
+  ASSERT_GE(idle, 0);
+  auto sub = Client::Connect(socket_);
+  ASSERT_TRUE(sub.ok());
+  ASSERT_TRUE(sub->Call(json::object{{"op", "subscribe"}}).ok());
+  auto kept = Client::Connect(socket_);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(Decide(*kept, "ls")["decision"].as_string(), "allow");
+  auto waiter = Client::Connect(socket_);
+  ASSERT_TRUE(waiter.ok());
+  auto interim = waiter->Call(DecideWaiting("git push --force origin main", dir_ / "home", 1500));
+  ASSERT_TRUE(interim.ok());
+  ASSERT_EQ((*interim)["pending"].as_bool(), true);
+
+  Ending e = ReadUntilClosed(idle, 3000);
+  ::close(idle);
+  EXPECT_TRUE(e.closed);
+  EXPECT_EQ(e.got, "");                   // nothing a client would take for an answer
+  auto final_reply = waiter->Next(5000);  // the approval's end reaches the waiting client
+  ASSERT_TRUE(final_reply.ok()) << final_reply.status().message();
+  EXPECT_EQ((*final_reply)["decision"].as_string(), "deny");
+  auto still = sub->Poll();  // the subscriber is still connected (events may have come)
+  EXPECT_TRUE(still.ok()) << still.status().message();
+  EXPECT_EQ(Decide(*kept, "rm -rf /")["decision"].as_string(), "deny");  // reconnected
+  EXPECT_GE(Count(StatusOf(socket_), "idle_timeouts"), 2u);              // the raw one and `kept`
+}
+
+// Unfinished lines of all connections together are capped: the connection that would pass
+// max_total_in_bytes gets `busy` and is closed; complete lines are still answered.
+TEST_F(DaemonTest, UnfinishedInputIsCappedAcrossConnections) {
+  limits_.max_total_in_bytes = 512 * 1024;
+  StartDaemon();
+  std::string part = R"({"op":"decide","request":{"kind":"exec","command":")" + std::string(300 * 1024, 'x');
+  int a = RawConnect(socket_);
+  ASSERT_EQ(::send(a, part.data(), part.size(), MSG_NOSIGNAL), static_cast<ssize_t>(part.size()));
+  for (int i = 0; i < 100 && Held(StatusOf(socket_), "buffered_in_bytes") < 300 * 1024; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  int b = RawConnect(socket_);
+  ::send(b, part.data(), part.size(), MSG_NOSIGNAL);
+  Ending e = ReadUntilClosed(b, 3000);
+  ::close(b);
+  EXPECT_TRUE(e.closed);
+  ASSERT_FALSE(e.got.empty());
+  json::value err = json::parse(e.got.substr(0, e.got.find('\n')));
+  EXPECT_EQ(err.at("error").at("code").as_string(), "busy");
+  EXPECT_NE(err.at("error").at("message").as_string().find("too much unfinished input"), std::string::npos);
+  auto c = Client::Connect(socket_);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(Decide(*c, "rm -rf /")["decision"].as_string(), "deny");
+  // The first connection may still finish its line.
+  std::string rest = "\"}}\n";
+  ::send(a, rest.data(), rest.size(), MSG_NOSIGNAL);
+  Ending done = ReadUntilClosed(a, 1000);
+  ::close(a);
+  ASSERT_FALSE(done.got.empty());
+  EXPECT_EQ(json::parse(done.got.substr(0, done.got.find('\n'))).at("ok").as_bool(), true);
+  json::object st = StatusOf(socket_);
+  EXPECT_EQ(Count(st, "input_limit_closes"), 1u);
+  EXPECT_EQ(Held(st, "buffered_in_bytes"), 0);
 }
 
 }  // namespace

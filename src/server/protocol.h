@@ -62,6 +62,8 @@ struct Message {
 inline constexpr std::string_view kErrBadMessage = "bad-message";  // not JSON, not an object, bad op
 inline constexpr std::string_view kErrBadRequest = "bad-request";  // decide: the request does not validate
 inline constexpr std::string_view kErrTooLarge = "too-large";
+inline constexpr std::string_view kErrTimeout = "timeout";          // a line not finished in time
+inline constexpr std::string_view kErrBusy = "busy";                // the daemon holds too much unfinished input
 inline constexpr std::string_view kErrRefused = "refused";          // peer credentials
 inline constexpr std::string_view kErrInternal = "internal";        // the daemon could not decide
 
