@@ -603,7 +603,9 @@ class Daemon::Impl final : public HttpBackend {
   }
 
   // inotify on the directories of the policy files: editors replace files by rename, so the
-  // files themselves cannot be watched. A burst of events reloads once.
+  // files themselves cannot be watched. A burst of events reloads once. A policy directory that
+  // is removed (or not made yet) is watched for through its nearest existing ancestor, and
+  // watched again, with a reload, as soon as it is back.
   void Watch() {
     int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (fd < 0) {
@@ -615,13 +617,10 @@ class Daemon::Impl final : public HttpBackend {
     if (std::string u = UserPolicyPath(); !u.empty()) files.push_back(u);
     for (const auto& f : files) {
       std::string abs = f.empty() || f.front() == '/' ? f : JoinPath(CurrentDirectory(), f);
-      std::string dir = DirOf(abs);
       watched_names_.insert(abs);
-      if (watched_dirs_.count(dir)) continue;
-      int wd = inotify_add_watch(fd, dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM);
-      if (wd >= 0) watched_dirs_[dir] = wd;
-      wd_to_dir_[wd] = dir;
+      policy_dirs_.insert(DirOf(abs));
     }
+    WatchPolicyDirs();
     ReadInotify();
   }
 
@@ -630,18 +629,102 @@ class Daemon::Impl final : public HttpBackend {
     return getcwd(buf, sizeof buf) ? std::string(buf) : std::string("/");
   }
 
+  static bool IsUnder(const std::string& path, const std::string& dir) {
+    if (dir == "/") return path.size() > 1 && path.front() == '/';
+    return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
+  }
+
+  bool AddWatch(const std::string& dir) {
+    if (watched_dirs_.count(dir)) return true;
+    constexpr uint32_t kMask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF |
+                               IN_MOVE_SELF | IN_ONLYDIR;
+    int wd = inotify_add_watch(inotify_.native_handle(), dir.c_str(), kMask);
+    if (wd < 0) return false;
+    watched_dirs_[dir] = wd;
+    wd_to_dir_[wd] = dir;
+    return true;
+  }
+
+  // Watches every policy directory that is not watched: the directory itself when it exists,
+  // else its nearest existing ancestor (whose events say when the way back appears). True when
+  // a policy directory that had been missing is watched again.
+  bool WatchPolicyDirs() {
+    bool back = false;
+    for (const auto& dir : policy_dirs_) {
+      if (watched_dirs_.count(dir)) continue;
+      bool was_missing = missing_dirs_.count(dir) > 0;
+      for (int tries = 0; tries < 8; ++tries) {  // bounded: a directory removed and made again in a loop
+        if (AddWatch(dir)) {
+          missing_dirs_.erase(dir);
+          if (was_missing) Log("policy directory " + dir + " exists now: watching it");
+          back = back || was_missing;
+          break;
+        }
+        was_missing = true;
+        missing_dirs_.insert(dir);
+        std::string up = dir;
+        do {
+          up = DirOf(up);
+        } while (!AddWatch(up) && up != "/");
+        struct stat st;
+        if (stat(dir.c_str(), &st) != 0) break;  // made meanwhile: try it again
+      }
+    }
+    // Ancestors no missing directory needs any more are let go.
+    std::vector<int> unneeded;
+    for (const auto& [dir, wd] : watched_dirs_) {
+      if (policy_dirs_.count(dir)) continue;
+      bool needed = std::any_of(missing_dirs_.begin(), missing_dirs_.end(),
+                                [&](const std::string& m) { return IsUnder(m, dir); });
+      if (!needed) unneeded.push_back(wd);
+    }
+    for (int wd : unneeded) ForgetWatch(wd, true);
+    return back;
+  }
+
+  void ForgetWatch(int wd, bool remove) {
+    auto it = wd_to_dir_.find(wd);
+    if (it == wd_to_dir_.end()) return;
+    if (remove) inotify_rm_watch(inotify_.native_handle(), wd);
+    watched_dirs_.erase(it->second);
+    wd_to_dir_.erase(it);
+  }
+
   void ReadInotify() {
     inotify_.async_read_some(asio::buffer(inotify_buf_), [this](const boost::system::error_code& ec, size_t n) {
       if (ec) return;
       bool relevant = false;
+      bool rewatch = false;  // a watched directory went away, or a way to a missing one appeared
       for (size_t off = 0; off + sizeof(inotify_event) <= n;) {
         const auto* ev = reinterpret_cast<const inotify_event*>(inotify_buf_.data() + off);
-        if (ev->len > 0) {
-          auto it = wd_to_dir_.find(ev->wd);
-          if (it != wd_to_dir_.end() && watched_names_.count(JoinPath(it->second, ev->name))) relevant = true;
-        }
         off += sizeof(inotify_event) + ev->len;
+        if (ev->mask & IN_Q_OVERFLOW) {  // events were lost: look again
+          relevant = rewatch = true;
+          continue;
+        }
+        auto it = wd_to_dir_.find(ev->wd);
+        if (it == wd_to_dir_.end()) continue;
+        if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) {
+          // Gone from its path (a moved directory keeps its watch: dropped, or it would report
+          // on a directory that is no longer the policy's).
+          if (policy_dirs_.count(it->second)) {
+            relevant = true;
+            Log("policy directory " + it->second + " went away: watching for it to come back");
+          }
+          ForgetWatch(ev->wd, (ev->mask & IN_MOVE_SELF) != 0);
+          rewatch = true;
+          continue;
+        }
+        if (ev->len == 0) continue;
+        std::string path = JoinPath(it->second, ev->name);
+        if (watched_names_.count(path)) relevant = true;
+        if (ev->mask & (IN_CREATE | IN_MOVED_TO)) {
+          for (const auto& m : missing_dirs_) {
+            if (m == path || IsUnder(m, path)) rewatch = true;
+          }
+        }
       }
+      if (rewatch && WatchPolicyDirs()) relevant = true;  // its files may have changed unseen
       if (relevant && !reload_pending_) {
         reload_pending_ = true;
         auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(50));
@@ -682,9 +765,12 @@ class Daemon::Impl final : public HttpBackend {
   asio::signal_set signals_;
   asio::posix::stream_descriptor inotify_;
   std::array<char, 8192> inotify_buf_{};
-  std::map<std::string, int> watched_dirs_;
+  // The inotify state below is touched by Watch and the inotify handler chain only.
+  std::map<std::string, int> watched_dirs_;  // policy directories and ancestors of missing ones
   std::map<int, std::string> wd_to_dir_;
-  std::set<std::string> watched_names_;
+  std::set<std::string> watched_names_;  // the policy files
+  std::set<std::string> policy_dirs_;    // their directories
+  std::set<std::string> missing_dirs_;   // policy directories that do not exist now
   bool reload_pending_ = false;  // touched only by the inotify handler chain
 
   std::mutex policy_mu_;

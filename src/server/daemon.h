@@ -9,7 +9,9 @@
 // ask for status (nothing else: approvals, reload and the event stream stay with the daemon's
 // own uid), and `socket_gid` opens the socket (0660) and its directory (0750) to one group. Policy layers are those of
 // `warden check`: built-in profile, user file, the repository file found upward from each
-// request's cwd (loaded on first use, reloaded when the file changes), --policy files.
+// request's cwd (loaded on first use, reloaded when the file changes), --policy files. The
+// user and --policy files are watched (inotify) and reloaded when they change, also after their
+// directory was removed and made again.
 //
 // Every decision is appended to the audit log (audit/writer.h) before it is answered; when the
 // record cannot be written the client gets an error, which clients treat as a denial.

@@ -1,7 +1,7 @@
 // The daemon in-process on a temporary socket, driven through the real client: decisions,
 // status, malformed and oversized messages (the connection ends, the daemon keeps serving),
 // reload keeping the old policy when the new one fails, the socket's modes, the socket's limits
-// (backpressure, timeouts, the cap on unfinished input).
+// (backpressure, timeouts, the cap on unfinished input), a policy directory made again.
 #include "server/daemon.h"
 
 #include <poll.h>
@@ -672,6 +672,34 @@ TEST_F(DaemonTest, UnfinishedInputIsCappedAcrossConnections) {
   json::object st = StatusOf(socket_);
   EXPECT_EQ(Count(st, "input_limit_closes"), 1u);
   EXPECT_EQ(Held(st, "buffered_in_bytes"), 0);
+}
+
+// `rm -rf dir; mkdir dir; write the policy`: the daemon watches the new directory and reloads.
+TEST_F(DaemonTest, ReloadsWhenThePolicyDirectoryIsMadeAgain) {
+  fs::create_directories(dir_ / "team");
+  policy_ = (dir_ / "team" / "team.yaml").string();
+  Write(policy_, "version: 1\nrules: []\n");
+  StartDaemon();
+  auto c = Client::Connect(socket_);
+  ASSERT_TRUE(c.ok());
+  auto rule_for = [&](const std::string& command) {
+    json::object r = Decide(*c, command);
+    return r["rule"].is_string() ? std::string(r["rule"].as_string()) : std::string();
+  };
+  for (int round = 0; round < 2; ++round) {  // twice: the new directory is watched too
+    std::string id = "no-ninja-" + std::to_string(round);
+    fs::remove_all(dir_ / "team");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    fs::create_directories(dir_ / "team");
+    Write(policy_,
+          "version: 1\nrules:\n  - id: " + id + "\n    kind: exec\n    match: {command: ninja}\n    decision: deny\n");
+    std::string rule;
+    for (int i = 0; i < 300 && rule != id; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      rule = rule_for("ninja");
+    }
+    EXPECT_EQ(rule, id) << "round " << round;
+  }
 }
 
 }  // namespace
