@@ -21,6 +21,25 @@ struct StatusArgs {
   bool json = false;
 };
 
+// An audit outage (every decision denied until the log can be written), earlier outages, and a
+// problem the writer found in its last segment at start.
+void PrintAuditHealth(const json::object& audit) {
+  auto num = [&](const char* k) { return audit.contains(k) ? audit.at(k).to_number<uint64_t>() : 0; };
+  auto str = [&](const char* k) { return audit.contains(k) ? std::string(audit.at(k).as_string()) : std::string(); };
+  bool healthy = !audit.contains("healthy") || audit.at("healthy").as_bool();
+  if (!healthy) {
+    std::cout << "audit    OUTAGE since " << str("outage_since") << ": every decision is denied until the log can be "
+              << "written (" << num("refused_in_outages") << " refused, " << num("retries") << " retries): "
+              << str("last_error") << "\n";
+  } else if (num("outages") > 0) {
+    std::cout << "audit    " << num("outages") << " outage(s) this run, " << num("outage_ms") << " ms in all, "
+              << num("refused_in_outages") << " decisions refused; last: " << str("last_error") << "\n";
+  }
+  if (audit.contains("problem_at_start")) {
+    std::cout << "audit    WARNING at start: " << str("problem_at_start") << " (run `warden audit verify`)\n";
+  }
+}
+
 void PrintStatusText(const json::object& s) {
   const auto& pol = s.at("policy").as_object();
   const auto& c = s.at("counts").as_object();
@@ -42,6 +61,7 @@ void PrintStatusText(const json::object& s) {
             << (s.at("audit").as_object().contains("records_written") ? s.at("audit").at("records_written").to_number<uint64_t>() : 0)
             << " records written this run\n"
             << "approvals " << s.at("approvals").at("pending").to_number<int64_t>() << " pending\n";
+  PrintAuditHealth(s.at("audit").as_object());
   if (const json::value* r = s.at("audit").as_object().if_contains("retention"); r && r->is_object()) {
     const auto& o = r->as_object();
     auto num = [&](const char* k) { return o.contains(k) ? o.at(k).to_number<uint64_t>() : 0; };

@@ -535,23 +535,32 @@ TEST_F(DaemonTest, AClientThatDoesNotReadIsPausedThenCutOff) {
     batch += R"({"op":"decide","request":{"kind":"exec","command":"git status","cwd":"/tmp"}})"
              "\n";
   size_t sent = 0;
-  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (std::chrono::steady_clock::now() < until) {  // until the daemon stops reading
+  json::object st;
+  // Until the daemon stops reading this connection: a slow build (ASan) answers slowly, so the
+  // client's own buffer can fill first — keep sending whenever there is room, and look.
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < until) {
     pollfd p{fd, POLLOUT, 0};
-    if (::poll(&p, 1, 300) <= 0) break;
-    ssize_t n = ::send(fd, batch.data(), batch.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (n > 0) sent += static_cast<size_t>(n);
+    if (::poll(&p, 1, 300) > 0) {
+      ssize_t n = ::send(fd, batch.data(), batch.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+      if (n > 0) sent += static_cast<size_t>(n);
+      continue;
+    }
+    st = StatusOf(socket_);
+    if (Count(st, "backpressure_pauses") >= 1) break;
   }
   EXPECT_GT(sent, 64u * 1024);  // answers to these pass max_out_bytes (plus what the kernel holds)
-  json::object st = StatusOf(socket_);
   EXPECT_GE(Count(st, "backpressure_pauses"), 1u);
   EXPECT_GT(Held(st, "buffered_out_bytes"), 0);
   EXPECT_LE(Held(st, "buffered_out_bytes"), static_cast<int64_t>(limits_.max_out_bytes + 4096));
   auto other = Client::Connect(socket_);
   ASSERT_TRUE(other.ok());
   EXPECT_EQ(Decide(*other, "rm -rf /")["decision"].as_string(), "deny");  // others are served
-  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
-  st = StatusOf(socket_);
+  for (int i = 0; i < 200; ++i) {  // the write timeout is 1.5 s; up to 20 s on a slow build
+    st = StatusOf(socket_);
+    if (Count(st, "write_timeouts") >= 1 && Held(st, "buffered_out_bytes") == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   EXPECT_EQ(Count(st, "write_timeouts"), 1u);
   EXPECT_EQ(Held(st, "buffered_out_bytes"), 0);
   EXPECT_EQ(Held(st, "buffered_in_bytes"), 0);

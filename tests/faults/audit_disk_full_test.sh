@@ -79,6 +79,8 @@ check(not missing, "answered allow but not on disk with the disk full: %r" % mis
 st = status()["audit"]
 check(st.get("healthy") is False, "status does not show the outage: %r" % st)
 check(st.get("outages", 0) >= 1 and st.get("refused_in_outages", 0) >= 1, "outage not counted: %r" % st)
+text = subprocess.run([warden, "status"], capture_output=True, text=True).stdout
+check("OUTAGE since" in text and "every decision is denied" in text, "warden status does not say it: %s" % text)
 # Space returns.
 os.unlink(state + "/filler")
 t0 = time.monotonic()
