@@ -556,9 +556,9 @@ void Relay::ReapServer(bool block) {
   int reaper_status = 0;
   pid_t pid;
   do {
-    pid = waitpid(reaper_, &reaper_status, block ? 0 : WNOHANG);
+    pid = waitpid(reaper_.load(), &reaper_status, block ? 0 : WNOHANG);
   } while (pid < 0 && errno == EINTR);
-  if (pid != reaper_) return;
+  if (pid != reaper_.load()) return;
   // The reaper exits once the server and everything it started are gone, after reporting the
   // server's status; without a report (the reaper itself was killed) its own status stands in.
   ReaperMessage message;

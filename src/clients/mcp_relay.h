@@ -42,6 +42,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -128,8 +129,9 @@ class Relay {
   Result<int> Run(const RelayOptions& options);
 
   const RelayStats& stats() const { return stats_; }
-  pid_t server_pid() const { return server_; }  // 0 before Run starts it
-  pid_t reaper_pid() const { return reaper_; }  // the server's parent (mcp_reaper.h); 0 before Run
+  // Thread-safe (Run sets them on its thread).
+  pid_t server_pid() const { return server_.load(); }  // 0 before Run starts it
+  pid_t reaper_pid() const { return reaper_.load(); }  // the server's parent (mcp_reaper.h); 0 before Run
 
  private:
   struct Queue {
@@ -173,8 +175,8 @@ class Relay {
   int control_ = -1;     // write end of the reaper's control pipe: signals for the server
   int report_ = -1;      // read end of the reaper's report pipe: the server's pid, then status
   int pidfd_ = -1;       // readable when the reaper exits (-1 on kernels without pidfd_open)
-  pid_t reaper_ = 0;     // the relay's child; the server is the reaper's
-  pid_t server_ = 0;
+  std::atomic<pid_t> reaper_{0};  // the relay's child; the server is the reaper's
+  std::atomic<pid_t> server_{0};
   bool client_in_open_ = true, client_out_open_ = true;
   bool server_exited_ = false;
   bool server_status_reported_ = false;  // the reaper's kServerStatus has been read

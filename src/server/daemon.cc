@@ -171,7 +171,12 @@ std::string RememberKey(const policy::Request& req) {
 class Daemon::Impl final : public HttpBackend {
  public:
   explicit Impl(DaemonOptions o)
-      : opt_(std::move(o)), acceptor_(io_), accept_retry_(io_), signals_(io_), inotify_(io_) {
+      : opt_(std::move(o)),
+        control_(asio::make_strand(io_)),
+        acceptor_(control_),
+        accept_retry_(control_),
+        signals_(io_),
+        inotify_(io_) {
     uint64_t r = 0;
     if (getrandom(&r, sizeof r, 0) != sizeof r) r = static_cast<uint64_t>(Clock::now().time_since_epoch().count());
     char buf[17];
@@ -229,7 +234,7 @@ class Daemon::Impl final : public HttpBackend {
 
   void Stop() {
     stopping_ = true;
-    asio::post(io_, [this] {
+    asio::post(control_, [this] {  // on the acceptor's strand: the accept chain runs there too
       boost::system::error_code ec;
       acceptor_.close(ec);
       signals_.cancel(ec);
@@ -760,6 +765,7 @@ class Daemon::Impl final : public HttpBackend {
 
   DaemonOptions opt_;
   asio::io_context io_;
+  asio::strand<asio::io_context::executor_type> control_;  // the acceptor, its retry timer, Stop
   local::acceptor acceptor_;
   asio::steady_timer accept_retry_;  // after an accept error; touched by the accept chain only
   asio::signal_set signals_;
@@ -833,6 +839,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(Daemon::Impl* d, local::socket s)
       : d_(d), lim_(d->socket_limits()), sock_(std::move(s)), timer_(sock_.get_executor()) {}
+
+  local::socket::executor_type executor() { return sock_.get_executor(); }
 
   void Begin() {
     d_->ConnectionOpened();
@@ -1289,7 +1297,10 @@ void Daemon::Impl::Accept() {
       return;
     }
     counts_.connections++;
-    std::make_shared<Connection>(this, std::move(s))->Begin();
+    // Begin on the connection's strand, like everything it does later: a write it starts could
+    // otherwise complete on another thread while Begin still runs here.
+    auto c = std::make_shared<Connection>(this, std::move(s));
+    asio::dispatch(c->executor(), [c] { c->Begin(); });
     Accept();
   });
 }
