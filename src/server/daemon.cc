@@ -677,7 +677,8 @@ class Daemon::Impl final : public HttpBackend {
     }
     // Ancestors no missing directory needs any more are let go.
     std::vector<int> unneeded;
-    for (const auto& [dir, wd] : watched_dirs_) {
+    for (const auto& [watched, wd] : watched_dirs_) {
+      const std::string& dir = watched;  // a lambda cannot capture a structured binding in clang 14
       if (policy_dirs_.count(dir)) continue;
       bool needed = std::any_of(missing_dirs_.begin(), missing_dirs_.end(),
                                 [&](const std::string& m) { return IsUnder(m, dir); });

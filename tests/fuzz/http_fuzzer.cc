@@ -52,8 +52,12 @@ std::shared_ptr<const policy::Snapshot> Builtin() {
 class FuzzBackend final : public server::HttpBackend {
  public:
   std::shared_ptr<const policy::Snapshot> Policy() override { return Builtin(); }
+  // No audit log here: Decide never sets a gate, so AfterAudit is never asked.
+  void AfterAudit(const audit::Ticket&, std::function<void(const Status&)> done) override {
+    done(Status::Internal("the fuzz backend queues no audit records"));
+  }
   Result<json::object> Decide(policy::Request& req, const policy::RequestPresence& present, const security::Principal&,
-                              bool) override {
+                              bool, std::optional<audit::Ticket>*) override {
     if (!present.cwd && req.cwd.empty()) req.cwd = "/";
     if (!present.workspace && req.workspace.empty()) req.workspace = req.cwd;
     if (!present.home) req.home = "/home/fuzz";
