@@ -16,8 +16,13 @@ packages=(
   # libraries (docs/DEPENDENCIES.md)
   libtree-sitter-dev libre2-dev libyaml-dev libboost1.81-dev libboost-json1.81-dev
   libcli11-dev libfmt-dev libsodium-dev libncurses-dev libsqlite3-dev libssl-dev prometheus-cpp-dev zlib1g-dev
+  # the kernel sandbox (issue #16): libseccomp for its filter, bubblewrap for its tests
+  libseccomp-dev bubblewrap
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev hyperfine zsh tmux nginx-light wrk curl openssl
+  # bench/sandbox/run.sh only: what srt (@anthropic-ai/sandbox-runtime) needs besides bubblewrap
+  # on Linux (~6 MB together); srt itself is installed by that script from its own lockfile
+  socat ripgrep
 )
 
 sudo_cmd=()
