@@ -1,0 +1,281 @@
+#!/usr/bin/env bash
+# What the kernel sandbox costs (issue #16, "Numbers"), against bubblewrap and Anthropic's
+# sandbox-runtime (srt) with the same rule set, in the same hyperfine run:
+#   /bin/true                                     the floor: spawning a process on this host
+#   warden exec --no-daemon -- /bin/true          the policy decision, unconfined (enabled: false)
+#   warden exec --no-daemon --sandbox -- …        the same, confined: the sandbox's own cost is
+#                                                 the difference between these two
+#   warden sandbox -- /bin/true                   the sandbox without the analyzer
+#   bwrap … -- /bin/true                          bubblewrap with the equivalent configuration
+#   srt --settings srt-settings.json /bin/true    srt 0.0.83 (pinned by package-lock.json)
+# then the counters that do not drift with the neighbours (syscalls: strace -c -f; page faults:
+# perf stat), and a `make -j2` build of a generated 40-file C project outside vs inside
+# `warden sandbox`.
+#
+# The rule set (policy.yaml = srt-settings.json = bwrap_args below): writes only beneath the
+# workspace, /tmp, /dev/shm, ~/.cache, ~/.npm; read-only inside them: .warden, .git/hooks,
+# .git/config, .claude of the workspace; unreadable: ~/.ssh, ~/.aws, ~/.config/gh and Warden's
+# state directory (with its socket); no network; no new Unix sockets (srt's seccomp default and
+# Warden's unix_sockets: off; bubblewrap has no filter here). Every sandbox is first checked to
+# really confine (a decoy secret unreadable, a write outside refused, a protected file
+# read-only, the workspace and a cache writable), so that the rows compare like with like.
+#
+# The scratch HOME and workspace live under /var/tmp, not /tmp: /tmp is a writable root, and a
+# HOME beneath it would be writable too.
+#
+# usage: bench/sandbox/run.sh [--runs N] [--build-runs N] [--out DIR] [WARDEN]
+# Writes DIR (default bench/results/<UTC time>-sandbox/): spawn.json, build.json, strace-*.txt,
+# faults.txt, summary.md. Needs hyperfine, bwrap, socat, rg, strace, perf (or /usr/bin/time),
+# python3, make, cc (scripts/bootstrap.sh) and node/npm for srt (installed here with `npm ci`).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+RUNS=300 BUILD_RUNS=15 OUT= WARDEN=$root/build/warden
+ARGS="$*"
+while [ $# -gt 0 ]; do
+  case $1 in
+    --runs) RUNS=$2; shift 2 ;;
+    --build-runs) BUILD_RUNS=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    -*) echo "unknown option $1 (--runs N, --build-runs N, --out DIR)" >&2; exit 64 ;;
+    *) WARDEN=$1; shift ;;
+  esac
+done
+WARDEN=$(realpath "$WARDEN")
+[ -x "$WARDEN" ] || { echo "bench: $WARDEN is missing: run 'make build' first" >&2; exit 1; }
+for c in hyperfine bwrap socat rg strace python3 make cc node npm git; do
+  command -v $c >/dev/null || { echo "bench: $c is missing: run scripts/bootstrap.sh" >&2; exit 1; }
+done
+OUT=${OUT:-$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)-sandbox}
+mkdir -p "$OUT"
+OUT=$(realpath "$OUT")
+
+# srt from the lockfile; install scripts are not needed (its seccomp helper is prebuilt).
+stamp=$here/node_modules/.warden-lock-stamp
+if [ ! -f "$stamp" ] || ! cmp -s "$stamp" "$here/package-lock.json"; then
+  (cd "$here" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null 2>&1)
+  cp "$here/package-lock.json" "$stamp"
+fi
+SRT=$here/node_modules/.bin/srt
+
+# ---- the scratch HOME, workspace and decoys ------------------------------------------------
+S=$(mktemp -d /var/tmp/warden-sandbox-bench.XXXXXX)
+trap 'rm -rf "$S"' EXIT
+H=$S/home W=$S/home/project
+STATE=$H/.local/state/warden
+mkdir -p "$H/.ssh" "$H/.aws" "$H/.config/gh" "$H/.cache" "$H/.npm" "$STATE" "$W/.warden" "$W/.claude" "$W/src"
+echo "decoy-private-key" >"$H/.ssh/id_ed25519"
+echo "[default] aws_secret_access_key = decoy" >"$H/.aws/credentials"
+echo "github.com: {oauth_token: decoy}" >"$H/.config/gh/hosts.yml"
+echo "decoy-state" >"$STATE/secret"
+echo "# decoy" >"$W/.warden/policy.yaml"
+echo '{}' >"$W/.claude/settings.json"
+echo "README" >"$W/README.md"
+git -C "$W" init -q
+export HOME=$H TMPDIR=/tmp WARDEN_STATE_DIR=$STATE
+unset XDG_RUNTIME_DIR XDG_CONFIG_HOME WARDEN_SOCKET WARDEN_PROFILE WARDEN_SANDBOX
+cd "$W"
+
+# Warden: only this policy decides (no built-in profile, no user or repository layer).
+WPOL=(--profile none --isolated --policy "$here/policy.yaml")
+# bubblewrap, the same rule set: the root read-only, the writable roots bound read-write,
+# the protected paths bound read-only over them, each denied directory covered by an empty
+# read-only tmpfs, no network, dies with its parent. No seccomp filter, no PID namespace.
+bwrap_args=(--ro-bind / / --dev-bind /dev /dev
+  --bind "$W" "$W" --bind /tmp /tmp --bind "$H/.cache" "$H/.cache" --bind "$H/.npm" "$H/.npm")
+for p in .warden .git/hooks .git/config .claude; do bwrap_args+=(--ro-bind "$W/$p" "$W/$p"); done
+for d in "$H/.ssh" "$H/.aws" "$H/.config/gh" "$STATE"; do bwrap_args+=(--tmpfs "$d" --remount-ro "$d"); done
+bwrap_args+=(--unshare-net --die-with-parent)
+
+# ---- is Warden's sandbox there yet? -------------------------------------------------------
+have_sandbox=0
+if "$WARDEN" sandbox "${WPOL[@]}" -- /bin/true >/dev/null 2>&1; then have_sandbox=1; fi
+if [ $have_sandbox = 0 ]; then
+  # The built warden has no sandbox: measure what can be measured (the policy without its
+  # sandbox: section), and leave the Warden sandbox rows out.
+  echo "bench: $WARDEN has no working 'warden sandbox': the Warden sandbox rows are skipped" >&2
+  python3 - "$here/policy.yaml" "$S/policy-nosandbox.yaml" <<'EOF'
+import re, sys
+s = open(sys.argv[1]).read()
+open(sys.argv[2], "w").write(re.sub(r"(?ms)^sandbox:\n(?:[ #].*\n|\n)*", "", s))
+EOF
+  WPOL=(--profile none --isolated --policy "$S/policy-nosandbox.yaml")
+fi
+
+# ---- each sandbox must really confine, the same way ----------------------------------------
+probe='cat ~/.ssh/id_ed25519 2>/dev/null && echo LEAK:ssh
+cat "$WARDEN_STATE_DIR/secret" 2>/dev/null && echo LEAK:state
+echo x 2>/dev/null >~/outside && echo LEAK:home-write
+echo x 2>/dev/null >>.git/config && echo LEAK:git-config
+echo x 2>/dev/null >.warden/x && echo LEAK:warden-dir
+echo x >ws-probe || echo FAIL:workspace
+echo x >~/.cache/probe || echo FAIL:cache
+echo x >/tmp/warden-sandbox-probe.$$ && rm -f /tmp/warden-sandbox-probe.$$ || echo FAIL:tmp
+exit 0'
+check() {  # check NAME PREFIX… : runs the probe under PREFIX; any LEAK or FAIL stops the bench
+  local name=$1; shift
+  local out; out=$("$@" sh -c "$probe" 2>&1) || true
+  rm -f ws-probe "$H/.cache/probe" "$H/outside"
+  if grep -qE 'LEAK|FAIL' <<<"$out"; then echo "bench: $name does not confine as the rule set says: $out" >&2; exit 1; fi
+  echo "- $name: decoy secrets and Warden's state unreadable; home, .git/config, .warden read-only; workspace, ~/.cache, /tmp writable"
+}
+{
+  echo "# The kernel sandbox: what it costs (issue #16) — $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo
+  echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) (a shared virtual machine: read the differences and ratios, not the absolute times)"
+  echo "- kernel: $(uname -r); $(. /etc/os-release && echo "$PRETTY_NAME"); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- warden: $("$WARDEN" --version 2>&1 | head -1), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'); sandbox: $([ $have_sandbox = 1 ] && echo yes || echo 'NOT AVAILABLE (rows skipped)')"
+  echo "- bwrap $(bwrap --version | cut -d' ' -f2); srt $("$SRT" --version) on node $(node --version); hyperfine $(hyperfine --version | cut -d' ' -f2)"
+  echo "- command: bench/sandbox/run.sh $ARGS"
+  echo
+  echo "## The rule set is enforced by each"
+} >"$OUT/summary.md"
+{
+  [ $have_sandbox = 1 ] && check "warden sandbox" "$WARDEN" sandbox "${WPOL[@]}" --
+  [ $have_sandbox = 1 ] && check "warden exec --sandbox" "$WARDEN" exec --no-daemon --sandbox "${WPOL[@]}" --
+  check bwrap bwrap "${bwrap_args[@]}" --
+  check srt "$SRT" --settings "$here/srt-settings.json" --
+} | tee -a "$OUT/summary.md"
+
+show() {  # show -n NAME CMD …: hyperfine's arguments as a reader can retype them
+  local i a=("$@") c
+  for ((i = 0; i < ${#a[@]}; i += 3)); do
+    c=${a[i + 2]//$S/\$S}; c=${c//$root\//}
+    printf "    -n '%s' '%s'%s\n" "${a[i + 1]}" "$c" "$([ $((i + 3)) -lt ${#a[@]} ] && echo ' \')"
+  done
+}
+# ---- 1. spawn: one hyperfine run, every command --------------------------------------------
+cmds=(-n /bin/true /bin/true
+  -n "warden exec" "$WARDEN exec --no-daemon ${WPOL[*]} -- /bin/true")
+if [ $have_sandbox = 1 ]; then
+  cmds+=(-n "warden exec --sandbox" "$WARDEN exec --no-daemon --sandbox ${WPOL[*]} -- /bin/true"
+    -n "warden sandbox" "$WARDEN sandbox ${WPOL[*]} -- /bin/true")
+fi
+cmds+=(-n bwrap "bwrap ${bwrap_args[*]} -- /bin/true"
+  -n srt "$SRT --settings $here/srt-settings.json /bin/true")
+{
+  echo
+  echo "## Spawning /bin/true (hyperfine -N, $RUNS runs each, cwd = the workspace)"
+  echo '```'
+  echo "\$ hyperfine -N --warmup 20 --runs $RUNS --export-json spawn.json \\"
+  show "${cmds[@]}"
+  echo '```'
+  echo "(\$S: the scratch directory; HOME=\$S/home, workspace \$S/home/project, TMPDIR=/tmp, WARDEN_STATE_DIR=\$S/home/.local/state/warden)"
+  echo
+} >>"$OUT/summary.md"
+hyperfine -N --warmup 20 --runs "$RUNS" --export-json "$OUT/spawn.json" "${cmds[@]}" >"$OUT/spawn.txt" 2>&1 ||
+  { cat "$OUT/spawn.txt" >&2; exit 1; }
+python3 "$here/report.py" spawn "$OUT/spawn.json" | tee -a "$OUT/summary.md"
+
+# ---- 2. counters that do not drift: syscalls and page faults -------------------------------
+{
+  echo
+  echo "## Syscalls (strace -c -f, whole process tree) and page faults (perf stat, mean of 50)"
+  echo
+} >>"$OUT/summary.md"
+traces=()
+trace() {  # trace NAME CMD… : strace -c -f of one run
+  strace -c -f -o "$OUT/strace-$1.txt" "${@:2}" >/dev/null 2>&1 || true
+  traces+=("$OUT/strace-$1.txt")
+}
+trace "warden-exec" "$WARDEN" exec --no-daemon "${WPOL[@]}" -- /bin/true
+if [ $have_sandbox = 1 ]; then
+  trace "warden-exec-sandbox" "$WARDEN" exec --no-daemon --sandbox "${WPOL[@]}" -- /bin/true
+  trace "warden-sandbox" "$WARDEN" sandbox "${WPOL[@]}" -- /bin/true
+fi
+trace "true" /bin/true
+trace "bwrap" bwrap "${bwrap_args[@]}" -- /bin/true
+trace "srt" "$SRT" --settings "$here/srt-settings.json" /bin/true
+python3 "$here/report.py" strace "${traces[@]}" | tee -a "$OUT/summary.md"
+faults() {  # faults NAME CMD… : minor/major page faults of the whole tree, mean of 50 runs
+  local minor major f=$OUT/perf-${1//[^a-z-]/_}.txt
+  if perf stat -x, -e minor-faults,major-faults -r 50 -o "$f" "${@:2}" >/dev/null 2>&1; then
+    minor=$(awk -F, '/minor-faults/ {print $1}' "$f")
+    major=$(awk -F, '/major-faults/ {print $1}' "$f")
+  else  # /usr/bin/time: one run, this process and the children it waited for
+    minor=$(/usr/bin/time -f %R "${@:2}" 2>&1 >/dev/null | tail -1) major=?
+  fi
+  echo "| $1 | $minor | $major |"
+}
+{
+  echo
+  echo "| process tree | minor page faults | major |"
+  echo "|---|---|---|"
+  faults "/bin/true" /bin/true
+  faults "warden exec" "$WARDEN" exec --no-daemon "${WPOL[@]}" -- /bin/true
+  if [ $have_sandbox = 1 ]; then
+    faults "warden exec --sandbox" "$WARDEN" exec --no-daemon --sandbox "${WPOL[@]}" -- /bin/true
+    faults "warden sandbox" "$WARDEN" sandbox "${WPOL[@]}" -- /bin/true
+  fi
+  faults "bwrap" bwrap "${bwrap_args[@]}" -- /bin/true
+  faults "srt" "$SRT" --settings "$here/srt-settings.json" /bin/true
+} | tee -a "$OUT/summary.md"
+
+# ---- 3. make -j2 of a small C project, outside vs inside -----------------------------------
+P=$W/cproj
+mkdir -p "$P"
+for i in $(seq 1 40); do
+  cat >"$P/m$i.c" <<EOF
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+struct rec$i { int id; double v[8]; char name[32]; };
+static int cmp$i(const void *a, const void *b) {
+  const struct rec$i *x = a, *y = b; return (x->v[0] > y->v[0]) - (x->v[0] < y->v[0]);
+}
+double work$i(int n) {
+  struct rec$i *r = calloc((size_t)n, sizeof *r); double s = 0;
+  for (int k = 0; k < n; k++) { r[k].id = k; for (int j = 0; j < 8; j++) r[k].v[j] = (k * 31 + j * $i) % 97;
+    snprintf(r[k].name, sizeof r[k].name, "rec-%d-%d", $i, k); }
+  qsort(r, (size_t)n, sizeof *r, cmp$i);
+  for (int k = 0; k < n; k++) s += r[k].v[k % 8] + (double)strlen(r[k].name);
+  free(r); return s;
+}
+EOF
+done
+{
+  echo '#include <stdio.h>'
+  for i in $(seq 1 40); do echo "double work$i(int n);"; done
+  echo 'int main(void) { double s = 0;'
+  for i in $(seq 1 40); do echo "  s += work$i(1000);"; done
+  echo '  printf("%f\n", s); return 0; }'
+} >"$P/main.c"
+cat >"$P/Makefile" <<'EOF'
+CFLAGS ?= -O2 -g -Wall
+SRCS := $(wildcard *.c)
+OBJS := $(SRCS:.c=.o)
+app: $(OBJS)
+	$(CC) -o $@ $(OBJS)
+%.o: %.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+clean:
+	rm -f app $(OBJS)
+.PHONY: clean
+EOF
+if [ $have_sandbox = 1 ]; then
+  # The build must work, and the binary run, inside the sandbox before it is timed.
+  "$WARDEN" sandbox "${WPOL[@]}" -- make -s -j2 -C "$P" >/dev/null && "$WARDEN" sandbox "${WPOL[@]}" -- "$P/app" >/dev/null ||
+    { echo "bench: make -j2 fails inside warden sandbox" >&2; exit 1; }
+  make -s -C "$P" clean
+  build_cmds=(-n "make -j2 (outside)" "make -s -j2 -C $P"
+    -n "warden sandbox -- make -j2" "$WARDEN sandbox ${WPOL[*]} -- make -s -j2 -C $P"
+    -n "make -j2 (outside, again)" "make -s -j2 -C $P")
+else
+  build_cmds=(-n "make -j2 (outside)" "make -s -j2 -C $P" -n "bwrap -- make -j2" "bwrap ${bwrap_args[*]} -- make -s -j2 -C $P")
+fi
+{
+  echo
+  echo "## make -j2, 41 C files (generated), outside vs inside (hyperfine, $BUILD_RUNS runs each, --prepare 'make clean')"
+  echo '```'
+  echo "\$ hyperfine -N --warmup 1 --runs $BUILD_RUNS --prepare 'make -s -C \$S/home/project/cproj clean' --export-json build.json \\"
+  show "${build_cmds[@]}"
+  echo '```'
+  echo "(the outside build runs first and last, so that a drift of the host shows as a difference between the two)"
+  echo
+} >>"$OUT/summary.md"
+hyperfine -N --warmup 1 --runs "$BUILD_RUNS" --prepare "make -s -C $P clean" --export-json "$OUT/build.json" \
+  "${build_cmds[@]}" >"$OUT/build.txt" 2>&1 || { cat "$OUT/build.txt" >&2; exit 1; }
+python3 "$here/report.py" build "$OUT/build.json" | tee -a "$OUT/summary.md"
+echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/summary.md"
+echo
+echo "bench: results in $OUT (summary.md)"
