@@ -1,5 +1,7 @@
 #include "policy/compiler.h"
 
+#include "policy/sandbox_merge.h"
+
 #include <algorithm>
 
 #include "core/path.h"
@@ -472,6 +474,13 @@ std::shared_ptr<const Snapshot> Compile(const std::vector<PolicyFile>& layers, s
       current = def->value;
     }
   }
+  snap->sandbox = MergeSandbox(
+      layers,
+      [&](std::string_view id) -> const RuleSpec* {
+        auto it = by_id.find(id);
+        return it == by_id.end() ? nullptr : effective[it->second].first;
+      },
+      nullptr);
   snap->rules.reserve(effective.size());  // compiled rules are large: grow once
   for (const auto& [spec, file] : effective) {
     if (spec == nullptr) continue;

@@ -1,6 +1,7 @@
 #include <string>
 
 #include "policy/checks.h"
+#include "policy/sandbox_merge.h"
 #include "policy/snapshot.h"
 
 namespace warden::policy {
@@ -18,6 +19,7 @@ std::string Where(const Seen& s) { return s.file + ":" + std::to_string(s.mark.l
 }  // namespace
 
 void LayerCheck::Run(const std::vector<PolicyFile>& layers, Diagnostics* d) const {
+  MergeSandbox(layers, nullptr, d);  // for its warnings: what a repository layer cannot loosen
   StringMap<Seen> earlier;
   std::array<std::optional<Decision>, kContextCount> defaults{};
   for (const auto& file : layers) {

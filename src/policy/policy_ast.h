@@ -10,6 +10,7 @@
 
 #include "policy/decision.h"
 #include "policy/request.h"
+#include "policy/sandbox_settings.h"
 #include "policy/yaml_document.h"
 #include "shell/facts.h"
 
@@ -164,6 +165,18 @@ struct PolicyTest {
   std::optional<std::string> expect_rule;  // "" means: decided by a default
 };
 
+// One context's `sandbox:` entry in one layer: only what this layer says; the compiler merges
+// layers (a repository layer may only tighten, layer_check.cc).
+struct SandboxSpec {
+  Mark mark;
+  std::optional<Located<bool>> enabled;
+  std::optional<Located<SandboxNetwork>> network;
+  std::optional<Located<bool>> unix_sockets;
+  Strings writable, protected_paths, deny_read, deny_read_rules;
+  std::optional<Located<int64_t>> nproc, fsize, nofile, core;
+  std::optional<Located<bool>> refuse_unsupported;
+};
+
 struct PolicyFile {
   std::string path;  // as shown in messages ("<builtin:default>" for embedded ones)
   LayerKind layer = LayerKind::kCommandLine;
@@ -178,6 +191,7 @@ struct PolicyFile {
   std::vector<PolicyTest> tests;
   Strings disable;
   Strings packs;  // built-in rule packs this layer turns on (policies/packs/NAME.yaml)
+  std::array<std::optional<SandboxSpec>, kContextCount> sandbox;
 };
 
 }  // namespace warden::policy

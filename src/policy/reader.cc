@@ -26,7 +26,11 @@ using Type = YamlNode::Type;
 
 // Keys allowed at each place, in the order docs/POLICY.md lists them.
 const std::vector<std::string_view> kTopKeys = {"version", "name", "defaults", "disable", "packs", "rules",
-                                                "roles", "subjects", "rate_limits", "mcp_tools", "tests"};
+                                                "roles", "subjects", "rate_limits", "mcp_tools", "tests",
+                                                "sandbox"};
+const std::vector<std::string_view> kSandboxKeys = {"enabled", "network", "unix_sockets", "writable", "protected",
+                                                    "deny_read", "deny_read_rules", "limits", "unsupported"};
+const std::vector<std::string_view> kSandboxLimitKeys = {"nproc", "fsize", "nofile", "core"};
 const std::vector<std::string_view> kRuleKeys = {"id", "kind", "match", "decision", "reason",
                                                  "context", "priority", "final"};
 const std::vector<std::string_view> kExecKeys = {"command", "subcommand", "flags", "args", "line", "stdin",
@@ -172,6 +176,8 @@ class Reader {
         McpTools(v, out);
       } else if (key == "tests") {
         Tests(v, out);
+      } else if (key == "sandbox") {
+        Sandbox(v, out);
       }
     }
   }
@@ -744,6 +750,127 @@ class Reader {
       }
       out->rate_limits.push_back({spec, v.mark});
     }
+  }
+
+  // sandbox: {CTX: {enabled, network, unix_sockets, writable, protected, deny_read,
+  //                 deny_read_rules, limits: {nproc, fsize, nofile, core}, unsupported}}
+  void Sandbox(const YamlNode& n, PolicyFile* out) {
+    if (!IsMapping(n, "sandbox")) return;
+    CheckKeys(n, kContextKeys, "in sandbox");
+    for (const auto& [k, v] : n.entries) {
+      auto ctx = ParseContext(k.scalar);
+      if (!ctx || !IsMapping(v, "sandbox." + k.scalar)) continue;
+      const std::string where = "sandbox." + k.scalar;
+      CheckKeys(v, kSandboxKeys, "in " + where);
+      SandboxSpec spec;
+      spec.mark = v.mark;
+      for (const auto& [sk, sv] : v.entries) {
+        const std::string& key = sk.scalar;
+        const std::string what = where + "." + key;
+        if (key == "enabled") {
+          if (auto b = Bool(sv, what)) spec.enabled = Located<bool>{*b, sv.mark};
+        } else if (key == "network") {
+          auto s = Str(sv, what);
+          if (!s) continue;
+          if (*s == "on") {
+            spec.network = Located<SandboxNetwork>{SandboxNetwork::kOn, sv.mark};
+          } else if (*s == "loopback") {
+            spec.network = Located<SandboxNetwork>{SandboxNetwork::kLoopback, sv.mark};
+          } else if (*s == "off") {
+            spec.network = Located<SandboxNetwork>{SandboxNetwork::kOff, sv.mark};
+          } else {
+            Error("bad-value", sv.mark, what + " must be on, loopback or off, not '" + Printable(*s, 40) + "'");
+          }
+        } else if (key == "unix_sockets") {
+          if (auto b = OnOff(sv, what)) spec.unix_sockets = Located<bool>{*b, sv.mark};
+        } else if (key == "writable") {
+          spec.writable = SandboxPaths(sv, what);
+        } else if (key == "protected") {
+          spec.protected_paths = SandboxPaths(sv, what);
+        } else if (key == "deny_read") {
+          spec.deny_read = SandboxPaths(sv, what);
+        } else if (key == "deny_read_rules") {
+          spec.deny_read_rules = StrList(sv, what);
+        } else if (key == "limits") {
+          SandboxLimitsOf(sv, what, &spec);
+        } else if (key == "unsupported") {
+          auto s = Str(sv, what);
+          if (s && *s == "refuse") {
+            spec.refuse_unsupported = Located<bool>{true, sv.mark};
+          } else if (s && *s == "warn") {
+            spec.refuse_unsupported = Located<bool>{false, sv.mark};
+          } else if (s) {
+            Error("bad-value", sv.mark, what + " must be refuse or warn, not '" + Printable(*s, 40) + "'",
+                  "refuse: a kernel that cannot confine stops the run; warn: the run goes ahead unconfined");
+          }
+        }
+      }
+      out->sandbox[static_cast<size_t>(*ctx)] = std::move(spec);
+    }
+  }
+
+  // on/off, or true/false.
+  std::optional<bool> OnOff(const YamlNode& n, const std::string& what) {
+    if (n.type == Type::kScalar && (n.scalar == "on" || n.scalar == "off")) return n.scalar == "on";
+    return Bool(n, what);
+  }
+
+  // Paths of the sandbox: absolute, or starting with ~ or a $VARIABLE the sandbox knows.
+  Strings SandboxPaths(const YamlNode& n, const std::string& what) {
+    Strings out = StrList(n, what);
+    for (const auto& p : out) {
+      const std::string& s = p.value;
+      bool ok = !s.empty() && (s[0] == '/' || s == "~" || s.rfind("~/", 0) == 0 || s.rfind("$HOME", 0) == 0 ||
+                               s.rfind("$WORKSPACE", 0) == 0 || s.rfind("$TMPDIR", 0) == 0 || s.rfind("$CWD", 0) == 0 ||
+                               s.rfind("$WARDEN_CONFIG", 0) == 0 || s.rfind("$WARDEN_STATE", 0) == 0 ||
+                               s.rfind("$WARDEN_RUNTIME", 0) == 0);
+      if (!ok) {
+        Error("bad-value", p.mark, "'" + Printable(s, 60) + "' in " + what + " is not an anchored path",
+              "start it with /, ~/, $HOME, $WORKSPACE, $TMPDIR, $CWD, $WARDEN_CONFIG, $WARDEN_STATE or $WARDEN_RUNTIME");
+      }
+    }
+    return out;
+  }
+
+  void SandboxLimitsOf(const YamlNode& n, const std::string& what, SandboxSpec* spec) {
+    if (!IsMapping(n, what)) return;
+    CheckKeys(n, kSandboxLimitKeys, "in " + what);
+    for (const auto& [k, v] : n.entries) {
+      auto value = SizeOrCount(v, what + "." + k.scalar);
+      if (!value) continue;
+      Located<int64_t> lv{*value, v.mark};
+      if (k.scalar == "nproc") spec->nproc = lv;
+      if (k.scalar == "fsize") spec->fsize = lv;
+      if (k.scalar == "nofile") spec->nofile = lv;
+      if (k.scalar == "core") spec->core = lv;
+    }
+  }
+
+  // A whole number, optionally with a K, M, G or T suffix (powers of 1024), or "unlimited" (-1).
+  std::optional<int64_t> SizeOrCount(const YamlNode& n, const std::string& what) {
+    if (n.type != Type::kScalar || n.scalar.empty()) {
+      Error("wrong-type", n.mark, what + " must be a number such as 4096 or 16G, or unlimited");
+      return std::nullopt;
+    }
+    if (n.scalar == "unlimited") return -1;
+    std::string_view s = n.scalar;
+    int64_t mult = 1;
+    switch (s.back()) {
+      case 'K': case 'k': mult = 1LL << 10; break;
+      case 'M': case 'm': mult = 1LL << 20; break;
+      case 'G': case 'g': mult = 1LL << 30; break;
+      case 'T': case 't': mult = 1LL << 40; break;
+      default: break;
+    }
+    if (mult != 1) s.remove_suffix(1);
+    int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size() || v < 0 || v > (INT64_MAX / mult)) {
+      Error("bad-value", n.mark, what + " must be a number such as 4096 or 16G, or unlimited, not '" +
+                                     Printable(n.scalar, 40) + "'");
+      return std::nullopt;
+    }
+    return v * mult;
   }
 
   void Subjects(const YamlNode& n, PolicyFile* out) {

@@ -26,6 +26,7 @@
 #include "policy/decision.h"
 #include "policy/http_target.h"
 #include "policy/policy_ast.h"
+#include "policy/sandbox_settings.h"
 
 namespace warden::policy {
 
@@ -269,6 +270,8 @@ class Snapshot {
   // The HTTP API's rate limits: "NAME=VALUE" specs (core/rate_spec.h) of every layer but the
   // repository's, in layer order — applied in order, a later one wins.
   std::vector<std::string> rate_limits;
+  // The kernel sandbox of each context (policy/sandbox_merge.h), by Context.
+  std::array<SandboxSettings, kContextCount> sandbox;
 
   size_t permission_count = 0;  // RBAC permission entries, for reports
 };

@@ -1,0 +1,154 @@
+// Confine() for real, in a forked child per test (a confined process stays confined): the
+// child tries what the plan forbids and allows, and reports each result in its exit status.
+// Everything it touches is a decoy in a temporary directory.
+#include "sandbox/confine.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+
+#include "sandbox/landlock.h"
+
+namespace warden::sandbox {
+namespace {
+
+class ConfineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (LandlockAbi() <= 0) GTEST_SKIP() << "no Landlock in this kernel";
+    char tmpl[] = "/tmp/warden-confine-XXXXXX";
+    root_ = ::mkdtemp(tmpl);
+    for (const char* d : {"/home", "/home/.ssh", "/ws", "/ws/.git", "/ws/.git/hooks", "/outside"}) {
+      ::mkdir((root_ + d).c_str(), 0700);
+    }
+    Write("/home/.ssh/id_ed25519", "decoy key");
+    Write("/ws/.git/hooks/pre-commit", "#!/bin/sh\n");
+    Write("/outside/file", "decoy");
+    place_.home = root_ + "/home";
+    place_.workspace = root_ + "/ws";
+    place_.cwd = root_ + "/ws";
+    place_.tmpdir = root_ + "/ws";
+    settings_.enabled = true;
+    settings_.writable = {"$WORKSPACE"};
+    settings_.protected_paths = {"$WORKSPACE/.git/hooks"};
+    settings_.deny_read = {"~/.ssh"};
+  }
+  void TearDown() override {
+    if (!root_.empty()) std::system(("rm -rf '" + root_ + "'").c_str());
+  }
+  void Write(const std::string& rel, const std::string& text) { std::ofstream(root_ + rel) << text; }
+  std::string Read(const std::string& rel) {
+    std::ifstream in(root_ + rel);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+
+  // Runs `body` confined in a child; returns the child's exit status (-1: killed).
+  int RunConfined(const std::function<int()>& body) {
+    Plan plan = MakePlan(settings_, place_);
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      ConfineResult r = Confine(plan);
+      if (!r.status.ok()) ::_exit(100);
+      ::_exit(body());
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  // errno of an open, 0 if it worked.
+  static int OpenErr(const std::string& path, int flags) {
+    int fd = ::open(path.c_str(), flags | O_CLOEXEC, 0600);
+    if (fd < 0) return errno;
+    ::close(fd);
+    return 0;
+  }
+
+  std::string root_;
+  Place place_;
+  policy::SandboxSettings settings_;
+};
+
+TEST_F(ConfineTest, WritesGoOnlyBeneathWritableRoots) {
+  std::string root = root_;
+  int rc = RunConfined([root] {
+    if (OpenErr(root + "/ws/new.txt", O_WRONLY | O_CREAT) != 0) return 1;     // inside: fine
+    if (OpenErr(root + "/ws/new.txt", O_WRONLY | O_APPEND) != 0) return 2;    // and again
+    if (OpenErr(root + "/outside/new", O_WRONLY | O_CREAT) != EACCES) return 3;
+    if (OpenErr(root + "/outside/file", O_WRONLY | O_TRUNC) != EACCES) return 4;
+    if (::unlink((root + "/outside/file").c_str()) == 0) return 5;
+    if (::rename((root + "/outside/file").c_str(), (root + "/ws/stolen").c_str()) == 0) return 6;
+    return 0;
+  });
+  EXPECT_EQ(rc, 0);
+  EXPECT_EQ(Read("/outside/file"), "decoy");
+}
+
+TEST_F(ConfineTest, ProtectedPathsStayReadOnlyAndCannotBeRenamedAway) {
+  std::string root = root_;
+  int rc = RunConfined([root] {
+    if (OpenErr(root + "/ws/.git/hooks/pre-commit", O_WRONLY | O_TRUNC) == 0) return 1;
+    if (OpenErr(root + "/ws/.git/hooks/post-checkout", O_WRONLY | O_CREAT) == 0) return 2;
+    if (::rename((root + "/ws/.git").c_str(), (root + "/ws/old-git").c_str()) == 0) return 3;
+    if (::rename((root + "/ws/.git/hooks").c_str(), (root + "/ws/hooks2").c_str()) == 0) return 4;
+    if (OpenErr(root + "/ws/.git/HEAD", O_WRONLY | O_CREAT) != 0) return 5;  // the rest of .git is writable
+    if (::link((root + "/ws/.git/hooks/pre-commit").c_str(), (root + "/ws/hook-link").c_str()) == 0) return 6;
+    return 0;
+  });
+  EXPECT_EQ(rc, 0);
+  EXPECT_EQ(Read("/ws/.git/hooks/pre-commit"), "#!/bin/sh\n");
+}
+
+TEST_F(ConfineTest, DeniedPathsCannotBeReadNorLinkedIntoTheWorkspace) {
+  std::string root = root_;
+  int rc = RunConfined([root] {
+    if (OpenErr(root + "/home/.ssh/id_ed25519", O_RDONLY) != EACCES) return 1;
+    if (OpenErr("/proc/self/root" + root + "/home/.ssh/id_ed25519", O_RDONLY) != EACCES) return 2;
+    if (::link((root + "/home/.ssh/id_ed25519").c_str(), (root + "/ws/k").c_str()) == 0) return 3;
+    if (::symlink((root + "/home/.ssh/id_ed25519").c_str(), (root + "/ws/s").c_str()) != 0) return 4;
+    if (OpenErr(root + "/ws/s", O_RDONLY) != EACCES) return 5;  // a link resolves to the denied file
+    if (OpenErr("/etc/hostname", O_RDONLY) != 0 && OpenErr("/etc/passwd", O_RDONLY) != 0) return 6;
+    return 0;
+  });
+  EXPECT_EQ(rc, 0);
+}
+
+TEST_F(ConfineTest, NetworkOffRefusesInternetSockets) {
+  settings_.network = policy::SandboxNetwork::kOff;
+  int rc = RunConfined([] {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd >= 0 || errno != EACCES) return 1;
+    fd = ::socket(AF_INET6, SOCK_DGRAM, 0);
+    if (fd >= 0 || errno != EACCES) return 2;
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) return 3;  // pipes between processes still work
+    return 0;
+  });
+  EXPECT_EQ(rc, 0);
+}
+
+TEST_F(ConfineTest, MountsAndNamespacesAreRefused) {
+  int rc = RunConfined([] {
+    if (::unshare(CLONE_NEWNS) == 0) return 1;
+    if (::umount2("/", MNT_DETACH) == 0) return 2;
+    return 0;
+  });
+  EXPECT_EQ(rc, 0);
+}
+
+}  // namespace
+}  // namespace warden::sandbox

@@ -1,0 +1,120 @@
+#include "sandbox/namespaces.h"
+
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace warden::sandbox {
+namespace {
+
+Status Errno(const std::string& what) { return Status::Internal(what + ": " + std::strerror(errno)); }
+
+Status WriteProc(const char* path, const std::string& text) {
+  int fd = ::open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return Errno(std::string("open ") + path);
+  ssize_t n = ::write(fd, text.data(), text.size());
+  int err = errno;
+  ::close(fd);
+  if (n != static_cast<ssize_t>(text.size())) {
+    errno = err;
+    return Errno(std::string("write ") + path);
+  }
+  return Status::Ok();
+}
+
+// The flags a remount must keep: in a user namespace the kernel refuses to drop the ones that
+// were locked when the mount was inherited.
+unsigned long KeptFlags(const std::string& path) {
+  struct statvfs sv {};
+  if (::statvfs(path.c_str(), &sv) != 0) return 0;
+  unsigned long f = 0;
+  if (sv.f_flag & ST_NOSUID) f |= MS_NOSUID;
+  if (sv.f_flag & ST_NODEV) f |= MS_NODEV;
+  if (sv.f_flag & ST_NOEXEC) f |= MS_NOEXEC;
+  if (sv.f_flag & ST_NOATIME) f |= MS_NOATIME;
+  if (sv.f_flag & ST_NODIRATIME) f |= MS_NODIRATIME;
+  if (sv.f_flag & ST_RELATIME) f |= MS_RELATIME;
+  return f;
+}
+
+Status BindReadOnly(const std::string& source, const std::string& target) {
+  if (::mount(source.c_str(), target.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) return Errno("bind " + target);
+  unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY | KeptFlags(target);
+  if (::mount(nullptr, target.c_str(), nullptr, flags, nullptr) != 0) return Errno("read-only remount of " + target);
+  return Status::Ok();
+}
+
+Status Hide(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) return Status::Ok();  // gone: nothing to hide
+  if (S_ISDIR(st.st_mode)) {
+    unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY;
+    if (::mount("tmpfs", path.c_str(), "tmpfs", flags, "size=4k,nr_inodes=1,mode=000") != 0) {
+      return Errno("cover " + path);
+    }
+    return Status::Ok();
+  }
+  return BindReadOnly("/dev/null", path);  // a file or a socket: an empty, read-only stand-in
+}
+
+Status LoopbackUp() {
+  int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Errno("socket for lo");
+  struct ifreq ifr {};
+  std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+  Status s = Status::Ok();
+  if (::ioctl(fd, SIOCGIFFLAGS, &ifr) != 0) {
+    s = Errno("SIOCGIFFLAGS lo");
+  } else {
+    ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP | IFF_RUNNING);
+    if (::ioctl(fd, SIOCSIFFLAGS, &ifr) != 0) s = Errno("bring lo up");
+  }
+  ::close(fd);
+  return s;
+}
+
+}  // namespace
+
+Status EnterNamespaces(const Plan& plan) {
+  const bool net = plan.settings.network == policy::SandboxNetwork::kLoopback;
+  if (!plan.needs_mount_namespace() && !net) return Status::Ok();
+  const uid_t uid = ::geteuid();
+  const gid_t gid = ::getegid();
+  int flags = CLONE_NEWNS | (net ? CLONE_NEWNET : 0);
+  if (uid != 0) flags |= CLONE_NEWUSER;
+  if (::unshare(flags) != 0) {
+    return Errno(uid != 0 ? "a user namespace (needed without root for the mounts; is kernel.unprivileged_userns_clone off?)"
+                          : "a mount namespace");
+  }
+  if (uid != 0) {
+    if (Status s = WriteProc("/proc/self/setgroups", "deny"); !s.ok()) return s;
+    if (Status s = WriteProc("/proc/self/uid_map", std::to_string(uid) + " " + std::to_string(uid) + " 1"); !s.ok()) return s;
+    if (Status s = WriteProc("/proc/self/gid_map", std::to_string(gid) + " " + std::to_string(gid) + " 1"); !s.ok()) return s;
+  }
+  if (::mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0) return Errno("make the mounts private");
+  for (const auto& p : plan.pinned) {
+    if (::mount(p.c_str(), p.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) return Errno("pin " + p);
+  }
+  for (const auto& p : plan.read_only) {
+    if (Status s = BindReadOnly(p, p); !s.ok()) return s;
+  }
+  for (const auto& p : plan.hidden) {
+    if (Status s = Hide(p); !s.ok()) return s;
+  }
+  if (net) {
+    if (Status s = LoopbackUp(); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+}  // namespace warden::sandbox

@@ -1,0 +1,303 @@
+#include "sandbox/plan.h"
+
+#include <dirent.h>
+#include <glob.h>
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+
+#include "core/path.h"
+#include "sandbox/access.h"
+
+namespace warden::sandbox {
+namespace {
+
+bool StartsWithVar(const std::string& s, std::string_view var, std::string* rest) {
+  if (s.compare(0, var.size(), var) != 0) return false;
+  if (s.size() > var.size() && s[var.size()] != '/') return false;
+  *rest = s.substr(var.size());
+  return true;
+}
+
+// The canonical form of an existing path ("" when it does not exist).
+std::string Canonical(const std::string& path) {
+  if (path.empty() || path[0] != '/') return {};
+  char* real = ::realpath(path.c_str(), nullptr);
+  if (real == nullptr) return {};
+  std::string out(real);
+  std::free(real);
+  return out;
+}
+
+bool IsDir(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// A spelled path with glob characters in it becomes every existing match.
+std::vector<std::string> Matches(const std::string& expanded) {
+  if (expanded.find_first_of("*?[") == std::string::npos) return {expanded};
+  std::vector<std::string> out;
+  glob_t g{};
+  if (::glob(expanded.c_str(), GLOB_NOSORT | GLOB_PERIOD, nullptr, &g) == 0) {
+    for (size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
+  }
+  ::globfree(&g);
+  return out;
+}
+
+bool UnderAny(const std::string& path, const std::vector<std::string>& roots, std::string* which = nullptr) {
+  for (const auto& r : roots) {
+    if (IsUnder(path, r)) {
+      if (which) *which = r;
+      return true;
+    }
+  }
+  return false;
+}
+
+void AddUnique(std::vector<std::string>* v, const std::string& s) {
+  if (std::find(v->begin(), v->end(), s) == v->end()) v->push_back(s);
+}
+
+std::string Parent(const std::string& p) {
+  auto slash = p.rfind('/');
+  return slash == 0 ? "/" : p.substr(0, slash);
+}
+
+class Planner {
+ public:
+  Planner(const policy::SandboxSettings& s, const Place& place) : place_(place) { plan_.settings = s; }
+
+  Plan Make() {
+    Writable();
+    Protected();
+    DenyRead();
+    Self();
+    Rules();
+    Hash();
+    return std::move(plan_);
+  }
+
+ private:
+  // Each spelled entry, expanded, globbed and made canonical; missing ones are noted.
+  std::vector<std::string> Resolve(const std::vector<std::string>& spelled, std::string_view what) {
+    std::vector<std::string> out;
+    for (const auto& s : spelled) {
+      std::string trimmed = s;  // "~/.ssh/**" is ~/.ssh and everything in it: ~/.ssh
+      while (trimmed.size() > 3 && trimmed.compare(trimmed.size() - 3, 3, "/**") == 0) trimmed.resize(trimmed.size() - 3);
+      std::string expanded = ExpandSandboxPath(trimmed, place_);
+      if (expanded.empty()) {
+        plan_.notes.push_back(std::string(what) + " " + s + ": not set here");
+        continue;
+      }
+      bool any = false;
+      for (const auto& m : Matches(expanded)) {
+        std::string c = Canonical(m);
+        if (c.empty()) continue;
+        any = true;
+        AddUnique(&out, c);
+      }
+      if (!any) plan_.notes.push_back(std::string(what) + " " + s + ": does not exist");
+    }
+    return out;
+  }
+
+  void Writable() {
+    for (const auto& w : Resolve(plan_.settings.writable, "writable")) {
+      if (!IsDir(w)) {
+        plan_.notes.push_back("writable " + w + ": not a directory");
+        continue;
+      }
+      if (w == "/") {
+        plan_.notes.push_back("writable /: refused (everything would be writable)");
+        continue;
+      }
+      AddUnique(&plan_.writable, w);
+    }
+  }
+
+  // A path that must not change: read-only, and nothing on the way to it renamable.
+  void MakeReadOnly(const std::string& p) {
+    std::string root;
+    if (!UnderAny(p, plan_.writable, &root)) return;  // Landlock already refuses writes there
+    std::vector<std::string> between;
+    for (std::string d = Parent(p); d.size() >= root.size() && IsUnder(d, root); d = Parent(d)) {
+      between.push_back(d);
+      if (d == root) break;
+    }
+    for (auto it = between.rbegin(); it != between.rend(); ++it) AddUnique(&plan_.pinned, *it);
+    AddUnique(&plan_.read_only, p);
+  }
+
+  void Protected() {
+    for (const auto& p : Resolve(plan_.settings.protected_paths, "protected")) MakeReadOnly(p);
+  }
+
+  // A path that must not be read: outside writable roots Landlock leaves it out; inside, it is
+  // covered. A path that holds the home, the workspace or the cwd cannot be left out (the run
+  // needs them): noted instead.
+  void DenyReadPath(const std::string& p) {
+    for (const auto& needed : {place_.home, place_.workspace, place_.cwd}) {
+      std::string c = Canonical(needed);
+      if (!c.empty() && IsUnder(c, p)) {
+        plan_.notes.push_back("deny_read " + p + ": holds " + c + ", which the run needs; left readable");
+        return;
+      }
+    }
+    for (const auto& w : plan_.writable) {
+      if (IsUnder(w, p)) {
+        plan_.notes.push_back("deny_read " + p + ": holds the writable root " + w + "; left readable");
+        return;
+      }
+    }
+    if (UnderAny(p, plan_.writable)) {
+      std::string root;
+      UnderAny(p, plan_.writable, &root);
+      MakeReadOnly(p);  // pins the way to it
+      plan_.read_only.erase(std::remove(plan_.read_only.begin(), plan_.read_only.end(), p), plan_.read_only.end());
+      AddUnique(&plan_.hidden, p);
+      return;
+    }
+    AddUnique(&plan_.deny_read, p);
+  }
+
+  void DenyRead() {
+    for (const auto& p : Resolve(plan_.settings.deny_read, "deny_read")) DenyReadPath(p);
+  }
+
+  // Warden's own places, whatever the lists say.
+  void Self() {
+    const WardenSelf& s = place_.self;
+    if (std::string c = Canonical(s.config_dir); !c.empty()) MakeReadOnly(c);
+    if (std::string c = Canonical(s.state_dir); !c.empty()) DenyReadPath(c);
+    std::string runtime = Canonical(s.runtime_dir);
+    if (runtime.empty()) runtime = Canonical(s.socket);  // a socket in a shared directory
+    if (!runtime.empty()) {
+      bool needed = false;
+      for (const auto& n : {place_.home, place_.workspace, place_.cwd}) {
+        std::string c = Canonical(n);
+        if (!c.empty() && IsUnder(c, runtime)) needed = true;
+      }
+      if (needed) {
+        plan_.notes.push_back("Warden's socket place " + runtime + " holds the workspace; not covered");
+      } else {
+        std::string root;
+        if (UnderAny(runtime, plan_.writable, &root)) {
+          MakeReadOnly(runtime);
+          plan_.read_only.erase(std::remove(plan_.read_only.begin(), plan_.read_only.end(), runtime),
+                                plan_.read_only.end());
+        }
+        AddUnique(&plan_.hidden, runtime);
+        plan_.deny_read.erase(std::remove(plan_.deny_read.begin(), plan_.deny_read.end(), runtime),
+                              plan_.deny_read.end());
+      }
+    }
+    // A hidden place is not also pinned or read-only.
+    for (const auto& h : plan_.hidden) {
+      plan_.read_only.erase(std::remove(plan_.read_only.begin(), plan_.read_only.end(), h), plan_.read_only.end());
+    }
+  }
+
+  // Read rights: "/" when nothing is denied; otherwise every entry of every ancestor of a denied
+  // path except the denied paths and the ancestors themselves, which get only READ_DIR.
+  void Rules() {
+    std::vector<LandlockRule>& r = plan_.rules;
+    if (plan_.deny_read.empty()) {
+      r.push_back({"/", fs::kRead, true});
+    } else {
+      std::set<std::string> denied(plan_.deny_read.begin(), plan_.deny_read.end());
+      std::set<std::string> ancestors;
+      for (const auto& d : plan_.deny_read) {
+        for (std::string a = Parent(d);; a = Parent(a)) {
+          ancestors.insert(a);
+          if (a == "/") break;
+        }
+      }
+      for (const auto& a : ancestors) {
+        r.push_back({a, fs::kReadDir, true});
+        DIR* dir = ::opendir(a.c_str());
+        if (dir == nullptr) continue;
+        while (struct dirent* e = ::readdir(dir)) {
+          std::string name = e->d_name;
+          if (name == "." || name == "..") continue;
+          std::string child = a == "/" ? "/" + name : a + "/" + name;
+          if (denied.count(child) || ancestors.count(child)) continue;
+          struct stat st {};
+          if (::lstat(child.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) continue;  // a link's target has its own rule
+          bool dir_entry = S_ISDIR(st.st_mode);
+          r.push_back({child, dir_entry ? fs::kRead : (fs::kRead & fs::kFileOnly), dir_entry});
+        }
+        ::closedir(dir);
+      }
+    }
+    for (const auto& w : plan_.writable) r.push_back({w, fs::kRead | fs::kWrite, true});
+    // Devices every program writes to. /dev/pts and /dev/ptmx for terminals a program opens.
+    for (const char* dev : {"/dev/null", "/dev/zero", "/dev/full", "/dev/tty", "/dev/ptmx"}) {
+      struct stat st {};
+      if (::stat(dev, &st) == 0) r.push_back({dev, fs::kReadFile | fs::kWriteFile | fs::kIoctlDev, false});
+    }
+    if (IsDir("/dev/pts")) r.push_back({"/dev/pts", fs::kReadFile | fs::kWriteFile | fs::kIoctlDev, true});
+  }
+
+  void Hash() {
+    std::string text;
+    const auto& s = plan_.settings;
+    text += "network=" + std::string(policy::SandboxNetworkName(s.network)) + "\n";
+    text += "unix_sockets=" + std::string(s.unix_sockets ? "on" : "off") + "\n";
+    text += "limits=" + std::to_string(s.limits.nproc) + "," + std::to_string(s.limits.fsize) + "," +
+            std::to_string(s.limits.nofile) + "," + std::to_string(s.limits.core) + "\n";
+    for (const auto& p : plan_.pinned) text += "pin " + p + "\n";
+    for (const auto& p : plan_.read_only) text += "ro " + p + "\n";
+    for (const auto& p : plan_.hidden) text += "hide " + p + "\n";
+    for (const auto& rule : plan_.rules) text += "rule " + std::to_string(rule.access) + " " + rule.path + "\n";
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+    static const char* kHex = "0123456789abcdef";
+    for (unsigned char b : digest) {
+      plan_.hash += kHex[b >> 4];
+      plan_.hash += kHex[b & 15];
+    }
+  }
+
+  const Place& place_;
+  Plan plan_;
+};
+
+}  // namespace
+
+std::string ExpandSandboxPath(const std::string& spelled, const Place& place) {
+  std::string rest;
+  std::string base;
+  if (spelled == "~" || spelled.rfind("~/", 0) == 0) {
+    base = place.home;
+    rest = spelled.substr(1);
+  } else if (StartsWithVar(spelled, "$HOME", &rest)) {
+    base = place.home;
+  } else if (StartsWithVar(spelled, "$WORKSPACE", &rest)) {
+    base = place.workspace;
+  } else if (StartsWithVar(spelled, "$TMPDIR", &rest)) {
+    base = place.tmpdir;
+  } else if (StartsWithVar(spelled, "$CWD", &rest)) {
+    base = place.cwd;
+  } else if (StartsWithVar(spelled, "$WARDEN_CONFIG", &rest)) {
+    base = place.self.config_dir;
+  } else if (StartsWithVar(spelled, "$WARDEN_STATE", &rest)) {
+    base = place.self.state_dir;
+  } else if (StartsWithVar(spelled, "$WARDEN_RUNTIME", &rest)) {
+    base = place.self.runtime_dir;
+  } else if (!spelled.empty() && spelled[0] == '/') {
+    return NormalizePath(spelled);
+  } else {
+    return {};
+  }
+  if (base.empty() || base[0] != '/') return {};
+  return NormalizePath(base + rest);
+}
+
+Plan MakePlan(const policy::SandboxSettings& settings, const Place& place) { return Planner(settings, place).Make(); }
+
+}  // namespace warden::sandbox

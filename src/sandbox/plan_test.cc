@@ -1,0 +1,159 @@
+#include "sandbox/plan.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include "sandbox/access.h"
+
+namespace warden::sandbox {
+namespace {
+
+bool Has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+class PlanTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/warden-plan-XXXXXX";
+    root_ = ::mkdtemp(tmpl);
+    char* real = ::realpath(root_.c_str(), nullptr);
+    root_ = real;
+    std::free(real);
+    for (const char* d : {"/home", "/home/.ssh", "/home/.config", "/home/.cache", "/home/other", "/ws", "/ws/.git",
+                          "/ws/.git/hooks", "/ws/src", "/tmp", "/state", "/home/.config/warden"}) {
+      ::mkdir((root_ + d).c_str(), 0700);
+    }
+    std::ofstream(root_ + "/home/.ssh/id_ed25519") << "decoy";
+    std::ofstream(root_ + "/home/.bashrc") << "decoy";
+    std::ofstream(root_ + "/ws/.git/config") << "[core]";
+    ::symlink((root_ + "/home/.ssh").c_str(), (root_ + "/home/link-to-ssh").c_str());
+    place_.home = root_ + "/home";
+    place_.workspace = root_ + "/ws";
+    place_.cwd = root_ + "/ws/src";
+    place_.tmpdir = root_ + "/tmp";
+    place_.self.state_dir = root_ + "/state";
+    place_.self.config_dir = root_ + "/home/.config/warden";
+  }
+  void TearDown() override { std::system(("rm -rf '" + root_ + "'").c_str()); }
+
+  const LandlockRule* RuleFor(const Plan& p, const std::string& path) {
+    for (const auto& r : p.rules) {
+      if (r.path == path) return &r;
+    }
+    return nullptr;
+  }
+  // Every right the rules on exactly `path` grant.
+  uint64_t AccessFor(const Plan& p, const std::string& path) {
+    uint64_t a = 0;
+    for (const auto& r : p.rules) {
+      if (r.path == path) a |= r.access;
+    }
+    return a;
+  }
+
+  std::string root_;
+  Place place_;
+};
+
+TEST_F(PlanTest, ExpandsTheVariablesOfItsPaths) {
+  EXPECT_EQ(ExpandSandboxPath("~/.cache", place_), root_ + "/home/.cache");
+  EXPECT_EQ(ExpandSandboxPath("$WORKSPACE/.git/hooks", place_), root_ + "/ws/.git/hooks");
+  EXPECT_EQ(ExpandSandboxPath("$TMPDIR", place_), root_ + "/tmp");
+  EXPECT_EQ(ExpandSandboxPath("$WARDEN_STATE", place_), root_ + "/state");
+  EXPECT_EQ(ExpandSandboxPath("/a/../b", place_), "/b");
+  EXPECT_EQ(ExpandSandboxPath("$WORKSPACEX", place_), "");  // not a variable of the sandbox
+  EXPECT_EQ(ExpandSandboxPath("relative", place_), "");
+  Place empty;
+  EXPECT_EQ(ExpandSandboxPath("~/x", empty), "");  // an unset home is not "/x"
+}
+
+TEST_F(PlanTest, WritableRootsAreExistingDirectoriesAndNeverTheRoot) {
+  policy::SandboxSettings s;
+  s.writable = {"$WORKSPACE", "$TMPDIR", "~/.cache", "~/.missing", "/", "~/.bashrc"};
+  Plan p = MakePlan(s, place_);
+  EXPECT_EQ(p.writable, (std::vector<std::string>{root_ + "/ws", root_ + "/tmp", root_ + "/home/.cache"}));
+  EXPECT_EQ(p.notes.size(), 3u) << "missing, / and a file are each noted";
+  EXPECT_EQ(AccessFor(p, root_ + "/ws") & fs::kWrite, fs::kWrite);
+  EXPECT_EQ(AccessFor(p, root_ + "/home") & fs::kWrite, 0u);
+}
+
+TEST_F(PlanTest, ProtectedPathsInsideAWritableRootAreReadOnlyMountsWithTheWayToThemPinned) {
+  policy::SandboxSettings s;
+  s.writable = {"$WORKSPACE"};
+  s.protected_paths = {"$WORKSPACE/.git/hooks", "$WORKSPACE/.git/config", "$WORKSPACE/.warden", "/etc"};
+  Plan p = MakePlan(s, place_);
+  EXPECT_TRUE(Has(p.read_only, root_ + "/ws/.git/hooks"));
+  EXPECT_TRUE(Has(p.read_only, root_ + "/ws/.git/config"));
+  EXPECT_FALSE(Has(p.read_only, "/etc")) << "outside writable roots Landlock already refuses writes";
+  EXPECT_TRUE(Has(p.pinned, root_ + "/ws"));
+  EXPECT_TRUE(Has(p.pinned, root_ + "/ws/.git"));
+  EXPECT_TRUE(p.needs_mount_namespace());
+  // Pinned parents come before their children (mounted in that order).
+  auto ws = std::find(p.pinned.begin(), p.pinned.end(), root_ + "/ws");
+  auto git = std::find(p.pinned.begin(), p.pinned.end(), root_ + "/ws/.git");
+  EXPECT_LT(ws, git);
+}
+
+TEST_F(PlanTest, DeniedReadsAreLeftOutOfTheLandlockRulesNotGrantedAround) {
+  policy::SandboxSettings s;
+  s.writable = {"$WORKSPACE"};
+  s.deny_read = {"~/.ssh/**", "~/.aws", "~/.config/gh*"};
+  Plan p = MakePlan(s, place_);
+  EXPECT_TRUE(Has(p.deny_read, root_ + "/home/.ssh"));
+  EXPECT_EQ(AccessFor(p, "/"), fs::kReadDir) << "no blanket read rule once something is denied";
+  EXPECT_EQ(RuleFor(p, root_ + "/home/.ssh"), nullptr);
+  EXPECT_EQ(RuleFor(p, root_ + "/home/link-to-ssh"), nullptr) << "a link is never granted (its target would be)";
+  const LandlockRule* bashrc = RuleFor(p, root_ + "/home/.bashrc");
+  ASSERT_NE(bashrc, nullptr);
+  EXPECT_FALSE(bashrc->is_dir);
+  EXPECT_EQ(bashrc->access & fs::kWrite, 0u);
+  const LandlockRule* home = RuleFor(p, root_ + "/home");
+  ASSERT_NE(home, nullptr);
+  EXPECT_EQ(home->access, fs::kReadDir) << "an ancestor of a denied path is listable, not readable beneath";
+  ASSERT_NE(RuleFor(p, root_ + "/home/other"), nullptr);
+  ASSERT_NE(RuleFor(p, "/usr"), nullptr);
+}
+
+TEST_F(PlanTest, ADeniedPathInsideAWritableRootIsCoveredAndOneHoldingTheWorkspaceIsNot) {
+  policy::SandboxSettings s;
+  s.writable = {"$WORKSPACE", "~/.cache"};
+  std::ofstream(root_ + "/ws/.env") << "SECRET=1";
+  s.deny_read = {"$WORKSPACE/.env", root_, "~"};
+  Plan p = MakePlan(s, place_);
+  EXPECT_TRUE(Has(p.hidden, root_ + "/ws/.env"));
+  EXPECT_FALSE(Has(p.deny_read, root_)) << "it holds the workspace";
+  EXPECT_FALSE(Has(p.deny_read, root_ + "/home")) << "the home itself";
+  EXPECT_GE(p.notes.size(), 2u);
+}
+
+TEST_F(PlanTest, WardensOwnPlacesAreProtectedWhateverTheListsSay) {
+  policy::SandboxSettings s;
+  s.writable = {"~"};  // a careless policy: the whole home, config dir included
+  place_.self.runtime_dir = root_ + "/home/.config/warden";
+  Plan p = MakePlan(s, place_);
+  EXPECT_TRUE(Has(p.deny_read, root_ + "/state")) << "the state (keys) is never readable";
+  EXPECT_TRUE(Has(p.hidden, root_ + "/home/.config/warden")) << "the socket's place is covered";
+  EXPECT_TRUE(Has(p.pinned, root_ + "/home/.config"));
+}
+
+TEST_F(PlanTest, TheHashNamesTheRuleSet) {
+  policy::SandboxSettings s;
+  s.writable = {"$WORKSPACE"};
+  Plan a = MakePlan(s, place_);
+  Plan b = MakePlan(s, place_);
+  EXPECT_EQ(a.hash, b.hash);
+  EXPECT_EQ(a.hash.size(), 64u);
+  s.network = policy::SandboxNetwork::kOff;
+  EXPECT_NE(MakePlan(s, place_).hash, a.hash);
+  s.network = policy::SandboxNetwork::kOn;
+  s.writable.push_back("$TMPDIR");
+  EXPECT_NE(MakePlan(s, place_).hash, a.hash);
+}
+
+}  // namespace
+}  // namespace warden::sandbox

@@ -1,0 +1,84 @@
+#include "sandbox/seccomp_filter.h"
+
+#include <sched.h>
+#include <seccomp.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+namespace warden::sandbox {
+namespace {
+
+struct CtxDeleter {
+  void operator()(scmp_filter_ctx c) const { seccomp_release(c); }
+};
+using Ctx = std::unique_ptr<void, CtxDeleter>;
+
+Status Fail(const std::string& what, int rc) { return Status::Internal("seccomp " + what + ": " + std::strerror(-rc)); }
+
+}  // namespace
+
+const std::vector<std::string>& RefusedSyscalls() {
+  static const std::vector<std::string> kNames = {
+      "mount", "umount", "umount2", "pivot_root", "chroot", "move_mount", "open_tree", "fsopen", "fsmount", "fsconfig",
+      "fspick", "mount_setattr", "unshare", "setns", "kexec_load", "kexec_file_load", "init_module", "finit_module",
+      "delete_module", "bpf", "keyctl", "add_key", "request_key", "open_by_handle_at", "reboot", "swapon", "swapoff",
+      "acct", "quotactl", "quotactl_fd", "syslog", "settimeofday", "clock_settime", "clock_adjtime", "adjtimex",
+      "sethostname", "setdomainname", "iopl", "ioperm", "userfaultfd", "perf_event_open", "fanotify_init",
+      "lookup_dcookie", "vhangup", "nfsservctl", "io_uring_setup", "io_uring_enter", "io_uring_register"};
+  return kNames;
+}
+
+Status ApplySeccomp(const Plan& plan) {
+  Ctx ctx(seccomp_init(SCMP_ACT_ALLOW));
+  if (!ctx) return Status::Internal("seccomp_init failed");
+  scmp_filter_ctx c = ctx.get();
+  // The other ABIs of this machine: a 32-bit call must not get around a 64-bit rule.
+  for (uint32_t arch : {SCMP_ARCH_X86, SCMP_ARCH_X32}) {
+    if (seccomp_arch_native() == SCMP_ARCH_X86_64) {
+      int rc = seccomp_arch_add(c, arch);
+      if (rc != 0 && rc != -EEXIST) return Fail("arch", rc);
+    }
+  }
+  if (int rc = seccomp_attr_set(c, SCMP_FLTATR_CTL_TSYNC, 1); rc != 0) return Fail("tsync", rc);
+  const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
+  for (const auto& name : RefusedSyscalls()) {
+    int nr = seccomp_syscall_resolve_name(name.c_str());
+    if (nr == __NR_SCMP_ERROR) continue;  // not on this architecture
+    if (int rc = seccomp_rule_add(c, eperm, nr, 0); rc != 0 && rc != -EDOM) return Fail(name, rc);
+  }
+  // clone with a namespace flag: each flag its own rule (rules on one call are or'ed).
+  for (unsigned long flag : {CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWUTS, CLONE_NEWIPC,
+                             CLONE_NEWCGROUP}) {
+    if (int rc = seccomp_rule_add(c, eperm, SCMP_SYS(clone), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag)); rc != 0) {
+      return Fail("clone", rc);
+    }
+  }
+  if (int rc = seccomp_rule_add(c, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0); rc != 0) return Fail("clone3", rc);
+  for (unsigned long req : {static_cast<unsigned long>(TIOCSTI), static_cast<unsigned long>(TIOCLINUX)}) {
+    if (int rc = seccomp_rule_add(c, eperm, SCMP_SYS(ioctl), 1, SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffUL, req)); rc != 0) {
+      return Fail("ioctl", rc);
+    }
+  }
+  std::vector<int> refused_families = {AF_PACKET};
+  if (plan.settings.network == policy::SandboxNetwork::kOff) {
+    refused_families.push_back(AF_INET);
+    refused_families.push_back(AF_INET6);
+  }
+  if (!plan.settings.unix_sockets) refused_families.push_back(AF_UNIX);
+  for (int family : refused_families) {
+    if (int rc = seccomp_rule_add(c, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 1,
+                                  SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family)));
+        rc != 0) {
+      return Fail("socket", rc);
+    }
+  }
+  if (int rc = seccomp_load(c); rc != 0) return Fail("load", rc);
+  return Status::Ok();
+}
+
+}  // namespace warden::sandbox
