@@ -14,13 +14,13 @@ namespace warden::cli {
 
 namespace json = boost::json;
 
-namespace {
-
-std::string SelfPath() {
+std::string WardenBinaryPath() {
   char buf[4096];
   ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("warden");
 }
+
+namespace {
 
 json::object ClaudeStyle(const char* matcher, const std::string& command) {
   json::object hook{{"type", "command"}, {"command", command}};
@@ -56,9 +56,10 @@ std::string FirstWord(const std::string& command) {
   return out;
 }
 
-std::string HookCommand(const std::string& agent) {
-  std::string command = ShellQuote(SelfPath()) + " hook " + agent + " --socket " + ShellQuote(server::DefaultSocketPath());
+std::string HookCommand(const std::string& agent, bool sandbox) {
+  std::string command = ShellQuote(WardenBinaryPath()) + " hook " + agent + " --socket " + ShellQuote(server::DefaultSocketPath());
   if (agent == "codex" || agent == "gemini") command += " --wait " + std::to_string(kAskWaitS);
+  if (sandbox) command += " --sandbox";
   return command;
 }
 

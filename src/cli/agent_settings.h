@@ -40,8 +40,13 @@ inline constexpr int kCodexTimeout = 30;
 // otherwise look elsewhere). For agents that cannot ask a person themselves (Codex; Gemini,
 // which hangs on an ask when headless) also `--wait kAskWaitS`: an ask becomes the daemon's
 // approval flow while someone watches it, within the agent's hook timeout.
+// With `sandbox`, also `--sandbox`: allowed shell commands are rewritten to run under `warden
+// sandbox` (only for agents whose hooks can rewrite a call: clients::AgentCanConfine).
 inline constexpr int kAskWaitS = 25;
-std::string HookCommand(const std::string& agent);
+std::string HookCommand(const std::string& agent, bool sandbox = false);
+
+// This binary's absolute path (/proc/self/exe), or "warden" when it cannot be read.
+std::string WardenBinaryPath();
 
 // The entries Warden adds to the agent's settings (event → entry), for `command`.
 struct AgentHookTarget {

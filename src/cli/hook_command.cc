@@ -10,9 +10,11 @@
 #include <exception>
 #include <iostream>
 
+#include "cli/agent_settings.h"
 #include "cli/common.h"
 #include "cli/decide_client.h"
 #include "clients/hook.h"
+#include "core/path.h"
 #include "core/strings.h"
 
 namespace warden::cli {
@@ -28,6 +30,7 @@ struct HookArgs {
   DaemonFlags daemon;
   bool no_daemon = false;
   bool answer_default_allow = false;
+  bool sandbox = false;  // rewrite allowed shell commands to run under `warden sandbox`
   std::string wait;  // seconds to wait for a person on ask (checked by the command itself)
 };
 
@@ -74,7 +77,21 @@ Result<int> WaitSeconds(const std::string& text) {
 }
 
 [[noreturn]] void Decide(Agent agent, const HookArgs& a, const clients::HookCall& call, int wait_s) {
-  if (!call.unsupported.empty()) Answer(clients::RenderHook(agent, call, policy::Decision::kAllow, "", ""));
+  // --sandbox: the rewritten command runs this binary's `sandbox` with the hook's own policy
+  // choice (policy files made absolute: the command may run in another directory).
+  clients::SandboxRewrite rewrite;
+  const clients::SandboxRewrite* sandbox = nullptr;
+  if (a.sandbox) {
+    rewrite.warden = WardenBinaryPath();
+    if (!a.context.empty()) rewrite.flags.insert(rewrite.flags.end(), {"--context", a.context});
+    for (const std::string& file : a.policy.files) {
+      rewrite.flags.insert(rewrite.flags.end(), {"--policy", ResolvePath(file, CurrentDir(), HomeDir())});
+    }
+    if (!a.policy.profile.empty()) rewrite.flags.insert(rewrite.flags.end(), {"--profile", a.policy.profile});
+    if (a.policy.isolated) rewrite.flags.push_back("--isolated");
+    sandbox = &rewrite;
+  }
+  if (!call.unsupported.empty()) Answer(clients::RenderHook(agent, call, policy::Decision::kAllow, "", "", clients::DefaultAllow::kNoOpinion, sandbox));
   // Through the daemon when it runs, else in-process from the same files (cli/decide_client.h).
   // With --wait, an ask becomes the daemon's approval flow — but only while someone watches the
   // daemon's events and can answer it; with nobody watching it stays the agent's ask at once.
@@ -95,10 +112,14 @@ Result<int> WaitSeconds(const std::string& text) {
   });
   if (!failure.empty()) Answer(clients::RenderHookError(agent, failure));
   Answer(clients::RenderHook(agent, call, verdict.decision, verdict.reason, verdict.rule,
-                             a.answer_default_allow ? clients::DefaultAllow::kAllow : clients::DefaultAllow::kNoOpinion));
+                             a.answer_default_allow ? clients::DefaultAllow::kAllow : clients::DefaultAllow::kNoOpinion,
+                             sandbox));
 }
 
 [[noreturn]] void RunHook(Agent agent, const HookArgs& a) {
+  // Confinement asked for where the agent cannot rewrite a call: every call is blocked, with
+  // why, rather than run unconfined by a user who believes it is confined.
+  if (a.sandbox && !clients::AgentCanConfine(agent)) Answer(clients::RenderHookError(agent, clients::SandboxRefusal(agent)));
   clients::HookDefaults defaults;
   if (!a.context.empty()) {
     auto context = policy::ParseContext(a.context);
@@ -141,6 +162,8 @@ mcp_tools declares); web searches, to-dos and plans get the agent's "no opinion"
 of the agent Warden does not know is an mcp call from AGENT:builtin (the default profile asks).
 When no rule matched and only the default allows, the answer is "no opinion" too, so the agent's
 own permission prompt still happens (--answer-default-allow answers allow instead).
+With --sandbox (Claude Code, Gemini CLI), an allowed shell command is answered with the agent's
+input rewrite instead: it runs as `WARDEN sandbox -- bash -c 'COMMAND'`, confined by the kernel.
 A malformed payload, a policy with errors or any failure blocks the call with the reason. Details and limits: docs/HOOKS.md.
 
 Install (merge into the agent's settings file):
@@ -203,6 +226,10 @@ void RegisterHook(CLI::App& app, Runner* run) {
                 "Answer an explicit allow also when no rule matched and only the context's default allows "
                 "(in Claude Code this skips Claude's own permission prompt); without it such calls get the "
                 "agent's no-opinion answer");
+  cmd->add_flag("--sandbox", args->sandbox,
+                "Rewrite each allowed shell command (a rule's allow or the default's) to run under "
+                "`warden sandbox -- bash -c '…'`, the policy's kernel sandbox (Claude Code, Gemini CLI; "
+                "other agents cannot rewrite a call, and --sandbox blocks their every call)");
   cmd->add_option("--wait", args->wait,
                   "On ask, wait up to this many seconds (0-600) for a person to approve it through the daemon "
                   "(warden monitor, warden approve) — only while someone watches the daemon; keep it below the "

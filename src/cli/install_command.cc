@@ -19,6 +19,7 @@
 #include "cli/agent_settings.h"
 #include "cli/common.h"
 #include "clients/codex_trust.h"
+#include "clients/hook.h"
 #include "core/json_text.h"
 #include "core/path.h"
 
@@ -33,6 +34,7 @@ struct InstallArgs {
   bool print = false;
   bool json = false;
   bool remove = false;
+  bool sandbox = false;
 };
 
 std::string DirOf(const std::string& path) {
@@ -172,8 +174,22 @@ int RunRemove(const InstallArgs& a, const AgentHookTarget& t) {
   return 0;
 }
 
+// Whether Warden's hook entry (a group, or Cursor's hook) runs `warden hook … --sandbox`.
+bool HasSandboxFlag(const json::value& entry) {
+  const std::string text = json::serialize(entry);
+  return text.find(" --sandbox\"") != std::string::npos || text.find(" --sandbox ") != std::string::npos;
+}
+
 int RunInstall(const InstallArgs& a) {
-  const std::string command = HookCommand(a.agent);
+  if (a.sandbox && !a.remove) {
+    auto agent = clients::ParseAgent(a.agent);
+    if (agent && !clients::AgentCanConfine(*agent)) {
+      std::cerr << "warden install --sandbox: " << clients::CannotConfine(*agent)
+                << ".\nNothing was changed: install without --sandbox (the hook then decides but does not confine)\n";
+      return kExitUsage;
+    }
+  }
+  const std::string command = HookCommand(a.agent, a.sandbox);
   AgentHookTarget t = TargetFor(a.agent, command, a.project);
   if (a.remove) return RunRemove(a, t);
   if (a.print) {
@@ -211,8 +227,8 @@ int RunInstall(const InstallArgs& a) {
     json::array& groups = list.as_array();
     if (size_t at = WardenGroupIndex(groups, a.agent); at < groups.size()) {
       // Warden's own group, from an earlier install: brought up to date (Codex's matcher
-      // once left MCP tools out).
-      if (a.agent == "codex" && groups[at] != json::value(entry)) {
+      // once left MCP tools out), and to the --sandbox asked for now (on or off).
+      if ((a.agent == "codex" || HasSandboxFlag(groups[at]) != a.sandbox) && groups[at] != json::value(entry)) {
         groups[at] = entry;
         changed = true;
       }
@@ -280,6 +296,10 @@ void RegisterInstall(CLI::App& app, Runner* run) {
   cmd->add_flag("--remove", args->remove,
                 "Take Warden's hook out of the agent's settings again (the user's hooks stay; a backup is made)");
   cmd->add_flag("--json", args->json, "Print what was done as one JSON object");
+  cmd->add_flag("--sandbox", args->sandbox,
+                "Install the hook with --sandbox: allowed shell commands run under `warden sandbox` (the "
+                "kernel sandbox). Claude Code and Gemini CLI only (the others cannot rewrite a call: refused). "
+                "Installing again without it turns it off");
   cmd->footer(R"(Files: ~/.claude/settings.json, ~/.codex/hooks.json ($CODEX_HOME/hooks.json when set),
 ~/.gemini/settings.json, ~/.cursor/hooks.json, ~/.qwen/settings.json, ~/.copilot/hooks/warden.json
 ($COPILOT_HOME; with --project: .github/hooks/warden.json), Droid's ~/.factory/hooks.json when it
@@ -295,6 +315,7 @@ Examples:
   warden install cursor --project
   warden install gemini --print
   warden install codex --remove
+  warden install claude --sandbox    # allowed shell commands also run confined (warden sandbox)
   warden doctor                      # is each installed hook live?
 )");
   cmd->callback([run, args] { *run = [args] { return RunInstall(*args); }; });

@@ -19,6 +19,13 @@
 //               allow where the agent has none)
 //   RenderHookError  a malformed payload or an internal error: the agent's block answer,
 //               with the message as the reason — never a silent allow
+//   SandboxRewrite  (`warden hook AGENT --sandbox`) an allowed shell tool call — by a rule or
+//               only by the default — is answered with the agent's input rewrite: the command
+//               becomes `WARDEN sandbox -- bash -c 'COMMAND'` (ConfinedCommand), so it runs
+//               under the kernel sandbox. Only for agents whose hooks can rewrite a tool's
+//               input (AgentCanConfine: Claude Code's updatedInput, Gemini CLI's tool_input);
+//               for the others `--sandbox` blocks every call (the caller checks
+//               AgentCanConfine; RenderHook blocks too)
 //
 // Errors name the field ("tool_input.command is missing"). Answers never repeat a payload's
 // file contents (Write `content`, Edit strings, Cursor's read `content`). Everything here is
@@ -67,6 +74,10 @@ struct HookCall {
   // Why Warden has no opinion on this call ("WebSearch: web searches are not checked"); empty
   // when it decides.
   std::string unsupported;
+  // A shell tool call (Claude's Bash and Monitor, Gemini's run_shell_command): its whole
+  // tool_input object as JSON text, which a SandboxRewrite answers with `command` rewritten and
+  // every other field (description, timeout, dir_path, …) as sent. Empty for other calls.
+  std::string shell_input;
 };
 
 Result<HookCall> ParseHook(Agent agent, std::string_view stdin_json, const HookDefaults& defaults);
@@ -92,8 +103,40 @@ struct HookAnswer {
 // skips Claude's own prompt, so installing Warden would make the agent ask the person less.
 enum class DefaultAllow : uint8_t { kNoOpinion, kAllow };
 
+// `warden hook AGENT --sandbox`: allowed shell commands are rewritten to run under
+// `WARDEN sandbox` (the kernel sandbox of the policy's context, without the analyzer: the hook
+// has decided already).
+struct SandboxRewrite {
+  std::string warden;  // the warden binary the rewritten command runs, absolute
+  // Options of `warden sandbox` before `--`: the hook's own policy choice (--context, --policy
+  // FILE with FILE absolute, --profile, --isolated), so one policy drives both layers.
+  std::vector<std::string> flags;
+};
+
+// Whether the agent's hook can replace a tool call's input and the agent runs what it gets
+// (Claude Code: hookSpecificOutput.updatedInput; Gemini CLI: hookSpecificOutput.tool_input).
+// Qwen Code's PreToolUse ignores updatedInput, Copilot CLI's preToolUse too, Codex's and
+// Droid's and Cursor's are unmeasured: docs/HOOKS.md, "Confining allowed commands".
+bool AgentCanConfine(Agent agent);
+// Why `--sandbox` cannot work for `agent` ("" for those it works for), and the message of the
+// block answer `warden hook AGENT --sandbox` gives every call of such an agent.
+std::string CannotConfine(Agent agent);
+std::string SandboxRefusal(Agent agent);
+
+// `WARDEN sandbox FLAGS -- bash -c 'COMMAND'`, WARDEN and FLAGS quoted only when they need to
+// be, COMMAND in POSIX single quotes (a ' is '\''), so bash -c gets COMMAND byte for byte.
+// COMMAND must not contain a NUL byte (no argv can carry one).
+std::string ConfinedCommand(const SandboxRewrite& sandbox, std::string_view command);
+// True when `command` is already confined this way and needs no second wrap: exactly
+// `WARDEN sandbox FLAGS -- …` (or, without FLAGS, `WARDEN exec --sandbox -- …`), spelled as
+// ConfinedCommand spells it — the same binary, not any program named warden — followed by
+// plain or single-quoted words only (no shell operator, expansion, redirection or newline that
+// would run something outside the sandbox).
+bool IsConfinedCommand(const SandboxRewrite& sandbox, std::string_view command);
+
 HookAnswer RenderHook(Agent agent, const HookCall& call, policy::Decision decision, std::string_view reason,
-                      std::string_view rule, DefaultAllow default_allow = DefaultAllow::kNoOpinion);
+                      std::string_view rule, DefaultAllow default_allow = DefaultAllow::kNoOpinion,
+                      const SandboxRewrite* sandbox = nullptr);
 HookAnswer RenderHookError(Agent agent, std::string_view message);
 
 }  // namespace warden::clients

@@ -131,6 +131,7 @@ Result<HookCall> ExecCall(HookCall&& call, const Fields& input, const Place& pla
   auto command = input.String("command", kMaxCommandBytes);
   if (!command.ok()) return command.status();
   call.requests.push_back(ExecRequest(place, std::move(command).value()));
+  call.shell_input = json::serialize(input.object());  // for --sandbox's rewrite
   return call;
 }
 
@@ -188,6 +189,22 @@ Result<HookCall> ParseClaude(const json::object& payload, const HookDefaults& de
 HookAnswer RenderClaude(const HookCall& call, policy::Decision decision, const std::string& message) {
   if (!call.unsupported.empty()) return HookAnswer{"", "", 0};
   return HookAnswer{JsonLine(PreToolUseAnswer(policy::DecisionName(decision), message)), "", 0};
+}
+
+HookAnswer RenderClaudeRewrite(const json::object& updated_input, bool allow, const std::string& message) {
+  // updatedInput replaces the whole tool_input (Claude Code 2.1.197 validates it against the
+  // tool's schema), so it carries every field the agent sent. Without permissionDecision,
+  // Claude Code's own permission flow goes on — on the rewritten input.
+  json::object specific;
+  specific["hookEventName"] = kEvent;
+  if (allow) {
+    specific["permissionDecision"] = "allow";
+    specific["permissionDecisionReason"] = message;
+  }
+  specific["updatedInput"] = updated_input;
+  json::object out;
+  out["hookSpecificOutput"] = std::move(specific);
+  return HookAnswer{JsonLine(out), "", 0};
 }
 
 HookAnswer RenderClaudeError(const std::string& message) {

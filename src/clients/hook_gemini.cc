@@ -56,6 +56,7 @@ Result<HookCall> ShellCall(HookCall&& call, const Fields& input, Place place) {
     place.cwd = ResolvePath(**dir, place.cwd, place.home);
   }
   call.requests.push_back(ExecRequest(place, std::move(command).value()));
+  call.shell_input = json::serialize(input.object());  // for --sandbox's rewrite
   return call;
 }
 
@@ -229,6 +230,20 @@ HookAnswer RenderGemini(const HookCall& call, policy::Decision decision, const s
     if (deny) out["reason"] = message;
     if (decision == policy::Decision::kAsk) out["systemMessage"] = message;
   }
+  return HookAnswer{JsonLine(out), "", 0};
+}
+
+HookAnswer RenderGeminiRewrite(const json::object& tool_input, bool allow) {
+  // Gemini CLI 0.61 builds the tool again from hookSpecificOutput.tool_input alone (the
+  // scheduler's path; the older one merges it into the sent input), so it carries every field
+  // the agent sent — dir_path too, so the command runs where it would have. Without a decision,
+  // Gemini's own policy and confirmation go on, on the rewritten input.
+  json::object specific;
+  specific["hookEventName"] = kEvent;
+  specific["tool_input"] = tool_input;
+  json::object out;
+  if (allow) out["decision"] = "allow";
+  out["hookSpecificOutput"] = std::move(specific);
   return HookAnswer{JsonLine(out), "", 0};
 }
 

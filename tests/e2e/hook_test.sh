@@ -152,6 +152,29 @@ run_hook claude "$TMP/rmrepo.json"
 [ "$(decision_of "$OUT")" = ask ] && [[ "$OUT" == *delete-whole-workspace* ]] && ok \
   || fail "workspace found from the payload cwd: $OUT $ERR"
 
+# ---- --sandbox: an allowed shell command comes back confined, as the agent will run it --------------
+claude_payload "echo 'it'\''s' > out.txt" "$TMP" > "$TMP/sbx.json"
+echo 'version: 1' > "$TMP/rel.yaml"   # relative: the rewrite names it by its absolute path
+run_hook claude "$TMP/sbx.json" --isolated --sandbox --no-daemon --policy rel.yaml
+rewritten=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1])["hookSpecificOutput"]
+assert "permissionDecision" not in d, d; print(d["updatedInput"]["command"])' "$OUT" 2>/dev/null)
+[ "$RC" = 0 ] && [[ "$rewritten" == "$WARDEN sandbox --policy $TMP/rel.yaml --isolated -- bash -c "* ]] && ok \
+  || fail "--sandbox answer: rc=$RC out=$OUT err=$ERR"
+# Run by bash with a stub in the binary's place, the stub gets the original command byte for byte.
+mkdir -p "$TMP/stub"
+printf '#!/bin/sh\nprintf "%%s\\0" "$@" > "%s/argv"\n' "$TMP" > "$TMP/stub/warden"; chmod +x "$TMP/stub/warden"
+bash -c "${rewritten/#"$WARDEN"/$TMP/stub/warden}"
+got=$(python3 -c 'import sys; a=open(sys.argv[1],"rb").read().split(b"\0")[:-1]; print(a[-1].decode())' "$TMP/argv" 2>/dev/null)
+[ "$got" = "echo 'it'\''s' > out.txt" ] && ok || fail "--sandbox round trip: got '$got' from $rewritten"
+for agent in qwen codex copilot cursor droid; do
+  run_hook "$agent" "$CLAUDE_LS" --isolated --sandbox
+  [ "$RC" = 2 ] && [[ "$ERR" == *"--sandbox"* ]] && ok || fail "$agent --sandbox must block: $RC $OUT $ERR"
+  out=$(HOME=$TMP/home "$WARDEN" install "$agent" --sandbox 2>&1) && rc=0 || rc=$?
+  [ "$rc" = 64 ] && [ ! -e "$TMP/home" ] && ok || fail "install $agent --sandbox must refuse: $rc $out"
+done
+out=$(HOME=$TMP/home "$WARDEN" install claude --sandbox --print 2>&1)
+[[ "$out" == *"hook claude --socket"*"--sandbox"* ]] && ok || fail "install claude --sandbox --print: $out"
+
 # ---- --help ------------------------------------------------------------------------------------------
 out=$("$WARDEN" hook --help 2>&1) && rc=0 || rc=$?
 [ "$rc" = 0 ] && [[ "$out" == *Examples* ]] && [[ "$out" == *"warden hook claude"* ]] && [[ "$out" == *failClosed* ]] \
