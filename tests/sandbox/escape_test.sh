@@ -54,8 +54,8 @@ mkdir -p "$TMPDIR" "$SCRATCH" "$BIN" "$ROOT/policies"
 
 cat >"$POLICY" <<'EOF'
 version: 1
-# The escape suite's layer over the built-in profile (lists add up): network off, a small
-# process limit for the fork bomb, the decoy secrets named explicitly as well.
+# The escape suite's layer over the built-in profile (lists add up): network off, the decoy
+# secrets named explicitly as well. (The fork bomb's process limit is a layer of its own.)
 sandbox:
   ai:
     enabled: true
@@ -63,7 +63,6 @@ sandbox:
     unix_sockets: on
     deny_read: ["~/.ssh", "~/.aws"]
     protected: ["$WORKSPACE/.warden", "$WORKSPACE/.git/hooks", "$WORKSPACE/.git/config", "$WORKSPACE/.claude"]
-    limits: {nproc: 64}
     unsupported: refuse
 EOF
 cat >"$ROOT/policies/daemon.yaml" <<'EOF'
@@ -179,7 +178,7 @@ say_escape() {
 
 SBX=("$WARDEN" sandbox --isolated --policy "$POLICY" --context ai --)
 EXEC=("$WARDEN" exec --sandbox --no-daemon --isolated --policy "$POLICY" --context ai --)
-DENIED='Permission denied|Operation not permitted|Read-only file system|No such file or directory|Invalid cross-device link|Device or resource busy|EACCES|EPERM|EROFS|ENOENT|EXDEV|EBUSY|Connection refused'
+DENIED='Permission denied|Operation not permitted|Read-only file system|No such file or directory|Invalid cross-device link|Device or resource busy|EACCES|EPERM|EROFS|ENOENT|EXDEV|EBUSY|ESRCH|No such process|Connection refused'
 
 # Preflight: the sandbox must apply here at all, or the whole suite is meaningless.
 out=$(cd "$WORK" && "${SBX[@]}" /bin/true 2>&1); rc=$?
@@ -229,10 +228,12 @@ blocked() {
     case $1 in
       -e) re=$2; shift 2 ;;
       --exec) runner=("${EXEC[@]}"); name="$name [warden exec --sandbox]"; shift ;;
+      --target) export ESC_TARGET=$2; shift 2 ;;  # for escape.c's env:ESC_TARGET
     esac
   done
   shift
   out=$(cd "$WORK" && timeout -k 5 60 "${runner[@]}" "$@" 2>&1 </dev/null); rc=$?
+  unset ESC_TARGET
   local intact=1 others=1
   decoys_intact "$name" || intact=0
   others_intact || others=0
@@ -283,8 +284,8 @@ blocked "python connects to Warden's socket" -- "$PY" -c "import socket; s=socke
 blocked "C connects to Warden's socket" -- "$ESC" unix-connect "$WARDEN_SOCKET"
 [ -n "$HAVE_PERL" ] && blocked "perl connects to Warden's socket" -- perl -MIO::Socket::UNIX -e "IO::Socket::UNIX->new(Peer => '$WARDEN_SOCKET') or die \"\$!\n\""
 [ -n "$HAVE_NODE" ] && blocked "node connects to Warden's socket" -- node -e "require('net').connect('$WARDEN_SOCKET').on('connect',()=>{console.log('ESCAPED');process.exit(0)}).on('error',e=>{console.error(e.code, e.message);process.exit(1)})"
-blocked "warden status from inside (the daemon over its socket)" -e 'not running|No such file|Permission denied|cannot|refused' -- "$WARDEN" status
-blocked "C connects to Warden's socket" --exec -- "$ESC" unix-connect "$WARDEN_SOCKET"
+blocked "warden status from inside (the daemon over its socket)" -e 'no daemon|not running|No such file|Permission denied|cannot|refused' -- "$WARDEN" status
+blocked "C connects to Warden's socket" --exec --target "$WARDEN_SOCKET" -- "$ESC" unix-connect env:ESC_TARGET
 "$ESC" unix-connect "$HOME/.ssh/agent.sock" >/dev/null && [ -s "$SCRATCH/listeners.log" ] &&
   say_ok "control: the decoy ssh-agent socket answers outside the sandbox" ||
   say_fail "control: the decoy ssh-agent socket does not answer outside the sandbox"
@@ -308,7 +309,7 @@ blocked "python creates ~/.ssh/authorized_keys" -- "$PY" -c "open('$HOME/.ssh/au
 [ -n "$HAVE_NODE" ] && blocked "node writes outside" -- node -e "require('fs').writeFileSync('$OUT/node.txt','evil')"
 blocked "C writes outside" -- "$ESC" write "$OUT/c.txt"
 blocked "C appends to ~/.bashrc" -- "$ESC" write "$HOME/.bashrc"
-blocked "C writes outside" --exec -- "$ESC" write "$OUT/c-exec.txt"
+blocked "C writes outside" --exec --target "$OUT/c-exec.txt" -- "$ESC" write env:ESC_TARGET
 
 # ---- reading the decoy secrets and Warden's state -------------------------------------------------
 blocked "cat ~/.ssh/id_ed25519" -- cat "$HOME/.ssh/id_ed25519"
@@ -318,7 +319,7 @@ blocked "python reads ~/.aws/credentials" -- "$PY" -c "print(open('$HOME/.aws/cr
 [ -n "$HAVE_PERL" ] && blocked "perl reads ~/.ssh/id_ed25519" -- perl -e "open(my \$f, '<', '$HOME/.ssh/id_ed25519') or die \"\$!\n\"; print <\$f>"
 [ -n "$HAVE_NODE" ] && blocked "node reads ~/.aws/credentials" -- node -e "process.stdout.write(require('fs').readFileSync('$HOME/.aws/credentials'))"
 blocked "C reads ~/.ssh/id_ed25519" -- "$ESC" read "$HOME/.ssh/id_ed25519"
-blocked "C reads ~/.aws/credentials" --exec -- "$ESC" read "$HOME/.aws/credentials"
+blocked "C reads ~/.aws/credentials" --exec --target "$HOME/.aws/credentials" -- "$ESC" read env:ESC_TARGET
 blocked "cat Warden's approver key" -- cat "$WARDEN_STATE_DIR/approver.key"
 blocked "ls Warden's state directory" -- ls "$WARDEN_STATE_DIR"
 
@@ -334,7 +335,7 @@ blocked "git config core.hooksPath" -- git config core.hooksPath /nowhere
 [ -n "$HAVE_NODE" ] && blocked "node writes .git/config" -- node -e 'require("fs").appendFileSync(".git/config","[core]\n\tfsmonitor = evil\n")'
 blocked "C writes .claude/settings.json" -- "$ESC" write "$WORK/.claude/settings.json"
 blocked "bash writes ~/.claude/settings.json" -- bash -c 'echo "{}" >~/.claude/settings.json'
-blocked "C writes .git/hooks/pre-commit" --exec -- "$ESC" write "$WORK/.git/hooks/pre-commit"
+blocked "C writes .git/hooks/pre-commit" --exec --target "$WORK/.git/hooks/pre-commit" -- "$ESC" write env:ESC_TARGET
 blocked "edit the test's own policy file" -- bash -c "echo 'sandbox: {}' >>$(sh_q "$POLICY")"
 
 # ---- symlinks ------------------------------------------------------------------------------------
@@ -446,7 +447,7 @@ blocked "write /proc/DECOY/mem" -- bash -c "echo x >/proc/$DECOY_PID/mem"
 
 # ---- undoing the sandbox itself -----------------------------------------------------------------------
 blocked "C umount .git/hooks" -- "$ESC" umount "$WORK/.git/hooks"
-blocked "umount Warden's hidden socket dir" -- umount -l "$(dirname "$WARDEN_SOCKET")"
+blocked "umount Warden's hidden socket dir" -e "$DENIED|must be superuser" -- umount -l "$(dirname "$WARDEN_SOCKET")"
 blocked "C mount a tmpfs outside" -- "$ESC" mount "$OUT"
 blocked "C unshare a user+mount namespace" -- "$ESC" unshare
 blocked "unshare -rm, then umount .git/hooks" -- unshare -rm sh -c 'umount .git/hooks && echo evil >>.git/hooks/pre-commit'
@@ -457,13 +458,18 @@ exec 9>>"$OUT/existing.txt"
 blocked "write to an inherited descriptor of a file outside" -e 'Bad file descriptor' -- bash -c 'echo evil >&9'
 exec 9>&-
 
-# ---- a fork bomb under nproc: 64 -------------------------------------------------------------------
-# Bounded twice: escape.c stops at 512 processes by itself, and the whole run is its own session,
-# killed (group and stragglers) afterwards. The classic bash bomb only runs if that one was stopped.
+# ---- a fork bomb under a small nproc ---------------------------------------------------------------
+# RLIMIT_NPROC counts every process (thread) of the user on the machine, so the limit is what the user
+# runs now plus 64 (a root runner keeps no capability that would lift it). Bounded twice:
+# escape.c stops at 512 processes by itself, and the whole run is its own session, killed (group
+# and stragglers) afterwards. The classic bash bomb only runs if that one was stopped.
+NPROC=$(( $(ps -L -U "$(id -u)" -o lwp= | wc -l) + 64 ))  # threads count too
+printf 'version: 1\nsandbox:\n  ai:\n    limits: {nproc: %d}\n' "$NPROC" >"$ROOT/policies/nproc.yaml"
 bomb() {  # bomb SECONDS CMD…: confined, in its own session; leftovers killed
   local secs=$1 rc
   shift
-  (cd "$WORK" && exec setsid timeout -s KILL "$secs" "${SBX[@]}" "$@" >"$SCRATCH/bomb.out" 2>&1 </dev/null) &
+  (cd "$WORK" && exec setsid timeout -s KILL "$secs" "$WARDEN" sandbox --isolated --policy "$POLICY" \
+     --policy "$ROOT/policies/nproc.yaml" --context ai -- "$@" >"$SCRATCH/bomb.out" 2>&1 </dev/null) &
   local pid=$!
   wait "$pid"; rc=$?
   local sid
@@ -479,11 +485,11 @@ bomb 60 "$ESC" forkbomb 512; rc=$?
 bomb_out=$(cat "$SCRATCH/bomb.out")
 decoys_intact "fork bomb" >/dev/null
 if [ "$rc" = 1 ] && [[ $bomb_out == *"refused: fork"* ]]; then
-  say_ok "fork bomb (C, 512 at most) stopped by nproc: $(head -1 <<<"$bomb_out")"
+  say_ok "fork bomb (C, 512 at most) stopped by nproc: $NPROC: $(head -1 <<<"$bomb_out")"
   bomb 10 bash -c ':(){ :|:& };:; sleep 8'
   say_ok "the classic bash fork bomb ran 10 s under nproc and was cleaned up: $(tail -1 "$SCRATCH/bomb.out")"
 else
-  say_fail "fork bomb (C, 512 at most) was not stopped by nproc: 64 (exit $rc): $(tr '\n' ' ' <<<"$bomb_out")"
+  say_fail "fork bomb (C, 512 at most) was not stopped by nproc: $NPROC (exit $rc): $(tr '\n' ' ' <<<"$bomb_out")"
 fi
 others_intact || say_fail "the fork bomb disturbed the decoy processes"
 
