@@ -51,7 +51,8 @@ void AddPlaceFlags(CLI::App* app, PlaceFlags* flags) {
 }
 
 std::shared_ptr<const policy::Snapshot> LoadFromFlags(const PolicyFlags& flags, const std::string& cwd, bool quiet,
-                                                      policy::LoadResult* result, const WardenSelf* self) {
+                                                      policy::LoadResult* result, const WardenSelf* self,
+                                                      bool sandbox_only) {
   policy::LoadOptions opts;
   opts.profile = flags.profile.empty() ? "default" : flags.profile;
   opts.user_layer = !flags.isolated;
@@ -61,6 +62,7 @@ std::shared_ptr<const policy::Snapshot> LoadFromFlags(const PolicyFlags& flags, 
   if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x == '/') opts.config_home = x;
   opts.files = flags.files;
   if (self) opts.self = *self;
+  opts.sandbox_only = sandbox_only;
   policy::LoadResult local;
   policy::LoadResult& r = result ? *result : local;
   r = policy::LoadPolicy(opts);

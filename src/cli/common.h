@@ -61,7 +61,7 @@ void AddPlaceFlags(CLI::App* app, PlaceFlags* flags);
 // Warden lives (the --socket/--state-dir in effect); unset, from the environment.
 std::shared_ptr<const policy::Snapshot> LoadFromFlags(const PolicyFlags& flags, const std::string& cwd,
                                                       bool quiet, policy::LoadResult* result = nullptr,
-                                                      const WardenSelf* self = nullptr);
+                                                      const WardenSelf* self = nullptr, bool sandbox_only = false);
 
 std::string CurrentDir();
 std::string HomeDir();
@@ -95,6 +95,7 @@ void RegisterHook(CLI::App& app, Runner* run);
 void RegisterServe(CLI::App& app, Runner* run);
 void RegisterStatus(CLI::App& app, Runner* run);
 void RegisterExec(CLI::App& app, Runner* run);
+void RegisterSandbox(CLI::App& app, Runner* run);
 void RegisterApprovals(CLI::App& app, Runner* run);  // approvals, approve, deny
 void RegisterInit(CLI::App& app, Runner* run);
 void RegisterInstall(CLI::App& app, Runner* run);

@@ -74,7 +74,7 @@ Verdict InProcess(const DecideOptions& o, const policy::Request& req) {
   v.in_process = true;
   static policy::LoadResult loaded;  // kept to the end: one-shot commands leave with ExitNow/exec
   WardenSelf self = WardenSelf::FromEnvironment(o.daemon.socket, o.daemon.state_dir);
-  auto snap = LoadFromFlags(o.policy, req.cwd, false, &loaded, &self);
+  auto snap = o.snapshot ? o.snapshot : LoadFromFlags(o.policy, req.cwd, false, &loaded, &self);
   if (!snap) {
     v.error = "the policy has errors";
     return v;

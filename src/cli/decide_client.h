@@ -20,6 +20,9 @@ struct DecideOptions {
   // On ask, wait this long for a person to approve through the daemon (0: return the ask).
   int wait_ms = 0;
   bool if_watched = false;  // wait only while someone watches the daemon's events
+  // In-process: decide with this snapshot (the caller loaded the policy already) instead of
+  // loading it again. Must be a full load, not a sandbox_only one.
+  std::shared_ptr<const policy::Snapshot> snapshot;
 };
 
 struct Verdict {

@@ -69,7 +69,7 @@ Run 'warden COMMAND --help' for a command's flags and examples.
   static constexpr std::pair<std::string_view, void (*)(CLI::App&, Runner*)> kCommands[] = {
       {"check", RegisterCheck}, {"explain", RegisterExplain}, {"policy", RegisterPolicy}, {"bench", RegisterBench},
       {"audit", RegisterAudit}, {"hook", RegisterHook},       {"status", RegisterStatus},
-      {"exec", RegisterExec},   {"approvals", RegisterApprovals}, {"init", RegisterInit}, {"install", RegisterInstall}, {"doctor", RegisterDoctor}, {"monitor", RegisterMonitor},
+      {"exec", RegisterExec},   {"sandbox", RegisterSandbox}, {"approvals", RegisterApprovals}, {"init", RegisterInit}, {"install", RegisterInstall}, {"doctor", RegisterDoctor}, {"monitor", RegisterMonitor},
       {"token", RegisterToken}, {"mcp", RegisterMcp}};
   std::string_view first = argc > 1 ? std::string_view(argv[1]) : std::string_view();
   if (first == "approve" || first == "deny") first = "approvals";  // registered together

@@ -15,6 +15,7 @@
 
 #include "cli/common.h"
 #include "cli/decide_client.h"
+#include "cli/sandbox_run.h"
 
 namespace warden::cli {
 namespace {
@@ -32,6 +33,8 @@ Environment:
   WARDEN_REAL_SHELL   the shell to run (default /bin/bash)
   WARDEN_CONTEXT      ai (default), human or service
   WARDEN_FAIL_OPEN=1  run the command when nothing could be decided (off by default)
+  WARDEN_SANDBOX=1    confine the command by the context's kernel sandbox even where the policy does
+                      not enable it (the default profile enables it for ai; nothing turns it off)
   WARDEN_APPROVAL_WAIT  seconds to wait for a person on ask (default 120; 0: refuse at once)
   WARDEN_SOCKET, WARDEN_STATE_DIR   where the daemon is (see warden serve --help)
 
@@ -112,17 +115,28 @@ int RunShell(const std::vector<std::string>& args) {
   req.home = HomeDir();
   DecideOptions o;
   o.wait_ms = std::atoi(EnvOr("WARDEN_APPROVAL_WAIT", "120").c_str()) * 1000;
+  auto snap = LoadForRun(&o, req.cwd);
+  if (!snap) {
+    std::cerr << "warden: denied: the policy has errors (warden policy check), so its sandbox cannot be built\n";
+    ExitNow(kExitExecDenied);
+  }
+  auto plan = PlanFor(*snap, req.context, EnvOr("WARDEN_SANDBOX", "") == "1", RunPlace(o.daemon));
+  if (plan) req.sandbox = plan->hash;
+  auto confine_and_run = [&] {
+    if (plan) ConfineOrExit(*plan, o.daemon, req, "warden shell");
+    RunRealShell(shell, args);
+  };
   Verdict v = DecideRequest(o, req);
   if (!v.decided) {
     if (EnvOr("WARDEN_FAIL_OPEN", "") == "1") {
       std::cerr << "warden: " << v.error << "; running anyway because WARDEN_FAIL_OPEN=1 (recorded, see warden status)\n";
       RecordFailOpen(o.daemon, req, v.error);
-      RunRealShell(shell, args);
+      confine_and_run();
     }
     std::cerr << "warden: denied: " << v.error << " (nothing was decided, and Warden fails closed)\n";
     ExitNow(kExitExecDenied);
   }
-  if (v.decision == policy::Decision::kAllow) RunRealShell(shell, args);
+  if (v.decision == policy::Decision::kAllow) confine_and_run();
   std::string rule = v.rule.empty() ? std::string() : " [" + v.rule + "]";
   std::cerr << (v.decision == policy::Decision::kAsk ? "warden: needs approval (nobody approved it): " : "warden: denied: ")
             << v.reason << rule << "\n";

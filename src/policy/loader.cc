@@ -1,5 +1,7 @@
 #include "policy/loader.h"
 
+#include "policy/sandbox_merge.h"
+
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -146,7 +148,7 @@ LoadResult LoadPolicyTexts(const std::vector<PolicyText>& texts) {
   return LoadPolicyTexts(texts, WardenSelf::FromEnvironment());
 }
 
-LoadResult LoadPolicyTexts(const std::vector<PolicyText>& texts, const WardenSelf& self) {
+LoadResult LoadPolicyTexts(const std::vector<PolicyText>& texts, const WardenSelf& self, bool sandbox_only) {
   LoadResult result;
   bool read_ok = true;
   for (const auto& t : texts) {
@@ -160,6 +162,24 @@ LoadResult LoadPolicyTexts(const std::vector<PolicyText>& texts, const WardenSel
   std::vector<PolicyText> pack_texts;
   ExpandPacks(&result.layers, &pack_texts, &result.diagnostics);
   if (result.diagnostics.has_errors()) return result;
+  if (sandbox_only) {
+    auto snap = std::make_shared<Snapshot>();
+    snap->self = self;
+    snap->sandbox = MergeSandbox(
+        result.layers,
+        [&](std::string_view id) -> const RuleSpec* {
+          const RuleSpec* found = nullptr;  // the last layer's rule of that id, as in Compile
+          for (const auto& file : result.layers) {
+            for (const auto& r : file.rules) {
+              if (r.id.value == id) found = &r;
+            }
+          }
+          return found;
+        },
+        nullptr);
+    result.snapshot = std::move(snap);
+    return result;
+  }
   std::vector<PolicyText> all_texts = texts;
   all_texts.insert(all_texts.end(), pack_texts.begin(), pack_texts.end());
   // The built-in layers alone were checked when they were written (BuiltinPolicyTest loads
@@ -203,7 +223,7 @@ LoadResult LoadPolicy(const LoadOptions& options) {
   }
   for (const auto& f : options.files) add_file(f, LayerKind::kCommandLine, true);
   if (failed.diagnostics.has_errors()) return failed;
-  return LoadPolicyTexts(texts, options.self ? *options.self : WardenSelf::FromEnvironment());
+  return LoadPolicyTexts(texts, options.self ? *options.self : WardenSelf::FromEnvironment(), options.sandbox_only);
 }
 
 }  // namespace warden::policy

@@ -37,6 +37,10 @@ struct LoadOptions {
   // Where Warden lives for this process ($WARDEN_CONFIG, $WARDEN_STATE, $WARDEN_RUNTIME in
   // rules); unset: from the environment.
   std::optional<WardenSelf> self;
+  // Read the layers and merge only their `sandbox:` sections (no checks, no rules compiled):
+  // the snapshot has `sandbox` and nothing else to decide with. For a client whose decisions
+  // come from the daemon but whose sandbox is its own (a third of the cost of a full load).
+  bool sandbox_only = false;
 };
 
 struct PolicyText {
@@ -58,7 +62,7 @@ LoadResult LoadPolicy(const LoadOptions& options);
 // The same, from texts already in memory (tests, fuzzing, embedded policies); Warden's own
 // locations from the environment unless given.
 LoadResult LoadPolicyTexts(const std::vector<PolicyText>& texts);
-LoadResult LoadPolicyTexts(const std::vector<PolicyText>& texts, const WardenSelf& self);
+LoadResult LoadPolicyTexts(const std::vector<PolicyText>& texts, const WardenSelf& self, bool sandbox_only = false);
 
 // The built-in profile's texts ("default", "strict", "none"); false for an unknown name.
 bool BuiltinProfile(std::string_view name, std::vector<PolicyText>* out);

@@ -26,7 +26,7 @@ class RequestReader {
     r.kind = *parsed;
     std::vector<std::string_view> allowed = {"kind", "context"};
     switch (r.kind) {
-      case RequestKind::kExec: allowed.insert(allowed.end(), {"command", "argv", "cwd", "workspace", "home"}); break;
+      case RequestKind::kExec: allowed.insert(allowed.end(), {"command", "argv", "cwd", "workspace", "home", "sandbox"}); break;
       case RequestKind::kFile: allowed.insert(allowed.end(), {"op", "path", "recursive", "cwd", "workspace", "home"}); break;
       case RequestKind::kAction: allowed.insert(allowed.end(), {"subject", "action", "resource"}); break;
       case RequestKind::kHttp: allowed.insert(allowed.end(), {"method", "url", "path", "cwd", "workspace", "home"}); break;
@@ -89,6 +89,11 @@ class RequestReader {
   }
 
   Status Exec(Request* r) {
+    if (const json::value* sb = obj_.if_contains("sandbox")) {
+      auto s = String(*sb, "sandbox", 128);
+      if (!s.ok()) return s.status();
+      r->sandbox = std::move(s).value();
+    }
     const json::value* cmd = obj_.if_contains("command");
     const json::value* argv = obj_.if_contains("argv");
     if (cmd && argv) return Status::InvalidArgument("request: give either 'command' or 'argv', not both");

@@ -36,6 +36,9 @@ struct Request {
   std::string command;
   std::vector<std::string> argv;
   bool has_argv = false;
+  // The rule set (hash, src/sandbox/plan.h) the program will run confined to; "" unconfined.
+  // Not decided on: carried into the audit record.
+  std::string sandbox;
   // where it happens (exec, file and http)
   std::string cwd;
   std::string workspace;

@@ -114,6 +114,9 @@ Status EnterNamespaces(const Plan& plan) {
   if (net) {
     if (Status s = LoopbackUp(); !s.ok()) return s;
   }
+  // The working directory still points into the mounts as they were: enter it again through
+  // the new ones, or a relative path would reach what they cover.
+  if (!plan.cwd.empty() && ::chdir(plan.cwd.c_str()) != 0) return Errno("enter " + plan.cwd + " again");
   return Status::Ok();
 }
 

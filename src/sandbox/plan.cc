@@ -1,9 +1,12 @@
 #include "sandbox/plan.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <climits>
 #include <glob.h>
 #include <sodium.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -22,14 +25,18 @@ bool StartsWithVar(const std::string& s, std::string_view var, std::string* rest
   return true;
 }
 
-// The canonical form of an existing path ("" when it does not exist).
+// The canonical form of an existing path ("" when it does not exist): the kernel's own name
+// for it (one open, one readlink), not a readlink per component.
 std::string Canonical(const std::string& path) {
   if (path.empty() || path[0] != '/') return {};
-  char* real = ::realpath(path.c_str(), nullptr);
-  if (real == nullptr) return {};
-  std::string out(real);
-  std::free(real);
-  return out;
+  int fd = ::open(path.c_str(), O_PATH | O_CLOEXEC);
+  if (fd < 0) return {};
+  char buf[PATH_MAX];
+  std::string link = "/proc/self/fd/" + std::to_string(fd);
+  ssize_t n = ::readlink(link.c_str(), buf, sizeof(buf));
+  ::close(fd);
+  if (n <= 0 || buf[0] != '/') return {};
+  return std::string(buf, static_cast<size_t>(n));
 }
 
 bool IsDir(const std::string& path) {
@@ -70,13 +77,19 @@ std::string Parent(const std::string& p) {
 
 class Planner {
  public:
-  Planner(const policy::SandboxSettings& s, const Place& place) : place_(place) { plan_.settings = s; }
+  Planner(const policy::SandboxSettings& s, const Place& place) : place_(place) {
+    plan_.settings = s;
+    plan_.cwd = place.cwd;
+  }
 
   Plan Make() {
     Writable();
     Protected();
     DenyRead();
     Self();
+    // Parents are mounted before what lies inside them.
+    std::stable_sort(plan_.pinned.begin(), plan_.pinned.end(),
+                     [](const std::string& a, const std::string& b) { return a.size() < b.size(); });
     Rules();
     Hash();
     return std::move(plan_);
@@ -140,7 +153,16 @@ class Planner {
   // A path that must not be read: outside writable roots Landlock leaves it out; inside, it is
   // covered. A path that holds the home, the workspace or the cwd cannot be left out (the run
   // needs them): noted instead.
-  void DenyReadPath(const std::string& p) {
+  void DenyReadPath(const std::string& p, bool self = false) {
+    for (const char* pseudo : {"/proc", "/sys", "/dev"}) {
+      if (IsUnder(p, pseudo)) {
+        // Another process's /proc entries (environ, mem) need ptrace rights, which Landlock
+        // already refuses outside the sandbox; the sandbox's own are its own business.
+        plan_.notes.push_back("deny_read " + p + ": a kernel file system; other processes' entries are refused by Landlock's ptrace scoping");
+        return;
+      }
+    }
+    if (!self && ::access(p.c_str(), R_OK) != 0) return;  // the file system's permissions refuse it already
     for (const auto& needed : {place_.home, place_.workspace, place_.cwd}) {
       std::string c = Canonical(needed);
       if (!c.empty() && IsUnder(c, p)) {
@@ -173,7 +195,7 @@ class Planner {
   void Self() {
     const WardenSelf& s = place_.self;
     if (std::string c = Canonical(s.config_dir); !c.empty()) MakeReadOnly(c);
-    if (std::string c = Canonical(s.state_dir); !c.empty()) DenyReadPath(c);
+    if (std::string c = Canonical(s.state_dir); !c.empty()) DenyReadPath(c, true);
     std::string runtime = Canonical(s.runtime_dir);
     if (runtime.empty()) runtime = Canonical(s.socket);  // a socket in a shared directory
     if (!runtime.empty()) {
@@ -226,9 +248,14 @@ class Planner {
           if (name == "." || name == "..") continue;
           std::string child = a == "/" ? "/" + name : a + "/" + name;
           if (denied.count(child) || ancestors.count(child)) continue;
-          struct stat st {};
-          if (::lstat(child.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) continue;  // a link's target has its own rule
-          bool dir_entry = S_ISDIR(st.st_mode);
+          unsigned char type = e->d_type;
+          if (type == DT_UNKNOWN) {
+            struct stat st {};
+            if (::lstat(child.c_str(), &st) != 0) continue;
+            type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
+          }
+          if (type == DT_LNK) continue;  // a link's target has its own rule
+          bool dir_entry = type == DT_DIR;
           r.push_back({child, dir_entry ? fs::kRead : (fs::kRead & fs::kFileOnly), dir_entry});
         }
         ::closedir(dir);

@@ -46,6 +46,7 @@ struct Plan {
   std::vector<std::string> deny_read;  // not granted by Landlock (outside writable roots)
   std::vector<LandlockRule> rules;
   std::vector<std::string> notes;      // entries dropped, and why
+  std::string cwd;                     // entered again once the mounts are made
   bool needs_mount_namespace() const { return !pinned.empty() || !read_only.empty() || !hidden.empty(); }
   std::string hash;                    // sha256 of the canonical rule set, hex
 };

@@ -162,6 +162,7 @@ json::object RequestJson(const policy::Request& req) {
       } else {
         o["command"] = req.command;
       }
+      if (!req.sandbox.empty()) o["sandbox"] = req.sandbox;
       break;
     case policy::RequestKind::kFile:
       o["op"] = std::string(shell::FileOpName(req.op));

@@ -1,0 +1,64 @@
+#include "cli/sandbox_run.h"
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "cli/decide_client.h"
+#include "sandbox/confine.h"
+
+namespace warden::cli {
+
+sandbox::Place RunPlace(const DaemonFlags& daemon, const std::string& workspace) {
+  sandbox::Place p;
+  p.cwd = CurrentDir();
+  p.workspace = workspace.empty() ? FindWorkspace(p.cwd) : workspace;
+  p.home = HomeDir();
+  const char* tmp = std::getenv("TMPDIR");
+  p.tmpdir = tmp && *tmp == '/' ? tmp : "/tmp";
+  p.self = WardenSelf::FromEnvironment(daemon.socket, daemon.state_dir);
+  return p;
+}
+
+std::optional<sandbox::Plan> PlanFor(const policy::Snapshot& snap, policy::Context context, bool force,
+                                     const sandbox::Place& place, std::optional<policy::SandboxNetwork> network) {
+  policy::SandboxSettings s = snap.sandbox[static_cast<size_t>(context)];
+  if (!s.enabled && !force) return std::nullopt;
+  s.enabled = true;
+  if (network) s.network = *network;
+  return sandbox::MakePlan(s, place);
+}
+
+void ConfineOrExit(const sandbox::Plan& plan, const DaemonFlags& daemon, const policy::Request& req, const char* who) {
+  sandbox::ConfineResult r = sandbox::Confine(plan);
+  if (r.status.ok()) return;
+  if (r.unsupported && !plan.settings.refuse_unsupported) {
+    std::cerr << who << ": this kernel cannot confine the program (" << r.status.message()
+              << "); running it UNCONFINED because the policy says sandbox.unsupported: warn (recorded, see warden status)\n";
+    RecordFailOpen(daemon, req, "sandbox unsupported: " + r.status.message());
+    return;
+  }
+  std::cerr << who << ": the sandbox could not be applied: " << r.status.message()
+            << (r.unsupported ? " (the policy says sandbox.unsupported: refuse)" : "") << "; the program did not run\n";
+  ExitNow(kExitExecDenied);
+}
+
+std::shared_ptr<const policy::Snapshot> LoadForRun(DecideOptions* o, const std::string& cwd) {
+  static policy::LoadResult loaded;  // kept to the end: one-shot commands leave with ExitNow/exec
+  WardenSelf self = WardenSelf::FromEnvironment(o->daemon.socket, o->daemon.state_dir);
+  struct stat st {};
+  const bool daemon_likely = !o->no_daemon && ::stat(o->daemon.Socket().c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
+  auto snap = LoadFromFlags(o->policy, cwd, false, &loaded, &self, daemon_likely);
+  if (snap && !daemon_likely) o->snapshot = snap;
+  return snap;
+}
+
+std::optional<policy::SandboxNetwork> ParseNetwork(const std::string& s) {
+  if (s == "on") return policy::SandboxNetwork::kOn;
+  if (s == "loopback") return policy::SandboxNetwork::kLoopback;
+  if (s == "off") return policy::SandboxNetwork::kOff;
+  return std::nullopt;
+}
+
+}  // namespace warden::cli
