@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -67,6 +68,37 @@ Status Hide(const std::string& path) {
   return BindReadOnly("/dev/null", path);  // a file or a socket: an empty, read-only stand-in
 }
 
+// mount_setattr(2) (Linux 5.12), spelled out: Debian 12's headers do not have it.
+struct MountAttr {
+  uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+constexpr uint64_t kMountAttrReadOnly = 0x00000001;
+constexpr unsigned kAtRecursive = 0x8000;
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442
+#endif
+
+Status SetReadOnly(const std::string& path, bool read_only) {
+  MountAttr attr{};
+  (read_only ? attr.attr_set : attr.attr_clr) = kMountAttrReadOnly;
+  if (::syscall(SYS_mount_setattr, AT_FDCWD, path.c_str(), kAtRecursive, &attr, sizeof(attr)) != 0) {
+    return Errno(std::string(read_only ? "make " : "make writable ") + path + (read_only ? " read-only" : ""));
+  }
+  return Status::Ok();
+}
+
+// Every mount read-only, then each writable root bound onto itself and made writable again
+// (parents first, so a root inside another keeps its own mount).
+Status ReadOnlyExceptWritable(const Plan& plan) {
+  if (Status s = SetReadOnly("/", true); !s.ok()) return s;
+  for (const auto& w : plan.writable) {
+    if (::mount(w.c_str(), w.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) return Errno("bind " + w);
+    Status s = SetReadOnly(w, false);
+    if (!s.ok() && errno != EPERM) return s;  // EPERM: a file system that was read-only before stays so
+  }
+  return Status::Ok();
+}
+
 Status LoopbackUp() {
   int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return Errno("socket for lo");
@@ -87,7 +119,6 @@ Status LoopbackUp() {
 
 Status EnterNamespaces(const Plan& plan) {
   const bool net = plan.settings.network == policy::SandboxNetwork::kLoopback;
-  if (!plan.needs_mount_namespace() && !net) return Status::Ok();
   const uid_t uid = ::geteuid();
   const gid_t gid = ::getegid();
   int flags = CLONE_NEWNS | (net ? CLONE_NEWNET : 0);
@@ -102,6 +133,7 @@ Status EnterNamespaces(const Plan& plan) {
     if (Status s = WriteProc("/proc/self/gid_map", std::to_string(gid) + " " + std::to_string(gid) + " 1"); !s.ok()) return s;
   }
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0) return Errno("make the mounts private");
+  if (Status s = ReadOnlyExceptWritable(plan); !s.ok()) return s;
   for (const auto& p : plan.pinned) {
     if (::mount(p.c_str(), p.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) return Errno("pin " + p);
   }

@@ -56,6 +56,10 @@ std::vector<std::string> Matches(const std::string& expanded) {
   return out;
 }
 
+bool IsKernelFileSystem(const std::string& path) {
+  return IsUnder(path, "/proc") || IsUnder(path, "/sys") || IsUnder(path, "/dev");
+}
+
 bool UnderAny(const std::string& path, const std::vector<std::string>& roots, std::string* which = nullptr) {
   for (const auto& r : roots) {
     if (IsUnder(path, r)) {
@@ -88,8 +92,9 @@ class Planner {
     DenyRead();
     Self();
     // Parents are mounted before what lies inside them.
-    std::stable_sort(plan_.pinned.begin(), plan_.pinned.end(),
-                     [](const std::string& a, const std::string& b) { return a.size() < b.size(); });
+    auto shorter = [](const std::string& a, const std::string& b) { return a.size() < b.size(); };
+    std::stable_sort(plan_.pinned.begin(), plan_.pinned.end(), shorter);
+    std::stable_sort(plan_.writable.begin(), plan_.writable.end(), shorter);
     Rules();
     Hash();
     return std::move(plan_);
@@ -105,6 +110,12 @@ class Planner {
       std::string expanded = ExpandSandboxPath(trimmed, place_);
       if (expanded.empty()) {
         plan_.notes.push_back(std::string(what) + " " + s + ": not set here");
+        continue;
+      }
+      if (what == "deny_read" && IsKernelFileSystem(expanded)) {
+        // Another process's /proc entries (environ, mem) need ptrace rights, which Landlock
+        // already refuses outside the sandbox; the sandbox's own are its own business.
+        plan_.notes.push_back("deny_read " + s + ": a kernel file system; other processes' entries are refused by Landlock's ptrace scoping");
         continue;
       }
       bool any = false;
@@ -154,14 +165,6 @@ class Planner {
   // covered. A path that holds the home, the workspace or the cwd cannot be left out (the run
   // needs them): noted instead.
   void DenyReadPath(const std::string& p, bool self = false) {
-    for (const char* pseudo : {"/proc", "/sys", "/dev"}) {
-      if (IsUnder(p, pseudo)) {
-        // Another process's /proc entries (environ, mem) need ptrace rights, which Landlock
-        // already refuses outside the sandbox; the sandbox's own are its own business.
-        plan_.notes.push_back("deny_read " + p + ": a kernel file system; other processes' entries are refused by Landlock's ptrace scoping");
-        return;
-      }
-    }
     if (!self && ::access(p.c_str(), R_OK) != 0) return;  // the file system's permissions refuse it already
     for (const auto& needed : {place_.home, place_.workspace, place_.cwd}) {
       std::string c = Canonical(needed);
@@ -177,14 +180,10 @@ class Planner {
       }
     }
     if (UnderAny(p, plan_.writable)) {
-      std::string root;
-      UnderAny(p, plan_.writable, &root);
-      MakeReadOnly(p);  // pins the way to it
+      MakeReadOnly(p);  // pins the way to it, so that it cannot be renamed out from under its cover
       plan_.read_only.erase(std::remove(plan_.read_only.begin(), plan_.read_only.end(), p), plan_.read_only.end());
-      AddUnique(&plan_.hidden, p);
-      return;
     }
-    AddUnique(&plan_.deny_read, p);
+    AddUnique(&plan_.hidden, p);
   }
 
   void DenyRead() {
@@ -214,8 +213,6 @@ class Planner {
                                 plan_.read_only.end());
         }
         AddUnique(&plan_.hidden, runtime);
-        plan_.deny_read.erase(std::remove(plan_.deny_read.begin(), plan_.deny_read.end(), runtime),
-                              plan_.deny_read.end());
       }
     }
     // A hidden place is not also pinned or read-only.
@@ -224,43 +221,11 @@ class Planner {
     }
   }
 
-  // Read rights: "/" when nothing is denied; otherwise every entry of every ancestor of a denied
-  // path except the denied paths and the ancestors themselves, which get only READ_DIR.
+  // Landlock: read and execute everywhere (what must not be read is covered by a mount), write
+  // beneath the writable roots, and the devices every program writes to.
   void Rules() {
     std::vector<LandlockRule>& r = plan_.rules;
-    if (plan_.deny_read.empty()) {
-      r.push_back({"/", fs::kRead, true});
-    } else {
-      std::set<std::string> denied(plan_.deny_read.begin(), plan_.deny_read.end());
-      std::set<std::string> ancestors;
-      for (const auto& d : plan_.deny_read) {
-        for (std::string a = Parent(d);; a = Parent(a)) {
-          ancestors.insert(a);
-          if (a == "/") break;
-        }
-      }
-      for (const auto& a : ancestors) {
-        r.push_back({a, fs::kReadDir, true});
-        DIR* dir = ::opendir(a.c_str());
-        if (dir == nullptr) continue;
-        while (struct dirent* e = ::readdir(dir)) {
-          std::string name = e->d_name;
-          if (name == "." || name == "..") continue;
-          std::string child = a == "/" ? "/" + name : a + "/" + name;
-          if (denied.count(child) || ancestors.count(child)) continue;
-          unsigned char type = e->d_type;
-          if (type == DT_UNKNOWN) {
-            struct stat st {};
-            if (::lstat(child.c_str(), &st) != 0) continue;
-            type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
-          }
-          if (type == DT_LNK) continue;  // a link's target has its own rule
-          bool dir_entry = type == DT_DIR;
-          r.push_back({child, dir_entry ? fs::kRead : (fs::kRead & fs::kFileOnly), dir_entry});
-        }
-        ::closedir(dir);
-      }
-    }
+    r.push_back({"/", fs::kRead, true});
     for (const auto& w : plan_.writable) r.push_back({w, fs::kRead | fs::kWrite, true});
     // Devices every program writes to. /dev/pts and /dev/ptmx for terminals a program opens.
     for (const char* dev : {"/dev/null", "/dev/zero", "/dev/full", "/dev/tty", "/dev/ptmx"}) {
@@ -279,6 +244,7 @@ class Planner {
             std::to_string(s.limits.nofile) + "," + std::to_string(s.limits.core) + "\n";
     for (const auto& p : plan_.pinned) text += "pin " + p + "\n";
     for (const auto& p : plan_.read_only) text += "ro " + p + "\n";
+    for (const auto& p : plan_.writable) text += "rw " + p + "\n";
     for (const auto& p : plan_.hidden) text += "hide " + p + "\n";
     for (const auto& rule : plan_.rules) text += "rule " + std::to_string(rule.access) + " " + rule.path + "\n";
     unsigned char digest[crypto_hash_sha256_BYTES];

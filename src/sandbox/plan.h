@@ -3,16 +3,18 @@
 // and the Landlock rules expanded. Built before the program starts, printed by
 // `warden explain --sandbox`, applied by confine.h. Its hash names the rule set in the audit log.
 //
-// How each promise is kept (docs/SECURITY.md, "Sandbox"):
-//   writes       Landlock grants write rights only beneath `writable` roots (and a few devices)
+// How each promise is kept (docs/SECURITY.md, "Sandbox"), in a private mount namespace:
+//   writes       every mount is made read-only and the `writable` roots are bound back
+//                read-write (so chmod, chown, utimes and xattrs outside them fail too, which
+//                Landlock has no right for); Landlock grants write rights only beneath them
 //   protected    inside a writable root Landlock cannot take a right back, so those paths are
-//                bind-mounted read-only in a private mount namespace; every directory between
-//                the root and them is a mount point too, so that none can be renamed away
-//   deny_read    outside writable roots: Landlock read rights are granted to everything *but*
-//                them (each ancestor's other entries get their own rule); inside writable roots:
-//                covered by an empty read-only mount
+//                bind-mounted read-only; every directory between the root and them is a mount
+//                point too, so that none can be renamed away
+//   deny_read    covered by an empty read-only mount (a tmpfs over a directory, /dev/null over
+//                a file): nothing to read, list or connect to (Landlock cannot refuse a Unix
+//                socket's connect, nor listing a directory inside a readable one)
 //   Warden       its configuration never writable, its state never readable, its socket's
-//                directory covered (a Unix socket cannot be refused by Landlock)
+//                directory covered
 // Plain data; MakePlan reads the file system (stat, readdir) and nothing else.
 #pragma once
 
@@ -39,15 +41,13 @@ struct LandlockRule {
 
 struct Plan {
   policy::SandboxSettings settings;
-  std::vector<std::string> writable;   // canonical, existing directories
+  std::vector<std::string> writable;   // canonical, existing directories, parents first
   std::vector<std::string> pinned;     // bind-mounted onto themselves (cannot be renamed or removed)
   std::vector<std::string> read_only;  // bind-mounted read-only
   std::vector<std::string> hidden;     // covered by an empty read-only mount
-  std::vector<std::string> deny_read;  // not granted by Landlock (outside writable roots)
   std::vector<LandlockRule> rules;
   std::vector<std::string> notes;      // entries dropped, and why
   std::string cwd;                     // entered again once the mounts are made
-  bool needs_mount_namespace() const { return !pinned.empty() || !read_only.empty() || !hidden.empty(); }
   std::string hash;                    // sha256 of the canonical rule set, hex
 };
 

@@ -37,7 +37,6 @@ boost::json::object PlanJson(const Plan& plan, int landlock_abi) {
   o["read_only"] = Strings(plan.read_only);
   o["pinned"] = Strings(plan.pinned);
   o["hidden"] = Strings(plan.hidden);
-  o["deny_read"] = Strings(plan.deny_read);
   boost::json::array rules;
   for (const auto& r : plan.rules) {
     rules.push_back({{"path", r.path}, {"access", AccessText(r.access)}, {"bits", r.access}});
@@ -62,11 +61,11 @@ std::string PlanText(const Plan& plan, int landlock_abi) {
     t += ":\n";
     for (const auto& p : v) t += "  " + p + "\n";
   };
+  t += "everything else: read-only (every mount), Landlock: read and execute\n";
   list("writable", plan.writable);
   list("read-only inside writable roots (mounts)", plan.read_only);
   list("kept in place (mount points, cannot be renamed)", plan.pinned);
-  list("covered (empty, read-only)", plan.hidden);
-  list("not readable (Landlock)", plan.deny_read);
+  list("covered: not readable, listable or connectable (an empty read-only mount)", plan.hidden);
   t += "limits: nproc " + Limit(s.limits.nproc) + ", fsize " + Limit(s.limits.fsize) + ", nofile " +
        Limit(s.limits.nofile) + ", core " + Limit(s.limits.core) + "\n";
   t += "Landlock rules: " + std::to_string(plan.rules.size()) + " (warden explain --sandbox --json lists them)\n";

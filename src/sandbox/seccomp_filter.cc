@@ -37,13 +37,9 @@ Status ApplySeccomp(const Plan& plan) {
   Ctx ctx(seccomp_init(SCMP_ACT_ALLOW));
   if (!ctx) return Status::Internal("seccomp_init failed");
   scmp_filter_ctx c = ctx.get();
-  // The other ABIs of this machine: a 32-bit call must not get around a 64-bit rule.
-  for (uint32_t arch : {SCMP_ARCH_X86, SCMP_ARCH_X32}) {
-    if (seccomp_arch_native() == SCMP_ARCH_X86_64) {
-      int rc = seccomp_arch_add(c, arch);
-      if (rc != 0 && rc != -EEXIST) return Fail("arch", rc);
-    }
-  }
+  // Only the native ABI is in the filter: a call through another one (i386's int 0x80, x32)
+  // would get around the rules, so it kills the process instead (libseccomp's bad-arch action).
+  if (int rc = seccomp_attr_set(c, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS); rc != 0) return Fail("badarch", rc);
   if (int rc = seccomp_attr_set(c, SCMP_FLTATR_CTL_TSYNC, 1); rc != 0) return Fail("tsync", rc);
   const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
   for (const auto& name : RefusedSyscalls()) {

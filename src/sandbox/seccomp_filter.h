@@ -5,7 +5,8 @@
 // input (ioctl TIOCSTI, TIOCLINUX), packet sockets; and, as the plan says, IPv4/IPv6 sockets
 // (network off) or Unix sockets. Refused calls fail with EPERM (EACCES for sockets), as a
 // permission problem would. clone3 answers ENOSYS so that the C library falls back to clone,
-// whose flags the filter can read. The 32-bit entry points (i386, x32) are filtered alike.
+// whose flags the filter can read. A system call through another ABI than the native one
+// (i386's int 0x80, x32) kills the process: 32-bit programs do not run confined.
 #pragma once
 
 #include <string>
