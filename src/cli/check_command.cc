@@ -3,6 +3,9 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "cli/sandbox_run.h"
+#include "sandbox/landlock.h"
+#include "sandbox/plan_json.h"
 #include "core/strings.h"
 
 namespace warden::cli {
@@ -21,6 +24,7 @@ struct CheckArgs {
   std::string request;
   bool argv = false;
   bool json = false;
+  bool sandbox = false;  // explain: the compiled sandbox instead of a request
 };
 
 void AddRequestFlags(CLI::App* cmd, CheckArgs* a) {
@@ -176,7 +180,35 @@ std::string RuleWhere(const policy::CompiledRule& r) {
   return r.file + (r.mark.line ? ":" + std::to_string(r.mark.line) : std::string());
 }
 
+// `warden explain --sandbox`: the context's sandbox compiled for this place, as warden exec
+// would apply it (whether or not the policy enables it there), with the rule set's hash.
+int RunExplainSandbox(const CheckArgs& a) {
+  auto ctx = policy::ParseContext(a.place.context.empty() ? "ai" : a.place.context);
+  if (!ctx) {
+    std::cerr << "warden explain: unknown context '" << a.place.context << "': use ai, human or service\n";
+    return kExitUsage;
+  }
+  std::string cwd = a.place.cwd.empty() ? CurrentDir() : a.place.cwd;
+  auto snap = LoadFromFlags(a.policy, cwd, a.json);
+  if (!snap) return kExitPolicy;
+  sandbox::Place place = RunPlace(DaemonFlags{}, a.place.workspace);
+  place.cwd = cwd;
+  if (a.place.workspace.empty()) place.workspace = FindWorkspace(cwd);
+  if (!a.place.home.empty()) place.home = a.place.home;
+  bool enabled = snap->sandbox[static_cast<size_t>(*ctx)].enabled;
+  auto plan = PlanFor(*snap, *ctx, true, place);
+  plan->settings.enabled = enabled;
+  const int abi = sandbox::LandlockAbi();
+  if (a.json) {
+    PrintJson(sandbox::PlanJson(*plan, abi));
+  } else {
+    std::cout << "context " << policy::ContextName(*ctx) << ": " << sandbox::PlanText(*plan, abi);
+  }
+  return 0;
+}
+
 int RunExplain(const CheckArgs& a) {
+  if (a.sandbox) return RunExplainSandbox(a);
   policy::Request req;
   if (auto err = BuildRequest(a, &req)) return *err;
   auto snap = LoadFromFlags(a.policy, req.cwd, false);
@@ -278,8 +310,12 @@ void RegisterExplain(CLI::App& app, Runner* run) {
   CLI::App* cmd = app.add_subcommand(
       "explain", "Like check, but show every fact found and, for each rule considered, whether it matched and why not");
   AddRequestFlags(cmd, args.get());
+  cmd->add_flag("--sandbox", args->sandbox,
+                "Print the context's kernel sandbox compiled for this place (writable roots, covers, limits, hash)");
   cmd->footer(std::string(R"(Examples:
   warden explain -- 'sudo env rm -rf ~'
+  warden explain --sandbox                     what warden exec would confine an ai command to, here
+  warden explain --sandbox --json --context human
   warden explain --profile strict -- 'git push --force origin main'
   warden explain --json --file write ~/.bashrc
   warden explain --url http://localhost:8080/admin
@@ -287,6 +323,7 @@ void RegisterExplain(CLI::App& app, Runner* run) {
 )") + kExitCodesHelp);
   cmd->callback([run, args, cmd] {
     *run = [args, cmd] {
+      if (args->sandbox) return RunExplain(*args);
       if (auto err = CollectWords(cmd, args.get())) return *err;
       return RunExplain(*args);
     };

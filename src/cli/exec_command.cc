@@ -20,6 +20,7 @@ struct ExecArgs {
   std::string context = "ai";
   bool fail_open = false;
   bool sandbox = false;
+  bool keep_fds = false;
   int wait_s = 120;
 };
 
@@ -66,7 +67,7 @@ int RunExec(const ExecArgs& a) {
   auto plan = PlanFor(*snap, req.context, a.sandbox, RunPlace(o.daemon));
   if (plan) req.sandbox = plan->hash;
   auto confine_and_become = [&] {
-    if (plan) ConfineOrExit(*plan, o.daemon, req, "warden");
+    if (plan) ConfineOrExit(*plan, o.daemon, req, "warden", a.keep_fds);
     Become(words);
   };
   Verdict v = DecideRequest(o, req);
@@ -104,6 +105,8 @@ void RegisterExec(CLI::App& app, Runner* run) {
   cmd->add_flag("--no-daemon", args->decide.no_daemon, "Decide in-process even if the daemon runs");
   cmd->add_flag("--sandbox", args->sandbox,
                 "Run the program in the context's kernel sandbox even if the policy does not enable it there");
+  cmd->add_flag("--keep-fds", args->keep_fds,
+                "Confined: pass on descriptors above 2 (closed by default: an inherited descriptor reaches past the sandbox)");
   cmd->footer(R"(Allowed: the program replaces warden (execvp: same pid, terminal, environment) and its exit
 status is the program's. Denied, or needing an approval: the reason goes to stderr and the exit
 status is 126. When the policy says ask, warden waits (--wait, default 120 s) for a person to

@@ -22,6 +22,7 @@ struct SandboxArgs {
   std::string network;
   std::string workspace;
   bool print_plan = false;
+  bool keep_fds = false;
 };
 
 int RunSandbox(const SandboxArgs& a) {
@@ -59,7 +60,7 @@ int RunSandbox(const SandboxArgs& a) {
   req.context = *ctx;
   req.cwd = place.cwd;
   req.sandbox = plan->hash;
-  ConfineOrExit(*plan, a.daemon, req, "warden sandbox");
+  ConfineOrExit(*plan, a.daemon, req, "warden sandbox", a.keep_fds);
   std::vector<char*> argv;
   for (const auto& s : words) argv.push_back(const_cast<char*>(s.c_str()));
   argv.push_back(nullptr);
@@ -82,6 +83,8 @@ void RegisterSandbox(CLI::App& app, Runner* run) {
   cmd->add_option("--network", args->network, "Override the policy's network setting: on, loopback or off");
   cmd->add_option("--workspace", args->workspace, "The workspace ($WORKSPACE; default: the enclosing git repository, else the cwd)");
   cmd->add_flag("--print-hash", args->print_plan, "Say the rule set's hash on stderr before running");
+  cmd->add_flag("--keep-fds", args->keep_fds,
+                "Pass on descriptors above 2 (closed by default: an inherited descriptor reaches past the sandbox)");
   cmd->footer(R"(The program replaces warden (execvp: same pid, terminal, environment), confined by the
 context's `sandbox:` settings (docs/POLICY.md, "Sandbox") whether or not the policy enables
 them for warden exec: writes only beneath the writable roots, protected paths read-only, secrets

@@ -30,9 +30,15 @@ std::optional<sandbox::Plan> PlanFor(const policy::Snapshot& snap, policy::Conte
   return sandbox::MakePlan(s, place);
 }
 
-void ConfineOrExit(const sandbox::Plan& plan, const DaemonFlags& daemon, const policy::Request& req, const char* who) {
-  sandbox::ConfineResult r = sandbox::Confine(plan);
-  if (r.status.ok()) return;
+void ConfineOrExit(const sandbox::Plan& plan, const DaemonFlags& daemon, const policy::Request& req, const char* who,
+                   bool keep_fds) {
+  sandbox::ConfineOptions options;
+  options.keep_fds = keep_fds;
+  sandbox::ConfineResult r = sandbox::Confine(plan, options);
+  if (r.status.ok()) {
+    if (!r.warning.empty()) std::cerr << who << ": sandbox: " << r.warning << "\n";
+    return;
+  }
   if (r.unsupported && !plan.settings.refuse_unsupported) {
     std::cerr << who << ": this kernel cannot confine the program (" << r.status.message()
               << "); running it UNCONFINED because the policy says sandbox.unsupported: warn (recorded, see warden status)\n";

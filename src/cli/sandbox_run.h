@@ -31,7 +31,7 @@ std::optional<sandbox::Plan> PlanFor(const policy::Snapshot& snap, policy::Conte
 // by `warden status`). Otherwise says why on stderr and ends the process with 126: the program
 // does not run.
 void ConfineOrExit(const sandbox::Plan& plan, const DaemonFlags& daemon, const policy::Request& req,
-                   const char* who);
+                   const char* who, bool keep_fds = false);
 
 std::optional<policy::SandboxNetwork> ParseNetwork(const std::string& s);
 

@@ -12,10 +12,16 @@
 
 #include "sandbox/landlock.h"
 #include "sandbox/namespaces.h"
+#include "sandbox/process_limit.h"
 #include "sandbox/seccomp_filter.h"
 
 namespace warden::sandbox {
 namespace {
+
+constexpr unsigned kCloseRangeCloexec = 1U << 2;  // CLOSE_RANGE_CLOEXEC (Linux 5.11)
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
 
 Status Errno(const std::string& what) { return Status::Internal(what + ": " + std::strerror(errno)); }
 
@@ -69,7 +75,7 @@ Status DropCapabilities() {
 
 }  // namespace
 
-ConfineResult Confine(const Plan& plan) {
+ConfineResult Confine(const Plan& plan, const ConfineOptions& options) {
   ConfineResult r;
   std::string why;
   r.landlock_abi = LandlockAbi(&why);
@@ -77,6 +83,9 @@ ConfineResult Confine(const Plan& plan) {
     r.unsupported = true;
     r.status = Status::Internal(why);
     return r;
+  }
+  if (Status s = LimitProcessesOfRoot(plan.settings.limits.nproc); !s.ok()) {
+    r.warning = s.message() + "; the process limit does not hold";
   }
   if (Status s = EnterNamespaces(plan); !s.ok()) {
     r.unsupported = errno == EPERM || errno == EINVAL || errno == ENOSPC || errno == EUSERS;
@@ -109,6 +118,10 @@ ConfineResult Confine(const Plan& plan) {
   }
   if (Status s = ApplySeccomp(plan); !s.ok()) {
     r.status = s;
+    return r;
+  }
+  if (!options.keep_fds && ::syscall(SYS_close_range, 3U, ~0U, kCloseRangeCloexec) != 0) {
+    r.status = Errno("close_range");
     return r;
   }
   r.status = Status::Ok();

@@ -1,4 +1,5 @@
-// Confines this process to a plan, in this order: namespaces and mounts (they need the
+// Confines this process to a plan, in this order: a pids cgroup for a root caller
+// (process_limit.h), namespaces and mounts (they need the
 // privileges that are dropped next), resource limits, death with the parent, dangerous
 // capabilities dropped (a root caller keeps file ownership rights, not CAP_SYS_ADMIN,
 // CAP_SYS_RESOURCE — which would lift the process limit — CAP_NET_ADMIN, CAP_SYS_MODULE, …),
@@ -19,8 +20,15 @@ struct ConfineResult {
   Status status;
   bool unsupported = false;  // the kernel lacks a feature (as opposed to a failure midway)
   int landlock_abi = 0;
+  std::string warning;       // confined, but something was not enforced (said on stderr)
 };
 
-ConfineResult Confine(const Plan& plan);
+struct ConfineOptions {
+  // Descriptors above stderr are closed at exec unless kept: an inherited descriptor to a file
+  // outside the writable roots would still write there (Landlock checks at open time).
+  bool keep_fds = false;
+};
+
+ConfineResult Confine(const Plan& plan, const ConfineOptions& options = {});
 
 }  // namespace warden::sandbox

@@ -251,6 +251,25 @@ blocked() {
   KNOWN_LIMIT=
 }
 
+# hides NAME REGEX -- CMD…: CMD may succeed (a covered directory lists as empty), but nothing
+# it prints and nothing it leaves in the workspace may match REGEX (the decoys' names or
+# contents), and every decoy stays intact.
+hides() {
+  local name=$1 re=$2 out rc
+  shift 3
+  out=$(cd "$WORK" && timeout -k 5 60 "${SBX[@]}" "$@" 2>&1 </dev/null); rc=$?
+  if grep -qE "$re" <<<"$out"; then
+    say_escape "$name: revealed /$re/ (exit $rc): $(head -c 300 <<<"$out" | tr '\n' ' ')"
+  elif grep -rqsE "$re" "$WORK"/stolen-* 2>/dev/null; then
+    say_escape "$name: copied /$re/ into the workspace"
+  elif ! decoys_intact "$name" || ! others_intact; then
+    say_escape "$name: changed something outside"
+  else
+    say_ok "$name (nothing revealed, exit $rc)"
+  fi
+  rm -rf "$WORK"/stolen-*
+}
+
 # allowed NAME [--exec] -- CMD…: a positive control; CMD must succeed confined.
 allowed() {
   local name=$1 runner=("${SBX[@]}") out rc
@@ -286,7 +305,9 @@ blocked "C connects to Warden's socket" -- "$ESC" unix-connect "$WARDEN_SOCKET"
 [ -n "$HAVE_NODE" ] && blocked "node connects to Warden's socket" -- node -e "require('net').connect('$WARDEN_SOCKET').on('connect',()=>{console.log('ESCAPED');process.exit(0)}).on('error',e=>{console.error(e.code, e.message);process.exit(1)})"
 blocked "warden status from inside (the daemon over its socket)" -e 'no daemon|not running|No such file|Permission denied|cannot|refused' -- "$WARDEN" status
 blocked "C connects to Warden's socket" --exec --target "$WARDEN_SOCKET" -- "$ESC" unix-connect env:ESC_TARGET
-"$ESC" unix-connect "$HOME/.ssh/agent.sock" >/dev/null && [ -s "$SCRATCH/listeners.log" ] &&
+# The listener logs after accepting, in its own thread: give it up to 2 s.
+answered() { local i; for i in $(seq 20); do [ -s "$SCRATCH/listeners.log" ] && return 0; sleep 0.1; done; return 1; }
+"$ESC" unix-connect "$HOME/.ssh/agent.sock" >/dev/null && answered &&
   say_ok "control: the decoy ssh-agent socket answers outside the sandbox" ||
   say_fail "control: the decoy ssh-agent socket does not answer outside the sandbox"
 : >"$SCRATCH/listeners.log"
@@ -313,15 +334,15 @@ blocked "C writes outside" --exec --target "$OUT/c-exec.txt" -- "$ESC" write env
 
 # ---- reading the decoy secrets and Warden's state -------------------------------------------------
 blocked "cat ~/.ssh/id_ed25519" -- cat "$HOME/.ssh/id_ed25519"
-blocked "ls ~/.ssh" -- ls "$HOME/.ssh"
-blocked "cp -r ~/.aws into the workspace" -- cp -r "$HOME/.aws" "$WORK/stolen-aws"
+hides "ls ~/.ssh" 'id_ed25519|agent\.sock|known_hosts' -- ls -a "$HOME/.ssh"
+hides "cp -r ~/.aws into the workspace" 'aws_secret_access_key|credentials|DECOY' -- cp -r "$HOME/.aws" "$WORK/stolen-aws"
 blocked "python reads ~/.aws/credentials" -- "$PY" -c "print(open('$HOME/.aws/credentials').read())"
 [ -n "$HAVE_PERL" ] && blocked "perl reads ~/.ssh/id_ed25519" -- perl -e "open(my \$f, '<', '$HOME/.ssh/id_ed25519') or die \"\$!\n\"; print <\$f>"
 [ -n "$HAVE_NODE" ] && blocked "node reads ~/.aws/credentials" -- node -e "process.stdout.write(require('fs').readFileSync('$HOME/.aws/credentials'))"
 blocked "C reads ~/.ssh/id_ed25519" -- "$ESC" read "$HOME/.ssh/id_ed25519"
 blocked "C reads ~/.aws/credentials" --exec --target "$HOME/.aws/credentials" -- "$ESC" read env:ESC_TARGET
 blocked "cat Warden's approver key" -- cat "$WARDEN_STATE_DIR/approver.key"
-blocked "ls Warden's state directory" -- ls "$WARDEN_STATE_DIR"
+hides "ls Warden's state directory" 'approver|audit|\.key|\.db' -- ls -a "$WARDEN_STATE_DIR"
 
 # ---- editing Warden's policy, the git hooks and config, the agents' settings ----------------------
 blocked "bash >> .warden/policy.yaml" -- bash -c 'echo "rules: []" >>.warden/policy.yaml'
