@@ -124,7 +124,7 @@ check() {  # check NAME PREFIX… : runs the probe under PREFIX; any LEAK or FAI
   echo
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) (a shared virtual machine: read the differences and ratios, not the absolute times)"
   echo "- kernel: $(uname -r); $(. /etc/os-release && echo "$PRETTY_NAME"); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- warden: $("$WARDEN" --version 2>&1 | head -1), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'); sandbox: $([ $have_sandbox = 1 ] && echo yes || echo 'NOT AVAILABLE (rows skipped)')"
+  echo "- warden: $("$WARDEN" --version 2>&1 | head -1), sha256 $(sha256sum "$WARDEN" | cut -c1-12), modified $(date -u -r "$WARDEN" +%Y-%m-%dT%H:%M:%SZ), repository at commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'); sandbox: $([ $have_sandbox = 1 ] && echo yes || echo 'NOT AVAILABLE (rows skipped)')"
   echo "- bwrap $(bwrap --version | cut -d' ' -f2); srt $("$SRT" --version) on node $(node --version); hyperfine $(hyperfine --version | cut -d' ' -f2)"
   echo "- command: bench/sandbox/run.sh $ARGS"
   echo
@@ -170,7 +170,7 @@ python3 "$here/report.py" spawn "$OUT/spawn.json" | tee -a "$OUT/summary.md"
 # ---- 2. counters that do not drift: syscalls and page faults -------------------------------
 {
   echo
-  echo "## Syscalls (strace -c -f, whole process tree) and page faults (perf stat, mean of 50)"
+  echo "## Syscalls (strace -c -f, whole process tree), page faults and CPU time (perf stat -e task-clock,minor-faults,major-faults -r 50: means, children included)"
   echo
 } >>"$OUT/summary.md"
 traces=()
@@ -188,19 +188,20 @@ trace "bwrap" bwrap "${bwrap_args[@]}" -- /bin/true
 trace "srt" "$SRT" --settings "$here/srt-settings.json" /bin/true
 python3 "$here/report.py" strace "${traces[@]}" | tee -a "$OUT/summary.md"
 faults() {  # faults NAME CMD… : minor/major page faults of the whole tree, mean of 50 runs
-  local minor major f=$OUT/perf-${1//[^a-z-]/_}.txt
-  if perf stat -x, -e minor-faults,major-faults -r 50 -o "$f" "${@:2}" >/dev/null 2>&1; then
+  local minor major cpu f=$OUT/perf-${1//[^a-z-]/_}.txt
+  if perf stat -x, -e task-clock,minor-faults,major-faults -r 50 -o "$f" "${@:2}" >/dev/null 2>&1; then
+    cpu=$(awk -F, '/task-clock/ {printf "%.3f", $1}' "$f")
     minor=$(awk -F, '/minor-faults/ {print $1}' "$f")
     major=$(awk -F, '/major-faults/ {print $1}' "$f")
   else  # /usr/bin/time: one run, this process and the children it waited for
-    minor=$(/usr/bin/time -f %R "${@:2}" 2>&1 >/dev/null | tail -1) major=?
+    minor=$(/usr/bin/time -f %R "${@:2}" 2>&1 >/dev/null | tail -1) major=? cpu=?
   fi
-  echo "| $1 | $minor | $major |"
+  echo "| $1 | $minor | $major | $cpu |"
 }
 {
   echo
-  echo "| process tree | minor page faults | major |"
-  echo "|---|---|---|"
+  echo "| process tree | minor page faults | major | CPU time (task-clock), ms |"
+  echo "|---|---|---|---|"
   faults "/bin/true" /bin/true
   faults "warden exec" "$WARDEN" exec --no-daemon "${WPOL[@]}" -- /bin/true
   if [ $have_sandbox = 1 ]; then
@@ -210,6 +211,33 @@ faults() {  # faults NAME CMD… : minor/major page faults of the whole tree, me
   faults "bwrap" bwrap "${bwrap_args[@]}" -- /bin/true
   faults "srt" "$SRT" --settings "$here/srt-settings.json" /bin/true
 } | tee -a "$OUT/summary.md"
+
+# ---- 2b. the same spawns interleaved (bench/hooks/spawn_timer.py: each round runs every command
+# once, rotating the order, so that all see the same neighbours); srt left out (0.3 s a run).
+if [ $have_sandbox = 1 ]; then
+  {
+    echo
+    echo "## The same spawns, interleaved ($RUNS rounds, bench/hooks/spawn_timer.py; median, p99 and minimum of the wall time)"
+    echo
+  } >>"$OUT/summary.md"
+  python3 "$root/bench/hooks/spawn_timer.py" --runs "$RUNS" --warmup 20 \
+    /bin/true /dev/null -- /bin/true ';;' \
+    "warden exec" /dev/null -- "$WARDEN" exec --no-daemon "${WPOL[@]}" -- /bin/true ';;' \
+    "warden exec --sandbox" /dev/null -- "$WARDEN" exec --no-daemon --sandbox "${WPOL[@]}" -- /bin/true ';;' \
+    "warden sandbox" /dev/null -- "$WARDEN" sandbox "${WPOL[@]}" -- /bin/true ';;' \
+    bwrap /dev/null -- "$(command -v bwrap)" "${bwrap_args[@]}" -- /bin/true >"$OUT/interleaved.json"
+  python3 - "$OUT/interleaved.json" <<'EOF' | tee -a "$OUT/summary.md"
+import json, sys
+o = json.load(open(sys.argv[1]))["commands"]
+b = o["/bin/true"]; e = o["warden exec"]
+print("| command | median ms | p99 ms | min ms | added over /bin/true: median / min, ms | over `warden exec`: median / min, ms |")
+print("|---|---|---|---|---|---|")
+for k, x in o.items():
+    over = f"{x['median_ms'] - e['median_ms']:+.3f} / {x['min_ms'] - e['min_ms']:+.3f}" if k.startswith("warden") else ""
+    print(f"| `{k}` | {x['median_ms']:.2f} | {x['p99_ms']:.2f} | {x['min_ms']:.2f} | "
+          f"{x['median_ms'] - b['median_ms']:+.3f} / {x['min_ms'] - b['min_ms']:+.3f} | {over} |")
+EOF
+fi
 
 # ---- 3. make -j2 of a small C project, outside vs inside -----------------------------------
 P=$W/cproj
@@ -276,6 +304,38 @@ fi
 hyperfine -N --warmup 1 --runs "$BUILD_RUNS" --prepare "make -s -C $P clean" --export-json "$OUT/build.json" \
   "${build_cmds[@]}" >"$OUT/build.txt" 2>&1 || { cat "$OUT/build.txt" >&2; exit 1; }
 python3 "$here/report.py" build "$OUT/build.json" | tee -a "$OUT/summary.md"
+if [ $have_sandbox = 1 ]; then
+  # The same two builds interleaved: each round cleans, then builds outside and inside in an order
+  # that alternates, so that a build of a neighbour on this shared machine hits both alike.
+  {
+    echo
+    echo "Interleaved ($BUILD_RUNS rounds; each round: make clean, one build, make clean, the other; the order alternates):"
+    echo
+  } >>"$OUT/summary.md"
+  python3 - "$BUILD_RUNS" "$P" "$WARDEN" "${WPOL[@]}" <<'EOF' | tee -a "$OUT/summary.md"
+import os, statistics, subprocess, sys, time
+rounds, proj, warden, wpol = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
+make = ["make", "-s", "-j2", "-C", proj]
+cmds = {"outside": make, "warden sandbox": [warden, "sandbox", *wpol, "--", *make]}
+wall = {k: [] for k in cmds}; cpu = {k: [] for k in cmds}
+for r in range(rounds):
+    for k in (list(cmds) if r % 2 == 0 else list(cmds)[::-1]):
+        subprocess.run(["make", "-s", "-C", proj, "clean"], check=True)
+        t0 = time.perf_counter(); pid = os.posix_spawnp(cmds[k][0], cmds[k], os.environ)
+        _, st, ru = os.wait4(pid, 0); t1 = time.perf_counter()
+        assert os.waitstatus_to_exitcode(st) == 0, k
+        wall[k].append(t1 - t0); cpu[k].append(ru.ru_utime + ru.ru_stime)
+print("| build | median wall s | min wall s | median user + sys s |")
+print("|---|---|---|---|")
+for k in cmds:
+    print(f"| {k} | {statistics.median(wall[k]):.3f} | {min(wall[k]):.3f} | {statistics.median(cpu[k]):.3f} |")
+o, i = "outside", "warden sandbox"
+print()
+print(f"- inside vs outside: median wall {100 * (statistics.median(wall[i]) / statistics.median(wall[o]) - 1):+.2f} %, "
+      f"min wall {100 * (min(wall[i]) / min(wall[o]) - 1):+.2f} %, "
+      f"median user+sys {100 * (statistics.median(cpu[i]) / statistics.median(cpu[o]) - 1):+.2f} %")
+EOF
+fi
 echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/summary.md"
 echo
 echo "bench: results in $OUT (summary.md)"
