@@ -192,6 +192,7 @@ int RunExplainSandbox(const CheckArgs& a) {
   auto snap = LoadFromFlags(a.policy, cwd, a.json);
   if (!snap) return kExitPolicy;
   sandbox::Place place = RunPlace(DaemonFlags{}, a.place.workspace);
+  place.make_missing_protected_dirs = false;  // explaining changes nothing
   place.cwd = cwd;
   if (a.place.workspace.empty()) place.workspace = FindWorkspace(cwd);
   if (!a.place.home.empty()) place.home = a.place.home;

@@ -61,7 +61,7 @@ int RunExec(const ExecArgs& a) {
   // before deciding so that the audit record names the rule set the program will run in.
   auto snap = LoadForRun(&o, req.cwd);
   if (!snap) {
-    std::cerr << "warden: denied: the policy has errors (warden policy check), so its sandbox cannot be built\n";
+    std::cerr << "warden: denied: no policy could be loaded, so no sandbox could be built\n";
     ExitNow(kExitExecDenied);
   }
   auto plan = PlanFor(*snap, req.context, a.sandbox, RunPlace(o.daemon));

@@ -18,6 +18,7 @@ sandbox::Place RunPlace(const DaemonFlags& daemon, const std::string& workspace)
   const char* tmp = std::getenv("TMPDIR");
   p.tmpdir = tmp && *tmp == '/' ? tmp : "/tmp";
   p.self = WardenSelf::FromEnvironment(daemon.socket, daemon.state_dir);
+  p.make_missing_protected_dirs = true;
   return p;
 }
 
@@ -55,9 +56,17 @@ std::shared_ptr<const policy::Snapshot> LoadForRun(DecideOptions* o, const std::
   WardenSelf self = WardenSelf::FromEnvironment(o->daemon.socket, o->daemon.state_dir);
   struct stat st {};
   const bool daemon_likely = !o->no_daemon && ::stat(o->daemon.Socket().c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
-  auto snap = LoadFromFlags(o->policy, cwd, false, &loaded, &self, daemon_likely);
-  if (snap && !daemon_likely) o->snapshot = snap;
-  return snap;
+  auto snap = LoadFromFlags(o->policy, cwd, daemon_likely, &loaded, &self, daemon_likely);
+  if (snap) {
+    if (!daemon_likely) o->snapshot = snap;
+    return snap;
+  }
+  // The policy has errors: the decision fails closed (or the daemon, which keeps its last good
+  // policy, decides), and the sandbox is the built-in profile's — never none.
+  PolicyFlags builtin;
+  builtin.isolated = true;
+  static policy::LoadResult fallback;
+  return LoadFromFlags(builtin, cwd, true, &fallback, &self, true);
 }
 
 std::optional<policy::SandboxNetwork> ParseNetwork(const std::string& s) {

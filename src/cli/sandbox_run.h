@@ -37,7 +37,9 @@ std::optional<policy::SandboxNetwork> ParseNetwork(const std::string& s);
 
 // The policy for a command that decides and then may confine: a full load handed to the
 // in-process decision (o->snapshot) when there is no daemon socket or --no-daemon, otherwise only
-// the sandbox sections (the daemon decides). Null when the policy has errors (printed).
+// the sandbox sections (the daemon decides). When the policy has errors, the built-in
+// profile's sandbox (the decision then fails closed in-process, or comes from the daemon's
+// last good policy); null only if even that cannot be loaded.
 std::shared_ptr<const policy::Snapshot> LoadForRun(DecideOptions* o, const std::string& cwd);
 
 }  // namespace warden::cli

@@ -117,7 +117,7 @@ int RunShell(const std::vector<std::string>& args) {
   o.wait_ms = std::atoi(EnvOr("WARDEN_APPROVAL_WAIT", "120").c_str()) * 1000;
   auto snap = LoadForRun(&o, req.cwd);
   if (!snap) {
-    std::cerr << "warden: denied: the policy has errors (warden policy check), so its sandbox cannot be built\n";
+    std::cerr << "warden: denied: no policy could be loaded, so no sandbox could be built\n";
     ExitNow(kExitExecDenied);
   }
   auto plan = PlanFor(*snap, req.context, EnvOr("WARDEN_SANDBOX", "") == "1", RunPlace(o.daemon));

@@ -474,13 +474,7 @@ std::shared_ptr<const Snapshot> Compile(const std::vector<PolicyFile>& layers, s
       current = def->value;
     }
   }
-  snap->sandbox = MergeSandbox(
-      layers,
-      [&](std::string_view id) -> const RuleSpec* {
-        auto it = by_id.find(id);
-        return it == by_id.end() ? nullptr : effective[it->second].first;
-      },
-      nullptr);
+  snap->sandbox = MergeSandbox(layers, SandboxRuleLookup(layers), nullptr);
   snap->rules.reserve(effective.size());  // compiled rules are large: grow once
   for (const auto& [spec, file] : effective) {
     if (spec == nullptr) continue;

@@ -165,18 +165,7 @@ LoadResult LoadPolicyTexts(const std::vector<PolicyText>& texts, const WardenSel
   if (sandbox_only) {
     auto snap = std::make_shared<Snapshot>();
     snap->self = self;
-    snap->sandbox = MergeSandbox(
-        result.layers,
-        [&](std::string_view id) -> const RuleSpec* {
-          const RuleSpec* found = nullptr;  // the last layer's rule of that id, as in Compile
-          for (const auto& file : result.layers) {
-            for (const auto& r : file.rules) {
-              if (r.id.value == id) found = &r;
-            }
-          }
-          return found;
-        },
-        nullptr);
+    snap->sandbox = MergeSandbox(result.layers, SandboxRuleLookup(result.layers), nullptr);
     result.snapshot = std::move(snap);
     return result;
   }

@@ -96,7 +96,7 @@ class Merger {
 
   void DenyReadOfRule(const std::string& id, SandboxSettings* out) {
     const RuleSpec* rule = rules_ ? rules_(id) : nullptr;
-    if (!rule) return;  // unknown ids are reported by the reachability of `disable`-like checks
+    if (!rule) return;  // an unknown id adds nothing (explain --sandbox shows what was covered)
     for (const auto& g : rule->file.path.glob) {
       std::string path;
       if (AnchoredGlob(g.value, &path)) out->deny_read.push_back(path);
@@ -119,6 +119,19 @@ SandboxByContext MergeSandbox(const std::vector<PolicyFile>& layers, const RuleL
     }
   }
   return out;
+}
+
+RuleLookup SandboxRuleLookup(const std::vector<PolicyFile>& layers) {
+  return [&layers](std::string_view id) -> const RuleSpec* {
+    const RuleSpec* found = nullptr;
+    for (const auto& file : layers) {
+      if (file.layer == LayerKind::kRepository) continue;
+      for (const auto& r : file.rules) {
+        if (r.id.value == id) found = &r;
+      }
+    }
+    return found;
+  };
 }
 
 }  // namespace warden::policy

@@ -3,7 +3,8 @@
 // (a cloned project's .warden/policy.yaml, which the agent may have written) can only tighten:
 // turn the sandbox on, narrow the network, add protected and unreadable paths, lower limits.
 // What it tries to loosen is ignored and, when `diags` is given, reported as a warning.
-// `deny_read_rules` add the anchored path globs of those file rules (`rule_by_id`; null: none).
+// `deny_read_rules` add the anchored path globs of those file rules (`rule_by_id`, normally
+// SandboxRuleLookup; null: none).
 #pragma once
 
 #include <array>
@@ -22,5 +23,10 @@ using RuleLookup = std::function<const RuleSpec*(std::string_view id)>;
 
 SandboxByContext MergeSandbox(const std::vector<PolicyFile>& layers, const RuleLookup& rule_by_id,
                               Diagnostics* diags);
+
+// The lookup `deny_read_rules` resolves against: the last definition of a rule id in a layer
+// that is not a repository's. A repository layer that disables or replaces `read-secrets` does
+// not uncover a single path of the sandbox. The layers must outlive the lookup.
+RuleLookup SandboxRuleLookup(const std::vector<PolicyFile>& layers);
 
 }  // namespace warden::policy

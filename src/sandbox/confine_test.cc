@@ -179,6 +179,21 @@ TEST_F(ConfineTest, ADeniedDirectoryCannotBeListedNorItsSocketsReached) {
   EXPECT_EQ(rc, 0);
 }
 
+TEST_F(ConfineTest, AMissingProtectedDirectoryCannotBeCreatedInside) {
+  settings_.protected_paths.push_back("$WORKSPACE/.claude/");
+  place_.make_missing_protected_dirs = true;
+  std::string root = root_;
+  int rc = RunConfined([root] {
+    if (OpenErr(root + "/ws/.claude/settings.json", O_WRONLY | O_CREAT) == 0) return 1;
+    if (::rmdir((root + "/ws/.claude").c_str()) == 0) return 2;
+    if (::rename((root + "/ws/.claude").c_str(), (root + "/ws/x").c_str()) == 0) return 3;
+    return 0;
+  });
+  EXPECT_EQ(rc, 0);
+  struct stat st {};
+  EXPECT_NE(::stat((root_ + "/ws/.claude/settings.json").c_str(), &st), 0);
+}
+
 TEST_F(ConfineTest, NetworkOffRefusesInternetSockets) {
   settings_.network = policy::SandboxNetwork::kOff;
   int rc = RunConfined([] {

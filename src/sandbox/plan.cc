@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cstdlib>
 #include <set>
 
@@ -158,6 +160,19 @@ class Planner {
   }
 
   void Protected() {
+    for (const auto& spelled : plan_.settings.protected_paths) {
+      if (spelled.size() < 2 || spelled.back() != '/' || spelled.find_first_of("*?[") != std::string::npos) continue;
+      std::string path = ExpandSandboxPath(spelled, place_);
+      if (path.empty() || !Canonical(path).empty()) continue;
+      std::string parent = Canonical(Parent(path));
+      if (parent.empty() || !UnderAny(parent, plan_.writable)) continue;  // nothing could create it
+      std::string made = parent + path.substr(path.rfind('/'));
+      if (!place_.make_missing_protected_dirs) {
+        plan_.notes.push_back("protected " + spelled + ": would be made (empty) to be held read-only");
+      } else if (::mkdir(made.c_str(), 0700) != 0 && errno != EEXIST) {
+        plan_.notes.push_back("protected " + spelled + ": cannot be made (" + std::strerror(errno) + "), so it is not protected");
+      }
+    }
     for (const auto& p : Resolve(plan_.settings.protected_paths, "protected")) MakeReadOnly(p);
   }
 

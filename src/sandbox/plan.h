@@ -15,7 +15,8 @@
 //                socket's connect, nor listing a directory inside a readable one)
 //   Warden       its configuration never writable, its state never readable, its socket's
 //                directory covered
-// Plain data; MakePlan reads the file system (stat, readdir) and nothing else.
+// Plain data; MakePlan reads the file system and, when the place asks, makes the missing
+// protected directories (Place::make_missing_protected_dirs).
 #pragma once
 
 #include <cstdint>
@@ -31,6 +32,11 @@ namespace warden::sandbox {
 struct Place {
   std::string home, workspace, cwd, tmpdir;
   WardenSelf self;
+  // A protected entry spelled as a directory ("$WORKSPACE/.claude/") that does not exist yet
+  // is made (empty, 0700) inside its writable root so that it can be held read-only — else the
+  // confined program could create it (an agent's project settings, Warden's repository policy).
+  // Off for `warden explain --sandbox`, which only says it would.
+  bool make_missing_protected_dirs = false;
 };
 
 struct LandlockRule {

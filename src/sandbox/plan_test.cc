@@ -134,6 +134,23 @@ TEST_F(PlanTest, WardensOwnPlacesAreProtectedWhateverTheListsSay) {
   EXPECT_TRUE(Has(p.pinned, root_ + "/home/.config"));
 }
 
+TEST_F(PlanTest, AMissingProtectedDirectoryIsMadeSoThatItCanBeHeld) {
+  policy::SandboxSettings s;
+  s.writable = {"$WORKSPACE"};
+  s.protected_paths = {"$WORKSPACE/.claude/", "$WORKSPACE/.envrc", "~/.nothing/"};
+  Plan explained = MakePlan(s, place_);
+  struct stat st {};
+  EXPECT_NE(::stat((root_ + "/ws/.claude").c_str(), &st), 0) << "explaining makes nothing";
+  EXPECT_FALSE(Has(explained.read_only, root_ + "/ws/.claude"));
+  place_.make_missing_protected_dirs = true;
+  Plan p = MakePlan(s, place_);
+  ASSERT_EQ(::stat((root_ + "/ws/.claude").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISDIR(st.st_mode));
+  EXPECT_TRUE(Has(p.read_only, root_ + "/ws/.claude"));
+  EXPECT_NE(::stat((root_ + "/ws/.envrc").c_str(), &st), 0) << "a file is not guessed at";
+  EXPECT_NE(::stat((root_ + "/home/.nothing").c_str(), &st), 0) << "outside writable roots nothing could create it";
+}
+
 TEST_F(PlanTest, TheHashNamesTheRuleSet) {
   policy::SandboxSettings s;
   s.writable = {"$WORKSPACE"};

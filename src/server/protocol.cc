@@ -282,6 +282,7 @@ std::string RequestSummaryJson(const policy::Request& req) {
         truncated = req.command.size() > kMaxSummaryCommand;
         AppendField(&out, "command", std::string_view(req.command).substr(0, kMaxSummaryCommand));
       }
+      if (!req.sandbox.empty()) AppendField(&out, "sandbox", req.sandbox);
       break;
     case policy::RequestKind::kFile:
       AppendField(&out, "op", shell::FileOpName(req.op));

@@ -112,6 +112,7 @@ TEST(ProtocolTest, TheSerializedSummaryIsTheSummarySerialized) {
   std::vector<std::string> requests = {
       R"({"kind":"exec","command":"mysql -u root -phunter2 -e 'select \"x\"'\tdone\n","cwd":"/w","workspace":"/w","home":"/h"})",
       R"({"kind":"exec","argv":["curl","-H","Authorization: Bearer abc.def.ghi","https://x/?token=1"],"context":"human"})",
+      R"({"kind":"exec","command":"make test","sandbox":"4e13b8417cf3100bf05d5f45d128fa9bc6c983edbebdc01aa49a97d37ec73e2b"})",
       R"({"kind":"file","op":"write","path":"/tmp/a\u0001b\\c","cwd":"/"})",
       R"({"kind":"http","method":"GET","url":"https://user:pw@example.com/a?key=s3cret"})",
       R"({"kind":"http","method":"POST","path":"/v1/items?page=2"})",
@@ -125,6 +126,10 @@ TEST(ProtocolTest, TheSerializedSummaryIsTheSummarySerialized) {
     auto req = policy::ParseRequestJson(text);
     ASSERT_TRUE(req.ok()) << text << ": " << req.status().message();
     std::string direct = RequestSummaryJson(*req);
+    // The rule set a confined program runs in is in the audit record (issue #16).
+    if (!req->sandbox.empty()) {
+      EXPECT_NE(direct.find("\"sandbox\":\"" + req->sandbox + "\""), std::string::npos) << direct;
+    }
     EXPECT_EQ(direct, json::serialize(RequestSummary(*req))) << text;
     EXPECT_NO_THROW(json::parse(direct)) << direct;
   }
