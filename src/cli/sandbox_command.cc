@@ -60,6 +60,7 @@ int RunSandbox(const SandboxArgs& a) {
   req.context = *ctx;
   req.cwd = place.cwd;
   req.sandbox = plan->hash;
+  RecordConfinedRun(a.daemon, req, "warden sandbox");
   ConfineOrExit(*plan, a.daemon, req, "warden sandbox", a.keep_fds);
   std::vector<char*> argv;
   for (const auto& s : words) argv.push_back(const_cast<char*>(s.c_str()));

@@ -7,6 +7,7 @@
 
 #include "cli/decide_client.h"
 #include "sandbox/confine.h"
+#include "server/client.h"
 
 namespace warden::cli {
 
@@ -67,6 +68,27 @@ std::shared_ptr<const policy::Snapshot> LoadForRun(DecideOptions* o, const std::
   builtin.isolated = true;
   static policy::LoadResult fallback;
   return LoadFromFlags(builtin, cwd, true, &fallback, &self, true);
+}
+
+void RecordConfinedRun(const DaemonFlags& daemon, const policy::Request& req, const char* who) {
+  auto c = server::Client::Connect(daemon.Socket());
+  if (!c.ok()) {
+    if (c.status().code() != Status::Code::kNotFound) {
+      std::cerr << who << ": this run is not on the audit log: " << c.status().message() << "\n";
+    }
+    return;
+  }
+  std::string command;
+  for (const auto& w : req.argv) command += (command.empty() ? "" : " ") + w;
+  boost::json::object event{{"kind", "sandbox"}, {"command", command}, {"sandbox", req.sandbox}, {"cwd", req.cwd},
+                            {"type", "confined"}, {"decision", "allow"},
+                            {"context", std::string(policy::ContextName(req.context))}};
+  auto r = c->Call(boost::json::object{{"op", "record"}, {"event", std::move(event)}}, 2000);
+  if (!r.ok()) {
+    std::cerr << who << ": this run is not on the audit log: " << r.status().message() << "\n";
+  } else if (const auto* ok = r->if_contains("ok"); !ok || !ok->is_bool() || !ok->as_bool()) {
+    std::cerr << who << ": this run is not on the audit log: the daemon refused the record\n";
+  }
 }
 
 std::optional<policy::SandboxNetwork> ParseNetwork(const std::string& s) {

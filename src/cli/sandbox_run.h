@@ -35,6 +35,11 @@ void ConfineOrExit(const sandbox::Plan& plan, const DaemonFlags& daemon, const p
 
 std::optional<policy::SandboxNetwork> ParseNetwork(const std::string& s);
 
+// `warden sandbox` decides nothing, so its run is put on the audit log by a record message
+// (the command, redacted by the daemon, and the rule set's hash) when a daemon runs. Without a
+// daemon there is no log to put it on; a daemon that cannot record it is said on stderr.
+void RecordConfinedRun(const DaemonFlags& daemon, const policy::Request& req, const char* who);
+
 // The policy for a command that decides and then may confine: a full load handed to the
 // in-process decision (o->snapshot) when there is no daemon socket or --no-daemon, otherwise only
 // the sandbox sections (the daemon decides). When the policy has errors, the built-in

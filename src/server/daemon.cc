@@ -1359,13 +1359,20 @@ std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, b
     }
     case Op::kRecord: {
       audit::Record rec;
-      rec.kind = "mcp";
+      const bool confined = m.request.kind == policy::RequestKind::kExec;  // warden sandbox
+      rec.kind = confined ? "exec" : "mcp";
       rec.context = std::string(policy::ContextName(m.request.context));
       rec.decision = m.event_decision;
-      rec.rule = "mcp-proxy:" + m.event_type;
+      rec.rule = (confined ? "sandbox:" : "mcp-proxy:") + m.event_type;
       rec.reason = m.reason;
-      json::object req{{"kind", "mcp"}, {"server", m.request.server}, {"tool", m.request.tool}, {"event", m.event_type},
-                       {"reported_by_pid", from->pid()}};
+      json::object req;
+      if (confined) {
+        req = RequestSummary(m.request);  // the command redacted, the rule set's hash
+        req["event"] = m.event_type;
+      } else {
+        req = json::object{{"kind", "mcp"}, {"server", m.request.server}, {"tool", m.request.tool}, {"event", m.event_type}};
+      }
+      req["reported_by_pid"] = from->pid();
       rec.request = std::move(req);
       if (Status s = AppendAudit(std::move(rec)); !s.ok()) {
         counts_.errors++;

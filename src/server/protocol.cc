@@ -68,6 +68,7 @@ bool ApprovalFields(const json::object& o, Message* out, ProtocolError* error) {
 }
 
 // {"kind":"mcp","server":S,"tool":T,"type":TYPE,"decision":D,"detail":TEXT,"context":C}
+// {"kind":"sandbox","command":TEXT,"sandbox":HASH,"cwd":DIR,"type":TYPE,"decision":D,…}
 bool RecordFields(const json::object& o, Message* out, ProtocolError* error) {
   const json::value* e = o.if_contains("event");
   if (e == nullptr || !e->is_object()) return Fail(error, kErrBadMessage, "record needs \"event\" (an object)");
@@ -75,16 +76,24 @@ bool RecordFields(const json::object& o, Message* out, ProtocolError* error) {
   for (const auto& [key, value] : ev) {
     (void)value;
     if (key != "kind" && key != "server" && key != "tool" && key != "type" && key != "decision" && key != "detail" &&
-        key != "context") {
+        key != "context" && key != "command" && key != "sandbox" && key != "cwd") {
       return Fail(error, kErrBadMessage, "unknown field \"event." + std::string(key.substr(0, 40)) + "\"");
     }
   }
   std::string kind, context = "ai";
   if (!StringField(ev, "kind", 16, true, &kind, error)) return false;
-  if (kind != "mcp") return Fail(error, kErrBadMessage, "\"event.kind\" must be mcp");
-  out->request.kind = policy::RequestKind::kMcp;
-  if (!StringField(ev, "server", policy::kMaxNameBytes, true, &out->request.server, error)) return false;
-  if (!StringField(ev, "tool", policy::kMaxNameBytes, false, &out->request.tool, error)) return false;
+  if (kind == "sandbox") {  // warden sandbox: a program confined without a decision
+    out->request.kind = policy::RequestKind::kExec;
+    if (!StringField(ev, "command", policy::kMaxRequestJsonBytes, true, &out->request.command, error)) return false;
+    if (!StringField(ev, "sandbox", 128, true, &out->request.sandbox, error)) return false;
+    if (!StringField(ev, "cwd", policy::kMaxPathBytes, false, &out->request.cwd, error)) return false;
+  } else if (kind == "mcp") {
+    out->request.kind = policy::RequestKind::kMcp;
+    if (!StringField(ev, "server", policy::kMaxNameBytes, true, &out->request.server, error)) return false;
+    if (!StringField(ev, "tool", policy::kMaxNameBytes, false, &out->request.tool, error)) return false;
+  } else {
+    return Fail(error, kErrBadMessage, "\"event.kind\" must be mcp or sandbox");
+  }
   if (!StringField(ev, "type", 40, true, &out->event_type, error)) return false;
   if (!StringField(ev, "decision", 8, true, &out->event_decision, error)) return false;
   if (!policy::ParseDecision(out->event_decision)) return Fail(error, kErrBadMessage, "\"event.decision\" must be allow, ask or deny");

@@ -15,9 +15,12 @@
 //   {"op":"deny","approval":ID,"key":KEY[,"reason":TEXT]}
 //   {"op":"record","event":{"kind":"mcp","server":S,"tool":T,"type":TYPE,"decision":D,
 //                           "detail":TEXT,"context":C}}
+//   {"op":"record","event":{"kind":"sandbox","command":TEXT,"sandbox":HASH,"cwd":DIR,
+//                           "type":"confined","decision":"allow","context":C}}
 //                                   an audit record of something a client enforced itself
 //                                   (warden mcp: a result redacted, an injection flagged, a
-//                                   pin changed); the daemon's own user only
+//                                   pin changed; warden sandbox: a program run confined by the
+//                                   rule set HASH); the daemon's own user only
 //
 // "id" is optional and echoed in the reply. Every reply is one line with "ok": true, or
 // "ok": false and "error": {"code","message"}. A line that is not such a message (bad JSON,

@@ -30,7 +30,16 @@ TEST(ProtocolTest, ParsesRecord) {
   EXPECT_EQ(m.request.server, "fs");
   EXPECT_EQ(m.event_type, "redacted");
   EXPECT_EQ(m.event_decision, "allow");
-  for (const char* bad : {R"({"op":"record"})", R"({"op":"record","event":{"kind":"exec","server":"s","type":"t","decision":"allow"}})",
+  Message sb;
+  ASSERT_TRUE(ParseMessage(
+      R"({"op":"record","event":{"kind":"sandbox","command":"make test","sandbox":"ab12","cwd":"/w","type":"confined","decision":"allow"}})",
+      &sb, &e))
+      << e.message;
+  EXPECT_EQ(sb.request.kind, policy::RequestKind::kExec);
+  EXPECT_EQ(sb.request.command, "make test");
+  EXPECT_EQ(sb.request.sandbox, "ab12");
+  for (const char* bad : {R"({"op":"record"})",
+                          R"({"op":"record","event":{"kind":"sandbox","command":"x","type":"confined","decision":"allow"}})", R"({"op":"record","event":{"kind":"exec","server":"s","type":"t","decision":"allow"}})",
                           R"({"op":"record","event":{"kind":"mcp","server":"s","type":"t","decision":"maybe"}})",
                           R"({"op":"record","event":{"kind":"mcp","server":"s","type":"t","decision":"allow","x":1}})"}) {
     Message b;

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Every confined run is on the audit log with its rule set (issue #16 §3): a daemon with a
+# private state directory; `warden exec` (decided, then confined) and `warden sandbox` (confined
+# without a decision) each leave a record whose request carries the hash `warden explain
+# --sandbox --json` gives for the same place. Decoy HOME and workspace in the current directory.
+# usage: audit_test.sh path/to/warden
+set -uo pipefail
+
+WARDEN=$(realpath "${1:?usage: audit_test.sh path/to/warden}")
+ROOT=$(realpath "$(mktemp -d "$PWD/sandbox-audit.XXXXXX")")
+cleanup() {
+  [ -n "${DAEMON:-}" ] && kill "$DAEMON" 2>/dev/null && wait "$DAEMON" 2>/dev/null
+  rm -rf "$ROOT"
+}
+trap cleanup EXIT
+export HOME=$ROOT/home XDG_CONFIG_HOME=$ROOT/home/.config XDG_RUNTIME_DIR=$ROOT/run
+export WARDEN_STATE_DIR=$ROOT/state WARDEN_SOCKET=$ROOT/run/warden/warden.sock TMPDIR=$ROOT/tmp
+unset WARDEN_CONTEXT WARDEN_PROFILE WARDEN_FAIL_OPEN WARDEN_SANDBOX
+mkdir -p "$HOME" "$TMPDIR" "$ROOT/work" "$XDG_RUNTIME_DIR"
+cd "$ROOT/work" && git init -q .
+"$WARDEN" sandbox -- /bin/true 2>/dev/null || { echo "skip: the sandbox cannot run here"; exit 77; }
+
+fails=0
+ok() { echo "ok - $*"; }
+fail() { echo "FAIL - $*"; fails=$((fails + 1)); }
+
+"$WARDEN" serve >"$ROOT/serve.log" 2>&1 &
+DAEMON=$!
+for _ in $(seq 50); do [ -S "$WARDEN_SOCKET" ] && break; sleep 0.1; done
+[ -S "$WARDEN_SOCKET" ] || { echo "FAIL - the daemon did not start: $(cat "$ROOT/serve.log")"; exit 1; }
+
+hash=$("$WARDEN" explain --sandbox --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["hash"])')
+[ ${#hash} = 64 ] && ok "explain --sandbox names a rule set ($hash)" || fail "explain --sandbox gave no hash: '$hash'"
+
+"$WARDEN" exec -- /bin/sh -c 'echo exec-ran' | grep -q exec-ran && ok "warden exec ran the program" || fail "warden exec did not run it"
+"$WARDEN" sandbox -- /bin/sh -c 'echo sandbox-ran' | grep -q sandbox-ran && ok "warden sandbox ran the program" ||
+  fail "warden sandbox did not run it"
+sleep 0.3
+records=$("$WARDEN" audit tail --json -n 20 2>/dev/null || "$WARDEN" audit tail --json 2>/dev/null)
+check() {  # NAME PYTHON-PREDICATE-ON-r
+  if python3 -c '
+import json, sys
+want, pred = sys.argv[1], sys.argv[2]
+rs = [json.loads(l) for l in sys.stdin if l.strip().startswith("{")]
+sys.exit(0 if any(eval(pred, {"r": r, "want": want}) for r in rs) else 1)' "$hash" "$2" <<<"$records"; then
+    ok "$1"
+  else
+    fail "$1: $(tail -c 600 <<<"$records")"
+  fi
+}
+check "the exec decision's record carries the rule set" \
+  'r.get("kind") == "exec" and r["request"].get("argv", [None])[0] == "/bin/sh" and r["request"].get("sandbox") == want'
+check "the sandbox run's record carries the rule set" \
+  'r.get("rule") == "sandbox:confined" and "sandbox-ran" in r["request"].get("command", "") and r["request"].get("sandbox") == want'
+"$WARDEN" audit verify >/dev/null 2>&1 && ok "the chain verifies" || fail "audit verify failed"
+
+[ "$fails" = 0 ] && echo "sandbox audit: all passed" || echo "sandbox audit: $fails failed"
+[ "$fails" = 0 ]
