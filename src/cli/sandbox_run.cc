@@ -34,6 +34,7 @@ std::optional<sandbox::Plan> PlanFor(const policy::Snapshot& snap, policy::Conte
 
 void ConfineOrExit(const sandbox::Plan& plan, const DaemonFlags& daemon, const policy::Request& req, const char* who,
                    bool keep_fds) {
+  for (const auto& w : plan.warnings) std::cerr << who << ": sandbox: " << w << "\n";
   sandbox::ConfineOptions options;
   options.keep_fds = keep_fds;
   sandbox::ConfineResult r = sandbox::Confine(plan, options);

@@ -9,6 +9,8 @@
 #include <sys/mount.h>
 #include <dirent.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <linux/vm_sockets.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <sys/stat.h>
@@ -201,6 +203,11 @@ TEST_F(ConfineTest, NetworkOffRefusesInternetSockets) {
     if (fd >= 0 || errno != EACCES) return 1;
     fd = ::socket(AF_INET6, SOCK_DGRAM, 0);
     if (fd >= 0 || errno != EACCES) return 2;
+    // The family with high bits set: the kernel reads an int, the filter must too.
+    fd = static_cast<int>(::syscall(SYS_socket, (1UL << 32) | AF_INET, SOCK_DGRAM, 0));
+    if (fd >= 0 || errno != EACCES) return 4;
+    fd = ::socket(AF_VSOCK, SOCK_STREAM, 0);
+    if (fd >= 0 || errno != EACCES) return 5;
     int sv[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) return 3;  // pipes between processes still work
     return 0;

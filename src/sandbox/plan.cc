@@ -142,6 +142,13 @@ class Planner {
         plan_.notes.push_back("writable /: refused (everything would be writable)");
         continue;
       }
+      // A workspace started in the home directory (or above it) would make every start-up file,
+      // ~/.gitconfig and each repository's .git/hooks writable.
+      if (std::string home = Canonical(place_.home); !home.empty() && IsUnder(home, w)) {
+        plan_.warnings.push_back("writable " + w + " holds the home directory " + home +
+                                 ", so it is not writable in the sandbox; start in a project directory");
+        continue;
+      }
       AddUnique(&plan_.writable, w);
     }
   }

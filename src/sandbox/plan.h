@@ -53,6 +53,7 @@ struct Plan {
   std::vector<std::string> hidden;     // covered by an empty read-only mount
   std::vector<LandlockRule> rules;
   std::vector<std::string> notes;      // entries dropped, and why
+  std::vector<std::string> warnings;   // what the person running it should know (said on stderr)
   std::string cwd;                     // entered again once the mounts are made
   std::string hash;                    // sha256 of the canonical rule set, hex
 };

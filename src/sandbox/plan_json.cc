@@ -45,6 +45,7 @@ boost::json::object PlanJson(const Plan& plan, int landlock_abi) {
   o["limits"] = {{"nproc", s.limits.nproc}, {"fsize", s.limits.fsize}, {"nofile", s.limits.nofile}, {"core", s.limits.core}};
   o["seccomp_refused"] = Strings(RefusedSyscalls());
   o["notes"] = Strings(plan.notes);
+  o["warnings"] = Strings(plan.warnings);
   return o;
 }
 
@@ -75,6 +76,7 @@ std::string PlanText(const Plan& plan, int landlock_abi) {
   if (s.network == policy::SandboxNetwork::kOff) t += "; IPv4/IPv6 sockets";
   if (!s.unix_sockets) t += "; Unix sockets";
   t += "\n";
+  list("warnings", plan.warnings);
   list("notes", plan.notes);
   return t;
 }

@@ -126,7 +126,7 @@ TEST_F(PlanTest, ADeniedPathInsideAWritableRootIsCoveredAndOneHoldingTheWorkspac
 
 TEST_F(PlanTest, WardensOwnPlacesAreProtectedWhateverTheListsSay) {
   policy::SandboxSettings s;
-  s.writable = {"~"};  // a careless policy: the whole home, config dir included
+  s.writable = {"~/.config"};  // a careless policy: the config dir included
   place_.self.runtime_dir = root_ + "/home/.config/warden";
   Plan p = MakePlan(s, place_);
   EXPECT_TRUE(Has(p.hidden, root_ + "/state")) << "the state (keys) is never readable";
@@ -149,6 +149,17 @@ TEST_F(PlanTest, AMissingProtectedDirectoryIsMadeSoThatItCanBeHeld) {
   EXPECT_TRUE(Has(p.read_only, root_ + "/ws/.claude"));
   EXPECT_NE(::stat((root_ + "/ws/.envrc").c_str(), &st), 0) << "a file is not guessed at";
   EXPECT_NE(::stat((root_ + "/home/.nothing").c_str(), &st), 0) << "outside writable roots nothing could create it";
+}
+
+TEST_F(PlanTest, AWorkspaceThatHoldsTheHomeIsNotWritable) {
+  policy::SandboxSettings s;
+  s.writable = {"$WORKSPACE", "~", "$TMPDIR"};
+  place_.workspace = root_;  // an agent started above the home directory
+  Plan p = MakePlan(s, place_);
+  EXPECT_FALSE(Has(p.writable, root_));
+  EXPECT_FALSE(Has(p.writable, root_ + "/home"));
+  EXPECT_TRUE(Has(p.writable, root_ + "/tmp"));
+  EXPECT_EQ(p.warnings.size(), 2u) << "said on stderr, not only noted";
 }
 
 TEST_F(PlanTest, TheHashNamesTheRuleSet) {

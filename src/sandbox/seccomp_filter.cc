@@ -60,15 +60,16 @@ Status ApplySeccomp(const Plan& plan) {
       return Fail("ioctl", rc);
     }
   }
-  std::vector<int> refused_families = {AF_PACKET};
-  if (plan.settings.network == policy::SandboxNetwork::kOff) {
-    refused_families.push_back(AF_INET);
-    refused_families.push_back(AF_INET6);
-  }
-  if (!plan.settings.unix_sockets) refused_families.push_back(AF_UNIX);
-  for (int family : refused_families) {
+  // Socket families, compared on the low 32 bits only (the kernel reads an int: a family with
+  // high bits set is the same family). Network off: every family but Unix (and netlink, the
+  // kernel's own) is refused — IPv4, IPv6, VSOCK (the host of a VM), SCTP, Bluetooth, …
+  for (int family = 0; family < AF_MAX; ++family) {
+    bool refused = family == AF_PACKET;
+    if (plan.settings.network == policy::SandboxNetwork::kOff) refused = family != AF_UNIX && family != AF_NETLINK;
+    if (family == AF_UNIX) refused = !plan.settings.unix_sockets;
+    if (!refused) continue;
     if (int rc = seccomp_rule_add(c, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 1,
-                                  SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family)));
+                                  SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffUL, static_cast<scmp_datum_t>(family)));
         rc != 0) {
       return Fail("socket", rc);
     }
