@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every confined run is on the audit log with its rule set (issue #16 §3): a daemon with a
+# The sandbox is on by default for ai in warden exec and warden shell, and every confined run is
+# on the audit log with its rule set (issue #16 §1, §3): a daemon with a
 # private state directory; `warden exec` (decided, then confined) and `warden sandbox` (confined
 # without a decision) each leave a record whose request carries the hash `warden explain
 # --sandbox --json` gives for the same place. Decoy HOME and workspace in the current directory.
@@ -53,6 +54,16 @@ check "the exec decision's record carries the rule set" \
 check "the sandbox run's record carries the rule set" \
   'r.get("rule") == "sandbox:confined" and "sandbox-ran" in r["request"].get("command", "") and r["request"].get("sandbox") == want'
 "$WARDEN" audit verify >/dev/null 2>&1 && ok "the chain verifies" || fail "audit verify failed"
+
+# On by default for ai (the built-in profile), no flag: warden exec and warden shell confine.
+mkdir -p "$HOME/outside"
+"$WARDEN" exec -- /usr/bin/python3 -c "open('$HOME/outside/by-exec', 'w').write('x')" >/dev/null 2>&1
+[ ! -e "$HOME/outside/by-exec" ] && ok "warden exec confines by default: a write outside the workspace failed" ||
+  fail "warden exec wrote outside the workspace"
+"$WARDEN" shell -c "/usr/bin/python3 -c \"open('$HOME/outside/by-shell', 'w').write('x')\"" >/dev/null 2>&1
+[ ! -e "$HOME/outside/by-shell" ] && ok "warden shell confines by default" || fail "warden shell wrote outside the workspace"
+"$WARDEN" shell -c "echo inside > '$ROOT/work/by-shell.txt'" && [ -s "$ROOT/work/by-shell.txt" ] &&
+  ok "warden shell writes inside the workspace" || fail "warden shell could not write inside the workspace"
 
 [ "$fails" = 0 ] && echo "sandbox audit: all passed" || echo "sandbox audit: $fails failed"
 [ "$fails" = 0 ]
