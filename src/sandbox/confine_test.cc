@@ -196,6 +196,20 @@ TEST_F(ConfineTest, AMissingProtectedDirectoryCannotBeCreatedInside) {
   EXPECT_NE(::stat((root_ + "/ws/.claude/settings.json").c_str(), &st), 0);
 }
 
+TEST_F(ConfineTest, AHomeInsideAWritableRootStaysReadOnlyExceptItsWritableRoots) {
+  ::mkdir((root_ + "/home/.cache").c_str(), 0700);
+  settings_.writable = {"$WORKSPACE", root_, "~/.cache"};  // the home lies under a writable root
+  std::string root = root_;
+  int rc = RunConfined([root] {
+    if (OpenErr(root + "/home/.bashrc", O_WRONLY | O_CREAT) == 0) return 1;
+    if (OpenErr(root + "/home/.cache/x", O_WRONLY | O_CREAT) != 0) return 2;
+    if (OpenErr(root + "/elsewhere", O_WRONLY | O_CREAT) != 0) return 3;  // the rest of the root is writable
+    if (OpenErr(root + "/ws/y", O_WRONLY | O_CREAT) != 0) return 4;
+    return 0;
+  });
+  EXPECT_EQ(rc, 0);
+}
+
 TEST_F(ConfineTest, NetworkOffRefusesInternetSockets) {
   settings_.network = policy::SandboxNetwork::kOff;
   int rc = RunConfined([] {

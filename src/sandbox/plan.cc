@@ -90,6 +90,7 @@ class Planner {
 
   Plan Make() {
     Writable();
+    HomeReadOnly();
     Protected();
     DenyRead();
     Self();
@@ -142,13 +143,7 @@ class Planner {
         plan_.notes.push_back("writable /: refused (everything would be writable)");
         continue;
       }
-      // A workspace started in the home directory (or above it) would make every start-up file,
-      // ~/.gitconfig and each repository's .git/hooks writable.
-      if (std::string home = Canonical(place_.home); !home.empty() && IsUnder(home, w)) {
-        plan_.warnings.push_back("writable " + w + " holds the home directory " + home +
-                                 ", so it is not writable in the sandbox; start in a project directory");
-        continue;
-      }
+
       AddUnique(&plan_.writable, w);
     }
   }
@@ -164,6 +159,26 @@ class Planner {
     }
     for (auto it = between.rbegin(); it != between.rend(); ++it) AddUnique(&plan_.pinned, *it);
     AddUnique(&plan_.read_only, p);
+  }
+
+  // A writable root that holds the home directory (a workspace started in ~ or above it, or a
+  // home under /tmp) would make every start-up file, ~/.gitconfig and each repository's hooks
+  // writable: the home itself is held read-only, the writable roots inside it (caches, a
+  // project) stay writable.
+  void HomeReadOnly() {
+    std::string home = Canonical(place_.home);
+    if (home.empty() || home == "/") return;
+    std::string holder;
+    if (!UnderAny(home, plan_.writable, &holder)) return;
+    MakeReadOnly(home);
+    std::string workspace = Canonical(place_.workspace);
+    for (const auto& w : plan_.writable) {
+      if (IsUnder(home, w) && (w == home || w == workspace)) {
+        plan_.warnings.push_back("the workspace " + w + " holds the home directory " + home +
+                                 ": the home stays read-only (only the caches and temp directories in it are writable);"
+                                 " start in a project directory");
+      }
+    }
   }
 
   void Protected() {

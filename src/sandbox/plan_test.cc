@@ -151,15 +151,20 @@ TEST_F(PlanTest, AMissingProtectedDirectoryIsMadeSoThatItCanBeHeld) {
   EXPECT_NE(::stat((root_ + "/home/.nothing").c_str(), &st), 0) << "outside writable roots nothing could create it";
 }
 
-TEST_F(PlanTest, AWorkspaceThatHoldsTheHomeIsNotWritable) {
+TEST_F(PlanTest, AWritableRootThatHoldsTheHomeLeavesTheHomeReadOnly) {
   policy::SandboxSettings s;
-  s.writable = {"$WORKSPACE", "~", "$TMPDIR"};
+  s.writable = {"$WORKSPACE", "~/.cache", "$TMPDIR"};
   place_.workspace = root_;  // an agent started above the home directory
   Plan p = MakePlan(s, place_);
-  EXPECT_FALSE(Has(p.writable, root_));
-  EXPECT_FALSE(Has(p.writable, root_ + "/home"));
-  EXPECT_TRUE(Has(p.writable, root_ + "/tmp"));
-  EXPECT_EQ(p.warnings.size(), 2u) << "said on stderr, not only noted";
+  EXPECT_TRUE(Has(p.writable, root_)) << "the workspace stays writable";
+  EXPECT_TRUE(Has(p.writable, root_ + "/home/.cache")) << "and so do the caches inside the home";
+  EXPECT_TRUE(Has(p.read_only, root_ + "/home")) << "but not the home itself";
+  EXPECT_EQ(p.warnings.size(), 1u) << "said on stderr, not only noted";
+  place_.workspace = root_ + "/ws";
+  s.writable = {"$WORKSPACE", root_};  // a home under a temp directory: not the workspace's doing
+  Plan q = MakePlan(s, place_);
+  EXPECT_TRUE(Has(q.read_only, root_ + "/home"));
+  EXPECT_TRUE(q.warnings.empty());
 }
 
 TEST_F(PlanTest, TheHashNamesTheRuleSet) {
