@@ -4,8 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <iterator>
 
@@ -77,6 +79,18 @@ void ExitNow(int code) {
   std::cerr.flush();
   std::fflush(nullptr);
   std::_Exit(code);
+}
+
+void BecomeProgram(const std::vector<std::string>& argv, const char* who) {
+  std::vector<char*> args;
+  for (const auto& s : argv) args.push_back(const_cast<char*>(s.c_str()));
+  args.push_back(nullptr);
+  std::cout.flush();
+  std::cerr.flush();
+  execvp(args[0], args.data());
+  int err = errno;
+  std::cerr << who << ": cannot run " << argv[0] << ": " << std::strerror(err) << "\n";
+  ExitNow(err == ENOENT ? 127 : 126);
 }
 
 std::string CurrentDir() {

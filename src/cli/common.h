@@ -37,6 +37,10 @@ int ExitFor(policy::Decision d);
 // short-lived process gives the memory back anyway.
 [[noreturn]] void ExitNow(int code);
 
+// Replaces this process with argv[0] (execvp: same pid, terminal, environment). When it cannot
+// be run, says why on stderr after `who` and ends with 127 (not found) or 126.
+[[noreturn]] void BecomeProgram(const std::vector<std::string>& argv, const char* who);
+
 inline constexpr const char* kExitCodesHelp =
     "Exit codes: 0 allow · 1 deny · 2 ask · 64 usage error or bad request · 70 internal error · "
     "78 policy error · 69 daemon not running (status) · 126 warden exec: denied, the program did not run";

@@ -24,17 +24,7 @@ struct ExecArgs {
   int wait_s = 120;
 };
 
-[[noreturn]] void Become(const std::vector<std::string>& argv) {
-  std::vector<char*> args;
-  for (const auto& s : argv) args.push_back(const_cast<char*>(s.c_str()));
-  args.push_back(nullptr);
-  std::cout.flush();
-  std::cerr.flush();
-  execvp(args[0], args.data());
-  int err = errno;
-  std::cerr << "warden: cannot run " << argv[0] << ": " << std::strerror(err) << "\n";
-  ExitNow(err == ENOENT ? 127 : 126);
-}
+[[noreturn]] void Become(const std::vector<std::string>& argv) { BecomeProgram(argv, "warden"); }
 
 int RunExec(const ExecArgs& a) {
   const auto& words = CommandTail();

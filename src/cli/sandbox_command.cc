@@ -62,15 +62,7 @@ int RunSandbox(const SandboxArgs& a) {
   req.sandbox = plan->hash;
   RecordConfinedRun(a.daemon, req, "warden sandbox");
   ConfineOrExit(*plan, a.daemon, req, "warden sandbox", a.keep_fds);
-  std::vector<char*> argv;
-  for (const auto& s : words) argv.push_back(const_cast<char*>(s.c_str()));
-  argv.push_back(nullptr);
-  std::cout.flush();
-  std::cerr.flush();
-  execvp(argv[0], argv.data());
-  int err = errno;
-  std::cerr << "warden sandbox: cannot run " << words[0] << ": " << std::strerror(err) << "\n";
-  ExitNow(err == ENOENT ? 127 : 126);
+  BecomeProgram(words, "warden sandbox");
 }
 
 }  // namespace

@@ -149,16 +149,29 @@ class Planner {
   }
 
   // A path that must not change: read-only, and nothing on the way to it renamable.
-  void MakeReadOnly(const std::string& p) {
+  // Pins every directory between the writable root holding `p` and `p` (so none can be renamed
+  // to put another `p` in its place). False when no writable root holds `p`.
+  bool PinWayTo(const std::string& p) {
     std::string root;
-    if (!UnderAny(p, plan_.writable, &root)) return;  // Landlock already refuses writes there
+    if (!UnderAny(p, plan_.writable, &root)) return false;
     std::vector<std::string> between;
     for (std::string d = Parent(p); d.size() >= root.size() && IsUnder(d, root); d = Parent(d)) {
       between.push_back(d);
       if (d == root) break;
     }
     for (auto it = between.rbegin(); it != between.rend(); ++it) AddUnique(&plan_.pinned, *it);
-    AddUnique(&plan_.read_only, p);
+    return true;
+  }
+
+  void MakeReadOnly(const std::string& p) {
+    if (PinWayTo(p)) AddUnique(&plan_.read_only, p);  // outside writable roots it is read-only already
+  }
+
+  // Covered by an empty read-only mount; inside a writable root the way to it is pinned, so that
+  // it cannot be renamed out from under its cover.
+  void Cover(const std::string& p) {
+    PinWayTo(p);
+    AddUnique(&plan_.hidden, p);
   }
 
   // A writable root that holds the home directory (a workspace started in ~ or above it, or a
@@ -216,11 +229,7 @@ class Planner {
         return;
       }
     }
-    if (UnderAny(p, plan_.writable)) {
-      MakeReadOnly(p);  // pins the way to it, so that it cannot be renamed out from under its cover
-      plan_.read_only.erase(std::remove(plan_.read_only.begin(), plan_.read_only.end(), p), plan_.read_only.end());
-    }
-    AddUnique(&plan_.hidden, p);
+    Cover(p);
   }
 
   void DenyRead() {
@@ -243,16 +252,10 @@ class Planner {
       if (needed) {
         plan_.notes.push_back("Warden's socket place " + runtime + " holds the workspace; not covered");
       } else {
-        std::string root;
-        if (UnderAny(runtime, plan_.writable, &root)) {
-          MakeReadOnly(runtime);
-          plan_.read_only.erase(std::remove(plan_.read_only.begin(), plan_.read_only.end(), runtime),
-                                plan_.read_only.end());
-        }
-        AddUnique(&plan_.hidden, runtime);
+        Cover(runtime);
       }
     }
-    // A hidden place is not also pinned or read-only.
+    // A covered place is not also read-only (the config directory may be the socket's).
     for (const auto& h : plan_.hidden) {
       plan_.read_only.erase(std::remove(plan_.read_only.begin(), plan_.read_only.end(), h), plan_.read_only.end());
     }
