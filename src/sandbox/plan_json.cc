@@ -1,7 +1,7 @@
 #include "sandbox/plan_json.h"
 
 #include "sandbox/access.h"
-#include "sandbox/seccomp_filter.h"
+#include "sandbox/seccomp_program.h"
 
 namespace warden::sandbox {
 namespace {
