@@ -7,7 +7,6 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -33,26 +32,13 @@ Status WriteProc(const char* path, const std::string& text) {
   return Status::Ok();
 }
 
-// The flags a remount must keep: in a user namespace the kernel refuses to drop the ones that
-// were locked when the mount was inherited.
-unsigned long KeptFlags(const std::string& path) {
-  struct statvfs sv {};
-  if (::statvfs(path.c_str(), &sv) != 0) return 0;
-  unsigned long f = 0;
-  if (sv.f_flag & ST_NOSUID) f |= MS_NOSUID;
-  if (sv.f_flag & ST_NODEV) f |= MS_NODEV;
-  if (sv.f_flag & ST_NOEXEC) f |= MS_NOEXEC;
-  if (sv.f_flag & ST_NOATIME) f |= MS_NOATIME;
-  if (sv.f_flag & ST_NODIRATIME) f |= MS_NODIRATIME;
-  if (sv.f_flag & ST_RELATIME) f |= MS_RELATIME;
-  return f;
-}
+Status SetReadOnly(const std::string& path, bool read_only, bool recursive = true);
 
+// A bind of `source` onto `target`, read-only. What is mounted beneath it keeps its own state:
+// read-only already, or a writable root inside (a cache in a home held read-only).
 Status BindReadOnly(const std::string& source, const std::string& target) {
   if (::mount(source.c_str(), target.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) return Errno("bind " + target);
-  unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY | KeptFlags(target);
-  if (::mount(nullptr, target.c_str(), nullptr, flags, nullptr) != 0) return Errno("read-only remount of " + target);
-  return Status::Ok();
+  return SetReadOnly(target, true, false);
 }
 
 Status Hide(const std::string& path) {
@@ -78,10 +64,10 @@ constexpr unsigned kAtRecursive = 0x8000;
 #define SYS_mount_setattr 442
 #endif
 
-Status SetReadOnly(const std::string& path, bool read_only) {
+Status SetReadOnly(const std::string& path, bool read_only, bool recursive) {
   MountAttr attr{};
   (read_only ? attr.attr_set : attr.attr_clr) = kMountAttrReadOnly;
-  if (::syscall(SYS_mount_setattr, AT_FDCWD, path.c_str(), kAtRecursive, &attr, sizeof(attr)) != 0) {
+  if (::syscall(SYS_mount_setattr, AT_FDCWD, path.c_str(), recursive ? kAtRecursive : 0U, &attr, sizeof(attr)) != 0) {
     return Errno(std::string(read_only ? "make " : "make writable ") + path + (read_only ? " read-only" : ""));
   }
   return Status::Ok();

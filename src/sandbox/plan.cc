@@ -2,6 +2,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <climits>
 #include <glob.h>
 #include <sodium.h>
@@ -27,19 +29,50 @@ bool StartsWithVar(const std::string& s, std::string_view var, std::string* rest
   return true;
 }
 
-// The canonical form of an existing path ("" when it does not exist): the kernel's own name
-// for it (one open, one readlink), not a readlink per component.
-std::string Canonical(const std::string& path) {
-  if (path.empty() || path[0] != '/') return {};
-  int fd = ::open(path.c_str(), O_PATH | O_CLOEXEC);
-  if (fd < 0) return {};
-  char buf[PATH_MAX];
-  std::string link = "/proc/self/fd/" + std::to_string(fd);
-  ssize_t n = ::readlink(link.c_str(), buf, sizeof(buf));
-  ::close(fd);
-  if (n <= 0 || buf[0] != '/') return {};
-  return std::string(buf, static_cast<size_t>(n));
-}
+// The canonical form of an existing path ("" when it does not exist). A normal path the kernel
+// walks without meeting a symbolic link is its own canonical form (openat2 refusing symlinks:
+// one call); otherwise the kernel's own name for it (one open, one readlink). Each path is asked
+// once per plan: home, workspace and cwd are asked for every denied path.
+class Canonicalizer {
+ public:
+  std::string operator()(const std::string& path) {
+    for (const auto& [asked, canonical] : known_) {
+      if (asked == path) return canonical;
+    }
+    known_.emplace_back(path, Resolve(path));
+    return known_.back().second;
+  }
+  // After the plan makes `path`: asked again, it is there.
+  void Forget(const std::string& path) {
+    std::erase_if(known_, [&](const auto& k) { return k.first == path; });
+  }
+
+ private:
+  static std::string Resolve(const std::string& path) {
+    if (path.empty() || path[0] != '/') return {};
+    if (NormalizePath(path) == path) {
+      open_how how{};
+      how.flags = O_PATH | O_CLOEXEC;
+      how.resolve = RESOLVE_NO_SYMLINKS;
+      int fd = static_cast<int>(::syscall(SYS_openat2, AT_FDCWD, path.c_str(), &how, sizeof how));
+      if (fd >= 0) {
+        ::close(fd);
+        return path;
+      }
+      if (errno == ENOENT || errno == ENOTDIR) return {};
+    }
+    int fd = ::open(path.c_str(), O_PATH | O_CLOEXEC);
+    if (fd < 0) return {};
+    char buf[PATH_MAX];
+    std::string link = "/proc/self/fd/" + std::to_string(fd);
+    ssize_t n = ::readlink(link.c_str(), buf, sizeof(buf));
+    ::close(fd);
+    if (n <= 0 || buf[0] != '/') return {};
+    return std::string(buf, static_cast<size_t>(n));
+  }
+
+  std::vector<std::pair<std::string, std::string>> known_;  // asked → canonical ("": missing)
+};
 
 bool IsDir(const std::string& path) {
   struct stat st {};
@@ -123,10 +156,11 @@ class Planner {
       }
       bool any = false;
       for (const auto& m : Matches(expanded)) {
-        std::string c = Canonical(m);
+        std::string c = canonical_(m);
         if (c.empty()) continue;
         any = true;
         AddUnique(&out, c);
+        plan_.origin.emplace(c, std::string(what) + " " + s);
       }
       if (!any) plan_.notes.push_back(std::string(what) + " " + s + ": does not exist");
     }
@@ -179,12 +213,13 @@ class Planner {
   // writable: the home itself is held read-only, the writable roots inside it (caches, a
   // project) stay writable.
   void HomeReadOnly() {
-    std::string home = Canonical(place_.home);
+    std::string home = canonical_(place_.home);
     if (home.empty() || home == "/") return;
     std::string holder;
     if (!UnderAny(home, plan_.writable, &holder)) return;
     MakeReadOnly(home);
-    std::string workspace = Canonical(place_.workspace);
+    plan_.origin.emplace(home, "the home directory, held read-only because the writable root " + holder + " holds it");
+    std::string workspace = canonical_(place_.workspace);
     for (const auto& w : plan_.writable) {
       if (IsUnder(home, w) && (w == home || w == workspace)) {
         plan_.warnings.push_back("the workspace " + w + " holds the home directory " + home +
@@ -198,8 +233,8 @@ class Planner {
     for (const auto& spelled : plan_.settings.protected_paths) {
       if (spelled.size() < 2 || spelled.back() != '/' || spelled.find_first_of("*?[") != std::string::npos) continue;
       std::string path = ExpandSandboxPath(spelled, place_);
-      if (path.empty() || !Canonical(path).empty()) continue;
-      std::string parent = Canonical(Parent(path));
+      if (path.empty() || !canonical_(path).empty()) continue;
+      std::string parent = canonical_(Parent(path));
       if (parent.empty() || !UnderAny(parent, plan_.writable)) continue;  // nothing could create it
       std::string made = parent + path.substr(path.rfind('/'));
       if (!place_.make_missing_protected_dirs) {
@@ -207,6 +242,8 @@ class Planner {
       } else if (::mkdir(made.c_str(), 0700) != 0 && errno != EEXIST) {
         plan_.notes.push_back("protected " + spelled + ": cannot be made (" + std::strerror(errno) + "), so it is not protected");
       }
+      canonical_.Forget(path);
+      canonical_.Forget(made);
     }
     for (const auto& p : Resolve(plan_.settings.protected_paths, "protected")) MakeReadOnly(p);
   }
@@ -217,7 +254,7 @@ class Planner {
   void DenyReadPath(const std::string& p, bool self = false) {
     if (!self && ::access(p.c_str(), R_OK) != 0) return;  // the file system's permissions refuse it already
     for (const auto& needed : {place_.home, place_.workspace, place_.cwd}) {
-      std::string c = Canonical(needed);
+      std::string c = canonical_(needed);
       if (!c.empty() && IsUnder(c, p)) {
         plan_.notes.push_back("deny_read " + p + ": holds " + c + ", which the run needs; left readable");
         return;
@@ -239,20 +276,27 @@ class Planner {
   // Warden's own places, whatever the lists say.
   void Self() {
     const WardenSelf& s = place_.self;
-    if (std::string c = Canonical(s.config_dir); !c.empty()) MakeReadOnly(c);
-    if (std::string c = Canonical(s.state_dir); !c.empty()) DenyReadPath(c, true);
-    std::string runtime = Canonical(s.runtime_dir);
-    if (runtime.empty()) runtime = Canonical(s.socket);  // a socket in a shared directory
+    if (std::string c = canonical_(s.config_dir); !c.empty()) {
+      MakeReadOnly(c);
+      plan_.origin.emplace(c, "Warden's configuration (never writable)");
+    }
+    if (std::string c = canonical_(s.state_dir); !c.empty()) {
+      DenyReadPath(c, true);
+      plan_.origin.emplace(c, "Warden's state (never readable)");
+    }
+    std::string runtime = canonical_(s.runtime_dir);
+    if (runtime.empty()) runtime = canonical_(s.socket);  // a socket in a shared directory
     if (!runtime.empty()) {
       bool needed = false;
       for (const auto& n : {place_.home, place_.workspace, place_.cwd}) {
-        std::string c = Canonical(n);
+        std::string c = canonical_(n);
         if (!c.empty() && IsUnder(c, runtime)) needed = true;
       }
       if (needed) {
         plan_.notes.push_back("Warden's socket place " + runtime + " holds the workspace; not covered");
       } else {
         Cover(runtime);
+        plan_.origin.emplace(runtime, "Warden's socket directory (covered)");
       }
     }
     // A covered place is not also read-only (the config directory may be the socket's).
@@ -297,6 +341,7 @@ class Planner {
   }
 
   const Place& place_;
+  Canonicalizer canonical_;
   Plan plan_;
 };
 

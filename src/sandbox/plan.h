@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,9 @@ struct Plan {
   std::vector<std::string> read_only;  // bind-mounted read-only
   std::vector<std::string> hidden;     // covered by an empty read-only mount
   std::vector<LandlockRule> rules;
+  // Each path of the lists above → the entry that put it there, as the policy spells it
+  // ("deny_read ~/.ssh/**", "writable $WORKSPACE") or as Warden names its own ("Warden's state").
+  std::multimap<std::string, std::string> origin;
   std::vector<std::string> notes;      // entries dropped, and why
   std::vector<std::string> warnings;   // what the person running it should know (said on stderr)
   std::string cwd;                     // entered again once the mounts are made
