@@ -4,7 +4,9 @@
 
 #include "cli/common.h"
 #include "cli/sandbox_run.h"
+#include "core/path.h"
 #include "sandbox/landlock.h"
+#include "sandbox/path_rule.h"
 #include "sandbox/plan_json.h"
 #include "core/strings.h"
 
@@ -25,6 +27,7 @@ struct CheckArgs {
   bool argv = false;
   bool json = false;
   bool sandbox = false;  // explain: the compiled sandbox instead of a request
+  std::vector<std::string> sandbox_paths;  // explain --sandbox --path: the rule each falls under
 };
 
 void AddRequestFlags(CLI::App* cmd, CheckArgs* a) {
@@ -180,6 +183,27 @@ std::string RuleWhere(const policy::CompiledRule& r) {
   return r.file + (r.mark.line ? ":" + std::to_string(r.mark.line) : std::string());
 }
 
+// `warden explain --sandbox --path P…`: the rule of the plan each path falls under.
+int PrintPathRules(const sandbox::Plan& plan, policy::Context ctx, const sandbox::Place& place, const CheckArgs& a) {
+  boost::json::array out;
+  for (const auto& spelled : a.sandbox_paths) {
+    sandbox::PathRule r = sandbox::RuleForPath(plan, ResolvePath(spelled, place.cwd, place.home));
+    if (a.json) {
+      out.push_back({{"path", r.path}, {"readable", r.readable}, {"writable", r.writable}, {"rule", r.rule},
+                     {"refusal", r.refusal}});
+      continue;
+    }
+    std::cout << r.path << ": " << (r.readable ? "readable" : "NOT readable") << ", "
+              << (r.writable ? "writable" : "NOT writable") << "\n  " << r.rule << "\n";
+    if (!r.refusal.empty()) std::cout << "  a confined program sees: " << r.refusal << "\n";
+  }
+  if (a.json) {
+    PrintJson(boost::json::object{{"context", std::string(policy::ContextName(ctx))}, {"hash", plan.hash},
+                                  {"paths", std::move(out)}});
+  }
+  return 0;
+}
+
 // `warden explain --sandbox`: the context's sandbox compiled for this place, as warden exec
 // would apply it (whether or not the policy enables it there), with the rule set's hash.
 int RunExplainSandbox(const CheckArgs& a) {
@@ -200,6 +224,7 @@ int RunExplainSandbox(const CheckArgs& a) {
   auto plan = PlanFor(*snap, *ctx, true, place);
   plan->settings.enabled = enabled;
   const int abi = sandbox::LandlockAbi();
+  if (!a.sandbox_paths.empty()) return PrintPathRules(*plan, *ctx, place, a);
   if (a.json) {
     PrintJson(sandbox::PlanJson(*plan, abi));
   } else {
@@ -313,10 +338,15 @@ void RegisterExplain(CLI::App& app, Runner* run) {
   AddRequestFlags(cmd, args.get());
   cmd->add_flag("--sandbox", args->sandbox,
                 "Print the context's kernel sandbox compiled for this place (writable roots, covers, limits, hash)");
+  cmd->add_option("--path", args->sandbox_paths,
+                  "With --sandbox: say whether PATH is readable and writable inside the sandbox, and which policy entry "
+                  "decides (repeatable)")
+      ->type_name("PATH");
   cmd->footer(std::string(R"(Examples:
   warden explain -- 'sudo env rm -rf ~'
   warden explain --sandbox                     what warden exec would confine an ai command to, here
   warden explain --sandbox --json --context human
+  warden explain --sandbox --path ~/.bashrc --path .git/hooks/pre-commit    why a confined write failed
   warden explain --profile strict -- 'git push --force origin main'
   warden explain --json --file write ~/.bashrc
   warden explain --url http://localhost:8080/admin
@@ -324,6 +354,10 @@ void RegisterExplain(CLI::App& app, Runner* run) {
 )") + kExitCodesHelp);
   cmd->callback([run, args, cmd] {
     *run = [args, cmd] {
+      if (!args->sandbox_paths.empty() && !args->sandbox) {
+        std::cerr << "warden explain: --path needs --sandbox (for a policy decision on a file, use --file OP PATH)\n";
+        return static_cast<int>(kExitUsage);
+      }
       if (args->sandbox) return RunExplain(*args);
       if (auto err = CollectWords(cmd, args.get())) return *err;
       return RunExplain(*args);

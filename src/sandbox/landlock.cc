@@ -25,6 +25,10 @@ struct __attribute__((packed)) PathBeneathAttr {
 };
 constexpr int kRulePathBeneath = 1;
 constexpr unsigned kCreateRulesetVersion = 1U << 0;
+// ABI 7: the kernel audits the refusals of the programs started after landlock_restrict_self
+// (by default it audits only the process that restricted itself, and Warden's refusals happen
+// after its execve). They reach the system's audit log when auditing is on.
+constexpr unsigned kRestrictSelfLogNewExecOn = 1U << 1;
 
 class Fd {
  public:
@@ -86,7 +90,8 @@ Status ApplyLandlock(const Plan& plan, int abi) {
       return Status::Internal("landlock_add_rule " + rule.path + ": " + std::strerror(errno));
     }
   }
-  if (::syscall(SYS_landlock_restrict_self, ruleset.get(), 0) != 0) {
+  const unsigned flags = abi >= 7 ? kRestrictSelfLogNewExecOn : 0;
+  if (::syscall(SYS_landlock_restrict_self, ruleset.get(), flags) != 0) {
     return Status::Internal(std::string("landlock_restrict_self: ") + std::strerror(errno));
   }
   return Status::Ok();

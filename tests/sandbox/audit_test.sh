@@ -68,5 +68,26 @@ printf 'import sys\nopen(sys.argv[1], "w").write("x")\n' >"$ROOT/work/w.py"
 "$WARDEN" shell -c "echo inside > '$ROOT/work/by-shell.txt'" && [ -s "$ROOT/work/by-shell.txt" ] &&
   ok "warden shell writes inside the workspace" || fail "warden shell could not write inside the workspace"
 
+# The rule a path falls under, named from the same plan (issue #16 §3): the default profile's
+# read-secrets cover, a protected path, the workspace, and the home outside every writable root.
+mkdir -p "$HOME/.ssh" && echo decoy >"$HOME/.ssh/id_ed25519"
+hash=$("$WARDEN" explain --sandbox --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["hash"])')
+why=$("$WARDEN" explain --sandbox --json --path "$HOME/.ssh/id_ed25519" --path .git/hooks/pre-commit \
+  --path src/new.c --path "$HOME/.bashrc")
+python3 - "$why" "$hash" "$ROOT" <<'PY' && ok "explain --sandbox --path names the rule of each path" || fail "explain --sandbox --path: $why"
+import json, sys
+o, want, root = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
+p = {x["path"]: x for x in o["paths"]}
+ssh, hooks = p[root + "/home/.ssh/id_ed25519"], p[root + "/work/.git/hooks/pre-commit"]
+new, rc = p[root + "/work/src/new.c"], p[root + "/home/.bashrc"]
+assert o["hash"] == want, o["hash"]
+assert not ssh["readable"] and ssh["rule"].startswith("covered: deny_read ~/.ssh"), ssh
+assert hooks["readable"] and not hooks["writable"] and "protected $WORKSPACE/.git/hooks" in hooks["rule"], hooks
+assert new["writable"] and new["rule"] == "writable: writable $WORKSPACE", new
+assert not rc["writable"] and "outside every writable root" in rc["rule"] and "EROFS" in rc["refusal"], rc
+PY
+"$WARDEN" explain --path x >/dev/null 2>&1; [ $? = 64 ] && ok "explain --path without --sandbox is a usage error" ||
+  fail "explain --path without --sandbox was accepted"
+
 [ "$fails" = 0 ] && echo "sandbox audit: all passed" || echo "sandbox audit: $fails failed"
 [ "$fails" = 0 ]
