@@ -224,6 +224,18 @@ TEST_F(ConfineTest, NetworkOffRefusesInternetSockets) {
     if (fd >= 0 || errno != EACCES) return 5;
     int sv[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) return 3;  // pipes between processes still work
+    // Every family below netlink's but Unix, one by one; above it, all of them (and any value).
+    for (int family : {AF_UNSPEC, AF_AX25, AF_IPX, AF_APPLETALK, AF_X25, AF_DECnet, AF_KEY, AF_PACKET, AF_CAN,
+                       AF_BLUETOOTH, AF_ALG, AF_XDP, AF_MCTP}) {
+      fd = ::socket(family, SOCK_DGRAM, 0);
+      if (fd >= 0 || errno != EACCES) return 10;
+    }
+    fd = static_cast<int>(::syscall(SYS_socket, 0x7fffffffUL, SOCK_DGRAM, 0));
+    if (fd >= 0 || errno != EACCES) return 11;
+    fd = ::socket(AF_NETLINK, SOCK_RAW, 0);  // the kernel's own (ip route, udev) stays
+    if (fd < 0) return 12;
+    fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd < 0) return 13;
     return 0;
   });
   EXPECT_EQ(rc, 0);

@@ -42,19 +42,29 @@ Status AddRules(scmp_filter_ctx c, policy::SandboxNetwork network, bool unix_soc
       return Fail("ioctl", rc);
     }
   }
-  // Socket families, compared on the low 32 bits only (the kernel reads an int: a family with
-  // high bits set is the same family). Network off: every family but Unix (and netlink, the
-  // kernel's own) is refused — IPv4, IPv6, VSOCK (the host of a VM), SCTP, Bluetooth, …
-  for (int family = 0; family < AF_MAX; ++family) {
-    bool refused = family == AF_PACKET;
-    if (network == policy::SandboxNetwork::kOff) refused = family != AF_UNIX && family != AF_NETLINK;
-    if (family == AF_UNIX) refused = !unix_sockets;
-    if (!refused) continue;
+  // Socket families, compared on the low 32 bits (the kernel reads an int: a family with high
+  // bits set is the same family). Network off: every family but Unix (and netlink, the kernel's
+  // own) is refused — IPv4, IPv6, VSOCK (the host of a VM), SCTP, Bluetooth, … Every family
+  // above netlink's is refused by one comparison of the whole register (so a family with high
+  // bits set is refused too, whichever it is: failing closed), the ones below one by one.
+  const bool off = network == policy::SandboxNetwork::kOff;
+  auto refuse = [&](scmp_datum_t family) {
+    return seccomp_rule_add(c, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 1,
+                            SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffUL, family));
+  };
+  if (off) {
     if (int rc = seccomp_rule_add(c, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 1,
-                                  SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffUL, static_cast<scmp_datum_t>(family)));
+                                  SCMP_A0(SCMP_CMP_GT, static_cast<scmp_datum_t>(AF_NETLINK)));
         rc != 0) {
       return Fail("socket", rc);
     }
+  }
+  for (int family = 0; family < AF_MAX; ++family) {
+    bool refused = family == AF_PACKET;
+    if (off) refused = family < AF_NETLINK && family != AF_UNIX;
+    if (family == AF_UNIX) refused = !unix_sockets;
+    if (!refused) continue;
+    if (int rc = refuse(static_cast<scmp_datum_t>(family)); rc != 0) return Fail("socket", rc);
   }
   return Status::Ok();
 }
