@@ -41,17 +41,21 @@ Status BindReadOnly(const std::string& source, const std::string& target) {
   return SetReadOnly(target, true, false);
 }
 
-Status Hide(const std::string& path) {
+// Covers `path` with an empty read-only mount. Directories share one empty tmpfs: the first
+// cover mounts it (`*first` remembers where), the others are binds of it, which cost the kernel
+// less than a file system each.
+Status Hide(const std::string& path, std::string* first) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) return Status::Ok();  // gone: nothing to hide
-  if (S_ISDIR(st.st_mode)) {
-    unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY;
-    if (::mount("tmpfs", path.c_str(), "tmpfs", flags, "size=4k,nr_inodes=1,mode=000") != 0) {
-      return Errno("cover " + path);
-    }
+  if (!S_ISDIR(st.st_mode)) return BindReadOnly("/dev/null", path);  // a file or a socket: an empty, read-only stand-in
+  if (!first->empty()) {
+    if (::mount(first->c_str(), path.c_str(), nullptr, MS_BIND, nullptr) != 0) return Errno("cover " + path);
     return Status::Ok();
   }
-  return BindReadOnly("/dev/null", path);  // a file or a socket: an empty, read-only stand-in
+  unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY;
+  if (::mount("tmpfs", path.c_str(), "tmpfs", flags, "size=4k,nr_inodes=1,mode=000") != 0) return Errno("cover " + path);
+  *first = path;
+  return Status::Ok();
 }
 
 // mount_setattr(2) (Linux 5.12), spelled out: Debian 12's headers do not have it.
@@ -59,6 +63,7 @@ struct MountAttr {
   uint64_t attr_set, attr_clr, propagation, userns_fd;
 };
 constexpr uint64_t kMountAttrReadOnly = 0x00000001;
+constexpr uint64_t kPropagationSlave = MS_SLAVE;
 constexpr unsigned kAtRecursive = 0x8000;
 #ifndef SYS_mount_setattr
 #define SYS_mount_setattr 442
@@ -73,10 +78,16 @@ Status SetReadOnly(const std::string& path, bool read_only, bool recursive) {
   return Status::Ok();
 }
 
-// Every mount read-only, then each writable root bound onto itself and made writable again
-// (parents first, so a root inside another keeps its own mount).
+// Every mount a slave (nothing mounted here reaches the caller's namespace) and read-only, in
+// one call; then each writable root bound onto itself and made writable again (parents first,
+// so a root inside another keeps its own mount).
 Status ReadOnlyExceptWritable(const Plan& plan) {
-  if (Status s = SetReadOnly("/", true); !s.ok()) return s;
+  MountAttr attr{};
+  attr.attr_set = kMountAttrReadOnly;
+  attr.propagation = kPropagationSlave;
+  if (::syscall(SYS_mount_setattr, AT_FDCWD, "/", kAtRecursive, &attr, sizeof(attr)) != 0) {
+    return Errno("make every mount a read-only slave");
+  }
   for (const auto& w : plan.writable) {
     if (::mount(w.c_str(), w.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) return Errno("bind " + w);
     Status s = SetReadOnly(w, false);
@@ -118,7 +129,6 @@ Status EnterNamespaces(const Plan& plan) {
     if (Status s = WriteProc("/proc/self/uid_map", std::to_string(uid) + " " + std::to_string(uid) + " 1"); !s.ok()) return s;
     if (Status s = WriteProc("/proc/self/gid_map", std::to_string(gid) + " " + std::to_string(gid) + " 1"); !s.ok()) return s;
   }
-  if (::mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0) return Errno("make the mounts private");
   if (Status s = ReadOnlyExceptWritable(plan); !s.ok()) return s;
   for (const auto& p : plan.pinned) {
     if (::mount(p.c_str(), p.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) return Errno("pin " + p);
@@ -126,8 +136,9 @@ Status EnterNamespaces(const Plan& plan) {
   for (const auto& p : plan.read_only) {
     if (Status s = BindReadOnly(p, p); !s.ok()) return s;
   }
+  std::string first_cover;
   for (const auto& p : plan.hidden) {
-    if (Status s = Hide(p); !s.ok()) return s;
+    if (Status s = Hide(p, &first_cover); !s.ok()) return s;
   }
   if (net) {
     if (Status s = LoopbackUp(); !s.ok()) return s;
