@@ -241,6 +241,44 @@ TEST_F(ConfineTest, NetworkOffRefusesInternetSockets) {
   EXPECT_EQ(rc, 0);
 }
 
+// The caller's mounts may be shared (systemd makes / shared): nothing the sandbox mounts may
+// propagate back. In a private namespace whose mounts are all shared (a decoy host), a confined
+// child covers ~/.ssh; the namespace outside it must not see the cover.
+TEST_F(ConfineTest, ItsMountsDoNotReachTheCallersNamespace) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to make a shared decoy namespace";
+  Plan plan = MakePlan(settings_, place_);
+  std::string covered = root_ + "/home/.ssh";
+  pid_t host = ::fork();
+  if (host == 0) {
+    if (::unshare(CLONE_NEWNS) != 0 || ::mount(nullptr, "/", nullptr, MS_REC | MS_SHARED, nullptr) != 0) ::_exit(10);
+    int ready[2], done[2];
+    if (::pipe(ready) != 0 || ::pipe(done) != 0) ::_exit(11);
+    pid_t child = ::fork();
+    if (child == 0) {
+      if (!Confine(plan).status.ok()) ::_exit(100);
+      char c = 1;
+      (void)!::write(ready[1], &c, 1);
+      (void)!::read(done[0], &c, 1);  // stays confined (its mounts in place) until the host has looked
+      ::_exit(0);
+    }
+    char c = 0;
+    if (::read(ready[0], &c, 1) != 1) ::_exit(12);
+    std::ifstream in("/proc/self/mountinfo");
+    std::string line;
+    int leaked = 0;
+    while (std::getline(in, line)) leaked += line.find(" " + covered + " ") != std::string::npos;
+    (void)!::write(done[1], &c, 1);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ::_exit(13);
+    ::_exit(leaked == 0 ? 0 : 1);
+  }
+  int status = 0;
+  ::waitpid(host, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "1: the cover of ~/.ssh propagated to the caller's namespace";
+}
+
 TEST_F(ConfineTest, MountsAndNamespacesAreRefused) {
   int rc = RunConfined([] {
     if (::unshare(CLONE_NEWNS) == 0) return 1;
