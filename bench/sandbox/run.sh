@@ -227,7 +227,7 @@ if [ $have_sandbox = 1 ]; then
   if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     U=$S/user
     mkdir -p "$U/home/project" && git -C "$U/home/project" init -q && chown -R 65534:65534 "$U"
-    run_as=(setpriv --reuid=65534 --regid=65534 --clear-groups env -C "$U/home/project" HOME="$U/home"
+    run_as=("$(command -v setpriv)" --reuid=65534 --regid=65534 --clear-groups env -C "$U/home/project" HOME="$U/home"
       WARDEN_STATE_DIR="$U/home/.local/state/warden")
     as_user=("warden exec (uid 65534)" /dev/null -- "${run_as[@]}" "$WARDEN" exec --no-daemon "${WPOL[@]}" -- /bin/true ';;'
       "warden exec --sandbox (uid 65534)" /dev/null -- "${run_as[@]}" "$WARDEN" exec --no-daemon --sandbox "${WPOL[@]}" -- /bin/true ';;')

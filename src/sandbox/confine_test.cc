@@ -241,6 +241,23 @@ TEST_F(ConfineTest, NetworkOffRefusesInternetSockets) {
   EXPECT_EQ(rc, 0);
 }
 
+// Covered directories share one empty tmpfs; a later cover may hide the first one (a denied
+// directory inside another denied directory, listed first): every cover still holds.
+TEST_F(ConfineTest, NestedDeniedDirectoriesAreAllCovered) {
+  for (const char* d : {"/home/.ssh/keys", "/home/.aws"}) ::mkdir((root_ + d).c_str(), 0700);
+  Write("/home/.ssh/keys/k", "decoy");
+  Write("/home/.aws/credentials", "decoy");
+  settings_.deny_read = {"~/.ssh/keys", "~/.ssh", "~/.aws"};
+  std::string root = root_;
+  int rc = RunConfined([root] {
+    for (const char* f : {"/home/.ssh/keys/k", "/home/.ssh/id_ed25519", "/home/.aws/credentials"}) {
+      if (OpenErr(root + f, O_RDONLY) == 0) return 1;
+    }
+    return 0;
+  });
+  EXPECT_EQ(rc, 0) << "100: the sandbox could not be applied";
+}
+
 // The caller's mounts may be shared (systemd makes / shared): nothing the sandbox mounts may
 // propagate back. In a private namespace whose mounts are all shared (a decoy host), a confined
 // child covers ~/.ssh; the namespace outside it must not see the cover.

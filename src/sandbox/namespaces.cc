@@ -48,10 +48,10 @@ Status Hide(const std::string& path, std::string* first) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) return Status::Ok();  // gone: nothing to hide
   if (!S_ISDIR(st.st_mode)) return BindReadOnly("/dev/null", path);  // a file or a socket: an empty, read-only stand-in
-  if (!first->empty()) {
-    if (::mount(first->c_str(), path.c_str(), nullptr, MS_BIND, nullptr) != 0) return Errno("cover " + path);
-    return Status::Ok();
-  }
+  // The first cover may itself be covered by now (a denied directory that holds it came later):
+  // then this one mounts a tmpfs of its own and is the source from here on.
+  if (!first->empty() && ::mount(first->c_str(), path.c_str(), nullptr, MS_BIND, nullptr) == 0) return Status::Ok();
+  if (!first->empty() && errno != ENOENT && errno != ENOTDIR) return Errno("cover " + path);
   unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY;
   if (::mount("tmpfs", path.c_str(), "tmpfs", flags, "size=4k,nr_inodes=1,mode=000") != 0) return Errno("cover " + path);
   *first = path;
