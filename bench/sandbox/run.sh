@@ -222,15 +222,18 @@ if [ $have_sandbox = 1 ]; then
   } >>"$OUT/summary.md"
   # Run as root (as CI does), the sandbox also makes a pids cgroup (RLIMIT_NPROC does not bind
   # root); a developer's agent runs as a user, in a user namespace and without the cgroup. The
-  # same pair as uid 65534 (setpriv), with a scratch HOME and workspace of its own, shows that cost.
+  # same pair as uid 65534, with a scratch HOME and workspace of its own, shows that cost.
   # as_user.c drops to the uid in front of both commands of the pair (setpriv and env cost ~15 ms
   # a run here, and as much noise) and gives it a HOME and state directory of its own.
   as_user=()
   if [ "$(id -u)" = 0 ] && cc -O2 -static -o "$S/as_user" "$here/as_user.c" 2>/dev/null; then
     U=$S/user
     mkdir -p "$U/home/project" && git -C "$U/home/project" init -q && chown -R 65534:65534 "$U"
+    chmod 711 "$S"  # mktemp made it 0700: the user must be able to pass through to its own HOME
     run_as=("$S/as_user" 65534 "$U/home" "$U/home/project")
-    as_user=("warden exec (uid 65534)" /dev/null -- "${run_as[@]}" "$WARDEN" exec --no-daemon "${WPOL[@]}" -- /bin/true ';;'
+    "${run_as[@]}" "$WARDEN" exec --no-daemon --sandbox "${WPOL[@]}" -- /bin/true ||
+      { echo "bench: warden exec --sandbox does not run as uid 65534 here: the user rows are left out" >&2; run_as=(); }
+    [ ${#run_as[@]} = 0 ] || as_user=("warden exec (uid 65534)" /dev/null -- "${run_as[@]}" "$WARDEN" exec --no-daemon "${WPOL[@]}" -- /bin/true ';;'
       "warden exec --sandbox (uid 65534)" /dev/null -- "${run_as[@]}" "$WARDEN" exec --no-daemon --sandbox "${WPOL[@]}" -- /bin/true ';;')
   fi
   python3 "$root/bench/hooks/spawn_timer.py" --runs "$RUNS" --warmup 20 \
@@ -252,6 +255,9 @@ for k, x in o.items():
     print(f"| `{k}` | {x['median_ms']:.2f} | {x['p99_ms']:.2f} | {x['min_ms']:.2f} | "
           f"{x['median_ms'] - b['median_ms']:+.3f} / {x['min_ms'] - b['min_ms']:+.3f} | {over} |")
 print()
+for k, x in o.items():
+    if x["exit_codes"] != [0]:
+        print(f"- **`{k}` exited with {x['exit_codes']}: its row measures a failure, not a run**")
 s = o["warden exec --sandbox"]["median_ms"] - e["median_ms"]
 print(f"- sandbox cost as root (interleaved, median): **{s:.3f} ms** (target ≤ 0.3 ms: {'met' if s <= 0.3 else 'NOT met'})")
 if "warden exec (uid 65534)" in o:
