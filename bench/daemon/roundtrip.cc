@@ -19,7 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include "server/client.h"
+#include "local/client.h"
 
 namespace json = boost::json;
 using Clock = std::chrono::steady_clock;
@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
   std::vector<std::thread> threads;
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&, c] {
-      auto conn = warden::server::Client::Connect(socket);
+      auto conn = warden::local::Client::Connect(socket);
       if (!conn.ok()) {
         errors[static_cast<size_t>(c)] = -1;
         return;

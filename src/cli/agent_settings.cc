@@ -8,7 +8,7 @@
 #include "core/file.h"
 #include "core/json_text.h"
 #include "core/path.h"
-#include "server/paths.h"
+#include "local/paths.h"
 
 namespace warden::cli {
 
@@ -57,7 +57,7 @@ std::string FirstWord(const std::string& command) {
 }
 
 std::string HookCommand(const std::string& agent, bool sandbox) {
-  std::string command = ShellQuote(WardenBinaryPath()) + " hook " + agent + " --socket " + ShellQuote(server::DefaultSocketPath());
+  std::string command = ShellQuote(WardenBinaryPath()) + " hook " + agent + " --socket " + ShellQuote(local::DefaultSocketPath());
   if (agent == "codex" || agent == "gemini") command += " --wait " + std::to_string(kAskWaitS);
   if (sandbox) command += " --sandbox";
   return command;

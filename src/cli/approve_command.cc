@@ -12,7 +12,8 @@
 #include "cli/common.h"
 #include "cli/daemon_flags.h"
 #include "core/path.h"
-#include "server/client.h"
+#include "local/approver_key.h"
+#include "local/client.h"
 
 namespace warden::cli {
 namespace {
@@ -26,17 +27,6 @@ struct AnswerArgs {
   std::string reason;
   bool json = false;
 };
-
-Result<std::string> ReadKey(const std::string& state_dir) {
-  std::string path = JoinPath(state_dir, "approver.key");
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::IoError("cannot read the approver key " + path + ": " + std::strerror(errno));
-  char buf[129] = {};
-  ssize_t n = ::read(fd, buf, sizeof buf - 1);
-  ::close(fd);
-  if (n < 64) return Status::InvalidArgument(path + " does not hold an approver key");
-  return std::string(buf, 64);
-}
 
 // "90s", "10m", "2h", "1d" or plain seconds.
 bool ParseDuration(const std::string& s, int64_t* seconds) {
@@ -56,7 +46,7 @@ bool ParseDuration(const std::string& s, int64_t* seconds) {
 }
 
 Result<json::object> Call(const DaemonFlags& d, json::object m) {
-  auto c = server::Client::Connect(d.Socket());
+  auto c = local::Client::Connect(d.Socket());
   if (!c.ok()) return c.status();
   return c->Call(m);
 }
@@ -73,7 +63,7 @@ std::string ErrorOf(const json::object& r) {
 }
 
 int RunAnswer(const AnswerArgs& a, bool approve) {
-  auto key = ReadKey(a.daemon.StateDir());
+  auto key = local::ReadApproverKey(a.daemon.StateDir());
   if (!key.ok()) return Fail(key.status().message(), kExitUsage);
   json::object m;
   m["op"] = approve ? "approve" : "deny";

@@ -1,11 +1,11 @@
 #include "cli/daemon_flags.h"
 
-#include "server/paths.h"
+#include "local/paths.h"
 
 namespace warden::cli {
 
-std::string DaemonFlags::Socket() const { return socket.empty() ? server::DefaultSocketPath() : socket; }
-std::string DaemonFlags::StateDir() const { return state_dir.empty() ? server::DefaultStateDir() : state_dir; }
+std::string DaemonFlags::Socket() const { return socket.empty() ? local::DefaultSocketPath() : socket; }
+std::string DaemonFlags::StateDir() const { return state_dir.empty() ? local::DefaultStateDir() : state_dir; }
 
 void AddDaemonFlags(CLI::App* app, DaemonFlags* flags) {
   app->add_option("--socket", flags->socket,

@@ -1,5 +1,5 @@
 // The flags every command that talks to the daemon or reads its state shares, with the
-// defaults of server/paths.h (--socket, --state-dir, and $WARDEN_SOCKET / $WARDEN_STATE_DIR).
+// defaults of local/paths.h (--socket, --state-dir, and $WARDEN_SOCKET / $WARDEN_STATE_DIR).
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -16,7 +16,7 @@
 #include "core/json_text.h"
 #include "core/path.h"
 #include "core/strings.h"
-#include "server/client.h"
+#include "local/client.h"
 
 namespace warden::cli {
 namespace {
@@ -150,7 +150,7 @@ AgentReport CheckAgent(const std::string& agent, bool project) {
 // The daemon as a hook would reach it: running, policy revision and load errors.
 json::object DaemonState(const std::string& socket) {
   json::object d{{"socket", socket}, {"running", false}};
-  auto c = server::Client::Connect(socket);
+  auto c = local::Client::Connect(socket);
   if (!c.ok()) {
     d["error"] = c.status().message();
     return d;

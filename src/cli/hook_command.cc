@@ -34,7 +34,7 @@ struct HookArgs {
   std::string wait;  // seconds to wait for a person on ask (checked by the command itself)
 };
 
-// The longest --wait: the daemon's own cap on a pending approval (server::kMaxWaitMs).
+// The longest --wait: the daemon's own cap on a pending approval (local::kMaxWaitMs).
 constexpr int kMaxWaitS = 600;
 
 // Exit code for an agent Warden does not know: 2 blocks in every supported agent.

@@ -28,9 +28,10 @@
 #include "core/strings.h"
 #include "scan/scanner.h"
 #include "security/ratelimit/rate_limiter.h"
-#include "server/client.h"
-#include "server/protocol.h"
-#include "server/paths.h"
+#include "local/client.h"
+#include "local/decide.h"
+#include "local/protocol.h"
+#include "local/paths.h"
 
 namespace warden::cli {
 namespace {
@@ -79,7 +80,7 @@ class AuditSink {
       : socket_(std::move(socket)), server_(std::move(server)), context_(std::move(context)) {}
 
   void Run() {
-    std::optional<server::Client> client;
+    std::optional<local::Client> client;
     bool gone = false;
     while (true) {
       mcp::ProxyEvent e;
@@ -91,7 +92,7 @@ class AuditSink {
       }
       if (!client) {
         if (gone) continue;
-        auto c = server::Client::Connect(socket_);
+        auto c = local::Client::Connect(socket_);
         if (!c.ok()) {
           gone = true;  // no daemon: stderr has the events
           continue;
@@ -120,7 +121,7 @@ std::function<mcp::ProxyVerdict(const policy::Request&)> Decider(const McpArgs& 
   struct State {
     DecideOptions o;
     std::string prefix;
-    std::optional<server::Client> client;
+    std::optional<local::Client> client;
     std::chrono::steady_clock::time_point next_try{};
     policy::LoadResult loaded;
     std::shared_ptr<const policy::Snapshot> snap;
@@ -134,7 +135,7 @@ std::function<mcp::ProxyVerdict(const policy::Request&)> Decider(const McpArgs& 
     mcp::ProxyVerdict v;
     auto now = std::chrono::steady_clock::now();
     if (!st->o.no_daemon && !st->client && now >= st->next_try) {
-      auto c = server::Client::Connect(st->o.daemon.Socket());
+      auto c = local::Client::Connect(st->o.daemon.Socket());
       if (c.ok()) {
         st->client.emplace(std::move(c).value());
         st->announced = false;
@@ -143,32 +144,20 @@ std::function<mcp::ProxyVerdict(const policy::Request&)> Decider(const McpArgs& 
       }
     }
     if (st->client) {
-      json::object m{{"op", "decide"}, {"request", server::RequestJson(req)}};
-      if (st->o.wait_ms > 0) m["wait_ms"] = st->o.wait_ms;
-      auto r = st->client->Call(m);
-      if (r.ok() && r->contains("pending") && r->at("pending").is_bool() && r->at("pending").as_bool()) {
-        std::string id = r->at("approval_id").is_string() ? std::string(r->at("approval_id").as_string()) : "?";
-        std::cerr << st->prefix << "waiting up to " << st->o.wait_ms / 1000 << " s for a person: warden approve " << id
-                  << " (or warden monitor)\n";
-        r = st->client->Next(st->o.wait_ms + 5000);
-      }
-      if (!r.ok()) {
+      auto announce = [st](const local::Pending& p) {
+        std::cerr << st->prefix << "waiting up to " << st->o.wait_ms / 1000 << " s for a person: warden approve "
+                  << (p.approval_id.empty() ? "?" : p.approval_id) << " (or warden monitor)\n";
+      };
+      local::DecideReply r = local::Decide(*st->client, req, st->o.wait_ms, false, announce);
+      if (!r.decided) {
         st->client.reset();
-        v.error = "the daemon did not answer: " + r.status().message();
-        return v;
-      }
-      const json::value* ok = r->if_contains("ok");
-      const json::value* d = r->if_contains("decision");
-      if (!ok || !ok->is_bool() || !ok->as_bool() || !d || !d->is_string() || !policy::ParseDecision(d->as_string())) {
-        const json::value* err = r->if_contains("error");
-        v.error = "the daemon could not decide: " + (err ? JsonText(*err) : JsonText(*r));
-        st->client.reset();
+        v.error = std::move(r.error);
         return v;
       }
       v.decided = true;
-      v.decision = *policy::ParseDecision(d->as_string());
-      if (const json::value* x = r->if_contains("reason"); x && x->is_string()) v.reason = std::string(x->as_string());
-      if (const json::value* x = r->if_contains("rule"); x && x->is_string()) v.rule = std::string(x->as_string());
+      v.decision = r.decision;
+      v.reason = std::move(r.reason);
+      v.rule = std::move(r.rule);
       return v;
     }
     if (!st->announced) {
@@ -241,7 +230,7 @@ int RunProxy(const McpArgs& a) {
   std::unique_ptr<mcp::PinStore> pins;
   if (!a.no_pins) {
     std::string dir = a.decide.daemon.StateDir();
-    if (Status s = server::PrivateDir(dir); !s.ok()) return Fail(s.message(), kExitInternal);
+    if (Status s = local::PrivateDir(dir); !s.ok()) return Fail(s.message(), kExitInternal);
     auto p = mcp::PinStore::Open(dir);
     if (!p.ok()) return Fail(p.status().message() + " (--no-pins runs without pinning)", kExitInternal);
     pins = std::move(p).value();
@@ -293,7 +282,7 @@ int RunProxy(const McpArgs& a) {
 
 Result<std::unique_ptr<mcp::PinStore>> OpenPins(const McpArgs& a) {
   std::string dir = a.decide.daemon.StateDir();
-  if (Status s = server::PrivateDir(dir); !s.ok()) return s;
+  if (Status s = local::PrivateDir(dir); !s.ok()) return s;
   return mcp::PinStore::Open(dir);
 }
 

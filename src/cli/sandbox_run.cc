@@ -7,7 +7,7 @@
 
 #include "cli/decide_client.h"
 #include "sandbox/confine.h"
-#include "server/client.h"
+#include "local/client.h"
 
 namespace warden::cli {
 
@@ -72,7 +72,7 @@ std::shared_ptr<const policy::Snapshot> LoadForRun(DecideOptions* o, const std::
 }
 
 void RecordConfinedRun(const DaemonFlags& daemon, const policy::Request& req, const char* who) {
-  auto c = server::Client::Connect(daemon.Socket());
+  auto c = local::Client::Connect(daemon.Socket());
   if (!c.ok()) {
     if (c.status().code() != Status::Code::kNotFound) {
       std::cerr << who << ": this run is not on the audit log: " << c.status().message() << "\n";

@@ -14,7 +14,7 @@
 #include "cli/common.h"
 #include "cli/daemon_flags.h"
 #include "cli/decide_client.h"
-#include "server/client.h"
+#include "local/client.h"
 #include "server/daemon.h"
 
 namespace warden::cli {

@@ -9,7 +9,7 @@
 #include "cli/common.h"
 #include "cli/daemon_flags.h"
 #include "cli/decide_client.h"
-#include "server/client.h"
+#include "local/client.h"
 
 namespace warden::cli {
 namespace {
@@ -119,7 +119,7 @@ void PrintFailOpenText(const json::object& f) {
 int RunStatus(const StatusArgs& a) {
   std::string socket = a.daemon.Socket();
   json::object fail_open = FailOpenJson(a.daemon.StateDir());
-  auto c = server::Client::Connect(socket);
+  auto c = local::Client::Connect(socket);
   if (!c.ok()) {
     if (a.json) {
       json::object o;

@@ -11,7 +11,7 @@
 #include "cli/daemon_flags.h"
 #include "security/authn/token_store.h"
 #include "server/http_tokens.h"
-#include "server/paths.h"
+#include "local/paths.h"
 
 namespace warden::cli {
 namespace {
@@ -38,7 +38,7 @@ int Fail(const std::string& message, int code) {
 
 Result<std::shared_ptr<security::TokenStore>> OpenStore(const DaemonFlags& d) {
   std::string dir = d.StateDir();
-  if (Status s = server::PrivateDir(dir); !s.ok()) return s;
+  if (Status s = local::PrivateDir(dir); !s.ok()) return s;
   return security::TokenStore::Open(dir);
 }
 

@@ -35,8 +35,10 @@
 #include "security/authn/token_store.h"
 #include "security/ratelimit/rate_limiter.h"
 #include "server/http_setup.h"
-#include "server/paths.h"
-#include "server/protocol.h"
+#include "local/approver_key.h"
+#include "local/paths.h"
+#include "local/protocol.h"
+#include "server/request_summary.h"
 #include "server/redact.h"
 
 #ifndef WARDEN_VERSION
@@ -45,9 +47,26 @@
 
 namespace warden::server {
 
+// The local protocol's codec and paths (local/): the daemon speaks what its clients speak.
+using warden::local::ErrorLine;
+using warden::local::kErrBusy;
+using warden::local::kErrInternal;
+using warden::local::kErrRefused;
+using warden::local::kErrTimeout;
+using warden::local::kErrTooLarge;
+using warden::local::kMaxMessageBytes;
+using warden::local::kMaxRememberS;
+using warden::local::Message;
+using warden::local::Op;
+using warden::local::ParseMessage;
+using warden::local::PrivateDir;
+using warden::local::ProtocolError;
+using warden::local::ReplyLine;
+using warden::local::RequestJson;
+
 namespace asio = boost::asio;
 namespace json = boost::json;
-using local = asio::local::stream_protocol;
+using unix_stream = asio::local::stream_protocol;  // not warden::local, the protocol's client side
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -93,36 +112,6 @@ std::string FirstError(const policy::Diagnostics& d) {
     if (x.severity == policy::Severity::kError) return policy::FormatDiagnostic(x);
   }
   return "the policy has errors";
-}
-
-// The approver key: 32 random bytes as hex in STATE_DIR/approver.key, mode 0600, created on
-// first start. Whoever can read it can approve; the default policy keeps the ai context out.
-Result<std::string> LoadApproverKey(const std::string& state_dir) {
-  std::string path = JoinPath(state_dir, "approver.key");
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0 && errno == ENOENT) {
-    unsigned char raw[32];
-    randombytes_buf(raw, sizeof raw);
-    char hex[65];
-    sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
-    int w = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (w < 0) return Status::IoError("cannot create " + path + ": " + std::strerror(errno));
-    std::string line = std::string(hex) + "\n";
-    bool ok = ::write(w, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(w) == 0;
-    ::close(w);
-    if (!ok) return Status::IoError("cannot write " + path);
-    return std::string(hex);
-  }
-  if (fd < 0) return Status::IoError("cannot read " + path + ": " + std::strerror(errno));
-  struct stat st;
-  char buf[129] = {};
-  ssize_t n = ::fstat(fd, &st) == 0 ? ::read(fd, buf, sizeof buf - 1) : -1;
-  ::close(fd);
-  if (n < 64) return Status::InvalidArgument(path + " does not hold an approver key (64 hex digits)");
-  if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
-    return Status::InvalidArgument(path + " must belong to this user with mode 0600 (it lets whoever reads it approve)");
-  }
-  return std::string(buf, 64);
 }
 
 // Constant time for equal lengths; the length of the key is not a secret.
@@ -194,7 +183,7 @@ class Daemon::Impl final : public HttpBackend {
     if (opened.ok() && !opt_.state_dir.empty()) {
       opened = PrivateDir(opt_.state_dir);  // also without an audit log: the approver key lives there
       if (opened.ok() && sodium_init() < 0) opened = Status::Internal("libsodium did not initialize");
-      auto key = opened.ok() ? LoadApproverKey(opt_.state_dir) : Result<std::string>(opened);
+      auto key = opened.ok() ? warden::local::LoadOrCreateApproverKey(opt_.state_dir) : Result<std::string>(opened);
       if (key.ok()) approver_key_ = *key;
       else opened = key.status();
     }
@@ -558,16 +547,16 @@ class Daemon::Impl final : public HttpBackend {
     if (lstat(path.c_str(), &st) == 0) {
       if (!S_ISSOCK(st.st_mode)) return Status::InvalidArgument(path + " exists and is not a socket");
       // A live daemon answers; a stale socket from a crash does not and is replaced.
-      local::socket probe(io_);
+      unix_stream::socket probe(io_);
       boost::system::error_code ec;
-      probe.connect(local::endpoint(path), ec);
+      probe.connect(unix_stream::endpoint(path), ec);
       if (!ec) return Status::InvalidArgument("a daemon is already listening on " + path);
       ::unlink(path.c_str());
     }
     boost::system::error_code ec;
     mode_t old = ::umask(0177);  // the socket is born 0600: no window where others can connect
-    acceptor_.open(local(), ec);
-    if (!ec) acceptor_.bind(local::endpoint(path), ec);
+    acceptor_.open(unix_stream(), ec);
+    if (!ec) acceptor_.bind(unix_stream::endpoint(path), ec);
     ::umask(old);
     if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) return Status::IoError("cannot listen on " + path + ": " + ec.message());
@@ -767,7 +756,7 @@ class Daemon::Impl final : public HttpBackend {
   DaemonOptions opt_;
   asio::io_context io_;
   asio::strand<asio::io_context::executor_type> control_;  // the acceptor, its retry timer, Stop
-  local::acceptor acceptor_;
+  unix_stream::acceptor acceptor_;
   asio::steady_timer accept_retry_;  // after an accept error; touched by the accept chain only
   asio::signal_set signals_;
   asio::posix::stream_descriptor inotify_;
@@ -838,10 +827,10 @@ class Daemon::Impl final : public HttpBackend {
 // daemon-wide caps on buffered bytes, and one timer for the read, write and idle deadlines.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(Daemon::Impl* d, local::socket s)
+  Connection(Daemon::Impl* d, unix_stream::socket s)
       : d_(d), lim_(d->socket_limits()), sock_(std::move(s)), timer_(sock_.get_executor()) {}
 
-  local::socket::executor_type executor() { return sock_.get_executor(); }
+  unix_stream::socket::executor_type executor() { return sock_.get_executor(); }
 
   void Begin() {
     d_->ConnectionOpened();
@@ -903,7 +892,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void WaitReadable() {
     if (reading_ || closed_ || closing_ || paused_ || gated_) return;
     reading_ = true;
-    sock_.async_wait(local::socket::wait_read, [self = shared_from_this()](const boost::system::error_code& ec) {
+    sock_.async_wait(unix_stream::socket::wait_read, [self = shared_from_this()](const boost::system::error_code& ec) {
       self->reading_ = false;
       if (ec) {
         self->Close();
@@ -1137,7 +1126,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void WaitWritable() {
     writing_ = true;
-    sock_.async_wait(local::socket::wait_write, [self = shared_from_this()](const boost::system::error_code& ec) {
+    sock_.async_wait(unix_stream::socket::wait_write, [self = shared_from_this()](const boost::system::error_code& ec) {
       self->writing_ = false;
       if (ec) {
         self->Close();
@@ -1213,7 +1202,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     d_->Unsubscribe(shared_from_this());
     boost::system::error_code ec;
     timer_.cancel();
-    sock_.shutdown(local::socket::shutdown_both, ec);
+    sock_.shutdown(unix_stream::socket::shutdown_both, ec);
     sock_.close(ec);
     auto& c = d_->counts();
     c.buffered_out_bytes -= static_cast<int64_t>(out_bytes_);
@@ -1256,7 +1245,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   };
   Daemon::Impl* d_;
   const SocketLimits& lim_;
-  local::socket sock_;
+  unix_stream::socket sock_;
   asio::steady_timer timer_;
   Clock::time_point timer_at_ = Clock::time_point::max();  // when timer_ fires (max: not armed)
   std::string in_;                                         // received, not yet answered: lines, at most one unfinished
@@ -1283,7 +1272,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 };
 
 void Daemon::Impl::Accept() {
-  acceptor_.async_accept(asio::make_strand(io_), [this](const boost::system::error_code& ec, local::socket s) {
+  acceptor_.async_accept(asio::make_strand(io_), [this](const boost::system::error_code& ec, unix_stream::socket s) {
     if (ec == asio::error::operation_aborted || stopping_) return;
     if (ec) {
       // Out of descriptors (EMFILE) or the like: try again shortly instead of spinning.

@@ -1,5 +1,5 @@
 // `warden serve`: the local daemon. It owns the compiled policy (swapped whole on reload, never
-// replaced by one that fails to load), answers the protocol of server/protocol.h on a Unix
+// replaced by one that fails to load), answers the protocol of local/protocol.h on a Unix
 // socket, and streams decisions to subscribers. It never runs commands: clients decide
 // through it and then act (exec, answer a hook) themselves.
 //
@@ -42,7 +42,7 @@
 namespace warden::server {
 
 // What one client of the Unix socket may hold of the daemon's memory and time (docs/SECURITY.md,
-// "Limits on the socket"). A line is limited to kMaxMessageBytes (server/protocol.h) besides.
+// "Limits on the socket"). A line is limited to kMaxMessageBytes (local/protocol.h) besides.
 struct SocketLimits {
   // A connection whose answers wait unsent beyond this is not read until they drain below it;
   // so is one with any unsent answer while all connections together hold max_total_out_bytes.

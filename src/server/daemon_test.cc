@@ -18,11 +18,14 @@
 #include <fstream>
 #include <thread>
 
-#include "server/client.h"
-#include "server/protocol.h"
+#include "local/client.h"
+#include "local/protocol.h"
 
 namespace warden::server {
 namespace {
+
+using warden::local::Client;
+using warden::local::kMaxMessageBytes;
 
 namespace json = boost::json;
 namespace fs = std::filesystem;

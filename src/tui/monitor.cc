@@ -20,7 +20,8 @@
 #include "core/json_text.h"
 #include "audit/scan.h"
 #include "core/path.h"
-#include "server/client.h"
+#include "local/approver_key.h"
+#include "local/client.h"
 
 namespace warden::tui {
 namespace {
@@ -73,7 +74,7 @@ class Monitor {
   int Run() {
     LoadHistory();
     if (opt_.measure_frames > 0) return Measure();
-    auto sub = server::Client::Connect(opt_.socket);
+    auto sub = local::Client::Connect(opt_.socket);
     if (!sub.ok()) {
       std::cerr << "warden monitor: " << sub.status().message() << " (start it with 'warden serve')\n";
       return 69;
@@ -84,7 +85,7 @@ class Monitor {
       std::cerr << "warden monitor: " << r.status().message() << "\n";
       return 69;
     }
-    sub_ = std::make_unique<server::Client>(std::move(*sub));
+    sub_ = std::make_unique<local::Client>(std::move(*sub));
     RefreshApprovals();
     StartScreen(stdout);
     Loop();
@@ -128,7 +129,7 @@ class Monitor {
   }
 
   void RefreshApprovals() {
-    auto c = server::Client::Connect(opt_.socket);
+    auto c = local::Client::Connect(opt_.socket);
     if (!c.ok()) return;
     json::object m;
     m["op"] = "approvals";
@@ -279,17 +280,15 @@ class Monitor {
       return;
     }
     const Pending p = pending_[std::min(approval_sel_, pending_.size() - 1)];
-    std::ifstream in(JoinPath(opt_.state_dir, "approver.key"));
-    std::string key;
-    in >> key;
-    if (key.size() != 64) {
-      status_ = "cannot read the approver key in " + opt_.state_dir;
+    auto key = local::ReadApproverKey(opt_.state_dir);
+    if (!key.ok()) {
+      status_ = key.status().message();
       return;
     }
     json::object m;
     m["op"] = approve ? "approve" : "deny";
     m["approval"] = p.id;
-    m["key"] = key;
+    m["key"] = *key;
     if (approve && remember) {
       std::string minutes = Prompt("remember this exact request for how many minutes? [10] ");
       int n = minutes.empty() ? 10 : std::atoi(minutes.c_str());
@@ -299,7 +298,7 @@ class Monitor {
       std::string reason = Prompt("reason (told to the agent): ");
       if (!reason.empty()) m["reason"] = reason;
     }
-    auto c = server::Client::Connect(opt_.socket);
+    auto c = local::Client::Connect(opt_.socket);
     auto r = c.ok() ? c->Call(m) : Result<json::object>(c.status());
     if (!r.ok()) {
       status_ = r.status().message();
@@ -404,7 +403,7 @@ class Monitor {
   }
 
   MonitorOptions opt_;
-  std::unique_ptr<server::Client> sub_;
+  std::unique_ptr<local::Client> sub_;
   SCREEN* screen_ = nullptr;
   std::deque<Event> events_;
   std::vector<size_t> visible_;

@@ -142,6 +142,11 @@ id=$(pending_id)
 out=$("$WARDEN" approvals)
 expect_contains "$out" "true needs a person" "approvals lists the reason"
 mkdir -p "$TMP/fake-state" && printf '%064d\n' 0 >"$TMP/fake-state/approver.key"
+chmod 644 "$TMP/fake-state/approver.key"
+out=$(WARDEN_STATE_DIR=$TMP/fake-state "$WARDEN" approve "$id" 2>&1); rc=$?
+expect_rc 64 "$rc" "an approver key others can read is refused before it is sent"
+expect_contains "$out" "mode 0600" "the refusal names the mode"
+chmod 600 "$TMP/fake-state/approver.key"
 out=$(WARDEN_STATE_DIR=$TMP/fake-state "$WARDEN" approve "$id" 2>&1); rc=$?
 expect_rc 64 "$rc" "a wrong approver key is refused"
 expect_contains "$out" "wrong approver key" "the refusal says why"

@@ -8,7 +8,7 @@
 
 #include "policy/evaluator.h"
 #include "policy/loader.h"
-#include "server/protocol.h"
+#include "local/protocol.h"
 
 namespace {
 
@@ -22,7 +22,7 @@ const warden::policy::Snapshot& Builtin() {
 }
 
 void OneLine(std::string_view line) {
-  using namespace warden::server;
+  using namespace warden::local;
   Message m;
   ProtocolError e;
   if (!ParseMessage(line, &m, &e)) {

@@ -1,4 +1,4 @@
-#include "server/client.h"
+#include "local/client.h"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -9,9 +9,9 @@
 #include <cstring>
 
 #include "core/json_text.h"
-#include "server/protocol.h"
+#include "local/protocol.h"
 
-namespace warden::server {
+namespace warden::local {
 
 namespace json = boost::json;
 
@@ -138,4 +138,4 @@ Result<json::object> Client::Call(const json::object& message, int timeout_ms) {
   return Next(timeout_ms);
 }
 
-}  // namespace warden::server
+}  // namespace warden::local

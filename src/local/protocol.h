@@ -36,7 +36,7 @@
 #include "core/status.h"
 #include "policy/request.h"
 
-namespace warden::server {
+namespace warden::local {
 
 // A request of up to 1 MiB plus its envelope.
 inline constexpr size_t kMaxMessageBytes = policy::kMaxRequestJsonBytes + 4096;
@@ -82,15 +82,8 @@ bool ParseMessage(std::string_view line, Message* out, ProtocolError* error);
 // The request JSON of docs/POLICY.md for `req` (what clients put in a decide message).
 boost::json::object RequestJson(const policy::Request& req);
 
-// What an audit record or an event says of a request: RequestJson with every string redacted
-// (server/redact.h) and a command over 4 KiB cut, with "truncated": true.
-boost::json::object RequestSummary(const policy::Request& req);
-// The same, serialized (byte for byte what json::serialize(RequestSummary(req)) gives), written
-// directly: the audit path's form, without a JSON tree to build and throw away.
-std::string RequestSummaryJson(const policy::Request& req);
-
 // One reply line, newline included.
 std::string ErrorLine(const ProtocolError& e);
 std::string ReplyLine(boost::json::object reply, const boost::json::value& id);
 
-}  // namespace warden::server
+}  // namespace warden::local

@@ -1,4 +1,4 @@
-// A blocking client of the local protocol (server/protocol.h), for the short-lived commands
+// A blocking client of the local protocol (local/protocol.h), for the short-lived commands
 // that talk to the daemon (`status`, `exec`, `hook`, …): connect, send one message, read one
 // reply line. Timeouts apply to each call. Not thread-safe; one connection per object.
 //
@@ -14,7 +14,7 @@
 
 #include "core/status.h"
 
-namespace warden::server {
+namespace warden::local {
 
 class Client {
  public:
@@ -44,4 +44,4 @@ class Client {
   std::string pending_;  // bytes read past the last line
 };
 
-}  // namespace warden::server
+}  // namespace warden::local

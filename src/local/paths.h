@@ -15,7 +15,7 @@
 
 #include "core/status.h"
 
-namespace warden::server {
+namespace warden::local {
 
 std::string DefaultStateDir();
 std::string DefaultSocketPath();
@@ -24,4 +24,4 @@ std::string DefaultSocketPath();
 // user, and is narrowed to 0700 if it is wider. Anything else is an error naming the path.
 Status PrivateDir(const std::string& dir);
 
-}  // namespace warden::server
+}  // namespace warden::local

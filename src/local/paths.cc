@@ -1,4 +1,4 @@
-#include "server/paths.h"
+#include "local/paths.h"
 
 #include <pwd.h>
 #include <sys/stat.h>
@@ -11,7 +11,7 @@
 #include "core/path.h"
 #include "core/warden_self.h"
 
-namespace warden::server {
+namespace warden::local {
 
 std::string DefaultStateDir() { return DefaultWardenStateDir(); }
 
@@ -45,4 +45,4 @@ Status PrivateDir(const std::string& dir) {
   return Status::Ok();
 }
 
-}  // namespace warden::server
+}  // namespace warden::local
