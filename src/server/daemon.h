@@ -98,13 +98,12 @@ struct DaemonOptions {
   SocketLimits socket_limits;
 };
 
+// The socket's counters (decisions are counted by the decision service, reloads by the policy
+// store, audit errors by the audit log).
 struct DaemonCounts {
-  std::atomic<uint64_t> decisions{0}, allow{0}, deny{0}, ask{0};
   std::atomic<uint64_t> errors{0};       // messages answered with an error
   std::atomic<uint64_t> connections{0};  // accepted
   std::atomic<uint64_t> refused{0};      // peers of another uid, or ops an allowed uid may not use
-  std::atomic<uint64_t> reloads{0}, failed_reloads{0};
-  std::atomic<uint64_t> audit_errors{0};  // records that could not be written (those decisions were refused)
   std::atomic<uint64_t> dropped_subscribers{0};  // event subscribers cut off for falling 4096 events or 4 MiB behind
   // The socket's limits (SocketLimits): how often each was applied …
   std::atomic<uint64_t> backpressure_pauses{0};  // a connection stopped being read for its unsent answers
