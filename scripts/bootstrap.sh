@@ -18,6 +18,9 @@ packages=(
   libcli11-dev libfmt-dev libsodium-dev libncurses-dev libsqlite3-dev libssl-dev prometheus-cpp-dev zlib1g-dev
   # the kernel sandbox (issue #16): libseccomp for its filter, bubblewrap for its tests
   libseccomp-dev bubblewrap
+  # shared state of several `warden serve` instances (issue #17): hiredis for the client, and
+  # redis-server for the tests (they start their own on a private loopback port)
+  libhiredis-dev redis-server
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev hyperfine zsh tmux nginx-light wrk curl openssl
   # bench/sandbox/run.sh only: what srt (@anthropic-ai/sandbox-runtime) needs besides bubblewrap

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "policy/loader.h"
-#include "security/authn/token_store.h"
+#include "security/authn/sqlite_token_store.h"
 #include "security/chain.h"
 #include "security/ratelimit/rate_limiter.h"
 #include "security/schema.h"
@@ -77,7 +77,7 @@ struct Scratch {
   Scratch() {
     char tmpl[] = "/tmp/warden-bench-XXXXXX";
     dir = mkdtemp(tmpl) ? tmpl : "/tmp";
-    auto s = TokenStore::Open(dir);
+    auto s = SqliteTokenStore::Open(dir);
     if (!s.ok()) std::abort();
     tokens = *s;
     secret = tokens->Create("service", "bench", 3600, std::time(nullptr))->secret;

@@ -9,7 +9,7 @@
 #include "audit/record.h"
 #include "cli/common.h"
 #include "cli/daemon_flags.h"
-#include "security/authn/token_store.h"
+#include "security/authn/sqlite_token_store.h"
 #include "server/http_tokens.h"
 #include "local/paths.h"
 
@@ -39,7 +39,9 @@ int Fail(const std::string& message, int code) {
 Result<std::shared_ptr<security::TokenStore>> OpenStore(const DaemonFlags& d) {
   std::string dir = d.StateDir();
   if (Status s = local::PrivateDir(dir); !s.ok()) return s;
-  return security::TokenStore::Open(dir);
+  auto store = security::SqliteTokenStore::Open(dir);
+  if (!store.ok()) return store.status();
+  return std::shared_ptr<security::TokenStore>(*store);
 }
 
 std::string When(int64_t unix_s) { return unix_s ? audit::FormatTimestamp(unix_s * 1'000'000) : "never"; }

@@ -31,7 +31,7 @@ std::string_view BearerOf(std::string_view header) {
 }
 }  // namespace
 
-AuthnStage::AuthnStage(std::shared_ptr<TokenStore> tokens, std::shared_ptr<RateLimiter> failures,
+AuthnStage::AuthnStage(std::shared_ptr<TokenStore> tokens, std::shared_ptr<RateLimitStore> failures,
                        std::shared_ptr<const JwtVerifier> jwt)
     : tokens_(std::move(tokens)), failures_(std::move(failures)), jwt_(std::move(jwt)) {}
 

@@ -7,7 +7,7 @@ namespace {
 int64_t CeilSeconds(int64_t ns) { return (ns + 999'999'999) / 1'000'000'000; }
 }  // namespace
 
-RateLimitStage::RateLimitStage(std::shared_ptr<RateLimiter> limiter) : limiter_(std::move(limiter)) {}
+RateLimitStage::RateLimitStage(std::shared_ptr<RateLimitStore> limiter) : limiter_(std::move(limiter)) {}
 
 StageStatus RateLimitStage::Run(Exchange& ex) const {
   if (!ex.endpoint || ex.endpoint->rate_class == RateClass::kNone) return StageStatus::kContinue;

@@ -26,7 +26,7 @@
 namespace warden::security {
 
 class TokenStore;
-class RateLimiter;
+class RateLimitStore;
 class JwtVerifier;
 
 class AuthnStage final : public Stage {
@@ -34,7 +34,7 @@ class AuthnStage final : public Stage {
   // `failures` (may be null) is charged, class auth-failure, per bad credential from a client
   // address: brute-forcing tokens gets a client limited (429), then banned. `jwt` (may be
   // null) verifies bearer credentials shaped like a JWT; wdn_ tokens go to `tokens`.
-  AuthnStage(std::shared_ptr<TokenStore> tokens, std::shared_ptr<RateLimiter> failures,
+  AuthnStage(std::shared_ptr<TokenStore> tokens, std::shared_ptr<RateLimitStore> failures,
              std::shared_ptr<const JwtVerifier> jwt = nullptr);
   std::string_view name() const override { return "authn"; }
   StageStatus Run(Exchange& ex) const override;
@@ -43,18 +43,18 @@ class AuthnStage final : public Stage {
   StageStatus Refuse(Exchange& ex, std::string_view error, const std::string& description) const;
   StageStatus VerifyJwt(Exchange& ex, std::string_view token) const;
   std::shared_ptr<TokenStore> tokens_;
-  std::shared_ptr<RateLimiter> failures_;
+  std::shared_ptr<RateLimitStore> failures_;
   std::shared_ptr<const JwtVerifier> jwt_;
 };
 
 class RateLimitStage final : public Stage {
  public:
-  explicit RateLimitStage(std::shared_ptr<RateLimiter> limiter);
+  explicit RateLimitStage(std::shared_ptr<RateLimitStore> limiter);
   std::string_view name() const override { return "ratelimit"; }
   StageStatus Run(Exchange& ex) const override;
 
  private:
-  std::shared_ptr<RateLimiter> limiter_;
+  std::shared_ptr<RateLimitStore> limiter_;
 };
 
 class ValidateStage final : public Stage {

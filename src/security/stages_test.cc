@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "policy/loader.h"
-#include "security/authn/token_store.h"
+#include "security/authn/sqlite_token_store.h"
 #include "security/chain.h"
 #include "security/ratelimit/rate_limiter.h"
 #include "security/schema.h"
@@ -26,7 +26,7 @@ class StagesTest : public ::testing::Test {
     char tmpl[] = "/tmp/warden-stages-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
-    auto s = TokenStore::Open(dir_);
+    auto s = SqliteTokenStore::Open(dir_);
     ASSERT_TRUE(s.ok());
     tokens_ = *s;
   }

@@ -1,6 +1,6 @@
 #include "server/http_setup.h"
 
-#include "security/authn/token_store.h"
+#include "security/authn/sqlite_token_store.h"
 #include "security/ratelimit/rate_limiter.h"
 #if WARDEN_HAVE_JWT
 #include "security/jwt/jwt.h"
@@ -42,7 +42,7 @@ Result<HttpStack> BuildHttpStack(const HttpStackOptions& o, const std::vector<st
     return Status::InvalidArgument("--jwt-issuer and --jwt-audience need --jwks FILE");
   }
   if (!o.state_dir.empty()) {
-    auto tokens = security::TokenStore::Open(o.state_dir);
+    auto tokens = security::SqliteTokenStore::Open(o.state_dir);
     if (!tokens.ok()) return Status::InvalidArgument("token store: " + tokens.status().message());
     stack.tokens = *tokens;
   }

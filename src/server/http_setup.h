@@ -29,7 +29,7 @@ struct HttpStackOptions {
 struct HttpStack {
   std::vector<std::string> warnings;  // for the daemon's log (JWKS keys left out)
   std::shared_ptr<security::TokenStore> tokens;
-  std::shared_ptr<security::RateLimiter> limiter;
+  std::shared_ptr<security::RateLimitStore> limiter;
   security::Chain chain;
 };
 

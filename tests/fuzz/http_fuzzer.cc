@@ -27,7 +27,7 @@
 #include "policy/evaluator.h"
 #include "policy/loader.h"
 #include "policy/outcome_json.h"
-#include "security/authn/token_store.h"
+#include "security/authn/sqlite_token_store.h"
 #include "security/ratelimit/rate_limiter.h"
 #include "security/stages.h"
 #include "server/http_api.h"
@@ -115,7 +115,7 @@ Setup& TheSetup() {
     char dir[] = "/tmp/warden-http-fuzz.XXXXXX";
     std::shared_ptr<security::TokenStore> tokens;
     if (mkdtemp(dir)) {
-      auto opened = security::TokenStore::Open(dir);
+      auto opened = security::SqliteTokenStore::Open(dir);
       if (opened.ok()) tokens = *opened;
     }
     setup->with_authn = MakeApi(&setup->backend, tokens, true);

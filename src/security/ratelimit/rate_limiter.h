@@ -79,17 +79,29 @@ struct RateLimiterCounts {
   std::atomic<uint64_t> allowed{0}, limited{0}, banned{0}, bans{0}, evicted{0}, refused_full{0};
 };
 
-class RateLimiter {
+// Where limits and bans are kept: RateLimiter (below) in this process; a shared store for
+// several instances. Both pass the same interface tests.
+class RateLimitStore {
  public:
-  explicit RateLimiter(RateLimitConfig config);
-  RateDecision Check(std::string_view key, size_t cls, int64_t now_ns);
+  virtual ~RateLimitStore() = default;
+  virtual RateDecision Check(std::string_view key, size_t cls, int64_t now_ns) = 0;
   // New limits (a policy reload changed them): the state is kept — a key's theoretical arrival
   // time means the same under a new rate, and bans run their course. Thread-safe; a Check
   // running at the same moment may see some old and some new values, never a torn one.
-  void Reconfigure(const RateLimitConfig& config);
-  size_t keys() const;
-  const RateLimiterCounts& counts() const { return counts_; }
-  RateLimitConfig config() const;
+  virtual void Reconfigure(const RateLimitConfig& config) = 0;
+  virtual size_t keys() const = 0;  // what this process tracks
+  virtual const RateLimiterCounts& counts() const = 0;
+  virtual RateLimitConfig config() const = 0;
+};
+
+class RateLimiter final : public RateLimitStore {
+ public:
+  explicit RateLimiter(RateLimitConfig config);
+  RateDecision Check(std::string_view key, size_t cls, int64_t now_ns) override;
+  void Reconfigure(const RateLimitConfig& config) override;
+  size_t keys() const override;
+  const RateLimiterCounts& counts() const override { return counts_; }
+  RateLimitConfig config() const override;
 
  private:
   struct Entry {

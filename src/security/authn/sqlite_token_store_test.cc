@@ -1,4 +1,4 @@
-#include "security/authn/token_store.h"
+#include "security/authn/sqlite_token_store.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -19,7 +19,7 @@ class TokenStoreTest : public ::testing::Test {
     char tmpl[] = "/tmp/warden-tok-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
-    auto s = TokenStore::Open(dir_);
+    auto s = SqliteTokenStore::Open(dir_);
     ASSERT_TRUE(s.ok()) << s.status().message();
     store_ = *s;
   }
@@ -64,7 +64,7 @@ TEST_F(TokenStoreTest, RevokedInAnotherProcessStopsWorkingAtOnce) {
   auto t = store_->Create("admin", "ops", 3600, kNow);
   ASSERT_TRUE(t.ok());
   ASSERT_TRUE(store_->Verify(t->secret, kNow).ok());
-  auto cli = TokenStore::Open(dir_);  // what `warden token revoke` does
+  auto cli = SqliteTokenStore::Open(dir_);  // what `warden token revoke` does
   ASSERT_TRUE(cli.ok());
   auto r = (*cli)->Revoke("ops", kNow);
   ASSERT_TRUE(r.ok()) << r.status().message();
@@ -101,7 +101,7 @@ TEST_F(TokenStoreTest, TheKeyFileIsPrivateAndAReadableOneIsRefused) {
   ASSERT_EQ(stat((dir_ + "/token.key").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   chmod((dir_ + "/token.key").c_str(), 0644);
-  auto again = TokenStore::Open(dir_);
+  auto again = SqliteTokenStore::Open(dir_);
   ASSERT_FALSE(again.ok());
   EXPECT_NE(again.status().message().find("0600"), std::string::npos);
 }

@@ -1,4 +1,4 @@
-#include "security/authn/token_store.h"
+#include "security/authn/sqlite_token_store.h"
 
 #include <fcntl.h>
 #include <sodium.h>
@@ -130,9 +130,9 @@ Result<int64_t> ParseTokenTtl(std::string_view text) {
   return n * unit;
 }
 
-Result<std::shared_ptr<TokenStore>> TokenStore::Open(const std::string& state_dir) {
+Result<std::shared_ptr<SqliteTokenStore>> SqliteTokenStore::Open(const std::string& state_dir) {
   if (sodium_init() < 0) return Status::Internal("libsodium did not initialize");
-  std::shared_ptr<TokenStore> s(new TokenStore());
+  std::shared_ptr<SqliteTokenStore> s(new SqliteTokenStore());
   auto key = LoadKey(state_dir);
   if (!key.ok()) return key.status();
   s->key_ = *key;
@@ -146,12 +146,12 @@ Result<std::shared_ptr<TokenStore>> TokenStore::Open(const std::string& state_di
   return s;
 }
 
-TokenStore::~TokenStore() {
+SqliteTokenStore::~SqliteTokenStore() {
   sqlite3_finalize(data_version_stmt_);
   sqlite3_close(db_);
 }
 
-Status TokenStore::Migrate() {
+Status SqliteTokenStore::Migrate() {
   char* err = nullptr;
   const char* sql =
       "PRAGMA journal_mode=WAL;"
@@ -177,7 +177,7 @@ Status TokenStore::Migrate() {
 
 // Prepared once and kept: compiling the pragma was ~8k instructions, run every millisecond
 // under load. Called with db_mu_ held.
-int64_t TokenStore::DataVersion() {
+int64_t SqliteTokenStore::DataVersion() {
   if (!data_version_stmt_ && sqlite3_prepare_v2(db_, "PRAGMA data_version", -1, &data_version_stmt_, nullptr) != SQLITE_OK) {
     data_version_stmt_ = nullptr;
     return -1;
@@ -187,7 +187,7 @@ int64_t TokenStore::DataVersion() {
   return v;
 }
 
-Status TokenStore::LoadIndex() {
+Status SqliteTokenStore::LoadIndex() {
   std::unordered_map<std::string, TokenInfo> fresh;
   {
     std::lock_guard<std::mutex> lock(db_mu_);
@@ -208,7 +208,7 @@ Status TokenStore::LoadIndex() {
   return Status::Ok();
 }
 
-void TokenStore::RefreshIfChanged() {
+void SqliteTokenStore::RefreshIfChanged() {
   int64_t now = SteadyNs();
   int64_t last = last_check_ns_.load(std::memory_order_relaxed);
   if (now - last < kRecheckNs || !last_check_ns_.compare_exchange_strong(last, now)) return;
@@ -220,14 +220,14 @@ void TokenStore::RefreshIfChanged() {
   if (changed) (void)LoadIndex();  // on failure the old index stays: revocations seen so far hold
 }
 
-std::array<unsigned char, 32> TokenStore::HashOf(std::string_view token) const {
+std::array<unsigned char, 32> SqliteTokenStore::HashOf(std::string_view token) const {
   std::array<unsigned char, 32> h;
   crypto_generichash(h.data(), h.size(), reinterpret_cast<const unsigned char*>(token.data()), token.size(), key_.data(),
                      key_.size());
   return h;
 }
 
-Result<CreatedToken> TokenStore::Create(const std::string& role, const std::string& name, int64_t ttl_s, int64_t now) {
+Result<CreatedToken> SqliteTokenStore::Create(const std::string& role, const std::string& name, int64_t ttl_s, int64_t now) {
   if (role.empty() || role.size() > 64) return Status::InvalidArgument("the role must be 1-64 characters");
   if (name.size() > 128) return Status::InvalidArgument("the name must be at most 128 characters");
   if (ttl_s < 0) return Status::InvalidArgument("the lifetime must not be negative");
@@ -262,7 +262,7 @@ Result<CreatedToken> TokenStore::Create(const std::string& role, const std::stri
   return out;
 }
 
-Result<std::vector<TokenInfo>> TokenStore::List() {
+Result<std::vector<TokenInfo>> SqliteTokenStore::List() {
   std::lock_guard<std::mutex> lock(db_mu_);
   Stmt q(db_, "SELECT id, name, role, created, expires, revoked FROM tokens ORDER BY created, id");
   if (!q.ok()) return DbError(db_, path_);
@@ -273,7 +273,7 @@ Result<std::vector<TokenInfo>> TokenStore::List() {
   return out;
 }
 
-Result<TokenInfo> TokenStore::Revoke(std::string_view id_or_name, int64_t now) {
+Result<TokenInfo> SqliteTokenStore::Revoke(std::string_view id_or_name, int64_t now) {
   std::string target;
   {
     std::lock_guard<std::mutex> lock(db_mu_);
@@ -300,7 +300,7 @@ Result<TokenInfo> TokenStore::Revoke(std::string_view id_or_name, int64_t now) {
   return Status::Internal("the revoked token vanished from " + path_);
 }
 
-VerifyResult TokenStore::Verify(std::string_view presented, int64_t now) {
+VerifyResult SqliteTokenStore::Verify(std::string_view presented, int64_t now) {
   VerifyResult r;
   if (!WellFormed(presented)) {
     r.problem = TokenProblem::kMalformed;
@@ -323,7 +323,7 @@ VerifyResult TokenStore::Verify(std::string_view presented, int64_t now) {
   return r;
 }
 
-size_t TokenStore::size() const {
+size_t SqliteTokenStore::size() const {
   std::shared_lock<std::shared_mutex> lock(index_mu_);
   return index_.size();
 }
