@@ -71,6 +71,21 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::vector<std::string> channels;
   OnMessage on_message;
 
+  struct Periodic {
+    std::chrono::milliseconds interval;
+    std::function<void()> fn;
+    std::unique_ptr<asio::steady_timer> timer;
+  };
+  std::vector<std::shared_ptr<Periodic>> periodic;
+  void Arm(const std::shared_ptr<Periodic>& p) {
+    p->timer->expires_after(p->interval);
+    p->timer->async_wait([self = shared_from_this(), p](const boost::system::error_code& ec) {
+      if (ec || self->stopping) return;
+      p->fn();
+      self->Arm(p);
+    });
+  }
+
   // ---- the Asio adapter ---------------------------------------------------------------------
 
   static Impl* Of(void* p) { return static_cast<Impl*>(p); }
@@ -326,6 +341,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
 
   void Shutdown() {
     stopping = true;
+    for (auto& p : periodic) p->timer->cancel();
     reconnect_timer.cancel();
     connect_timer.cancel();
     if (ac) {
@@ -408,6 +424,18 @@ Result<Reply> Client::CommandSync(std::vector<std::string> args) {
     return Status::IoError("redis: no reply");
   }
   return future.get();
+}
+
+void Client::Every(std::chrono::milliseconds interval, std::function<void()> fn) {
+  auto impl = impl_;
+  asio::post(impl->io, [impl, interval, fn = std::move(fn)]() mutable {
+    auto p = std::make_shared<Impl::Periodic>();
+    p->interval = interval;
+    p->fn = std::move(fn);
+    p->timer = std::make_unique<asio::steady_timer>(impl->io);
+    impl->periodic.push_back(p);
+    impl->Arm(p);
+  });
 }
 
 void Client::Subscribe(std::vector<std::string> channels, OnMessage on_message) {

@@ -82,6 +82,9 @@ class Client {
   // Pub/sub mode: `on_message` gets every message of `channels` (subscribed again after each reconnect).
   void Subscribe(std::vector<std::string> channels, OnMessage on_message);
 
+  // Calls `fn` every `interval` on the client's thread, from Start until Stop (connected or not).
+  void Every(std::chrono::milliseconds interval, std::function<void()> fn);
+
   bool connected() const { return connected_.load(); }
   const ClientCounts& counts() const { return counts_; }
   const Address& address() const;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -37,6 +38,7 @@ class TestServer {
   bool Start() {
     pid_ = fork();
     if (pid_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the test
       std::string port = std::to_string(tcp_ ? port_ : 0);
       std::vector<std::string> args{"/usr/bin/redis-server", "--port", port, "--bind", "127.0.0.1", "--unixsocket", socket_,
                                     "--save", "", "--appendonly", "no", "--dir", dir_.string(), "--loglevel", "warning",

@@ -71,6 +71,11 @@ StageStatus AuthnStage::Run(Exchange& ex) const {
 #endif
   if (!tokens_) return Refuse(ex, "invalid_token", "this server has no token store");
   VerifyResult v = tokens_->Verify(token, UnixNow());
+  if (v.problem == TokenProblem::kUnavailable) {  // not the caller's fault: no failure charged
+    ex.headers.emplace_back("Retry-After", "1");
+    ex.error = {503, "token-store-unavailable", "tokens cannot be verified now (the shared token store is unavailable); retry", ""};
+    return StageStatus::kDeny;
+  }
   if (!v.ok()) return Refuse(ex, "invalid_token", "the token is " + std::string(TokenProblemText(v.problem)));
   ex.principal.authenticated = true;
   ex.principal.id = v.info.id;

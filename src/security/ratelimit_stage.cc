@@ -20,7 +20,9 @@ StageStatus RateLimitStage::Run(Exchange& ex) const {
   if (d.allowed) return StageStatus::kContinue;
   int64_t retry = std::max<int64_t>(1, CeilSeconds(d.retry_after_ns));
   ex.headers.emplace_back("Retry-After", std::to_string(retry));
-  if (d.table_full) {
+  if (d.unavailable) {
+    ex.error = {503, "rate-limiter-unavailable", "the shared rate limiter is unavailable and set to refuse meanwhile; retry in " + std::to_string(retry) + " s", ""};
+  } else if (d.table_full) {
     ex.error = {429, "rate-limiter-full", "the rate limiter is tracking too many clients; retry in " + std::to_string(retry) + " s", ""};
   } else if (d.banned) {
     ex.error = {429, "banned", "rate limit exceeded repeatedly: refused for " + std::to_string(retry) + " s", ""};

@@ -18,8 +18,9 @@ void LocalEventBus::Unsubscribe(uint64_t id) {
   listeners_ = sinks_.size();
 }
 
-void LocalEventBus::Publish(const boost::json::object& event) {
-  std::string line = JsonText(event);
+void LocalEventBus::Publish(const boost::json::object& event) { PublishText(JsonText(event)); }
+
+void LocalEventBus::PublishText(const std::string& line) {
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [id, e] : sinks_) e.sink(line);
 }

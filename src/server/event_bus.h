@@ -42,6 +42,8 @@ class LocalEventBus final : public EventBus {
   void Publish(const boost::json::object& event) override;
   bool HasListeners() const override { return listeners_.load(std::memory_order_relaxed) > 0; }
   size_t Count(Via via) const override;
+  // An event already serialized (one line of JSON): what a shared bus received from elsewhere.
+  void PublishText(const std::string& line);
 
  private:
   struct Entry {

@@ -1,4 +1,5 @@
 #include "security/authn/sqlite_token_store.h"
+#include "security/authn/token_secret.h"
 
 #include <fcntl.h>
 #include <sodium.h>
@@ -17,53 +18,6 @@ constexpr int64_t kRecheckNs = 1'000'000;  // data_version at most once per mill
 
 int64_t SteadyNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-std::string Hex(const unsigned char* p, size_t n) {
-  std::string out(n * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), p, n);
-  out.pop_back();
-  return out;
-}
-
-// The hash key: 32 random bytes as hex in token.key, 0600, created once (O_EXCL: two
-// processes starting together agree on one key).
-Result<std::array<unsigned char, 32>> LoadKey(const std::string& dir) {
-  std::string path = dir + "/token.key";
-  std::array<unsigned char, 32> key{};
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd >= 0) {
-    randombytes_buf(key.data(), key.size());
-    std::string line = Hex(key.data(), key.size()) + "\n";
-    bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok) return Status::IoError("cannot write " + path);
-    return key;
-  }
-  if (errno != EEXIST) return Status::IoError("cannot create " + path + ": " + std::strerror(errno));
-  fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return Status::IoError("cannot read " + path + ": " + std::strerror(errno));
-  struct stat st;
-  char buf[80] = {};
-  ssize_t n = ::fstat(fd, &st) == 0 ? ::read(fd, buf, 64) : -1;
-  ::close(fd);
-  if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
-    return Status::InvalidArgument(path + " must belong to this user with mode 0600 (whoever reads it can test guesses offline)");
-  }
-  size_t bin_len = 0;
-  if (n != 64 || sodium_hex2bin(key.data(), key.size(), buf, 64, nullptr, &bin_len, nullptr) != 0 || bin_len != 32) {
-    return Status::InvalidArgument(path + " does not hold a token key (64 hex digits)");
-  }
-  return key;
-}
-
-bool WellFormed(std::string_view t) {
-  if (t.size() != kTokenLength || t.substr(0, kTokenPrefix.size()) != kTokenPrefix) return false;
-  for (char c : t.substr(kTokenPrefix.size())) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-    if (!ok) return false;
-  }
-  return true;
 }
 
 class Stmt {
@@ -103,17 +57,6 @@ TokenInfo RowInfo(Stmt& q, int first) {
 
 }  // namespace
 
-std::string_view TokenProblemText(TokenProblem p) {
-  switch (p) {
-    case TokenProblem::kNone: return "valid";
-    case TokenProblem::kMalformed: return "malformed (expected wdn_ and 43 base64url characters)";
-    case TokenProblem::kUnknown: return "unknown";
-    case TokenProblem::kExpired: return "expired";
-    case TokenProblem::kRevoked: return "revoked";
-  }
-  return "?";
-}
-
 Result<int64_t> ParseTokenTtl(std::string_view text) {
   if (text == "never") return int64_t{0};
   auto bad = [&] {
@@ -133,7 +76,7 @@ Result<int64_t> ParseTokenTtl(std::string_view text) {
 Result<std::shared_ptr<SqliteTokenStore>> SqliteTokenStore::Open(const std::string& state_dir) {
   if (sodium_init() < 0) return Status::Internal("libsodium did not initialize");
   std::shared_ptr<SqliteTokenStore> s(new SqliteTokenStore());
-  auto key = LoadKey(state_dir);
+  auto key = LoadTokenKey(state_dir);
   if (!key.ok()) return key.status();
   s->key_ = *key;
   s->path_ = state_dir + "/warden.db";
@@ -220,26 +163,14 @@ void SqliteTokenStore::RefreshIfChanged() {
   if (changed) (void)LoadIndex();  // on failure the old index stays: revocations seen so far hold
 }
 
-std::array<unsigned char, 32> SqliteTokenStore::HashOf(std::string_view token) const {
-  std::array<unsigned char, 32> h;
-  crypto_generichash(h.data(), h.size(), reinterpret_cast<const unsigned char*>(token.data()), token.size(), key_.data(),
-                     key_.size());
-  return h;
-}
+std::array<unsigned char, 32> SqliteTokenStore::HashOf(std::string_view token) const { return HashToken(key_, token); }
 
 Result<CreatedToken> SqliteTokenStore::Create(const std::string& role, const std::string& name, int64_t ttl_s, int64_t now) {
-  if (role.empty() || role.size() > 64) return Status::InvalidArgument("the role must be 1-64 characters");
-  if (name.size() > 128) return Status::InvalidArgument("the name must be at most 128 characters");
-  if (ttl_s < 0) return Status::InvalidArgument("the lifetime must not be negative");
-  unsigned char raw[32];
-  randombytes_buf(raw, sizeof raw);
-  char b64[64];
-  sodium_bin2base64(b64, sizeof b64, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  sodium_memzero(raw, sizeof raw);
+  if (Status s = CheckNewToken(role, name, ttl_s); !s.ok()) return s;
   CreatedToken out;
-  out.secret = std::string(kTokenPrefix) + b64;
+  out.secret = NewTokenSecret();
   auto h = HashOf(out.secret);
-  out.info.id = "tok_" + Hex(h.data(), 6);
+  out.info.id = TokenIdOf(h);
   out.info.name = name;
   out.info.role = role;
   out.info.created = now;
@@ -302,7 +233,7 @@ Result<TokenInfo> SqliteTokenStore::Revoke(std::string_view id_or_name, int64_t 
 
 VerifyResult SqliteTokenStore::Verify(std::string_view presented, int64_t now) {
   VerifyResult r;
-  if (!WellFormed(presented)) {
+  if (!TokenWellFormed(presented)) {
     r.problem = TokenProblem::kMalformed;
     return r;
   }
@@ -318,8 +249,7 @@ VerifyResult SqliteTokenStore::Verify(std::string_view presented, int64_t now) {
     return r;
   }
   r.info = it->second;
-  if (r.info.revoked != 0) r.problem = TokenProblem::kRevoked;
-  else if (r.info.expires != 0 && now >= r.info.expires) r.problem = TokenProblem::kExpired;
+  r.problem = ProblemAt(r.info, now);
   return r;
 }
 

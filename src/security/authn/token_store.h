@@ -28,7 +28,8 @@ struct CreatedToken {
   TokenInfo info;
 };
 
-enum class TokenProblem { kNone, kMalformed, kUnknown, kExpired, kRevoked };
+// kUnavailable: a shared store that cannot vouch for any token now (Redis away, fail-closed).
+enum class TokenProblem { kNone, kMalformed, kUnknown, kExpired, kRevoked, kUnavailable };
 
 struct VerifyResult {
   TokenProblem problem = TokenProblem::kNone;

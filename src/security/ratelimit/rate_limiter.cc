@@ -221,11 +221,26 @@ RateDecision RateLimiter::Check(std::string_view key, size_t cls, int64_t now_ns
       e.limited = 0;
       counts_.bans.fetch_add(1, std::memory_order_relaxed);
       d.banned = true;
+      d.new_ban = true;
       d.retry_after_ns = ban_ns;
       d.reset_ns = ban_ns;
     }
   }
   return d;
+}
+
+void RateLimiter::Adopt(std::string_view key, size_t cls, int64_t now_ns, int64_t debt_ns, int64_t ban_left_ns) {
+  if (cls >= kRateClasses) return;
+  uint64_t h = Hash(key, cls);
+  Shard& shard = shards_[h % kShards];
+  std::lock_guard<std::mutex> lock(shard.mu);
+  Entry* e = shard.map.Find(h);
+  if (e == nullptr) {
+    if (shard.map.size() >= shard_cap_.load(std::memory_order_relaxed) && !Sweep(shard, now_ns)) return;
+    e = shard.map.Insert(h, Entry{now_ns, 0, now_ns, 0});
+  }
+  e->tat = std::max(e->tat, now_ns + std::max<int64_t>(debt_ns, 0));
+  if (ban_left_ns > 0) e->ban_until = std::max(e->ban_until, now_ns + ban_left_ns);
 }
 
 size_t RateLimiter::keys() const {

@@ -69,6 +69,8 @@ struct RateDecision {
   bool allowed = true;
   bool banned = false;
   bool table_full = false;  // refused because the key could not be stored
+  bool unavailable = false;  // refused because a shared store is away and set to fail closed
+  bool new_ban = false;      // this check began the ban
   uint64_t limit = 0;       // the class's count per period
   uint64_t remaining = 0;   // requests that could come right now
   int64_t reset_ns = 0;     // until the key's burst is whole again
@@ -102,6 +104,9 @@ class RateLimiter final : public RateLimitStore {
   size_t keys() const override;
   const RateLimiterCounts& counts() const override { return counts_; }
   RateLimitConfig config() const override;
+  // What a shared store learned of a key: its theoretical arrival time is `debt_ns` from now
+  // (never moved back), and it is banned for `ban_left_ns` more (0: no ban learned).
+  void Adopt(std::string_view key, size_t cls, int64_t now_ns, int64_t debt_ns, int64_t ban_left_ns);
 
  private:
   struct Entry {
