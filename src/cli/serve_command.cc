@@ -5,6 +5,7 @@
 #include <grp.h>
 #include <pwd.h>
 
+#include <cctype>
 #include <csignal>
 #include <cstdlib>
 #include <thread>
@@ -51,6 +52,12 @@ struct ServeArgs {
   std::string jwks;
   std::string jwt_issuer;
   std::vector<std::string> jwt_audiences;
+  // Several instances sharing state (docs/API.md "Several instances")
+  std::string redis;
+  std::string redis_prefix = "warden:";
+  std::string instance_id;
+  std::string redis_tokens = "closed";
+  std::string redis_rate_limits = "local";
 };
 
 // A uid given as a number or a user name.
@@ -156,6 +163,20 @@ int RunServe(const ServeArgs& a) {
   o.jwt_issuer = a.jwt_issuer;
   o.jwt_audiences = a.jwt_audiences;
   o.http_api.timing_always = a.timing_always;
+  if (!a.redis.empty()) {
+    o.shared.redis_url = a.redis;
+    if (const char* pw = std::getenv("WARDEN_REDIS_PASSWORD"); pw && *pw && a.redis.find('@') == std::string::npos) {
+      // redis://HOST… + the password from the environment, kept off the command line
+      o.shared.redis_url = a.redis.rfind("redis://", 0) == 0 ? "redis://:" + std::string(pw) + "@" + a.redis.substr(8) : a.redis;
+    }
+    o.shared.prefix = a.redis_prefix;
+    o.shared.instance_id = a.instance_id;
+    o.shared.tokens = a.redis_tokens == "cached" ? security::TokenFailureMode::kCached : security::TokenFailureMode::kClosed;
+    o.shared.rate_limits = a.redis_rate_limits == "closed" ? security::RateFailureMode::kClosed : security::RateFailureMode::kLocal;
+  } else if (a.redis_prefix != "warden:" || !a.instance_id.empty() || a.redis_tokens != "closed" || a.redis_rate_limits != "local") {
+    std::cerr << "warden serve: --redis-prefix, --instance-id, --redis-tokens and --redis-rate-limits need --redis URL\n";
+    return kExitUsage;
+  }
   o.http_api.anonymous_role = a.anonymous_role;
   for (const auto& st : a.stages_off) {
     auto& sw = o.http_api.stages;
@@ -271,6 +292,24 @@ void RegisterServe(CLI::App& app, Runner* run) {
   cmd->add_option("--jwks", args->jwks, "Also accept JWT bearer tokens (HS256, RS256, EdDSA) signed by the keys of this local JWKS file");
   cmd->add_option("--jwt-issuer", args->jwt_issuer, "With --jwks: the required `iss` claim");
   cmd->add_option("--jwt-audience", args->jwt_audiences, "With --jwks: an accepted `aud` value (repeatable); any one must be in the token");
+  cmd->add_option("--redis", args->redis,
+                  "Share tokens, revocations, rate limits, bans, approvals and events with the other instances through this "
+                  "Redis: redis://[:PASSWORD@]HOST[:PORT][/DB] or unix:///PATH (password also from $WARDEN_REDIS_PASSWORD)");
+  cmd->add_option("--redis-prefix", args->redis_prefix, "With --redis: the prefix of every key and channel (default warden:)");
+  cmd->add_option("--instance-id", args->instance_id, "With --redis: this instance's name in decision ids and approvals (default: random)")
+      ->check([](const std::string& v) {
+        if (v.empty() || v.size() > 32) return std::string("1-32 characters");
+        for (char c : v) {
+          if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return std::string("letters, digits, - _ . only");
+        }
+        return std::string();
+      });
+  cmd->add_option("--redis-tokens", args->redis_tokens,
+                  "With --redis, while Redis is away: closed (default: no bearer token is accepted, 503) or cached (the tokens as last seen)")
+      ->check(CLI::IsMember({"closed", "cached"}));
+  cmd->add_option("--redis-rate-limits", args->redis_rate_limits,
+                  "With --redis, while Redis is away: local (default: each instance limits alone) or closed (rate-limited requests get 503)")
+      ->check(CLI::IsMember({"local", "closed"}));
   cmd->footer(R"(The daemon decides for `warden exec`, `warden hook` and the other clients over a Unix socket
 (mode 0600 in a 0700 directory; peers of another uid are refused). SIGHUP, or a change to a
 policy file, reloads the policy; a policy that fails to load never replaces the running one.
@@ -285,6 +324,8 @@ Examples:
   # the HTTP API for services and proxies (tokens: warden token create --role service)
   warden serve --http 127.0.0.1:8181
   warden serve --http 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem --rate-limit default=600/min
+  # several instances behind a load balancer, sharing state through Redis (deploy/)
+  warden serve --http 127.0.0.1:8181 --redis redis://10.0.0.5:6379 --instance-id web-1
   # audit retention: keep 90 days and at most 2 GiB (closed segments are gzipped by default)
   warden serve --audit-max-age 90d --audit-max-bytes 2G
 )");

@@ -58,6 +58,7 @@ class Hub {
   void Stop();
 
   Client& commands() { return *commands_; }
+  const Client& commands() const { return *commands_; }
   // Both clients connected: what readyz and the stores' failure settings look at.
   bool connected() const { return commands_->connected() && subscriber_->connected(); }
   const std::string& instance_id() const { return instance_id_; }

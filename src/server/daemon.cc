@@ -34,6 +34,9 @@
 #include "server/http_setup.h"
 #include "server/policy_store.h"
 #include "server/policy_watcher.h"
+#include "server/redis_approval_queue.h"
+#include "server/redis_event_bus.h"
+#include "server/redis_status.h"
 #include "server/request_summary.h"
 
 #ifndef WARDEN_VERSION
@@ -111,12 +114,39 @@ class Daemon::Impl final {
         acceptor_(control_),
         accept_retry_(control_),
         signals_(io_),
-        policy_(PolicyOptionsOf(opt_), Log),
-        approvals_(io_) {}
+        policy_(PolicyOptionsOf(opt_), Log) {
+    instance_id_ = opt_.shared.instance_id.empty() ? RandomInstanceId() : opt_.shared.instance_id;
+    if (opt_.shared.redis_url.empty()) {
+      events_ = std::make_unique<LocalEventBus>();
+      approvals_ = std::make_unique<LocalApprovalQueue>(io_);
+      return;
+    }
+    auto address = redis::ParseUrl(opt_.shared.redis_url);
+    if (!address.ok()) {
+      setup_error_ = address.status();
+      events_ = std::make_unique<LocalEventBus>();
+      approvals_ = std::make_unique<LocalApprovalQueue>(io_);
+      return;
+    }
+    redis::ClientOptions ro;
+    ro.address = *address;
+    ro.log = Log;
+    hub_ = std::make_unique<redis::Hub>(ro, instance_id_, opt_.shared.prefix);
+    auto bus = std::make_unique<RedisEventBus>(*hub_);
+    auto queue = std::make_unique<RedisApprovalQueue>(io_, *hub_);
+    shared_.hub = hub_.get();
+    shared_.events = bus.get();
+    shared_.approvals = queue.get();
+    shared_.token_failure = opt_.shared.tokens;
+    shared_.rate_failure = opt_.shared.rate_limits;
+    events_ = std::move(bus);
+    approvals_ = std::move(queue);
+  }
 
   Status Start() {
     auto t0 = Clock::now();
     started_ = t0;
+    if (!setup_error_.ok()) return Status::InvalidArgument("--redis: " + setup_error_.message());
     PrepareForManyClients();
     if (Status s = policy_.Load(); !s.ok()) return s;
     if (Status s = Bind(); !s.ok()) return s;
@@ -130,6 +160,7 @@ class Daemon::Impl final {
       else opened = key.status();
     }
     if (opened.ok()) opened = StartHttp();
+    if (opened.ok() && hub_) StartShared();
     if (!opened.ok()) {
       boost::system::error_code ec;
       acceptor_.close(ec);
@@ -154,11 +185,27 @@ class Daemon::Impl final {
     return Status::Ok();
   }
 
+  // Every store has registered with the hub: connect. Serving does not wait for Redis (readyz
+  // says 503 until it is there); a second is given for the first connection.
+  void StartShared() {
+    hub_->Start();
+    for (int i = 0; i < 100 && !hub_->connected(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    Log("shared state in " + hub_->commands().address().Describe() + " as instance " + instance_id_ +
+        (hub_->connected() ? "" : " (not connected yet: retrying; readyz answers 503 meanwhile)"));
+  }
+
+  // What readyz says besides "a policy is loaded": empty when ready.
+  std::string NotReady() const {
+    if (hub_ && !hub_->connected()) return "redis-unavailable";
+    return {};
+  }
+
   void Run() {
     std::vector<std::thread> pool;
     for (int i = 1; i < std::max(1, opt_.threads); ++i) pool.emplace_back([this] { io_.run(); });
     io_.run();
     for (auto& t : pool) t.join();
+    if (hub_) hub_->Stop();
     ::unlink(opt_.socket_path.c_str());
     if (audit_) {
       if (Status s = audit_->Close(); !s.ok()) Log("audit log: " + s.message());
@@ -194,7 +241,7 @@ class Daemon::Impl final {
   void AfterAudit(const audit::Ticket& ticket, std::function<void(const Status&)> done) {
     service_->AfterAudit(ticket, std::move(done));
   }
-  EventBus& events() { return events_; }
+  EventBus& events() { return *events_; }
   DaemonCounts& counts() { return counts_; }
   bool PeerAllowed(unsigned uid) const {
     return uid == geteuid() || std::find(opt_.allow_uids.begin(), opt_.allow_uids.end(), uid) != opt_.allow_uids.end();
@@ -244,9 +291,10 @@ class Daemon::Impl final {
     DecisionServiceOptions so;
     so.home = opt_.home;
     so.approval_timeout_s = opt_.approval_timeout_s;
-    so.instance_id = RandomInstanceId();
+    so.instance_id = instance_id_;
     so.log = Log;
-    service_ = std::make_unique<DecisionService>(so, policy_, audit_.get(), events_, approvals_, [this] { return StatusJson(); });
+    so.not_ready = [this] { return NotReady(); };
+    service_ = std::make_unique<DecisionService>(so, policy_, audit_.get(), *events_, *approvals_, [this] { return StatusJson(); });
     if (audit_) audit_->StartRetention([this](const audit::Record& r) { return service_->AppendAudit(r); });
     policy_.OnReload([this] { ApplyRateLimits(); });
   }
@@ -344,11 +392,15 @@ class Daemon::Impl final {
   asio::steady_timer accept_retry_;  // after an accept error; touched by the accept chain only
   asio::signal_set signals_;
 
-  // The services (decision_service.h), local implementations.
+  // The services (decision_service.h): local implementations, or shared ones in Redis.
+  std::string instance_id_;
+  Status setup_error_;
+  std::unique_ptr<redis::Hub> hub_;  // with --redis; stopped in Run before the stores go
+  SharedStores shared_;
   PolicyStore policy_;
   std::unique_ptr<AuditLog> audit_;  // null without an audit log
-  LocalEventBus events_;
-  LocalApprovalQueue approvals_;
+  std::unique_ptr<EventBus> events_;
+  std::unique_ptr<ApprovalQueue> approvals_;
   std::unique_ptr<DecisionService> service_;
   std::unique_ptr<PolicyWatcher> watcher_;
 
@@ -890,7 +942,7 @@ std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, b
     case Op::kDeny: return Answer(m, from, close);
     case Op::kSubscribe: {
       std::weak_ptr<Connection> weak = from;
-      from->MarkSubscriber(events_.Subscribe(EventBus::Via::kSocket, [weak](const std::string& event) {
+      from->MarkSubscriber(events_->Subscribe(EventBus::Via::kSocket, [weak](const std::string& event) {
         if (auto c = weak.lock()) c->Push(event + "\n");
       }));
       return ReplyLine(json::object{{"subscribed", true}}, m.id);
@@ -906,7 +958,7 @@ std::string Daemon::Impl::Handle(Message& m, std::shared_ptr<Connection> from, b
     return ErrorLine({policy ? std::string_view("policy-error") : kErrInternal, decided.status().message(), m.id});
   }
   json::object o = std::move(decided).value();
-  if (m.wait_ms > 0 && o["decision"].as_string() == "ask" && (!m.if_watched || events_.HasListeners())) {
+  if (m.wait_ms > 0 && o["decision"].as_string() == "ask" && (!m.if_watched || events_->HasListeners())) {
     return Ask(m, std::move(o), from);
   }
   return ReplyLine(std::move(o), m.id);
@@ -1002,9 +1054,10 @@ json::object Daemon::Impl::StatusJson() {
   o["counts"] = std::move(c);
   o["connections"] = SocketJson();
   o["audit"] = audit_ ? audit_->StatusJson() : json::object{{"enabled", false}, {"queue_depth", 0}};
-  o["approvals"] = json::object{{"pending", approvals_.pending()}, {"remembered", approvals_.remembered()}};
-  o["subscribers"] = events_.Count(EventBus::Via::kSocket);
-  o["event_streams"] = events_.Count(EventBus::Via::kHttp);
+  o["approvals"] = json::object{{"pending", approvals_->pending()}, {"remembered", approvals_->remembered()}};
+  o["subscribers"] = events_->Count(EventBus::Via::kSocket);
+  o["event_streams"] = events_->Count(EventBus::Via::kHttp);
+  if (hub_) o["shared"] = SharedStatusJson(shared_);
   if (http_) {
     const auto& hc = http_->counts();
     json::object h;
@@ -1077,12 +1130,19 @@ Status Daemon::Impl::StartHttp() {
   so.jwks_file = opt_.jwks_file;
   so.jwt_issuer = opt_.jwt_issuer;
   so.jwt_audiences = opt_.jwt_audiences;
+  so.hub = hub_.get();
+  so.token_failure = opt_.shared.tokens;
+  so.rate_failure = opt_.shared.rate_limits;
   auto base = policy_.Base();
   auto stack = BuildHttpStack(
       so, base ? base->rate_limits : std::vector<std::string>{}, [this] { return policy_.Base(); },
       [this](audit::Record r) { return service_->AppendAudit(std::move(r)); });
   if (!stack.ok()) return stack.status();
   http_stack_ = std::move(stack).value();
+  if (hub_) {
+    shared_.tokens = dynamic_cast<const security::RedisTokenStore*>(http_stack_.tokens.get());
+    shared_.limiter = dynamic_cast<const security::RedisRateLimitStore*>(http_stack_.limiter.get());
+  }
   for (const auto& w : http_stack_.warnings) Log("HTTP: " + w);
   Log("HTTP: rate limits " + security::DescribeRateLimits(http_stack_.limiter->config()));
   if (Status s = LoadMetricsModule(); !s.ok()) Log("HTTP: /metrics will answer 500: " + s.message());
@@ -1106,6 +1166,7 @@ Status Daemon::Impl::StartHttp() {
                       static_cast<double>(c.streams_dropped.load()), true});
     }
     AddStackGauges(http_stack_, out);
+    if (hub_) AddSharedGauges(shared_, out);
   });
   http_api_ = std::make_unique<HttpApi>(service_.get(), std::move(http_stack_.chain), opt_.http_api, http_stack_.tokens, http_metrics_);
   http_ = std::make_unique<HttpServer>(io_, http_api_.get(), opt_.http);

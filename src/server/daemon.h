@@ -37,6 +37,8 @@
 #include "core/status.h"
 #include "policy/diagnostic.h"
 #include "policy/snapshot.h"
+#include "security/authn/redis_token_store.h"
+#include "security/ratelimit/redis_rate_limit_store.h"
 #include "server/http_server.h"
 
 namespace warden::server {
@@ -60,6 +62,17 @@ struct SocketLimits {
   std::chrono::milliseconds read_timeout{10'000};
   std::chrono::milliseconds idle_timeout{300'000};
   std::chrono::milliseconds write_timeout{30'000};
+};
+
+// Several instances sharing tokens, revocations, rate limits, bans, approvals and events through
+// Redis (docs/API.md "Several instances"). Empty url: every store is this process's own.
+struct SharedState {
+  std::string redis_url;
+  std::string prefix = "warden:";  // of every key and channel
+  std::string instance_id;         // of decision ids and approvals; random when empty
+  // When Redis is away (docs/SECURITY.md "When Redis fails"):
+  security::TokenFailureMode tokens = security::TokenFailureMode::kClosed;    // or kCached
+  security::RateFailureMode rate_limits = security::RateFailureMode::kLocal;  // or kClosed
 };
 
 struct DaemonOptions {
@@ -96,6 +109,7 @@ struct DaemonOptions {
   std::string jwt_issuer;
   std::vector<std::string> jwt_audiences;
   SocketLimits socket_limits;
+  SharedState shared;
 };
 
 // The socket's counters (decisions are counted by the decision service, reloads by the policy

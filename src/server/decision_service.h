@@ -35,6 +35,7 @@ struct DecisionServiceOptions {
   int approval_timeout_s = 120; // the longest an ask waits for a person
   std::string instance_id;      // prefix of every decision id (8 hex digits, random by default)
   std::function<void(const std::string&)> log = [](const std::string&) {};
+  std::function<std::string()> not_ready;  // readyz: why not ready (empty: ready)
 };
 
 class DecisionService final : public HttpBackend {
@@ -60,6 +61,7 @@ class DecisionService final : public HttpBackend {
 
   // ---- HttpBackend (and the socket's ops of the same names) --------------------------------
   std::shared_ptr<const policy::Snapshot> Policy() override { return policy_.Base(); }
+  std::string NotReady() override { return opt_.not_ready ? opt_.not_ready() : std::string(); }
   Result<boost::json::object> Decide(policy::Request& req, const policy::RequestPresence& present,
                                      const security::Principal& who, bool audit,
                                      std::optional<audit::Ticket>* gate) override;

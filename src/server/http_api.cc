@@ -199,9 +199,9 @@ HttpOut HttpApi::Handle(const HttpIn& in) const {
     return out;
   }
   if (route->handler == Handler::kReady) {
-    bool ready = backend_->Policy() != nullptr;
-    out.status = ready ? 200 : 503;
-    out.body = ready ? R"({"status":"ready"})" : R"({"status":"loading"})";
+    std::string why = backend_->Policy() != nullptr ? backend_->NotReady() : std::string("loading");
+    out.status = why.empty() ? 200 : 503;
+    out.body = why.empty() ? R"({"status":"ready"})" : R"({"status":")" + why + R"("})";
     metrics_->CountRequest(route->metrics_index, out.status);
     return out;
   }

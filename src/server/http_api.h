@@ -55,6 +55,9 @@ class HttpBackend {
  public:
   virtual ~HttpBackend() = default;
   virtual std::shared_ptr<const policy::Snapshot> Policy() = 0;
+  // Why the instance should get no traffic now besides a missing policy (readyz 503), e.g.
+  // "redis-unavailable"; empty when ready.
+  virtual std::string NotReady() { return {}; }
   // Decides like a socket decide (remembered approvals included), writes the decision's audit
   // record (its subject: `who`) unless `audit` is false (the audit stage is switched off),
   // publishes the event. An error means nothing was audited: the caller must not answer with

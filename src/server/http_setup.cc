@@ -41,14 +41,20 @@ Result<HttpStack> BuildHttpStack(const HttpStackOptions& o, const std::vector<st
   } else if (!o.jwt_issuer.empty() || !o.jwt_audiences.empty()) {
     return Status::InvalidArgument("--jwt-issuer and --jwt-audience need --jwks FILE");
   }
-  if (!o.state_dir.empty()) {
+  if (o.hub && o.state_dir.empty()) return Status::InvalidArgument("shared tokens need a state directory (for token.key)");
+  if (o.hub) {
+    auto tokens = security::RedisTokenStore::Open(*o.hub, o.state_dir, o.token_failure);
+    if (!tokens.ok()) return Status::InvalidArgument("token store: " + tokens.status().message());
+    stack.tokens = *tokens;
+  } else if (!o.state_dir.empty()) {
     auto tokens = security::SqliteTokenStore::Open(o.state_dir);
     if (!tokens.ok()) return Status::InvalidArgument("token store: " + tokens.status().message());
     stack.tokens = *tokens;
   }
   auto rl = EffectiveRateLimits(policy_limits, o.rate_limits);
   if (!rl.ok()) return rl.status();
-  stack.limiter = std::make_shared<security::RateLimiter>(*rl);
+  if (o.hub) stack.limiter = std::make_shared<security::RedisRateLimitStore>(*o.hub, *rl, o.rate_failure);
+  else stack.limiter = std::make_shared<security::RateLimiter>(*rl);
   std::vector<std::unique_ptr<security::Stage>> stages;
   if (o.stages.authn) stages.push_back(std::make_unique<security::AuthnStage>(stack.tokens, stack.limiter, jwt));
   if (o.stages.ratelimit) stages.push_back(std::make_unique<security::RateLimitStage>(stack.limiter));

@@ -13,6 +13,9 @@
 #include "server/http_api.h"
 #include "server/http_metrics.h"
 
+#include "redis/hub.h"
+#include "security/authn/redis_token_store.h"
+#include "security/ratelimit/redis_rate_limit_store.h"
 #include "security/ratelimit/rate_limiter.h"
 
 namespace warden::server {
@@ -24,6 +27,10 @@ struct HttpStackOptions {
   std::string jwks_file;
   std::string jwt_issuer;
   std::vector<std::string> jwt_audiences;
+  // Shared stores in Redis instead of the SQLite token store and the in-memory limiter.
+  redis::Hub* hub = nullptr;
+  security::TokenFailureMode token_failure = security::TokenFailureMode::kClosed;
+  security::RateFailureMode rate_failure = security::RateFailureMode::kLocal;
 };
 
 struct HttpStack {

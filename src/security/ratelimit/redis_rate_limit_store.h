@@ -8,9 +8,10 @@
 // the key's global arrival time and ban into the local limiter. A ban — made by the global count
 // or by one instance's own — is published on `<prefix>bans` and applies on every instance at
 // once. So a request costs no Redis round trip of its own (on average far below one), and the
-// slack is bounded: beyond N per period, at most the requests the *other* instances admit for
-// the same key within one sync interval before they learn of it — (instances − 1) × (that
-// key's requests per instance per 5 ms), at most (instances − 1) × burst. docs/SECURITY.md.
+// slack is bounded: an instance knows a key's global state as of its own last request for that
+// key (plus one sync), so beyond N per period each *other* instance may admit one request more,
+// plus what reaches it within one 5 ms sync interval — (instances − 1) × (1 + that key's
+// requests per instance per 5 ms), never more than (instances − 1) × burst. docs/SECURITY.md.
 //
 // When Redis is away (`mode`): `local` (the default) limits with the local limiter alone (each
 // instance its own N: up to instances × N in all), `closed` refuses every rate-limited request
