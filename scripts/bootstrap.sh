@@ -21,6 +21,8 @@ packages=(
   # shared state of several `warden serve` instances (issue #17): hiredis for the client, and
   # redis-server for the tests (they start their own on a private loopback port)
   libhiredis-dev redis-server
+  # deploy/ checked without a cluster: the manifests parsed (tests/deploy/deploy_test.sh)
+  python3-yaml
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev hyperfine zsh tmux nginx-light wrk curl openssl
   # bench/sandbox/run.sh only: what srt (@anthropic-ai/sandbox-runtime) needs besides bubblewrap

@@ -298,7 +298,7 @@ void RegisterServe(CLI::App& app, Runner* run) {
   cmd->add_option("--redis-prefix", args->redis_prefix, "With --redis: the prefix of every key and channel (default warden:)");
   cmd->add_option("--instance-id", args->instance_id, "With --redis: this instance's name in decision ids and approvals (default: random)")
       ->check([](const std::string& v) {
-        if (v.empty() || v.size() > 32) return std::string("1-32 characters");
+        if (v.empty() || v.size() > 63) return std::string("1-63 characters");
         for (char c : v) {
           if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return std::string("letters, digits, - _ . only");
         }
