@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <deque>
+#include <tuple>
+#include <vector>
 #include <unordered_map>
 
 #include "audit/segment.h"
@@ -141,21 +143,56 @@ const std::vector<std::pair<std::string, uint64_t>>& Stats::By(StatsKey key) con
 }
 
 Result<Stats> ComputeStats(const std::string& dir, const Filter& filter) {
+  return ComputeStats(std::vector<std::string>{dir}, filter);
+}
+
+Result<Stats> ComputeStats(const std::vector<std::string>& dirs, const Filter& filter) {
   Counter decisions, rules, kinds;
   Stats stats;
-  auto summary = Scan(dir, filter, [&](const ScanRecord& r) {
-    decisions.Add(r.fields.decision);
-    rules.Add(RuleKey(r.fields));
-    kinds.Add(r.fields.kind);
-    return true;
-  });
-  if (!summary.ok()) return summary.status();
-  stats.scan = *summary;
-  stats.records = summary->matched;
+  for (const auto& dir : dirs) {
+    auto summary = Scan(dir, filter, [&](const ScanRecord& r) {
+      decisions.Add(r.fields.decision);
+      rules.Add(RuleKey(r.fields));
+      kinds.Add(r.fields.kind);
+      return true;
+    });
+    if (!summary.ok()) return summary.status();
+    stats.scan.lines += summary->lines;
+    stats.scan.matched += summary->matched;
+    if (summary->malformed && stats.scan.first_malformed.empty()) stats.scan.first_malformed = summary->first_malformed;
+    stats.scan.malformed += summary->malformed;
+  }
+  stats.records = stats.scan.matched;
   stats.by_decision = decisions.Sorted();
   stats.by_rule = rules.Sorted();
   stats.by_kind = kinds.Sorted();
   return stats;
+}
+
+Result<ScanSummary> ScanMerged(const std::vector<std::string>& dirs, const Filter& filter,
+                               const std::function<void(std::string_view line)>& callback) {
+  struct Entry {
+    std::string ts;
+    size_t log;
+    std::string line;
+  };
+  std::vector<Entry> all;
+  ScanSummary total;
+  for (size_t i = 0; i < dirs.size(); ++i) {
+    auto summary = Scan(dirs[i], filter, [&](const ScanRecord& r) {
+      all.push_back({std::string(r.fields.ts), i, std::string(r.line)});
+      return true;
+    });
+    if (!summary.ok()) return summary.status();
+    total.lines += summary->lines;
+    total.matched += summary->matched;
+    if (summary->malformed && total.first_malformed.empty()) total.first_malformed = summary->first_malformed;
+    total.malformed += summary->malformed;
+  }
+  // Each log is in time order already; a stable sort by (ts, log) merges them.
+  std::stable_sort(all.begin(), all.end(), [](const Entry& a, const Entry& b) { return std::tie(a.ts, a.log) < std::tie(b.ts, b.log); });
+  for (const auto& e : all) callback(e.line);
+  return total;
 }
 
 Result<TailResult> Tail(const std::string& dir, size_t n) {

@@ -53,6 +53,12 @@ struct ScanSummary {
 Result<ScanSummary> Scan(const std::string& dir, const Filter& filter,
                          const std::function<bool(const ScanRecord&)>& callback);
 
+// Several instances' logs (one directory each) as one: every record that passes `filter`, merged
+// by time (`ts`; records of the same microsecond in the order of `dirs`), as whole lines. The
+// summary adds up the logs' summaries.
+Result<ScanSummary> ScanMerged(const std::vector<std::string>& dirs, const Filter& filter,
+                               const std::function<void(std::string_view line)>& callback);
+
 enum class StatsKey { kDecision, kRule, kKind };
 
 // "decision", "rule", "kind".
@@ -67,8 +73,10 @@ struct Stats {
   const std::vector<std::pair<std::string, uint64_t>>& By(StatsKey key) const;
 };
 
-// Counts the records that pass `filter` by decision, rule and kind.
+// Counts the records that pass `filter` by decision, rule and kind — in one log, or in several
+// instances' logs together.
 Result<Stats> ComputeStats(const std::string& dir, const Filter& filter);
+Result<Stats> ComputeStats(const std::vector<std::string>& dirs, const Filter& filter);
 
 // The last `n` complete lines of the log (across segments), oldest first, and where reading
 // should resume to follow the log: the last segment's path and the offset past its last line.

@@ -27,7 +27,7 @@ namespace json = boost::json;
 constexpr int kExitProblem = 1;  // verify found a problem, or the log could not be read
 
 struct AuditArgs {
-  std::string state_dir;
+  std::vector<std::string> state_dirs;  // verify, stats and query take several instances' logs
   bool json = false;
   size_t lines = 10;
   bool follow = false;
@@ -41,11 +41,19 @@ struct AuditArgs {
 };
 
 std::string StateDir(const AuditArgs& a) {
-  return a.state_dir.empty() ? HomeDir() + "/.local/state/warden" : a.state_dir;
+  return a.state_dirs.empty() ? HomeDir() + "/.local/state/warden" : a.state_dirs.front();
 }
 
 std::string AuditDir(const AuditArgs& a) {
   return StateDir(a) + "/audit";
+}
+
+// Every log asked for: one per --state-dir (several instances' logs), else the default one.
+std::vector<std::string> AuditDirs(const AuditArgs& a) {
+  if (a.state_dirs.empty()) return {AuditDir(a)};
+  std::vector<std::string> dirs;
+  for (const auto& d : a.state_dirs) dirs.push_back(d + "/audit");
+  return dirs;
 }
 
 // The retention anchor's MAC key (audit/anchor.h).
@@ -235,22 +243,38 @@ void PrintVerifyText(const audit::VerifyReport& r) {
   }
 }
 
-int RunVerify(const AuditArgs& a) {
-  std::string dir = AuditDir(a);
-  auto report = audit::Verify(dir, audit::VerifyOptions{AnchorKeyFile(a)});
+int VerifyOne(const AuditArgs& a, const std::string& state_dir, json::array* logs) {
+  std::string dir = state_dir + "/audit";
+  auto report = audit::Verify(dir, audit::VerifyOptions{state_dir + "/audit.key"});
   if (!report.ok()) {
     if (a.json) {
-      PrintJson(json::object{{"ok", false}, {"dir", dir}, {"error", report.status().message()}});
+      logs->push_back(json::object{{"ok", false}, {"dir", dir}, {"error", report.status().message()}});
       return kExitProblem;
     }
     return Fail(report.status());
   }
   if (a.json) {
-    PrintJson(VerifyJson(dir, *report));
+    logs->push_back(VerifyJson(dir, *report));
   } else {
     PrintVerifyText(*report);
   }
   return report->ok ? 0 : kExitProblem;
+}
+
+// Each instance's log is its own chain: verified one by one; any problem fails the whole.
+int RunVerify(const AuditArgs& a) {
+  std::vector<std::string> dirs = a.state_dirs.empty() ? std::vector<std::string>{StateDir(a)} : a.state_dirs;
+  json::array logs;
+  int code = 0;
+  for (const auto& d : dirs) {
+    if (!a.json && dirs.size() > 1) std::cout << d << "/audit:\n";
+    if (VerifyOne(a, d, &logs) != 0) code = kExitProblem;
+  }
+  if (a.json) {
+    if (logs.size() == 1) PrintJson(logs[0]);
+    else PrintJson(json::object{{"ok", code == 0}, {"logs", std::move(logs)}});
+  }
+  return code;
 }
 
 Result<audit::RetentionPolicy> PrunePolicy(const AuditArgs& a) {
@@ -395,7 +419,7 @@ int RunStats(const AuditArgs& a) {
     std::cerr << "warden: " << filter.status().message() << "\n";
     return kExitUsage;
   }
-  auto stats = audit::ComputeStats(AuditDir(a), *filter);
+  auto stats = audit::ComputeStats(AuditDirs(a), *filter);
   if (!stats.ok()) return Fail(stats.status());
   std::vector<audit::StatsKey> keys = Keys(a.by);
   if (a.json) {
@@ -425,10 +449,7 @@ int RunQuery(const AuditArgs& a) {
     std::cerr << "warden: " << filter.status().message() << "\n";
     return kExitUsage;
   }
-  auto summary = audit::Scan(AuditDir(a), *filter, [&](const audit::ScanRecord& r) {
-    PrintRecord(r.line, a.json);
-    return true;
-  });
+  auto summary = audit::ScanMerged(AuditDirs(a), *filter, [&](std::string_view line) { PrintRecord(line, a.json); });
   if (!summary.ok()) return Fail(summary.status());
   if (summary->malformed) {
     std::cerr << "warden: skipped " << summary->malformed << " line(s) that are not records, the first at "
@@ -437,12 +458,14 @@ int RunQuery(const AuditArgs& a) {
   return 0;
 }
 
-void AddStateDir(CLI::App* cmd, AuditArgs* a) {
-  cmd->add_option("--state-dir", a->state_dir,
-                  "Warden's state directory; the log is in its audit/ folder (default: $WARDEN_STATE_DIR, else "
-                  "~/.local/state/warden)")
-      ->type_name("DIR")
-      ->envname("WARDEN_STATE_DIR");
+void AddStateDir(CLI::App* cmd, AuditArgs* a, bool several = false) {
+  auto* o = cmd->add_option("--state-dir", a->state_dirs,
+                            several ? "Warden's state directory; the log is in its audit/ folder (default: $WARDEN_STATE_DIR, "
+                                      "else ~/.local/state/warden). Repeat it for several instances' logs: merged by time"
+                                    : "Warden's state directory; the log is in its audit/ folder (default: $WARDEN_STATE_DIR, "
+                                      "else ~/.local/state/warden)");
+  o->type_name("DIR")->envname("WARDEN_STATE_DIR");
+  if (!several) o->expected(1);
 }
 
 void AddFilterFlags(CLI::App* cmd, AuditArgs* a) {
@@ -470,7 +493,7 @@ Exit codes: 0 done · 1 the log could not be read · 64 usage error)");
 void RegisterVerify(CLI::App* audit, Runner* run) {
   auto a = std::make_shared<AuditArgs>();
   CLI::App* c = audit->add_subcommand("verify", "Check the hash chain: find edited, removed, reordered or bad records");
-  AddStateDir(c, a.get());
+  AddStateDir(c, a.get(), true);
   c->add_flag("--json", a->json,
               "One object: ok, dir, records, segments, compressed_segments, last_seq, last_hash, torn_tail_bytes, "
               "retention (what retention removed: removed_segments, removed_records, removed_bytes, "
@@ -479,6 +502,7 @@ void RegisterVerify(CLI::App* audit, Runner* run) {
   c->footer(R"(Examples:
   warden audit verify
   warden audit verify --json --state-dir /var/lib/warden
+  warden audit verify --state-dir /var/lib/warden/1 --state-dir /var/lib/warden/2   # each instance's chain
 
 Every record's hash is recomputed and every link and seq checked; the first problem is reported
 with its file and line: edited (hash mismatch), missing (seq gap), reordered (seq out of order),
@@ -493,7 +517,7 @@ Exit codes: 0 the log is intact · 1 a problem was found, or the log could not b
 void RegisterStats(CLI::App* audit, Runner* run) {
   auto a = std::make_shared<AuditArgs>();
   CLI::App* c = audit->add_subcommand("stats", "Count records by decision, rule and kind");
-  AddStateDir(c, a.get());
+  AddStateDir(c, a.get(), true);
   AddFilterFlags(c, a.get());
   c->add_option("--by", a->by, "Only one breakdown: rule, decision or kind (default: all three)")
       ->check(CLI::IsMember({"rule", "decision", "kind"}));
@@ -502,6 +526,7 @@ void RegisterStats(CLI::App* audit, Runner* run) {
   warden audit stats
   warden audit stats --since 24h --by rule
   warden audit stats --since 2024-05-01T00:00:00Z --json
+  warden audit stats --state-dir /var/lib/warden/1 --state-dir /var/lib/warden/2   # instances together
 
 Under rule, (default) counts the decisions no rule matched (the context default decided).
 Exit codes: 0 done · 1 the log could not be read · 64 usage error)");
@@ -511,7 +536,7 @@ Exit codes: 0 done · 1 the log could not be read · 64 usage error)");
 void RegisterQuery(CLI::App* audit, Runner* run) {
   auto a = std::make_shared<AuditArgs>();
   CLI::App* c = audit->add_subcommand("query", "Print the records that match every filter given");
-  AddStateDir(c, a.get());
+  AddStateDir(c, a.get(), true);
   AddFilterFlags(c, a.get());
   c->add_option("--decision", a->decision, "allow, ask or deny")->check(CLI::IsMember({"allow", "ask", "deny"}));
   c->add_option("--rule", a->rule, "A rule ID, or (default) for decisions no rule matched")->type_name("ID");
@@ -522,6 +547,9 @@ void RegisterQuery(CLI::App* audit, Runner* run) {
   warden audit query --decision deny --since 1h
   warden audit query --rule no-force-push --json
   warden audit query --kind mcp --decision ask --since 2024-05-01
+  # several instances' logs (warden serve --redis), merged by time; each decision_id starts
+  # with its instance's --instance-id
+  warden audit query --state-dir /var/lib/warden/1 --state-dir /var/lib/warden/2 --decision deny
 
 Exit codes: 0 done (also when nothing matched) · 1 the log could not be read · 64 usage error)");
   c->callback([run, a] { *run = [a] { return RunQuery(*a); }; });

@@ -244,9 +244,9 @@ TEST_F(ClusterStoresTest, ALimitHoldsAcrossInstancesAndABanAppliesOnAll) {
   ASSERT_TRUE(Up(ha) && Up(hb) && Up(hc));
   security::RedisRateLimitStore* all[] = {&a, &b, &c};
   int allowed = 0;
-  for (int i = 0; i < 30; ++i) {  // round robin, as nginx sends them; a request every 7 ms
+  for (int i = 0; i < 30; ++i) {  // round robin, as nginx sends them; a request every 15 ms
     allowed += all[i % 3]->Check("tok_client", 0, Now()).allowed;
-    std::this_thread::sleep_for(7ms);
+    std::this_thread::sleep_for(15ms);
   }
   // Documented slack: (instances − 1) × the key's requests per instance per sync interval — here
   // at most one each.
