@@ -88,6 +88,23 @@ void PrintStatusText(const json::object& s) {
               << "), " << num("connections_open") << " connections open, " << num("tokens") << " tokens, "
               << num("ratelimit_keys") << " rate-limit keys\n";
   }
+  if (const json::value* sh = s.if_contains("shared"); sh && sh->is_object()) {
+    const auto& o = sh->as_object();
+    auto num = [](const json::object& x, const char* k) { return x.contains(k) ? x.at(k).to_number<uint64_t>() : 0; };
+    const auto& f = o.at("on_failure").as_object();
+    std::cout << "shared   " << o.at("redis").as_string().c_str() << " as " << o.at("instance_id").as_string().c_str() << ": "
+              << (o.at("connected").as_bool() ? "connected" : "NOT CONNECTED (retrying)") << "; when away: tokens "
+              << f.at("tokens").as_string().c_str() << ", rate limits " << f.at("rate_limits").as_string().c_str() << "; "
+              << num(o, "disconnects") << " disconnects, " << num(o, "errors") << " errors, " << num(o, "round_trips")
+              << " round trips";
+    if (const json::value* t = o.if_contains("tokens"); t && t->is_object()) {
+      std::cout << ", " << num(t->as_object(), "refused_unavailable") << " tokens refused while away";
+    }
+    if (const json::value* r = o.if_contains("rate_limits"); r && r->is_object()) {
+      std::cout << ", " << num(r->as_object(), "refused_while_away") << " rate-limited requests refused while away";
+    }
+    std::cout << "\n";
+  }
 }
 
 // Runs that went ahead only because of --fail-open / WARDEN_FAIL_OPEN=1 (clients record them in

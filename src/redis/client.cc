@@ -1,6 +1,8 @@
 #include "redis/client.h"
 
 #include <hiredis/async.h>
+#include <pthread.h>
+#include <signal.h>
 #include <hiredis/hiredis.h>
 #include <openssl/evp.h>
 
@@ -369,7 +371,16 @@ void Client::Start() {
   if (impl_->thread.joinable()) return;
   auto impl = impl_;
   asio::post(impl->io, [impl] { impl->Connect(); });
-  impl->thread = std::thread([impl] { impl->io.run(); });
+  impl->thread = std::thread([impl] {
+    // hiredis writes with write(2): a peer that went away would raise SIGPIPE, which kills a
+    // process that does not ignore it. Blocked in this thread (the only one doing Redis I/O), a
+    // write to a closed connection just fails with EPIPE, and the client reconnects.
+    sigset_t pipe;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+    impl->io.run();
+  });
 }
 
 void Client::Stop() {

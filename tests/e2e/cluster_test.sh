@@ -250,6 +250,8 @@ start_redis
 for _ in $(seq 200); do [ "$(ready a)" = 200 ] && [ "$(ready b)" = 200 ] && break; sleep 0.05; done
 expect_eq 200 "$(ready a)" "A ready again once Redis is back (not restarted)"
 expect_eq 200 "$(ready b)" "B ready again once Redis is back"
+text=$("$WARDEN" status --socket "${SOCK[a]}" 2>&1)
+expect_contains "$text" "as a: connected; when away: tokens closed, rate limits local" "warden status (text) names the shared state and its settings"
 for _ in $(seq 100); do [ "$(check "http://127.0.0.1:${PORT[a]}" "$EV")" = 200 ] && break; sleep 0.05; done
 expect_eq 200 "$(check "http://127.0.0.1:${PORT[a]}" "$EV")" "tokens served again once Redis is back"
 metrics=$(curl -s "http://127.0.0.1:${PORT[a]}/metrics" -H "Authorization: Bearer $ADMIN")
